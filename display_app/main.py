@@ -1,0 +1,32 @@
+"""大厅显示屏 (placeholder until its issue lands): starts, shows what it will do, and says so."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TITLE = "大厅显示屏"
+MESSAGE = "大厅显示屏：显示并语音播报叫号。\n此程序尚在开发中，服务器地址：{server}"
+
+
+def build(server: str):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel(MESSAGE.format(server=server))
+    label.setWindowTitle(f"govqueue · {TITLE}")
+    label.setFont(QFont("WenQuanYi Micro Hei", 20))
+    label.setMargin(40)
+    return label
+
+
+def main(server: str, token: str | None = None) -> int:
+    print(MESSAGE.format(server=server).replace("\n", " "), file=sys.stderr)
+    if os.environ.get("GOVQUEUE_NO_GUI"):
+        return 0
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    widget = build(server)
+    widget.show()
+    return int(app.exec())  # type: ignore[attr-defined]

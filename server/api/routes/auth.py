@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from sqlmodel import Session, select
+
+from server.api.deps import RuntimeDep
+from server.api.schemas import LoginIn, TokenOut
+from server.domain.errors import AuthenticationRequired
+from server.domain.texts import text
+from server.security import dummy_password_hash, issue_access_token, verify_password
+from server.store.tables import Staff
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=TokenOut)
+async def login(body: LoginIn, runtime: RuntimeDep) -> TokenOut:
+    def load(session: Session) -> Staff | None:
+        return session.exec(select(Staff).where(Staff.staff_no == body.staff_no)).first()
+
+    staff = await runtime.read(load)
+    # Verify even for an unknown staff number so timing does not reveal which numbers exist.
+    ok = verify_password(staff.password_hash if staff else dummy_password_hash(), body.password)
+    if staff is None or not ok:
+        raise AuthenticationRequired(text("auth.bad_credentials"), code="bad_credentials")
+    if not staff.active:
+        raise AuthenticationRequired(text("auth.inactive"), code="inactive")
+    token = issue_access_token(
+        runtime.secret_key,
+        staff_id=staff.id or 0,
+        staff_no=staff.staff_no,
+        name=staff.name,
+        role=staff.role,
+        hall_id=staff.hall_id,
+        now=datetime.now(UTC),  # real time: the token is checked against real time
+        minutes=runtime.settings.access_token_minutes,
+    )
+    return TokenOut(
+        access_token=token,
+        staff_id=staff.id or 0,
+        staff_no=staff.staff_no,
+        name=staff.name,
+        role=staff.role,  # type: ignore[arg-type]
+        hall_id=staff.hall_id,
+    )

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from server.api.deps import OptionalActor, RuntimeDep
+from server.api.schemas import ServiceStatusOut
+from server.domain.actor import ensure_hall
+from server.queries.services import service_statuses
+
+router = APIRouter(prefix="/halls", tags=["halls"])
+
+
+@router.get("/{hall_id}/services", response_model=list[ServiceStatusOut])
+async def list_services(hall_id: int, runtime: RuntimeDep, actor: OptionalActor) -> list[ServiceStatusOut]:
+    """Services with waiting count, estimated wait and whether tickets are issued now.
+
+    Public information (it is on the hall screens), so no token is needed; a token of another
+    hall is refused.
+    """
+    if actor is not None:
+        ensure_hall(actor, hall_id)
+    now = runtime.clock.now()
+    return await runtime.read(lambda session: service_statuses(session, hall_id, now))

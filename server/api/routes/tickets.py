@@ -1,0 +1,119 @@
+"""Issuing tickets (kiosk), the ticket transitions (window staff) and evaluations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from server.api.convert import ticket_out
+from server.api.deps import KioskDevice, OptionalActor, RuntimeDep, WindowStaff
+from server.api.schemas import (
+    EvaluationIn,
+    EvaluationOut,
+    FinishIn,
+    IssuedTicketOut,
+    PublicTicketOut,
+    TicketIn,
+    TicketOut,
+    TransferIn,
+)
+from server.commands import evaluations, tickets
+from server.domain.actor import Actor, PublicActor
+from server.domain.errors import AuthenticationRequired
+from server.domain.texts import text
+from server.queries.public import public_view
+from server.runtime import Runtime
+from server.store.transaction import Tx
+
+router = APIRouter(prefix="/tickets", tags=["tickets"])
+
+
+@router.post("", response_model=IssuedTicketOut, status_code=status.HTTP_201_CREATED)
+async def issue_ticket(body: TicketIn, runtime: RuntimeDep, device: KioskDevice) -> IssuedTicketOut:
+    """Take a number. The ticket is durable (fsynced) before this returns."""
+
+    def job(tx: Tx) -> IssuedTicketOut:
+        issued = tickets.issue(tx, device, body.service_id, body.priority)
+        t = issued.ticket
+        return IssuedTicketOut(
+            **ticket_out(t).model_dump(),
+            ahead=issued.ahead,
+            estimated_wait_minutes=issued.estimated_wait_minutes,
+            public_token=t.public_token,
+            public_url=f"{runtime.settings.public_base_url.rstrip('/')}/t/{t.public_token}",
+        )
+
+    return await runtime.write(job)
+
+
+@router.get("/public/{public_token}", response_model=PublicTicketOut)
+async def public_ticket(public_token: str, runtime: RuntimeDep) -> PublicTicketOut:
+    now = runtime.clock.now()
+    return await runtime.read(lambda s: public_view(s, public_token, now))
+
+
+async def _transition(runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any) -> TicketOut:
+    return await runtime.write(lambda tx: ticket_out(tickets.transition(tx, actor, ticket_id, action, **kw)))
+
+
+@router.post("/{ticket_id}/recall", response_model=TicketOut)
+async def recall(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    return await _transition(runtime, staff, ticket_id, "recall")
+
+
+@router.post("/{ticket_id}/start", response_model=TicketOut)
+async def start(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    return await _transition(runtime, staff, ticket_id, "start")
+
+
+@router.post("/{ticket_id}/finish", response_model=TicketOut)
+async def finish(ticket_id: int, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    return await _transition(runtime, staff, ticket_id, "finish", outcome=body.outcome)
+
+
+@router.post("/{ticket_id}/no-show", response_model=TicketOut)
+async def no_show(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    return await _transition(runtime, staff, ticket_id, "no_show")
+
+
+@router.post("/{ticket_id}/requeue", response_model=TicketOut)
+async def requeue(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    return await _transition(runtime, staff, ticket_id, "requeue")
+
+
+@router.post("/{ticket_id}/cancel", response_model=TicketOut)
+async def cancel(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    return await _transition(runtime, staff, ticket_id, "cancel")
+
+
+@router.post("/{ticket_id}/transfer", response_model=TicketOut)
+async def transfer(ticket_id: int, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+    """Hand the applicant to another service: returns the new ticket (origin linked)."""
+    return await runtime.write(
+        lambda tx: ticket_out(tickets.transfer(tx, staff, ticket_id, body.service_id))
+    )
+
+
+@router.post("/{ticket_id}/evaluation", response_model=EvaluationOut, status_code=status.HTTP_201_CREATED)
+async def evaluate(
+    ticket_id: int, body: EvaluationIn, runtime: RuntimeDep, actor: OptionalActor
+) -> EvaluationOut:
+    """Rate a finished ticket: from the window's evaluator pad (device token) or the QR page
+    (`public_token` in the body). Staff tokens are refused."""
+    who: Actor
+    if actor is not None:
+        who = actor
+    elif body.public_token:
+        who = PublicActor(body.public_token)
+    else:
+        raise AuthenticationRequired(text("auth.required"))
+    days = runtime.settings.rectification_working_days
+    evaluation = await runtime.write(
+        lambda tx: evaluations.evaluate(
+            tx, who, ticket_id, body.level, body.reasons, body.comment, rectification_days=days
+        )
+    )
+    return EvaluationOut.model_validate(evaluation)
+
+

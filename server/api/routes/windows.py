@@ -1,0 +1,60 @@
+"""Window state and call-next (window staff signed into the window, or a supervisor)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from server.api.convert import ticket_out, window_out
+from server.api.deps import RuntimeDep, WindowStaff
+from server.api.schemas import PauseIn, TicketOut, WindowOut
+from server.commands import lookups
+from server.commands.windows import call_next as call_next_command
+from server.commands.windows import change_state
+from server.runtime import Runtime
+from server.domain.actor import StaffActor
+from server.store.transaction import Tx
+
+router = APIRouter(prefix="/windows", tags=["windows"])
+
+
+async def _change(runtime: Runtime, staff: StaffActor, window_id: int, action: str, reason: str | None = None) -> WindowOut:
+    def job(tx: Tx) -> WindowOut:
+        window = change_state(tx, staff, window_id, action, reason)
+        return window_out(window, lookups.window_service_ids(tx.session, window_id))
+
+    return await runtime.write(job)
+
+
+@router.post("/{window_id}/open", response_model=WindowOut)
+async def open_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
+    """Open the window and sign the caller in to it."""
+    return await _change(runtime, staff, window_id, "open")
+
+
+@router.post("/{window_id}/pause", response_model=WindowOut)
+async def pause_window(
+    window_id: int, runtime: RuntimeDep, staff: WindowStaff, body: PauseIn | None = None
+) -> WindowOut:
+    return await _change(runtime, staff, window_id, "pause", body.reason if body else None)
+
+
+@router.post("/{window_id}/resume", response_model=WindowOut)
+async def resume_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
+    return await _change(runtime, staff, window_id, "resume")
+
+
+@router.post("/{window_id}/close", response_model=WindowOut)
+async def close_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
+    return await _change(runtime, staff, window_id, "close")
+
+
+@router.post(
+    "/{window_id}/call-next",
+    response_model=TicketOut,
+    responses={204: {"description": "Nobody is waiting for this window's services"}},
+)
+async def call_next(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut | Response:
+    ticket = await runtime.write(lambda tx: call_next_command(tx, staff, window_id))
+    if ticket is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return ticket_out(ticket)

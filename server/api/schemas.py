@@ -1,0 +1,254 @@
+"""What the REST API accepts and returns (not the tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.domain.enums import DeviceKind, Outcome, Priority, Role
+
+
+class LoginIn(BaseModel):
+    staff_no: str = Field(min_length=1, max_length=32)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    staff_id: int
+    staff_no: str
+    name: str
+    role: Role
+    hall_id: int | None
+
+
+class HallIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
+    timezone: str = "Asia/Shanghai"
+
+
+class HallOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+    timezone: str
+
+
+class ServiceIn(BaseModel):
+    hall_id: int
+    name: str = Field(min_length=1, max_length=100)
+    prefix: str = Field(min_length=1, max_length=4, pattern=r"^[A-Z]{1,4}$")
+    daily_limit: int | None = Field(default=None, ge=1, le=100_000)
+    target_wait_minutes: int = Field(default=20, ge=1, le=24 * 60)
+    target_handle_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    hours: list[list[str]] | None = None
+    enabled: bool = True
+
+
+class ServiceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    hall_id: int
+    name: str
+    prefix: str
+    daily_limit: int | None
+    target_wait_minutes: int
+    target_handle_minutes: int
+    hours: list[list[str]]
+    enabled: bool
+
+
+class ServiceStatusOut(ServiceOut):
+    waiting: int
+    estimated_wait_minutes: int
+    open_now: bool
+    issued_today: int
+    remaining_today: int | None
+
+
+class WindowIn(BaseModel):
+    hall_id: int
+    number: str = Field(min_length=1, max_length=16)
+    service_ids: list[int] = Field(default_factory=list)
+
+
+class WindowOut(BaseModel):
+    id: int
+    hall_id: int
+    number: str
+    state: str
+    pause_reason: str | None
+    staff_id: int | None
+    service_ids: list[int]
+
+
+class StaffIn(BaseModel):
+    staff_no: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=50)
+    role: Role
+    password: str = Field(min_length=1, max_length=200)
+    hall_id: int | None = None
+
+
+class StaffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    staff_no: str
+    name: str
+    role: Role
+    hall_id: int | None
+    active: bool
+
+
+class DeviceIn(BaseModel):
+    hall_id: int
+    kind: DeviceKind
+    window_id: int | None = None
+    label: str = Field(min_length=1, max_length=100)
+
+
+class DeviceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    hall_id: int
+    kind: DeviceKind
+    window_id: int | None
+    label: str
+    created_at: datetime
+
+
+class DeviceCreatedOut(DeviceOut):
+    token: str = Field(description="Shown once; only its hash is stored")
+
+
+class TicketIn(BaseModel):
+    service_id: int
+    priority: Priority = Priority.normal
+
+
+class TicketOut(BaseModel):
+    id: int
+    number: str
+    hall_id: int
+    service_id: int
+    status: str
+    priority: str
+    source: str
+    outcome: str | None
+    issued_at: datetime
+    called_at: datetime | None
+    serving_started_at: datetime | None
+    finished_at: datetime | None
+    window_id: int | None
+    recall_count: int
+    no_show_count: int
+    origin_ticket_id: int | None
+    transferred_to_id: int | None
+
+
+class IssuedTicketOut(TicketOut):
+    ahead: int
+    estimated_wait_minutes: int
+    public_token: str
+    public_url: str
+
+
+class PublicTicketOut(BaseModel):
+    number: str
+    service_name: str
+    status: str
+    status_text: str
+    ahead: int | None
+    estimated_wait_minutes: int | None
+    window_number: str | None
+    issued_at: datetime
+    called_at: datetime | None
+    transferred_to_number: str | None
+    evaluated: bool
+    can_evaluate: bool
+
+
+class FinishIn(BaseModel):
+    outcome: Outcome
+
+
+class TransferIn(BaseModel):
+    service_id: int
+
+
+class PauseIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=100)
+
+
+class EvaluationIn(BaseModel):
+    level: int = Field(ge=1, le=5)
+    reasons: list[str] = Field(default_factory=list, max_length=10)
+    comment: str | None = Field(default=None, max_length=500)
+    public_token: str | None = Field(
+        default=None, description="The ticket holder's token, when rating from the QR page"
+    )
+
+
+class EvaluationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    ticket_id: int
+    level: int
+    reasons: list[str]
+    comment: str | None
+    channel: str
+    created_at: datetime
+
+
+class IndicatorRowOut(BaseModel):
+    key: str
+    label: str
+    values: dict[str, Any]
+
+
+class IndicatorsOut(BaseModel):
+    hall_id: int
+    from_: str = Field(alias="from")
+    to: str
+    group_by: str
+    total: dict[str, Any]
+    rows: list[IndicatorRowOut]
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class TicketRecordOut(BaseModel):
+    ticket_id: int
+    number: str
+    business_day: str
+    service_id: int
+    service_name: str
+    priority: str
+    source: str
+    status: str
+    outcome: str | None
+    issued_at: datetime
+    entered_queue_at: datetime
+    called_at: datetime | None
+    serving_started_at: datetime | None
+    finished_at: datetime | None
+    wait_s: int | None
+    walk_s: int | None
+    handle_s: int | None
+    total_s: int | None
+    window_number: str | None
+    staff_no: str | None
+    staff_name: str | None
+    recall_count: int
+    no_show_count: int
+    transferred_to: str | None
+    evaluation_level: int | None
+
+
+class TicketPage(BaseModel):
+    total: int
+    items: list[TicketRecordOut]

@@ -1,0 +1,95 @@
+"""The FastAPI application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from server.api import errors
+from server.api.public_page import router as public_page_router
+from server.api.routes import admin, auth, halls, health, stats, tickets, windows
+from server.domain.clock import Clock, SystemClock
+from server.realtime.endpoint import router as ws_router
+from server.realtime.hub import Hub
+from server.runtime import Runtime
+from server.settings import Settings
+from server.store import migrate
+from server.commands.queue_counts import publish_queue_counts
+from server.store.engine import make_engine
+from server.store.transaction import CommittedEvent
+from server.store.writer import Writer
+
+log = logging.getLogger("govqueue")
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.resolved_database_url()
+        if not migrate.is_up_to_date(url):
+            log.info("applying migrations to %s", url)
+            await asyncio.to_thread(migrate.upgrade, url)
+        hub = Hub()
+        read_engine = make_engine(url)
+        write_engine = make_engine(url, writer=True)
+        runtime: Runtime | None = None
+
+        def on_commit(events: list[CommittedEvent]) -> None:
+            hub.publish(events)
+            assert runtime is not None
+            for event in events:
+                if event.type.startswith("ticket.") or event.type == "window.status":
+                    runtime.dirty_halls.add(event.hall_id)
+
+        writer = Writer(write_engine, clock, on_commit)
+        runtime = Runtime(settings, clock, read_engine, writer, hub, settings.resolved_secret_key())
+        app.state.runtime = runtime
+        writer.start()
+        counts_task = asyncio.create_task(_queue_counts_loop(runtime))
+        try:
+            yield
+        finally:
+            counts_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await counts_task
+            hub.close_all()
+            writer.stop()
+            read_engine.dispose()
+            write_engine.dispose()
+
+    app = FastAPI(
+        title="govqueue",
+        description="政务服务中心排队叫号系统 API (v1). See docs/ for the live feed.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for module in (health, auth, admin, halls, tickets, windows, stats):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(ws_router)
+    app.include_router(public_page_router)
+    return app
+
+
+async def _queue_counts_loop(runtime: Runtime) -> None:
+    """Coalesce queue changes into at most one queue.counts event per hall per interval."""
+    while True:
+        await asyncio.sleep(runtime.settings.queue_counts_interval_s)
+        if not runtime.dirty_halls:
+            continue
+        halls = sorted(runtime.dirty_halls)
+        runtime.dirty_halls.clear()
+        try:
+            await runtime.write(lambda tx: publish_queue_counts(tx, halls))
+        except Exception:  # pragma: no cover - logged, retried on the next change
+            log.exception("queue.counts failed")

@@ -1,0 +1,33 @@
+"""Launchers of the PySide6 programs (kiosk, display, window)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Server = Annotated[str, typer.Option(help="Server base URL")]
+Token = Annotated[str | None, typer.Option(help="Device token (or GOVQUEUE_DEVICE_TOKEN)")]
+
+
+def register_app_launchers(app: typer.Typer) -> None:
+    @app.command()
+    def kiosk(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:
+        """自助取号机 — the ticket kiosk (touch screen + thermal printer)."""
+        from kiosk_app.main import main
+
+        raise typer.Exit(main(server=server, token=token))
+
+    @app.command()
+    def display(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:
+        """大厅显示屏 — the hall screen that shows and speaks the calls."""
+        from display_app.main import main
+
+        raise typer.Exit(main(server=server, token=token))
+
+    @app.command()
+    def window(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:
+        """窗口叫号终端 — the window staff's calling program."""
+        from window_client.main import main
+
+        raise typer.Exit(main(server=server, token=token))

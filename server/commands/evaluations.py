@@ -1,0 +1,86 @@
+"""好差评: one evaluation per finished ticket; a bad one opens a rectification (差评整改)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from server.commands import lookups
+from server.domain.actor import Actor, DeviceActor, PublicActor
+from server.domain.calendar import add_working_days, hall_zone
+from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
+from server.domain.errors import AlreadyExists, Conflict, PermissionDenied
+from server.domain.texts import text
+from server.store.tables import Evaluation, Hall, Rectification
+from server.store.transaction import Tx
+
+BAD_LEVELS = (1, 2)
+
+
+def evaluate(
+    tx: Tx,
+    actor: Actor,
+    ticket_id: int,
+    level: int,
+    reasons: list[str],
+    comment: str | None,
+    *,
+    rectification_days: int,
+) -> Evaluation:
+    ticket = lookups.ticket(tx.session, ticket_id)
+    if isinstance(actor, PublicActor):
+        if actor.public_token != ticket.public_token:
+            raise PermissionDenied(text("ticket.public_not_found"))
+        channel = EvaluationChannel.mobile
+    elif isinstance(actor, DeviceActor):
+        if actor.hall_id != ticket.hall_id:
+            raise PermissionDenied(text("auth.other_hall"))
+        if actor.kind == DeviceKind.window:
+            if actor.window_id != ticket.window_id:
+                raise PermissionDenied(text("ticket.evaluation_other_window", number=ticket.number))
+            channel = EvaluationChannel.window
+        elif actor.kind == DeviceKind.kiosk:
+            channel = EvaluationChannel.kiosk
+        else:
+            raise PermissionDenied(text("auth.device_kind", kinds="窗口评价器或自助终端"))
+    else:
+        raise PermissionDenied(text("ticket.evaluation_staff"))
+    if ticket.status != TicketStatus.done:
+        raise Conflict(text("ticket.not_finished", number=ticket.number))
+    existing = tx.session.exec(select(Evaluation).where(Evaluation.ticket_id == ticket.id)).first()
+    if existing is not None:
+        raise AlreadyExists(text("ticket.already_evaluated", number=ticket.number))
+    evaluation = Evaluation(
+        ticket_id=ticket.id or 0,
+        hall_id=ticket.hall_id,
+        level=level,
+        reasons=reasons,
+        comment=comment,
+        channel=channel,
+        created_at=tx.now,
+    )
+    tx.session.add(evaluation)
+    tx.session.flush()
+    if level in BAD_LEVELS:
+        hall = tx.session.get(Hall, ticket.hall_id)
+        assert hall is not None
+        deadline = add_working_days(tx.now, rectification_days, hall_zone(hall.timezone))
+        tx.session.add(
+            Rectification(
+                evaluation_id=evaluation.id or 0,
+                ticket_id=ticket.id or 0,
+                opened_at=tx.now,
+                deadline=deadline,
+            )
+        )
+    tx.emit(
+        ticket.hall_id,
+        "evaluation.created",
+        {
+            "ticket_id": ticket.id,
+            "number": ticket.number,
+            "window_id": ticket.window_id,
+            "level": level,
+            "channel": channel,
+        },
+    )
+    return evaluation

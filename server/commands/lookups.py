@@ -1,0 +1,58 @@
+"""Loading rows by id inside a transaction, with the domain's NotFound when missing."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel, col, func, select
+
+from server.domain.enums import TicketStatus
+from server.domain.errors import NotFound
+from server.domain.texts import text
+from server.store.tables import Hall, Service, Ticket, Window, WindowService
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def get_or_404(session: Session, model: type[M], ident: int, message_key: str, **kw: object) -> M:
+    row = session.get(model, ident)
+    if row is None:
+        raise NotFound(text(message_key, **kw))
+    return row
+
+
+def hall(session: Session, hall_id: int) -> Hall:
+    return get_or_404(session, Hall, hall_id, "hall.not_found", hall_id=hall_id)
+
+
+def service(session: Session, service_id: int) -> Service:
+    return get_or_404(session, Service, service_id, "service.not_found", service_id=service_id)
+
+
+def window(session: Session, window_id: int) -> Window:
+    return get_or_404(session, Window, window_id, "window.not_found", window_id=window_id)
+
+
+def ticket(session: Session, ticket_id: int) -> Ticket:
+    return get_or_404(session, Ticket, ticket_id, "ticket.not_found", ticket_id=ticket_id)
+
+
+def window_service_ids(session: Session, window_id: int) -> list[int]:
+    rows = session.exec(
+        select(WindowService.service_id)
+        .where(WindowService.window_id == window_id)
+        .order_by(col(WindowService.rank))
+    )
+    return list(rows)
+
+
+def waiting_count(session: Session, service_id: int, business_day: object) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.service_id == service_id,
+            Ticket.business_day == business_day,
+            Ticket.status == TicketStatus.waiting,
+        )
+    ).one()

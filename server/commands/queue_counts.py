@@ -1,0 +1,12 @@
+"""The coalesced queue.counts event: waiting tickets per service of a hall."""
+
+from __future__ import annotations
+
+from server.queries.live import service_counts
+from server.store.transaction import Tx
+
+
+def publish_queue_counts(tx: Tx, hall_ids: list[int]) -> None:
+    for hall_id in hall_ids:
+        counts = service_counts(tx.session, hall_id, tx.now)
+        tx.emit(hall_id, "queue.counts", {"services": [c.model_dump() for c in counts]})

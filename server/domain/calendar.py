@@ -1,0 +1,92 @@
+"""Business days, service hours and working-day deadlines, in the hall's time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import InvalidInput
+from .texts import text
+
+
+def hall_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(text("hall.bad_timezone", tz=name)) from exc
+
+
+def business_day(instant: datetime, zone: ZoneInfo) -> date:
+    """The calendar day, in the hall's zone, that `instant` belongs to."""
+    return instant.astimezone(zone).date()
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of a business day, as UTC instants."""
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    """Hours of ticket issue, e.g. 09:00–12:00 and 13:30–17:00. Empty = all day."""
+
+    periods: tuple[tuple[time, time], ...] = ()
+
+    @classmethod
+    def parse(cls, raw: list[list[str]] | list[tuple[str, str]] | None) -> ServiceHours:
+        if not raw:
+            return cls()
+        periods: list[tuple[time, time]] = []
+        for item in raw:
+            if len(item) != 2:
+                raise InvalidInput(text("service.bad_hours", detail=f"{list(item)} 应为两个时间"))
+            start, end = (_parse_hhmm(s) for s in item)
+            if start >= end:
+                raise InvalidInput(
+                    text("service.bad_hours", detail=f"{item[0]} 应早于 {item[1]}")
+                )
+            periods.append((start, end))
+        periods.sort()
+        for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+            if start < end:
+                raise InvalidInput(text("service.bad_hours", detail="时段有重叠"))
+        return cls(tuple(periods))
+
+    def to_json(self) -> list[list[str]]:
+        return [[s.strftime("%H:%M"), e.strftime("%H:%M")] for s, e in self.periods]
+
+    def is_open(self, instant: datetime, zone: ZoneInfo) -> bool:
+        if not self.periods:
+            return True
+        local = instant.astimezone(zone).time()
+        return any(start <= local < end for start, end in self.periods)
+
+    def describe(self) -> str:
+        if not self.periods:
+            return text("hours.all_day")
+        return "、".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in self.periods)
+
+
+def _parse_hhmm(raw: str) -> time:
+    try:
+        hours, minutes = raw.split(":")
+        return time(int(hours), int(minutes))
+    except (ValueError, AttributeError) as exc:
+        raise InvalidInput(text("service.bad_hours", detail=f"“{raw}” 不是 HH:MM")) from exc
+
+
+def add_working_days(start: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """`start` moved forward by `days` working days (Monday–Friday), same local time.
+
+    Public holidays and make-up working days (调休) are not modelled yet; see docs/decisions.md.
+    """
+    local = start.astimezone(zone)
+    moved = 0
+    while moved < days:
+        local += timedelta(days=1)
+        if local.weekday() < 5:
+            moved += 1
+    return local.astimezone(UTC)

@@ -1,0 +1,61 @@
+"""Domain errors: small classes carrying a code and a Chinese message a person can act on.
+
+The edges (REST, WebSocket, CLI) turn them into responses in one place each.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request is well-formed but the current state forbids it."""
+
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+class WindowNotOpen(Conflict):
+    code = "window_not_open"
+
+
+class ServiceClosed(Conflict):
+    code = "service_closed"
+
+
+class DailyLimitReached(Conflict):
+    code = "daily_limit_reached"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class AuthenticationRequired(DomainError):
+    code = "authentication_required"
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"

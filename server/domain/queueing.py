@@ -1,0 +1,50 @@
+"""Numbering, who is next, and the estimated wait."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .enums import Priority
+
+
+def format_number(prefix: str, sequence: int) -> str:
+    """A001 … A999, then A1000: three digits at least, never ambiguous."""
+    return f"{prefix}{sequence:03d}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ticket_id: int
+    service_id: int
+    priority: Priority
+    entered_queue_at: datetime
+
+
+def order_key(candidate: Candidate, service_rank: dict[int, int]) -> tuple[int, int, datetime, int]:
+    """Green channel first, then the window's service order, then time in the queue."""
+    return (
+        0 if candidate.priority != Priority.normal else 1,
+        service_rank.get(candidate.service_id, len(service_rank)),
+        candidate.entered_queue_at,
+        candidate.ticket_id,
+    )
+
+
+def pick_next(candidates: Sequence[Candidate], service_ids: Sequence[int]) -> Candidate | None:
+    """The ticket a window serving `service_ids` (in priority order) calls next."""
+    rank = {sid: i for i, sid in enumerate(service_ids)}
+    eligible = [c for c in candidates if c.service_id in rank]
+    if not eligible:
+        return None
+    return min(eligible, key=lambda c: order_key(c, rank))
+
+
+def estimate_wait_minutes(ahead: int, mean_handle_minutes: float, open_windows: int) -> int:
+    """People ahead × mean handling time ÷ windows serving them, rounded up to a minute."""
+    if ahead <= 0:
+        return 0
+    windows = max(1, open_windows)
+    minutes = ahead * mean_handle_minutes / windows
+    return max(1, int(-(-minutes // 1)))

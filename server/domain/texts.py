@@ -1,0 +1,110 @@
+"""Every sentence the server says to a person, in one place (zh-CN).
+
+Another language is added by adding a catalogue with the same keys.
+"""
+
+from __future__ import annotations
+
+ZH_CN: dict[str, str] = {
+    # tickets
+    "ticket.not_found": "号票不存在（编号 {ticket_id}），请核对后重试。",
+    "ticket.public_not_found": "未找到该号票，请核对二维码或票面信息。",
+    "ticket.illegal": "号票 {number} 当前状态为“{status}”，不能{action}。",
+    "ticket.other_window": "号票 {number} 由 {window} 号窗口处理，本窗口不能操作。",
+    "ticket.transfer_same_service": "号票 {number} 已属于“{service}”，请选择其他业务转办。",
+    "ticket.need_outcome": "请选择办理结果：办结、补正、退件或不予受理。",
+    "ticket.already_evaluated": "号票 {number} 已评价过，每张号票只能评价一次。",
+    "ticket.not_finished": "号票 {number} 尚未办结，办结后才能评价。",
+    "ticket.evaluation_staff": "工作人员不能为号票评价，请由办事群众在评价器或手机上评价。",
+    "ticket.evaluation_other_window": "该评价器属于其他窗口，不能评价号票 {number}。",
+    # windows
+    "window.not_found": "窗口不存在（编号 {window_id}）。",
+    "window.not_open": "{window} 号窗口当前为“{state}”，请先开启窗口再叫号。",
+    "window.busy": "{window} 号窗口的号票 {number} 尚未处理完，请先办理、过号或办结。",
+    "window.illegal": "{window} 号窗口当前为“{state}”，不能{action}。",
+    "window.other_hall": "该窗口不属于您所在的大厅。",
+    "window.taken": "{window} 号窗口已由其他工作人员签到，请使用自己的窗口。",
+    "window.sign_in_first": "请先开启 {window} 号窗口（签到）再操作。",
+    "window.signed_elsewhere": "您已在 {window} 号窗口签到，请先关闭该窗口。",
+    "window.no_services": "{window} 号窗口未配置任何业务，请联系管理员。",
+    # services
+    "service.not_found": "业务不存在（编号 {service_id}）。",
+    "service.disabled": "业务“{service}”已停用，请选择其他业务。",
+    "service.closed": "业务“{service}”当前不在取号时间内（取号时间：{hours}），请在取号时间内再来。",
+    "service.daily_limit": "业务“{service}”今日号源（{limit} 个）已取完，请明日再来或预约。",
+    "service.bad_hours": "取号时间格式不正确：{detail}。请写成 [[\"09:00\",\"12:00\"],[\"13:30\",\"17:00\"]]。",
+    "service.prefix_taken": "大厅内已有前缀为“{prefix}”的业务，请换一个前缀。",
+    # halls, staff, devices
+    "hall.not_found": "大厅不存在（编号 {hall_id}）。",
+    "hall.code_taken": "大厅编码“{code}”已被使用。",
+    "hall.bad_timezone": "时区“{tz}”无法识别，请使用如 Asia/Shanghai 的时区名。",
+    "window.number_taken": "大厅内已有 {number} 号窗口。",
+    "staff.no_taken": "工号“{staff_no}”已存在。",
+    "staff.weak_password": "密码至少需要 8 位，请重新设置。",
+    "staff.needs_hall": "窗口人员和主管必须属于一个大厅，请填写 hall_id。",
+    "window.service_other_hall": "业务 {service_id} 不属于大厅 {hall_id}，不能分配给该窗口。",
+    "window.duplicate_services": "service_ids 中有重复的业务，请每个业务只填一次。",
+    "device.window_required": "窗口终端必须绑定一个窗口，请填写 window_id。",
+    "device.window_other_hall": "窗口 {window_id} 不属于大厅 {hall_id}。",
+    # auth
+    "auth.bad_credentials": "工号或密码错误，请重新输入。",
+    "auth.required": "请先登录或提供设备令牌。",
+    "auth.invalid_token": "令牌无效或已过期，请重新登录。",
+    "auth.role": "当前账号无权执行此操作（需要角色：{roles}）。",
+    "auth.device_kind": "此操作需要{kinds}设备。",
+    "auth.other_hall": "无权访问其他大厅的数据。",
+    "auth.inactive": "账号已停用，请联系管理员。",
+    # stats
+    "stats.bad_range": "统计区间不正确：开始日期 {start} 晚于结束日期 {end}。",
+    "stats.range_too_long": "统计区间最长 {days} 天，请缩短区间或分段导出。",
+    # actions (used in messages)
+    "action.call": "叫号",
+    "action.recall": "重呼",
+    "action.start": "开始办理",
+    "action.finish": "办结",
+    "action.no_show": "过号",
+    "action.requeue": "重新排队",
+    "action.transfer": "转办",
+    "action.cancel": "取消",
+    "action.open": "开启",
+    "action.pause": "暂停",
+    "action.resume": "恢复",
+    "action.close": "关闭",
+    # state names
+    "status.waiting": "等候中",
+    "status.called": "已叫号",
+    "status.serving": "办理中",
+    "status.done": "已办结",
+    "status.no_show": "已过号",
+    "status.transferred": "已转办",
+    "status.cancelled": "已取消",
+    "window_state.open": "服务中",
+    "window_state.paused": "暂停服务",
+    "window_state.closed": "已关闭",
+    "outcome.done": "办结",
+    "outcome.supplement": "补正",
+    "outcome.returned": "退件",
+    "outcome.rejected": "不予受理",
+    "priority.normal": "普通",
+    "priority.green": "绿色通道",
+    "hours.all_day": "全天",
+    "evaluation.level.5": "非常满意",
+    "evaluation.level.4": "满意",
+    "evaluation.level.3": "基本满意",
+    "evaluation.level.2": "不满意",
+    "evaluation.level.1": "非常不满意",
+}
+
+_CATALOGUES = {"zh-CN": ZH_CN}
+_current = ZH_CN
+
+
+def text(key: str, /, **values: object) -> str:
+    """The sentence for `key` in the current language, with `values` filled in."""
+    template = _current.get(key, key)
+    return template.format(**values) if values else template
+
+
+def use_language(tag: str) -> None:
+    global _current
+    _current = _CATALOGUES[tag]

@@ -1,0 +1,88 @@
+"""Read models for the live feed: the snapshot of a hall and the replay of its event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from client.wire import ServiceCount, SnapshotData, WindowView
+from server.commands import lookups
+from server.domain.calendar import business_day, day_bounds, hall_zone
+from server.domain.lifecycle import ACTIVE_AT_WINDOW
+from server.store.tables import Event, Hall, Service, Staff, Ticket, Window
+
+
+def last_seq(session: Session, hall_id: int) -> int:
+    return lookups.hall(session, hall_id).last_seq
+
+
+def events_after(session: Session, hall_id: int, since: int, limit: int) -> list[Event]:
+    return list(
+        session.exec(
+            select(Event)
+            .where(Event.hall_id == hall_id, Event.seq > since)
+            .order_by(col(Event.seq))
+            .limit(limit)
+        )
+    )
+
+
+def service_counts(session: Session, hall_id: int, now: datetime) -> list[ServiceCount]:
+    hall = lookups.hall(session, hall_id)
+    day = business_day(now, hall_zone(hall.timezone))
+    services = session.exec(select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id)))
+    return [
+        ServiceCount(
+            service_id=s.id or 0,
+            name=s.name,
+            prefix=s.prefix,
+            waiting=lookups.waiting_count(session, s.id or 0, day),
+        )
+        for s in services
+    ]
+
+
+def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, SnapshotData]:
+    """(seq, data): the hall as it stands at event `seq`, read in one transaction."""
+    hall: Hall = lookups.hall(session, hall_id)
+    day = business_day(now, hall_zone(hall.timezone))
+    windows: list[WindowView] = []
+    for window in session.exec(select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id))):
+        staff = session.get(Staff, window.staff_id) if window.staff_id else None
+        current = session.exec(
+            select(Ticket).where(
+                Ticket.window_id == window.id, col(Ticket.status).in_(list(ACTIVE_AT_WINDOW))
+            )
+        ).first()
+        windows.append(
+            WindowView(
+                window_id=window.id or 0,
+                window_number=window.number,
+                state=window.state,
+                pause_reason=window.pause_reason,
+                staff_no=staff.staff_no if staff else None,
+                staff_name=staff.name if staff else None,
+                current_ticket_id=current.id if current else None,
+                current_number=current.number if current else None,
+                current_status=current.status if current else None,
+            )
+        )
+    recent = session.exec(
+        select(Event)
+        .where(
+            Event.hall_id == hall_id,
+            col(Event.type).in_(["ticket.called", "ticket.recalled"]),
+            col(Event.at) >= day_bounds(day, hall_zone(hall.timezone))[0],
+        )
+        .order_by(col(Event.seq).desc())
+        .limit(10)
+    )
+    return hall.last_seq, SnapshotData(
+        hall_id=hall_id,
+        hall_name=hall.name,
+        business_day=day.isoformat(),
+        services=service_counts(session, hall_id, now),
+        windows=windows,
+        recent_calls=[{"seq": e.seq, "type": e.type, "at": e.at.isoformat(), **e.data} for e in recent],
+    )

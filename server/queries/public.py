@@ -1,0 +1,70 @@
+"""What the holder of a ticket's QR code may see: status, people ahead, window called to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from server.api.schemas import PublicTicketOut
+from server.commands.tickets import estimate
+from server.domain.enums import Priority, TicketStatus
+from server.domain.errors import NotFound
+from server.domain.texts import text
+from server.store.tables import Evaluation, Service, Ticket, Window
+
+
+def find_by_token(session: Session, public_token: str) -> Ticket:
+    ticket = session.exec(select(Ticket).where(Ticket.public_token == public_token)).first()
+    if ticket is None:
+        raise NotFound(text("ticket.public_not_found"))
+    return ticket
+
+
+def people_ahead(session: Session, ticket: Ticket) -> int:
+    """Waiting tickets of the same service that will be called first (green channel, earlier)."""
+    earlier = (col(Ticket.entered_queue_at) < ticket.entered_queue_at) | (
+        (col(Ticket.entered_queue_at) == ticket.entered_queue_at) & (col(Ticket.id) < ticket.id)
+    )
+    query = select(func.count()).select_from(Ticket).where(
+        Ticket.service_id == ticket.service_id,
+        Ticket.business_day == ticket.business_day,
+        Ticket.status == TicketStatus.waiting,
+        col(Ticket.id) != ticket.id,
+    )
+    if ticket.priority == Priority.normal:
+        query = query.where((Ticket.priority != Priority.normal) | earlier)
+    else:
+        query = query.where(Ticket.priority != Priority.normal, earlier)
+    return session.exec(query).one()
+
+
+def public_view(session: Session, public_token: str, now: datetime) -> PublicTicketOut:
+    ticket = find_by_token(session, public_token)
+    service = session.get(Service, ticket.service_id)
+    assert service is not None
+    window = session.get(Window, ticket.window_id) if ticket.window_id else None
+    moved_to = session.get(Ticket, ticket.transferred_to_id) if ticket.transferred_to_id else None
+    waiting = ticket.status == TicketStatus.waiting
+    ahead = people_ahead(session, ticket) if waiting else None
+    evaluated = session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first()
+    return PublicTicketOut(
+        number=ticket.number,
+        service_name=service.name,
+        status=ticket.status,
+        status_text=text(f"status.{ticket.status}"),
+        ahead=ahead,
+        estimated_wait_minutes=estimate(session, service, ticket.business_day, ahead)
+        if ahead is not None
+        else None,
+        window_number=window.number
+        if window and ticket.status in (TicketStatus.called, TicketStatus.serving)
+        else None,
+        issued_at=ticket.issued_at,
+        called_at=ticket.called_at,
+        transferred_to_number=moved_to.number if moved_to else None,
+        evaluated=evaluated is not None,
+        can_evaluate=ticket.status == TicketStatus.done and evaluated is None,
+    )
+
+

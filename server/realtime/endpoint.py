@@ -1,0 +1,140 @@
+"""/ws: the live feed. Replays what a client missed (or sends a snapshot), then goes live."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlmodel import Session
+
+from client.wire import ErrorMessage, SnapshotMessage
+from server.api.deps import actor_from_token
+from server.domain.actor import ensure_hall
+from server.domain.errors import DomainError
+from server.queries import live
+from server.realtime.hub import encode, visible_to
+from server.runtime import Runtime
+
+router = APIRouter()
+
+CLOSE_AUTH = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_BAD_REQUEST = 4400
+CLOSE_TOO_SLOW = 4408
+
+
+async def _refuse(ws: WebSocket, code: int, error: str, detail: str) -> None:
+    await ws.send_text(ErrorMessage(code=error, detail=detail).model_dump_json())
+    await ws.close(code=code)
+
+
+def _int(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    return int(raw)
+
+
+@router.websocket("/ws")
+async def live_feed(ws: WebSocket) -> None:
+    runtime: Runtime = ws.app.state.runtime
+    await ws.accept()
+    params = ws.query_params
+    try:
+        hall_id = _int(params.get("hall_id"))
+        window_id = _int(params.get("window_id"))
+        since = _int(params.get("since"))
+    except ValueError:
+        await _refuse(ws, CLOSE_BAD_REQUEST, "invalid_input", "hall_id、window_id、since 应为整数。")
+        return
+    if hall_id is None:
+        await _refuse(ws, CLOSE_BAD_REQUEST, "invalid_input", "请在连接地址中提供 hall_id。")
+        return
+    token = params.get("token") or ""
+    try:
+        actor = await actor_from_token(runtime, token) if token else None
+        if actor is None:
+            await _refuse(ws, CLOSE_AUTH, "authentication_required", "请提供设备令牌或登录令牌（token 参数）。")
+            return
+        ensure_hall(actor, hall_id)
+        current = await runtime.read(lambda s: live.last_seq(s, hall_id))
+    except DomainError as exc:
+        code = CLOSE_NOT_FOUND if exc.code == "not_found" else CLOSE_FORBIDDEN
+        if exc.code == "invalid_token":
+            code = CLOSE_AUTH
+        await _refuse(ws, code, exc.code, exc.message)
+        return
+
+    sub = runtime.hub.subscribe(hall_id, window_id)
+    try:
+        last_sent = await _catch_up(ws, runtime, hall_id, window_id, since, current)
+        await _stream(ws, sub.queue, last_sent)
+        if sub.overflowed:
+            await _refuse(ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后的 seq 续传。")
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        runtime.hub.unsubscribe(sub)
+
+
+async def _catch_up(
+    ws: WebSocket, runtime: Runtime, hall_id: int, window_id: int | None, since: int | None, current: int
+) -> int:
+    """Send what the client missed; returns the last seq it now has."""
+    limit = runtime.settings.replay_limit
+    if since is None or since < 0 or current - since > limit or since > current:
+        now = runtime.clock.now()
+        seq, data = await runtime.read(lambda s: live.snapshot(s, hall_id, now))
+        await ws.send_text(SnapshotMessage(seq=seq, at=now, data=data).model_dump_json())
+        return seq
+    last = since
+    while True:
+        def load(session: Session, after: int = last) -> list[tuple[int, str, object, dict]]:  # type: ignore[type-arg]
+            return [(e.seq, e.type, e.at, e.data) for e in live.events_after(session, hall_id, after, 1000)]
+
+        batch = await runtime.read(load)
+        for seq, type_, at, data in batch:
+            if visible_to(window_id, data):
+                await ws.send_text(encode(seq, type_, at, data))  # type: ignore[arg-type]
+            last = seq
+        if len(batch) < 1000:
+            return last
+
+
+async def _stream(ws: WebSocket, queue: asyncio.Queue[tuple[int, str] | None], last_sent: int) -> None:
+    """Forward live events (skipping any already replayed) until the client leaves."""
+    receiver = asyncio.create_task(_drain_incoming(ws))
+    try:
+        while True:
+            getter = asyncio.create_task(queue.get())
+            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            if receiver in done:
+                getter.cancel()
+                return
+            item = getter.result()
+            if item is None:
+                return
+            seq, message = item
+            if seq <= last_sent:
+                continue
+            await ws.send_text(message)
+            last_sent = seq
+    finally:
+        receiver.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await receiver
+
+
+async def _drain_incoming(ws: WebSocket) -> None:
+    """Answer pings; return when the client disconnects."""
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text")
+        if raw:
+            with contextlib.suppress(ValueError):
+                if json.loads(raw).get("type") == "ping":
+                    await ws.send_text('{"type":"pong"}')

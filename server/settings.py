@@ -1,0 +1,49 @@
+"""The one settings object. Read from the environment (prefix GOVQUEUE_) or passed in."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVQUEUE_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the SQLite file and keys live")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: sqlite file in data_dir"
+    )
+    secret_key: str | None = Field(
+        default=None, description="JWT signing key; default: generated once into data_dir"
+    )
+    access_token_minutes: int = 12 * 60
+    default_timezone: str = "Asia/Shanghai"
+    satisfaction_counts_basic: bool = True
+    rectification_working_days: int = 15
+    replay_limit: int = Field(
+        default=5000, description="A client further behind than this gets a snapshot"
+    )
+    queue_counts_interval_s: float = 1.0
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Printed on tickets as the QR link"
+    )
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'govqueue.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        self.secret_key = path.read_text().strip()
+        return self.secret_key

@@ -1,0 +1,168 @@
+"""SQLModel tables. Every change here is an Alembic migration in migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from server.store.types import UTCDateTime
+
+
+def _utc(nullable: bool = False, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Hall(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=100)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    last_seq: int = Field(default=0)
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class Service(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hall_id", "prefix"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id", index=True)
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=4)
+    daily_limit: int | None = None
+    hours: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    target_wait_minutes: int = 20
+    target_handle_minutes: int = 15
+    enabled: bool = True
+
+
+class Window(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hall_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id", index=True)
+    number: str = Field(max_length=16)
+    state: str = Field(default="closed", max_length=16)
+    pause_reason: str | None = Field(default=None, max_length=100)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    state_since: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class WindowService(SQLModel, table=True):
+    window_id: int = Field(foreign_key="window.id", primary_key=True)
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+    rank: int = 0
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    staff_no: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=50)
+    role: str = Field(max_length=16)
+    password_hash: str
+    hall_id: int | None = Field(default=None, foreign_key="hall.id")
+    active: bool = True
+
+
+class Device(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id", index=True)
+    kind: str = Field(max_length=16)
+    window_id: int | None = Field(default=None, foreign_key="window.id")
+    label: str = Field(max_length=100)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(sa_column=_utc())
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class TicketCounter(SQLModel, table=True):
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+    business_day: date = Field(primary_key=True)
+    last_number: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("service_id", "business_day", "sequence"),
+        Index(
+            "ix_ticket_queue",
+            "service_id",
+            "business_day",
+            "status",
+            "priority",
+            "entered_queue_at",
+            "id",
+        ),
+        Index("ix_ticket_hall_day", "hall_id", "business_day"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    service_id: int = Field(foreign_key="service.id")
+    business_day: date
+    sequence: int
+    number: str = Field(max_length=12)
+    priority: str = Field(default="normal", max_length=16)
+    source: str = Field(default="kiosk", max_length=16)
+    status: str = Field(default="waiting", max_length=16)
+    outcome: str | None = Field(default=None, max_length=16)
+    public_token: str = Field(unique=True, max_length=43)
+    issued_at: datetime = Field(sa_column=_utc())
+    entered_queue_at: datetime = Field(sa_column=_utc())
+    called_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    last_called_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    recall_count: int = 0
+    serving_started_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    no_show_count: int = 0
+    window_id: int | None = Field(default=None, foreign_key="window.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    origin_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    transferred_to_id: int | None = Field(default=None, foreign_key="ticket.id")
+    device_id: int | None = Field(default=None, foreign_key="device.id")
+
+
+class Evaluation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+    hall_id: int = Field(foreign_key="hall.id", index=True)
+    level: int
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    comment: str | None = Field(default=None, max_length=500)
+    channel: str = Field(max_length=16)
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class Rectification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", unique=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    opened_at: datetime = Field(sa_column=_utc())
+    deadline: datetime = Field(sa_column=_utc())
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    note: str | None = Field(default=None, max_length=1000)
+    followup_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    followup_note: str | None = Field(default=None, max_length=1000)
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hall_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    seq: int
+    type: str = Field(max_length=32)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    data: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+__all__ = [
+    "Device",
+    "Evaluation",
+    "Event",
+    "Hall",
+    "Rectification",
+    "Service",
+    "Staff",
+    "Ticket",
+    "TicketCounter",
+    "Window",
+    "WindowService",
+]

@@ -1,0 +1,57 @@
+"""A unit of work: one database transaction, the instant it happens at, and its events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session
+
+from server.domain.clock import Clock
+from server.store.tables import Event, Hall
+
+
+@dataclass(frozen=True)
+class CommittedEvent:
+    hall_id: int
+    seq: int
+    type: str
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass
+class Tx:
+    session: Session
+    clock: Clock
+    now: datetime
+    events: list[CommittedEvent] = field(default_factory=list)
+
+    def emit(self, hall_id: int, type_: str, data: dict[str, Any]) -> CommittedEvent:
+        """Append an event to the hall's log in this transaction, with the next seq."""
+        seq = self.session.execute(
+            update(Hall)
+            .where(Hall.id == hall_id)  # type: ignore[arg-type]
+            .values(last_seq=Hall.last_seq + 1)
+            .returning(Hall.last_seq)
+        ).scalar_one()
+        self.session.add(Event(hall_id=hall_id, seq=seq, type=type_, at=self.now, data=data))
+        event = CommittedEvent(hall_id, seq, type_, self.now, data)
+        self.events.append(event)
+        return event
+
+    def refresh_now(self) -> None:
+        self.now = self.clock.now()
+
+
+@contextmanager
+def transaction(engine: Engine, clock: Clock) -> Iterator[Tx]:
+    """A standalone transaction (CLI, tests). The server goes through the Writer instead."""
+    with Session(engine, expire_on_commit=False) as session:
+        tx = Tx(session, clock, clock.now())
+        yield tx
+        session.commit()

@@ -1,0 +1,160 @@
+"""Test factories: a real migrated SQLite file, a real uvicorn server on a free port, a seeded hall."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from client.rest import ApiClient
+from server.app import create_app
+from server.commands.admin import create_staff
+from server.domain.clock import Clock, ManualClock
+from server.domain.enums import Role
+from server.settings import Settings
+from server.store import migrate
+from server.store.engine import make_engine
+from server.store.transaction import transaction
+
+# Thursday 2026-11-26, 09:00 in Asia/Shanghai.
+HALL_OPENING = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+ADMIN_NO, ADMIN_PASSWORD = "admin", "admin-password-1"
+STAFF_PASSWORD = "window-password-1"
+
+
+def free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def migrated_database(data_dir: Path) -> str:
+    """A fresh SQLite file built by the Alembic migrations, with one admin account."""
+    url = f"sqlite:///{data_dir / 'govqueue.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url, writer=True)
+    with transaction(engine, ManualClock(HALL_OPENING)) as tx:
+        create_staff(tx, ADMIN_NO, "系统管理员", Role.admin, ADMIN_PASSWORD, None)
+    engine.dispose()
+    return url
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    clock: Clock
+    settings: Settings
+    admin: ApiClient
+    clients: list[ApiClient] = field(default_factory=list)
+
+    def client(self, token: str | None = None) -> ApiClient:
+        client = ApiClient(self.base_url, token)
+        self.clients.append(client)
+        return client
+
+    async def login(self, staff_no: str, password: str = STAFF_PASSWORD) -> ApiClient:
+        client = self.client()
+        await client.login(staff_no, password)
+        return client
+
+
+@asynccontextmanager
+async def start_server(data_dir: Path, clock: Clock, **settings: Any) -> AsyncIterator[LiveServer]:
+    url = migrated_database(data_dir)
+    config_settings = Settings(data_dir=data_dir, database_url=url, secret_key="test-secret-key-0123456789abcdef", **settings)
+    app = create_app(config_settings, clock)
+    sock = free_socket()
+    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    admin = ApiClient(base)
+    await admin.login(ADMIN_NO, ADMIN_PASSWORD)
+    live = LiveServer(base, clock, config_settings, admin)
+    try:
+        yield live
+    finally:
+        for client in live.clients:
+            await client.aclose()
+        await admin.aclose()
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+@dataclass
+class Seeded:
+    hall_id: int
+    services: dict[str, int]  # prefix -> id
+    windows: dict[str, int]  # number -> id
+    kiosk_token: str
+    display_token: str
+    window_device_tokens: dict[str, str]  # window number -> token
+    staff: dict[str, str]  # window number -> staff_no
+    supervisor_no: str
+
+
+async def seed_hall(
+    server: LiveServer,
+    *,
+    code: str = "H1",
+    windows: dict[str, list[str]] | None = None,
+    services: list[dict[str, Any]] | None = None,
+) -> Seeded:
+    """A hall with services A (户籍) and B (社保), windows 1..n, staff, a kiosk and a screen."""
+    admin = server.admin
+    hall = await admin.admin_create("halls", {"code": code, "name": f"{code} 政务服务中心"})
+    hall_id = hall["id"]
+    services = services or [
+        {"name": "户籍办理", "prefix": "A", "target_wait_minutes": 20, "target_handle_minutes": 10},
+        {"name": "社保医保", "prefix": "B", "target_wait_minutes": 15, "target_handle_minutes": 8},
+    ]
+    service_ids: dict[str, int] = {}
+    for spec in services:
+        created = await admin.admin_create("services", {"hall_id": hall_id, **spec})
+        service_ids[spec["prefix"]] = created["id"]
+    windows = windows or {"1": ["A", "B"], "2": ["B", "A"]}
+    window_ids: dict[str, int] = {}
+    device_tokens: dict[str, str] = {}
+    staff: dict[str, str] = {}
+    for number, prefixes in windows.items():
+        created = await admin.admin_create(
+            "windows", {"hall_id": hall_id, "number": number, "service_ids": [service_ids[p] for p in prefixes]}
+        )
+        window_ids[number] = created["id"]
+        device = await admin.admin_create(
+            "devices", {"hall_id": hall_id, "kind": "window", "window_id": created["id"], "label": f"{number}号窗口评价器"}
+        )
+        device_tokens[number] = device["token"]
+        staff_no = f"{code}-W{number}"
+        await admin.admin_create(
+            "staff", {"staff_no": staff_no, "name": f"窗口{number}", "role": "window", "password": STAFF_PASSWORD, "hall_id": hall_id}
+        )
+        staff[number] = staff_no
+    supervisor_no = f"{code}-S"
+    await admin.admin_create(
+        "staff", {"staff_no": supervisor_no, "name": "值班主管", "role": "supervisor", "password": STAFF_PASSWORD, "hall_id": hall_id}
+    )
+    kiosk = await admin.admin_create("devices", {"hall_id": hall_id, "kind": "kiosk", "label": "1号取号机"})
+    screen = await admin.admin_create("devices", {"hall_id": hall_id, "kind": "display", "label": "大厅主屏"})
+    return Seeded(hall_id, service_ids, window_ids, kiosk["token"], screen["token"], device_tokens, staff, supervisor_no)
+
+
+async def open_window(server: LiveServer, seeded: Seeded, number: str) -> ApiClient:
+    """The logged-in client of the window's clerk, with the window open."""
+    client = await server.login(seeded.staff[number])
+    await client.window_action(seeded.windows[number], "open")
+    return client
