@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -11,13 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
 from client.rest import ApiClient
 from server.app import create_app
 from server.commands.admin import create_staff
 from server.domain.clock import Clock, ManualClock
 from server.domain.enums import Role
+from server.embedded import running_server
 from server.settings import Settings
 from server.store import migrate
 from server.store.engine import make_engine
@@ -27,13 +24,6 @@ from server.store.transaction import transaction
 HALL_OPENING = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 ADMIN_NO, ADMIN_PASSWORD = "admin", "admin-password-1"
 STAFF_PASSWORD = "window-password-1"
-
-
-def free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 def migrated_database(data_dir: Path) -> str:
@@ -69,30 +59,19 @@ class LiveServer:
 @asynccontextmanager
 async def start_server(data_dir: Path, clock: Clock, **settings: Any) -> AsyncIterator[LiveServer]:
     url = migrated_database(data_dir)
-    config_settings = Settings(data_dir=data_dir, database_url=url, secret_key="test-secret-key-0123456789abcdef", **settings)
-    app = create_app(config_settings, clock)
-    sock = free_socket()
-    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = sock.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    admin = ApiClient(base)
-    await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-    live = LiveServer(base, clock, config_settings, admin)
-    try:
-        yield live
-    finally:
-        for client in live.clients:
-            await client.aclose()
-        await admin.aclose()
-        server.should_exit = True
-        await task
-        sock.close()
+    config = Settings(
+        data_dir=data_dir, database_url=url, secret_key="test-secret-key-0123456789abcdef", **settings
+    )
+    async with running_server(create_app(config, clock)) as base:
+        admin = ApiClient(base)
+        await admin.login(ADMIN_NO, ADMIN_PASSWORD)
+        live = LiveServer(base, clock, config, admin)
+        try:
+            yield live
+        finally:
+            for client in live.clients:
+                await client.aclose()
+            await admin.aclose()
 
 
 @dataclass

@@ -119,7 +119,8 @@ def demo(
     """Replay a simulated business day (09:00–17:00) through the real server; print the indicators."""
     from server.demo.run import run_demo
 
-    raise typer.Exit(run_demo(speed=speed, seed=seed, data_dir=data_dir, port=port, console=console))
+    wide = console if console.is_terminal else Console(width=120)
+    raise typer.Exit(run_demo(speed=speed, seed=seed, data_dir=data_dir, port=port, console=wide))
 
 
 register_app_launchers(app)

@@ -1,0 +1,83 @@
+"""Printing the day's indicators as tables (Chinese headings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def number(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+EFFICIENCY_COLUMNS: list[tuple[str, str, Any]] = [
+    ("取号量", "issued", number),
+    ("办结量", "served", number),
+    ("平均等候", "wait_avg_s", duration),
+    ("等候P90", "wait_p90_s", duration),
+    ("超时等候率", "over_target_wait_rate", percent),
+    ("平均办理", "handle_avg_s", duration),
+    ("按时办理率", "on_time_handle_rate", percent),
+]
+
+QUALITY_COLUMNS: list[tuple[str, str, Any]] = [
+    ("参评率", "evaluated_rate", percent),
+    ("满意率", "satisfaction_rate", percent),
+    ("非常满意率", "very_satisfied_rate", percent),
+    ("差评", "bad_count", number),
+    ("过号率", "no_show_rate", percent),
+    ("转办", "transferred", number),
+    ("弃号", "abandoned", number),
+]
+
+WINDOW_COLUMNS: list[tuple[str, str, Any]] = [
+    ("办结量", "served", number),
+    ("平均办理", "handle_avg_s", duration),
+    ("按时办理率", "on_time_handle_rate", percent),
+    ("窗口利用率", "window_utilization", percent),
+    ("暂停时长", "paused_s", duration),
+    ("满意率", "satisfaction_rate", percent),
+    ("平均评分", "avg_level", number),
+]
+
+
+def table(title: str, first: str, result: dict[str, Any], columns: list[tuple[str, str, Any]]) -> Table:
+    t = Table(title=title, title_style="bold", header_style="bold cyan", show_lines=False)
+    t.add_column(first)
+    for heading, _, _ in columns:
+        t.add_column(heading, justify="right")
+    for row in result["rows"]:
+        t.add_row(row["label"], *(fmt(row["values"].get(key)) for _, key, fmt in columns))
+    total = result["total"]
+    t.add_row("[bold]合计[/bold]", *(f"[bold]{fmt(total.get(key))}[/bold]" for _, key, fmt in columns))
+    return t
+
+
+def print_report(console: Console, day: str, by_service: dict[str, Any], by_window: dict[str, Any]) -> None:
+    console.print()
+    console.print(table(f"{day} 办事效率（按业务；时长为 [时:]分:秒）", "业务", by_service, EFFICIENCY_COLUMNS))
+    console.print(table(f"{day} 满意度与异常办理（按业务）", "业务", by_service, QUALITY_COLUMNS))
+    console.print(table(f"{day} 窗口服务（按窗口）", "窗口", by_window, WINDOW_COLUMNS))
+    total = by_service["total"]
+    paused = "、".join(f"{k} {duration(v)}" for k, v in total.get("paused_by_reason_s", {}).items()) or "无"
+    console.print(
+        f"办理结果：补正 {total['outcome_supplement']} · 退件 {total['outcome_returned']} · "
+        f"不予受理 {total['outcome_rejected']} · 超时办理 {total['over_target_handle']}\n"
+        f"平均评分 {number(total['avg_level'])} · 差评率 {percent(total['bad_rate'])} · "
+        f"差评整改率 {percent(total['rectified_rate'])}（整改期限 15 个工作日）\n暂停服务：{paused}"
+    )
