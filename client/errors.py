@@ -42,7 +42,11 @@ class InvalidRequest(ApiError):
 
 
 def error_for(status: int, code: str, detail: str) -> ApiError:
-    cls = {401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict, 422: InvalidRequest}.get(
-        status, ApiError
-    )
+    cls = {
+        401: Unauthorized,
+        403: Forbidden,
+        404: NotFound,
+        409: Conflict,
+        422: InvalidRequest,
+    }.get(status, ApiError)
     return cls(status, code, detail)

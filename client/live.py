@@ -72,7 +72,10 @@ class LiveFeed:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -102,8 +105,11 @@ class LiveFeed:
                         if isinstance(message, ErrorMessage):
                             status = STATUS_OF_CODE.get(message.code, 400)
                             raise error_for(status, message.code, message.detail)
-                        if isinstance(message, LiveMessage) and self.last_seq is not None \
-                                and message.seq <= self.last_seq:
+                        if (
+                            isinstance(message, LiveMessage)
+                            and self.last_seq is not None
+                            and message.seq <= self.last_seq
+                        ):
                             continue
                         self.last_seq = message.seq
                         yield message

@@ -12,21 +12,31 @@ from client.errors import ServerUnavailable, error_for
 
 class ApiClient:
     def __init__(
-        self, base_url: str, token: str | None = None, *, timeout: float = 10.0, max_connections: int = 20
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 10.0,
+        max_connections: int = 20,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/api/v1",
             timeout=timeout,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
         )
 
     async def __aenter__(self) -> ApiClient:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.aclose()
 
@@ -40,7 +50,9 @@ class ApiClient:
     async def request(self, method: str, path: str, *, json: Any = None, params: Any = None) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = await self._http.request(method, path, json=json, params=params, headers=headers)
+            response = await self._http.request(
+                method, path, json=json, params=params, headers=headers
+            )
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"无法连接服务器 {self.base_url}：{exc}") from exc
         if response.status_code == 204:
@@ -94,31 +106,50 @@ class ApiClient:
         return result
 
     # --- window --------------------------------------------------------------------------
-    async def window_action(self, window_id: int, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def window_action(
+        self, window_id: int, action: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """action: open, pause, resume, close."""
-        result: dict[str, Any] = await self.request("POST", f"/windows/{window_id}/{action}", json=body)
+        result: dict[str, Any] = await self.request(
+            "POST", f"/windows/{window_id}/{action}", json=body
+        )
         return result
 
     async def call_next(self, window_id: int) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self.request("POST", f"/windows/{window_id}/call-next")
+        result: dict[str, Any] | None = await self.request(
+            "POST", f"/windows/{window_id}/call-next"
+        )
         return result
 
-    async def ticket_action(self, ticket_id: int, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def ticket_action(
+        self, ticket_id: int, action: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """action: recall, start, finish, no-show, requeue, transfer, cancel."""
-        result: dict[str, Any] = await self.request("POST", f"/tickets/{ticket_id}/{action}", json=body)
+        result: dict[str, Any] = await self.request(
+            "POST", f"/tickets/{ticket_id}/{action}", json=body
+        )
         return result
 
-    async def evaluate(self, ticket_id: int, level: int, reasons: list[str] | None = None,
-                       comment: str | None = None, public_token: str | None = None) -> dict[str, Any]:
+    async def evaluate(
+        self,
+        ticket_id: int,
+        level: int,
+        reasons: list[str] | None = None,
+        comment: str | None = None,
+        public_token: str | None = None,
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"level": level, "reasons": reasons or [], "comment": comment}
         if public_token:
             body["public_token"] = public_token
-        result: dict[str, Any] = await self.request("POST", f"/tickets/{ticket_id}/evaluation", json=body)
+        result: dict[str, Any] = await self.request(
+            "POST", f"/tickets/{ticket_id}/evaluation", json=body
+        )
         return result
 
     # --- statistics ----------------------------------------------------------------------
-    async def indicators(self, hall_id: int, start: str | None = None, end: str | None = None,
-                         group_by: str = "day") -> dict[str, Any]:
+    async def indicators(
+        self, hall_id: int, start: str | None = None, end: str | None = None, group_by: str = "day"
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {"hall_id": hall_id, "group_by": group_by}
         if start:
             params["from"] = start
@@ -127,8 +158,14 @@ class ApiClient:
         result: dict[str, Any] = await self.request("GET", "/stats/indicators", params=params)
         return result
 
-    async def ticket_records(self, hall_id: int, start: str | None = None, end: str | None = None,
-                             limit: int = 500, offset: int = 0) -> dict[str, Any]:
+    async def ticket_records(
+        self,
+        hall_id: int,
+        start: str | None = None,
+        end: str | None = None,
+        limit: int = 500,
+        offset: int = 0,
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {"hall_id": hall_id, "limit": limit, "offset": offset}
         if start:
             params["from"] = start

@@ -29,4 +29,4 @@ def main(server: str, token: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     widget = build(server)
     widget.show()
-    return int(app.exec())  # type: ignore[attr-defined]
+    return int(app.exec())

@@ -13,13 +13,13 @@ from fastapi import APIRouter, FastAPI
 from server.api import errors
 from server.api.public_page import router as public_page_router
 from server.api.routes import admin, auth, halls, health, stats, tickets, windows
+from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
 from server.realtime.hub import Hub
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import migrate
-from server.commands.queue_counts import publish_queue_counts
 from server.store.engine import make_engine
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
@@ -90,6 +90,6 @@ async def _queue_counts_loop(runtime: Runtime) -> None:
         halls = sorted(runtime.dirty_halls)
         runtime.dirty_halls.clear()
         try:
-            await runtime.write(lambda tx: publish_queue_counts(tx, halls))
+            await runtime.write(lambda tx, halls=halls: publish_queue_counts(tx, halls))  # type: ignore[misc]
         except Exception:  # pragma: no cover - logged, retried on the next change
             log.exception("queue.counts failed")

@@ -74,6 +74,8 @@ def issue_access_token(
 def read_access_token(secret: str, token: str) -> dict[str, Any] | None:
     """The claims, or None when the token is forged, malformed or expired."""
     try:
-        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        return jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+        )
     except jwt.PyJWTError:
         return None

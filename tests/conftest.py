@@ -4,13 +4,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import AsyncIterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import AsyncIterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server  # noqa: E402
-from server.domain.clock import ManualClock  # noqa: E402
+from server.domain.clock import ManualClock
+from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server
 
 
 @pytest.fixture

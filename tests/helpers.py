@@ -60,7 +60,10 @@ class LiveServer:
 async def start_server(data_dir: Path, clock: Clock, **settings: Any) -> AsyncIterator[LiveServer]:
     url = migrated_database(data_dir)
     config = Settings(
-        data_dir=data_dir, database_url=url, secret_key="test-secret-key-0123456789abcdef", **settings
+        data_dir=data_dir,
+        database_url=url,
+        secret_key="test-secret-key-0123456789abcdef",
+        **settings,
     )
     async with running_server(create_app(config, clock)) as base:
         admin = ApiClient(base)
@@ -111,25 +114,63 @@ async def seed_hall(
     staff: dict[str, str] = {}
     for number, prefixes in windows.items():
         created = await admin.admin_create(
-            "windows", {"hall_id": hall_id, "number": number, "service_ids": [service_ids[p] for p in prefixes]}
+            "windows",
+            {
+                "hall_id": hall_id,
+                "number": number,
+                "service_ids": [service_ids[p] for p in prefixes],
+            },
         )
         window_ids[number] = created["id"]
         device = await admin.admin_create(
-            "devices", {"hall_id": hall_id, "kind": "window", "window_id": created["id"], "label": f"{number}号窗口评价器"}
+            "devices",
+            {
+                "hall_id": hall_id,
+                "kind": "window",
+                "window_id": created["id"],
+                "label": f"{number}号窗口评价器",
+            },
         )
         device_tokens[number] = device["token"]
         staff_no = f"{code}-W{number}"
         await admin.admin_create(
-            "staff", {"staff_no": staff_no, "name": f"窗口{number}", "role": "window", "password": STAFF_PASSWORD, "hall_id": hall_id}
+            "staff",
+            {
+                "staff_no": staff_no,
+                "name": f"窗口{number}",
+                "role": "window",
+                "password": STAFF_PASSWORD,
+                "hall_id": hall_id,
+            },
         )
         staff[number] = staff_no
     supervisor_no = f"{code}-S"
     await admin.admin_create(
-        "staff", {"staff_no": supervisor_no, "name": "值班主管", "role": "supervisor", "password": STAFF_PASSWORD, "hall_id": hall_id}
+        "staff",
+        {
+            "staff_no": supervisor_no,
+            "name": "值班主管",
+            "role": "supervisor",
+            "password": STAFF_PASSWORD,
+            "hall_id": hall_id,
+        },
     )
-    kiosk = await admin.admin_create("devices", {"hall_id": hall_id, "kind": "kiosk", "label": "1号取号机"})
-    screen = await admin.admin_create("devices", {"hall_id": hall_id, "kind": "display", "label": "大厅主屏"})
-    return Seeded(hall_id, service_ids, window_ids, kiosk["token"], screen["token"], device_tokens, staff, supervisor_no)
+    kiosk = await admin.admin_create(
+        "devices", {"hall_id": hall_id, "kind": "kiosk", "label": "1号取号机"}
+    )
+    screen = await admin.admin_create(
+        "devices", {"hall_id": hall_id, "kind": "display", "label": "大厅主屏"}
+    )
+    return Seeded(
+        hall_id,
+        service_ids,
+        window_ids,
+        kiosk["token"],
+        screen["token"],
+        device_tokens,
+        staff,
+        supervisor_no,
+    )
 
 
 async def open_window(server: LiveServer, seeded: Seeded, number: str) -> ApiClient:

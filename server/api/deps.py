@@ -71,7 +71,9 @@ async def actor_from_token(runtime: Runtime, token: str) -> StaffActor | DeviceA
     return actor
 
 
-async def optional_actor(runtime: RuntimeDep, creds: Credentials) -> StaffActor | DeviceActor | None:
+async def optional_actor(
+    runtime: RuntimeDep, creds: Credentials
+) -> StaffActor | DeviceActor | None:
     if creds is None:
         return None
     return await actor_from_token(runtime, creds.credentials)
@@ -100,7 +102,9 @@ def require_device(*kinds: DeviceKind):  # type: ignore[no-untyped-def]
     async def dependency(actor: AnyActor) -> DeviceActor:
         if not isinstance(actor, DeviceActor) or actor.kind not in kinds:
             names = {"kiosk": "自助取号机", "display": "大厅显示屏", "window": "窗口终端"}
-            raise PermissionDenied(text("auth.device_kind", kinds="或".join(names[k] for k in kinds)))
+            raise PermissionDenied(
+                text("auth.device_kind", kinds="或".join(names[k] for k in kinds))
+            )
         return actor
 
     return Depends(dependency)

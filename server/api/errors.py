@@ -50,7 +50,11 @@ async def validation_error(_: Request, exc: Exception) -> JSONResponse:
         name = FIELD_NAMES.get(where[-1], where[-1]) if where else "请求"
         problems.append(f"{name}：{_explain(err)}")
     return JSONResponse(
-        {"detail": "请求内容不正确：" + "；".join(problems), "code": "invalid_input", "errors": _plain(exc)},
+        {
+            "detail": "请求内容不正确：" + "；".join(problems),
+            "code": "invalid_input",
+            "errors": _plain(exc),
+        },
         status_code=422,
     )
 
@@ -84,7 +88,10 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     messages = {404: "请求的地址不存在。", 405: "该地址不支持此请求方法。"}
     return JSONResponse(
-        {"detail": messages.get(exc.status_code, str(exc.detail)), "code": f"http_{exc.status_code}"},
+        {
+            "detail": messages.get(exc.status_code, str(exc.detail)),
+            "code": f"http_{exc.status_code}",
+        },
         status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
     )

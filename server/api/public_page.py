@@ -86,7 +86,7 @@ async def ticket_page(public_token: str, runtime: RuntimeDep) -> HTMLResponse:
     now = runtime.clock.now()
     zone = ZoneInfo(runtime.settings.default_timezone)
     try:
-        view = await runtime.read(lambda s: public_view(s, public_token, now))
+        view = await runtime.read(lambda s: public_view(s, runtime.writer.catalog, public_token))
     except NotFound:
         return HTMLResponse(NOT_FOUND, status_code=404)
     return HTMLResponse(render(view, zone, now))

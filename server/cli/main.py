@@ -13,7 +13,9 @@ from rich.console import Console
 from server.cli.apps import register_app_launchers
 from server.settings import Settings
 
-app = typer.Typer(help="govqueue — 政务服务中心排队叫号系统", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="govqueue — 政务服务中心排队叫号系统", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 admin_app = typer.Typer(help="Administration without a running server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -22,7 +24,9 @@ console = Console()
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: GOVQUEUE_DATABASE_URL, else data/govqueue.db)"),
+    typer.Option(
+        "--db", help="Database URL (default: GOVQUEUE_DATABASE_URL, else data/govqueue.db)"
+    ),
 ]
 
 
@@ -40,7 +44,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     db: DbOption = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Data directory (SQLite file, keys)")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Data directory (SQLite file, keys)")
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Run the server (REST /api/v1, live feed /ws, ticket pages /t/…).
@@ -52,7 +58,9 @@ def serve(
     from server.app import create_app
 
     settings = _settings(db, data_dir)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, ws="websockets-sansio")
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level=log_level, ws="websockets-sansio"
+    )
 
 
 @db_app.command("upgrade")
@@ -70,7 +78,9 @@ def create_staff(
     staff_no: Annotated[str, typer.Option("--staff-no", help="工号")],
     name: Annotated[str, typer.Option(help="Name shown to colleagues")],
     role: Annotated[str, typer.Option(help="admin | supervisor | window")] = "admin",
-    hall_id: Annotated[int | None, typer.Option("--hall-id", help="Hall (required unless admin)")] = None,
+    hall_id: Annotated[
+        int | None, typer.Option("--hall-id", help="Hall (required unless admin)")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Create a staff account. The password is read from stdin or a prompt, never argv."""
@@ -106,7 +116,9 @@ def create_staff(
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
-    console.print(f"[green]已创建工作人员 {staff.staff_no}（{staff.name}，{staff.role}），编号 {staff.id}[/green]")
+    console.print(
+        f"[green]已创建工作人员 {staff.staff_no}（{staff.name}，{staff.role}），编号 {staff.id}[/green]"
+    )
 
 
 @app.command()

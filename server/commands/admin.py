@@ -64,15 +64,21 @@ def create_service(tx: Tx, spec: ServiceSpec) -> Service:
     return service
 
 
-def create_window(tx: Tx, hall_id: int, number: str, service_ids: list[int]) -> tuple[Window, list[int]]:
+def create_window(
+    tx: Tx, hall_id: int, number: str, service_ids: list[int]
+) -> tuple[Window, list[int]]:
     lookups.hall(tx.session, hall_id)
     for service_id in service_ids:
         service = lookups.service(tx.session, service_id)
         if service.hall_id != hall_id:
-            raise InvalidInput(text("window.service_other_hall", service_id=service_id, hall_id=hall_id))
+            raise InvalidInput(
+                text("window.service_other_hall", service_id=service_id, hall_id=hall_id)
+            )
     if len(set(service_ids)) != len(service_ids):
         raise InvalidInput(text("window.duplicate_services"))
-    taken = tx.session.exec(select(Window).where(Window.hall_id == hall_id, Window.number == number)).first()
+    taken = tx.session.exec(
+        select(Window).where(Window.hall_id == hall_id, Window.number == number)
+    ).first()
     if taken is not None:
         raise AlreadyExists(text("window.number_taken", number=number))
     window = Window(hall_id=hall_id, number=number, state="closed", state_since=tx.now)
@@ -96,7 +102,11 @@ def create_staff(
     if tx.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first() is not None:
         raise AlreadyExists(text("staff.no_taken", staff_no=staff_no))
     staff = Staff(
-        staff_no=staff_no, name=name, role=role, password_hash=hash_password(password), hall_id=hall_id
+        staff_no=staff_no,
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+        hall_id=hall_id,
     )
     tx.session.add(staff)
     try:
@@ -116,7 +126,9 @@ def create_device(
             raise InvalidInput(text("device.window_required"))
         window = lookups.window(tx.session, window_id)
         if window.hall_id != hall_id:
-            raise InvalidInput(text("device.window_other_hall", window_id=window_id, hall_id=hall_id))
+            raise InvalidInput(
+                text("device.window_other_hall", window_id=window_id, hall_id=hall_id)
+            )
     token = new_device_token()
     device = Device(
         hall_id=hall_id,

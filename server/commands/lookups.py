@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import case
 from sqlmodel import Session, SQLModel, col, func, select
 
-from server.domain.enums import TicketStatus
+from server.domain.enums import Priority
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
@@ -46,13 +49,27 @@ def window_service_ids(session: Session, window_id: int) -> list[int]:
     return list(rows)
 
 
-def waiting_count(session: Session, service_id: int, business_day: object) -> int:
-    return session.exec(
-        select(func.count())
+@dataclass(frozen=True)
+class QueueCounts:
+    waiting: int
+    priority_waiting: int
+
+    def ahead_of_new(self, priority: Priority) -> int:
+        """How many of those waiting will be called before a ticket issued now."""
+        return self.waiting if priority == Priority.normal else self.priority_waiting
+
+
+def queue_counts(session: Session, service_id: int, day: date) -> QueueCounts:
+    row = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((col(Ticket.priority) != "normal", 1), else_=0)), 0),
+        )
         .select_from(Ticket)
         .where(
-            Ticket.service_id == service_id,
-            Ticket.business_day == business_day,
-            Ticket.status == TicketStatus.waiting,
+            col(Ticket.service_id) == service_id,
+            col(Ticket.business_day) == day,
+            col(Ticket.status) == "waiting",
         )
     ).one()
+    return QueueCounts(int(row[0]), int(row[1]))

@@ -6,24 +6,21 @@ from typing import Any
 
 from sqlmodel import Session
 
-from server.store.tables import Service, Staff, Ticket, Window
+from server.store.tables import Staff, Ticket, Window
 
 
 def ticket_event(
-    session: Session, ticket: Ticket, *, waiting: int, window: Window | None = None
+    ticket: Ticket, *, service_name: str, waiting: int, window_number: str | None = None
 ) -> dict[str, Any]:
-    service = session.get(Service, ticket.service_id)
-    if window is None and ticket.window_id is not None:
-        window = session.get(Window, ticket.window_id)
     return {
         "ticket_id": ticket.id,
         "number": ticket.number,
         "service_id": ticket.service_id,
-        "service_name": service.name if service else None,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "window_id": window.id if window else None,
-        "window_number": window.number if window else None,
+        "service_name": service_name,
+        "status": str(ticket.status),
+        "priority": str(ticket.priority),
+        "window_id": ticket.window_id,
+        "window_number": window_number,
         "outcome": ticket.outcome,
         "recall_count": ticket.recall_count,
         "waiting": waiting,

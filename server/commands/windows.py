@@ -7,13 +7,13 @@ from sqlmodel import col, select
 from server.commands import lookups
 from server.commands.payloads import ticket_event, window_event
 from server.domain.actor import Actor, StaffActor, ensure_hall
-from server.domain.calendar import business_day, hall_zone
+from server.domain.calendar import business_day
 from server.domain.enums import Priority, Role, TicketStatus, WindowState
 from server.domain.errors import Conflict, PermissionDenied, WindowNotOpen
 from server.domain.lifecycle import ACTIVE_AT_WINDOW, next_ticket_status, next_window_state
 from server.domain.queueing import Candidate, pick_next
 from server.domain.texts import text
-from server.store.tables import Hall, Ticket, Window
+from server.store.tables import Ticket, Window
 from server.store.transaction import Tx
 
 
@@ -40,10 +40,16 @@ def active_ticket(tx: Tx, window_id: int) -> Ticket | None:
     ).first()
 
 
-def change_state(tx: Tx, actor: Actor, window_id: int, action: str, reason: str | None = None) -> Window:
+def change_state(
+    tx: Tx, actor: Actor, window_id: int, action: str, reason: str | None = None
+) -> Window:
     staff, window = _staff_window(tx, actor, window_id)
     if action == "open":
-        if window.staff_id not in (None, staff.staff_id) and staff.role == Role.window and window.state != WindowState.closed:
+        if (
+            window.staff_id not in (None, staff.staff_id)
+            and staff.role == Role.window
+            and window.state != WindowState.closed
+        ):
             raise Conflict(text("window.taken", window=window.number))
         elsewhere = tx.session.exec(
             select(Window).where(Window.staff_id == staff.staff_id, Window.id != window.id)
@@ -66,6 +72,7 @@ def change_state(tx: Tx, actor: Actor, window_id: int, action: str, reason: str 
         window.staff_id = None
     tx.session.add(window)
     tx.session.flush()
+    tx.catalog.window_changed()
     tx.emit(window.hall_id, "window.status", window_event(tx.session, window))
     return window
 
@@ -76,28 +83,45 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
     _require_signed_in(staff, window)
     if window.state != WindowState.open:
         raise WindowNotOpen(
-            text("window.not_open", window=window.number, state=text(f"window_state.{window.state}"))
+            text(
+                "window.not_open", window=window.number, state=text(f"window_state.{window.state}")
+            )
         )
     busy = active_ticket(tx, window.id or 0)
     if busy is not None:
-        raise Conflict(text("window.busy", window=window.number, number=busy.number), code="window_busy")
-    hall = tx.session.get(Hall, window.hall_id)
-    assert hall is not None
-    day = business_day(tx.now, hall_zone(hall.timezone))
+        raise Conflict(
+            text("window.busy", window=window.number, number=busy.number), code="window_busy"
+        )
     service_ids = lookups.window_service_ids(tx.session, window.id or 0)
+    if not service_ids:
+        raise Conflict(text("window.no_services", window=window.number))
+    day = business_day(tx.now, tx.catalog.service(tx.session, service_ids[0]).zone)
     candidates: list[Candidate] = []
     for service_id in service_ids:
         for green in (True, False):
-            query = select(Ticket).where(
-                Ticket.service_id == service_id,
-                Ticket.business_day == day,
-                Ticket.status == TicketStatus.waiting,
-                (Ticket.priority != Priority.normal) if green else (Ticket.priority == Priority.normal),
-            ).order_by(col(Ticket.entered_queue_at), col(Ticket.id)).limit(1).with_for_update(skip_locked=True)
+            query = (
+                select(Ticket)
+                .where(
+                    Ticket.service_id == service_id,
+                    Ticket.business_day == day,
+                    Ticket.status == TicketStatus.waiting,
+                    (Ticket.priority != Priority.normal)
+                    if green
+                    else (Ticket.priority == Priority.normal),
+                )
+                .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
             head = tx.session.exec(query).first()
             if head is not None:
                 candidates.append(
-                    Candidate(head.id or 0, head.service_id, Priority(head.priority), head.entered_queue_at)
+                    Candidate(
+                        head.id or 0,
+                        head.service_id,
+                        Priority(head.priority),
+                        head.entered_queue_at,
+                    )
                 )
     chosen = pick_next(candidates, service_ids)
     if chosen is None:
@@ -111,6 +135,13 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
     ticket.staff_id = staff.staff_id
     tx.session.add(ticket)
     tx.session.flush()
-    waiting = lookups.waiting_count(tx.session, ticket.service_id, day)
-    tx.emit(window.hall_id, "ticket.called", ticket_event(tx.session, ticket, waiting=waiting, window=window))
+    waiting = lookups.queue_counts(tx.session, ticket.service_id, day).waiting
+    service = tx.catalog.service(tx.session, ticket.service_id)
+    tx.emit(
+        window.hall_id,
+        "ticket.called",
+        ticket_event(
+            ticket, service_name=service.name, waiting=waiting, window_number=window.number
+        ),
+    )
     return ticket

@@ -56,7 +56,9 @@ WINDOW_COLUMNS: list[tuple[str, str, Any]] = [
 ]
 
 
-def table(title: str, first: str, result: dict[str, Any], columns: list[tuple[str, str, Any]]) -> Table:
+def table(
+    title: str, first: str, result: dict[str, Any], columns: list[tuple[str, str, Any]]
+) -> Table:
     t = Table(title=title, title_style="bold", header_style="bold cyan", show_lines=False)
     t.add_column(first)
     for heading, _, _ in columns:
@@ -64,17 +66,28 @@ def table(title: str, first: str, result: dict[str, Any], columns: list[tuple[st
     for row in result["rows"]:
         t.add_row(row["label"], *(fmt(row["values"].get(key)) for _, key, fmt in columns))
     total = result["total"]
-    t.add_row("[bold]合计[/bold]", *(f"[bold]{fmt(total.get(key))}[/bold]" for _, key, fmt in columns))
+    t.add_row(
+        "[bold]合计[/bold]", *(f"[bold]{fmt(total.get(key))}[/bold]" for _, key, fmt in columns)
+    )
     return t
 
 
-def print_report(console: Console, day: str, by_service: dict[str, Any], by_window: dict[str, Any]) -> None:
+def print_report(
+    console: Console, day: str, by_service: dict[str, Any], by_window: dict[str, Any]
+) -> None:
     console.print()
-    console.print(table(f"{day} 办事效率（按业务；时长为 [时:]分:秒）", "业务", by_service, EFFICIENCY_COLUMNS))
+    console.print(
+        table(
+            f"{day} 办事效率（按业务；时长为 [时:]分:秒）", "业务", by_service, EFFICIENCY_COLUMNS
+        )
+    )
     console.print(table(f"{day} 满意度与异常办理（按业务）", "业务", by_service, QUALITY_COLUMNS))
     console.print(table(f"{day} 窗口服务（按窗口）", "窗口", by_window, WINDOW_COLUMNS))
     total = by_service["total"]
-    paused = "、".join(f"{k} {duration(v)}" for k, v in total.get("paused_by_reason_s", {}).items()) or "无"
+    paused = (
+        "、".join(f"{k} {duration(v)}" for k, v in total.get("paused_by_reason_s", {}).items())
+        or "无"
+    )
     console.print(
         f"办理结果：补正 {total['outcome_supplement']} · 退件 {total['outcome_returned']} · "
         f"不予受理 {total['outcome_rejected']} · 超时办理 {total['over_target_handle']}\n"

@@ -33,7 +33,9 @@ def run_demo(*, speed: float, seed: int, data_dir: Path | None, port: int, conso
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="govqueue-demo-"))
     elif (data_dir / "govqueue.db").exists():
-        console.print(f"[red]{data_dir} 中已有数据库；演示需要一个空目录，请换一个目录或删除它。[/red]")
+        console.print(
+            f"[red]{data_dir} 中已有数据库；演示需要一个空目录，请换一个目录或删除它。[/red]"
+        )
         return 2
     return asyncio.run(_demo(speed, seed, data_dir, port, console))
 
@@ -41,7 +43,9 @@ def run_demo(*, speed: float, seed: int, data_dir: Path | None, port: int, conso
 async def _demo(speed: float, seed: int, data_dir: Path, port: int, console: Console) -> int:
     settings = Settings(data_dir=data_dir, queue_counts_interval_s=0.25)
     url = settings.resolved_database_url()
-    console.print(f"[bold]govqueue 演示[/bold]：模拟一个工作日 09:00–17:00（{speed:g} 倍速），数据库 {url}")
+    console.print(
+        f"[bold]govqueue 演示[/bold]：模拟一个工作日 09:00–17:00（{speed:g} 倍速），数据库 {url}"
+    )
     await asyncio.to_thread(migrate.upgrade, url)
     engine = make_engine(url, writer=True)
     with transaction(engine, SystemClock()) as tx:
@@ -60,8 +64,12 @@ async def _demo(speed: float, seed: int, data_dir: Path, port: int, console: Con
         run = asyncio.create_task(sim.run())
         await _show_progress(console, sim, clock, run)
         await run
-        by_service = await admin.indicators(sim.hall.hall_id, group_by="service", start=day.isoformat())
-        by_window = await admin.indicators(sim.hall.hall_id, group_by="window", start=day.isoformat())
+        by_service = await admin.indicators(
+            sim.hall.hall_id, group_by="service", start=day.isoformat()
+        )
+        by_window = await admin.indicators(
+            sim.hall.hall_id, group_by="window", start=day.isoformat()
+        )
         await sim.close()
         await admin.aclose()
     t = sim.tally
@@ -74,10 +82,17 @@ async def _demo(speed: float, seed: int, data_dir: Path, port: int, console: Con
     return 0
 
 
-async def _show_progress(console: Console, sim: DaySimulation, clock: ScaledClock, run: asyncio.Task[None]) -> None:
+async def _show_progress(
+    console: Console, sim: DaySimulation, clock: ScaledClock, run: asyncio.Task[None]
+) -> None:
     start, end = sim.at("09:00"), sim.at("17:00")
     total = (end - start).total_seconds()
-    columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"), TimeElapsedColumn()]
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[info]}"),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("模拟时间 09:00", total=total, info="")
         while not run.done():

@@ -10,15 +10,46 @@ from zoneinfo import ZoneInfo
 HOURS = [["09:00", "12:00"], ["13:30", "17:00"]]
 
 SERVICES = [
-    {"name": "户籍办理", "prefix": "A", "target_wait_minutes": 20, "target_handle_minutes": 8, "hours": HOURS},
-    {"name": "社保医保", "prefix": "B", "target_wait_minutes": 20, "target_handle_minutes": 6, "hours": HOURS},
-    {"name": "不动产登记", "prefix": "C", "target_wait_minutes": 30, "target_handle_minutes": 15, "hours": HOURS},
-    {"name": "企业开办", "prefix": "D", "target_wait_minutes": 30, "target_handle_minutes": 12, "hours": HOURS,
-     "daily_limit": 40},
+    {
+        "name": "户籍办理",
+        "prefix": "A",
+        "target_wait_minutes": 20,
+        "target_handle_minutes": 8,
+        "hours": HOURS,
+    },
+    {
+        "name": "社保医保",
+        "prefix": "B",
+        "target_wait_minutes": 20,
+        "target_handle_minutes": 6,
+        "hours": HOURS,
+    },
+    {
+        "name": "不动产登记",
+        "prefix": "C",
+        "target_wait_minutes": 30,
+        "target_handle_minutes": 15,
+        "hours": HOURS,
+    },
+    {
+        "name": "企业开办",
+        "prefix": "D",
+        "target_wait_minutes": 30,
+        "target_handle_minutes": 12,
+        "hours": HOURS,
+        "daily_limit": 40,
+    },
 ]
 
 # window number -> service prefixes in priority order
-WINDOWS = {"1": ["A", "B"], "2": ["A", "B"], "3": ["B", "A"], "4": ["C"], "5": ["C", "D"], "6": ["D", "B"]}
+WINDOWS = {
+    "1": ["A", "B"],
+    "2": ["A", "B"],
+    "3": ["B", "A"],
+    "4": ["C"],
+    "5": ["C", "D"],
+    "6": ["D", "B"],
+}
 
 # mean handling minutes per service (the real ones, which differ from the targets)
 HANDLE_MEAN = {"A": 6.0, "B": 4.5, "C": 12.0, "D": 9.5}

@@ -16,8 +16,14 @@ from server.demo import scenario
 from server.domain.clock import ScaledClock
 
 STAFF_PASSWORD = "demo-window-pass"
-LUNCH = {"1": ("12:00", "13:00"), "3": ("12:00", "13:00"), "5": ("12:00", "13:00"),
-         "2": ("12:30", "13:30"), "4": ("12:30", "13:30"), "6": ("12:30", "13:30")}
+LUNCH = {
+    "1": ("12:00", "13:00"),
+    "3": ("12:00", "13:00"),
+    "5": ("12:00", "13:00"),
+    "2": ("12:30", "13:30"),
+    "4": ("12:30", "13:30"),
+    "6": ("12:30", "13:30"),
+}
 
 
 @dataclass
@@ -43,8 +49,15 @@ class Hall:
 
 
 class DaySimulation:
-    def __init__(self, base_url: str, clock: ScaledClock, day: date, zone: ZoneInfo, seed: int,
-                 admin: ApiClient) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        clock: ScaledClock,
+        day: date,
+        zone: ZoneInfo,
+        seed: int,
+        admin: ApiClient,
+    ) -> None:
         self.base_url = base_url
         self.clock = clock
         self.day = day
@@ -56,6 +69,7 @@ class DaySimulation:
         self.arrivals_done = False
         self.pending_requeues = 0
         self._clients: list[ApiClient] = []
+        self._background: set[asyncio.Task[None]] = set()
 
     def at(self, hhmm: str) -> datetime:
         return scenario.local(self.day, hhmm, self.zone)
@@ -77,25 +91,57 @@ class DaySimulation:
 
     async def seed(self) -> None:
         h = self.hall
-        hall = await self.admin.admin_create("halls", {"code": "DEMO", "name": "示范区政务服务中心"})
+        hall = await self.admin.admin_create(
+            "halls", {"code": "DEMO", "name": "示范区政务服务中心"}
+        )
         h.hall_id = hall["id"]
         for spec in scenario.SERVICES:
             created = await self.admin.admin_create("services", {"hall_id": h.hall_id, **spec})
             h.services[spec["prefix"]] = created["id"]  # type: ignore[index]
             h.prefix_of[created["id"]] = str(spec["prefix"])
         for number, prefixes in scenario.WINDOWS.items():
-            w = await self.admin.admin_create("windows", {
-                "hall_id": h.hall_id, "number": number, "service_ids": [h.services[p] for p in prefixes]})
+            w = await self.admin.admin_create(
+                "windows",
+                {
+                    "hall_id": h.hall_id,
+                    "number": number,
+                    "service_ids": [h.services[p] for p in prefixes],
+                },
+            )
             h.windows[number] = w["id"]
-            device = await self.admin.admin_create("devices", {
-                "hall_id": h.hall_id, "kind": "window", "window_id": w["id"], "label": f"{number}号窗口评价器"})
+            device = await self.admin.admin_create(
+                "devices",
+                {
+                    "hall_id": h.hall_id,
+                    "kind": "window",
+                    "window_id": w["id"],
+                    "label": f"{number}号窗口评价器",
+                },
+            )
             h.window_devices[number] = device["token"]
-            await self.admin.admin_create("staff", {
-                "staff_no": f"W{int(number):03d}", "name": ["张丽", "王强", "李娜", "刘洋", "陈静", "杨帆"][int(number) - 1],
-                "role": "window", "password": STAFF_PASSWORD, "hall_id": h.hall_id})
-        await self.admin.admin_create("staff", {"staff_no": h.supervisor_no, "name": "赵主任", "role": "supervisor",
-                                                "password": STAFF_PASSWORD, "hall_id": h.hall_id})
-        kiosk = await self.admin.admin_create("devices", {"hall_id": h.hall_id, "kind": "kiosk", "label": "1号取号机"})
+            await self.admin.admin_create(
+                "staff",
+                {
+                    "staff_no": f"W{int(number):03d}",
+                    "name": ["张丽", "王强", "李娜", "刘洋", "陈静", "杨帆"][int(number) - 1],
+                    "role": "window",
+                    "password": STAFF_PASSWORD,
+                    "hall_id": h.hall_id,
+                },
+            )
+        await self.admin.admin_create(
+            "staff",
+            {
+                "staff_no": h.supervisor_no,
+                "name": "赵主任",
+                "role": "supervisor",
+                "password": STAFF_PASSWORD,
+                "hall_id": h.hall_id,
+            },
+        )
+        kiosk = await self.admin.admin_create(
+            "devices", {"hall_id": h.hall_id, "kind": "kiosk", "label": "1号取号机"}
+        )
         h.kiosk_token = kiosk["token"]
 
     async def run(self) -> None:
@@ -163,7 +209,9 @@ class DaySimulation:
             self.tally.no_shows += 1
             if rng.random() < 0.5:
                 self.pending_requeues += 1
-                asyncio.create_task(self.come_back(tid))
+                task = asyncio.create_task(self.come_back(tid))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
             return
         await self.sleep_sim(rng.uniform(15, 75))
         await clerk.ticket_action(tid, "start")
@@ -172,7 +220,9 @@ class DaySimulation:
         await self.sleep_sim(rng.lognormvariate(math.log(mean) - 0.1, 0.45))
         if rng.random() < 0.03:
             others = [p for p in self.hall.services if p != prefix]
-            await clerk.ticket_action(tid, "transfer", {"service_id": self.hall.services[rng.choice(others)]})
+            await clerk.ticket_action(
+                tid, "transfer", {"service_id": self.hall.services[rng.choice(others)]}
+            )
             self.tally.transfers += 1
             return
         outcome = scenario.pick(rng, scenario.OUTCOMES)  # type: ignore[arg-type]

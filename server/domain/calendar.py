@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,12 +46,10 @@ class ServiceHours:
                 raise InvalidInput(text("service.bad_hours", detail=f"{list(item)} 应为两个时间"))
             start, end = (_parse_hhmm(s) for s in item)
             if start >= end:
-                raise InvalidInput(
-                    text("service.bad_hours", detail=f"{item[0]} 应早于 {item[1]}")
-                )
+                raise InvalidInput(text("service.bad_hours", detail=f"{item[0]} 应早于 {item[1]}"))
             periods.append((start, end))
         periods.sort()
-        for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(periods):
             if start < end:
                 raise InvalidInput(text("service.bad_hours", detail="时段有重叠"))
         return cls(tuple(periods))

@@ -183,9 +183,7 @@ def abnormal(records: Sequence[TicketRecord]) -> dict[str, Any]:
     called = [r for r in records if r.called_at is not None]
     finished = [r for r in records if r.status == TicketStatus.done]
     no_show = sum(1 for r in called if r.no_show_count > 0)
-    abandoned = sum(
-        1 for r in records if r.status in (TicketStatus.waiting, TicketStatus.no_show)
-    )
+    abandoned = sum(1 for r in records if r.status in (TicketStatus.waiting, TicketStatus.no_show))
     outcomes: dict[str, Any] = {}
     for outcome in Outcome:
         count = sum(1 for r in finished if r.outcome == outcome)
@@ -247,9 +245,15 @@ def group_key(grouping: str, zone: ZoneInfo) -> Callable[[TicketRecord], tuple[s
     if grouping == "service":
         return lambda r: (str(r.service_id), r.service_name)
     if grouping == "window":
-        return lambda r: (str(r.window_id or ""), f"{r.window_number}号窗口" if r.window_number else "未叫号")
+        return lambda r: (
+            str(r.window_id or ""),
+            f"{r.window_number}号窗口" if r.window_number else "未叫号",
+        )
     if grouping == "staff":
-        return lambda r: (r.staff_no or "", f"{r.staff_name}（{r.staff_no}）" if r.staff_no else "未叫号")
+        return lambda r: (
+            r.staff_no or "",
+            f"{r.staff_name}（{r.staff_no}）" if r.staff_no else "未叫号",
+        )
     raise ValueError(f"unknown grouping {grouping!r}")
 
 

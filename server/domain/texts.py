@@ -32,7 +32,7 @@ ZH_CN: dict[str, str] = {
     "service.disabled": "业务“{service}”已停用，请选择其他业务。",
     "service.closed": "业务“{service}”当前不在取号时间内（取号时间：{hours}），请在取号时间内再来。",
     "service.daily_limit": "业务“{service}”今日号源（{limit} 个）已取完，请明日再来或预约。",
-    "service.bad_hours": "取号时间格式不正确：{detail}。请写成 [[\"09:00\",\"12:00\"],[\"13:30\",\"17:00\"]]。",
+    "service.bad_hours": '取号时间格式不正确：{detail}。请写成 [["09:00","12:00"],["13:30","17:00"]]。',
     "service.prefix_taken": "大厅内已有前缀为“{prefix}”的业务，请换一个前缀。",
     # halls, staff, devices
     "hall.not_found": "大厅不存在（编号 {hall_id}）。",

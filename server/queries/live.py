@@ -31,13 +31,15 @@ def events_after(session: Session, hall_id: int, since: int, limit: int) -> list
 def service_counts(session: Session, hall_id: int, now: datetime) -> list[ServiceCount]:
     hall = lookups.hall(session, hall_id)
     day = business_day(now, hall_zone(hall.timezone))
-    services = session.exec(select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id)))
+    services = session.exec(
+        select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
+    )
     return [
         ServiceCount(
             service_id=s.id or 0,
             name=s.name,
             prefix=s.prefix,
-            waiting=lookups.waiting_count(session, s.id or 0, day),
+            waiting=lookups.queue_counts(session, s.id or 0, day).waiting,
         )
         for s in services
     ]
@@ -48,7 +50,9 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
     hall: Hall = lookups.hall(session, hall_id)
     day = business_day(now, hall_zone(hall.timezone))
     windows: list[WindowView] = []
-    for window in session.exec(select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id))):
+    for window in session.exec(
+        select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id))
+    ):
         staff = session.get(Staff, window.staff_id) if window.staff_id else None
         current = session.exec(
             select(Ticket).where(
@@ -84,5 +88,7 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
         business_day=day.isoformat(),
         services=service_counts(session, hall_id, now),
         windows=windows,
-        recent_calls=[{"seq": e.seq, "type": e.type, "at": e.at.isoformat(), **e.data} for e in recent],
+        recent_calls=[
+            {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), **e.data} for e in recent
+        ],
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlmodel import Session, col, func, select
 
 from server.api.schemas import PublicTicketOut
@@ -11,6 +9,7 @@ from server.commands.tickets import estimate
 from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
 from server.domain.texts import text
+from server.store.catalog import Catalog
 from server.store.tables import Evaluation, Service, Ticket, Window
 
 
@@ -26,20 +25,24 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
     earlier = (col(Ticket.entered_queue_at) < ticket.entered_queue_at) | (
         (col(Ticket.entered_queue_at) == ticket.entered_queue_at) & (col(Ticket.id) < ticket.id)
     )
-    query = select(func.count()).select_from(Ticket).where(
-        Ticket.service_id == ticket.service_id,
-        Ticket.business_day == ticket.business_day,
-        Ticket.status == TicketStatus.waiting,
-        col(Ticket.id) != ticket.id,
+    query = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.service_id == ticket.service_id,
+            Ticket.business_day == ticket.business_day,
+            Ticket.status == TicketStatus.waiting,
+            col(Ticket.id) != ticket.id,
+        )
     )
     if ticket.priority == Priority.normal:
-        query = query.where((Ticket.priority != Priority.normal) | earlier)
+        query = query.where((col(Ticket.priority) != Priority.normal) | earlier)
     else:
-        query = query.where(Ticket.priority != Priority.normal, earlier)
+        query = query.where(col(Ticket.priority) != Priority.normal, earlier)
     return session.exec(query).one()
 
 
-def public_view(session: Session, public_token: str, now: datetime) -> PublicTicketOut:
+def public_view(session: Session, catalog: Catalog, public_token: str) -> PublicTicketOut:
     ticket = find_by_token(session, public_token)
     service = session.get(Service, ticket.service_id)
     assert service is not None
@@ -54,7 +57,13 @@ def public_view(session: Session, public_token: str, now: datetime) -> PublicTic
         status=ticket.status,
         status_text=text(f"status.{ticket.status}"),
         ahead=ahead,
-        estimated_wait_minutes=estimate(session, service, ticket.business_day, ahead)
+        estimated_wait_minutes=estimate(
+            session,
+            catalog,
+            catalog.service(session, ticket.service_id),
+            ticket.business_day,
+            ahead,
+        )
         if ahead is not None
         else None,
         window_number=window.number
@@ -66,5 +75,3 @@ def public_view(session: Session, public_token: str, now: datetime) -> PublicTic
         evaluated=evaluated is not None,
         can_evaluate=ticket.status == TicketStatus.done and evaluated is None,
     )
-
-

@@ -10,10 +10,13 @@ from server.api.schemas import ServiceStatusOut
 from server.commands import lookups
 from server.commands.tickets import estimate
 from server.domain.calendar import ServiceHours, business_day, hall_zone
+from server.store.catalog import Catalog
 from server.store.tables import Service, TicketCounter
 
 
-def service_statuses(session: Session, hall_id: int, now: datetime) -> list[ServiceStatusOut]:
+def service_statuses(
+    session: Session, catalog: Catalog, hall_id: int, now: datetime
+) -> list[ServiceStatusOut]:
     hall = lookups.hall(session, hall_id)
     zone = hall_zone(hall.timezone)
     day = business_day(now, zone)
@@ -21,7 +24,7 @@ def service_statuses(session: Session, hall_id: int, now: datetime) -> list[Serv
     for service in session.exec(
         select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
     ):
-        waiting = lookups.waiting_count(session, service.id or 0, day)
+        waiting = lookups.queue_counts(session, service.id or 0, day).waiting
         counter = session.get(TicketCounter, (service.id, day))
         issued = counter.last_number if counter else 0
         remaining = None if service.daily_limit is None else max(0, service.daily_limit - issued)
@@ -29,7 +32,9 @@ def service_statuses(session: Session, hall_id: int, now: datetime) -> list[Serv
             ServiceStatusOut(
                 **service.model_dump(),
                 waiting=waiting,
-                estimated_wait_minutes=estimate(session, service, day, waiting),
+                estimated_wait_minutes=estimate(
+                    session, catalog, catalog.service(session, service.id or 0), day, waiting
+                ),
                 open_now=service.enabled
                 and ServiceHours.parse(service.hours).is_open(now, zone)
                 and remaining != 0,

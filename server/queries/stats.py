@@ -74,33 +74,40 @@ def window_activities(
     zone = hall_zone(hall.timezone)
     period_start = day_bounds(start, zone)[0]
     period_end = min(day_bounds(end, zone)[1], now)
-    windows = list(session.exec(select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id))))
+    windows = list(
+        session.exec(select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id)))
+    )
     events = session.exec(
         select(Event)
         .where(Event.hall_id == hall_id, Event.type == "window.status", col(Event.at) < period_end)
         .order_by(col(Event.seq))
     ).all()
-    activities = []
-    for window in windows:
-        state, since, reason = WindowState.closed.value, period_start, None
-        opens: list[tuple[datetime, datetime]] = []
-        pauses: list[tuple[datetime, datetime, str]] = []
+    return [
+        _activity(
+            window,
+            [e for e in events if e.data.get("window_id") == window.id],
+            period_start,
+            period_end,
+        )
+        for window in windows
+    ]
 
-        def close_interval(until: datetime) -> None:
-            s, e = max(since, period_start), min(until, period_end)
-            if e <= s:
-                return
-            if state == WindowState.open:
-                opens.append((s, e))
-            elif state == WindowState.paused:
-                pauses.append((s, e, reason or ""))
 
-        for event in events:
-            if event.data.get("window_id") != window.id:
-                continue
-            close_interval(event.at)
-            state, since = str(event.data.get("state")), event.at
-            reason = event.data.get("pause_reason")  # type: ignore[assignment]
-        close_interval(period_end)
-        activities.append(WindowActivity(window.id or 0, window.number, tuple(opens), tuple(pauses)))
-    return activities
+def _activity(
+    window: Window, events: list[Event], period_start: datetime, period_end: datetime
+) -> WindowActivity:
+    """Replay one window's state changes into clipped open and paused intervals."""
+    opens: list[tuple[datetime, datetime]] = []
+    pauses: list[tuple[datetime, datetime, str]] = []
+    state, since, reason = WindowState.closed.value, period_start, ""
+    for at, next_state, next_reason in [
+        *((e.at, str(e.data.get("state")), str(e.data.get("pause_reason") or "")) for e in events),
+        (period_end, "", ""),
+    ]:
+        start, end = max(since, period_start), min(at, period_end)
+        if end > start and state == WindowState.open:
+            opens.append((start, end))
+        elif end > start and state == WindowState.paused:
+            pauses.append((start, end, reason))
+        state, since, reason = next_state, at, next_reason
+    return WindowActivity(window.id or 0, window.number, tuple(opens), tuple(pauses))

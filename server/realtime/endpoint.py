@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlmodel import Session
@@ -47,7 +49,9 @@ async def live_feed(ws: WebSocket) -> None:
         window_id = _int(params.get("window_id"))
         since = _int(params.get("since"))
     except ValueError:
-        await _refuse(ws, CLOSE_BAD_REQUEST, "invalid_input", "hall_id、window_id、since 应为整数。")
+        await _refuse(
+            ws, CLOSE_BAD_REQUEST, "invalid_input", "hall_id、window_id、since 应为整数。"
+        )
         return
     if hall_id is None:
         await _refuse(ws, CLOSE_BAD_REQUEST, "invalid_input", "请在连接地址中提供 hall_id。")
@@ -56,7 +60,12 @@ async def live_feed(ws: WebSocket) -> None:
     try:
         actor = await actor_from_token(runtime, token) if token else None
         if actor is None:
-            await _refuse(ws, CLOSE_AUTH, "authentication_required", "请提供设备令牌或登录令牌（token 参数）。")
+            await _refuse(
+                ws,
+                CLOSE_AUTH,
+                "authentication_required",
+                "请提供设备令牌或登录令牌（token 参数）。",
+            )
             return
         ensure_hall(actor, hall_id)
         current = await runtime.read(lambda s: live.last_seq(s, hall_id))
@@ -72,7 +81,9 @@ async def live_feed(ws: WebSocket) -> None:
         last_sent = await _catch_up(ws, runtime, hall_id, window_id, since, current)
         await _stream(ws, sub.queue, last_sent)
         if sub.overflowed:
-            await _refuse(ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后的 seq 续传。")
+            await _refuse(
+                ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后的 seq 续传。"
+            )
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -80,7 +91,12 @@ async def live_feed(ws: WebSocket) -> None:
 
 
 async def _catch_up(
-    ws: WebSocket, runtime: Runtime, hall_id: int, window_id: int | None, since: int | None, current: int
+    ws: WebSocket,
+    runtime: Runtime,
+    hall_id: int,
+    window_id: int | None,
+    since: int | None,
+    current: int,
 ) -> int:
     """Send what the client missed; returns the last seq it now has."""
     limit = runtime.settings.replay_limit
@@ -91,19 +107,27 @@ async def _catch_up(
         return seq
     last = since
     while True:
-        def load(session: Session, after: int = last) -> list[tuple[int, str, object, dict]]:  # type: ignore[type-arg]
-            return [(e.seq, e.type, e.at, e.data) for e in live.events_after(session, hall_id, after, 1000)]
+
+        def load(
+            session: Session, after: int = last
+        ) -> list[tuple[int, str, datetime, dict[str, Any]]]:
+            return [
+                (e.seq, e.type, e.at, e.data)
+                for e in live.events_after(session, hall_id, after, 1000)
+            ]
 
         batch = await runtime.read(load)
-        for seq, type_, at, data in batch:
-            if visible_to(window_id, data):
-                await ws.send_text(encode(seq, type_, at, data))  # type: ignore[arg-type]
+        for seq, type_, at, payload in batch:
+            if visible_to(window_id, payload):
+                await ws.send_text(encode(seq, type_, at, payload))
             last = seq
         if len(batch) < 1000:
             return last
 
 
-async def _stream(ws: WebSocket, queue: asyncio.Queue[tuple[int, str] | None], last_sent: int) -> None:
+async def _stream(
+    ws: WebSocket, queue: asyncio.Queue[tuple[int, str] | None], last_sent: int
+) -> None:
     """Forward live events (skipping any already replayed) until the client leaves."""
     receiver = asyncio.create_task(_drain_incoming(ws))
     try:

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session
+from sqlalchemy import Engine, insert, update
+from sqlmodel import Session, col
 
 from server.domain.clock import Clock
+from server.store.catalog import Catalog
 from server.store.tables import Event, Hall
 
 
@@ -29,17 +30,20 @@ class Tx:
     session: Session
     clock: Clock
     now: datetime
+    catalog: Catalog = field(default_factory=Catalog)
     events: list[CommittedEvent] = field(default_factory=list)
 
     def emit(self, hall_id: int, type_: str, data: dict[str, Any]) -> CommittedEvent:
         """Append an event to the hall's log in this transaction, with the next seq."""
         seq = self.session.execute(
             update(Hall)
-            .where(Hall.id == hall_id)  # type: ignore[arg-type]
-            .values(last_seq=Hall.last_seq + 1)
-            .returning(Hall.last_seq)
+            .where(col(Hall.id) == hall_id)
+            .values(last_seq=col(Hall.last_seq) + 1)
+            .returning(col(Hall.last_seq))
         ).scalar_one()
-        self.session.add(Event(hall_id=hall_id, seq=seq, type=type_, at=self.now, data=data))
+        self.session.execute(
+            insert(Event).values(hall_id=hall_id, seq=seq, type=type_, at=self.now, data=data)
+        )
         event = CommittedEvent(hall_id, seq, type_, self.now, data)
         self.events.append(event)
         return event
@@ -49,9 +53,9 @@ class Tx:
 
 
 @contextmanager
-def transaction(engine: Engine, clock: Clock) -> Iterator[Tx]:
+def transaction(engine: Engine, clock: Clock, catalog: Catalog | None = None) -> Iterator[Tx]:
     """A standalone transaction (CLI, tests). The server goes through the Writer instead."""
     with Session(engine, expire_on_commit=False) as session:
-        tx = Tx(session, clock, clock.now())
+        tx = Tx(session, clock, clock.now(), catalog or Catalog())
         yield tx
         session.commit()

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from server.domain.clock import Clock
+from server.store.catalog import Catalog
 from server.store.transaction import CommittedEvent, Tx
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,16 @@ class _Pending:
 
 class Writer:
     def __init__(
-        self, engine: Engine, clock: Clock, publish: Publisher, *, max_batch: int = 128
+        self,
+        engine: Engine,
+        clock: Clock,
+        publish: Publisher,
+        *,
+        catalog: Catalog | None = None,
+        max_batch: int = 128,
     ) -> None:
         self._engine = engine
+        self.catalog = catalog or Catalog()
         self._clock = clock
         self._publish = publish
         self._max_batch = max_batch
@@ -90,7 +98,7 @@ class Writer:
         try:
             with Session(self._engine, expire_on_commit=False) as session:
                 for pending in batch:
-                    tx = Tx(session, self._clock, self._clock.now())
+                    tx = Tx(session, self._clock, self._clock.now(), self.catalog)
                     savepoint = session.begin_nested()
                     try:
                         result = pending.job(tx)

@@ -30,7 +30,9 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 @router.post("/halls", response_model=HallOut, status_code=status.HTTP_201_CREATED)
 async def create_hall(body: HallIn, runtime: RuntimeDep, _: AdminUser) -> Hall:
-    return await runtime.write(lambda tx: admin.create_hall(tx, body.code, body.name, body.timezone))
+    return await runtime.write(
+        lambda tx: admin.create_hall(tx, body.code, body.name, body.timezone)
+    )
 
 
 @router.get("/halls", response_model=list[HallOut])
@@ -52,7 +54,9 @@ async def create_service(body: ServiceIn, runtime: RuntimeDep, user: AdminUser) 
 
 
 @router.get("/services", response_model=list[ServiceOut])
-async def list_services(runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None) -> list[Service]:
+async def list_services(
+    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+) -> list[Service]:
     def load(session: Session) -> list[Service]:
         query = select(Service).order_by(col(Service.id))
         scope = user.hall_id or hall_id
@@ -75,7 +79,9 @@ async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) ->
 
 
 @router.get("/windows", response_model=list[WindowOut])
-async def list_windows(runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None) -> list[WindowOut]:
+async def list_windows(
+    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+) -> list[WindowOut]:
     def load(session: Session) -> list[WindowOut]:
         query = select(Window).order_by(col(Window.id))
         scope = user.hall_id or hall_id
@@ -99,12 +105,16 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
     if body.hall_id is not None:
         ensure_hall(user, body.hall_id)
     return await runtime.write(
-        lambda tx: admin.create_staff(tx, body.staff_no, body.name, body.role, body.password, body.hall_id)
+        lambda tx: admin.create_staff(
+            tx, body.staff_no, body.name, body.role, body.password, body.hall_id
+        )
     )
 
 
 @router.get("/staff", response_model=list[StaffOut])
-async def list_staff(runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None) -> list[Staff]:
+async def list_staff(
+    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+) -> list[Staff]:
     def load(session: Session) -> list[Staff]:
         query = select(Staff).order_by(col(Staff.id))
         scope = user.hall_id or hall_id
@@ -127,7 +137,9 @@ async def create_device(body: DeviceIn, runtime: RuntimeDep, user: AdminUser) ->
 
 
 @router.get("/devices", response_model=list[DeviceOut])
-async def list_devices(runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None) -> list[Device]:
+async def list_devices(
+    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+) -> list[Device]:
     def load(session: Session) -> list[Device]:
         query = select(Device).order_by(col(Device.id))
         scope = user.hall_id or hall_id

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from server.api.deps import RuntimeDep
 from server.api.schemas import LoginIn, TokenOut
+from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
 from server.security import dummy_password_hash, issue_access_token, verify_password
@@ -42,6 +43,6 @@ async def login(body: LoginIn, runtime: RuntimeDep) -> TokenOut:
         staff_id=staff.id or 0,
         staff_no=staff.staff_no,
         name=staff.name,
-        role=staff.role,  # type: ignore[arg-type]
+        role=Role(staff.role),
         hall_id=staff.hall_id,
     )

@@ -11,7 +11,9 @@ router = APIRouter(prefix="/halls", tags=["halls"])
 
 
 @router.get("/{hall_id}/services", response_model=list[ServiceStatusOut])
-async def list_services(hall_id: int, runtime: RuntimeDep, actor: OptionalActor) -> list[ServiceStatusOut]:
+async def list_services(
+    hall_id: int, runtime: RuntimeDep, actor: OptionalActor
+) -> list[ServiceStatusOut]:
     """Services with waiting count, estimated wait and whether tickets are issued now.
 
     Public information (it is on the hall screens), so no token is needed; a token of another
@@ -20,4 +22,5 @@ async def list_services(hall_id: int, runtime: RuntimeDep, actor: OptionalActor)
     if actor is not None:
         ensure_hall(actor, hall_id)
     now = runtime.clock.now()
-    return await runtime.read(lambda session: service_statuses(session, hall_id, now))
+    catalog = runtime.writer.catalog
+    return await runtime.read(lambda session: service_statuses(session, catalog, hall_id, now))

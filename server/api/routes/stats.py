@@ -21,11 +21,15 @@ from server.queries.stats import ticket_records, window_activities
 router = APIRouter(prefix="/stats", tags=["stats"])
 
 MAX_DAYS = 366
-From = Annotated[date | None, Query(alias="from", description="First business day (YYYY-MM-DD); default today")]
+From = Annotated[
+    date | None, Query(alias="from", description="First business day (YYYY-MM-DD); default today")
+]
 To = Annotated[date | None, Query(description="Last business day, inclusive; default = from")]
 
 
-def _period(session: Session, hall_id: int, start: date | None, end: date | None, now_day: date) -> tuple[date, date]:
+def _period(
+    session: Session, hall_id: int, start: date | None, end: date | None, now_day: date
+) -> tuple[date, date]:
     start = start or now_day
     end = end or start
     if start > end:
@@ -112,7 +116,9 @@ async def ticket_list(
 
     def load(session: Session) -> TicketPage:
         hall = lookups.hall(session, hall_id)
-        first, last = _period(session, hall_id, start, end, business_day(now, hall_zone(hall.timezone)))
+        first, last = _period(
+            session, hall_id, start, end, business_day(now, hall_zone(hall.timezone))
+        )
         records = ticket_records(session, hall_id, first, last)
         page = records[offset : offset + limit]
         return TicketPage(total=len(records), items=[record_out(r) for r in page])

@@ -49,12 +49,16 @@ async def issue_ticket(body: TicketIn, runtime: RuntimeDep, device: KioskDevice)
 
 @router.get("/public/{public_token}", response_model=PublicTicketOut)
 async def public_ticket(public_token: str, runtime: RuntimeDep) -> PublicTicketOut:
-    now = runtime.clock.now()
-    return await runtime.read(lambda s: public_view(s, public_token, now))
+    catalog = runtime.writer.catalog
+    return await runtime.read(lambda s: public_view(s, catalog, public_token))
 
 
-async def _transition(runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any) -> TicketOut:
-    return await runtime.write(lambda tx: ticket_out(tickets.transition(tx, actor, ticket_id, action, **kw)))
+async def _transition(
+    runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any
+) -> TicketOut:
+    return await runtime.write(
+        lambda tx: ticket_out(tickets.transition(tx, actor, ticket_id, action, **kw))
+    )
 
 
 @router.post("/{ticket_id}/recall", response_model=TicketOut)
@@ -68,7 +72,9 @@ async def start(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> Tick
 
 
 @router.post("/{ticket_id}/finish", response_model=TicketOut)
-async def finish(ticket_id: int, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def finish(
+    ticket_id: int, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff
+) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "finish", outcome=body.outcome)
 
 
@@ -88,14 +94,18 @@ async def cancel(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> Tic
 
 
 @router.post("/{ticket_id}/transfer", response_model=TicketOut)
-async def transfer(ticket_id: int, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def transfer(
+    ticket_id: int, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff
+) -> TicketOut:
     """Hand the applicant to another service: returns the new ticket (origin linked)."""
     return await runtime.write(
         lambda tx: ticket_out(tickets.transfer(tx, staff, ticket_id, body.service_id))
     )
 
 
-@router.post("/{ticket_id}/evaluation", response_model=EvaluationOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{ticket_id}/evaluation", response_model=EvaluationOut, status_code=status.HTTP_201_CREATED
+)
 async def evaluate(
     ticket_id: int, body: EvaluationIn, runtime: RuntimeDep, actor: OptionalActor
 ) -> EvaluationOut:
@@ -115,5 +125,3 @@ async def evaluate(
         )
     )
     return EvaluationOut.model_validate(evaluation)
-
-

@@ -10,14 +10,16 @@ from server.api.schemas import PauseIn, TicketOut, WindowOut
 from server.commands import lookups
 from server.commands.windows import call_next as call_next_command
 from server.commands.windows import change_state
-from server.runtime import Runtime
 from server.domain.actor import StaffActor
+from server.runtime import Runtime
 from server.store.transaction import Tx
 
 router = APIRouter(prefix="/windows", tags=["windows"])
 
 
-async def _change(runtime: Runtime, staff: StaffActor, window_id: int, action: str, reason: str | None = None) -> WindowOut:
+async def _change(
+    runtime: Runtime, staff: StaffActor, window_id: int, action: str, reason: str | None = None
+) -> WindowOut:
     def job(tx: Tx) -> WindowOut:
         window = change_state(tx, staff, window_id, action, reason)
         return window_out(window, lookups.window_service_ids(tx.session, window_id))
@@ -53,7 +55,9 @@ async def close_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) 
     response_model=TicketOut,
     responses={204: {"description": "Nobody is waiting for this window's services"}},
 )
-async def call_next(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut | Response:
+async def call_next(
+    window_id: int, runtime: RuntimeDep, staff: WindowStaff
+) -> TicketOut | Response:
     ticket = await runtime.write(lambda tx: call_next_command(tx, staff, window_id))
     if ticket is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)

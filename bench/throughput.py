@@ -1,0 +1,293 @@
+"""Benchmark: tickets issued/s, call-next/s, live-feed latency at 1,000 subscribers, server RSS.
+
+Starts `govqueue serve` as a separate process on 127.0.0.1 with a fresh SQLite file (WAL,
+synchronous=FULL: every acknowledged ticket is fsynced), drives it from this process and
+prints the figures. Not a test: it asserts nothing about timing.
+
+    .venv/bin/python bench/throughput.py [--tickets 4000] [--subscribers 1000] [--calls 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import psutil
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from client.rest import ApiClient  # noqa: E402
+
+GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
+PASSWORD = "bench-password-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+class RssSampler:
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                self.peak = max(self.peak, self.proc.memory_info().rss)
+            except psutil.Error:
+                return
+            await asyncio.sleep(0.1)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    def current(self) -> int:
+        return int(self.proc.memory_info().rss)
+
+
+async def seed(base: str, windows: int) -> dict[str, object]:
+    async with ApiClient(base) as admin:
+        await admin.login("admin", PASSWORD)
+        hall = await admin.admin_create("halls", {"code": "BENCH", "name": "压测大厅"})
+        service = await admin.admin_create(
+            "services", {"hall_id": hall["id"], "name": "综合受理", "prefix": "A"}
+        )
+        window_ids, staff = [], []
+        for n in range(1, windows + 1):
+            w = await admin.admin_create(
+                "windows", {"hall_id": hall["id"], "number": str(n), "service_ids": [service["id"]]}
+            )
+            window_ids.append(w["id"])
+            await admin.admin_create(
+                "staff",
+                {
+                    "staff_no": f"B{n}",
+                    "name": f"窗口{n}",
+                    "role": "window",
+                    "password": PASSWORD,
+                    "hall_id": hall["id"],
+                },
+            )
+            staff.append(f"B{n}")
+        kiosk = await admin.admin_create(
+            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
+        )
+        screen = await admin.admin_create(
+            "devices", {"hall_id": hall["id"], "kind": "display", "label": "s"}
+        )
+    return {
+        "hall": hall["id"],
+        "service": service["id"],
+        "windows": window_ids,
+        "staff": staff,
+        "kiosk": kiosk["token"],
+        "screen": screen["token"],
+    }
+
+
+async def bench_issue(base: str, setup: dict[str, object], total: int, clients: int) -> float:
+    per = total // clients
+
+    async def one() -> None:
+        async with ApiClient(base, str(setup["kiosk"])) as kiosk:
+            for _ in range(per):
+                await kiosk.issue_ticket(int(setup["service"]))  # type: ignore[call-overload]
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return per * clients / (time.perf_counter() - start)
+
+
+async def open_clerks(base: str, setup: dict[str, object]) -> list[tuple[ApiClient, int]]:
+    clerks = []
+    for staff_no, window_id in zip(setup["staff"], setup["windows"], strict=True):  # type: ignore[call-overload]
+        clerk = ApiClient(base)
+        await clerk.login(staff_no, PASSWORD)
+        await clerk.window_action(window_id, "open")
+        clerks.append((clerk, window_id))
+    return clerks
+
+
+async def bench_call_next(
+    clerks: list[tuple[ApiClient, int]], seconds: float
+) -> tuple[float, float]:
+    """Each window: call-next then no-show (to free the window), as fast as it can."""
+    calls = 0
+    call_time = 0.0
+    deadline = time.perf_counter() + seconds
+
+    async def one(clerk: ApiClient, window_id: int) -> None:
+        nonlocal calls, call_time
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            ticket = await clerk.call_next(window_id)
+            call_time += time.perf_counter() - t0
+            if ticket is None:
+                return
+            calls += 1
+            await clerk.ticket_action(ticket["id"], "no-show")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(c, w) for c, w in clerks))
+    elapsed = time.perf_counter() - start
+    return calls / elapsed, calls / call_time * len(clerks)
+
+
+async def bench_fanout(
+    base: str,
+    setup: dict[str, object],
+    clerk: ApiClient,
+    window_id: int,
+    subscribers: int,
+    calls: int,
+) -> tuple[list[float], int]:
+    ws_base = base.replace("http://", "ws://")
+    query = urlencode({"hall_id": setup["hall"], "token": setup["screen"]})
+    sent_at: dict[int, float] = {}
+    latencies: list[float] = []
+    ready = 0
+    done = asyncio.Event()
+    received = 0
+
+    async def subscriber() -> None:
+        nonlocal ready, received
+        async with websockets.connect(f"{ws_base}/ws?{query}", max_queue=None) as ws:
+            await ws.recv()  # snapshot
+            ready += 1
+            async for raw in ws:
+                message = json.loads(raw)
+                if message["type"] == "ticket.called":
+                    t = sent_at.get(message["data"]["ticket_id"])
+                    if t is not None:
+                        latencies.append(time.perf_counter() - t)
+                        received += 1
+                        if received >= subscribers * calls:
+                            done.set()
+
+    tasks = []
+    for i in range(subscribers):
+        tasks.append(asyncio.create_task(subscriber()))
+        if i % 50 == 49:
+            await asyncio.sleep(0.05)
+    while ready < subscribers:
+        await asyncio.sleep(0.05)
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        ticket = await clerk.call_next(window_id)
+        if ticket is None:
+            break
+        sent_at[ticket["id"]] = t0
+        await clerk.ticket_action(ticket["id"], "no-show")
+        await asyncio.sleep(0.02)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(done.wait(), 30)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return latencies, ready
+
+
+async def main(args: argparse.Namespace) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="govqueue-bench-"))
+    env = {**os.environ, "GOVQUEUE_DATA_DIR": str(data_dir)}
+    subprocess.run(
+        [GOVQUEUE, "admin", "create-staff", "--staff-no", "admin", "--name", "压测管理员"],
+        input=PASSWORD + "\n",
+        text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [GOVQUEUE, "serve", "--port", str(port), "--log-level", "warning"], env=env
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/api/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        rss = RssSampler(server.pid)
+        rss.start()
+        setup = await seed(base, args.windows)
+        print(
+            f"server pid {server.pid}, database {data_dir / 'govqueue.db'} (WAL, synchronous=FULL)"
+        )
+        rate = await bench_issue(base, setup, args.tickets, args.clients)
+        print(
+            f"tickets issued:   {rate:8.0f} /s  ({args.tickets} tickets, {args.clients} concurrent kiosks, durable)"
+        )
+        clerks = await open_clerks(base, setup)
+        cycle_rate, call_rate = await bench_call_next(clerks, args.seconds)
+        print(
+            f"call-next:        {cycle_rate:8.0f} /s  (call-next + no-show cycles, {len(clerks)} windows)"
+        )
+        print(
+            f"                  {call_rate:8.0f} /s  (call-next requests alone, from their latency)"
+        )
+        async with ApiClient(base, str(setup["kiosk"])) as kiosk:
+            for _ in range(args.calls):
+                await kiosk.issue_ticket(int(setup["service"]))  # type: ignore[call-overload]
+        clerk, window_id = clerks[0]
+        latencies, ready = await bench_fanout(
+            base, setup, clerk, window_id, args.subscribers, args.calls
+        )
+        if latencies:
+            ms = [x * 1000 for x in latencies]
+            print(
+                f"call → delivery:  p50 {statistics.median(ms):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
+                f"max {max(ms):.1f} ms  ({ready} subscribers × {args.calls} calls, {len(ms)} deliveries)"
+            )
+        print(
+            f"server RSS:       {rss.current() / 2**20:.0f} MB now, {rss.peak / 2**20:.0f} MB peak"
+        )
+        for c, _ in clerks:
+            await c.aclose()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--windows", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--calls", type=int, default=100)
+    try:
+        import uvloop
+
+        uvloop.run(main(parser.parse_args()))
+    except ImportError:
+        asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,125 @@
+"""A short-lived, per-process cache of what rarely changes: services and their halls' zones.
+
+Every ticket issued needs the service's prefix, hours, limit and targets and the hall's time
+zone; reading them once a second instead of on every request is what lets the writer keep
+up with a morning rush. Changes made through this process are seen at once (the admin
+commands clear the cache); changes made by another process within `ttl` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from server.domain.calendar import ServiceHours, hall_zone
+from server.domain.errors import NotFound
+from server.domain.texts import text
+from server.store.tables import Hall, Service, Ticket, Window, WindowService
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    hall_id: int
+    name: str
+    prefix: str
+    daily_limit: int | None
+    hours: ServiceHours
+    target_wait_minutes: int
+    target_handle_minutes: int
+    enabled: bool
+    zone: ZoneInfo
+
+
+class Catalog:
+    def __init__(self, ttl: float = 1.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._services: dict[int, tuple[float, ServiceInfo]] = {}
+        self._open_windows: dict[int, tuple[float, int]] = {}
+        self._mean_handle: dict[tuple[int, object], tuple[float, float]] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._services.clear()
+            self._open_windows.clear()
+            self._mean_handle.clear()
+
+    def service(self, session: Session, service_id: int) -> ServiceInfo:
+        now = time.monotonic()
+        cached = self._services.get(service_id)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        row = session.execute(
+            select(Service, col(Hall.timezone))
+            .join(Hall, col(Hall.id) == col(Service.hall_id))
+            .where(col(Service.id) == service_id)
+        ).first()
+        if row is None:
+            raise NotFound(text("service.not_found", service_id=service_id))
+        s, tz = row
+        info = ServiceInfo(
+            id=s.id,
+            hall_id=s.hall_id,
+            name=s.name,
+            prefix=s.prefix,
+            daily_limit=s.daily_limit,
+            hours=ServiceHours.parse(s.hours),
+            target_wait_minutes=s.target_wait_minutes,
+            target_handle_minutes=s.target_handle_minutes,
+            enabled=s.enabled,
+            zone=hall_zone(tz),
+        )
+        with self._lock:
+            self._services[service_id] = (now, info)
+        return info
+
+    def open_windows(self, session: Session, service_id: int) -> int:
+        """Open windows serving the service (for the estimated wait)."""
+        now = time.monotonic()
+        cached = self._open_windows.get(service_id)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        count = int(
+            session.execute(
+                select(func.count())
+                .select_from(Window)
+                .join(WindowService, col(WindowService.window_id) == col(Window.id))
+                .where(col(WindowService.service_id) == service_id, col(Window.state) == "open")
+            ).scalar_one()
+        )
+        with self._lock:
+            self._open_windows[service_id] = (now, count)
+        return count
+
+    def mean_handle_minutes(self, session: Session, service: ServiceInfo, day: object) -> float:
+        """Mean handling time of the service's last 20 tickets that day; its target before 3."""
+        now = time.monotonic()
+        key = (service.id, day)
+        cached = self._mean_handle.get(key)
+        if cached is not None and now - cached[0] < self.ttl * 10:
+            return cached[1]
+        rows = session.execute(
+            select(col(Ticket.serving_started_at), col(Ticket.finished_at))
+            .where(
+                col(Ticket.service_id) == service.id,
+                col(Ticket.business_day) == day,
+                col(Ticket.status) == "done",
+            )
+            .order_by(col(Ticket.finished_at).desc())
+            .limit(20)
+        ).all()
+        spans = [(end - start).total_seconds() / 60 for start, end in rows if start and end]
+        mean = sum(spans) / len(spans) if len(spans) >= 3 else float(service.target_handle_minutes)
+        with self._lock:
+            self._mean_handle[key] = (now, mean)
+        return mean
+
+    def window_changed(self) -> None:
+        with self._lock:
+            self._open_windows.clear()
