@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import case
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, SQLModel, col, select
 
 from server.domain.enums import Priority
 from server.domain.errors import NotFound
 from server.domain.texts import text
+from server.store.statements import QUEUE_COUNTS
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
 
 M = TypeVar("M", bound=SQLModel)
@@ -60,16 +60,5 @@ class QueueCounts:
 
 
 def queue_counts(session: Session, service_id: int, day: date) -> QueueCounts:
-    row = session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((col(Ticket.priority) != "normal", 1), else_=0)), 0),
-        )
-        .select_from(Ticket)
-        .where(
-            col(Ticket.service_id) == service_id,
-            col(Ticket.business_day) == day,
-            col(Ticket.status) == "waiting",
-        )
-    ).one()
+    row = session.connection().execute(QUEUE_COUNTS, {"service_id": service_id, "day": day}).one()
     return QueueCounts(int(row[0]), int(row[1]))

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from server.commands import lookups
 from server.commands.payloads import ticket_event
@@ -21,7 +19,8 @@ from server.domain.lifecycle import next_ticket_status
 from server.domain.queueing import estimate_wait_minutes, format_number
 from server.domain.texts import text
 from server.store.catalog import Catalog, ServiceInfo
-from server.store.tables import Ticket, TicketCounter, Window
+from server.store.statements import INSERT_TICKET, NEXT_NUMBER
+from server.store.tables import Ticket, Window
 from server.store.transaction import Tx
 
 
@@ -33,18 +32,9 @@ class IssuedTicket:
 
 
 def _next_sequence(session: Session, service_id: int, day: date) -> int:
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        upsert(TicketCounter)
-        .values(service_id=service_id, business_day=day, last_number=1)
-        .on_conflict_do_update(
-            index_elements=["service_id", "business_day"],
-            set_={"last_number": col(TicketCounter.last_number) + 1},
-        )
-        .returning(col(TicketCounter.last_number))
-    )
-    return int(session.execute(stmt).scalar_one())
+    conn = session.connection()
+    stmt = NEXT_NUMBER[conn.dialect.name]
+    return int(conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one())
 
 
 def _create_ticket(
@@ -80,9 +70,7 @@ def _create_ticket(
         "recall_count": 0,
         "no_show_count": 0,
     }
-    ticket_id = tx.session.execute(
-        insert(Ticket).values(**values).returning(col(Ticket.id))
-    ).scalar_one()
+    ticket_id = tx.session.connection().execute(INSERT_TICKET, values).scalar_one()
     return Ticket(id=ticket_id, **values)
 
 

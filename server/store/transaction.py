@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
-from sqlmodel import Session, col
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from server.domain.clock import Clock
 from server.store.catalog import Catalog
-from server.store.tables import Event, Hall
+from server.store.statements import INSERT_EVENT, NEXT_SEQ
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,11 @@ class Tx:
 
     def emit(self, hall_id: int, type_: str, data: dict[str, Any]) -> CommittedEvent:
         """Append an event to the hall's log in this transaction, with the next seq."""
-        seq = self.session.execute(
-            update(Hall)
-            .where(col(Hall.id) == hall_id)
-            .values(last_seq=col(Hall.last_seq) + 1)
-            .returning(col(Hall.last_seq))
-        ).scalar_one()
-        self.session.execute(
-            insert(Event).values(hall_id=hall_id, seq=seq, type=type_, at=self.now, data=data)
+        conn = self.session.connection()
+        seq = int(conn.execute(NEXT_SEQ, {"hall_id": hall_id}).scalar_one())
+        conn.execute(
+            INSERT_EVENT,
+            {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.now, "data": data},
         )
         event = CommittedEvent(hall_id, seq, type_, self.now, data)
         self.events.append(event)

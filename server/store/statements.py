@@ -1,0 +1,59 @@
+"""Prebuilt statements for the hot paths (issuing, calling, the event log).
+
+Built once with bind parameters, so each execution skips statement construction and
+cache-key generation; executed on the Core connection, so no ORM bookkeeping either.
+This is what lets one writer thread keep up with many kiosks at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, bindparam, case, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.store.tables import Event, Hall, Ticket, TicketCounter
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+TICKET = _table(Ticket)
+HALL = _table(Hall)
+EVENT = _table(Event)
+COUNTER = _table(TicketCounter)
+
+QUEUE_COUNTS = select(
+    func.count(),
+    func.coalesce(func.sum(case((TICKET.c.priority != "normal", 1), else_=0)), 0),
+).where(
+    TICKET.c.service_id == bindparam("service_id"),
+    TICKET.c.business_day == bindparam("day"),
+    TICKET.c.status == "waiting",
+)
+
+NEXT_SEQ = (
+    update(HALL)
+    .where(HALL.c.id == bindparam("hall_id"))
+    .values(last_seq=HALL.c.last_seq + 1)
+    .returning(HALL.c.last_seq)
+)
+
+INSERT_EVENT = insert(EVENT)
+
+INSERT_TICKET = insert(TICKET).returning(TICKET.c.id)
+
+
+def _next_number(dialect: Any) -> Any:
+    stmt = dialect.insert(COUNTER).values(
+        service_id=bindparam("service_id"), business_day=bindparam("day"), last_number=1
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[COUNTER.c.service_id, COUNTER.c.business_day],
+        set_={"last_number": COUNTER.c.last_number + 1},
+    ).returning(COUNTER.c.last_number)
+
+
+NEXT_NUMBER = {"sqlite": _next_number(sqlite), "postgresql": _next_number(postgresql)}
