@@ -27,8 +27,9 @@ class Settings(BaseSettings):
         default=5000, description="A client further behind than this gets a snapshot"
     )
     queue_counts_interval_s: float = 1.0
-    public_base_url: str = Field(
-        default="http://127.0.0.1:8000", description="Printed on tickets as the QR link"
+    public_base_url: str | None = Field(
+        default=None,
+        description="Address phones reach the server at, for the QR link; default: as requested",
     )
 
     def resolved_database_url(self) -> str:

@@ -53,7 +53,7 @@ async def _demo(speed: float, seed: int, data_dir: Path, port: int, console: Con
     engine.dispose()
 
     day = datetime.now(ZONE).date()  # today, read now (never frozen at start-up)
-    clock = ScaledClock(scenario.local(day, "08:55", ZONE), speed)
+    clock = ScaledClock(scenario.local(day, "08:55", ZONE), speed, running=False)
     async with running_server(create_app(settings, clock), port=port) as base:
         console.print(f"服务器已启动：{base}  （接口文档 {base}/docs）")
         admin = ApiClient(base)
@@ -61,6 +61,7 @@ async def _demo(speed: float, seed: int, data_dir: Path, port: int, console: Con
         sim = DaySimulation(base, clock, day, ZONE, seed, admin)
         await sim.seed()
         console.print("已建立：4 项业务、6 个窗口、7 名工作人员、1 台取号机、6 台评价器")
+        clock.run()
         run = asyncio.create_task(sim.run())
         await _show_progress(console, sim, clock, run)
         await run

@@ -43,21 +43,32 @@ class ManualClock:
 
 
 class ScaledClock:
-    """Simulated time running `speed` times faster than real time (the demo day)."""
+    """Simulated time running `speed` times faster than real time (the demo day).
 
-    def __init__(self, start: datetime, speed: float) -> None:
+    It stands still at `start` until `run()` is called, so setting up a hall takes no
+    simulated time however long it takes for real.
+    """
+
+    def __init__(self, start: datetime, speed: float, *, running: bool = True) -> None:
         _require_aware(start)
         if speed <= 0:
             raise ValueError("speed must be positive")
         self._start = start.astimezone(UTC)
         self._speed = speed
-        self._real_start = time.monotonic()
+        self._real_start: float | None = time.monotonic() if running else None
+
+    def run(self) -> None:
+        """Start the clock moving from where it stands."""
+        if self._real_start is None:
+            self._real_start = time.monotonic()
 
     @property
     def speed(self) -> float:
         return self._speed
 
     def now(self) -> datetime:
+        if self._real_start is None:
+            return self._start
         elapsed = (time.monotonic() - self._real_start) * self._speed
         return self._start + timedelta(seconds=elapsed)
 

@@ -45,7 +45,17 @@ ADMIN_ROUTES = [
     ("GET", "/admin/services", None),
     ("POST", "/admin/windows", {"hall_id": "{hall}", "number": "99"}),
     ("GET", "/admin/windows", None),
-    ("POST", "/admin/staff", {"staff_no": "x", "name": "x", "role": "window", "password": "12345678", "hall_id": "{hall}"}),
+    (
+        "POST",
+        "/admin/staff",
+        {
+            "staff_no": "x",
+            "name": "x",
+            "role": "window",
+            "password": "12345678",
+            "hall_id": "{hall}",
+        },
+    ),
     ("GET", "/admin/staff", None),
     ("POST", "/admin/devices", {"hall_id": "{hall}", "kind": "kiosk", "label": "x"}),
     ("GET", "/admin/devices", None),
@@ -55,7 +65,12 @@ ALL_ROUTES = STAFF_ROUTES + SUPERVISOR_ROUTES + ADMIN_ROUTES + KIOSK_ROUTES
 
 
 def fill(value: Any, ids: Ids) -> Any:
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value.count("{") == 1:
+    if (
+        isinstance(value, str)
+        and value.startswith("{")
+        and value.endswith("}")
+        and value.count("{") == 1
+    ):
         return getattr(ids, value[1:-1])
     if isinstance(value, str):
         return value.format(**vars(ids))
@@ -91,14 +106,18 @@ async def setup(server: LiveServer, hall: Seeded) -> tuple[Ids, dict[str, str]]:
     return Ids(hall, waiting["id"], served["id"]), tokens
 
 
-async def call(server: LiveServer, route: tuple[str, str, Any], ids: Ids, token: str | None) -> httpx.Response:
+async def call(
+    server: LiveServer, route: tuple[str, str, Any], ids: Ids, token: str | None
+) -> httpx.Response:
     method, path, body = route
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
         return await http.request(method, fill(path, ids), json=fill(body, ids), headers=headers)
 
 
-async def test_every_route_needs_credentials(server: LiveServer, setup: tuple[Ids, dict[str, str]]) -> None:
+async def test_every_route_needs_credentials(
+    server: LiveServer, setup: tuple[Ids, dict[str, str]]
+) -> None:
     ids, tokens = setup
     for route in ALL_ROUTES:
         for token in (None, tokens["forged_jwt"], "gqd_unknown-device"):
@@ -117,7 +136,9 @@ async def test_devices_cannot_use_staff_supervisor_or_admin_routes(
             assert r.status_code == 403, (route, device, r.text)
 
 
-async def test_only_kiosks_issue_tickets(server: LiveServer, setup: tuple[Ids, dict[str, str]]) -> None:
+async def test_only_kiosks_issue_tickets(
+    server: LiveServer, setup: tuple[Ids, dict[str, str]]
+) -> None:
     ids, tokens = setup
     for who in ("display", "window_device", "window_staff"):
         r = await call(server, KIOSK_ROUTES[0], ids, tokens[who])
@@ -136,7 +157,9 @@ async def test_window_staff_cannot_see_statistics_or_administer(
         assert "无权" in r.json()["detail"]
 
 
-async def test_staff_of_another_hall_are_refused(server: LiveServer, setup: tuple[Ids, dict[str, str]]) -> None:
+async def test_staff_of_another_hall_are_refused(
+    server: LiveServer, setup: tuple[Ids, dict[str, str]]
+) -> None:
     ids, tokens = setup
     for route in STAFF_ROUTES:
         r = await call(server, route, ids, tokens["other_hall_staff"])

@@ -38,7 +38,11 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 def at(clock: ManualClock, minute: int) -> None:
-    clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=SH).astimezone(UTC).replace(minute=minute % 60, hour=1 + minute // 60))
+    clock.set(
+        datetime(2026, 11, 26, 9, 0, tzinfo=SH)
+        .astimezone(UTC)
+        .replace(minute=minute % 60, hour=1 + minute // 60)
+    )
 
 
 @pytest.fixture
@@ -97,10 +101,20 @@ async def test_efficiency_and_satisfaction_totals(day: dict[str, Any]) -> None:
     result = await day["supervisor"].indicators(day["hall"].hall_id, start="2026-11-26")
     t = result["total"]
     assert (t["issued"], t["served"]) == (6, 3)
-    assert (t["wait_count"], t["wait_avg_s"], t["wait_median_s"], t["wait_p90_s"], t["wait_max_s"]) == (
-        4, 405.0, 300, 960, 960)
+    assert (
+        t["wait_count"],
+        t["wait_avg_s"],
+        t["wait_median_s"],
+        t["wait_p90_s"],
+        t["wait_max_s"],
+    ) == (4, 405.0, 300, 960, 960)
     assert t["over_target_wait"] == 2 and t["over_target_wait_rate"] == pytest.approx(2 / 6)
-    assert (t["handle_avg_s"], t["handle_median_s"], t["handle_p90_s"], t["handle_max_s"]) == (500.0, 600, 600, 600)
+    assert (t["handle_avg_s"], t["handle_median_s"], t["handle_p90_s"], t["handle_max_s"]) == (
+        500.0,
+        600,
+        600,
+        600,
+    )
     assert t["on_time_handle_rate"] == pytest.approx(2 / 3)
     assert t["window_open_s"] == 3900 + 3300
     assert t["window_utilization"] == pytest.approx(1500 / 7200)
@@ -108,18 +122,31 @@ async def test_efficiency_and_satisfaction_totals(day: dict[str, Any]) -> None:
     # 好差评
     assert t["evaluated"] == 3 and t["evaluated_rate"] == 1.0
     assert t["satisfaction_rate"] == pytest.approx(2 / 3)
-    assert t["very_satisfied_rate"] == pytest.approx(1 / 3) and t["bad_rate"] == pytest.approx(1 / 3)
+    assert t["very_satisfied_rate"] == pytest.approx(1 / 3) and t["bad_rate"] == pytest.approx(
+        1 / 3
+    )
     assert t["avg_level"] == 3.67 and t["bad_count"] == 1
-    assert t["rectified_rate"] == 0.0 and t["rectified_on_time_rate"] is None and t["followup_rate"] == 0.0
+    assert (
+        t["rectified_rate"] == 0.0
+        and t["rectified_on_time_rate"] is None
+        and t["followup_rate"] == 0.0
+    )
     # 异常办理
     assert t["no_show_rate"] == 0.25 and t["abandoned"] == 2 and t["transferred"] == 1
-    assert (t["outcome_done"], t["outcome_supplement"], t["outcome_returned"], t["outcome_rejected"]) == (2, 1, 0, 0)
+    assert (
+        t["outcome_done"],
+        t["outcome_supplement"],
+        t["outcome_returned"],
+        t["outcome_rejected"],
+    ) == (2, 1, 0, 0)
     assert t["outcome_supplement_rate"] == pytest.approx(1 / 3)
     assert t["over_target_handle"] == 1
 
 
 async def test_grouped_by_window(day: dict[str, Any]) -> None:
-    result = await day["supervisor"].indicators(day["hall"].hall_id, start="2026-11-26", group_by="window")
+    result = await day["supervisor"].indicators(
+        day["hall"].hall_id, start="2026-11-26", group_by="window"
+    )
     rows = {r["label"]: r["values"] for r in result["rows"]}
     assert set(rows) == {"1号窗口", "2号窗口", "未叫号"}
     one, two = rows["1号窗口"], rows["2号窗口"]
@@ -132,12 +159,21 @@ async def test_grouped_by_window(day: dict[str, Any]) -> None:
 
 async def test_grouped_by_service_hour_and_staff(day: dict[str, Any]) -> None:
     sup, hall_id = day["supervisor"], day["hall"].hall_id
-    by_service = {r["label"]: r["values"] for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="service"))["rows"]}
+    by_service = {
+        r["label"]: r["values"]
+        for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="service"))["rows"]
+    }
     assert by_service["户籍办理"]["issued"] == 3 and by_service["社保医保"]["issued"] == 3
     assert by_service["社保医保"]["wait_avg_s"] == 180.0  # B001 300 s, B002 60 s
-    by_hour = {r["key"]: r["values"] for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="hour"))["rows"]}
+    by_hour = {
+        r["key"]: r["values"]
+        for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="hour"))["rows"]
+    }
     assert set(by_hour) == {"09"} and by_hour["09"]["issued"] == 6
-    by_staff = {r["key"]: r["values"] for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="staff"))["rows"]}
+    by_staff = {
+        r["key"]: r["values"]
+        for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="staff"))["rows"]
+    }
     hall = day["hall"]
     assert by_staff[hall.staff["2"]]["served"] == 2 and by_staff[hall.staff["1"]]["served"] == 1
 
@@ -148,13 +184,26 @@ async def test_ticket_records_carry_every_time(day: dict[str, Any]) -> None:
     by_number = {r["number"]: r for r in page["items"]}
     a002 = by_number["A002"]
     assert (a002["status"], a002["wait_s"], a002["no_show_count"], a002["transferred_to"]) == (
-        "transferred", 960, 1, "B003")
+        "transferred",
+        960,
+        1,
+        "B003",
+    )
     b001 = by_number["B001"]
-    assert (b001["wait_s"], b001["walk_s"], b001["handle_s"], b001["total_s"], b001["evaluation_level"]) == (
-        300, 120, 600, 1020, 2)
+    assert (
+        b001["wait_s"],
+        b001["walk_s"],
+        b001["handle_s"],
+        b001["total_s"],
+        b001["evaluation_level"],
+    ) == (300, 120, 600, 1020, 2)
     assert by_number["B002"]["priority"] == "green" and by_number["B003"]["source"] == "transfer"
-    second = await day["supervisor"].ticket_records(day["hall"].hall_id, start="2026-11-26", limit=2, offset=4)
-    assert second["total"] == 6 and [r["number"] for r in second["items"]] == [r["number"] for r in page["items"][4:]]
+    second = await day["supervisor"].ticket_records(
+        day["hall"].hall_id, start="2026-11-26", limit=2, offset=4
+    )
+    assert second["total"] == 6 and [r["number"] for r in second["items"]] == [
+        r["number"] for r in page["items"][4:]
+    ]
 
 
 async def test_evaluation_rules(day: dict[str, Any], server: LiveServer) -> None:
@@ -162,7 +211,10 @@ async def test_evaluation_rules(day: dict[str, Any], server: LiveServer) -> None
 
     hall = day["hall"]
     pad1 = server.client(hall.window_device_tokens["1"])
-    records = {r["number"]: r for r in (await day["supervisor"].ticket_records(hall.hall_id, start="2026-11-26"))["items"]}
+    records = {
+        r["number"]: r
+        for r in (await day["supervisor"].ticket_records(hall.hall_id, start="2026-11-26"))["items"]
+    }
     with pytest.raises(Conflict, match="已评价"):
         await pad1.evaluate(records["A001"]["ticket_id"], 4)
     with pytest.raises(Conflict, match="尚未办结"):
@@ -175,4 +227,6 @@ async def test_bad_period_is_refused(day: dict[str, Any]) -> None:
     from client.errors import InvalidRequest
 
     with pytest.raises(InvalidRequest, match="晚于"):
-        await day["supervisor"].indicators(day["hall"].hall_id, start="2026-11-27", end="2026-11-26")
+        await day["supervisor"].indicators(
+            day["hall"].hall_id, start="2026-11-27", end="2026-11-26"
+        )

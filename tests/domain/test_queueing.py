@@ -43,3 +43,17 @@ def test_estimated_wait() -> None:
     assert estimate_wait_minutes(3, 10, 2) == 15
     assert estimate_wait_minutes(1, 0.2, 5) == 1  # never "0 minutes" while someone is ahead
     assert estimate_wait_minutes(4, 5, 0) == 20  # no open window: count as one
+
+
+def test_scaled_clock_stands_still_until_run() -> None:
+    import time
+
+    from server.domain.clock import ScaledClock
+
+    clock = ScaledClock(T0, speed=1000, running=False)
+    time.sleep(0.01)
+    assert clock.now() == T0
+    clock.run()
+    time.sleep(0.01)
+    assert clock.now() > T0 + timedelta(seconds=5)
+    assert clock.real_seconds_until(T0) == 0.0

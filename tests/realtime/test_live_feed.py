@@ -29,7 +29,9 @@ async def test_snapshot_first_then_live_events_in_order(server: LiveServer, hall
     kiosk = server.client(hall.kiosk_token)
     await kiosk.issue_ticket(hall.services["A"])
     clerk = await open_window(server, hall, "1")
-    async with websockets.connect(ws_url(server, hall_id=hall.hall_id, token=hall.display_token)) as ws:
+    async with websockets.connect(
+        ws_url(server, hall_id=hall.hall_id, token=hall.display_token)
+    ) as ws:
         snapshot = await receive(ws)
         assert snapshot["type"] == "snapshot"
         SnapshotMessage.model_validate(snapshot)
@@ -55,7 +57,9 @@ async def test_reconnect_with_last_seq_replays_every_missed_event_once(
 ) -> None:
     kiosk = server.client(hall.kiosk_token)
     clerk = await open_window(server, hall, "1")
-    async with websockets.connect(ws_url(server, hall_id=hall.hall_id, token=hall.display_token)) as ws:
+    async with websockets.connect(
+        ws_url(server, hall_id=hall.hall_id, token=hall.display_token)
+    ) as ws:
         last_seq = (await receive(ws))["seq"]
     # while disconnected: 5 tickets issued, 2 called and handled
     for _ in range(5):
@@ -76,13 +80,20 @@ async def test_reconnect_with_last_seq_replays_every_missed_event_once(
     seqs = [m["seq"] for m in missed]
     assert seqs == list(range(last_seq + 1, last_seq + 1 + len(seqs))), "gap or duplicate"
     ticket_types = [m["type"] for m in missed if m["type"] != "queue.counts"]
-    assert ticket_types == ["ticket.issued"] * 5 + ["ticket.called", "ticket.serving", "ticket.finished"] * 2
+    assert (
+        ticket_types
+        == ["ticket.issued"] * 5 + ["ticket.called", "ticket.serving", "ticket.finished"] * 2
+    )
 
 
-async def test_client_library_resyncs_after_the_connection_drops(server: LiveServer, hall: Seeded) -> None:
+async def test_client_library_resyncs_after_the_connection_drops(
+    server: LiveServer, hall: Seeded
+) -> None:
     kiosk = server.client(hall.kiosk_token)
     seen: list[LiveMessage | SnapshotMessage] = []
-    feed = LiveFeed(server.base_url, hall_id=hall.hall_id, token=hall.display_token, reconnect_delay=0.05)
+    feed = LiveFeed(
+        server.base_url, hall_id=hall.hall_id, token=hall.display_token, reconnect_delay=0.05
+    )
 
     async def consume() -> None:
         async for message in feed:
@@ -96,7 +107,11 @@ async def test_client_library_resyncs_after_the_connection_drops(server: LiveSer
     for _ in range(3):
         await kiosk.issue_ticket(hall.services["B"])
     for _ in range(100):
-        numbers = [m.data.get("number") for m in seen if isinstance(m, LiveMessage) and m.type == "ticket.issued"]
+        numbers = [
+            m.data.get("number")
+            for m in seen
+            if isinstance(m, LiveMessage) and m.type == "ticket.issued"
+        ]
         if len(numbers) == 4:
             break
         await asyncio.sleep(0.05)
@@ -113,7 +128,9 @@ async def test_too_old_since_gets_a_snapshot(server: LiveServer, hall: Seeded) -
     kiosk = server.client(hall.kiosk_token)
     for _ in range(6):
         await kiosk.issue_ticket(hall.services["A"])
-    async with websockets.connect(ws_url(server, hall_id=hall.hall_id, token=hall.display_token, since=0)) as ws:
+    async with websockets.connect(
+        ws_url(server, hall_id=hall.hall_id, token=hall.display_token, since=0)
+    ) as ws:
         first = await receive(ws)
     assert first["type"] == "snapshot" and first["seq"] >= 6
     assert {s["prefix"]: s["waiting"] for s in first["data"]["services"]}["A"] == 6
@@ -125,7 +142,12 @@ async def test_window_subscription_skips_other_windows(server: LiveServer, hall:
     await kiosk.issue_ticket(hall.services["A"])
     one = await open_window(server, hall, "1")
     two = await open_window(server, hall, "2")
-    url = ws_url(server, hall_id=hall.hall_id, token=hall.window_device_tokens["1"], window_id=hall.windows["1"])
+    url = ws_url(
+        server,
+        hall_id=hall.hall_id,
+        token=hall.window_device_tokens["1"],
+        window_id=hall.windows["1"],
+    )
     async with websockets.connect(url) as ws:
         await receive(ws)  # snapshot
         await two.call_next(hall.windows["2"])
@@ -140,7 +162,9 @@ async def test_window_subscription_skips_other_windows(server: LiveServer, hall:
     ("token_kind", "code"),
     [("none", 4401), ("forged", 4401), ("other_hall", 4403)],
 )
-async def test_feed_refuses_bad_credentials(server: LiveServer, hall: Seeded, token_kind: str, code: int) -> None:
+async def test_feed_refuses_bad_credentials(
+    server: LiveServer, hall: Seeded, token_kind: str, code: int
+) -> None:
     other = await seed_hall(server, code="H9", windows={"1": ["A"]})
     token = {"none": "", "forged": "gqd_not-a-token", "other_hall": other.display_token}[token_kind]
     async with websockets.connect(ws_url(server, hall_id=hall.hall_id, token=token)) as ws:
@@ -164,7 +188,9 @@ async def test_client_library_raises_typed_errors(server: LiveServer, hall: Seed
 async def test_queue_counts_are_coalesced(server: LiveServer, hall: Seeded) -> None:
     server.settings.queue_counts_interval_s = 0.2
     kiosk = server.client(hall.kiosk_token)
-    async with websockets.connect(ws_url(server, hall_id=hall.hall_id, token=hall.display_token)) as ws:
+    async with websockets.connect(
+        ws_url(server, hall_id=hall.hall_id, token=hall.display_token)
+    ) as ws:
         await receive(ws)
         for _ in range(5):
             await kiosk.issue_ticket(hall.services["B"])

@@ -24,7 +24,9 @@ MAX_DAYS = 366
 From = Annotated[
     date | None, Query(alias="from", description="First business day (YYYY-MM-DD); default today")
 ]
-To = Annotated[date | None, Query(alias="to", description="Last business day, inclusive; default = from")]
+To = Annotated[
+    date | None, Query(alias="to", description="Last business day, inclusive; default = from")
+]
 
 
 def _period(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from server.api.convert import ticket_out
 from server.api.deps import KioskDevice, OptionalActor, RuntimeDep, WindowStaff
@@ -30,8 +30,12 @@ router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 
 @router.post("", response_model=IssuedTicketOut, status_code=status.HTTP_201_CREATED)
-async def issue_ticket(body: TicketIn, runtime: RuntimeDep, device: KioskDevice) -> IssuedTicketOut:
+async def issue_ticket(
+    body: TicketIn, request: Request, runtime: RuntimeDep, device: KioskDevice
+) -> IssuedTicketOut:
     """Take a number. The ticket is durable (fsynced) before this returns."""
+
+    base = (runtime.settings.public_base_url or str(request.base_url)).rstrip("/")
 
     def job(tx: Tx) -> IssuedTicketOut:
         issued = tickets.issue(tx, device, body.service_id, body.priority)
@@ -41,7 +45,7 @@ async def issue_ticket(body: TicketIn, runtime: RuntimeDep, device: KioskDevice)
             ahead=issued.ahead,
             estimated_wait_minutes=issued.estimated_wait_minutes,
             public_token=t.public_token,
-            public_url=f"{runtime.settings.public_base_url.rstrip('/')}/t/{t.public_token}",
+            public_url=f"{base}/t/{t.public_token}",
         )
 
     return await runtime.write(job)

@@ -1,0 +1,152 @@
+"""The `govqueue` command, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [GOVQUEUE, *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "GOVQUEUE_NO_GUI": "1", **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["serve"],
+        ["demo"],
+        ["db"],
+        ["db", "upgrade"],
+        ["admin"],
+        ["admin", "create-staff"],
+        ["kiosk"],
+        ["display"],
+        ["window"],
+    ],
+)
+def test_help_everywhere(args: list[str]) -> None:
+    result = run(*args, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_db_upgrade_then_create_staff_from_stdin(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    url = f"sqlite:///{db}"
+    upgraded = run("db", "upgrade", "--db", url)
+    assert upgraded.returncode == 0 and "0001" in upgraded.stdout
+    created = run(
+        "admin",
+        "create-staff",
+        "--db",
+        url,
+        "--staff-no",
+        "9001",
+        "--name",
+        "王管理",
+        "--role",
+        "admin",
+        stdin="a-long-password\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "9001" in created.stdout
+    row = sqlite3.connect(db).execute("select staff_no, role, password_hash from staff").fetchone()
+    assert row[0] == "9001" and row[1] == "admin" and row[2].startswith("$argon2")
+    assert "a-long-password" not in row[2]
+    again = run(
+        "admin",
+        "create-staff",
+        "--db",
+        url,
+        "--staff-no",
+        "9001",
+        "--name",
+        "x",
+        stdin="another-password\n",
+    )
+    assert again.returncode == 1 and "已存在" in again.stdout
+    weak = run(
+        "admin", "create-staff", "--db", url, "--staff-no", "9002", "--name", "x", stdin="short\n"
+    )
+    assert weak.returncode == 1 and "8 位" in weak.stdout
+    bad_role = run(
+        "admin",
+        "create-staff",
+        "--db",
+        url,
+        "--staff-no",
+        "9003",
+        "--name",
+        "x",
+        "--role",
+        "boss",
+        stdin="x\n",
+    )
+    assert bad_role.returncode == 2 and "角色" in bad_role.stdout
+    count = sqlite3.connect(db).execute("select count(*) from staff").fetchone()[0]
+    assert count == 1, "a refused account must not be half-written"
+
+
+def test_database_url_from_environment(tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    result = run("db", "upgrade", env={"GOVQUEUE_DATABASE_URL": f"sqlite:///{db}"})
+    assert result.returncode == 0 and db.exists()
+
+
+def test_app_launchers_start_and_say_they_are_placeholders() -> None:
+    for app, title in (
+        ("kiosk", "自助取号机"),
+        ("display", "大厅显示屏"),
+        ("window", "窗口叫号终端"),
+    ):
+        result = run(app)
+        assert result.returncode == 0
+        assert title in result.stderr and "开发中" in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_runs_a_whole_day_and_prints_the_indicators(tmp_path: Path) -> None:
+    result = run("demo", "--speed", "2400", "--data-dir", str(tmp_path / "demo"), timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    for heading in (
+        "办事效率",
+        "满意度与异常办理",
+        "窗口服务",
+        "户籍办理",
+        "社保医保",
+        "6号窗口",
+        "合计",
+    ):
+        assert heading in out, heading
+    db = tmp_path / "demo" / "govqueue.db"
+    con = sqlite3.connect(db)
+    issued = con.execute("select count(*) from ticket").fetchone()[0]
+    done = con.execute("select count(*) from ticket where status='done'").fetchone()[0]
+    evaluated = con.execute("select count(*) from evaluation").fetchone()[0]
+    assert issued > 100 and done > 0.8 * issued and evaluated > 0.5 * done
+    # Every issued number is unique per service and day.
+    dupes = con.execute(
+        "select count(*) from (select service_id, business_day, number from ticket group by 1, 2, 3 having count(*) > 1)"
+    ).fetchone()[0]
+    assert dupes == 0
+    # Refuses to reuse a directory that holds a database.
+    again = run("demo", "--data-dir", str(tmp_path / "demo"))
+    assert again.returncode == 2 and "空目录" in again.stdout
