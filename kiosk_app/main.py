@@ -10,6 +10,7 @@ MESSAGE = "自助取号机：取号、打印号票和二维码。\n此程序尚�
 
 
 def build(server: str):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QLabel
 
@@ -17,6 +18,9 @@ def build(server: str):  # type: ignore[no-untyped-def]
     label.setWindowTitle(f"govqueue · {TITLE}")
     label.setFont(QFont("WenQuanYi Micro Hei", 20))
     label.setMargin(40)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.resize(960, 360)
     return label
 
 

@@ -35,7 +35,7 @@ PAGE = """<!doctype html>
  dt {{ color:#6b7886; }} dd {{ margin:0; font-weight:600; }}
  footer {{ font-size:13px; color:#6b7886; text-align:center; margin-top:18px; }}
 </style></head>
-<body><header>政务服务中心 · 排队进度</header><main><div class="card">
+<body><header>{hall} · 排队进度</header><main><div class="card">
 <div class="number">{number}</div><div class="service">{service}</div>
 <div class="status">{headline}</div><dl>{rows}</dl></div>
 <footer>页面每 15 秒自动刷新 · 更新于 {updated}</footer></main></body></html>"""
@@ -71,6 +71,7 @@ def render(view: PublicTicketOut, zone: ZoneInfo, now: datetime) -> str:
     body = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
     return PAGE.format(
         title=e(f"{view.number} 排队进度"),
+        hall=e(view.hall_name),
         number=e(view.number),
         service=e(view.service_name),
         headline=e(headline),

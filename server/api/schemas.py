@@ -159,6 +159,7 @@ class IssuedTicketOut(TicketOut):
 
 
 class PublicTicketOut(BaseModel):
+    hall_name: str
     number: str
     service_name: str
     status: str

@@ -10,7 +10,7 @@ from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.store.catalog import Catalog
-from server.store.tables import Evaluation, Service, Ticket, Window
+from server.store.tables import Evaluation, Hall, Service, Ticket, Window
 
 
 def find_by_token(session: Session, public_token: str) -> Ticket:
@@ -51,7 +51,9 @@ def public_view(session: Session, catalog: Catalog, public_token: str) -> Public
     waiting = ticket.status == TicketStatus.waiting
     ahead = people_ahead(session, ticket) if waiting else None
     evaluated = session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first()
+    hall = session.get(Hall, ticket.hall_id)
     return PublicTicketOut(
+        hall_name=hall.name if hall else "",
         number=ticket.number,
         service_name=service.name,
         status=ticket.status,
