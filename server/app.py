@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,6 +26,7 @@ from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 
 log = logging.getLogger("govqueue")
+GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -33,6 +35,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The writer thread releases the GIL on every SQLite call; with the default 5 ms
+        # switch interval it then waits behind the event loop each time (convoy effect),
+        # which cost most of the throughput and the latency tails. 0.5 ms fixes that.
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         url = settings.resolved_database_url()
         if not migrate.is_up_to_date(url):
             log.info("applying migrations to %s", url)

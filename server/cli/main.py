@@ -59,7 +59,14 @@ def serve(
 
     settings = _settings(db, data_dir)
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level=log_level, ws="websockets-sansio"
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        ws="websockets-sansio",
+        # Compression costs a zlib pass per subscriber per event (and memory per connection);
+        # feed messages are small, so fan-out is faster and leaner without it.
+        ws_per_message_deflate=False,
     )
 
 

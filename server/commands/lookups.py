@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlmodel import Session, SQLModel, col, select
 
 from server.domain.enums import Priority
@@ -59,6 +60,6 @@ class QueueCounts:
         return self.waiting if priority == Priority.normal else self.priority_waiting
 
 
-def queue_counts(session: Session, service_id: int, day: date) -> QueueCounts:
-    row = session.connection().execute(QUEUE_COUNTS, {"service_id": service_id, "day": day}).one()
+def queue_counts(conn: Connection, service_id: int, day: date) -> QueueCounts:
+    row = conn.execute(QUEUE_COUNTS, {"service_id": service_id, "day": day}).one()
     return QueueCounts(int(row[0]), int(row[1]))

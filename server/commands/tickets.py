@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from server.commands import lookups
@@ -31,8 +32,7 @@ class IssuedTicket:
     estimated_wait_minutes: int
 
 
-def _next_sequence(session: Session, service_id: int, day: date) -> int:
-    conn = session.connection()
+def _next_sequence(conn: Connection, service_id: int, day: date) -> int:
     stmt = NEXT_NUMBER[conn.dialect.name]
     return int(conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one())
 
@@ -48,7 +48,7 @@ def _create_ticket(
     origin_ticket_id: int | None = None,
     check_limit: bool = True,
 ) -> Ticket:
-    sequence = _next_sequence(tx.session, service.id, day)
+    sequence = _next_sequence(tx.conn, service.id, day)
     if check_limit and service.daily_limit is not None and sequence > service.daily_limit:
         raise DailyLimitReached(
             text("service.daily_limit", service=service.name, limit=service.daily_limit)
@@ -70,7 +70,7 @@ def _create_ticket(
         "recall_count": 0,
         "no_show_count": 0,
     }
-    ticket_id = tx.session.connection().execute(INSERT_TICKET, values).scalar_one()
+    ticket_id = tx.conn.execute(INSERT_TICKET, values).scalar_one()
     return Ticket(id=ticket_id, **values)
 
 
@@ -96,7 +96,7 @@ def issue(
             text("service.closed", service=service.name, hours=service.hours.describe())
         )
     day = business_day(tx.now, service.zone)
-    counts = lookups.queue_counts(tx.session, service_id, day)
+    counts = lookups.queue_counts(tx.conn, service_id, day)
     source = TicketSource.kiosk if isinstance(actor, DeviceActor) else TicketSource.staff
     device_id = actor.device_id if isinstance(actor, DeviceActor) else None
     ticket = _create_ticket(tx, service, day, priority=priority, source=source, device_id=device_id)
@@ -134,7 +134,7 @@ EVENT_OF = {
 
 def _emit_ticket(tx: Tx, event_type: str, ticket: Ticket, window: Window | None) -> dict[str, Any]:
     service = tx.catalog.service(tx.session, ticket.service_id)
-    waiting = lookups.queue_counts(tx.session, ticket.service_id, ticket.business_day).waiting
+    waiting = lookups.queue_counts(tx.conn, ticket.service_id, ticket.business_day).waiting
     data = ticket_event(
         ticket,
         service_name=service.name,
@@ -205,13 +205,13 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
     data = ticket_event(
         ticket,
         service_name=service.name,
-        waiting=lookups.queue_counts(tx.session, ticket.service_id, ticket.business_day).waiting,
+        waiting=lookups.queue_counts(tx.conn, ticket.service_id, ticket.business_day).waiting,
         window_number=window.number if window else None,
     )
     data["new_ticket"] = ticket_event(
         new,
         service_name=target.name,
-        waiting=lookups.queue_counts(tx.session, target.id, new.business_day).waiting,
+        waiting=lookups.queue_counts(tx.conn, target.id, new.business_day).waiting,
     )
     tx.emit(ticket.hall_id, "ticket.transferred", data)
     return new

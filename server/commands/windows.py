@@ -135,7 +135,7 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
     ticket.staff_id = staff.staff_id
     tx.session.add(ticket)
     tx.session.flush()
-    waiting = lookups.queue_counts(tx.session, ticket.service_id, day).waiting
+    waiting = lookups.queue_counts(tx.conn, ticket.service_id, day).waiting
     service = tx.catalog.service(tx.session, ticket.service_id)
     tx.emit(
         window.hall_id,

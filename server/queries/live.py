@@ -39,7 +39,7 @@ def service_counts(session: Session, hall_id: int, now: datetime) -> list[Servic
             service_id=s.id or 0,
             name=s.name,
             prefix=s.prefix,
-            waiting=lookups.queue_counts(session, s.id or 0, day).waiting,
+            waiting=lookups.queue_counts(session.connection(), s.id or 0, day).waiting,
         )
         for s in services
     ]

@@ -24,7 +24,7 @@ def service_statuses(
     for service in session.exec(
         select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
     ):
-        waiting = lookups.queue_counts(session, service.id or 0, day).waiting
+        waiting = lookups.queue_counts(session.connection(), service.id or 0, day).waiting
         counter = session.get(TicketCounter, (service.id, day))
         issued = counter.last_number if counter else 0
         remaining = None if service.daily_limit is None else max(0, service.daily_limit - issued)

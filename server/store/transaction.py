@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from server.domain.clock import Clock
@@ -32,10 +32,11 @@ class Tx:
     now: datetime
     catalog: Catalog = field(default_factory=Catalog)
     events: list[CommittedEvent] = field(default_factory=list)
+    _conn: Connection | None = None
 
     def emit(self, hall_id: int, type_: str, data: dict[str, Any]) -> CommittedEvent:
         """Append an event to the hall's log in this transaction, with the next seq."""
-        conn = self.session.connection()
+        conn = self.conn
         seq = int(conn.execute(NEXT_SEQ, {"hall_id": hall_id}).scalar_one())
         conn.execute(
             INSERT_EVENT,
@@ -45,8 +46,12 @@ class Tx:
         self.events.append(event)
         return event
 
-    def refresh_now(self) -> None:
-        self.now = self.clock.now()
+    @property
+    def conn(self) -> Connection:
+        """The Core connection of this transaction (cheaper than going through the session)."""
+        if self._conn is None:
+            self._conn = self.session.connection()
+        return self._conn
 
 
 @contextmanager

@@ -15,6 +15,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
@@ -93,33 +94,50 @@ class Writer:
             self._run_batch(batch)
 
     def _run_batch(self, batch: list[_Pending]) -> None:
-        outcomes: list[tuple[bool, Any]] = []
-        events: list[CommittedEvent] = []
+        instants = [self._clock.now() for _ in batch]
         try:
-            with Session(self._engine, expire_on_commit=False) as session:
-                for pending in batch:
-                    tx = Tx(session, self._clock, self._clock.now(), self.catalog)
-                    savepoint = session.begin_nested()
-                    try:
-                        result = pending.job(tx)
-                        savepoint.commit()
-                    except Exception as exc:
-                        savepoint.rollback()
-                        outcomes.append((False, exc))
-                    else:
-                        outcomes.append((True, result))
-                        events.extend(tx.events)
-                session.commit()
+            result = self._attempt(batch, instants, isolate=False)
+            if result is None:  # a job refused: run the batch again, each job in a savepoint
+                result = self._attempt(batch, instants, isolate=True)
+            assert result is not None
+            outcomes, events = result
         except Exception as exc:
             log.exception("commit of a batch of %d jobs failed", len(batch))
-            outcomes = [(False, exc) for _ in batch]
-            events = []
+            outcomes, events = [(False, exc) for _ in batch], []
         self.batches += 1
         self.jobs += len(batch)
         if events:
             batch[0].loop.call_soon_threadsafe(self._publish, events)
         for pending, (ok, value) in zip(batch, outcomes, strict=True):
             pending.loop.call_soon_threadsafe(_settle, pending.future, ok, value)
+
+    def _attempt(
+        self, batch: list[_Pending], instants: list[datetime], *, isolate: bool
+    ) -> tuple[list[tuple[bool, Any]], list[CommittedEvent]] | None:
+        """Run and commit the batch. Without `isolate`, the first refusal rolls everything
+        back and returns None (or, for a batch of one, the refusal itself); refusals are
+        rare, so the common case saves two statements per job."""
+        outcomes: list[tuple[bool, Any]] = []
+        events: list[CommittedEvent] = []
+        with Session(self._engine, expire_on_commit=False) as session:
+            for pending, now in zip(batch, instants, strict=True):
+                tx = Tx(session, self._clock, now, self.catalog)
+                savepoint = session.begin_nested() if isolate else None
+                try:
+                    result = pending.job(tx)
+                    if savepoint is not None:
+                        savepoint.commit()
+                except Exception as exc:
+                    if savepoint is not None:
+                        savepoint.rollback()
+                        outcomes.append((False, exc))
+                        continue
+                    session.rollback()
+                    return ([(False, exc)], []) if len(batch) == 1 else None
+                outcomes.append((True, result))
+                events.extend(tx.events)
+            session.commit()
+        return outcomes, events
 
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
