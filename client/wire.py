@@ -7,25 +7,9 @@ See docs/live-feed.md.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
-
-EVENT_TYPES = (
-    "ticket.issued",
-    "ticket.called",
-    "ticket.recalled",
-    "ticket.serving",
-    "ticket.finished",
-    "ticket.no_show",
-    "ticket.requeued",
-    "ticket.transferred",
-    "ticket.cancelled",
-    "window.status",
-    "queue.counts",
-    "notice.updated",
-    "evaluation.created",
-)
 
 EventType = Literal[
     "ticket.issued",
@@ -42,6 +26,7 @@ EventType = Literal[
     "notice.updated",
     "evaluation.created",
 ]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 class LiveMessage(BaseModel):

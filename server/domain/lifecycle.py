@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .enums import TicketStatus as T
 from .enums import WindowState as W
 from .errors import IllegalTransition
@@ -29,29 +31,26 @@ WINDOW_TRANSITIONS: dict[str, tuple[frozenset[W], W]] = {
 ACTIVE_AT_WINDOW = frozenset({T.called, T.serving})
 
 
-def next_ticket_status(action: str, current: T, *, number: str) -> T:
-    allowed, target = TICKET_TRANSITIONS[action]
+def _apply(
+    table: dict[str, tuple[frozenset[Any], Any]], action: str, current: Any, key: str, **names: str
+) -> Any:
+    allowed, target = table[action]
     if current not in allowed:
-        raise IllegalTransition(
-            text(
-                "ticket.illegal",
-                number=number,
-                status=text(f"status.{current.value}"),
-                action=text(f"action.{action}"),
-            )
-        )
+        raise IllegalTransition(text(key, action=text(f"action.{action}"), **names))
     return target
+
+
+def next_ticket_status(action: str, current: T, *, number: str) -> T:
+    status = text(f"status.{current.value}")
+    result: T = _apply(
+        TICKET_TRANSITIONS, action, current, "ticket.illegal", number=number, status=status
+    )
+    return result
 
 
 def next_window_state(action: str, current: W, *, window: str) -> W:
-    allowed, target = WINDOW_TRANSITIONS[action]
-    if current not in allowed:
-        raise IllegalTransition(
-            text(
-                "window.illegal",
-                window=window,
-                state=text(f"window_state.{current.value}"),
-                action=text(f"action.{action}"),
-            )
-        )
-    return target
+    state = text(f"window_state.{current.value}")
+    result: W = _apply(
+        WINDOW_TRANSITIONS, action, current, "window.illegal", window=window, state=state
+    )
+    return result
