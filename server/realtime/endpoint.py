@@ -128,18 +128,15 @@ async def _catch_up(
 async def _stream(
     ws: WebSocket, queue: asyncio.Queue[tuple[int, str] | None], last_sent: int
 ) -> None:
-    """Forward live events (skipping any already replayed) until the client leaves."""
+    """Forward live events (skipping any already replayed) until the client leaves.
+
+    One plain `queue.get()` per message: when the client disconnects, the receiving task
+    puts the end marker into the queue, so no per-message wait on two things is needed.
+    """
     receiver = asyncio.create_task(_drain_incoming(ws))
+    receiver.add_done_callback(lambda _: _put_end_marker(queue))
     try:
-        while True:
-            getter = asyncio.create_task(queue.get())
-            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if receiver in done:
-                getter.cancel()
-                return
-            item = getter.result()
-            if item is None:
-                return
+        while (item := await queue.get()) is not None:
             seq, message = item
             if seq <= last_sent:
                 continue
@@ -149,6 +146,12 @@ async def _stream(
         receiver.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await receiver
+
+
+def _put_end_marker(queue: asyncio.Queue[tuple[int, str] | None]) -> None:
+    if queue.full():
+        queue.get_nowait()
+    queue.put_nowait(None)
 
 
 async def _drain_incoming(ws: WebSocket) -> None:
