@@ -150,3 +150,52 @@ def test_demo_runs_a_whole_day_and_prints_the_indicators(tmp_path: Path) -> None
     # Refuses to reuse a directory that holds a database.
     again = run("demo", "--data-dir", str(tmp_path / "demo"))
     assert again.returncode == 2 and "空目录" in again.stdout
+
+
+def test_serve_migrates_an_empty_database_and_answers(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "fresh.db"
+    proc = subprocess.Popen(
+        [
+            GOVQUEUE,
+            "serve",
+            "--db",
+            f"sqlite:///{db}",
+            "--data-dir",
+            str(tmp_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/v1/health")
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert r.status_code == 200 and r.json() == {"status": "ok"}
+        tables = {
+            row[0]
+            for row in sqlite3.connect(db).execute(
+                "select name from sqlite_master where type='table'"
+            )
+        }
+        assert {"ticket", "event", "alembic_version"} <= tables
+        version = (
+            sqlite3.connect(db).execute("select version_num from alembic_version").fetchone()[0]
+        )
+        assert version == "0001"
+        assert (tmp_path / "secret.key").exists()
+    finally:
+        proc.terminate()
+        proc.wait(10)
