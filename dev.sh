@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libnss3 libasound2
   fonts-wqy-microhei espeak-ng
+  postgresql
 )
 UV_VERSION=0.13.8
 PYTHON=${PYTHON:-python3.11}
@@ -48,11 +49,36 @@ setup() {
   install_python_packages
 }
 
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+# A throw-away PostgreSQL cluster on a free loopback port, for the store tests on PostgreSQL.
+start_postgres() {
+  local port
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$PG_BIN" ]; then echo "[test] PostgreSQL not installed: skipping its tests"; return 1; fi
+  PG_DIR=$(mktemp -d /tmp/govqueue-pg-XXXXXX)
+  chown postgres "$PG_DIR" 2>/dev/null || sudo chown postgres "$PG_DIR"
+  port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
+  trap 'as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1; rm -rf "$PG_DIR"' EXIT
+  export GOVQUEUE_TEST_POSTGRES="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
+}
+
 run_tests() {
   export QT_QPA_PLATFORM=offscreen
   echo "[test] ruff"; .venv/bin/ruff check .
   echo "[test] mypy"; .venv/bin/mypy
-  echo "[test] pytest"; .venv/bin/pytest "$@"
+  echo "[test] pytest on PostgreSQL (store, REST, live feed)"
+  if start_postgres; then
+    .venv/bin/pytest -q tests/api tests/realtime tests/store
+    unset GOVQUEUE_TEST_POSTGRES
+  fi
+  echo "[test] pytest (everything, on the embedded SQLite default)"
+  .venv/bin/pytest "$@"
 }
 
 cmd=${1:-}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine
 
 from client.rest import ApiClient
 from server.app import create_app
@@ -26,9 +30,23 @@ ADMIN_NO, ADMIN_PASSWORD = "admin", "admin-password-1"
 STAFF_PASSWORD = "window-password-1"
 
 
+def fresh_database_url(data_dir: Path) -> str:
+    """A new empty database: a SQLite file, or, when GOVQUEUE_TEST_POSTGRES is set to a
+    server URL (postgresql+psycopg://user@host:port/postgres), a new PostgreSQL database."""
+    server = os.environ.get("GOVQUEUE_TEST_POSTGRES")
+    if not server:
+        return f"sqlite:///{data_dir / 'govqueue.db'}"
+    name = f"gq_{uuid.uuid4().hex[:16]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
 def migrated_database(data_dir: Path) -> str:
-    """A fresh SQLite file built by the Alembic migrations, with one admin account."""
-    url = f"sqlite:///{data_dir / 'govqueue.db'}"
+    """A fresh database built by the Alembic migrations, with one admin account."""
+    url = fresh_database_url(data_dir)
     migrate.upgrade(url)
     engine = make_engine(url, writer=True)
     with transaction(engine, ManualClock(HALL_OPENING)) as tx:
