@@ -19,7 +19,8 @@ from server.store.tables import Device
 bearer = HTTPBearer(auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """Async on purpose: a plain function dependency would cost a thread hop per request."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
