@@ -25,6 +25,10 @@ def number(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
 EFFICIENCY_COLUMNS: list[tuple[str, str, Any]] = [
     ("取号量", "issued", number),
     ("办结量", "served", number),
@@ -52,7 +56,7 @@ WINDOW_COLUMNS: list[tuple[str, str, Any]] = [
     ("窗口利用率", "window_utilization", percent),
     ("暂停时长", "paused_s", duration),
     ("满意率", "satisfaction_rate", percent),
-    ("平均评分", "avg_level", number),
+    ("平均评分", "avg_level", score),
 ]
 
 
@@ -91,6 +95,6 @@ def print_report(
     console.print(
         f"办理结果：补正 {total['outcome_supplement']} · 退件 {total['outcome_returned']} · "
         f"不予受理 {total['outcome_rejected']} · 超时办理 {total['over_target_handle']}\n"
-        f"平均评分 {number(total['avg_level'])} · 差评率 {percent(total['bad_rate'])} · "
+        f"平均评分 {score(total['avg_level'])} · 差评率 {percent(total['bad_rate'])} · "
         f"差评整改率 {percent(total['rectified_rate'])}（整改期限 15 个工作日）\n暂停服务：{paused}"
     )
