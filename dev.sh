@@ -74,7 +74,7 @@ run_tests() {
   echo "[test] mypy"; .venv/bin/mypy
   echo "[test] pytest on PostgreSQL (store, REST, live feed)"
   if start_postgres; then
-    .venv/bin/pytest -q tests/api tests/realtime tests/store
+    .venv/bin/pytest -q tests/api tests/realtime tests/store tests/test_multiprocess.py
     unset GOVQUEUE_TEST_POSTGRES
   fi
   echo "[test] pytest (everything, on the embedded SQLite default)"
