@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlmodel import Session
 
 from server.api import errors
 from server.api.public_page import router as public_page_router
@@ -18,6 +20,7 @@ from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
 from server.realtime.hub import Hub
+from server.realtime.relay import PostgresRelay
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import migrate
@@ -48,8 +51,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         write_engine = make_engine(url, writer=True)
         runtime: Runtime | None = None
 
+        # On PostgreSQL, processes share the feed: every publication goes through the relay,
+        # which reads the log in seq order. On SQLite (one process) events go straight out.
+        def read(fn: Callable[[Session], Any]) -> Awaitable[Any]:
+            assert runtime is not None
+            return runtime.read(fn)
+
+        relay = PostgresRelay(url, hub, read) if url.startswith("postgresql") else None
+
         def on_commit(events: list[CommittedEvent]) -> None:
-            hub.publish(events)
+            if relay is None:
+                hub.publish(events)
+            else:
+                for hall_id in {e.hall_id for e in events}:
+                    relay.poke(hall_id)
             assert runtime is not None
             for event in events:
                 if event.type.startswith("ticket.") or event.type == "window.status":
@@ -59,6 +74,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         runtime = Runtime(settings, clock, read_engine, writer, hub, settings.resolved_secret_key())
         app.state.runtime = runtime
         writer.start()
+        if relay is not None:
+            await relay.start()
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
         try:
             yield
@@ -66,6 +83,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             counts_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await counts_task
+            if relay is not None:
+                await relay.stop()
             hub.close_all()
             writer.stop()
             read_engine.dispose()

@@ -136,3 +136,75 @@ async def test_two_processes_never_call_a_ticket_twice(tmp_path: Path) -> None:
     assert seqs == list(range(1, len(seqs) + 1)), (
         "the hall's event log must have no gap and no repeat"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("GOVQUEUE_TEST_POSTGRES"),
+    reason="the feed is shared between processes on PostgreSQL",
+)
+async def test_subscribers_of_one_process_see_every_call_of_the_other(tmp_path: Path) -> None:
+    import json
+    from urllib.parse import urlencode
+
+    import websockets
+
+    url = migrated_database(tmp_path)
+    procs = [await start(url, tmp_path), await start(url, tmp_path)]
+    a, b = (base for _, base in procs)
+    try:
+        async with ApiClient(a) as admin:
+            await admin.login(ADMIN_NO, ADMIN_PASSWORD)
+            hall = await admin.admin_create("halls", {"code": "FEED", "name": "共享推送大厅"})
+            service = await admin.admin_create(
+                "services", {"hall_id": hall["id"], "name": "综合", "prefix": "A"}
+            )
+            window = await admin.admin_create(
+                "windows", {"hall_id": hall["id"], "number": "1", "service_ids": [service["id"]]}
+            )
+            await admin.admin_create(
+                "staff",
+                {
+                    "staff_no": "F1",
+                    "name": "窗口1",
+                    "role": "window",
+                    "password": STAFF_PASSWORD,
+                    "hall_id": hall["id"],
+                },
+            )
+            kiosk_token = (
+                await admin.admin_create(
+                    "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
+                )
+            )["token"]
+            screen = (
+                await admin.admin_create(
+                    "devices", {"hall_id": hall["id"], "kind": "display", "label": "s"}
+                )
+            )["token"]
+        query = urlencode({"hall_id": hall["id"], "token": screen})
+        async with websockets.connect(b.replace("http", "ws") + "/ws?" + query) as ws:
+            snapshot = json.loads(await ws.recv())
+            async with ApiClient(a, kiosk_token) as kiosk_a, ApiClient(b, kiosk_token) as kiosk_b:
+                for i in range(10):
+                    await (kiosk_a if i % 2 else kiosk_b).issue_ticket(service["id"])
+            async with ApiClient(a) as clerk:  # the calls are made on the other process
+                await clerk.login("F1", STAFF_PASSWORD)
+                await clerk.window_action(window["id"], "open")
+                while (t := await clerk.call_next(window["id"])) is not None:
+                    await clerk.ticket_action(t["id"], "no-show")
+            messages = []
+            while len([m for m in messages if m["type"] == "ticket.called"]) < 10:
+                messages.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+    finally:
+        for proc, _ in procs:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(10)
+    seqs = [m["seq"] for m in messages]
+    assert seqs == list(range(snapshot["seq"] + 1, snapshot["seq"] + 1 + len(seqs))), (
+        "gap or repeat"
+    )
+    called = [m["data"]["number"] for m in messages if m["type"] == "ticket.called"]
+    assert called == [f"A{i:03d}" for i in range(1, 11)]
+    issued = [m["data"]["number"] for m in messages if m["type"] == "ticket.issued"]
+    assert sorted(issued) == [f"A{i:03d}" for i in range(1, 11)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.store.tables import Event, Hall, Ticket, TicketCounter
@@ -42,6 +42,8 @@ NEXT_SEQ = (
 )
 
 INSERT_EVENT = insert(EVENT)
+
+NOTIFY = text("SELECT pg_notify('govqueue_events', :payload)")
 
 INSERT_TICKET = insert(TICKET).returning(TICKET.c.id)
 

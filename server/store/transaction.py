@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from server.domain.clock import Clock
 from server.store.catalog import Catalog
-from server.store.statements import INSERT_EVENT, NEXT_SEQ
+from server.store.statements import INSERT_EVENT, NEXT_SEQ, NOTIFY
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class Tx:
         """Append an event to the hall's log in this transaction, with the next seq."""
         conn = self.conn
         seq = int(conn.execute(NEXT_SEQ, {"hall_id": hall_id}).scalar_one())
+        if conn.dialect.name == "postgresql":
+            # delivered to every listening server process when this transaction commits
+            conn.execute(NOTIFY, {"payload": str(hall_id)})
         conn.execute(
             INSERT_EVENT,
             {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.now, "data": data},
