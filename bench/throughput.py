@@ -56,7 +56,7 @@ class RssSampler:
     async def _run(self) -> None:
         while True:
             try:
-                self.peak = max(self.peak, self.proc.memory_info().rss)
+                self.peak = max(self.peak, self.current())
             except psutil.Error:
                 return
             await asyncio.sleep(0.1)
@@ -65,7 +65,9 @@ class RssSampler:
         self._task = asyncio.create_task(self._run())
 
     def current(self) -> int:
-        return int(self.proc.memory_info().rss)
+        """RSS of the server and its worker processes."""
+        procs = [self.proc, *self.proc.children(recursive=True)]
+        return int(sum(p.memory_info().rss for p in procs))
 
 
 async def seed(base: str, windows: int) -> dict[str, object]:
@@ -219,6 +221,15 @@ async def bench_fanout(
 async def main(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="govqueue-bench-"))
     env = {**os.environ, "GOVQUEUE_DATA_DIR": str(data_dir)}
+    if args.postgres:  # a fresh database on that PostgreSQL server
+        from sqlalchemy import create_engine
+
+        name = f"gq_bench_{os.getpid()}"
+        engine = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine.dispose()
+        env["GOVQUEUE_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + name
     subprocess.run(
         [GOVQUEUE, "admin", "create-staff", "--staff-no", "admin", "--name", "压测管理员"],
         input=PASSWORD + "\n",
@@ -229,7 +240,17 @@ async def main(args: argparse.Namespace) -> None:
     )
     port = free_port()
     server = subprocess.Popen(
-        [GOVQUEUE, "serve", "--port", str(port), "--log-level", "warning"], env=env
+        [
+            GOVQUEUE,
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -243,7 +264,8 @@ async def main(args: argparse.Namespace) -> None:
         rss.start()
         setup = await seed(base, args.windows)
         print(
-            f"server pid {server.pid}, database {data_dir / 'govqueue.db'} (WAL, synchronous=FULL)"
+            f"server pid {server.pid} ({args.workers} process(es)), database "
+            f"{env.get('GOVQUEUE_DATABASE_URL') or str(data_dir / 'govqueue.db') + ' (WAL, synchronous=FULL)'}"
         )
         rate = await bench_issue(base, setup, args.tickets, args.clients)
         print(
@@ -292,6 +314,10 @@ if __name__ == "__main__":
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
+    parser.add_argument(
+        "--postgres", help="benchmark on PostgreSQL: a server URL (postgresql+psycopg://…/postgres)"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only)")
     try:
         import uvloop
 

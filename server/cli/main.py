@@ -47,27 +47,48 @@ def serve(
     data_dir: Annotated[
         Path | None, typer.Option(help="Data directory (SQLite file, keys)")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (more than 1 needs PostgreSQL)", min=1)
+    ] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Run the server (REST /api/v1, live feed /ws, ticket pages /t/…).
 
     Applies the migrations first when the database is empty or behind.
     """
+    import os
+
     import uvicorn
 
     from server.app import create_app
+    from server.store import migrate
 
     settings = _settings(db, data_dir)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level=log_level,
-        ws="websockets-sansio",
+    url = settings.resolved_database_url()
+    options: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "ws": "websockets-sansio",
         # Compression costs a zlib pass per subscriber per event (and memory per connection);
         # feed messages are small, so fan-out is faster and leaner without it.
-        ws_per_message_deflate=False,
-    )
+        "ws_per_message_deflate": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    if not url.startswith("postgresql"):
+        console.print(
+            "[red]多个服务进程需要 PostgreSQL（进程间通过 LISTEN/NOTIFY 共享叫号推送）；"
+            "内置 SQLite 请使用 --workers 1。[/red]"
+        )
+        raise typer.Exit(2)
+    migrate.upgrade(url)  # once, before the workers start
+    os.environ["GOVQUEUE_DATABASE_URL"] = url
+    os.environ["GOVQUEUE_SECRET_KEY"] = settings.resolved_secret_key()  # one key for all
+    if data_dir:
+        os.environ["GOVQUEUE_DATA_DIR"] = str(data_dir)
+    uvicorn.run("server.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
 
 
 @db_app.command("upgrade")
