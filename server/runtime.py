@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -30,6 +31,8 @@ class Runtime:
     secret_key: str
     dirty_halls: set[int] = field(default_factory=set)
     device_cache: dict[str, DeviceActor] = field(default_factory=dict)
+    snapshot_cache: dict[int, tuple[float, int, str]] = field(default_factory=dict)
+    snapshot_builds: dict[int, asyncio.Future[tuple[int, str]]] = field(default_factory=dict)
 
     async def read(self, fn: Callable[[Session], R]) -> R:
         """Run a read-only query in a worker thread with its own session."""

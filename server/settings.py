@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         default=5000, description="A client further behind than this gets a snapshot"
     )
     queue_counts_interval_s: float = 1.0
+    snapshot_ttl_s: float = Field(
+        default=1.0, description="Screens connecting together share a snapshot this long"
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",

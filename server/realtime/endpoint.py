@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -101,10 +102,11 @@ async def _catch_up(
     """Send what the client missed; returns the last seq it now has."""
     limit = runtime.settings.replay_limit
     if since is None or since < 0 or current - since > limit or since > current:
-        now = runtime.clock.now()
-        seq, data = await runtime.read(lambda s: live.snapshot(s, hall_id, now))
-        await ws.send_text(SnapshotMessage(seq=seq, at=now, data=data).model_dump_json())
-        return seq
+        # A snapshot (shared for a moment by clients connecting together, e.g. every screen
+        # after a restart), then the events after it from the log, so nothing is missed.
+        seq, text = await _snapshot(runtime, hall_id)
+        await ws.send_text(text)
+        since = seq
     last = since
     while True:
 
@@ -123,6 +125,26 @@ async def _catch_up(
             last = seq
         if len(batch) < 1000:
             return last
+
+
+async def _snapshot(runtime: Runtime, hall_id: int) -> tuple[int, str]:
+    """The hall's snapshot message, built at most once per `snapshot_ttl_s` per hall."""
+    cached = runtime.snapshot_cache.get(hall_id)
+    if cached is not None and time.monotonic() - cached[0] < runtime.settings.snapshot_ttl_s:
+        return cached[1], cached[2]
+    building = runtime.snapshot_builds.get(hall_id)
+    if building is None or building.done():
+        building = asyncio.ensure_future(_build_snapshot(runtime, hall_id))
+        runtime.snapshot_builds[hall_id] = building
+    return await asyncio.shield(building)
+
+
+async def _build_snapshot(runtime: Runtime, hall_id: int) -> tuple[int, str]:
+    now = runtime.clock.now()
+    seq, data = await runtime.read(lambda s: live.snapshot(s, hall_id, now))
+    text = SnapshotMessage(seq=seq, at=now, data=data).model_dump_json()
+    runtime.snapshot_cache[hall_id] = (time.monotonic(), seq, text)
+    return seq, text
 
 
 async def _stream(

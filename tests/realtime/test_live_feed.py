@@ -210,3 +210,31 @@ async def test_queue_counts_are_coalesced(server: LiveServer, hall: Seeded) -> N
                 if {s["prefix"]: s["waiting"] for s in message["data"]["services"]}["B"] == 5:
                     break
     assert counts and len(counts) < 5
+
+
+async def test_a_shared_snapshot_is_followed_by_what_happened_since(
+    server: LiveServer, hall: Seeded
+) -> None:
+    """Screens connecting together share one snapshot; one that gets it a moment late still
+    receives the events committed after it, so nothing is missed."""
+    server.settings.snapshot_ttl_s = 60
+    kiosk = server.client(hall.kiosk_token)
+    url = ws_url(server, hall_id=hall.hall_id, token=hall.display_token)
+    async with websockets.connect(url) as first:
+        snapshot = await receive(first)
+        issued = await kiosk.issue_ticket(hall.services["A"])
+        async with websockets.connect(url) as second:  # within the snapshot's second
+            again = await receive(second)
+            assert again["type"] == "snapshot" and again["seq"] == snapshot["seq"]
+            message = await receive(second)
+            assert message["seq"] == snapshot["seq"] + 1
+            assert (
+                message["type"] == "ticket.issued" and message["data"]["ticket_id"] == issued["id"]
+            )
+    many = await asyncio.gather(*(_first_message(url) for _ in range(20)))
+    assert {m["type"] for m in many} == {"snapshot"} and len({m["seq"] for m in many}) <= 2
+
+
+async def _first_message(url: str) -> dict[str, Any]:
+    async with websockets.connect(url) as ws:
+        return await receive(ws)
