@@ -5,11 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import text
 
@@ -17,52 +14,13 @@ from client.errors import ClientError
 from client.rest import ApiClient
 from server.store.engine import make_engine
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, migrated_database
-
-GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def start(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "GOVQUEUE_SECRET_KEY": "durability-test-secret-0123456789"}
-    proc = subprocess.Popen(
-        [
-            GOVQUEUE,
-            "serve",
-            "--db",
-            url,
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient() as http:
-        for _ in range(200):
-            try:
-                if (await http.get(base + "/api/v1/health")).status_code == 200:
-                    return proc, base
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start")
+from tests.processes import start_server_process
 
 
 @pytest.mark.slow
 async def test_kill_9_during_issuance_loses_no_acknowledged_ticket(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
-    proc, base = await start(url, tmp_path)
+    proc, base = await start_server_process(url, tmp_path)
     try:
         async with ApiClient(base) as admin:
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)
@@ -98,7 +56,7 @@ async def test_kill_9_during_issuance_loses_no_acknowledged_ticket(tmp_path: Pat
         if proc.poll() is None:
             proc.kill()
 
-    proc, base = await start(url, tmp_path)
+    proc, base = await start_server_process(url, tmp_path)
     try:
         async with ApiClient(base) as admin:
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)

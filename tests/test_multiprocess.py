@@ -8,63 +8,21 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
 from client.rest import ApiClient
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, migrated_database
-
-GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def start(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {**os.environ, "GOVQUEUE_SECRET_KEY": "multiprocess-test-secret-0123456789"}
-    proc = subprocess.Popen(
-        [
-            GOVQUEUE,
-            "serve",
-            "--db",
-            url,
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient() as http:
-        for _ in range(300):
-            try:
-                if (await http.get(base + "/api/v1/health")).status_code == 200:
-                    return proc, base
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start")
+from tests.processes import start_server_process
 
 
 @pytest.mark.slow
 async def test_two_processes_never_call_a_ticket_twice(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
-    procs = [await start(url, tmp_path), await start(url, tmp_path)]
+    procs = [await start_server_process(url, tmp_path), await start_server_process(url, tmp_path)]
     bases = [base for _, base in procs]
     try:
         async with ApiClient(bases[0]) as admin:
@@ -150,7 +108,7 @@ async def test_subscribers_of_one_process_see_every_call_of_the_other(tmp_path: 
     import websockets
 
     url = migrated_database(tmp_path)
-    procs = [await start(url, tmp_path), await start(url, tmp_path)]
+    procs = [await start_server_process(url, tmp_path), await start_server_process(url, tmp_path)]
     a, b = (base for _, base in procs)
     try:
         async with ApiClient(a) as admin:

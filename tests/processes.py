@@ -1,0 +1,38 @@
+"""Real `govqueue serve` processes for the tests that kill or multiply the server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def start_server_process(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`govqueue serve` on a free port of 127.0.0.1; returns once /health answers."""
+    port = free_port()
+    env = {**os.environ, "GOVQUEUE_SECRET_KEY": "process-test-secret-0123456789abcdef"}
+    command = [GOVQUEUE, "serve", "--db", url, "--data-dir", str(data_dir), "--port", str(port)]
+    proc = subprocess.Popen([*command, "--log-level", "warning"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient() as http:
+        for _ in range(300):
+            try:
+                if (await http.get(base + "/api/v1/health")).status_code == 200:
+                    return proc, base
+            except httpx.TransportError:
+                await asyncio.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the server process did not start")
