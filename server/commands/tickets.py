@@ -132,17 +132,16 @@ EVENT_OF = {
 }
 
 
-def _emit_ticket(tx: Tx, event_type: str, ticket: Ticket, window: Window | None) -> dict[str, Any]:
+def ticket_data(tx: Tx, ticket: Ticket, window: Window | None = None) -> dict[str, Any]:
+    """A ticket event's data, with the service's name and its waiting count after the change."""
     service = tx.catalog.service(tx.session, ticket.service_id)
     waiting = lookups.queue_counts(tx.conn, ticket.service_id, ticket.business_day).waiting
-    data = ticket_event(
+    return ticket_event(
         ticket,
         service_name=service.name,
         waiting=waiting,
         window_number=window.number if window else None,
     )
-    tx.emit(ticket.hall_id, event_type, data)
-    return data
 
 
 def transition(
@@ -170,7 +169,7 @@ def transition(
         ticket.staff_id = actor.staff_id
     tx.session.add(ticket)
     tx.session.flush()
-    _emit_ticket(tx, EVENT_OF[action], ticket, window)
+    tx.emit(ticket.hall_id, EVENT_OF[action], ticket_data(tx, ticket, window))
     return ticket
 
 
@@ -201,17 +200,7 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
     ticket.transferred_to_id = new.id
     tx.session.add(ticket)
     tx.session.flush()
-    service = tx.catalog.service(tx.session, ticket.service_id)
-    data = ticket_event(
-        ticket,
-        service_name=service.name,
-        waiting=lookups.queue_counts(tx.conn, ticket.service_id, ticket.business_day).waiting,
-        window_number=window.number if window else None,
-    )
-    data["new_ticket"] = ticket_event(
-        new,
-        service_name=target.name,
-        waiting=lookups.queue_counts(tx.conn, target.id, new.business_day).waiting,
-    )
+    data = ticket_data(tx, ticket, window)
+    data["new_ticket"] = ticket_data(tx, new)
     tx.emit(ticket.hall_id, "ticket.transferred", data)
     return new

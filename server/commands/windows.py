@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from server.commands import lookups
-from server.commands.payloads import ticket_event, window_event
+from server.commands.payloads import window_event
+from server.commands.tickets import ticket_data
 from server.domain.actor import Actor, StaffActor, ensure_hall
 from server.domain.calendar import business_day
 from server.domain.enums import Priority, Role, TicketStatus, WindowState
@@ -135,13 +136,5 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
     ticket.staff_id = staff.staff_id
     tx.session.add(ticket)
     tx.session.flush()
-    waiting = lookups.queue_counts(tx.conn, ticket.service_id, day).waiting
-    service = tx.catalog.service(tx.session, ticket.service_id)
-    tx.emit(
-        window.hall_id,
-        "ticket.called",
-        ticket_event(
-            ticket, service_name=service.name, waiting=waiting, window_number=window.number
-        ),
-    )
+    tx.emit(window.hall_id, "ticket.called", ticket_data(tx, ticket, window))
     return ticket

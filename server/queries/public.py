@@ -10,7 +10,7 @@ from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.store.catalog import Catalog
-from server.store.tables import Evaluation, Hall, Service, Ticket, Window
+from server.store.tables import Evaluation, Hall, Ticket, Window
 
 
 def find_by_token(session: Session, public_token: str) -> Ticket:
@@ -44,8 +44,7 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
 
 def public_view(session: Session, catalog: Catalog, public_token: str) -> PublicTicketOut:
     ticket = find_by_token(session, public_token)
-    service = session.get(Service, ticket.service_id)
-    assert service is not None
+    service = catalog.service(session, ticket.service_id)
     window = session.get(Window, ticket.window_id) if ticket.window_id else None
     moved_to = session.get(Ticket, ticket.transferred_to_id) if ticket.transferred_to_id else None
     waiting = ticket.status == TicketStatus.waiting
@@ -59,13 +58,7 @@ def public_view(session: Session, catalog: Catalog, public_token: str) -> Public
         status=ticket.status,
         status_text=text(f"status.{ticket.status}"),
         ahead=ahead,
-        estimated_wait_minutes=estimate(
-            session,
-            catalog,
-            catalog.service(session, ticket.service_id),
-            ticket.business_day,
-            ahead,
-        )
+        estimated_wait_minutes=estimate(session, catalog, service, ticket.business_day, ahead)
         if ahead is not None
         else None,
         window_number=window.number

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from server.api.schemas import ServiceStatusOut
 from server.commands import lookups
 from server.commands.tickets import estimate
-from server.domain.calendar import ServiceHours, business_day, hall_zone
+from server.domain.calendar import business_day, hall_zone
 from server.store.catalog import Catalog
 from server.store.tables import Service, TicketCounter
 
@@ -28,16 +28,13 @@ def service_statuses(
         counter = session.get(TicketCounter, (service.id, day))
         issued = counter.last_number if counter else 0
         remaining = None if service.daily_limit is None else max(0, service.daily_limit - issued)
+        info = catalog.service(session, service.id or 0)  # what issuing a ticket decides on
         out.append(
             ServiceStatusOut(
                 **service.model_dump(),
                 waiting=waiting,
-                estimated_wait_minutes=estimate(
-                    session, catalog, catalog.service(session, service.id or 0), day, waiting
-                ),
-                open_now=service.enabled
-                and ServiceHours.parse(service.hours).is_open(now, zone)
-                and remaining != 0,
+                estimated_wait_minutes=estimate(session, catalog, info, day, waiting),
+                open_now=info.enabled and info.hours.is_open(now, info.zone) and remaining != 0,
                 issued_today=issued,
                 remaining_today=remaining,
             )

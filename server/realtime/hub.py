@@ -50,7 +50,6 @@ class Hub:
     def __init__(self) -> None:
         self._subs: dict[int, set[Subscription]] = defaultdict(set)
         self.published = 0
-        self.listeners: list[Any] = []
 
     def subscribe(self, hall_id: int, window_id: int | None = None) -> Subscription:
         sub = Subscription(hall_id, window_id)
@@ -69,8 +68,6 @@ class Hub:
         """Called on the event loop after the events' transaction committed."""
         for event in events:
             self.published += 1
-            for listener in self.listeners:
-                listener(event)
             subs = self._subs.get(event.hall_id)
             if not subs:
                 continue

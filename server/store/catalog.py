@@ -2,8 +2,8 @@
 
 Every ticket issued needs the service's prefix, hours, limit and targets and the hall's time
 zone; reading them once a second instead of on every request is what lets the writer keep
-up with a morning rush. Changes made through this process are seen at once (the admin
-commands clear the cache); changes made by another process within `ttl` seconds.
+up with a morning rush. A change to a service is seen within `ttl` seconds (there is no
+route that edits a service yet; a new service is simply not cached until first used).
 """
 
 from __future__ import annotations
@@ -43,12 +43,6 @@ class Catalog:
         self._services: dict[int, tuple[float, ServiceInfo]] = {}
         self._open_windows: dict[int, tuple[float, int]] = {}
         self._mean_handle: dict[tuple[int, object], tuple[float, float]] = {}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._services.clear()
-            self._open_windows.clear()
-            self._mean_handle.clear()
 
     def service(self, session: Session, service_id: int) -> ServiceInfo:
         now = time.monotonic()

@@ -29,9 +29,7 @@ To = Annotated[
 ]
 
 
-def _period(
-    session: Session, hall_id: int, start: date | None, end: date | None, now_day: date
-) -> tuple[date, date]:
+def _period(start: date | None, end: date | None, now_day: date) -> tuple[date, date]:
     start = start or now_day
     end = end or start
     if start > end:
@@ -57,7 +55,7 @@ async def indicators(
     def load(session: Session) -> IndicatorsOut:
         hall = lookups.hall(session, hall_id)
         zone = hall_zone(hall.timezone)
-        first, last = _period(session, hall_id, start, end, business_day(now, zone))
+        first, last = _period(start, end, business_day(now, zone))
         records = ticket_records(session, hall_id, first, last)
         activities = window_activities(session, hall_id, first, last, now)
         rows = grouped(records, activities, group_by, zone, now, counts_basic=counts_basic)
@@ -118,9 +116,7 @@ async def ticket_list(
 
     def load(session: Session) -> TicketPage:
         hall = lookups.hall(session, hall_id)
-        first, last = _period(
-            session, hall_id, start, end, business_day(now, hall_zone(hall.timezone))
-        )
+        first, last = _period(start, end, business_day(now, hall_zone(hall.timezone)))
         records = ticket_records(session, hall_id, first, last)
         page = records[offset : offset + limit]
         return TicketPage(total=len(records), items=[record_out(r) for r in page])
