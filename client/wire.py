@@ -1,48 +1,48 @@
 """The live feed's messages, shared by the server (which sends them) and every client.
 
 Wire format: {"seq": n, "type": "...", "at": "ISO-8601 UTC", "data": {...}}.
-See docs/live-feed.md.
+`data` is parsed into the typed model of its type (client/events.py). See docs/live-feed.md.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-EventType = Literal[
-    "ticket.issued",
-    "ticket.called",
-    "ticket.recalled",
-    "ticket.serving",
-    "ticket.finished",
-    "ticket.no_show",
-    "ticket.requeued",
-    "ticket.transferred",
-    "ticket.cancelled",
-    "window.status",
-    "queue.counts",
-    "notice.updated",
-    "evaluation.created",
+from client.events import EVENT_MODELS, EventData, ServiceCount, parse_event
+
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_MODELS)
+
+__all__ = [
+    "EVENT_TYPES",
+    "ErrorMessage",
+    "LiveMessage",
+    "RecentCall",
+    "ServiceCount",
+    "SnapshotData",
+    "SnapshotMessage",
+    "WindowView",
+    "parse_message",
 ]
-EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 class LiveMessage(BaseModel):
     """One event of a hall's log, as delivered live or replayed."""
 
+    model_config = ConfigDict(frozen=True)
     seq: int
-    type: EventType
+    type: str
     at: datetime
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: EventData
 
-
-class ServiceCount(BaseModel):
-    service_id: int
-    name: str
-    prefix: str
-    waiting: int
+    @field_validator("data", mode="before")
+    @classmethod
+    def _typed(cls, value: Any, info: ValidationInfo) -> EventData:
+        if isinstance(value, EventData):
+            return value
+        return parse_event(str(info.data.get("type", "")), value or {})
 
 
 class WindowView(BaseModel):
@@ -52,9 +52,25 @@ class WindowView(BaseModel):
     pause_reason: str | None = None
     staff_no: str | None = None
     staff_name: str | None = None
+    state_since: datetime | None = None
     current_ticket_id: int | None = None
     current_number: str | None = None
     current_status: str | None = None
+    service_ids: list[int] = Field(default_factory=list)
+
+
+class RecentCall(BaseModel):
+    """A call of the day, newest first in the snapshot."""
+
+    seq: int
+    type: str
+    at: datetime
+    ticket_id: int
+    number: str
+    service_id: int
+    service_name: str
+    window_id: int | None = None
+    window_number: str | None = None
 
 
 class SnapshotData(BaseModel):
@@ -63,7 +79,8 @@ class SnapshotData(BaseModel):
     business_day: str
     services: list[ServiceCount]
     windows: list[WindowView]
-    recent_calls: list[dict[str, Any]] = Field(default_factory=list)
+    recent_calls: list[RecentCall] = Field(default_factory=list)
+    notice: str = ""
 
 
 class SnapshotMessage(BaseModel):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from client.events import EvaluationCreated
 from server.commands import lookups
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.calendar import add_working_days, hall_zone
 from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
 from server.domain.errors import AlreadyExists, Conflict, PermissionDenied
 from server.domain.texts import text
-from server.store.tables import Evaluation, Hall, Rectification
+from server.store.tables import Evaluation, Hall, Rectification, Staff, Window
 from server.store.transaction import Tx
 
 BAD_LEVELS = (1, 2)
@@ -72,15 +73,20 @@ def evaluate(
                 deadline=deadline,
             )
         )
+    window = tx.session.get(Window, ticket.window_id) if ticket.window_id else None
+    staff = tx.session.get(Staff, ticket.staff_id) if ticket.staff_id else None
     tx.emit(
         ticket.hall_id,
-        "evaluation.created",
-        {
-            "ticket_id": ticket.id,
-            "number": ticket.number,
-            "window_id": ticket.window_id,
-            "level": level,
-            "channel": channel,
-        },
+        EvaluationCreated(
+            ticket_id=ticket.id or 0,
+            number=ticket.number,
+            service_id=ticket.service_id,
+            window_id=ticket.window_id,
+            window_number=window.number if window else None,
+            staff_no=staff.staff_no if staff else None,
+            level=level,
+            reasons=reasons,
+            channel=channel,
+        ),
     )
     return evaluation

@@ -1,39 +1,53 @@
-"""The data carried by live-feed events (see docs/live-feed.md)."""
+"""Build the live feed's typed events (client/events.py) from the tables."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from sqlmodel import Session
 
+from client.events import TicketFields, WindowStatus
 from server.store.tables import Staff, Ticket, Window
+
+T = TypeVar("T", bound=TicketFields)
 
 
 def ticket_event(
-    ticket: Ticket, *, service_name: str, waiting: int, window_number: str | None = None
-) -> dict[str, Any]:
-    return {
-        "ticket_id": ticket.id,
-        "number": ticket.number,
-        "service_id": ticket.service_id,
-        "service_name": service_name,
-        "status": str(ticket.status),
-        "priority": str(ticket.priority),
-        "window_id": ticket.window_id,
-        "window_number": window_number,
-        "outcome": ticket.outcome,
-        "recall_count": ticket.recall_count,
-        "waiting": waiting,
-    }
+    model: type[T],
+    ticket: Ticket,
+    *,
+    service_name: str,
+    waiting: int,
+    window_number: str | None = None,
+    **extra: object,
+) -> T:
+    return model.model_validate(
+        {
+            "ticket_id": ticket.id,
+            "number": ticket.number,
+            "service_id": ticket.service_id,
+            "service_name": service_name,
+            "status": str(ticket.status),
+            "priority": str(ticket.priority),
+            "window_id": ticket.window_id,
+            "window_number": window_number,
+            "outcome": ticket.outcome,
+            "recall_count": ticket.recall_count,
+            "entered_queue_at": ticket.entered_queue_at,
+            "waiting": waiting,
+            **extra,
+        }
+    )
 
 
-def window_event(session: Session, window: Window) -> dict[str, Any]:
+def window_event(session: Session, window: Window) -> WindowStatus:
     staff = session.get(Staff, window.staff_id) if window.staff_id else None
-    return {
-        "window_id": window.id,
-        "window_number": window.number,
-        "state": window.state,
-        "pause_reason": window.pause_reason,
-        "staff_no": staff.staff_no if staff else None,
-        "staff_name": staff.name if staff else None,
-    }
+    return WindowStatus(
+        window_id=window.id or 0,
+        window_number=window.number,
+        state=window.state,
+        pause_reason=window.pause_reason,
+        staff_no=staff.staff_no if staff else None,
+        staff_name=staff.name if staff else None,
+        state_since=window.state_since,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from client.events import QueueCounts
 from server.queries.live import service_counts
 from server.store.transaction import Tx
 
@@ -9,4 +10,4 @@ from server.store.transaction import Tx
 def publish_queue_counts(tx: Tx, hall_ids: list[int]) -> None:
     for hall_id in hall_ids:
         counts = service_counts(tx.session, hall_id, tx.now)
-        tx.emit(hall_id, "queue.counts", {"services": [c.model_dump() for c in counts]})
+        tx.emit(hall_id, QueueCounts(services=counts))

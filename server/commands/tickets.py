@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from client import events as ev
 from server.commands import lookups
 from server.commands.payloads import ticket_event
 from server.domain.actor import Actor, DeviceActor, StaffActor, ensure_hall
@@ -102,8 +103,9 @@ def issue(
     ticket = _create_ticket(tx, service, day, priority=priority, source=source, device_id=device_id)
     tx.emit(
         service.hall_id,
-        "ticket.issued",
-        ticket_event(ticket, service_name=service.name, waiting=counts.waiting + 1),
+        ticket_event(
+            ev.TicketIssued, ticket, service_name=service.name, waiting=counts.waiting + 1
+        ),
     )
     ahead = counts.ahead_of_new(priority)
     return IssuedTicket(ticket, ahead, estimate(tx.session, tx.catalog, service, day, ahead))
@@ -122,25 +124,31 @@ def _window_of(tx: Tx, actor: Actor, ticket: Ticket) -> Window | None:
     return window
 
 
-EVENT_OF = {
-    "recall": "ticket.recalled",
-    "no_show": "ticket.no_show",
-    "start": "ticket.serving",
-    "finish": "ticket.finished",
-    "requeue": "ticket.requeued",
-    "cancel": "ticket.cancelled",
+EVENT_OF: dict[str, type[ev.TicketFields]] = {
+    "recall": ev.TicketRecalled,
+    "no_show": ev.TicketNoShow,
+    "start": ev.TicketServing,
+    "finish": ev.TicketFinished,
+    "requeue": ev.TicketRequeued,
+    "cancel": ev.TicketCancelled,
 }
 
+T = TypeVar("T", bound=ev.TicketFields)
 
-def ticket_data(tx: Tx, ticket: Ticket, window: Window | None = None) -> dict[str, Any]:
-    """A ticket event's data, with the service's name and its waiting count after the change."""
+
+def ticket_data(
+    tx: Tx, model: type[T], ticket: Ticket, window: Window | None = None, **extra: object
+) -> T:
+    """A ticket event, with the service's name and its waiting count after the change."""
     service = tx.catalog.service(tx.session, ticket.service_id)
     waiting = lookups.queue_counts(tx.conn, ticket.service_id, ticket.business_day).waiting
     return ticket_event(
+        model,
         ticket,
         service_name=service.name,
         waiting=waiting,
         window_number=window.number if window else None,
+        **extra,
     )
 
 
@@ -169,7 +177,7 @@ def transition(
         ticket.staff_id = actor.staff_id
     tx.session.add(ticket)
     tx.session.flush()
-    tx.emit(ticket.hall_id, EVENT_OF[action], ticket_data(tx, ticket, window))
+    tx.emit(ticket.hall_id, ticket_data(tx, EVENT_OF[action], ticket, window))
     return ticket
 
 
@@ -200,7 +208,9 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
     ticket.transferred_to_id = new.id
     tx.session.add(ticket)
     tx.session.flush()
-    data = ticket_data(tx, ticket, window)
-    data["new_ticket"] = ticket_data(tx, new)
-    tx.emit(ticket.hall_id, "ticket.transferred", data)
+    new_fields = ticket_data(tx, ev.TicketFields, new)
+    tx.emit(
+        ticket.hall_id,
+        ticket_data(tx, ev.TicketTransferred, ticket, window, new_ticket=new_fields),
+    )
     return new

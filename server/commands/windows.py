@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from client.events import TicketCalled
 from server.commands import lookups
 from server.commands.payloads import window_event
 from server.commands.tickets import ticket_data
@@ -74,7 +75,7 @@ def change_state(
     tx.session.add(window)
     tx.session.flush()
     tx.catalog.window_changed()
-    tx.emit(window.hall_id, "window.status", window_event(tx.session, window))
+    tx.emit(window.hall_id, window_event(tx.session, window))
     return window
 
 
@@ -136,5 +137,5 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
     ticket.staff_id = staff.staff_id
     tx.session.add(ticket)
     tx.session.flush()
-    tx.emit(window.hall_id, "ticket.called", ticket_data(tx, ticket, window))
+    tx.emit(window.hall_id, ticket_data(tx, TicketCalled, ticket, window))
     return ticket

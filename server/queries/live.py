@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from client.wire import ServiceCount, SnapshotData, WindowView
+from client.wire import RecentCall, ServiceCount, SnapshotData, WindowView
 from server.commands import lookups
 from server.domain.calendar import business_day, day_bounds, hall_zone
 from server.domain.lifecycle import ACTIVE_AT_WINDOW
-from server.store.tables import Event, Hall, Service, Staff, Ticket, Window
+from server.store.tables import Event, Hall, Service, Staff, Ticket, Window, WindowService
 
 
 def last_seq(session: Session, hall_id: int) -> int:
@@ -65,6 +65,14 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
                 window_number=window.number,
                 state=window.state,
                 pause_reason=window.pause_reason,
+                state_since=window.state_since,
+                service_ids=list(
+                    session.exec(
+                        select(WindowService.service_id)
+                        .where(WindowService.window_id == window.id)
+                        .order_by(col(WindowService.rank))
+                    )
+                ),
                 staff_no=staff.staff_no if staff else None,
                 staff_name=staff.name if staff else None,
                 current_ticket_id=current.id if current else None,
@@ -89,6 +97,7 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
         services=service_counts(session, hall_id, now),
         windows=windows,
         recent_calls=[
-            {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), **e.data} for e in recent
+            RecentCall.model_validate({**e.data, "seq": e.seq, "type": e.type, "at": e.at})
+            for e in recent
         ],
     )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
+from client.events import EventData
 from server.domain.clock import Clock
 from server.store.catalog import Catalog
 from server.store.statements import INSERT_EVENT, NEXT_SEQ, NOTIFY
@@ -34,8 +35,9 @@ class Tx:
     events: list[CommittedEvent] = field(default_factory=list)
     _conn: Connection | None = None
 
-    def emit(self, hall_id: int, type_: str, data: dict[str, Any]) -> CommittedEvent:
+    def emit(self, hall_id: int, event: EventData) -> CommittedEvent:
         """Append an event to the hall's log in this transaction, with the next seq."""
+        type_, data = event.TYPE, event.model_dump(mode="json")
         conn = self.conn
         seq = int(conn.execute(NEXT_SEQ, {"hall_id": hall_id}).scalar_one())
         if conn.dialect.name == "postgresql":
@@ -45,9 +47,9 @@ class Tx:
             INSERT_EVENT,
             {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.now, "data": data},
         )
-        event = CommittedEvent(hall_id, seq, type_, self.now, data)
-        self.events.append(event)
-        return event
+        committed = CommittedEvent(hall_id, seq, type_, self.now, data)
+        self.events.append(committed)
+        return committed
 
     @property
     def conn(self) -> Connection:

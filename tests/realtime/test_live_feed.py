@@ -11,6 +11,7 @@ import pytest
 import websockets
 
 from client.errors import Forbidden, Unauthorized
+from client.events import TicketIssued
 from client.live import LiveFeed
 from client.wire import LiveMessage, SnapshotMessage
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
@@ -116,9 +117,9 @@ async def test_client_library_resyncs_after_the_connection_drops(
         await kiosk.issue_ticket(hall.services["B"])
     for _ in range(100):
         numbers = [
-            m.data.get("number")
+            m.data.number
             for m in seen
-            if isinstance(m, LiveMessage) and m.type == "ticket.issued"
+            if isinstance(m, LiveMessage) and isinstance(m.data, TicketIssued)
         ]
         if len(numbers) == 4:
             break

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
+from client.events import NoticeUpdated
 from server.domain.clock import ManualClock
 from server.domain.errors import Conflict
 from server.store.engine import make_engine
@@ -22,7 +23,7 @@ def make_hall(code: str, fail: bool = False):  # type: ignore[no-untyped-def]
         hall = Hall(code=code, name=code, created_at=tx.now)
         tx.session.add(hall)
         tx.session.flush()
-        tx.emit(hall.id or 0, "notice.updated", {"code": code})
+        tx.emit(hall.id or 0, NoticeUpdated(text=code))
         if fail:
             raise Conflict(f"{code} refused after writing")
         return code
@@ -53,6 +54,6 @@ async def test_a_refused_job_is_rolled_back_alone(tmp_path: Path, batch_size: in
         stored = set(session.exec(select(Hall.code)))
         events = list(session.exec(select(Event).order_by(col(Event.id))))
     assert stored == set(codes) - {failing}
-    assert sorted(e.data["code"] for e in events) == sorted(set(codes) - {failing})
+    assert sorted(e.data["text"] for e in events) == sorted(set(codes) - {failing})
     await asyncio.sleep(0.05)  # publication is scheduled on the loop after the commit
-    assert sorted(e.data["code"] for e in published) == sorted(set(codes) - {failing})
+    assert sorted(e.data["text"] for e in published) == sorted(set(codes) - {failing})

@@ -1,0 +1,173 @@
+"""One typed model per live-feed event type: the server builds every event from these, and the
+client library parses every event into them, so apps read attributes, never dict keys.
+
+    if isinstance(message.data, TicketCalled):
+        show(message.data.number, message.data.window_number)
+
+A model registers itself under its wire name (`TYPE`) when its class is defined; a type this
+client does not know (a newer server) arrives as `UnknownEvent`, never as an error.
+docs/live-feed.md lists exactly these fields (tests/realtime/test_event_docs.py checks it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TicketStatusName = Literal[
+    "waiting", "called", "serving", "done", "no_show", "transferred", "cancelled"
+]
+WindowStateName = Literal["open", "paused", "closed"]
+
+EVENT_MODELS: dict[str, type[EventData]] = {}
+
+
+class EventData(BaseModel):
+    """The `data` of one live-feed message. Subclasses with a `TYPE` are event types."""
+
+    # Unknown fields are ignored so an older client keeps working against a newer server.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    TYPE: ClassVar[str] = ""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "TYPE" in cls.__dict__ and cls.TYPE:
+            if cls.TYPE in EVENT_MODELS:
+                raise TypeError(f"event type {cls.TYPE} defined twice")
+            EVENT_MODELS[cls.TYPE] = cls
+
+
+class UnknownEvent(EventData):
+    """An event type this client does not know: its fields are kept as they came."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+# --- tickets ---------------------------------------------------------------------------------
+
+
+class TicketFields(EventData):
+    """What every ticket event says about the ticket, after the change."""
+
+    ticket_id: int
+    number: str
+    service_id: int
+    service_name: str
+    status: TicketStatusName
+    priority: str
+    window_id: int | None = None
+    window_number: str | None = None
+    outcome: str | None = None
+    recall_count: int = 0
+    entered_queue_at: datetime
+    waiting: int = Field(description="tickets still waiting for this service after the change")
+
+
+class TicketIssued(TicketFields):
+    TYPE = "ticket.issued"
+
+
+class TicketCalled(TicketFields):
+    TYPE = "ticket.called"
+
+
+class TicketRecalled(TicketFields):
+    TYPE = "ticket.recalled"
+
+
+class TicketServing(TicketFields):
+    TYPE = "ticket.serving"
+
+
+class TicketFinished(TicketFields):
+    TYPE = "ticket.finished"
+
+
+class TicketNoShow(TicketFields):
+    TYPE = "ticket.no_show"
+
+
+class TicketRequeued(TicketFields):
+    TYPE = "ticket.requeued"
+
+
+class TicketCancelled(TicketFields):
+    TYPE = "ticket.cancelled"
+
+
+class TicketTransferred(TicketFields):
+    TYPE = "ticket.transferred"
+    new_ticket: TicketFields
+
+
+# Ticket events that put a number on the hall screens (a call or a repeated call).
+CALL_EVENTS: tuple[type[TicketFields], ...] = (TicketCalled, TicketRecalled)
+
+
+# --- windows, queues, the hall ---------------------------------------------------------------
+
+
+class WindowStatus(EventData):
+    TYPE = "window.status"
+    window_id: int
+    window_number: str
+    state: WindowStateName
+    pause_reason: str | None = None
+    staff_no: str | None = None
+    staff_name: str | None = None
+    state_since: datetime | None = None
+
+
+class ServiceCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    service_id: int
+    name: str
+    prefix: str
+    waiting: int
+
+
+class QueueCounts(EventData):
+    TYPE = "queue.counts"
+    services: list[ServiceCount]
+
+
+class NoticeUpdated(EventData):
+    TYPE = "notice.updated"
+    text: str
+    updated_by: str | None = None
+
+
+class DeviceStatus(EventData):
+    """A device's health as it reported it (a kiosk's printer, say)."""
+
+    TYPE = "device.status"
+    device_id: int
+    kind: str
+    label: str
+    status: Literal["ok", "warning", "error"]
+    printer: str | None = None
+    detail: str | None = None
+
+
+class EvaluationCreated(EventData):
+    TYPE = "evaluation.created"
+    ticket_id: int
+    number: str
+    service_id: int
+    window_id: int | None = None
+    window_number: str | None = None
+    staff_no: str | None = None
+    level: int
+    reasons: list[str] = Field(default_factory=list)
+    channel: str
+
+
+def event_model(type_: str) -> type[EventData]:
+    return EVENT_MODELS.get(type_, UnknownEvent)
+
+
+def parse_event(type_: str, data: dict[str, Any]) -> EventData:
+    return event_model(type_).model_validate(data)
