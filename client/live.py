@@ -6,7 +6,9 @@
 
 On every (re)connect it sends the last seq it has seen; the server replays what was missed
 or sends a snapshot. Duplicates (seq already seen) are dropped here, so a consumer sees each
-event once and in order.
+event once and in order. When the server closes a subscriber that fell behind (`too_slow`)
+or fails (`internal_error`), the feed reconnects and resumes from its last seq by itself;
+only refusals of the credentials or the request (401/403/404/422) end it, as typed errors.
 """
 
 from __future__ import annotations
@@ -30,9 +32,19 @@ STATUS_OF_CODE = {
     "invalid_input": 422,
     "authentication_required": 401,
     "invalid_token": 401,
+    "inactive": 401,
     "permission_denied": 403,
     "not_found": 404,
 }
+# Refusals that say "come back": the feed reconnects with its last seq instead of stopping.
+RESUME_AT_ONCE = {"too_slow"}
+RESUME_LATER = {"internal_error", "unavailable", "server_stopping"}
+
+
+class _Resume(Exception):
+    def __init__(self, code: str, at_once: bool) -> None:
+        super().__init__(code)
+        self.at_once = at_once
 
 
 class LiveFeed:
@@ -103,6 +115,8 @@ class LiveFeed:
                     async for raw in ws:
                         message = parse_message(json.loads(raw))
                         if isinstance(message, ErrorMessage):
+                            if message.code in RESUME_AT_ONCE | RESUME_LATER:
+                                raise _Resume(message.code, message.code in RESUME_AT_ONCE)
                             status = STATUS_OF_CODE.get(message.code, 400)
                             raise error_for(status, message.code, message.detail)
                         if (
@@ -115,6 +129,10 @@ class LiveFeed:
                         yield message
             except ApiError:
                 raise
+            except _Resume as exc:
+                log.info("live feed asked to resume (%s) after seq %s", exc, self.last_seq)
+                if exc.at_once:
+                    delay = 0.0
             except (OSError, ConnectionClosed, InvalidStatus, TimeoutError) as exc:
                 log.info("live feed lost (%s); reconnecting in %.1fs", exc, delay)
             except InvalidURI as exc:
@@ -126,4 +144,4 @@ class LiveFeed:
                 return
             self.reconnects += 1
             await asyncio.sleep(delay)
-            delay = min(delay * 2, self._max_delay)
+            delay = min(max(delay * 2, self._delay), self._max_delay)

@@ -6,12 +6,22 @@ Wire format: {"seq": n, "type": "...", "at": "ISO-8601 UTC", "data": {...}}.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from client.events import EVENT_MODELS, EventData, ServiceCount, parse_event
+from client.events import EVENT_MODELS, EventData, ServiceCount, UnknownEvent, parse_event
+
+log = logging.getLogger(__name__)
 
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_MODELS)
 
@@ -42,7 +52,13 @@ class LiveMessage(BaseModel):
     def _typed(cls, value: Any, info: ValidationInfo) -> EventData:
         if isinstance(value, EventData):
             return value
-        return parse_event(str(info.data.get("type", "")), value or {})
+        type_ = str(info.data.get("type", ""))
+        try:
+            return parse_event(type_, value or {})
+        except ValidationError:
+            # A server newer than this client changed a field: keep the event, untyped.
+            log.warning("event %s does not match this client's model; kept untyped", type_)
+            return UnknownEvent.model_validate(value or {})
 
 
 class WindowView(BaseModel):

@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if not migrate.is_up_to_date(url):
             log.info("applying migrations to %s", url)
             await asyncio.to_thread(migrate.upgrade, url)
-        hub = Hub()
+        hub = Hub(settings.feed_queue_limit)
         read_engine = make_engine(url)
         write_engine = make_engine(url, writer=True)
         runtime: Runtime | None = None

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     replay_limit: int = Field(
         default=5000, description="A client further behind than this gets a snapshot"
     )
+    feed_queue_limit: int = Field(
+        default=2000,
+        description="Events queued for one live-feed subscriber before it is closed (4408) "
+        "to resync from the log",
+    )
     queue_counts_interval_s: float = 1.0
     snapshot_ttl_s: float = Field(
         default=1.0, description="Screens connecting together share a snapshot this long"

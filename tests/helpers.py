@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
 from sqlalchemy import create_engine
 
 from client.rest import ApiClient
@@ -19,6 +20,7 @@ from server.commands.admin import create_staff
 from server.domain.clock import Clock, ManualClock
 from server.domain.enums import Role
 from server.embedded import running_server
+from server.runtime import Runtime
 from server.settings import Settings
 from server.store import migrate
 from server.store.engine import make_engine
@@ -61,7 +63,14 @@ class LiveServer:
     clock: Clock
     settings: Settings
     admin: ApiClient
+    app: FastAPI
     clients: list[ApiClient] = field(default_factory=list)
+
+    @property
+    def runtime(self) -> Runtime:
+        """The server's own runtime (in-process server), for tests that reach inside."""
+        runtime: Runtime = self.app.state.runtime
+        return runtime
 
     def client(self, token: str | None = None) -> ApiClient:
         client = ApiClient(self.base_url, token)
@@ -83,10 +92,11 @@ async def start_server(data_dir: Path, clock: Clock, **settings: Any) -> AsyncIt
         secret_key="test-secret-key-0123456789abcdef",
         **settings,
     )
-    async with running_server(create_app(config, clock)) as base:
+    app = create_app(config, clock)
+    async with running_server(app) as base:
         admin = ApiClient(base)
         await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-        live = LiveServer(base, clock, config, admin)
+        live = LiveServer(base, clock, config, admin, app)
         try:
             yield live
         finally:

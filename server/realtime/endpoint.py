@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from server.api.deps import actor_from_token
 from server.domain.actor import ensure_hall
 from server.domain.errors import DomainError
 from server.queries import live
-from server.realtime.hub import encode, visible_to
+from server.realtime.hub import Item, Subscription, encode, visible_to
 from server.runtime import Runtime
 
 router = APIRouter()
@@ -27,6 +28,9 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_BAD_REQUEST = 4400
 CLOSE_TOO_SLOW = 4408
+CLOSE_SERVER_ERROR = 1011
+CLOSE_TIMEOUT_S = 2.0
+log = logging.getLogger(__name__)
 
 
 async def _refuse(ws: WebSocket, code: int, error: str, detail: str) -> None:
@@ -34,10 +38,17 @@ async def _refuse(ws: WebSocket, code: int, error: str, detail: str) -> None:
     await ws.close(code=code)
 
 
+MAX_ID = 2**63 - 1
+
+
 def _int(raw: str | None) -> int | None:
+    """A non-negative integer that fits the database (ids and seqs are 64-bit)."""
     if raw is None or raw == "":
         return None
-    return int(raw)
+    value = int(raw)
+    if not 0 <= value <= MAX_ID:
+        raise ValueError(raw)
+    return value
 
 
 @router.websocket("/ws")
@@ -51,7 +62,10 @@ async def live_feed(ws: WebSocket) -> None:
         since = _int(params.get("since"))
     except ValueError:
         await _refuse(
-            ws, CLOSE_BAD_REQUEST, "invalid_input", "hall_id、window_id、since 应为整数。"
+            ws,
+            CLOSE_BAD_REQUEST,
+            "invalid_input",
+            "hall_id、window_id、since 应为不大于 9223372036854775807 的非负整数。",
         )
         return
     if hall_id is None:
@@ -76,19 +90,53 @@ async def live_feed(ws: WebSocket) -> None:
             code = CLOSE_AUTH
         await _refuse(ws, code, exc.code, exc.message)
         return
+    except Exception:
+        log.exception("live feed: could not open the feed of hall %s", hall_id)
+        await _refuse(ws, CLOSE_SERVER_ERROR, "internal_error", "服务器内部错误，请稍后重新连接。")
+        return
 
     sub = runtime.hub.subscribe(hall_id, window_id)
+    sender = asyncio.ensure_future(_send(ws, runtime, sub, hall_id, window_id, since, current))
+    sub.on_overflow = sender.cancel  # a send blocked on a stalled socket stops at once
     try:
-        last_sent = await _catch_up(ws, runtime, hall_id, window_id, since, current)
-        await _stream(ws, sub.queue, last_sent)
-        if sub.overflowed:
-            await _refuse(
-                ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后的 seq 续传。"
-            )
+        await sender
+    except asyncio.CancelledError:
+        if not sub.overflowed:
+            raise
     except (WebSocketDisconnect, RuntimeError):
         pass
+    except Exception:
+        log.exception("live feed of hall %s failed", hall_id)
+        await _close_quietly(
+            ws, CLOSE_SERVER_ERROR, "internal_error", "服务器内部错误，请重新连接并带上最后的 seq。"
+        )
     finally:
         runtime.hub.unsubscribe(sub)
+        if not sender.done():
+            sender.cancel()
+    if sub.overflowed:
+        await _close_quietly(
+            ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后收到的 seq 续传。"
+        )
+
+
+async def _close_quietly(ws: WebSocket, code: int, error: str, detail: str) -> None:
+    """Say why and close; give up after a moment if the client does not read any more."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(_refuse(ws, code, error, detail), CLOSE_TIMEOUT_S)
+
+
+async def _send(
+    ws: WebSocket,
+    runtime: Runtime,
+    sub: Subscription,
+    hall_id: int,
+    window_id: int | None,
+    since: int | None,
+    current: int,
+) -> None:
+    last_sent = await _catch_up(ws, runtime, hall_id, window_id, since, current)
+    await _stream(ws, sub.queue, last_sent)
 
 
 async def _catch_up(
@@ -147,16 +195,15 @@ async def _build_snapshot(runtime: Runtime, hall_id: int) -> tuple[int, str]:
     return seq, text
 
 
-async def _stream(
-    ws: WebSocket, queue: asyncio.Queue[tuple[int, str] | None], last_sent: int
-) -> None:
-    """Forward live events (skipping any already replayed) until the client leaves.
+async def _stream(ws: WebSocket, queue: asyncio.Queue[Item], last_sent: int) -> None:
+    """Forward live events (skipping any already replayed) until the client leaves or the
+    subscription ends (server stopping, or the client fell behind: see hub.py).
 
     One plain `queue.get()` per message: when the client disconnects, the receiving task
     puts the end marker into the queue, so no per-message wait on two things is needed.
     """
     receiver = asyncio.create_task(_drain_incoming(ws))
-    receiver.add_done_callback(lambda _: _put_end_marker(queue))
+    receiver.add_done_callback(lambda _: queue.put_nowait(None))
     try:
         while (item := await queue.get()) is not None:
             seq, message = item
@@ -168,12 +215,6 @@ async def _stream(
         receiver.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await receiver
-
-
-def _put_end_marker(queue: asyncio.Queue[tuple[int, str] | None]) -> None:
-    if queue.full():
-        queue.get_nowait()
-    queue.put_nowait(None)
 
 
 async def _drain_incoming(ws: WebSocket) -> None:

@@ -1,8 +1,11 @@
 """In-process fan-out of committed events to the WebSocket subscribers of each hall.
 
-Each event is serialised once; every subscriber has a bounded queue. A subscriber that
-cannot keep up is dropped (its connection closes), reconnects with its last seq and
-resyncs from the event log, so a slow screen never holds up the others.
+Each event is serialised once and shared by every subscriber. A subscriber's queue holds at
+most `queue_limit` events. One that falls further behind (a frozen screen, a stalled
+network) is never sent anything past the gap: everything still queued for it is dropped at
+once, its connection is closed with 4408, and it reconnects with the last seq it really
+received and resyncs from the event log (or from a snapshot when too far behind). So a slow
+screen never loses an event, never holds up the others, and never grows the server's memory.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from server.store.transaction import CommittedEvent
 
-QUEUE_LIMIT = 10_000
+DEFAULT_QUEUE_LIMIT = 2000
+
+Item = tuple[int, str] | None  # (seq, encoded message), or None: stop sending
 
 
 def encode(seq: int, type_: str, at: datetime, data: dict[str, Any]) -> str:
@@ -40,19 +45,44 @@ def visible_to(window_id: int | None, data: dict[str, Any]) -> bool:
 class Subscription:
     hall_id: int
     window_id: int | None
-    queue: asyncio.Queue[tuple[int, str] | None] = field(
-        default_factory=lambda: asyncio.Queue(QUEUE_LIMIT)
-    )
+    limit: int = DEFAULT_QUEUE_LIMIT
+    queue: asyncio.Queue[Item] = field(default_factory=asyncio.Queue)
     overflowed: bool = False
+    ended: bool = False
+    on_overflow: Callable[[], object] | None = None
+
+    def offer(self, item: tuple[int, str]) -> None:
+        if self.ended:
+            return
+        if self.queue.qsize() >= self.limit:
+            self.overflow()
+            return
+        self.queue.put_nowait(item)
+
+    def overflow(self) -> None:
+        """Fell too far behind: send nothing more (no gap is ever sent), close the connection."""
+        self.overflowed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.end()
+        if self.on_overflow is not None:
+            self.on_overflow()
+
+    def end(self) -> None:
+        if not self.ended:
+            self.ended = True
+            self.queue.put_nowait(None)
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, queue_limit: int = DEFAULT_QUEUE_LIMIT) -> None:
         self._subs: dict[int, set[Subscription]] = defaultdict(set)
+        self.queue_limit = queue_limit
         self.published = 0
+        self.overflows = 0
 
     def subscribe(self, hall_id: int, window_id: int | None = None) -> Subscription:
-        sub = Subscription(hall_id, window_id)
+        sub = Subscription(hall_id, window_id, self.queue_limit)
         self._subs[hall_id].add(sub)
         return sub
 
@@ -64,6 +94,9 @@ class Hub:
             return len(self._subs.get(hall_id, ()))
         return sum(len(s) for s in self._subs.values())
 
+    def subscriptions(self, hall_id: int) -> list[Subscription]:
+        return list(self._subs.get(hall_id, ()))
+
     def publish(self, events: Iterable[CommittedEvent]) -> None:
         """Called on the event loop after the events' transaction committed."""
         for event in events:
@@ -71,22 +104,15 @@ class Hub:
             subs = self._subs.get(event.hall_id)
             if not subs:
                 continue
-            message = encode(event.seq, event.type, event.at, event.data)
+            item = (event.seq, encode(event.seq, event.type, event.at, event.data))
             for sub in subs:
-                if sub.overflowed or not visible_to(sub.window_id, event.data):
+                if sub.ended or not visible_to(sub.window_id, event.data):
                     continue
-                try:
-                    sub.queue.put_nowait((event.seq, message))
-                except asyncio.QueueFull:
-                    sub.overflowed = True
-                    sub.queue.get_nowait()  # make room for the close marker
-                    sub.queue.put_nowait(None)
+                sub.offer(item)
+                if sub.overflowed:
+                    self.overflows += 1
 
     def close_all(self) -> None:
         for subs in self._subs.values():
             for sub in subs:
-                try:
-                    sub.queue.put_nowait(None)
-                except asyncio.QueueFull:
-                    sub.queue.get_nowait()
-                    sub.queue.put_nowait(None)
+                sub.end()

@@ -239,3 +239,25 @@ async def test_a_shared_snapshot_is_followed_by_what_happened_since(
 async def _first_message(url: str) -> dict[str, Any]:
     async with websockets.connect(url) as ws:
         return await receive(ws)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hall_id": 2**63},
+        {"hall_id": -1},
+        {"hall_id": "abc"},
+        {"hall_id": 1, "since": 2**64},
+        {"hall_id": 1, "window_id": 2**63},
+    ],
+)
+async def test_out_of_range_ids_are_refused_with_a_code(
+    server: LiveServer, hall: Seeded, params: dict[str, Any]
+) -> None:
+    async with websockets.connect(ws_url(server, token=hall.display_token, **params)) as ws:
+        error = await receive(ws)
+        with pytest.raises(websockets.ConnectionClosed):
+            await receive(ws)
+    assert error == {"type": "error", "code": "invalid_input", "detail": error["detail"]}
+    assert "hall_id" in error["detail"]
+    assert ws.close_code == 4400
