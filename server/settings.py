@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+from datetime import date
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from server.domain.calendar import WorkingCalendar
 
 
 class Settings(BaseSettings):
@@ -23,6 +28,14 @@ class Settings(BaseSettings):
     default_timezone: str = "Asia/Shanghai"
     satisfaction_counts_basic: bool = True
     rectification_working_days: int = 15
+    extra_holidays: Annotated[list[date], NoDecode] = Field(
+        default_factory=list,
+        description="Local days off on top of China's public holidays (YYYY-MM-DD, comma-separated)",
+    )
+    extra_workdays: Annotated[list[date], NoDecode] = Field(
+        default_factory=list,
+        description="Local extra working days, e.g. 调休 of a year the calendar does not know yet",
+    )
     replay_limit: int = Field(
         default=5000, description="A client further behind than this gets a snapshot"
     )
@@ -39,6 +52,19 @@ class Settings(BaseSettings):
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",
     )
+
+    @field_validator("extra_holidays", "extra_workdays", mode="before")
+    @classmethod
+    def _day_list(cls, value: object) -> object:
+        """Accept `2026-12-24,2026-12-31` (as written in an environment variable) or a list."""
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    def working_calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(frozenset(self.extra_holidays), frozenset(self.extra_workdays))
 
     def resolved_database_url(self) -> str:
         if self.database_url:

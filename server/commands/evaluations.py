@@ -7,7 +7,7 @@ from sqlmodel import select
 from client.events import EvaluationCreated
 from server.commands import lookups
 from server.domain.actor import Actor, DeviceActor, PublicActor
-from server.domain.calendar import add_working_days, hall_zone
+from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
 from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
 from server.domain.errors import AlreadyExists, Conflict, PermissionDenied
 from server.domain.texts import text
@@ -26,6 +26,7 @@ def evaluate(
     comment: str | None,
     *,
     rectification_days: int,
+    calendar: WorkingCalendar | None = None,
 ) -> Evaluation:
     ticket = lookups.ticket(tx.session, ticket_id)
     if isinstance(actor, PublicActor):
@@ -64,7 +65,9 @@ def evaluate(
     if level in BAD_LEVELS:
         hall = tx.session.get(Hall, ticket.hall_id)
         assert hall is not None
-        deadline = add_working_days(tx.now, rectification_days, hall_zone(hall.timezone))
+        deadline = add_working_days(
+            tx.now, rectification_days, hall_zone(hall.timezone), calendar
+        )
         tx.session.add(
             Rectification(
                 evaluation_id=evaluation.id or 0,

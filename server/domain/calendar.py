@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import chinese_calendar
+
 from .errors import InvalidInput
 from .texts import text
 
@@ -77,15 +79,52 @@ def _parse_hhmm(raw: str) -> time:
         raise InvalidInput(text("service.bad_hours", detail=f"“{raw}” 不是 HH:MM")) from exc
 
 
-def add_working_days(start: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """`start` moved forward by `days` working days (Monday–Friday), same local time.
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Which days are working days: China's official calendar (public holidays and 调休
+    make-up working days, from the `chinese-calendar` package), plus a hall's own additions.
 
-    Public holidays and make-up working days (调休) are not modelled yet; see docs/decisions.md.
+    For a year the package has no data for yet, Monday–Friday are working days; a deployment
+    can list that year's holidays and make-up days in `extra_holidays` / `extra_workdays`
+    until the package is updated.
     """
+
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        return official_working_day(day)
+
+
+# Statutory holidays on fixed dates (全国年节及纪念日放假办法): 元旦, 劳动节, 国庆节. The
+# lunar ones (春节, 端午, 中秋) and 清明 move; for a year without data only these are known.
+FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+
+
+def official_working_day(day: date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:  # a year the package has no data for (yet)
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
+
+
+def add_working_days(
+    start: datetime, days: int, zone: ZoneInfo, calendar: WorkingCalendar | None = None
+) -> datetime:
+    """`start` moved forward by `days` working days, same local time.
+
+    Working days follow `calendar` (by default China's official calendar): weekends and
+    public holidays are skipped, 调休 make-up Saturdays and Sundays count.
+    """
+    calendar = calendar or WorkingCalendar()
     local = start.astimezone(zone)
     moved = 0
     while moved < days:
         local += timedelta(days=1)
-        if local.weekday() < 5:
+        if calendar.is_working_day(local.date()):
             moved += 1
     return local.astimezone(UTC)

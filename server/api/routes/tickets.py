@@ -123,9 +123,17 @@ async def evaluate(
     else:
         raise AuthenticationRequired(text("auth.required"))
     days = runtime.settings.rectification_working_days
+    calendar = runtime.settings.working_calendar()
     evaluation = await runtime.write(
         lambda tx: evaluations.evaluate(
-            tx, who, ticket_id, body.level, body.reasons, body.comment, rectification_days=days
+            tx,
+            who,
+            ticket_id,
+            body.level,
+            body.reasons,
+            body.comment,
+            rectification_days=days,
+            calendar=calendar,
         )
     )
     return EvaluationOut.model_validate(evaluation)
