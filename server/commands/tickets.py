@@ -33,9 +33,11 @@ class IssuedTicket:
     estimated_wait_minutes: int
 
 
-def _next_sequence(conn: Connection, service_id: int, day: date) -> int:
+def _next_sequence(conn: Connection, service_id: int, day: date, counted: bool) -> tuple[int, int]:
+    """(the ticket's number, tickets of the day counted against the daily limit so far)."""
     stmt = NEXT_NUMBER[conn.dialect.name]
-    return int(conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one())
+    row = conn.execute(stmt, {"service_id": service_id, "day": day, "counted": int(counted)}).one()
+    return int(row[0]), int(row[1])
 
 
 def _create_ticket(
@@ -47,10 +49,11 @@ def _create_ticket(
     source: TicketSource,
     device_id: int | None = None,
     origin_ticket_id: int | None = None,
-    check_limit: bool = True,
 ) -> Ticket:
-    sequence = _next_sequence(tx.conn, service.id, day)
-    if check_limit and service.daily_limit is not None and sequence > service.daily_limit:
+    # a transfer in is not counted against the new service's daily limit (docs/decisions.md)
+    counted = source != TicketSource.transfer
+    sequence, issued = _next_sequence(tx.conn, service.id, day, counted)
+    if counted and service.daily_limit is not None and issued > service.daily_limit:
         raise DailyLimitReached(
             text("service.daily_limit", service=service.name, limit=service.daily_limit)
         )
@@ -203,7 +206,6 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
         priority=Priority(ticket.priority),
         source=TicketSource.transfer,
         origin_ticket_id=ticket.id,
-        check_limit=False,
     )
     ticket.transferred_to_id = new.id
     tx.session.add(ticket)

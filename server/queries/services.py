@@ -26,7 +26,7 @@ def service_statuses(
     ):
         waiting = lookups.queue_counts(session.connection(), service.id or 0, day).waiting
         counter = session.get(TicketCounter, (service.id, day))
-        issued = counter.last_number if counter else 0
+        issued = counter.issued if counter else 0  # transfers in are not counted
         remaining = None if service.daily_limit is None else max(0, service.daily_limit - issued)
         info = catalog.service(session, service.id or 0)  # what issuing a ticket decides on
         out.append(

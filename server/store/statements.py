@@ -49,13 +49,21 @@ INSERT_TICKET = insert(TICKET).returning(TICKET.c.id)
 
 
 def _next_number(dialect: Any) -> Any:
+    """(the next number, tickets counted against the limit): `counted` is 1 for a ticket
+    taken at a kiosk or by staff, 0 for one created by a transfer."""
     stmt = dialect.insert(COUNTER).values(
-        service_id=bindparam("service_id"), business_day=bindparam("day"), last_number=1
+        service_id=bindparam("service_id"),
+        business_day=bindparam("day"),
+        last_number=1,
+        issued=bindparam("counted"),
     )
     return stmt.on_conflict_do_update(
         index_elements=[COUNTER.c.service_id, COUNTER.c.business_day],
-        set_={"last_number": COUNTER.c.last_number + 1},
-    ).returning(COUNTER.c.last_number)
+        set_={
+            "last_number": COUNTER.c.last_number + 1,
+            "issued": COUNTER.c.issued + stmt.excluded.issued,
+        },
+    ).returning(COUNTER.c.last_number, COUNTER.c.issued)
 
 
 NEXT_NUMBER = {"sqlite": _next_number(sqlite), "postgresql": _next_number(postgresql)}

@@ -77,7 +77,8 @@ class Device(SQLModel, table=True):
 class TicketCounter(SQLModel, table=True):
     service_id: int = Field(foreign_key="service.id", primary_key=True)
     business_day: date = Field(primary_key=True)
-    last_number: int = 0
+    last_number: int = 0  # the day's last ticket number, transfers included
+    issued: int = 0  # tickets counted against the daily limit: transfers in are not
 
 
 class Ticket(SQLModel, table=True):
