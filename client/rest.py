@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from client.desk import DeskWindow, WindowQueue
 from client.errors import ServerUnavailable, error_for
 
 
@@ -129,6 +130,15 @@ class ApiClient:
             "POST", f"/tickets/{ticket_id}/{action}", json=body
         )
         return result
+
+    async def hall_windows(self, hall_id: int) -> list[DeskWindow]:
+        """The hall's windows, their state and who is signed in (staff of the hall)."""
+        rows = await self.request("GET", "/windows", params={"hall_id": hall_id})
+        return [DeskWindow.model_validate(row) for row in rows]
+
+    async def window_queue(self, window_id: int) -> WindowQueue:
+        """The window, its current ticket, its queue and no-shows (staff signed in there)."""
+        return WindowQueue.model_validate(await self.request("GET", f"/windows/{window_id}/queue"))
 
     async def evaluate(
         self,

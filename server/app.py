@@ -16,6 +16,7 @@ from sqlmodel import Session
 from server.api import errors
 from server.api.public_page import router as public_page_router
 from server.api.routes import admin, auth, halls, health, stats, tickets, windows
+from server.api.routes.window_desk import router as window_desk_router
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     api = APIRouter(prefix="/api/v1")
     for module in (health, auth, admin, halls, tickets, windows, stats):
         api.include_router(module.router)
+    api.include_router(window_desk_router)
     app.include_router(api)
     app.include_router(ws_router)
     app.include_router(public_page_router)

@@ -27,6 +27,7 @@ ZH_CN: dict[str, str] = {
     "window.sign_in_first": "请先开启 {window} 号窗口（签到）再操作。",
     "window.signed_elsewhere": "您已在 {window} 号窗口签到，请先关闭该窗口。",
     "window.no_services": "{window} 号窗口未配置任何业务，请联系管理员。",
+    "window.desk_not_yours": "您未在 {window} 号窗口签到，只能查看自己窗口的队列和数据。",
     # services
     "service.not_found": "业务不存在（编号 {service_id}）。",
     "service.disabled": "业务“{service}”已停用，请选择其他业务。",

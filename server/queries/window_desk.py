@@ -1,0 +1,151 @@
+"""Read models of a window clerk's desk: the hall's windows, and one window's queue with the
+ticket at it (client/desk.py). Today's figures are in window_today.py."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, case, col, select
+
+from client.desk import (
+    DeskTicket,
+    DeskWindow,
+    QueuedTicket,
+    ServiceQueue,
+    WindowQueue,
+)
+from server.commands import lookups
+from server.domain.calendar import business_day, hall_zone
+from server.domain.enums import Priority, TicketStatus
+from server.domain.lifecycle import ACTIVE_AT_WINDOW
+from server.domain.queueing import Candidate, order_key
+from server.store.tables import Service, Staff, Ticket, Window
+
+NEXT_PER_SERVICE = 3
+NEXT_OVERALL = 6
+NO_SHOWS = 10
+
+
+def desk_window(session: Session, window: Window) -> DeskWindow:
+    staff = session.get(Staff, window.staff_id) if window.staff_id else None
+    return DeskWindow(
+        id=window.id or 0,
+        hall_id=window.hall_id,
+        number=window.number,
+        state=window.state,
+        pause_reason=window.pause_reason,
+        state_since=window.state_since,
+        staff_id=window.staff_id,
+        staff_no=staff.staff_no if staff else None,
+        staff_name=staff.name if staff else None,
+        service_ids=lookups.window_service_ids(session, window.id or 0),
+    )
+
+
+def hall_windows(session: Session, hall_id: int) -> list[DeskWindow]:
+    lookups.hall(session, hall_id)
+    windows = session.exec(
+        select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id))
+    ).all()
+    return [desk_window(session, w) for w in windows]
+
+
+def _desk_ticket(session: Session, ticket: Ticket, service_name: str) -> DeskTicket:
+    origin = session.get(Ticket, ticket.origin_ticket_id) if ticket.origin_ticket_id else None
+    return DeskTicket(
+        ticket_id=ticket.id or 0,
+        number=ticket.number,
+        service_id=ticket.service_id,
+        service_name=service_name,
+        priority=ticket.priority,
+        status=ticket.status,
+        issued_at=ticket.issued_at,
+        entered_queue_at=ticket.entered_queue_at,
+        called_at=ticket.called_at,
+        last_called_at=ticket.last_called_at,
+        serving_started_at=ticket.serving_started_at,
+        recall_count=ticket.recall_count,
+        no_show_count=ticket.no_show_count,
+        transferred_from=origin.number if origin else None,
+    )
+
+
+def _queued(ticket: Ticket) -> QueuedTicket:
+    return QueuedTicket(
+        ticket_id=ticket.id or 0,
+        number=ticket.number,
+        service_id=ticket.service_id,
+        priority=ticket.priority,
+        entered_queue_at=ticket.entered_queue_at,
+    )
+
+
+def _service_queue(session: Session, service: Service, day: date) -> ServiceQueue:
+    counts = lookups.queue_counts(session.connection(), service.id or 0, day)
+    heads = session.exec(
+        select(Ticket)
+        .where(
+            Ticket.service_id == service.id,
+            Ticket.business_day == day,
+            Ticket.status == TicketStatus.waiting,
+        )
+        .order_by(
+            case((col(Ticket.priority) != Priority.normal.value, 0), else_=1),
+            col(Ticket.entered_queue_at),
+            col(Ticket.id),
+        )
+        .limit(NEXT_OVERALL)
+    ).all()
+    return ServiceQueue(
+        service_id=service.id or 0,
+        name=service.name,
+        prefix=service.prefix,
+        enabled=service.enabled,
+        waiting=counts.waiting,
+        green_waiting=counts.priority_waiting,
+        next=[_queued(t) for t in heads],
+    )
+
+
+def window_queue(session: Session, window_id: int, now: datetime) -> WindowQueue:
+    """The window, the ticket at it, its services' queues and who it would call next."""
+    window = lookups.window(session, window_id)
+    hall = lookups.hall(session, window.hall_id)
+    day = business_day(now, hall_zone(hall.timezone))
+    service_ids = lookups.window_service_ids(session, window_id)
+    services = {s.id: s for s in session.exec(select(Service).where(Service.hall_id == hall.id))}
+    names = {sid: s.name for sid, s in services.items()}
+    queues = [_service_queue(session, services[sid], day) for sid in service_ids]
+    # The first few of every service contain the first few overall (same order within each).
+    rank = {sid: i for i, sid in enumerate(service_ids)}
+    heads = [t for q in queues for t in q.next]
+    heads.sort(
+        key=lambda t: order_key(
+            Candidate(t.ticket_id, t.service_id, Priority(t.priority), t.entered_queue_at), rank
+        )
+    )
+    current = session.exec(
+        select(Ticket).where(
+            Ticket.window_id == window_id, col(Ticket.status).in_(list(ACTIVE_AT_WINDOW))
+        )
+    ).first()
+    no_shows = session.exec(
+        select(Ticket)
+        .where(
+            Ticket.window_id == window_id,
+            Ticket.business_day == day,
+            Ticket.status == TicketStatus.no_show,
+        )
+        .order_by(col(Ticket.last_called_at).desc(), col(Ticket.id).desc())
+        .limit(NO_SHOWS)
+    ).all()
+    return WindowQueue(
+        business_day=day.isoformat(),
+        window=desk_window(session, window),
+        current=_desk_ticket(session, current, names.get(current.service_id, ""))
+        if current
+        else None,
+        services=[q.model_copy(update={"next": q.next[:NEXT_PER_SERVICE]}) for q in queues],
+        next=heads[:NEXT_OVERALL],
+        no_shows=[_desk_ticket(session, t, names.get(t.service_id, "")) for t in no_shows],
+    )
