@@ -6,12 +6,23 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Debian packages, by what needs them. `govqueue setup-check` (run at the end of setup) names
+# the package of any shared library that is still missing.
 APT_PACKAGES=(
-  libpulse0 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
-  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 libnss3 libasound2
-  fonts-wqy-microhei espeak-ng
-  postgresql
+  # Qt (PySide6): QtCore needs GLib; QtGui/QtWidgets fonts, OpenGL/EGL and keyboard maps; the
+  # xcb and wayland platform plugins (real screens); QtMultimedia's FFmpeg backend (libXrandr)
+  libglib2.0-0 libfontconfig1 libfreetype6 libegl1 libgl1 libopengl0 libxkbcommon0
+  libxkbcommon-x11-0 libdbus-1-3 libx11-6 libx11-xcb1 libxrandr2 libxext6 libxrender1
+  libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxcb-xfixes0 libxcb-shm0
+  libxcb-sync1 libxcb-render0 libwayland-client0 libwayland-cursor0 libwayland-egl1
+  libnss3 libasound2 libpulse0
+  fonts-wqy-microhei                     # CJK font (screens, tickets, reports)
+  espeak-ng                              # offline Mandarin speech (voice cmn-latn-pinyin)
+  libusb-1.0-0                           # USB thermal printers (python-escpos through pyusb)
+  postgresql                             # the production store; bash dev.sh test runs on it too
+  chromium chromium-driver               # headless browser checks of the web pages
+  tesseract-ocr tesseract-ocr-chi-sim    # reading Chinese off screenshots (optional checks)
 )
 UV_VERSION=0.13.8
 PYTHON=${PYTHON:-python3.11}
@@ -23,14 +34,17 @@ install_system_packages() {
     echo "[setup] not a Debian system: install ${APT_PACKAGES[*]} yourself" >&2
     return 0
   fi
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "[setup] installing Debian packages: ${missing[*]}"
+  local missing
+  # One dpkg-query for all: a second run costs milliseconds.
+  missing=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null |
+    awk '$2 == "installed" {print $1}' | sort | comm -13 - <(printf '%s\n' "${APT_PACKAGES[@]}" | sort) || true)
+  if [ -n "$missing" ]; then
+    # shellcheck disable=SC2086
+    echo "[setup] installing Debian packages (a few minutes on a new machine): $(echo $missing)"
     need_sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive need_sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # shellcheck disable=SC2086
+    need_sudo env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends $missing >/dev/null
   fi
 }
 
@@ -47,6 +61,8 @@ install_python_packages() {
 setup() {
   install_system_packages
   install_python_packages
+  # Fails early, naming the Debian package, when Qt, speech or printing cannot work here.
+  .venv/bin/govqueue setup-check
 }
 
 as_postgres() {

@@ -163,4 +163,12 @@ def demo(
     raise typer.Exit(run_demo(speed=speed, seed=seed, data_dir=data_dir, port=port, console=wide))
 
 
+@app.command("setup-check")
+def setup_check() -> None:
+    """Check that Qt, the CJK font, speech (espeak-ng) and printing work here; name what is missing."""
+    from server.cli.setup_check import main
+
+    raise typer.Exit(main())
+
+
 register_app_launchers(app)
