@@ -90,7 +90,8 @@ run_tests() {
   echo "[test] mypy"; .venv/bin/mypy
   echo "[test] pytest on PostgreSQL (store, REST, live feed)"
   if start_postgres; then
-    .venv/bin/pytest -q tests/api tests/realtime tests/store tests/test_multiprocess.py
+    .venv/bin/pytest -q tests/api tests/realtime tests/store tests/test_multiprocess.py \
+      tests/test_cli_database.py::test_postgresql_unknown_database
     unset GOVQUEUE_TEST_POSTGRES
   fi
   echo "[test] pytest (everything, on the embedded SQLite default)"

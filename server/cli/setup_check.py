@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import typer
+
 SAMPLE_TEXT = "请A001号到3号窗口办理"
 SPEECH_VOICE = "cmn-latn-pinyin"
 
@@ -362,6 +364,13 @@ def main(echo: Callable[[str], None] = print) -> int:
         echo(f"运行环境不完整：{fix}")
         return 1
     return 0
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("setup-check")
+    def setup_check() -> None:
+        """Check that Qt, the CJK font, speech (espeak-ng) and printing work here; name what is missing."""
+        raise typer.Exit(main())
 
 
 if __name__ == "__main__":

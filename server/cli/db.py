@@ -1,0 +1,26 @@
+"""`govqueue db …`: the database schema."""
+
+from __future__ import annotations
+
+import typer
+
+from server.cli.common import DbOption, console, settings_for
+from server.cli.database import database_url, opened, shown
+
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, revision: str = "head") -> None:
+    """Apply the migrations up to REVISION (default: the newest)."""
+    from server.store import migrate
+
+    url = database_url(settings_for(db))
+    with opened(url):
+        migrate.upgrade(url, revision)
+        current = migrate.current_revision(url)
+    console.print(f"[green]数据库已升级到 {current}[/green] ({shown(url)})", soft_wrap=True)

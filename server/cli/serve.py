@@ -1,0 +1,71 @@
+"""`govqueue serve`: the server process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from server.cli.common import DbOption, fail, settings_for
+from server.cli.database import database_url, opened
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    db: DbOption = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Data directory (SQLite file, keys)")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (more than 1 needs PostgreSQL)", min=1)
+    ] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Run the server (REST /api/v1, live feed /ws, ticket pages /t/…).
+
+    Applies the migrations first when the database is empty or behind.
+    """
+    import os
+
+    import uvicorn
+
+    from server.app import create_app
+    from server.store import migrate
+
+    settings = settings_for(db, data_dir)
+    url = database_url(settings)
+    if workers > 1 and not url.startswith("postgresql"):
+        raise fail(
+            "多个服务进程需要 PostgreSQL（进程间通过 LISTEN/NOTIFY 共享叫号推送）；"
+            "内置 SQLite 请使用 --workers 1。",
+            2,
+        )
+    # Open, migrate and read the key here, so that a database that cannot be opened is one
+    # clear line rather than a traceback from inside the server's start-up.
+    with opened(url):
+        if not migrate.is_up_to_date(url):
+            migrate.upgrade(url)
+        secret_key = settings.resolved_secret_key()
+    options: dict[str, object] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "ws": "websockets-sansio",
+        # Compression costs a zlib pass per subscriber per event (and memory per connection);
+        # feed messages are small, so fan-out is faster and leaner without it.
+        "ws_per_message_deflate": False,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    os.environ["GOVQUEUE_DATABASE_URL"] = url
+    os.environ["GOVQUEUE_SECRET_KEY"] = secret_key  # one key for all
+    if data_dir:
+        os.environ["GOVQUEUE_DATA_DIR"] = str(data_dir)
+    uvicorn.run("server.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
