@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from server.cli.common import DbOption, console, settings_for
+from server.cli.common import DbOption, console, fail, settings_for
 from server.cli.database import database_url, migrated_writer, opened
 
 admin_app = typer.Typer(
@@ -63,3 +65,71 @@ def create_staff(
     console.print(
         f"[green]已创建工作人员 {staff.staff_no}（{staff.name}，{staff.role}），编号 {staff.id}[/green]"
     )
+
+
+@admin_app.command("apply")
+def apply(
+    file: Annotated[Path, typer.Argument(help="Hall file (.toml, .yaml or .yml), see docs/")],
+    db: DbOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and show the changes; write nothing")
+    ] = False,
+    password_env: Annotated[
+        str | None,
+        typer.Option(
+            "--password-env",
+            help="Environment variable holding the first password of NEW accounts "
+            "(default: a random one per account, printed once)",
+        ),
+    ] = None,
+) -> None:
+    """Create or update a hall from a file: services, windows, staff, devices.
+
+    Idempotent: a second run changes nothing and says so. New device tokens and new
+    accounts' passwords are printed once, never again. A bad file changes nothing.
+    """
+    import os
+
+    from server.cli.hall_report import print_result
+    from server.commands.admin import MIN_PASSWORD_LENGTH
+    from server.commands.hall_file import HallFileError, read_hall_file
+    from server.commands.hall_setup import apply_hall, new_password
+    from server.domain.clock import SystemClock
+    from server.domain.errors import DomainError
+    from server.store.transaction import transaction
+
+    try:
+        spec = read_hall_file(file)
+    except HallFileError as exc:
+        for line in exc.lines():
+            typer.echo(line, err=True)
+        typer.echo(f"{file} 有 {len(exc.problems)} 处错误，未做任何修改。", err=True)
+        raise typer.Exit(1) from None
+    make_password: Callable[[], str] = new_password
+    if password_env is not None:
+        shared = os.environ.get(password_env, "")
+        if len(shared) < MIN_PASSWORD_LENGTH:
+            raise fail(
+                f"环境变量 {password_env} 应是新账号的初始密码（至少 {MIN_PASSWORD_LENGTH} 位），"
+                "现在为空或太短；未做任何修改。"
+            )
+        make_password = lambda: shared  # noqa: E731 - every new account, from the variable
+    url = database_url(settings_for(db))
+    with opened(url):
+        engine = migrated_writer(url)
+        try:
+            with transaction(engine, SystemClock()) as tx:
+                result = apply_hall(tx, spec, make_password)
+                if dry_run:
+                    raise _DryRun  # leaves without committing
+        except _DryRun:
+            pass
+        except DomainError as exc:
+            raise fail(f"{file}：{exc.message}；未做任何修改。") from None
+        finally:
+            engine.dispose()
+    print_result(console, file, result, dry_run=dry_run, shared_password=password_env)
+
+
+class _DryRun(Exception):
+    pass

@@ -1,0 +1,284 @@
+"""`govqueue admin apply`: bring one hall in the database to what a checked hall file says.
+
+Everything happens in the caller's one transaction: a conflict found half-way (a 工号 that
+belongs to another hall, …) raises a DomainError and nothing is written. Things are matched by
+their natural keys: the hall by code, services by prefix, windows by number, staff by 工号,
+devices by kind and label (revoked devices do not count). What the file does not mention is
+left as it is. Creating reuses server/commands/admin.py; updating is done here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import col, delete, select
+
+from server.commands import admin
+from server.commands.hall_file import DeviceEntry, HallFile, ServiceEntry, StaffEntry
+from server.domain.calendar import ServiceHours
+from server.domain.enums import DeviceKind, Role
+from server.domain.errors import Conflict
+from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
+from server.store.transaction import Tx
+
+KIND_LABELS = {"kiosk": "取号机", "display": "显示屏", "window": "窗口评价器"}
+ROLE_LABELS = {"window": "窗口人员", "supervisor": "主管", "admin": "管理员"}
+SERVICE_FIELDS = {
+    "name": "名称",
+    "hours": "取号时段",
+    "daily_limit": "每日限额",
+    "target_wait_minutes": "等候目标",
+    "target_handle_minutes": "办理目标",
+    "enabled": "启用",
+}
+SECTIONS = {
+    "hall": "大厅",
+    "services": "业务",
+    "windows": "窗口",
+    "staff": "工作人员",
+    "devices": "设备",
+}
+
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
+
+
+def new_password(length: int = 12) -> str:
+    """A first password for a new account (about 70 bits), easy to read out and type."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class NewDevice:
+    kind: str
+    label: str
+    window: str | None
+    token: str
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    staff_no: str
+    name: str
+    role: str
+    password: str
+
+
+@dataclass
+class ApplyResult:
+    hall_id: int = 0
+    hall_code: str = ""
+    hall_name: str = ""
+    created: dict[str, list[str]] = field(default_factory=dict)  # section -> what
+    updated: dict[str, list[str]] = field(default_factory=dict)  # section -> what: fields
+    untouched: dict[str, list[str]] = field(default_factory=dict)  # in the hall, not in the file
+    devices: list[NewDevice] = field(default_factory=list)
+    accounts: list[NewAccount] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def _add(self, book: dict[str, list[str]], section: str, what: str) -> None:
+        book.setdefault(section, []).append(what)
+
+
+def apply_hall(tx: Tx, spec: HallFile, new_password: Callable[[], str]) -> ApplyResult:
+    """Create or update the hall of `spec`; `new_password()` gives each new account's password."""
+    result = ApplyResult()
+    hall = _hall(tx, spec, result)
+    services = _services(tx, hall, spec.services, result)
+    windows = _windows(tx, hall, spec, services, result)
+    _staff(tx, hall, spec.staff, new_password, result)
+    _devices(tx, hall, spec.devices, windows, result)
+    return result
+
+
+def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
+    wanted = spec.hall
+    hall = tx.session.exec(select(Hall).where(Hall.code == wanted.code)).first()
+    if hall is None:
+        hall = admin.create_hall(tx, wanted.code, wanted.name, wanted.timezone)
+        result._add(result.created, "hall", f"{wanted.code} {wanted.name}")
+    else:
+        changes = []
+        if hall.name != wanted.name:
+            hall.name = wanted.name
+            changes.append("名称")
+        if hall.timezone != wanted.timezone:
+            hall.timezone = wanted.timezone
+            changes.append("时区")
+        if changes:
+            tx.session.add(hall)
+            result._add(result.updated, "hall", f"{wanted.code}：{'、'.join(changes)}")
+    result.hall_id, result.hall_code, result.hall_name = hall.id or 0, hall.code, hall.name
+    return hall
+
+
+def _services(
+    tx: Tx, hall: Hall, entries: list[ServiceEntry], result: ApplyResult
+) -> dict[str, int]:
+    existing = {
+        s.prefix: s for s in tx.session.exec(select(Service).where(Service.hall_id == hall.id))
+    }
+    ids: dict[str, int] = {}
+    for entry in entries:
+        service = existing.pop(entry.prefix, None)
+        if service is None:
+            service = admin.create_service(
+                tx,
+                admin.ServiceSpec(
+                    hall_id=hall.id or 0,
+                    name=entry.name,
+                    prefix=entry.prefix,
+                    daily_limit=entry.daily_limit,
+                    target_wait_minutes=entry.target_wait_minutes,
+                    target_handle_minutes=entry.target_handle_minutes,
+                    hours=entry.hours,
+                    enabled=entry.enabled,
+                ),
+            )
+            result._add(result.created, "services", f"{entry.prefix} {entry.name}")
+        else:
+            current = {
+                "name": service.name,
+                "hours": ServiceHours.parse(service.hours).to_json(),
+                "daily_limit": service.daily_limit,
+                "target_wait_minutes": service.target_wait_minutes,
+                "target_handle_minutes": service.target_handle_minutes,
+                "enabled": service.enabled,
+            }
+            changes = [
+                label
+                for name, label in SERVICE_FIELDS.items()
+                if current[name] != getattr(entry, name)
+            ]
+            if changes:
+                for name in SERVICE_FIELDS:
+                    setattr(service, name, getattr(entry, name))
+                tx.session.add(service)
+                result._add(
+                    result.updated, "services", f"{entry.prefix} {entry.name}：{'、'.join(changes)}"
+                )
+        ids[entry.prefix] = service.id or 0
+    for prefix, service in existing.items():
+        result._add(result.untouched, "services", f"{prefix} {service.name}")
+        ids[prefix] = service.id or 0
+    tx.session.flush()
+    return ids
+
+
+def _windows(
+    tx: Tx, hall: Hall, spec: HallFile, services: dict[str, int], result: ApplyResult
+) -> dict[str, int]:
+    existing = {
+        w.number: w for w in tx.session.exec(select(Window).where(Window.hall_id == hall.id))
+    }
+    ids: dict[str, int] = {}
+    for entry in spec.windows:
+        wanted = [services[p] for p in entry.services]
+        window = existing.pop(entry.number, None)
+        if window is None:
+            window, _ = admin.create_window(tx, hall.id or 0, entry.number, wanted)
+            result._add(result.created, "windows", f"{entry.number} 号窗口")
+        else:
+            current = list(
+                tx.session.exec(
+                    select(WindowService.service_id)
+                    .where(WindowService.window_id == window.id)
+                    .order_by(col(WindowService.rank))
+                )
+            )
+            if current != wanted:
+                tx.session.exec(
+                    delete(WindowService).where(col(WindowService.window_id) == window.id)
+                )
+                for rank, service_id in enumerate(wanted):
+                    tx.session.add(
+                        WindowService(window_id=window.id or 0, service_id=service_id, rank=rank)
+                    )
+                tx.session.flush()
+                result._add(result.updated, "windows", f"{entry.number} 号窗口：业务及顺序")
+        ids[entry.number] = window.id or 0
+    for number, window in existing.items():
+        result._add(result.untouched, "windows", f"{number} 号窗口")
+        ids[number] = window.id or 0
+    return ids
+
+
+def _staff(
+    tx: Tx,
+    hall: Hall,
+    entries: list[StaffEntry],
+    new_password: Callable[[], str],
+    result: ApplyResult,
+) -> None:
+    listed = {e.staff_no for e in entries}
+    for entry in entries:
+        staff = tx.session.exec(select(Staff).where(Staff.staff_no == entry.staff_no)).first()
+        if staff is None:
+            password = new_password()
+            admin.create_staff(tx, entry.staff_no, entry.name, Role(entry.role), password, hall.id)
+            result._add(result.created, "staff", f"{entry.staff_no} {entry.name}")
+            result.accounts.append(NewAccount(entry.staff_no, entry.name, entry.role, password))
+            continue
+        if staff.hall_id != hall.id:
+            where = "全局管理员" if staff.hall_id is None else "另一个大厅的工作人员"
+            raise Conflict(
+                f"工号 {entry.staff_no} 已是{where}（{staff.name}），不能在大厅 {hall.code} 中设置；"
+                "请换一个工号"
+            )
+        changes = []
+        if staff.name != entry.name:
+            staff.name = entry.name
+            changes.append("姓名")
+        if staff.role != entry.role:
+            staff.role = entry.role
+            changes.append("角色")
+        if entry.active is not None and staff.active != entry.active:
+            staff.active = entry.active
+            changes.append("启用" if entry.active else "停用")
+        if changes:
+            tx.session.add(staff)
+            result._add(
+                result.updated, "staff", f"{entry.staff_no} {entry.name}：{'、'.join(changes)}"
+            )
+    others = tx.session.exec(
+        select(Staff).where(Staff.hall_id == hall.id).order_by(col(Staff.staff_no))
+    )
+    for staff in others:
+        if staff.staff_no not in listed:
+            result._add(result.untouched, "staff", f"{staff.staff_no} {staff.name}")
+
+
+def _devices(
+    tx: Tx, hall: Hall, entries: list[DeviceEntry], windows: dict[str, int], result: ApplyResult
+) -> None:
+    existing = {
+        (d.kind, d.label): d
+        for d in tx.session.exec(
+            select(Device)
+            .where(Device.hall_id == hall.id, col(Device.revoked_at).is_(None))
+            .order_by(col(Device.id))
+        )
+    }
+    for entry in entries:
+        window_id = windows[entry.window] if entry.window is not None else None
+        device = existing.pop((entry.kind, entry.label), None)
+        if device is None:
+            _, token = admin.create_device(
+                tx, hall.id or 0, DeviceKind(entry.kind), entry.label, window_id
+            )
+            result._add(result.created, "devices", f"{KIND_LABELS[entry.kind]}“{entry.label}”")
+            result.devices.append(NewDevice(entry.kind, entry.label, entry.window, token))
+        elif device.window_id != window_id:
+            device.window_id = window_id
+            tx.session.add(device)
+            result._add(
+                result.updated, "devices", f"{KIND_LABELS[entry.kind]}“{entry.label}”：绑定窗口"
+            )
+    for (kind, label), _device in existing.items():
+        result._add(result.untouched, "devices", f"{KIND_LABELS.get(kind, kind)}“{label}”")
+    tx.session.flush()
