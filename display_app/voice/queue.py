@@ -1,0 +1,144 @@
+"""The speech queue: every call is said, one at a time, in the order it came.
+
+    speech = SpeechQueue(engine, speaker, repeats=2, volume=80, shorten_at=3)
+    runner.submit(speech.run())            # the worker, on the app's asyncio loop
+    speech.put(Announcement(seq, "A012", "3"))   # from any thread (the GUI's, usually)
+
+Announcements never overlap and are never dropped: a new call waits until the one being
+said has finished. When a backlog builds up (`shorten_at` or more calls waiting, the one
+about to be said included) each is said once instead of `repeats` times, so the voice
+catches up with the screen, which shows every call anyway.
+
+Rendering (espeak-ng, joining clips) runs in a worker thread via `asyncio.to_thread`; the
+speaker plays the result (`Speaker.play` returns when the sound has ended). Qt-free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+from display_app.voice.audio import Audio
+from display_app.voice.engines import VoiceEngine, VoiceError, render_call
+from display_app.voice.words import CallWords
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A call to be said: from the live feed's `ticket.called` / `ticket.recalled`."""
+
+    seq: int
+    number: str
+    window: str
+    recall: bool = False
+
+    @property
+    def words(self) -> CallWords:
+        return CallWords(self.number, self.window)
+
+    @property
+    def text(self) -> str:
+        return self.words.sentence()
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What the speaker is given: the sentence, its sound and how often it is said in it."""
+
+    announcement: Announcement
+    audio: Audio
+    repeats: int
+
+    @property
+    def text(self) -> str:
+        return self.announcement.text
+
+
+class Speaker(Protocol):
+    async def play(self, utterance: Utterance) -> None:
+        """Play the sound; return when it has ended (or at once, without a sound device)."""
+        ...
+
+
+class SpeechQueue:
+    def __init__(
+        self,
+        engine: VoiceEngine,
+        speaker: Speaker,
+        *,
+        repeats: int = 2,
+        volume: int = 80,
+        shorten_at: int = 3,
+    ) -> None:
+        self.engine, self.speaker = engine, speaker
+        self.repeats, self.volume, self.shorten_at = repeats, volume, shorten_at
+        self._lock = threading.Lock()
+        self._pending: list[Announcement] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._failures: set[str] = set()
+        self.said = 0  # utterances handed to the speaker
+
+    @property
+    def pending(self) -> int:
+        """Calls waiting to be said (not counting the one being said)."""
+        with self._lock:
+            return len(self._pending)
+
+    def put(self, announcement: Announcement) -> None:
+        """Queue a call (thread-safe; never blocks, never drops)."""
+        with self._lock:
+            self._pending.append(announcement)
+        if self._loop is not None and self._wake is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        """Say the queued calls, in order, until cancelled."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        while True:
+            with self._lock:
+                item = self._pending.pop(0) if self._pending else None
+                backlog = len(self._pending)
+            if item is None:
+                self._wake.clear()
+                with self._lock:
+                    empty = not self._pending
+                if empty:
+                    await self._wake.wait()
+                continue
+            await self._say(item, backlog)
+
+    def repeats_for(self, backlog: int) -> int:
+        """How often a call is said when `backlog` more are waiting behind it."""
+        return 1 if backlog + 1 >= self.shorten_at else self.repeats
+
+    async def _say(self, item: Announcement, backlog: int) -> None:
+        repeats = self.repeats_for(backlog)
+        try:
+            audio = await asyncio.to_thread(
+                render_call, self.engine, item.words, repeats=repeats, volume=self.volume
+            )
+        except VoiceError as exc:
+            self._fail_once(str(exc), item)
+            return
+        self.said += 1
+        try:
+            await self.speaker.play(Utterance(item, audio, repeats))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._fail_once(f"播放失败：{exc}", item)
+
+    def _fail_once(self, message: str, item: Announcement) -> None:
+        """Log a voice failure once per kind (a missing clip must not flood the log)."""
+        if message not in self._failures:
+            self._failures.add(message)
+            log.error("叫号未能播报（%s）：%s；屏幕照常显示。", item.text, message)
+        else:
+            log.debug("call %s not voiced: %s", item.text, message)

@@ -1,0 +1,57 @@
+"""A recording speaker: stands in for the sound card in the display's tests."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import dataclass, field
+
+from display_app.voice.queue import Utterance
+
+
+@dataclass
+class Played:
+    text: str
+    repeats: int
+    seconds: float
+    started: float
+    ended: float
+
+
+@dataclass
+class RecordingSpeaker:
+    """Records each utterance; `play_s` is how long a "sound" lasts (0: return at once)."""
+
+    play_s: float = 0.0
+    played: list[Played] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _playing: int = 0
+    overlaps: int = 0
+
+    async def play(self, utterance: Utterance) -> None:
+        with self._lock:
+            self._playing += 1
+            if self._playing > 1:
+                self.overlaps += 1
+        started = time.monotonic()
+        try:
+            if self.play_s:
+                await asyncio.sleep(self.play_s)
+        finally:
+            with self._lock:
+                self._playing -= 1
+                self.played.append(
+                    Played(
+                        utterance.text,
+                        utterance.repeats,
+                        utterance.audio.seconds,
+                        started,
+                        time.monotonic(),
+                    )
+                )
+
+    @property
+    def texts(self) -> list[str]:
+        with self._lock:
+            return [p.text for p in self.played]
