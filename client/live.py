@@ -21,7 +21,7 @@ from types import TracebackType
 from urllib.parse import urlencode
 
 import websockets
-from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from client.errors import ApiError, ServerUnavailable, error_for
 from client.wire import ErrorMessage, LiveMessage, SnapshotMessage, parse_message
@@ -133,7 +133,9 @@ class LiveFeed:
                 log.info("live feed asked to resume (%s) after seq %s", exc, self.last_seq)
                 if exc.at_once:
                     delay = 0.0
-            except (OSError, ConnectionClosed, InvalidStatus, TimeoutError) as exc:
+            except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError) as exc:
+                # InvalidHandshake: an HTTP error status, or a connection cut before the
+                # server answered (a server being killed, a proxy in front of one restarting)
                 log.info("live feed lost (%s); reconnecting in %.1fs", exc, delay)
             except InvalidURI as exc:
                 raise ServerUnavailable(f"服务器地址无效：{self.base_url}") from exc
