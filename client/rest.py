@@ -106,6 +106,23 @@ class ApiClient:
         result: dict[str, Any] = await self.request("GET", f"/tickets/public/{public_token}")
         return result
 
+    # --- devices -------------------------------------------------------------------------
+    async def device_me(self) -> dict[str, Any]:
+        """Who this device token is: id, kind, label, hall_id, hall_name, window_id."""
+        result: dict[str, Any] = await self.request("GET", "/devices/me")
+        return result
+
+    async def report_device_status(
+        self, status: str, *, printer: str | None = None, detail: str | None = None
+    ) -> dict[str, Any]:
+        """The device's health (status: ok, warning, error); emits `device.status`."""
+        result: dict[str, Any] = await self.request(
+            "POST",
+            "/devices/me/status",
+            json={"status": status, "printer": printer, "detail": detail},
+        )
+        return result
+
     # --- window --------------------------------------------------------------------------
     async def window_action(
         self, window_id: int, action: str, body: dict[str, Any] | None = None

@@ -1,36 +1,41 @@
-"""自助取号机 (placeholder until its issue lands): starts, shows what it will do, and says so."""
+"""自助取号机: builds the kiosk on the shared Qt layer and runs it."""
 
 from __future__ import annotations
 
-import os
-import sys
+from pathlib import Path
 
-TITLE = "自助取号机"
-MESSAGE = "自助取号机：取号、打印号票和二维码。\n此程序尚在开发中，服务器地址：{server}"
-
-
-def build(server: str):  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QLabel
-
-    label = QLabel(MESSAGE.format(server=server))
-    label.setWindowTitle(f"govqueue · {TITLE}")
-    label.setFont(QFont("WenQuanYi Micro Hei", 20))
-    label.setMargin(40)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.resize(960, 360)
-    return label
+from app_shell.launcher import AppParts, Shell, run_app
+from app_shell.settings import SettingsError
+from kiosk_app.printing.device import TicketPrinter
+from kiosk_app.printing.spec import PrinterSpecError, parse_spec
+from kiosk_app.settings import KioskSettings
+from kiosk_app.texts import text
 
 
-def main(server: str, token: str | None = None) -> int:
-    print(MESSAGE.format(server=server).replace("\n", " "), file=sys.stderr)
-    if os.environ.get("GOVQUEUE_NO_GUI"):
-        return 0
-    from PySide6.QtWidgets import QApplication
+def build(shell: Shell) -> AppParts:
+    from kiosk_app.controller import KioskController
+    from kiosk_app.views.window import KioskWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    widget = build(server)
-    widget.show()
-    return int(app.exec())
+    settings = shell.settings
+    assert isinstance(settings, KioskSettings)
+    printer = TicketPrinter(parse_spec(settings.printer), timeout_s=settings.printer_timeout_s)
+    controller = KioskController(shell.runner, shell.api(), settings, printer)
+    window = KioskWindow(controller, settings.width, settings.height)
+    return AppParts(
+        window=window,
+        ready=controller.loaded,
+        is_ready=lambda: controller.is_loaded,
+        start=controller.start,
+        stop=controller.stop,
+        waiting_for=controller.problem,
+    )
+
+
+def main(settings: KioskSettings, screenshot: Path | None = None) -> int:
+    """Run the kiosk until its window closes; the exit code. Raises SettingsError."""
+    settings.require_token()
+    try:
+        parse_spec(settings.printer)
+    except PrinterSpecError as exc:
+        raise SettingsError(str(exc)) from exc
+    return run_app(text("title"), settings, build, screenshot=screenshot)

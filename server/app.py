@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from server.api import errors
 from server.api.public_page import router as public_page_router
-from server.api.routes import admin, auth, halls, health, stats, tickets, windows
+from server.api.routes import admin, auth, devices, halls, health, stats, tickets, windows
 from server.api.routes.window_desk import router as window_desk_router
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import Clock, SystemClock
@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (health, auth, admin, halls, tickets, windows, stats):
+    for module in (health, auth, admin, halls, tickets, windows, stats, devices):
         api.include_router(module.router)
     api.include_router(window_desk_router)
     app.include_router(api)

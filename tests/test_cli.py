@@ -114,7 +114,6 @@ def test_database_url_from_environment(tmp_path: Path) -> None:
 
 def test_app_launchers_start_and_say_they_are_placeholders() -> None:
     for app, title in (
-        ("kiosk", "自助取号机"),
         ("display", "大厅显示屏"),
         ("window", "窗口叫号终端"),
     ):

@@ -1,4 +1,5 @@
-"""Launchers of the PySide6 programs (kiosk, display, window)."""
+"""Launchers of the PySide6 programs: each app declares its own command and options in its
+own package (`kiosk_app/cli.py`, …); this module only registers them."""
 
 from __future__ import annotations
 
@@ -6,17 +7,14 @@ from typing import Annotated
 
 import typer
 
+from kiosk_app.cli import register as register_kiosk
+
 Server = Annotated[str, typer.Option(help="Server base URL")]
 Token = Annotated[str | None, typer.Option(help="Device token (or GOVQUEUE_DEVICE_TOKEN)")]
 
 
 def register_app_launchers(app: typer.Typer) -> None:
-    @app.command()
-    def kiosk(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:
-        """自助取号机 — the ticket kiosk (touch screen + thermal printer)."""
-        from kiosk_app.main import main
-
-        raise typer.Exit(main(server=server, token=token))
+    register_kiosk(app)
 
     @app.command()
     def display(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:

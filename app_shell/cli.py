@@ -1,0 +1,75 @@
+"""The command-line options every app takes (typer), and turning them into settings.
+
+No Qt here: `govqueue --help` must stay fast. An app's own `cli.py` declares its command
+with these options plus its own, and `server/cli/apps.py` only registers it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from app_shell.exits import EXIT_USAGE
+
+ServerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--server", help="Server base URL (GOVQUEUE_SERVER; default http://127.0.0.1:8000)"
+    ),
+]
+TokenOpt = Annotated[
+    str | None, typer.Option("--token", help="Device token gqd_… (GOVQUEUE_DEVICE_TOKEN)")
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Settings file (TOML; GOVQUEUE_CONFIG; default ~/.config/govqueue/apps.toml)",
+    ),
+]
+FullscreenOpt = Annotated[
+    bool | None,
+    typer.Option("--fullscreen/--windowed", help="Fill the screen (GOVQUEUE_FULLSCREEN)"),
+]
+SizeOpt = Annotated[
+    str | None,
+    typer.Option("--size", help="Window size WIDTHxHEIGHT, e.g. 1080x1920 (portrait)"),
+]
+ScreenshotOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--screenshot",
+        help="Start offscreen, wait for the data, save the screen to this PNG and exit",
+    ),
+]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a (Chinese) message on stderr and end the command with `code`."""
+    print(message, file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def parse_size(value: str | None) -> dict[str, int]:
+    """'1080x1920' -> {'width': 1080, 'height': 1920}; None -> {}."""
+    if value is None:
+        return {}
+    match = re.fullmatch(r"\s*(\d{3,4})\s*[xX×*]\s*(\d{3,4})\s*", value)
+    if not match:
+        fail(f"窗口尺寸“{value}”无效，请写成 宽x高，例如 1080x1920。")
+    return {"width": int(match.group(1)), "height": int(match.group(2))}
+
+
+def common_overrides(
+    *, server: str | None, token: str | None, fullscreen: bool | None, size: str | None
+) -> dict[str, Any]:
+    return {
+        "server": server,
+        "device_token": token,
+        "fullscreen": fullscreen,
+        **parse_size(size),
+    }

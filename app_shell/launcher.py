@@ -1,0 +1,192 @@
+"""Starting an app: QApplication, theme, the async runner, the window, `--screenshot`.
+
+An app gives `run_app` a function that builds its parts from a `Shell`:
+
+    def build(shell: Shell) -> AppParts:
+        controller = KioskController(shell, ...)
+        window = KioskWindow(controller)
+        return AppParts(window=window, ready=controller.loaded, is_ready=controller.is_loaded,
+                        start=controller.start, stop=controller.stop,
+                        waiting_for=controller.problem)
+
+    raise SystemExit(run_app("自助取号机", settings, build, screenshot=path))
+
+`ready` is emitted once the main screen's data has loaded. With `screenshot`, the app runs
+offscreen, waits for `ready` (at most `settings.screenshot_timeout_s`), saves the window to a
+PNG and exits 0; if the data never loads it prints why (`waiting_for()`) and exits 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app_shell.bridge import AsyncRunner
+from app_shell.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from app_shell.settings import AppSettings
+from app_shell.texts import text
+from app_shell.theme import apply_theme
+from client.rest import ApiClient
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_SETTLE_MS = 300  # let the last layout and paint happen before grabbing
+
+
+@dataclass
+class Shell:
+    """What an app's build function gets: its settings and the async runner."""
+
+    settings: AppSettings
+    runner: AsyncRunner
+    clients: list[ApiClient] = field(default_factory=list)
+
+    def api(self, token: str | None = None) -> ApiClient:
+        """A REST client for the settings' server; closed by the shell at exit."""
+        client = ApiClient(self.settings.server, token or self.settings.device_token)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            if self.runner.running:
+                try:
+                    self.runner.submit(client.aclose()).result(timeout=5)
+                except Exception:  # pragma: no cover - closing at exit, nothing to tell
+                    log.debug("closing a REST client failed", exc_info=True)
+        self.clients.clear()
+
+
+@dataclass
+class AppParts:
+    window: QWidget
+    ready: SignalInstance
+    is_ready: Callable[[], bool]
+    start: Callable[[], None]
+    stop: Callable[[], None]
+    waiting_for: Callable[[], str] = lambda: ""
+
+
+def ensure_application(*, offscreen: bool = False) -> QApplication:
+    """The QApplication (created once); offscreen when asked and no platform was chosen."""
+    existing = QCoreApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if offscreen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not _has_display():
+        raise NoDisplay(
+            "没有可用的显示器（未设置 DISPLAY）。无屏幕时可用 --screenshot 文件.png 检查界面。"
+        )
+    app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    return app
+
+
+class NoDisplay(RuntimeError):
+    pass
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def show_window(window: QWidget, settings: AppSettings, title: str) -> None:
+    window.setWindowTitle(f"govqueue · {title}")
+    if settings.fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(settings.width, settings.height)
+        window.show()
+
+
+class ScreenshotJob:
+    """Waits for the app's data, grabs the window to a PNG, and ends the event loop."""
+
+    def __init__(self, app: QApplication, parts: AppParts, path: Path, timeout_s: float) -> None:
+        self.app, self.parts, self.path = app, parts, path
+        self.exit_code: int | None = None
+        self.message = ""
+        self._timeout_s = timeout_s
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._give_up)
+
+    def arm(self) -> None:
+        self._timer.start(int(self._timeout_s * 1000))
+        if self.parts.is_ready():
+            QTimer.singleShot(SCREENSHOT_SETTLE_MS, self._capture)
+        else:
+            self.parts.ready.connect(
+                lambda *_: QTimer.singleShot(SCREENSHOT_SETTLE_MS, self._capture)
+            )
+
+    def _capture(self) -> None:
+        if self.exit_code is not None:
+            return
+        self._timer.stop()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.parts.window.grab().save(str(self.path), "PNG"):
+            self._finish(EXIT_OK, text("screenshot.saved", path=self.path))
+        else:
+            self._finish(EXIT_FAILED, text("screenshot.save_failed", path=self.path))
+
+    def _give_up(self) -> None:
+        if self.exit_code is None:
+            seconds = f"{self._timeout_s:g}"
+            self._finish(
+                EXIT_FAILED,
+                text("screenshot.timeout", seconds=seconds, detail=self.parts.waiting_for()),
+            )
+
+    def _finish(self, code: int, message: str) -> None:
+        self.exit_code, self.message = code, message
+        self.app.exit(code)
+
+
+def run_app(
+    title: str,
+    settings: AppSettings,
+    build: Callable[[Shell], AppParts],
+    *,
+    screenshot: Path | None = None,
+) -> int:
+    """Run an app until its window closes (or its screenshot is saved); the exit code."""
+    try:
+        app = ensure_application(offscreen=screenshot is not None)
+    except NoDisplay as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    runner = AsyncRunner().start()
+    shell = Shell(settings, runner)
+    parts = build(shell)
+    job: ScreenshotJob | None = None
+    if screenshot is not None:
+        settings = settings.model_copy(update={"fullscreen": False})
+        job = ScreenshotJob(app, parts, screenshot, settings.screenshot_timeout_s)
+    show_window(parts.window, settings, title)
+    parts.start()
+    if job is not None:
+        job.arm()
+    try:
+        code = int(app.exec())
+    finally:
+        parts.stop()
+        shell.close()
+        runner.stop()
+        parts.window.close()
+    if job is not None:
+        print(job.message, file=sys.stderr if job.exit_code else sys.stdout)
+        return job.exit_code if job.exit_code is not None else EXIT_FAILED
+    return code

@@ -1,0 +1,406 @@
+"""The kiosk's state and rules: which screen, which buttons can be pressed, issuing once,
+printing, reprinting, faults, idle. Qt signals, no widgets (views read the state).
+
+Every server call and every print runs off the GUI thread through `Operation`; the
+callbacks below run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app_shell.bridge import AsyncRunner, Operation, message_for
+from app_shell.feed import ConnectionState, FeedBridge
+from app_shell.timefmt import now_utc
+from client.errors import ApiError, ServerUnavailable
+from client.rest import ApiClient
+from client.wire import LiveMessage
+from kiosk_app.printing.device import PrinterFault, TicketPrinter
+from kiosk_app.printing.layout import TicketLayout
+from kiosk_app.printing.status import PrinterState
+from kiosk_app.services import ServiceButton, service_buttons
+from kiosk_app.settings import KioskSettings
+from kiosk_app.texts import text
+from kiosk_app.ticket import IssuedTicket
+
+log = logging.getLogger(__name__)
+REFRESH_DEBOUNCE_MS = 250
+
+
+class Screen(StrEnum):
+    loading = "loading"  # before the first service list
+    start = "start"  # the services (normal or green channel)
+    confirm = "confirm"  # the ticket, printed (or printing)
+    fault = "fault"  # the ticket on screen: the printer failed (or there is none)
+    idle = "idle"
+
+
+class PrintState(StrEnum):
+    printing = "printing"
+    printed = "printed"
+    failed = "failed"
+
+
+class KioskController(QObject):
+    changed = Signal()  # anything the views show changed
+    loaded = Signal()  # the first service list arrived (the start screen is ready)
+    screen_changed = Signal(object)  # Screen
+
+    def __init__(
+        self,
+        runner: AsyncRunner,
+        api: ApiClient,
+        settings: KioskSettings,
+        printer: TicketPrinter,
+        *,
+        now: Callable[[], datetime] = now_utc,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner, self.api, self.settings, self.printer = runner, api, settings, printer
+        self.now = now
+        self.layout = TicketLayout(settings.paper, settings.ticket_notice)
+        # what the views show
+        self.hall_id: int | None = None
+        self.hall_name = ""
+        self.device_label = ""
+        self.buttons: list[ServiceButton] = []
+        self.screen = Screen.loading
+        self.green_mode = False
+        self.ticket: IssuedTicket | None = None
+        self.print_state: PrintState | None = None
+        self.printer_state = PrinterState.none if not printer.configured else PrinterState.unknown
+        self.fault: PrinterState | None = None
+        self.message = text("device.loading")  # a banner: unreachable, refused, refusal of a ticket
+        self.server_ok = False
+        self.connection = ConnectionState.connecting
+        self.issuing = False
+        self.is_loaded = False
+        self.reported: PrinterState | None = None
+        # machinery
+        self.feed: FeedBridge | None = None
+        self._refreshing = False
+        self._refresh_again = False
+        self._checking_printer = False
+        self._stopped = False
+        self._debounce = self._timer(REFRESH_DEBOUNCE_MS, self.refresh, single=True)
+        self._retry = self._timer(int(settings.retry_seconds * 1000), self._retry_now, single=True)
+        self._periodic = self._timer(int(settings.refresh_seconds * 1000), self.refresh)
+        self._printer_timer = self._timer(
+            int(settings.printer_check_seconds * 1000), self.check_printer
+        )
+        self._return = self._timer(
+            int(settings.confirm_seconds * 1000), self.back_to_start, single=True
+        )
+        self._idle = self._timer(int(settings.idle_seconds * 1000), self._go_idle, single=True)
+
+    def _timer(self, ms: int, slot: Callable[[], None], *, single: bool = False) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(ms)
+        timer.setSingleShot(single)
+        timer.timeout.connect(slot)
+        return timer
+
+    # --- life ------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._load_identity()
+
+    def stop(self) -> None:
+        self._stopped = True
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
+
+    def problem(self) -> str:
+        """Why the start screen is not ready (for --screenshot failures)."""
+        return self.message
+
+    def _load_identity(self) -> None:
+        Operation(self.runner, self.api.device_me, parent=self).success(self._identified).failure(
+            self._identity_failed
+        ).run_in_background()
+
+    def _identified(self, me: dict[str, Any]) -> None:
+        if me.get("kind") != "kiosk":
+            self._set_message(text("device.not_kiosk", kind=me.get("kind")))
+            return
+        self.hall_id = int(me["hall_id"])
+        self.hall_name = str(me["hall_name"])
+        self.device_label = str(me.get("label", ""))
+        token = self.api.token or ""
+        self.feed = FeedBridge(
+            self.runner, self.settings.server, hall_id=self.hall_id, token=token, parent=self
+        )
+        self.feed.message.connect(self._on_event)
+        self.feed.snapshot.connect(lambda _: self._debounce.start())
+        self.feed.state_changed.connect(self._on_connection)
+        self.feed.refused.connect(self._set_message)
+        self.feed.start()
+        self._periodic.start()
+        self._printer_timer.start()
+        self.refresh()
+        self.check_printer()
+
+    def _identity_failed(self, error: BaseException) -> None:
+        self._set_message(message_for(error))
+        if not self._stopped:
+            self._retry.start()
+
+    def _retry_now(self) -> None:
+        if self.hall_id is None:
+            self._load_identity()
+        else:
+            self.refresh()
+
+    # --- services --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the service list (waiting counts, waits, open or not) from the server."""
+        if self.hall_id is None or self._stopped:
+            return
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        hall_id = self.hall_id
+        Operation(self.runner, lambda: self.api.services(hall_id), parent=self).success(
+            self._services_loaded
+        ).failure(self._services_failed).finally_(self._refresh_done).run_in_background()
+
+    def _refresh_done(self) -> None:
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self._debounce.start()
+
+    def _services_loaded(self, services: list[dict[str, Any]]) -> None:
+        self.buttons = service_buttons(services, self.now())
+        self.server_ok = True
+        if self.message in (
+            text("device.loading"),
+            text("issue.unreachable"),
+            message_for(ServerUnavailable()),
+        ):
+            self.message = ""
+        if self.screen is Screen.loading:
+            self._set_screen(Screen.start)
+        self.changed.emit()
+        if not self.is_loaded:
+            self.is_loaded = True
+            self.loaded.emit()
+
+    def _services_failed(self, error: BaseException) -> None:
+        self.server_ok = False
+        self._set_message(message_for(error))
+        if not self._stopped:
+            self._retry.start()
+
+    def button(self, service_id: int) -> ServiceButton | None:
+        return next((b for b in self.buttons if b.service_id == service_id), None)
+
+    def can_press(self, service_id: int) -> bool:
+        button = self.button(service_id)
+        return (
+            button is not None
+            and button.pressable
+            and self.server_ok
+            and not self.issuing
+            and self.screen is Screen.start
+        )
+
+    # --- live feed -------------------------------------------------------------------------
+    def _on_event(self, message: LiveMessage) -> None:
+        if message.type.startswith("ticket.") or message.type in ("queue.counts", "window.status"):
+            self._debounce.start()
+
+    def _on_connection(self, state: ConnectionState) -> None:
+        self.connection = state
+        if state is ConnectionState.connected:
+            self._debounce.start()  # counts may have changed while we were away
+        elif state is ConnectionState.reconnecting:
+            self.server_ok = False  # never offer a ticket we cannot issue
+            self._set_message(message_for(ServerUnavailable()))
+        self.changed.emit()
+
+    # --- issuing ---------------------------------------------------------------------------
+    def open_green(self) -> None:
+        if self.screen is Screen.start and not self.issuing:
+            self.green_mode = True
+            self.touched()
+            self.changed.emit()
+
+    def close_green(self) -> None:
+        self.green_mode = False
+        self.changed.emit()
+
+    def press(self, service_id: int) -> bool:
+        """Take a ticket for the service (green channel when in that mode). A press while a
+        ticket is being issued, or on a button that cannot be pressed, does nothing."""
+        self.touched()
+        if not self.can_press(service_id):
+            return False
+        button = self.button(service_id)
+        assert button is not None
+        self.issuing = True
+        self.message = ""
+        self.changed.emit()
+        priority = "green" if self.green_mode else "normal"
+        Operation(
+            self.runner, lambda: self.api.issue_ticket(service_id, priority), parent=self
+        ).success(lambda body: self._issued(body, button.name)).failure(
+            self._issue_failed
+        ).finally_(self._issue_done).run_in_background()
+        return True
+
+    def _issue_done(self) -> None:
+        self.issuing = False
+        self.changed.emit()
+
+    def _issued(self, body: dict[str, Any], service_name: str) -> None:
+        self.ticket = IssuedTicket.from_api(
+            body, service_name=service_name, hall_name=self.hall_name
+        )
+        self.green_mode = False
+        self.fault = None
+        self._set_screen(Screen.confirm)
+        self._print()
+        self._debounce.start()
+
+    def _issue_failed(self, error: BaseException) -> None:
+        if isinstance(error, ServerUnavailable):
+            self.server_ok = False
+            self._set_message(text("issue.unreachable"))
+            self._retry.start()
+        elif isinstance(error, ApiError):
+            self._set_message(text("issue.failed", detail=error.detail))
+        else:
+            self._set_message(message_for(error))
+        self._debounce.start()
+
+    # --- printing --------------------------------------------------------------------------
+    def _print(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        if not self.printer.configured:
+            self._printed_failed(PrinterFault(PrinterState.none))
+            return
+        self.print_state = PrintState.printing
+        self._return.stop()
+        self.changed.emit()
+        data = self.layout.render(ticket)
+        Operation(
+            self.runner, lambda: asyncio.to_thread(self.printer.send, data), parent=self
+        ).success(self._printed).failure(self._printed_failed).run_in_background()
+
+    def _printed(self, state: PrinterState) -> None:
+        self.print_state = PrintState.printed
+        self._printer_is(state)
+        if self.screen is Screen.fault:
+            self.fault = None  # reprinted: keep the ticket on screen a little, then go back
+        self._return.start(int(self.settings.confirm_seconds * 1000))
+        self.changed.emit()
+
+    def _printed_failed(self, error: BaseException) -> None:
+        state = error.state if isinstance(error, PrinterFault) else PrinterState.error
+        if not isinstance(error, PrinterFault):
+            log.error("printing failed", exc_info=error)
+        self.print_state = PrintState.failed
+        self.fault = state
+        self._printer_is(state)
+        self._set_screen(Screen.fault)
+        self._return.start(int(self.settings.fault_seconds * 1000))
+        self.changed.emit()
+
+    def reprint(self) -> bool:
+        """Print the same ticket again (never issues another one)."""
+        self.touched()
+        if self.ticket is None or self.print_state is PrintState.printing:
+            return False
+        if self.screen not in (Screen.fault, Screen.confirm):
+            return False
+        self._print()
+        return True
+
+    def check_printer(self) -> None:
+        if self._checking_printer or self.print_state is PrintState.printing or self._stopped:
+            return
+        self._checking_printer = True
+
+        def done() -> None:
+            self._checking_printer = False
+
+        Operation(self.runner, lambda: asyncio.to_thread(self.printer.check), parent=self).success(
+            self._printer_is
+        ).finally_(done).run_in_background()
+
+    def _printer_is(self, state: PrinterState) -> None:
+        self.printer_state = state
+        self.changed.emit()
+        if state is self.reported or self.hall_id is None:
+            return
+        wanted = state
+        Operation(
+            self.runner,
+            lambda: self.api.report_device_status(
+                state.health, printer=state.value, detail=state.label
+            ),
+            parent=self,
+        ).success(lambda _: self._reported(wanted)).failure(
+            lambda error: log.info("printer state not reported: %s", message_for(error))
+        ).run_in_background()
+
+    def _reported(self, state: PrinterState) -> None:
+        self.reported = state
+
+    # --- screens and time-outs -------------------------------------------------------------
+    def back_to_start(self) -> None:
+        """Leave the ticket screen (not while its ticket is still printing)."""
+        if self.print_state is PrintState.printing:
+            return
+        self._return.stop()
+        self.ticket, self.print_state, self.fault = None, None, None
+        self.green_mode = False
+        self._set_screen(Screen.start if self.is_loaded else Screen.loading)
+        self.changed.emit()
+
+    def touched(self) -> None:
+        """Any touch: wake from idle, and give the person more time on this screen."""
+        if self.screen is Screen.idle:
+            self._set_screen(Screen.start)
+            self.changed.emit()
+        if self._return.isActive():
+            self._return.start()
+        if self.screen is Screen.start:
+            self._idle.start()
+
+    def _go_idle(self) -> None:
+        if self.screen is Screen.start and not self.issuing:
+            self.green_mode = False
+            self._set_screen(Screen.idle)
+            self.changed.emit()
+
+    def _set_screen(self, screen: Screen) -> None:
+        if screen is self.screen:
+            return
+        self.screen = screen
+        if screen is Screen.start:
+            self._idle.start()
+        else:
+            self._idle.stop()
+        self.screen_changed.emit(screen)
+
+    def _set_message(self, message: str) -> None:
+        self.message = message
+        self.changed.emit()
+
+    def seconds_left(self) -> int:
+        """Seconds until the confirmation or fault screen returns by itself."""
+        return max(0, round(self._return.remainingTime() / 1000)) if self._return.isActive() else 0

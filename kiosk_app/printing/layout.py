@@ -1,0 +1,115 @@
+"""The printed ticket in ESC/POS bytes, for 58 mm and 80 mm paper.
+
+    (hall name, bold)
+    ------------------------------
+                A012                  <- double width and height, bold
+          【绿色通道】                 <- green channel only
+    业务：户籍办理
+    前面等候：5 人
+    预计等候：约 15分钟
+    取号时间：2026-11-26 09:05
+             ▣ QR ▣                   <- native QR of the ticket's page /t/{public_token}
+          扫码查看排队进度
+    过号请重新取号，请留意叫号。        <- configurable notice, wrapped to the paper
+    (feed, cut)
+
+Chinese goes out in the printer's Chinese mode: `FS &`, the GB18030 bytes, `FS .`, one
+line at a time. The layout is built on python-escpos' `Dummy` printer, then sent in one go.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from escpos.printer import Dummy
+
+from app_shell.timefmt import datetime_text, wait_text
+from kiosk_app.texts import text
+from kiosk_app.ticket import IssuedTicket
+
+FS_CHINESE_ON = b"\x1c\x26"  # FS &
+FS_CHINESE_OFF = b"\x1c\x2e"  # FS .
+
+
+@dataclass(frozen=True)
+class Paper:
+    width_mm: int
+    columns: int  # font A, one column = one half-width character
+    qr_module_dots: int
+
+    @classmethod
+    def of(cls, width_mm: int) -> Paper:
+        if width_mm == 58:
+            return cls(58, 32, 5)
+        if width_mm == 80:
+            return cls(80, 48, 6)
+        raise ValueError(f"paper width {width_mm} mm: 58 or 80")
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def wrap_columns(s: str, columns: int) -> list[str]:
+    """Split `s` into lines of at most `columns` columns (a Chinese character takes two)."""
+    lines: list[str] = []
+    for paragraph in s.splitlines() or [""]:
+        line, width = "", 0
+        for ch in paragraph:
+            w = display_width(ch)
+            if width + w > columns:
+                lines.append(line)
+                line, width = "", 0
+            line += ch
+            width += w
+        lines.append(line)
+    return lines
+
+
+class TicketLayout:
+    """Builds the bytes of one ticket (or a test ticket) for a paper width."""
+
+    def __init__(self, paper_mm: int, notice: str = "") -> None:
+        self.paper = Paper.of(paper_mm)
+        self.notice = notice or text("ticket.notice")
+
+    def _line(self, p: Dummy, s: str) -> None:
+        """One line of text; in Chinese mode when it has non-ASCII characters."""
+        if s.isascii():
+            p._raw(s.encode("ascii") + b"\n")
+        else:
+            p._raw(FS_CHINESE_ON + s.encode("gb18030") + FS_CHINESE_OFF + b"\n")
+
+    def render(self, ticket: IssuedTicket) -> bytes:
+        p = Dummy()
+        cols = self.paper.columns
+        p.hw("INIT")
+        p.set(align="center", bold=True, double_height=True)
+        for line in wrap_columns(ticket.hall_name, cols // 2 * 2):
+            self._line(p, line)
+        p.set(align="center", bold=False, normal_textsize=True)
+        self._line(p, "-" * cols)
+        p.set(align="center", bold=True, double_width=True, double_height=True)
+        self._line(p, ticket.number)
+        if ticket.green:
+            self._line(p, text("ticket.green"))
+        p.set(align="left", bold=False, normal_textsize=True)
+        for line in (
+            text("ticket.service", service=ticket.service_name),
+            text("ticket.ahead", ahead=ticket.ahead),
+            text("ticket.wait", wait=wait_text(ticket.estimated_wait_minutes)),
+            text("ticket.issued", time=datetime_text(ticket.issued_at)),
+        ):
+            for wrapped in wrap_columns(line, cols):
+                self._line(p, wrapped)
+        p.set(align="center")
+        p.ln()
+        p.qr(ticket.public_url, native=True, size=self.paper.qr_module_dots)
+        self._line(p, text("ticket.scan"))
+        p.set(align="left")
+        for line in wrap_columns(self.notice, cols):
+            self._line(p, line)
+        p.cut()
+        output: bytes = p.output
+        return output

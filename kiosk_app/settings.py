@@ -1,0 +1,40 @@
+"""The kiosk's settings (file `[kiosk]` table, `GOVQUEUE_` variables, command line)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from app_shell.settings import AppSettings
+
+
+class KioskSettings(AppSettings):
+    section = "kiosk"
+
+    width: int = Field(default=1080, ge=320, le=7680)
+    height: int = Field(default=1920, ge=240, le=4320)
+    printer: str = Field(
+        default="none",
+        description="tcp://host:9100, usb:VID:PID, serial:/dev/ttyUSB0, file:PATH or none",
+    )
+    paper: Literal[58, 80] = Field(default=80, description="Paper width in millimetres")
+    ticket_notice: str = Field(
+        default="过号请重新取号，请留意叫号。",
+        max_length=200,
+        description="Printed under the QR code",
+    )
+    confirm_seconds: int = Field(default=10, ge=3, le=120, description="Confirmation screen time")
+    fault_seconds: int = Field(
+        default=90,
+        ge=10,
+        le=600,
+        description="A ticket shown on screen (printer fault) stays this long",
+    )
+    idle_seconds: int = Field(default=120, ge=10, le=3600, description="Idle screen after this")
+    refresh_seconds: int = Field(default=30, ge=5, le=600, description="Service list refresh")
+    retry_seconds: float = Field(default=3.0, gt=0, le=60, description="Retry while unreachable")
+    printer_check_seconds: int = Field(
+        default=30, ge=5, le=3600, description="Printer status check while idle"
+    )
+    printer_timeout_s: float = Field(default=3.0, gt=0, le=30)

@@ -1,0 +1,37 @@
+"""An issued ticket as the kiosk shows and prints it (from `POST /tickets`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app_shell.timefmt import parse_instant
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket_id: int
+    number: str
+    service_name: str
+    hall_name: str
+    ahead: int
+    estimated_wait_minutes: int
+    issued_at: datetime
+    public_url: str
+    green: bool
+
+    @classmethod
+    def from_api(cls, body: dict[str, Any], *, service_name: str, hall_name: str) -> IssuedTicket:
+        issued = body["issued_at"]
+        return cls(
+            ticket_id=int(body["id"]),
+            number=str(body["number"]),
+            service_name=service_name,
+            hall_name=hall_name,
+            ahead=int(body["ahead"]),
+            estimated_wait_minutes=int(body["estimated_wait_minutes"]),
+            issued_at=issued if isinstance(issued, datetime) else parse_instant(str(issued)),
+            public_url=str(body["public_url"]),
+            green=body.get("priority", "normal") != "normal",
+        )

@@ -1,0 +1,208 @@
+"""The start screen: a prompt, one big button per service, the 绿色通道 entry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app_shell import theme
+from app_shell.widgets import named
+from kiosk_app.controller import KioskController
+from kiosk_app.services import Availability, ServiceButton
+from kiosk_app.texts import text
+from kiosk_app.views.style import KioskSizes
+
+
+def _passive(label: QLabel) -> QLabel:
+    label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+    return label
+
+
+class ServiceTile(QPushButton):
+    """One service: prefix badge, name, and waiting / wait — or why it cannot be pressed."""
+
+    def __init__(self, sizes: KioskSizes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("serviceTile")
+        self.service_id = 0
+        self._status_text = ""
+        self._pad = sizes.shell.spacing_px
+        self.setMinimumHeight(sizes.tile_min_height_px)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.badge = _passive(named(QLabel(), "badge"))
+        self.badge.setFixedSize(sizes.badge_px, sizes.badge_px)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setFont(theme.font(sizes.tile_name_px, bold=True))
+        self.name = _passive(named(QLabel(), "tileName"))
+        self.name.setFont(theme.font(sizes.tile_name_px, bold=True))
+        self.status = _passive(named(QLabel(), "tileStatus"))
+        self.status.setFont(theme.font(sizes.tile_status_px))
+        self.status.setWordWrap(True)
+        texts = QVBoxLayout()
+        texts.setSpacing(sizes.shell.spacing_px // 3)
+        texts.addStretch(1)
+        texts.addWidget(self.name)
+        texts.addWidget(self.status)
+        texts.addStretch(1)
+        row = QHBoxLayout(self)
+        pad = sizes.shell.spacing_px
+        row.setContentsMargins(pad, pad // 2, pad, pad // 2)
+        row.setSpacing(pad)
+        row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addLayout(texts, 1)
+
+    def _fit_status(self) -> None:
+        """One line when it fits, else break at the " · " (never inside a phrase)."""
+        room = self.width() - self.badge.width() - 4 * self._pad
+        fits = self.status.fontMetrics().horizontalAdvance(self._status_text) <= room
+        self.status.setText(self._status_text if fits else self._status_text.replace(" · ", "\n"))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_status()
+
+    def show_service(
+        self, button: ServiceButton, *, pressable: bool, green: bool, offline: bool
+    ) -> None:
+        self.service_id = button.service_id
+        self.badge.setText(button.prefix)
+        self.name.setText(button.name)
+        availability = button.availability.value
+        status = button.status_text
+        if button.availability is Availability.open and offline:
+            availability, status = "unreachable", text("service.unreachable")
+        on = availability == "open"
+        self._status_text = status
+        self._fit_status()
+        self.status.setObjectName("tileStatus" if on else "tileClosed")
+        self.name.setObjectName("tileName" if on else "tileNameOff")
+        self.badge.setObjectName(("badgeGreen" if green else "badge") if on else "badgeOff")
+        self.setProperty("availability", availability)
+        self.setProperty("green", "true" if green and on else "false")
+        self.setEnabled(pressable)
+        self.setAccessibleName(f"{button.name}，{status}")
+        for widget in (self, self.status, self.name, self.badge):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+
+class StartScreen(QWidget):
+    pressed = Signal(int)  # service id
+
+    def __init__(
+        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.sizes = sizes
+        self.tiles: list[ServiceTile] = []
+        pad = sizes.shell.spacing_px
+        self.prompt = named(QLabel(), "prompt")
+        self.prompt.setFont(theme.font(sizes.shell.title_px, bold=True))
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner = named(QLabel(), "banner")
+        self.banner.setFont(theme.font(sizes.shell.body_px, bold=True))
+        self.banner.setWordWrap(True)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
+        self.grid = QGridLayout()
+        self.grid.setSpacing(pad)
+        self.empty = named(QLabel(), "muted")
+        self.empty.setFont(theme.font(sizes.shell.body_px))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.green = self._green_entry()
+        self.back = named(QPushButton(text("green.back")), "secondary")
+        self.back.setFont(theme.font(sizes.shell.title_px, bold=True))
+        self.back.setMinimumHeight(sizes.action_height_px)
+        self.back.clicked.connect(controller.close_green)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(pad * 2, pad, pad * 2, pad * 2)
+        column.setSpacing(pad)
+        column.addWidget(self.prompt)
+        column.addWidget(self.banner)
+        column.addLayout(self.grid, 1)
+        column.addWidget(self.empty, 1)
+        column.addWidget(self.green)
+        column.addWidget(self.back)
+        controller.changed.connect(self.refresh)
+        self.refresh()
+
+    def _green_entry(self) -> QPushButton:
+        sizes = self.sizes
+        button = named(QPushButton(), "greenEntry")
+        button.setMinimumHeight(sizes.action_height_px + sizes.shell.spacing_px)
+        title = _passive(named(QLabel(text("green.entry")), "greenTitle"))
+        title.setFont(theme.font(sizes.tile_name_px, bold=True))
+        who = _passive(named(QLabel(text("green.who")), "greenWho"))
+        who.setFont(theme.font(sizes.shell.small_px))
+        inner = QVBoxLayout(button)
+        inner.setContentsMargins(sizes.shell.spacing_px, 8, sizes.shell.spacing_px, 8)
+        inner.setSpacing(4)
+        inner.addWidget(title, 0, Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(who, 0, Qt.AlignmentFlag.AlignCenter)
+        button.setAccessibleName(text("green.entry"))
+        button.clicked.connect(self.controller.open_green)
+        return button
+
+    def columns(self) -> int:
+        count = len(self.controller.buttons)
+        portrait = self.height() >= self.width() if self.width() else True
+        if portrait:
+            return 1 if count <= 6 else 2
+        return 2 if count <= 4 else 3 if count <= 9 else 4
+
+    def refresh(self) -> None:
+        c = self.controller
+        green = c.green_mode
+        self.prompt.setText(text("green.title") if green else text("start.prompt"))
+        self.prompt.setObjectName("promptGreen" if green else "prompt")
+        self.prompt.style().unpolish(self.prompt)
+        self.prompt.style().polish(self.prompt)
+        self.banner.setText(c.message)
+        self.banner.setVisible(bool(c.message))
+        while len(self.tiles) < len(c.buttons):
+            tile = ServiceTile(self.sizes, self)
+            tile.clicked.connect(lambda _=False, t=tile: self.pressed.emit(t.service_id))
+            self.tiles.append(tile)
+        while len(self.tiles) > len(c.buttons):
+            self.tiles.pop().deleteLater()
+        for tile, button in zip(self.tiles, c.buttons, strict=True):
+            tile.show_service(
+                button,
+                pressable=c.can_press(button.service_id),
+                green=green,
+                offline=not c.server_ok,
+            )
+        self._place_tiles()
+        self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))
+        self.empty.setVisible(not c.buttons)
+        self.green.setVisible(not green)
+        self.green.setEnabled(c.server_ok and not c.issuing and bool(c.buttons))
+        self.back.setVisible(green)
+
+    def _place_tiles(self) -> None:
+        columns = self.columns()
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for index, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+        for col in range(4):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_tiles()
+
+    def tile(self, service_id: int) -> ServiceTile | None:
+        return next((t for t in self.tiles if t.service_id == service_id), None)

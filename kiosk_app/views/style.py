@@ -1,0 +1,110 @@
+"""The kiosk's widget styles and sizes (on top of app_shell.theme)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app_shell import theme
+from app_shell.theme import COLOURS as C
+
+
+@dataclass(frozen=True)
+class KioskSizes:
+    """Pixels for a 1080-pixel short side; `for_size` scales to the real screen."""
+
+    shell: theme.Sizes
+    tile_name_px: int
+    tile_status_px: int
+    tile_min_height_px: int
+    badge_px: int
+    number_px: int
+    info_px: int
+    qr_px: int
+    action_height_px: int
+
+    @classmethod
+    def for_size(cls, width: int, height: int) -> KioskSizes:
+        factor = max(0.5, min(width, height) / 1080)
+        landscape = width > height
+
+        def s(px: int) -> int:
+            return max(1, round(px * factor))
+
+        return cls(
+            shell=theme.SIZES.scaled(factor),
+            tile_name_px=s(48),
+            tile_status_px=s(32),
+            tile_min_height_px=s(130),
+            badge_px=s(96),
+            number_px=s(200),
+            info_px=s(34),
+            qr_px=s(300 if landscape else 360),
+            action_height_px=s(100 if landscape else 120),
+        )
+
+
+STYLESHEET = f"""
+QPushButton#serviceTile {{
+    background: {C.card_bg}; border: 3px solid {C.accent}; border-radius: 18px;
+    text-align: left;
+}}
+QPushButton#serviceTile:pressed {{ background: #DCE6F7; }}
+QPushButton#serviceTile[availability="closed"], QPushButton#serviceTile[availability="full"],
+QPushButton#serviceTile[availability="disabled"], QPushButton#serviceTile[availability="unreachable"] {{
+    background: {C.disabled_bg}; border: 3px dashed #8C939E;
+}}
+QPushButton#serviceTile[green="true"] {{ border: 6px solid {C.green_bg}; }}
+QLabel#tileName {{ color: {C.accent}; background: transparent; }}
+QLabel#tileStatus {{ color: {C.text}; background: transparent; }}
+QLabel#tileClosed {{ color: {C.closed_text}; background: transparent; }}
+QLabel#tileNameOff {{ color: {C.disabled_text}; background: transparent; }}
+QLabel#badge {{
+    background: {C.accent}; color: {C.accent_text}; border-radius: 14px;
+}}
+QLabel#badgeGreen {{
+    background: {C.green_bg}; color: {C.green_text}; border-radius: 14px;
+}}
+QLabel#badgeOff {{
+    background: #6B7280; color: #FFFFFF; border-radius: 14px;
+}}
+QLabel#prompt {{ color: {C.text}; }}
+QLabel#promptGreen {{
+    background: {C.green_bg}; color: {C.green_text}; border-radius: 14px; padding: 10px 20px;
+}}
+QLabel#banner {{
+    background: {C.warning_bg}; color: {C.warning_text}; border: 2px solid #E0B84C;
+    border-radius: 12px; padding: 14px 24px;
+}}
+QPushButton#greenEntry {{
+    background: {C.green_bg}; color: {C.green_text}; border: none; border-radius: 18px;
+}}
+QPushButton#greenEntry:pressed {{ background: #15522A; }}
+QPushButton#greenEntry:disabled {{ background: {C.disabled_bg}; color: {C.disabled_text}; }}
+QLabel#greenWho {{ color: {C.green_text}; background: transparent; }}
+QLabel#greenTitle {{ color: {C.green_text}; background: transparent; }}
+QPushButton#secondary {{
+    background: {C.card_bg}; color: {C.accent}; border: 3px solid {C.accent}; border-radius: 18px;
+}}
+QPushButton#secondary:pressed {{ background: #DCE6F7; }}
+QPushButton#primary {{
+    background: {C.accent}; color: {C.accent_text}; border: none; border-radius: 18px;
+}}
+QPushButton#primary:pressed {{ background: #082C69; }}
+QPushButton#primary:disabled, QPushButton#secondary:disabled {{
+    background: {C.disabled_bg}; color: {C.disabled_text}; border: none;
+}}
+QWidget#ticketCard {{ background: {C.card_bg}; border-radius: 24px; }}
+QLabel#okHeading {{ color: {C.green_bg}; }}
+QLabel#faultHeading {{
+    background: {C.danger_bg}; color: {C.danger_text}; border-radius: 14px; padding: 14px 20px;
+}}
+QLabel#faultText {{ color: {C.danger_bg}; }}
+QLabel#number {{ color: {C.text}; }}
+QLabel#greenMark {{
+    background: {C.green_bg}; color: {C.green_text}; border-radius: 10px; padding: 4px 16px;
+}}
+QLabel#info {{ color: {C.text}; }}
+QLabel#muted {{ color: {C.muted}; }}
+QLabel#idleTouch {{ color: {C.accent}; }}
+QLabel#idleClock {{ color: {C.text}; }}
+"""

@@ -1,0 +1,177 @@
+"""The ticket on screen: after issuing (confirmation) and when the printer failed (the whole
+ticket with its QR code, what to do, and 重新打印)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app_shell import theme
+from app_shell.timefmt import datetime_text, wait_text
+from app_shell.widgets import QrCode, named
+from kiosk_app.controller import KioskController, PrintState, Screen
+from kiosk_app.printing.status import PrinterState
+from kiosk_app.texts import text
+from kiosk_app.views.style import KioskSizes
+
+FAULT_TEXT = {
+    PrinterState.offline: "fault.offline",
+    PrinterState.paper_out: "fault.paper_out",
+    PrinterState.cover_open: "fault.cover_open",
+    PrinterState.error: "fault.error",
+    PrinterState.none: "fault.none",
+}
+
+
+def _label(name: str, px: int, *, bold: bool = False, mono: bool = False) -> QLabel:
+    label = named(QLabel(), name)
+    label.setFont(theme.font(px, bold=bold, mono=mono))
+    label.setWordWrap(True)
+    return label
+
+
+class TicketScreen(QWidget):
+    def __init__(
+        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        s = sizes
+        pad = s.shell.spacing_px
+        self.heading = _label("okHeading", s.shell.title_px, bold=True)
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.fault_text = _label("faultText", s.info_px, bold=True)
+        self.fault_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = _label("muted", s.info_px)
+        self.caption.setText(text("confirm.number"))
+        self.number = _label("number", s.number_px, bold=True)
+        self.number.setWordWrap(False)
+        self.green = _label("greenMark", s.info_px, bold=True)
+        self.green.setText(text("green.mark"))
+        self.service = _label("info", s.info_px, bold=True)
+        self.ahead = _label("info", s.info_px)
+        self.wait = _label("info", s.info_px)
+        self.issued = _label("muted", s.shell.small_px)
+        self.qr = QrCode(side_px=s.qr_px)
+        self.scan = _label("muted", s.shell.small_px)
+        self.scan.setText(text("confirm.scan"))
+        self.scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.print_line = _label("info", s.info_px, bold=True)
+        self.print_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown = _label("muted", s.shell.small_px)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reprint = named(QPushButton(text("fault.reprint")), "primary")
+        self.done = named(QPushButton(text("confirm.done")), "secondary")
+        for button in (self.reprint, self.done):
+            button.setFont(theme.font(s.shell.title_px, bold=True))
+            button.setMinimumHeight(s.action_height_px)
+        self.reprint.clicked.connect(controller.reprint)
+        self.done.clicked.connect(controller.back_to_start)
+
+        self.number.setMinimumHeight(self.number.fontMetrics().height())  # never clipped
+        self.heading.setMinimumHeight(self.heading.fontMetrics().height() + pad)
+        number_box = QVBoxLayout()
+        number_box.setSpacing(pad // 2)
+        number_box.addStretch(1)
+        number_box.addWidget(self.caption, 0, Qt.AlignmentFlag.AlignHCenter)
+        number_box.addWidget(self.number, 0, Qt.AlignmentFlag.AlignHCenter)
+        number_box.addWidget(self.green, 0, Qt.AlignmentFlag.AlignHCenter)
+        number_box.addStretch(1)
+        info_box = QVBoxLayout()
+        info_box.setSpacing(pad // 2)
+        info_box.addStretch(1)
+        for line in (self.service, self.ahead, self.wait, self.issued):
+            line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            info_box.addWidget(line)
+        info_box.addStretch(1)
+        code = QVBoxLayout()
+        code.setSpacing(pad // 2)
+        code.addStretch(1)
+        code.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        code.addWidget(self.scan)
+        code.addStretch(1)
+        self.card = named(QWidget(), "ticketCard")
+        self.card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.card)
+        self.body.setContentsMargins(pad * 2, pad, pad * 2, pad)
+        self.body.setSpacing(pad)
+        self.body.addLayout(number_box, 3)
+        self.body.addLayout(info_box, 2)
+        self.body.addLayout(code, 3)
+        actions = QHBoxLayout()
+        actions.setSpacing(pad * 2)
+        actions.addWidget(self.reprint)
+        actions.addWidget(self.done)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(pad * 2, pad, pad * 2, pad * 2)
+        column.setSpacing(pad)
+        column.addWidget(self.heading)
+        column.addWidget(self.fault_text)
+        column.addWidget(self.card, 1)
+        column.addWidget(self.print_line)
+        column.addLayout(actions)
+        column.addWidget(self.countdown)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._show_countdown)
+        self._tick.start(500)
+        controller.changed.connect(self.refresh)
+        self.refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        landscape = self.width() > self.height()
+        self.body.setDirection(
+            QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        )
+
+    def refresh(self) -> None:
+        c = self.controller
+        ticket = c.ticket
+        if ticket is None:
+            return
+        fault = c.screen is Screen.fault and c.fault is not None
+        if fault and c.fault is not PrinterState.none:
+            assert c.fault is not None
+            self.heading.setObjectName("faultHeading")
+            self.heading.setText(text("fault.heading"))
+            self.fault_text.setText(text(FAULT_TEXT.get(c.fault, "fault.error")))
+        else:
+            self.heading.setObjectName("okHeading")
+            self.heading.setText("✓ " + text("confirm.heading"))
+            if fault:
+                self.fault_text.setText(text("fault.none"))
+        self.fault_text.setObjectName(
+            "faultText" if fault and c.fault is not PrinterState.none else "info"
+        )
+        self.fault_text.style().unpolish(self.fault_text)
+        self.fault_text.style().polish(self.fault_text)
+        self.heading.style().unpolish(self.heading)
+        self.heading.style().polish(self.heading)
+        self.fault_text.setVisible(fault)
+        self.number.setText(ticket.number)
+        self.green.setVisible(ticket.green)
+        self.service.setText(text("confirm.service", service=ticket.service_name))
+        self.ahead.setText(text("confirm.ahead", ahead=ticket.ahead))
+        self.wait.setText(text("confirm.wait", wait=wait_text(ticket.estimated_wait_minutes)))
+        self.issued.setText(text("confirm.issued", time=datetime_text(ticket.issued_at)))
+        if self.qr.data != ticket.public_url:
+            self.qr.set_data(ticket.public_url)
+        printing = c.print_state is PrintState.printing
+        if printing:
+            line = (
+                text("fault.reprinting") if c.screen is Screen.fault else text("confirm.printing")
+            )
+        elif c.print_state is PrintState.printed:
+            line = text("fault.reprinted") if c.screen is Screen.fault else text("confirm.take")
+        else:
+            line = text("fault.photo")
+        self.print_line.setText(line)
+        self.reprint.setVisible(c.screen is Screen.fault and c.printer.configured)
+        self.reprint.setEnabled(not printing)
+        self.done.setEnabled(not printing)
+        self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        seconds = self.controller.seconds_left()
+        self.countdown.setText(text("confirm.returning", seconds=seconds) if seconds else "")

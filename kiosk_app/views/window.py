@@ -1,0 +1,94 @@
+"""The kiosk's window: the header (hall, date, clock, 重新连接中) over one of its screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app_shell import theme
+from app_shell.widgets import ClockHeader, ReconnectMarker, named
+from kiosk_app.controller import KioskController, Screen
+from kiosk_app.texts import text
+from kiosk_app.views.start import StartScreen
+from kiosk_app.views.style import STYLESHEET, KioskSizes
+from kiosk_app.views.ticket import TicketScreen
+
+TOUCH_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin)
+
+
+class IdleScreen(QWidget):
+    """After inactivity: the hall, a large clock, 请触摸屏幕取号."""
+
+    def __init__(
+        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.touch = named(QLabel(text("idle.touch")), "idleTouch")
+        self.touch.setFont(theme.font(sizes.tile_name_px * 2, bold=True))
+        self.hint = named(QLabel(text("idle.hint")), "muted")
+        self.hint.setFont(theme.font(sizes.shell.body_px))
+        column = QVBoxLayout(self)
+        column.addStretch(2)
+        column.addWidget(self.touch, 0, Qt.AlignmentFlag.AlignCenter)
+        column.addSpacing(sizes.shell.spacing_px)
+        column.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignCenter)
+        column.addStretch(3)
+
+
+class KioskWindow(QWidget):
+    def __init__(self, controller: KioskController, width: int, height: int) -> None:
+        super().__init__()
+        self.setObjectName("screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(theme.base_stylesheet() + STYLESHEET)  # not only the app-wide one
+        self.controller = controller
+        sizes = KioskSizes.for_size(width, height)
+        self.header = ClockHeader(text("title"), now=controller.now, sizes=sizes.shell)
+        self.marker = ReconnectMarker(sizes.shell)
+        self.header.extra.addWidget(self.marker)
+        self.start_screen = StartScreen(controller, sizes)
+        self.start_screen.pressed.connect(controller.press)
+        self.ticket_screen = TicketScreen(controller, sizes)
+        self.idle_screen = IdleScreen(controller, sizes)
+        self.stack = QStackedWidget()
+        for screen in (self.start_screen, self.ticket_screen, self.idle_screen):
+            # a hidden page must not make the window taller than the screen
+            screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            self.stack.addWidget(screen)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        controller.changed.connect(self.refresh)
+        controller.screen_changed.connect(lambda _: self.refresh())
+        self.resize(width, height)
+        self.refresh()
+        app = QApplication.instance()
+        if app is not None:  # every touch anywhere wakes the kiosk and extends its time-outs
+            app.installEventFilter(self)
+
+    def refresh(self) -> None:
+        c = self.controller
+        self.header.set_title(c.hall_name or text("title"))
+        self.marker.set_state(c.connection)
+        screen = {
+            Screen.loading: self.start_screen,
+            Screen.start: self.start_screen,
+            Screen.confirm: self.ticket_screen,
+            Screen.fault: self.ticket_screen,
+            Screen.idle: self.idle_screen,
+        }[c.screen]
+        self.stack.setCurrentWidget(screen)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in TOUCH_EVENTS:
+            self.controller.touched()
+        return False

@@ -1,0 +1,83 @@
+"""A device asks who it is (`GET /devices/me`) and reports its health (`POST /devices/me/status`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from server.api.deps import RuntimeDep, require_device
+from server.commands import devices
+from server.domain.actor import DeviceActor
+from server.domain.enums import DeviceKind
+from server.store.transaction import Tx
+
+router = APIRouter(prefix="/devices", tags=["devices"])
+
+AnyDevice = Annotated[
+    DeviceActor, require_device(DeviceKind.kiosk, DeviceKind.display, DeviceKind.window)
+]
+
+
+class DeviceMeOut(BaseModel):
+    id: int
+    kind: DeviceKind
+    label: str
+    hall_id: int
+    hall_name: str
+    hall_timezone: str
+    window_id: int | None
+    window_number: str | None
+
+
+class DeviceStatusIn(BaseModel):
+    status: Literal["ok", "warning", "error"] = Field(
+        description="ok: working; warning: works but needs attention (paper low); error: cannot serve"
+    )
+    printer: str | None = Field(
+        default=None,
+        max_length=32,
+        pattern=r"^[a-z_]+$",
+        description="kiosk printer state: ok, paper_low, paper_out, cover_open, offline, error, unknown, none",
+    )
+    detail: str | None = Field(default=None, max_length=200, description="为人所读的说明（中文）")
+
+
+class DeviceStatusOut(BaseModel):
+    device_id: int
+    kind: str
+    label: str
+    status: str
+    printer: str | None
+    detail: str | None
+
+
+@router.get("/me", response_model=DeviceMeOut)
+async def who_am_i(runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
+    """The calling device: its hall (id, name, time zone), label, kind and window."""
+    me = await runtime.read(lambda session: devices.identity(session, device))
+    return DeviceMeOut(
+        id=me.device_id,
+        kind=DeviceKind(me.kind),
+        label=me.label,
+        hall_id=me.hall_id,
+        hall_name=me.hall_name,
+        hall_timezone=me.hall_timezone,
+        window_id=me.window_id,
+        window_number=me.window_number,
+    )
+
+
+@router.post("/me/status", response_model=DeviceStatusOut)
+async def report_status(
+    body: DeviceStatusIn, runtime: RuntimeDep, device: AnyDevice
+) -> DeviceStatusOut:
+    """Record the device's health; the hall's live feed gets a `device.status` event
+    (so supervisors see which kiosk needs paper)."""
+
+    def job(tx: Tx) -> DeviceStatusOut:
+        data = devices.report_status(tx, device, body.status, body.printer, body.detail)
+        return DeviceStatusOut(**data)
+
+    return await runtime.write(job)

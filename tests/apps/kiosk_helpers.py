@@ -1,0 +1,68 @@
+"""Building a kiosk (controller + window) against a test server, as `govqueue kiosk` does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from app_shell.bridge import AsyncRunner
+from client.rest import ApiClient
+from kiosk_app.controller import KioskController
+from kiosk_app.printing.device import TicketPrinter
+from kiosk_app.printing.spec import parse_spec
+from kiosk_app.settings import KioskSettings
+from kiosk_app.views.window import KioskWindow
+from tests.apps.conftest import ThreadedServer
+
+
+@dataclass
+class Kiosk:
+    controller: KioskController
+    window: KioskWindow
+    api: ApiClient
+
+    def tile_status(self, service_id: int) -> str:
+        tile = self.window.start_screen.tile(service_id)
+        return tile.status.text() if tile else ""
+
+
+def make_kiosk(
+    qtbot: QtBot,
+    runner: AsyncRunner,
+    server: ThreadedServer,
+    *,
+    printer: str = "none",
+    size: tuple[int, int] = (1080, 1920),
+    timers: dict[str, float] | None = None,
+    token: str | None = None,
+    **settings: Any,
+) -> Kiosk:
+    """A kiosk showing its loaded start screen. `timers` overrides time-outs (seconds) below
+    what installers may set, so tests do not wait for minutes."""
+    assert server.hall is not None
+    config = KioskSettings(
+        server=server.base_url,
+        device_token=token or server.hall.kiosk_token,
+        printer=printer,
+        width=size[0],
+        height=size[1],
+        retry_seconds=0.3,
+        printer_timeout_s=1.0,
+        **settings,
+    ).model_copy(update=timers or {})
+    api = ApiClient(config.server, config.device_token)
+    controller = KioskController(
+        runner,
+        api,
+        config,
+        TicketPrinter(parse_spec(printer), timeout_s=config.printer_timeout_s),
+        now=server.clock.now,
+    )
+    window = KioskWindow(controller, *size)
+    qtbot.addWidget(window)
+    window.show()
+    controller.start()
+    qtbot.waitUntil(lambda: controller.is_loaded, timeout=10_000)
+    return Kiosk(controller, window, api)

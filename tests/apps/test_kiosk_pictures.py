@@ -1,0 +1,101 @@
+"""The kiosk's screens in both orientations, rendered offscreen against a real server.
+
+Set GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots to refresh the committed pictures
+(docs/screenshots/kiosk-*.png); otherwise they go to a temporary folder and are checked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from client.rest import ApiClient
+from kiosk_app.controller import PrintState, Screen
+from tests.apps.conftest import ThreadedServer
+from tests.apps.printer_double import TcpTestPrinter
+
+SERVICES = [
+    {"name": "户籍办理", "prefix": "A", "target_handle_minutes": 6},
+    {"name": "社保医保", "prefix": "B", "target_handle_minutes": 8},
+    {"name": "不动产登记", "prefix": "C", "hours": [["13:30", "17:00"]]},
+    {"name": "公积金提取", "prefix": "D"},
+    {"name": "出入境证件", "prefix": "E", "enabled": False},
+]
+
+
+def picture_hall(server: ThreadedServer) -> tuple[str, dict[str, int]]:
+    async def setup(admin: ApiClient) -> tuple[str, dict[str, int]]:
+        hall = await admin.admin_create("halls", {"code": "SMZJ", "name": "市民之家政务服务中心"})
+        ids = {}
+        for spec in SERVICES:
+            made = await admin.admin_create("services", {"hall_id": hall["id"], **spec})
+            ids[spec["prefix"]] = made["id"]
+        await admin.admin_create(
+            "windows", {"hall_id": hall["id"], "number": "1", "service_ids": [ids["A"], ids["B"]]}
+        )
+        kiosk = await admin.admin_create(
+            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "一楼取号机"}
+        )
+        device = ApiClient(admin.base_url, kiosk["token"])
+        for prefix, count in (("A", 7), ("B", 3), ("D", 1)):
+            for _ in range(count):
+                await device.issue_ticket(ids[prefix])
+        await device.aclose()
+        return kiosk["token"], ids
+
+    return server.call(setup)
+
+
+def out_dir(tmp_path: Path) -> Path:
+    target = os.environ.get("GOVQUEUE_SCREENSHOTS_DIR")
+    return Path(target) if target else tmp_path
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size"), [("portrait", (1080, 1920)), ("landscape", (1920, 1080))]
+)
+def test_kiosk_pictures(
+    qtbot: QtBot,
+    app_server: ThreadedServer,
+    kiosks: Any,
+    tcp_printer: TcpTestPrinter,
+    tmp_path: Path,
+    orientation: str,
+    size: tuple[int, int],
+) -> None:
+    token, ids = picture_hall(app_server)
+    folder = out_dir(tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    kiosk = kiosks(printer=tcp_printer.spec, size=size, token=token)
+    c, window = kiosk.controller, kiosk.window
+    qtbot.wait(300)
+
+    def save(name: str) -> Path:
+        path = folder / f"kiosk-{name}-{orientation}.png"
+        image = window.grab().toImage()
+        assert (image.width(), image.height()) == size  # nothing pushes the window past the screen
+        assert image.save(str(path))
+        return path
+
+    save("start")
+    qtbot.mouseClick(window.start_screen.tile(ids["B"]), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: c.print_state is PrintState.printed, timeout=10_000)
+    assert c.screen is Screen.confirm
+    save("confirmation")
+    c.back_to_start()
+    tcp_printer.condition.paper_out = True
+    qtbot.mouseClick(window.start_screen.tile(ids["A"]), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: c.print_state is PrintState.failed, timeout=10_000)
+    assert c.screen is Screen.fault
+    shown = window.ticket_screen
+    assert shown.number.text() == "A008" and shown.reprint.isVisible()
+    save("printer-fault")
+    for widget in (shown.reprint, shown.done):
+        assert widget.height() >= 64 and widget.width() >= 64  # >= 15 mm on a 21.5" panel
+    for tile in window.start_screen.tiles:
+        assert tile.height() >= 64
