@@ -20,6 +20,7 @@ from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.timefmt import now_utc
 from client.errors import ApiError, ServerUnavailable
+from client.events import QueueCounts, TicketFields, WindowStatus
 from client.rest import ApiClient
 from client.wire import LiveMessage
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
@@ -217,8 +218,8 @@ class KioskController(QObject):
 
     # --- live feed -------------------------------------------------------------------------
     def _on_event(self, message: LiveMessage) -> None:
-        if message.type.startswith("ticket.") or message.type in ("queue.counts", "window.status"):
-            self._debounce.start()
+        if isinstance(message.data, TicketFields | QueueCounts | WindowStatus):
+            self._debounce.start()  # counts, waits or open windows may have changed
 
     def _on_connection(self, state: ConnectionState) -> None:
         self.connection = state

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from sqlmodel import Session
 
+from client.events import DeviceStatus
 from server.commands import lookups
 from server.domain.actor import DeviceActor
 from server.domain.errors import AuthenticationRequired
@@ -54,16 +55,16 @@ def identity(session: Session, actor: DeviceActor) -> DeviceIdentity:
 
 def report_status(
     tx: Tx, actor: DeviceActor, status: Health, printer: str | None, detail: str | None
-) -> dict[str, Any]:
-    """Append a `device.status` event to the device's hall; returns its data."""
+) -> DeviceStatus:
+    """Append a `device.status` event to the device's hall; returns it."""
     device = _device(tx.session, actor)
-    data: dict[str, Any] = {
-        "device_id": device.id,
-        "kind": device.kind,
-        "label": device.label,
-        "status": status,
-        "printer": printer,
-        "detail": detail,
-    }
-    tx.emit(device.hall_id, "device.status", data)
-    return data
+    event = DeviceStatus(
+        device_id=device.id or 0,
+        kind=device.kind,
+        label=device.label,
+        status=status,
+        printer=printer,
+        detail=detail,
+    )
+    tx.emit(device.hall_id, event)
+    return event

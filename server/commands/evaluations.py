@@ -65,9 +65,7 @@ def evaluate(
     if level in BAD_LEVELS:
         hall = tx.session.get(Hall, ticket.hall_id)
         assert hall is not None
-        deadline = add_working_days(
-            tx.now, rectification_days, hall_zone(hall.timezone), calendar
-        )
+        deadline = add_working_days(tx.now, rectification_days, hall_zone(hall.timezone), calendar)
         tx.session.add(
             Rectification(
                 evaluation_id=evaluation.id or 0,

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from client.errors import Forbidden, InvalidRequest, Unauthorized
+from client.events import DeviceStatus
 from client.live import LiveFeed
 from client.wire import LiveMessage
 from tests.helpers import LiveServer, Seeded
@@ -55,10 +56,9 @@ async def test_reported_status_reaches_the_hall_feed(server: LiveServer, hall: S
     assert answer["status"] == "error" and answer["printer"] == "paper_out"
     await asyncio.wait_for(watcher, 5)
     data = received[0].data
-    fields = data if isinstance(data, dict) else data.model_dump()
-    assert fields["label"] == "1号取号机" and fields["kind"] == "kiosk"
-    assert fields["status"] == "error" and fields["printer"] == "paper_out"
-    assert fields["detail"] == "打印机缺纸"
+    assert isinstance(data, DeviceStatus)
+    assert (data.label, data.kind, data.status) == ("1号取号机", "kiosk", "error")
+    assert (data.printer, data.detail) == ("paper_out", "打印机缺纸")
 
 
 async def test_bad_status_is_refused_with_a_clear_error(server: LiveServer, hall: Seeded) -> None:

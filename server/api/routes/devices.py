@@ -77,7 +77,7 @@ async def report_status(
     (so supervisors see which kiosk needs paper)."""
 
     def job(tx: Tx) -> DeviceStatusOut:
-        data = devices.report_status(tx, device, body.status, body.printer, body.detail)
-        return DeviceStatusOut(**data)
+        event = devices.report_status(tx, device, body.status, body.printer, body.detail)
+        return DeviceStatusOut(**event.model_dump())
 
     return await runtime.write(job)
