@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,6 +169,7 @@ def run_app(
     except NoDisplay as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the app (Qt would swallow it)
     runner = AsyncRunner().start()
     shell = Shell(settings, runner)
     parts = build(shell)

@@ -34,7 +34,7 @@ class ServiceTile(QPushButton):
         super().__init__(parent)
         self.setObjectName("serviceTile")
         self.service_id = 0
-        self._status_text = ""
+        self.status_text = ""
         self._pad = sizes.shell.spacing_px
         self.setMinimumHeight(sizes.tile_min_height_px)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -63,9 +63,12 @@ class ServiceTile(QPushButton):
 
     def _fit_status(self) -> None:
         """One line when it fits, else break at the " · " (never inside a phrase)."""
+        if not self.isVisible() or self.width() <= self.minimumWidth():
+            self.status.setText(self.status_text)  # not laid out yet: resizeEvent fits it
+            return
         room = self.width() - self.badge.width() - 4 * self._pad
-        fits = self.status.fontMetrics().horizontalAdvance(self._status_text) <= room
-        self.status.setText(self._status_text if fits else self._status_text.replace(" · ", "\n"))
+        fits = self.status.fontMetrics().horizontalAdvance(self.status_text) <= room
+        self.status.setText(self.status_text if fits else self.status_text.replace(" · ", "\n"))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -82,7 +85,7 @@ class ServiceTile(QPushButton):
         if button.availability is Availability.open and offline:
             availability, status = "unreachable", text("service.unreachable")
         on = availability == "open"
-        self._status_text = status
+        self.status_text = status
         self._fit_status()
         self.status.setObjectName("tileStatus" if on else "tileClosed")
         self.name.setObjectName("tileName" if on else "tileNameOff")

@@ -25,7 +25,7 @@ class Kiosk:
 
     def tile_status(self, service_id: int) -> str:
         tile = self.window.start_screen.tile(service_id)
-        return tile.status.text() if tile else ""
+        return tile.status_text if tile else ""
 
 
 def make_kiosk(

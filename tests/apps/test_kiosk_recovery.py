@@ -27,7 +27,7 @@ def test_server_stopped_and_restarted(
     assert kiosk.window.marker.isVisible() and "重新连接中" in kiosk.window.marker.text()
     tile = start.tile(a)
     assert tile is not None and not tile.isEnabled()
-    assert tile.status.text() == "暂时不能取号"
+    assert tile.status_text == "暂时不能取号"
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
     assert c.press(a) is False and c.ticket is None
     assert not start.green.isEnabled()
