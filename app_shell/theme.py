@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 FONT_FAMILIES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC")
 MONO_FAMILIES = ("WenQuanYi Micro Hei Mono", "Noto Sans Mono CJK SC")
+# Ticket numbers (A012) are Latin letters and digits: a face with a real bold and equal-width
+# digits reads better from afar than the CJK face's synthetic bold (Debian fonts-dejavu-core).
+NUMBER_FAMILIES = ("DejaVu Sans",)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,16 @@ def font(px: int, *, bold: bool = False, mono: bool = False) -> QFont:
     f.setPixelSize(px)
     f.setBold(bold)
     f.setStyleHint(QFont.StyleHint.SansSerif)
+    return f
+
+
+def number_font(px: int) -> QFont:
+    """A heavy face for ticket numbers (A012) at `px` pixels."""
+    available = set(QFontDatabase.families())
+    family = next((f for f in NUMBER_FAMILIES if f in available), font_family())
+    f = QFont(family)
+    f.setPixelSize(px)
+    f.setBold(True)
     return f
 
 

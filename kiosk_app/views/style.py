@@ -36,7 +36,7 @@ class KioskSizes:
             tile_status_px=s(32),
             tile_min_height_px=s(130),
             badge_px=s(96),
-            number_px=s(200),
+            number_px=s(150 if landscape else 190),
             info_px=s(34),
             qr_px=s(300 if landscape else 360),
             action_height_px=s(100 if landscape else 120),

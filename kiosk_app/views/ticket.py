@@ -46,6 +46,7 @@ class TicketScreen(QWidget):
         self.caption = _label("muted", s.info_px)
         self.caption.setText(text("confirm.number"))
         self.number = _label("number", s.number_px, bold=True)
+        self.number.setFont(theme.number_font(s.number_px))
         self.number.setWordWrap(False)
         self.green = _label("greenMark", s.info_px, bold=True)
         self.green.setText(text("green.mark"))

@@ -21,7 +21,9 @@ def test_server_stopped_and_restarted(
     kiosk = kiosks()
     c, start = kiosk.controller, kiosk.window.start_screen
     app_server.stop()
-    qtbot.waitUntil(lambda: not c.server_ok, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: not c.server_ok and c.connection is ConnectionState.reconnecting, timeout=10_000
+    )
     # it says so plainly and offers nothing it cannot issue
     assert start.banner.isVisible() and "无法连接服务器" in start.banner.text()
     assert kiosk.window.marker.isVisible() and "重新连接中" in kiosk.window.marker.text()
