@@ -127,6 +127,9 @@ class ServiceCount(BaseModel):
     name: str
     prefix: str
     waiting: int
+    oldest_waiting_at: datetime | None = Field(
+        default=None, description="when the longest-waiting ticket joined the queue (UTC)"
+    )
 
 
 class QueueCounts(EventData):

@@ -15,9 +15,21 @@ from sqlmodel import Session
 
 from server.api import errors
 from server.api.public_page import router as public_page_router
-from server.api.routes import admin, auth, devices, halls, health, stats, tickets, windows
+from server.api.routes import (
+    admin,
+    auth,
+    devices,
+    hall_devices,
+    halls,
+    health,
+    stats,
+    tickets,
+    windows,
+)
 from server.api.routes.window_desk import router as window_desk_router
 from server.commands.queue_counts import publish_queue_counts
+from server.console import pages as console_pages
+from server.console import session_routes as console_session
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
 from server.realtime.hub import Hub
@@ -99,12 +111,24 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
-    for module in (health, auth, admin, halls, tickets, windows, stats, devices):
+    for module in (
+        health,
+        auth,
+        console_session,
+        admin,
+        halls,
+        hall_devices,
+        tickets,
+        windows,
+        stats,
+        devices,
+    ):
         api.include_router(module.router)
     api.include_router(window_desk_router)
     app.include_router(api)
     app.include_router(ws_router)
     app.include_router(public_page_router)
+    app.include_router(console_pages.router)
     return app
 
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
         default=None, description="JWT signing key; default: generated once into data_dir"
     )
     access_token_minutes: int = 12 * 60
+    console_session_hours: float = Field(
+        default=12, description="A web console sign-in lasts this long (a working day)"
+    )
     default_timezone: str = "Asia/Shanghai"
     satisfaction_counts_basic: bool = True
     rectification_working_days: int = 15

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
+from server.console.session import cookie_actor
 from server.domain.actor import DeviceActor, StaffActor
 from server.domain.enums import DeviceKind, Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
@@ -73,17 +74,20 @@ async def actor_from_token(runtime: Runtime, token: str) -> StaffActor | DeviceA
 
 
 async def optional_actor(
-    runtime: RuntimeDep, creds: Credentials
+    request: Request, runtime: RuntimeDep, creds: Credentials
 ) -> StaffActor | DeviceActor | None:
-    if creds is None:
-        return None
+    if creds is None:  # the web console's cookie session, CSRF-checked (server/console)
+        return await cookie_actor(request, runtime, request.method)
     return await actor_from_token(runtime, creds.credentials)
 
 
-async def any_actor(runtime: RuntimeDep, creds: Credentials) -> StaffActor | DeviceActor:
-    if creds is None:
+async def any_actor(
+    request: Request, runtime: RuntimeDep, creds: Credentials
+) -> StaffActor | DeviceActor:
+    actor = await optional_actor(request, runtime, creds)
+    if actor is None:
         raise AuthenticationRequired(text("auth.required"))
-    return await actor_from_token(runtime, creds.credentials)
+    return actor
 
 
 AnyActor = Annotated[StaffActor | DeviceActor, Depends(any_actor)]

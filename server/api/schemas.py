@@ -37,6 +37,7 @@ class HallOut(BaseModel):
     code: str
     name: str
     timezone: str
+    notice: str = ""
 
 
 class ServiceIn(BaseModel):

@@ -55,6 +55,13 @@ ZH_CN: dict[str, str] = {
     "auth.device_kind": "此操作需要{kinds}设备。",
     "auth.other_hall": "无权访问其他大厅的数据。",
     "auth.inactive": "账号已停用，请联系管理员。",
+    # web console (server/console)
+    "console.role": "窗口工作人员请使用窗口叫号程序；管理控制台仅供值班主管和管理员登录。",
+    "console.session_ended": "登录已过期或已退出，请重新登录。",
+    "console.csrf": "页面已过期（缺少安全校验），请刷新页面后重试。",
+    "console.cross_origin": "拒绝来自其他网站的请求。",
+    "hall.notice_saved": "大厅公告已更新。",
+    "window.services_required": "请为窗口至少选择一项业务。",
     # stats
     "stats.bad_range": "统计区间不正确：开始日期 {start} 晚于结束日期 {end}。",
     "stats.range_too_long": "统计区间最长 {days} 天，请缩短区间或分段导出。",

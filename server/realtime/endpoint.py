@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from client.wire import ErrorMessage, SnapshotMessage
 from server.api.deps import actor_from_token
+from server.console.session import websocket_actor
 from server.domain.actor import ensure_hall
-from server.domain.errors import DomainError
+from server.domain.errors import AuthenticationRequired, DomainError
 from server.queries import live
 from server.realtime.hub import Item, Subscription, encode, visible_to
 from server.runtime import Runtime
@@ -73,7 +74,8 @@ async def live_feed(ws: WebSocket) -> None:
         return
     token = params.get("token") or ""
     try:
-        actor = await actor_from_token(runtime, token) if token else None
+        # no token: the web console's cookie session (same origin only)
+        actor = await actor_from_token(runtime, token) if token else await websocket_actor(ws, runtime)
         if actor is None:
             await _refuse(
                 ws,
@@ -86,7 +88,7 @@ async def live_feed(ws: WebSocket) -> None:
         current = await runtime.read(lambda s: live.last_seq(s, hall_id))
     except DomainError as exc:
         code = CLOSE_NOT_FOUND if exc.code == "not_found" else CLOSE_FORBIDDEN
-        if exc.code == "invalid_token":
+        if exc.code == "invalid_token" or isinstance(exc, AuthenticationRequired):
             code = CLOSE_AUTH
         await _refuse(ws, code, exc.code, exc.message)
         return

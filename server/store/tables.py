@@ -21,6 +21,9 @@ class Hall(SQLModel, table=True):
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     last_seq: int = Field(default=0)
     created_at: datetime = Field(sa_column=_utc())
+    notice: str = Field(default="", max_length=500)
+    notice_updated_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    notice_updated_by: str | None = Field(default=None, max_length=50)
 
 
 class Service(SQLModel, table=True):
@@ -72,6 +75,19 @@ class Device(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(sa_column=_utc())
     revoked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A web console sign-in (server/console/session.py): the cookie holds a random token,
+    only its hash is kept; signing out or expiry ends it at once in every process."""
+
+    __tablename__ = "console_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    created_at: datetime = Field(sa_column=_utc())
+    expires_at: datetime = Field(sa_column=_utc())
+    ended_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class TicketCounter(SQLModel, table=True):
@@ -155,6 +171,7 @@ class Event(SQLModel, table=True):
 
 
 __all__ = [
+    "ConsoleSession",
     "Device",
     "Evaluation",
     "Event",

@@ -6,7 +6,8 @@ from fastapi import APIRouter, status
 from sqlmodel import Session, col, select
 
 from server.api.convert import window_out
-from server.api.deps import AdminUser, RuntimeDep
+from server.api.deps import AdminUser, RuntimeDep, Supervisor
+from server.api.edit_schemas import HallPatch, NoticeIn, NoticeOut, ServicePatch, WindowPatch
 from server.api.schemas import (
     DeviceCreatedOut,
     DeviceIn,
@@ -20,7 +21,7 @@ from server.api.schemas import (
     WindowIn,
     WindowOut,
 )
-from server.commands import admin
+from server.commands import admin, hall_edit, lookups
 from server.domain.actor import ensure_hall
 from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
 from server.store.transaction import Tx
@@ -46,6 +47,31 @@ async def list_halls(runtime: RuntimeDep, user: AdminUser) -> list[Hall]:
     return await runtime.read(load)
 
 
+@router.patch("/halls/{hall_id}", response_model=HallOut)
+async def update_hall(hall_id: int, body: HallPatch, runtime: RuntimeDep, user: AdminUser) -> Hall:
+    """Rename a hall or change its time zone (the code stays)."""
+    ensure_hall(user, hall_id)
+    changes = body.model_dump(exclude_unset=True)
+    return await runtime.write(lambda tx: hall_edit.update_hall(tx, hall_id, changes))
+
+
+@router.put("/halls/{hall_id}/notice", response_model=NoticeOut)
+async def set_notice(
+    hall_id: int, body: NoticeIn, runtime: RuntimeDep, user: Supervisor
+) -> NoticeOut:
+    """The hall notice shown on the hall screens (admins, or the hall's supervisors);
+    every screen gets it at once as `notice.updated`."""
+    ensure_hall(user, hall_id)
+    notice = body.text.strip()
+    hall = await runtime.write(lambda tx: hall_edit.set_notice(tx, hall_id, notice, user))
+    return NoticeOut(
+        hall_id=hall_id,
+        text=hall.notice,
+        updated_at=hall.notice_updated_at,
+        updated_by=hall.notice_updated_by,
+    )
+
+
 @router.post("/services", response_model=ServiceOut, status_code=status.HTTP_201_CREATED)
 async def create_service(body: ServiceIn, runtime: RuntimeDep, user: AdminUser) -> Service:
     ensure_hall(user, body.hall_id)
@@ -65,6 +91,20 @@ async def list_services(
         return list(session.exec(query))
 
     return await runtime.read(load)
+
+
+@router.patch("/services/{service_id}", response_model=ServiceOut)
+async def update_service(
+    service_id: int, body: ServicePatch, runtime: RuntimeDep, user: AdminUser
+) -> Service:
+    """Change a service: name, prefix, hours, daily limit (null: none), targets, enabled."""
+    changes = body.model_dump(exclude_unset=True)
+
+    def job(tx: Tx) -> Service:
+        ensure_hall(user, lookups.service(tx.session, service_id).hall_id)
+        return hall_edit.update_service(tx, service_id, changes)
+
+    return await runtime.write(job)
 
 
 @router.post("/windows", response_model=WindowOut, status_code=status.HTTP_201_CREATED)
@@ -98,6 +138,20 @@ async def list_windows(
         return out
 
     return await runtime.read(load)
+
+
+@router.patch("/windows/{window_id}", response_model=WindowOut)
+async def update_window(
+    window_id: int, body: WindowPatch, runtime: RuntimeDep, user: AdminUser
+) -> WindowOut:
+    """Change a window's number and/or its services (in order of priority)."""
+
+    def job(tx: Tx) -> WindowOut:
+        ensure_hall(user, lookups.window(tx.session, window_id).hall_id)
+        window, ids = hall_edit.update_window(tx, window_id, body.number, body.service_ids)
+        return window_out(window, ids)
+
+    return await runtime.write(job)
 
 
 @router.post("/staff", response_model=StaffOut, status_code=status.HTTP_201_CREATED)

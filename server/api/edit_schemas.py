@@ -1,0 +1,46 @@
+"""What the admin PATCH routes and the hall notice route accept and return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class HallPatch(BaseModel):
+    """Only the fields given are changed."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ServicePatch(BaseModel):
+    """Only the fields given are changed; `daily_limit: null` removes the limit."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    prefix: str | None = Field(default=None, min_length=1, max_length=4, pattern=r"^[A-Z]{1,4}$")
+    daily_limit: int | None = Field(default=None, ge=1, le=100_000)
+    target_wait_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    target_handle_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    hours: list[list[str]] | None = Field(
+        default=None, max_length=12, description='e.g. [["09:00","12:00"],["13:30","17:00"]]'
+    )
+    enabled: bool | None = None
+
+
+class WindowPatch(BaseModel):
+    number: str | None = Field(default=None, min_length=1, max_length=16)
+    service_ids: list[int] | None = Field(
+        default=None, max_length=100, description="In order of priority; replaces the list"
+    )
+
+
+class NoticeIn(BaseModel):
+    text: str = Field(max_length=500, description="Shown on the hall screens; empty = none")
+
+
+class NoticeOut(BaseModel):
+    hall_id: int
+    text: str
+    updated_at: datetime | None
+    updated_by: str | None

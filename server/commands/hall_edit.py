@@ -1,0 +1,122 @@
+"""Changing what a hall is set up with: the hall, its services and windows, and its notice.
+
+Each change is checked like its creation (server/commands/admin.py). Services and hall zones
+are cached for a second per process (server/store/catalog.py), so a change reaches ticket
+issue within that second. A new notice goes out to every screen as `notice.updated`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from client.events import NoticeUpdated
+from server.commands import lookups
+from server.domain.actor import StaffActor
+from server.domain.calendar import ServiceHours, hall_zone
+from server.domain.errors import AlreadyExists, InvalidInput
+from server.domain.texts import text
+from server.store.tables import Hall, Service, Window, WindowService
+from server.store.transaction import Tx
+
+HALL_FIELDS = frozenset({"name", "timezone"})
+SERVICE_FIELDS = frozenset(
+    {
+        "name",
+        "prefix",
+        "daily_limit",
+        "target_wait_minutes",
+        "target_handle_minutes",
+        "hours",
+        "enabled",
+    }
+)
+
+
+def update_hall(tx: Tx, hall_id: int, changes: dict[str, Any]) -> Hall:
+    hall = lookups.hall(tx.session, hall_id)
+    if "timezone" in changes:
+        hall_zone(changes["timezone"])  # a clear error for an unknown zone
+    for name in HALL_FIELDS & changes.keys():
+        if changes[name] is not None:
+            setattr(hall, name, changes[name])
+    tx.session.add(hall)
+    tx.session.flush()
+    return hall
+
+
+def update_service(tx: Tx, service_id: int, changes: dict[str, Any]) -> Service:
+    service = lookups.service(tx.session, service_id)
+    changes = {k: v for k, v in changes.items() if v is not None or k == "daily_limit"}
+    if "hours" in changes:
+        changes["hours"] = ServiceHours.parse(changes["hours"]).to_json()
+    prefix = changes.get("prefix")
+    if prefix is not None and prefix != service.prefix:
+        taken = tx.session.exec(
+            select(Service).where(Service.hall_id == service.hall_id, Service.prefix == prefix)
+        ).first()
+        if taken is not None:
+            raise AlreadyExists(text("service.prefix_taken", prefix=prefix))
+    for name in SERVICE_FIELDS & changes.keys():
+        setattr(service, name, changes[name])
+    tx.session.add(service)
+    tx.session.flush()
+    return service
+
+
+def update_window(
+    tx: Tx, window_id: int, number: str | None, service_ids: list[int] | None
+) -> tuple[Window, list[int]]:
+    """A window's number and/or its services in order of priority (the first is served first)."""
+    window = lookups.window(tx.session, window_id)
+    if number is not None and number != window.number:
+        taken = tx.session.exec(
+            select(Window).where(Window.hall_id == window.hall_id, Window.number == number)
+        ).first()
+        if taken is not None:
+            raise AlreadyExists(text("window.number_taken", number=number))
+        window.number = number
+        tx.session.add(window)
+    if service_ids is not None:
+        _check_services(tx, window.hall_id, service_ids)
+        for link in tx.session.exec(
+            select(WindowService).where(WindowService.window_id == window_id)
+        ):
+            tx.session.delete(link)
+        tx.session.flush()
+        for rank, service_id in enumerate(service_ids):
+            tx.session.add(WindowService(window_id=window_id, service_id=service_id, rank=rank))
+        tx.catalog.window_changed()
+    tx.session.flush()
+    ids = list(
+        tx.session.exec(
+            select(WindowService.service_id)
+            .where(WindowService.window_id == window_id)
+            .order_by(col(WindowService.rank))
+        )
+    )
+    return window, ids
+
+
+def _check_services(tx: Tx, hall_id: int, service_ids: list[int]) -> None:
+    for service_id in service_ids:
+        service = lookups.service(tx.session, service_id)
+        if service.hall_id != hall_id:
+            raise InvalidInput(
+                text("window.service_other_hall", service_id=service_id, hall_id=hall_id)
+            )
+    if len(set(service_ids)) != len(service_ids):
+        raise InvalidInput(text("window.duplicate_services"))
+
+
+def set_notice(tx: Tx, hall_id: int, notice: str, by: StaffActor) -> Hall:
+    """Store the hall's notice and tell every screen (`notice.updated`)."""
+    hall = lookups.hall(tx.session, hall_id)
+    hall.notice = notice
+    hall.notice_updated_at = tx.now
+    hall.notice_updated_by = by.name
+    tx.session.add(hall)
+    tx.session.flush()
+    tx.emit(hall_id, NoticeUpdated(text=notice, updated_by=by.name))
+    return hall

@@ -1,0 +1,93 @@
+"""`/api/v1/auth/session`: sign in to the web console (a cookie), ask who is signed in, sign out.
+
+Sign-in goes through the same login as `POST /auth/login` (same checks, same throttle),
+then refuses window staff: the console is for supervisors and admins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, Field
+
+from server.api.deps import RuntimeDep
+from server.api.routes import auth
+from server.api.schemas import LoginIn
+from server.console import session
+from server.domain.enums import Role
+from server.domain.errors import AuthenticationRequired, PermissionDenied
+from server.domain.texts import text
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class SessionOut(BaseModel):
+    staff_id: int
+    staff_no: str
+    name: str
+    role: Role
+    hall_id: int | None = Field(description="null: an admin of the whole deployment")
+    csrf_token: str = Field(description="Send as header X-CSRF-Token with every change")
+    expires_at: datetime | None = None
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+@router.post("/session", response_model=SessionOut)
+async def sign_in(
+    body: LoginIn, request: Request, response: Response, runtime: RuntimeDep
+) -> SessionOut:
+    """Sign in with 工号 and password; sets the HttpOnly session cookie (never in a URL)."""
+    if not session.same_origin(request):
+        raise PermissionDenied(text("console.cross_origin"), code="csrf")
+    token = await auth.login(body, runtime)
+    if token.role not in session.CONSOLE_ROLES:
+        raise PermissionDenied(text("console.role"), code="console_role")
+    hours = runtime.settings.console_session_hours
+    now = session.real_now()
+    signed = await runtime.write(lambda tx: session.start(tx, token.staff_id, hours, now))
+    csrf = session.set_cookies(response, runtime, signed, _secure(request))
+    return SessionOut(
+        staff_id=token.staff_id,
+        staff_no=token.staff_no,
+        name=token.name,
+        role=token.role,
+        hall_id=token.hall_id,
+        csrf_token=csrf,
+        expires_at=signed.expires_at,
+    )
+
+
+@router.get("/session", response_model=SessionOut)
+async def who(request: Request, runtime: RuntimeDep) -> SessionOut:
+    """The signed-in console user (401 when not signed in)."""
+    actor = await session.cookie_actor(request, runtime)
+    if actor is None:
+        raise AuthenticationRequired(text("console.session_ended"), code="session_ended")
+    return SessionOut(
+        staff_id=actor.staff_id,
+        staff_no=actor.staff_no,
+        name=actor.name,
+        role=actor.role,
+        hall_id=actor.hall_id,
+        csrf_token=session.csrf_token(runtime.secret_key, request.cookies[session.SESSION_COOKIE]),
+    )
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+async def sign_out(request: Request, runtime: RuntimeDep) -> Response:
+    """End the session at once (CSRF-checked) and clear the cookies."""
+    token = request.cookies.get(session.SESSION_COOKIE)
+    if token:
+        # already ended or expired: clearing the cookies is all that is left
+        with contextlib.suppress(AuthenticationRequired):
+            await session.cookie_actor(request, runtime, request.method)
+        now = session.real_now()
+        await runtime.write(lambda tx: session.end(tx, token, now))
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    session.clear_cookies(response)
+    return response
