@@ -19,6 +19,8 @@ from server.console import session
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
+from server.runtime import Runtime
+from server.store.tables import Hall
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -29,8 +31,20 @@ class SessionOut(BaseModel):
     name: str
     role: Role
     hall_id: int | None = Field(description="null: an admin of the whole deployment")
+    hall_name: str | None = None
+    hall_timezone: str | None = None
     csrf_token: str = Field(description="Send as header X-CSRF-Token with every change")
     expires_at: datetime | None = None
+
+
+async def _hall(runtime: Runtime, hall_id: int | None) -> dict[str, str | None]:
+    if hall_id is None:
+        return {"hall_name": None, "hall_timezone": None}
+    hall = await runtime.read(lambda s: s.get(Hall, hall_id))
+    return {
+        "hall_name": hall.name if hall else None,
+        "hall_timezone": hall.timezone if hall else None,
+    }
 
 
 def _secure(request: Request) -> bool:
@@ -57,6 +71,7 @@ async def sign_in(
         name=token.name,
         role=token.role,
         hall_id=token.hall_id,
+        **await _hall(runtime, token.hall_id),
         csrf_token=csrf,
         expires_at=signed.expires_at,
     )
@@ -74,6 +89,7 @@ async def who(request: Request, runtime: RuntimeDep) -> SessionOut:
         name=actor.name,
         role=actor.role,
         hall_id=actor.hall_id,
+        **await _hall(runtime, actor.hall_id),
         csrf_token=session.csrf_token(runtime.secret_key, request.cookies[session.SESSION_COOKIE]),
     )
 

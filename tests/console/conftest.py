@@ -1,0 +1,49 @@
+"""Browser tests: one real server and one headless Chromium per module (seconds per test).
+
+Debian's `chromium` is driven through Python Playwright (its own browser download is not
+needed). Modules whose tests need a browser use the `browser` / `console` fixtures, with
+`pytestmark = pytest.mark.asyncio(loop_scope="module")`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from server.domain.clock import ManualClock
+from tests.helpers import HALL_OPENING, LiveServer, start_server
+
+CHROMIUM = os.environ.get("GOVQUEUE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def module_clock() -> ManualClock:
+    return ManualClock(HALL_OPENING)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_server(
+    tmp_path_factory: pytest.TempPathFactory, module_clock: ManualClock
+) -> AsyncIterator[LiveServer]:
+    data = Path(tmp_path_factory.mktemp("console"))
+    async with start_server(data, module_clock) as live:
+        yield live
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (bash dev.sh setup installs it)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield chromium
+        await chromium.close()

@@ -1,0 +1,104 @@
+"""Screenshots of every console page at 1366×768, from a real server with a realistic morning.
+
+    .venv/bin/python -m tests.console.screenshots docs/screenshots
+
+Writes docs/screenshots/console-*.png (committed; README shows them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+from server.domain.clock import ManualClock
+from tests.console.conftest import CHROMIUM
+from tests.console.pages import new_context, sign_in
+from tests.helpers import (
+    ADMIN_NO,
+    ADMIN_PASSWORD,
+    HALL_OPENING,
+    STAFF_PASSWORD,
+    LiveServer,
+    Seeded,
+    open_window,
+    seed_hall,
+    start_server,
+)
+
+
+async def morning(server: LiveServer, clock: ManualClock) -> Seeded:
+    """Three windows, two services, a morning of tickets, a pause, a bad rating."""
+    hall = await seed_hall(
+        server,
+        code="XQ",
+        windows={"1": ["A", "B"], "2": ["B", "A"], "3": ["A"]},
+    )
+    admin = server.admin
+    await admin.request("PATCH", f"/admin/halls/{hall.hall_id}", json={"name": "新区政务服务中心"})
+    await admin.request(
+        "PUT",
+        f"/admin/halls/{hall.hall_id}/notice",
+        json={"text": "今天下午 16:00 起社保业务暂停取号，请提前办理。"},
+    )
+    kiosk = server.client(hall.kiosk_token)
+    clerks = {n: await open_window(server, hall, n) for n in ("1", "2", "3")}
+    issued = []
+    for i in range(14):
+        service = "A" if i % 3 else "B"
+        issued.append(await kiosk.issue_ticket(hall.services[service]))
+        clock.advance(95)
+    for round_ in range(3):
+        for number, clerk in clerks.items():
+            called = await clerk.call_next(hall.windows[number])
+            if called is None:
+                continue
+            clock.advance(40)
+            await clerk.ticket_action(called["id"], "start")
+            clock.advance(300 + 60 * round_)
+            if round_ < 2:
+                await clerk.ticket_action(called["id"], "finish", {"outcome": "done"})
+                device = server.client(hall.window_device_tokens[number])
+                level = 2 if (number, round_) == ("2", 0) else 5
+                reasons = ["等候时间长", "态度不好"] if level == 2 else []
+                await device.evaluate(called["id"], level, reasons=reasons)
+    await clerks["3"].window_action(hall.windows["3"], "pause", {"reason": "临时离岗"})
+    clock.advance(60 * 18)
+    await kiosk.issue_ticket(hall.services["B"])
+    return hall
+
+
+async def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    clock = ManualClock(HALL_OPENING)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with start_server(Path(tmp), clock) as server:
+            hall = await morning(server, clock)
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                context = await new_context(browser)
+                tab = await context.new_page()
+                await tab.goto(f"{server.base_url}/console/login")
+                await tab.screenshot(path=str(out / "console-login.png"))
+                await tab.close()
+                tab = await sign_in(context, server.base_url, hall.supervisor_no, STAFF_PASSWORD)
+                await tab.wait_for_selector("#alerts li")
+                await tab.wait_for_timeout(1500)
+                await tab.screenshot(path=str(out / "console-overview.png"))
+                for page in ("stats", "rectifications", "complaints"):
+                    await tab.goto(f"{server.base_url}/console/{page}")
+                    await tab.wait_for_timeout(1500)
+                    await tab.screenshot(path=str(out / f"console-{page}.png"))
+                await context.close()
+                context = await new_context(browser)
+                tab = await sign_in(context, server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+                await tab.wait_for_timeout(1000)
+                await tab.screenshot(path=str(out / "console-settings.png"))
+                await browser.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
