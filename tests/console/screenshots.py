@@ -11,6 +11,7 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import async_playwright
 
@@ -30,7 +31,7 @@ from tests.helpers import (
 )
 
 
-async def morning(server: LiveServer, clock: ManualClock) -> Seeded:
+async def morning(server: LiveServer, clock: ManualClock) -> tuple[Seeded, list[Any]]:
     """Three windows, two services, a morning of tickets, a pause, a bad rating."""
     hall = await seed_hall(
         server,
@@ -47,6 +48,7 @@ async def morning(server: LiveServer, clock: ManualClock) -> Seeded:
     kiosk = server.client(hall.kiosk_token)
     clerks = {n: await open_window(server, hall, n) for n in ("1", "2", "3")}
     issued = []
+    serving: list[Any] = []
     for i in range(14):
         service = "A" if i % 3 else "B"
         issued.append(await kiosk.issue_ticket(hall.services[service]))
@@ -59,16 +61,47 @@ async def morning(server: LiveServer, clock: ManualClock) -> Seeded:
             clock.advance(40)
             await clerk.ticket_action(called["id"], "start")
             clock.advance(300 + 60 * round_)
-            if round_ < 2:
+            if round_ == 2:
+                serving.append((clerk, number, called["id"]))
+            else:
                 await clerk.ticket_action(called["id"], "finish", {"outcome": "done"})
                 device = server.client(hall.window_device_tokens[number])
                 level = 2 if (number, round_) == ("2", 0) else 5
                 reasons = ["等候时间长", "态度不好"] if level == 2 else []
                 await device.evaluate(called["id"], level, reasons=reasons)
+    supervisor = await server.login(hall.supervisor_no, STAFF_PASSWORD)
+    await supervisor.request(
+        "POST",
+        "/complaints",
+        json={
+            "hall_id": hall.hall_id,
+            "channel": "12345",
+            "content": "反映户籍窗口排队时间过长，咨询电话无人接听。",
+            "complainant_name": "王先生",
+            "complainant_phone": "13812341234",
+        },
+    )
+    await supervisor.request(
+        "POST",
+        "/complaints",
+        json={
+            "hall_id": hall.hall_id,
+            "channel": "onsite",
+            "content": "取号机打印的号票字迹不清。",
+            "ticket_id": issued[0]["id"],
+        },
+    )
     await clerks["3"].window_action(hall.windows["3"], "pause", {"reason": "临时离岗"})
     clock.advance(60 * 18)
     await kiosk.issue_ticket(hall.services["B"])
-    return hall
+    return hall, serving
+
+
+async def bad_rating(server: LiveServer, hall: Seeded, serving: list[Any]) -> None:
+    clerk, number, ticket_id = serving[0]
+    await clerk.ticket_action(ticket_id, "finish", {"outcome": "done"})
+    device = server.client(hall.window_device_tokens[number])
+    await device.evaluate(ticket_id, 1, reasons=["办事效率低"])
 
 
 async def main(out: Path) -> None:
@@ -76,7 +109,7 @@ async def main(out: Path) -> None:
     clock = ManualClock(HALL_OPENING)
     with tempfile.TemporaryDirectory() as tmp:
         async with start_server(Path(tmp), clock) as server:
-            hall = await morning(server, clock)
+            hall, serving = await morning(server, clock)
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
                 context = await new_context(browser)
@@ -86,7 +119,10 @@ async def main(out: Path) -> None:
                 await tab.close()
                 tab = await sign_in(context, server.base_url, hall.supervisor_no, STAFF_PASSWORD)
                 await tab.wait_for_selector("#alerts li")
-                await tab.wait_for_timeout(1500)
+                # A bad rating arrives while the page is open.
+                await bad_rating(server, hall, serving)
+                await tab.wait_for_selector("[data-alert^=rating]")
+                await tab.wait_for_timeout(1000)
                 await tab.screenshot(path=str(out / "console-overview.png"))
                 for page in ("stats", "rectifications", "complaints"):
                     await tab.goto(f"{server.base_url}/console/{page}")

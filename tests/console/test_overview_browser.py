@@ -74,3 +74,58 @@ async def test_overview_follows_another_client_live(
     await expect(current).to_contain_text("—")
     assert second["number"] != ticket["number"]
     await clerk.window_action(seeded.windows["1"], "close")
+
+
+async def test_alerts_on_a_long_wait_and_a_bad_rating_stay_until_acknowledged(
+    module_server: LiveServer, seeded: Seeded, context: BrowserContext, module_clock: ManualClock
+) -> None:
+    tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
+    kiosk = module_server.client(seeded.kiosk_token)
+    service_b = seeded.services["B"]
+    await kiosk.issue_ticket(service_b)
+    wait_alert = tab.locator(f"[data-alert^='wait:{service_b}@']")
+    await expect(tab.locator(f"[data-service='{service_b}'] .waiting")).to_have_text("1")
+    assert await wait_alert.count() == 0
+    module_clock.advance(16 * 60)  # B's target is 15 minutes
+    await kiosk.issue_ticket(seeded.services["A"])  # any event tells the page the new time
+    await expect(wait_alert).to_contain_text("社保医保")
+    await expect(tab.locator(f"[data-service='{service_b}']")).to_contain_text("超时")
+
+    clerk = await open_window(module_server, seeded, "2")
+    called = await clerk.call_next(seeded.windows["2"])
+    assert called is not None
+    await clerk.ticket_action(called["id"], "start")
+    await clerk.ticket_action(called["id"], "finish", {"outcome": "done"})
+    device = module_server.client(seeded.window_device_tokens["2"])
+    await device.evaluate(called["id"], 2, reasons=["态度不好"])
+    rating_alert = tab.locator(f"[data-alert='rating:{called['id']}']")
+    await expect(rating_alert).to_contain_text("不满意")
+    await expect(rating_alert).to_contain_text("态度不好")
+    # Still there after the queue recovers and after a reload; gone once acknowledged.
+    await tab.reload()
+    await expect(rating_alert).to_be_visible()
+    await rating_alert.locator("button.ack").click()
+    await expect(rating_alert).to_have_count(0)
+    await tab.reload()
+    await expect(tab.locator("#windows")).to_be_visible()
+    await expect(rating_alert).to_have_count(0)
+    await expect(wait_alert).to_be_visible()
+    await clerk.window_action(seeded.windows["2"], "close")
+
+
+async def test_notice_edited_on_the_overview_reaches_the_feed(
+    module_server: LiveServer, seeded: Seeded, context: BrowserContext
+) -> None:
+    tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
+    await tab.click("#edit-notice")
+    await tab.fill("#notice-text", "长" * 501)
+    await tab.click("#notice button[type=submit]")
+    await expect(tab.locator("#notice .field-error")).to_contain_text("500")
+    await tab.fill("#notice-text", "午间 12:00-13:30 暂停办理不动产业务")
+    await tab.click("#notice button[type=submit]")
+    # The page shows it because the feed brought notice.updated back.
+    await expect(tab.locator("#notice-current")).to_have_text("午间 12:00-13:30 暂停办理不动产业务")
+    await tab.click("#sign-out")
+    await tab.wait_for_url("**/console/login**")
+    await tab.goto(f"{module_server.base_url}/console/overview")
+    await tab.wait_for_url("**/console/login**")

@@ -17,6 +17,7 @@ const COMPARE = new Set(["stats", "rectifications", "complaints"]);
 
 async function boot() {
   const root = document.getElementById("app");
+  root.textContent = ""; // the shell's "正在加载…"
   const page = document.body.dataset.page;
   if (page === "login") {
     render(html`<${LoginPage} />`, root);

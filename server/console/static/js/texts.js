@@ -121,6 +121,7 @@ export const T = {
     group: "分组",
     chartWait: "各时段平均等候（分钟）",
     chartSatisfaction: "各窗口满意率（%）",
+    chartSatisfactionHalls: "各大厅满意率（%）",
     chartDaily: "每日取号与办结",
     issuedSeries: "取号",
     servedSeries: "办结",

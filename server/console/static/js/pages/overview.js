@@ -65,16 +65,13 @@ export function OverviewPage({ hall, user }) {
     <div class="row">
       <div class="grow">
         <${Services} feed=${feed} />
-        <${Windows} feed=${feed} />
+        <${Windows} feed=${feed} pauseLimit=${pauseLimit} setLimit=${setLimit} />
+        <${Recent} feed=${feed} />
       </div>
       <div class="side">
         <${Alerts} feed=${feed} />
         <${Devices} feed=${feed} />
         <${Notice} feed=${feed} hall=${hall} />
-        <label class="field small" style="margin-top:-4px">
-          <span class="name">${O.pauseLimit}</span>
-          <input type="number" min="1" max="240" value=${pauseLimit} onChange=${setLimit} style="width:90px" />
-        </label>
       </div>
     </div>
   `;
@@ -113,12 +110,26 @@ function Services({ feed }) {
 
 const STATE_BADGE = { open: "ok", paused: "warn", closed: "idle" };
 
-function Windows({ feed }) {
+function Recent({ feed }) {
+  return html`
+    <section class="card" id="recent">
+      <h2>${O.recentCalls}</h2>
+      ${feed.recent.length === 0 ? html`<p class="muted small">${T.none}</p>` : html`
+      <div class="recent">${feed.recent.map((c) => html`<div class="call">
+        <div class="ticket">${c.number}</div>
+        <div class="small">${c.window_number} 号窗口 · ${fmt.time(c.at, feed.zone)}</div></div>`)}</div>`}
+    </section>`;
+}
+
+function Windows({ feed, pauseLimit, setLimit }) {
   const now = feed.now();
   const names = new Map([...feed.services.values()].map((s) => [s.service_id, s.name]));
   return html`
     <section class="card" id="windows">
-      <h2>${O.windows}</h2>
+      <h2>${O.windows}<span style="flex:1"></span>
+        <label class="small muted" style="font-weight:400">${O.pauseLimit}
+          <input type="number" id="pause-limit" min="1" max="240" value=${pauseLimit} onChange=${setLimit} style="width:70px;margin-left:6px" /></label>
+      </h2>
       <table>
         <thead><tr>
           <th>${O.window}</th><th>${O.state}</th><th>${O.staff}</th><th>${O.current}</th><th>${O.since}</th><th>${O.serves}</th>

@@ -1,0 +1,500 @@
+// 设置 (admins): halls, services, windows, staff, devices and the hall notice, all through
+// the same /api/v1/admin routes as `govqueue admin` and any other client.
+import { html, useEffect, useState } from "../../vendor/preact-htm-3.1.1.js";
+import { ApiError, del, get, patch, post, put } from "../api.js";
+import * as fmt from "../fmt.js";
+import { T } from "../texts.js";
+import { ErrorBox, Field, FormMessages, pickHall, useForm, useLoad } from "../ui.js";
+
+const S = T.settings;
+const TABS = ["halls", "services", "windows", "staff", "devices", "notice"];
+
+export function SettingsPage({ user, hall, halls }) {
+  const initial = new URLSearchParams(location.search).get("tab");
+  const [tab, setTab] = useState(TABS.includes(initial) ? initial : hall ? "services" : "halls");
+  if (user.role !== "admin") return html`<p class="form-error">${S.adminOnly}</p>`;
+  const needsHall = tab !== "halls" && !hall;
+  return html`
+    <h1>${S.title}${hall ? ` · ${hall.name}` : ""}</h1>
+    <div class="tabs" role="tablist">
+      ${TABS.map((t) => html`<button role="tab" id=${`tab-${t}`} class=${t === tab ? "on" : ""}
+        onClick=${() => setTab(t)}>${S.tabs[t]}</button>`)}
+    </div>
+    ${needsHall ? html`<p class="muted">${halls.length ? T.pickHallFirst : T.noHalls}</p>` : null}
+    ${tab === "halls" ? html`<${Halls} user=${user} halls=${halls} />` : null}
+    ${tab === "services" && hall ? html`<${Services} hall=${hall} />` : null}
+    ${tab === "windows" && hall ? html`<${Windows} hall=${hall} />` : null}
+    ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
+    ${tab === "devices" && hall ? html`<${Devices} hall=${hall} />` : null}
+    ${tab === "notice" && hall ? html`<${Notice} hall=${hall} />` : null}
+  `;
+}
+
+// --- halls ------------------------------------------------------------------------------
+
+function Halls({ user, halls }) {
+  const form = useForm({ code: "", name: "", timezone: "Asia/Shanghai" });
+  const deploymentAdmin = user.hall_id === null;
+  const create = (e) =>
+    form.submit(e, {
+      required: ["code", "name"],
+      run: (v) => post("/admin/halls", { code: v.code.trim(), name: v.name.trim(), timezone: v.timezone.trim() }),
+      fieldFor: { already_exists: "code", invalid_input: "timezone" },
+      done: (created) => pickHall(created.id),
+    });
+  return html`
+    <section class="card">
+      <table id="hall-list">
+        <thead><tr><th>${S.hall.code}</th><th>${S.hall.name}</th><th>${S.hall.timezone}</th><th></th></tr></thead>
+        <tbody>${halls.map((h) => html`<${HallRow} key=${h.id} hall=${h} />`)}</tbody>
+      </table>
+    </section>
+    ${deploymentAdmin ? html`
+    <section class="card">
+      <h2>${S.hall.create}</h2>
+      <form class="inline" id="hall-form" onSubmit=${create} novalidate>
+        <${Field} label=${S.hall.code} name="code" error=${form.errors.code}>
+          <input name="code" value=${form.values.code} onInput=${form.set("code")} style="width:110px" />
+        <//>
+        <${Field} label=${S.hall.name} name="name" error=${form.errors.name}>
+          <input name="name" value=${form.values.name} onInput=${form.set("name")} style="width:260px" />
+        <//>
+        <${Field} label=${S.hall.timezone} name="timezone" error=${form.errors.timezone}>
+          <input name="timezone" value=${form.values.timezone} onInput=${form.set("timezone")} style="width:160px" />
+        <//>
+        <button type="submit" disabled=${form.busy}>${T.create}</button>
+      </form>
+      <${FormMessages} form=${form} />
+    </section>` : null}
+  `;
+}
+
+function HallRow({ hall }) {
+  const [editing, setEditing] = useState(false);
+  const form = useForm({ name: hall.name, timezone: hall.timezone });
+  const save = (e) =>
+    form.submit(e, {
+      required: ["name", "timezone"],
+      run: (v) => patch(`/admin/halls/${hall.id}`, { name: v.name.trim(), timezone: v.timezone.trim() }),
+      fieldFor: { invalid_input: "timezone" },
+      done: () => location.reload(),
+    });
+  if (!editing) {
+    return html`<tr data-hall=${hall.id}><td>${hall.code}</td><td>${hall.name}</td><td>${hall.timezone}</td>
+      <td class="actions"><button class="secondary" onClick=${() => pickHall(hall.id)}>${T.hallPick}</button>
+      <button class="secondary" onClick=${() => setEditing(true)}>${T.edit}</button></td></tr>`;
+  }
+  return html`<tr data-hall=${hall.id}><td>${hall.code}</td>
+    <td><${Field} label=${S.hall.name} name="name" error=${form.errors.name}>
+      <input value=${form.values.name} onInput=${form.set("name")} /><//></td>
+    <td><${Field} label=${S.hall.timezone} name="timezone" error=${form.errors.timezone}>
+      <input value=${form.values.timezone} onInput=${form.set("timezone")} /><//></td>
+    <td class="actions"><button onClick=${save} disabled=${form.busy}>${T.save}</button>
+      <button class="secondary" onClick=${() => setEditing(false)}>${T.cancel}</button>
+      <${FormMessages} form=${form} /></td></tr>`;
+}
+
+// --- services ---------------------------------------------------------------------------
+
+// "09:00-12:00, 13:30-17:00" <-> [["09:00","12:00"],["13:30","17:00"]]
+export function parseHours(text) {
+  const clean = text.replace(/，/g, ",").replace(/[－—–~～至]/g, "-").trim();
+  if (!clean) return [];
+  return clean.split(/[,;；\s]+/).filter(Boolean).map((part) => {
+    const m = part.match(/^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/);
+    if (!m) throw new Error(S.service.hoursHint);
+    return [m[1].padStart(5, "0"), m[2].padStart(5, "0")];
+  });
+}
+
+function hoursText(hours) {
+  return (hours || []).map(([a, b]) => `${a}-${b}`).join(", ");
+}
+
+function serviceBody(v) {
+  let hours;
+  try {
+    hours = parseHours(v.hours);
+  } catch (err) {
+    const e = new Error(err.message);
+    e.fields = { hours: `取号时间格式不正确：${err.message}` };
+    throw e;
+  }
+  return {
+    name: v.name.trim(),
+    prefix: v.prefix.trim().toUpperCase(),
+    hours,
+    daily_limit: String(v.daily_limit).trim() === "" ? null : Number(v.daily_limit),
+    target_wait_minutes: Number(v.target_wait_minutes),
+    target_handle_minutes: Number(v.target_handle_minutes),
+    enabled: !!v.enabled,
+  };
+}
+
+// Client-side problems (hours) shown like the server's: next to the field.
+async function withLocalErrors(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err.fields && !(err instanceof ApiError)) {
+      const apiErr = new ApiError(422, { detail: err.message, code: "invalid_input" });
+      apiErr.fields = err.fields;
+      throw apiErr;
+    }
+    throw err;
+  }
+}
+
+const SERVICE_FIELDS = { already_exists: "prefix", invalid_input: "hours" };
+
+function ServiceFields({ form }) {
+  const { values, set, errors } = form;
+  return html`
+    <${Field} label=${S.service.name} name="name" error=${errors.name}>
+      <input name="name" value=${values.name} onInput=${set("name")} style="width:150px" /><//>
+    <${Field} label=${S.service.prefix} name="prefix" error=${errors.prefix}>
+      <input name="prefix" value=${values.prefix} onInput=${set("prefix")} style="width:64px" /><//>
+    <${Field} label=${S.service.hours} name="hours" error=${errors.hours} hint=${S.service.hoursHint}>
+      <input name="hours" value=${values.hours} onInput=${set("hours")} style="width:210px" /><//>
+    <${Field} label=${S.service.limit} name="daily_limit" error=${errors.daily_limit} hint=${S.service.limitHint}>
+      <input name="daily_limit" type="number" min="1" value=${values.daily_limit} onInput=${set("daily_limit")} style="width:90px" /><//>
+    <${Field} label=${S.service.targetWait} name="target_wait_minutes" error=${errors.target_wait_minutes}>
+      <input name="target_wait_minutes" type="number" min="1" value=${values.target_wait_minutes} onInput=${set("target_wait_minutes")} style="width:90px" /><//>
+    <${Field} label=${S.service.targetHandle} name="target_handle_minutes" error=${errors.target_handle_minutes}>
+      <input name="target_handle_minutes" type="number" min="1" value=${values.target_handle_minutes} onInput=${set("target_handle_minutes")} style="width:90px" /><//>
+    <${Field} label=${S.service.enabled} name="enabled" check=${true}>
+      <input name="enabled" type="checkbox" checked=${values.enabled} onChange=${set("enabled")} /><//>`;
+}
+
+function Services({ hall }) {
+  const [services, error, reload] = useLoad(() => get("/admin/services", { hall_id: hall.id }), [hall.id]);
+  const [editing, setEditing] = useState(null);
+  const blank = { name: "", prefix: "", hours: "", daily_limit: "", target_wait_minutes: 20, target_handle_minutes: 15, enabled: true };
+  const form = useForm(blank);
+  const create = (e) =>
+    form.submit(e, {
+      required: ["name", "prefix"],
+      run: (v) => withLocalErrors(() => post("/admin/services", { hall_id: hall.id, ...serviceBody(v) })),
+      fieldFor: SERVICE_FIELDS,
+      done: () => {
+        form.setValues(blank);
+        reload();
+      },
+    });
+  return html`
+    <section class="card">
+      <${ErrorBox} error=${error} />
+      <table id="service-list">
+        <thead><tr><th>${S.service.prefix}</th><th>${S.service.name}</th><th>${S.service.hours}</th>
+          <th class="n">${S.service.limit}</th><th class="n">${S.service.targetWait}</th><th class="n">${S.service.targetHandle}</th><th>${T.overview.state}</th><th></th></tr></thead>
+        <tbody>${(services || []).map((s) => editing === s.id
+          ? html`<tr key=${s.id}><td colspan="8"><${ServiceEdit} service=${s} done=${() => { setEditing(null); reload(); }} /></td></tr>`
+          : html`<tr key=${s.id} data-service=${s.id}><td><b>${s.prefix}</b></td><td>${s.name}</td>
+            <td>${hoursText(s.hours) || S.service.allDay}</td><td class="n">${s.daily_limit ?? "不限"}</td>
+            <td class="n">${s.target_wait_minutes}</td><td class="n">${s.target_handle_minutes}</td>
+            <td>${s.enabled ? html`<span class="badge ok">${S.service.enabled}</span>` : html`<span class="badge idle">${S.service.disabled}</span>`}</td>
+            <td><button class="secondary" onClick=${() => setEditing(s.id)}>${T.edit}</button></td></tr>`)}
+        </tbody>
+      </table>
+    </section>
+    <section class="card">
+      <h2>${S.service.create}</h2>
+      <form class="inline" id="service-form" onSubmit=${create} novalidate>
+        <${ServiceFields} form=${form} />
+        <button type="submit" disabled=${form.busy}>${T.create}</button>
+      </form>
+      <${FormMessages} form=${form} />
+    </section>`;
+}
+
+function ServiceEdit({ service, done }) {
+  const form = useForm({ ...service, hours: hoursText(service.hours), daily_limit: service.daily_limit ?? "" });
+  const save = (e) =>
+    form.submit(e, {
+      required: ["name", "prefix"],
+      run: (v) => withLocalErrors(() => patch(`/admin/services/${service.id}`, serviceBody(v))),
+      fieldFor: SERVICE_FIELDS,
+      done,
+    });
+  return html`<form class="inline" onSubmit=${save} novalidate>
+    <${ServiceFields} form=${form} />
+    <button type="submit" disabled=${form.busy}>${T.save}</button>
+    <button type="button" class="secondary" onClick=${done}>${T.cancel}</button>
+  </form><${FormMessages} form=${form} />`;
+}
+
+// --- windows ----------------------------------------------------------------------------
+
+function ServicePicker({ services, chosen, onChange }) {
+  const toggle = (id) => onChange(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
+  return html`<span class="actions" style="align-items:center">
+    ${services.map((s) => html`<label class="field check" key=${s.id}>
+      <input type="checkbox" name=${`svc-${s.prefix}`} checked=${chosen.includes(s.id)} onChange=${() => toggle(s.id)} />
+      <span>${s.name}${chosen.includes(s.id) ? `（${chosen.indexOf(s.id) + 1}）` : ""}</span></label>`)}
+  </span>`;
+}
+
+function Windows({ hall }) {
+  const [data, error, reload] = useLoad(
+    () => Promise.all([get("/admin/windows", { hall_id: hall.id }), get("/admin/services", { hall_id: hall.id })]),
+    [hall.id],
+  );
+  const [editing, setEditing] = useState(null);
+  const form = useForm({ number: "", service_ids: [] });
+  const [windows, services] = data || [[], []];
+  const names = new Map(services.map((s) => [s.id, s.name]));
+  const create = (e) =>
+    form.submit(e, {
+      required: ["number"],
+      run: (v) => post("/admin/windows", { hall_id: hall.id, number: v.number.trim(), service_ids: v.service_ids }),
+      fieldFor: { already_exists: "number", invalid_input: "service_ids" },
+      done: () => {
+        form.setValues({ number: "", service_ids: [] });
+        reload();
+      },
+    });
+  return html`
+    <section class="card">
+      <${ErrorBox} error=${error} />
+      <table id="window-list">
+        <thead><tr><th>${S.window.number}</th><th>${S.window.services}</th><th>${S.window.state}</th><th></th></tr></thead>
+        <tbody>${windows.map((w) => editing === w.id
+          ? html`<tr key=${w.id}><td colspan="4"><${WindowEdit} window=${w} services=${services} done=${() => { setEditing(null); reload(); }} /></td></tr>`
+          : html`<tr key=${w.id} data-window=${w.id}><td><b>${w.number} 号</b></td>
+            <td>${w.service_ids.map((id) => names.get(id) || id).join(" → ") || T.none}</td>
+            <td>${T.overview.windowState[w.state] || w.state}</td>
+            <td><button class="secondary" onClick=${() => setEditing(w.id)}>${T.edit}</button></td></tr>`)}
+        </tbody>
+      </table>
+    </section>
+    <section class="card">
+      <h2>${S.window.create}</h2>
+      <form class="inline" id="window-form" onSubmit=${create} novalidate>
+        <${Field} label=${S.window.number} name="number" error=${form.errors.number}>
+          <input name="number" value=${form.values.number} onInput=${form.set("number")} style="width:90px" /><//>
+        <${Field} label=${S.window.services} name="service_ids" error=${form.errors.service_ids} hint=${S.window.pickHint}>
+          <${ServicePicker} services=${services} chosen=${form.values.service_ids}
+            onChange=${(ids) => form.setValues((v) => ({ ...v, service_ids: ids }))} /><//>
+        <button type="submit" disabled=${form.busy}>${T.create}</button>
+      </form>
+      <${FormMessages} form=${form} />
+    </section>`;
+}
+
+function WindowEdit({ window: w, services, done }) {
+  const form = useForm({ number: w.number, service_ids: w.service_ids });
+  const save = (e) =>
+    form.submit(e, {
+      required: ["number"],
+      run: (v) => patch(`/admin/windows/${w.id}`, { number: v.number.trim(), service_ids: v.service_ids }),
+      fieldFor: { already_exists: "number", invalid_input: "service_ids" },
+      done,
+    });
+  return html`<form class="inline" onSubmit=${save} novalidate>
+    <${Field} label=${S.window.number} name="number" error=${form.errors.number}>
+      <input value=${form.values.number} onInput=${form.set("number")} style="width:90px" /><//>
+    <${Field} label=${S.window.services} name="service_ids" error=${form.errors.service_ids} hint=${S.window.pickHint}>
+      <${ServicePicker} services=${services} chosen=${form.values.service_ids}
+        onChange=${(ids) => form.setValues((v) => ({ ...v, service_ids: ids }))} /><//>
+    <button type="submit" disabled=${form.busy}>${T.save}</button>
+    <button type="button" class="secondary" onClick=${done}>${T.cancel}</button>
+  </form><${FormMessages} form=${form} />`;
+}
+
+// --- staff ------------------------------------------------------------------------------
+
+function Staff({ hall }) {
+  const [staff, error, reload] = useLoad(() => get("/admin/staff", { hall_id: hall.id }), [hall.id]);
+  const form = useForm({ staff_no: "", name: "", role: "window", password: "" });
+  const [rowError, setRowError] = useState(null);
+  const [resetting, setResetting] = useState(null);
+  const create = (e) =>
+    form.submit(e, {
+      required: ["staff_no", "name", "password"],
+      run: (v) => post("/admin/staff", { staff_no: v.staff_no.trim(), name: v.name.trim(), role: v.role, password: v.password, hall_id: hall.id }),
+      fieldFor: { already_exists: "staff_no", invalid_input: "password" },
+      done: () => {
+        form.setValues({ staff_no: "", name: "", role: "window", password: "" });
+        reload();
+      },
+    });
+  const setActive = async (s, active) => {
+    setRowError(null);
+    try {
+      await patch(`/admin/staff/${s.id}`, { active });
+      reload();
+    } catch (err) {
+      setRowError(err);
+    }
+  };
+  return html`
+    <section class="card">
+      <${ErrorBox} error=${error || rowError} />
+      <table id="staff-list">
+        <thead><tr><th>${S.staff.staffNo}</th><th>${S.staff.name}</th><th>${S.staff.role}</th><th>${T.overview.state}</th><th></th></tr></thead>
+        <tbody>${(staff || []).map((s) => html`
+          <tr key=${s.id} data-staff=${s.staff_no}><td>${s.staff_no}</td><td>${s.name}</td><td>${T.roles[s.role]}</td>
+            <td>${s.active ? html`<span class="badge ok">${S.staff.active}</span>` : html`<span class="badge idle">${S.staff.inactive}</span>`}</td>
+            <td class="actions">
+              ${s.active
+                ? html`<button class="danger deactivate" onClick=${() => setActive(s, false)}>${S.staff.deactivate}</button>`
+                : html`<button class="secondary activate" onClick=${() => setActive(s, true)}>${S.staff.activate}</button>`}
+              <button class="secondary reset" onClick=${() => setResetting(s.id)}>${S.staff.reset}</button>
+              ${resetting === s.id ? html`<${ResetPassword} staff=${s} done=${() => setResetting(null)} />` : null}
+            </td></tr>`)}
+        </tbody>
+      </table>
+    </section>
+    <section class="card">
+      <h2>${S.staff.create}</h2>
+      <form class="inline" id="staff-form" onSubmit=${create} novalidate>
+        <${Field} label=${S.staff.staffNo} name="staff_no" error=${form.errors.staff_no}>
+          <input name="staff_no" value=${form.values.staff_no} onInput=${form.set("staff_no")} style="width:110px" /><//>
+        <${Field} label=${S.staff.name} name="name" error=${form.errors.name}>
+          <input name="name" value=${form.values.name} onInput=${form.set("name")} style="width:120px" /><//>
+        <${Field} label=${S.staff.role} name="role" error=${form.errors.role}>
+          <select name="role" value=${form.values.role} onChange=${form.set("role")}>
+            ${["window", "supervisor", "admin"].map((r) => html`<option value=${r}>${T.roles[r]}</option>`)}
+          </select><//>
+        <${Field} label=${S.staff.password} name="password" error=${form.errors.password}>
+          <input name="password" type="password" autocomplete="new-password" value=${form.values.password} onInput=${form.set("password")} style="width:150px" /><//>
+        <button type="submit" disabled=${form.busy}>${T.create}</button>
+      </form>
+      <${FormMessages} form=${form} />
+    </section>`;
+}
+
+function ResetPassword({ staff, done }) {
+  const form = useForm({ password: "" });
+  const save = (e) =>
+    form.submit(e, {
+      required: ["password"],
+      run: (v) => patch(`/admin/staff/${staff.id}`, { password: v.password }),
+      fieldFor: { invalid_input: "password" },
+    });
+  return html`<form class="inline" onSubmit=${save} novalidate>
+    <${Field} label=${S.staff.newPassword} name="password" error=${form.errors.password}>
+      <input type="password" autocomplete="new-password" value=${form.values.password} onInput=${form.set("password")} style="width:150px" /><//>
+    <button type="submit" disabled=${form.busy}>${T.save}</button>
+    <button type="button" class="secondary" onClick=${done}>${T.close}</button>
+    <${FormMessages} form=${form} />
+  </form>`;
+}
+
+// --- devices ----------------------------------------------------------------------------
+
+function qrDataUrl(text) {
+  const qr = window.qrcode(0, "M");
+  qr.addData(text);
+  qr.make();
+  return qr.createDataURL(6, 2);
+}
+
+function loadQrLibrary() {
+  if (window.qrcode) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "/console/static/vendor/qrcode-generator-1.4.4.js";
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.appendChild(script);
+  });
+}
+
+function Devices({ hall }) {
+  const [data, error, reload] = useLoad(
+    () => Promise.all([get("/admin/devices", { hall_id: hall.id }), get("/admin/windows", { hall_id: hall.id })]),
+    [hall.id],
+  );
+  const [devices, windows] = data || [[], []];
+  const form = useForm({ kind: "kiosk", label: "", window_id: "" });
+  const [created, setCreated] = useState(null);
+  const [rowError, setRowError] = useState(null);
+  useEffect(() => {
+    loadQrLibrary();
+  }, []);
+  const create = (e) =>
+    form.submit(e, {
+      required: form.values.kind === "window" ? ["label", "window_id"] : ["label"],
+      run: (v) => post("/admin/devices", {
+        hall_id: hall.id, kind: v.kind, label: v.label.trim(),
+        window_id: v.kind === "window" && v.window_id ? Number(v.window_id) : null,
+      }),
+      fieldFor: { invalid_input: "window_id" },
+      done: async (device) => {
+        await loadQrLibrary();
+        setCreated({ ...device, qr: qrDataUrl(device.token) });
+        form.setValues({ kind: "kiosk", label: "", window_id: "" });
+        reload();
+      },
+    });
+  const revoke = async (d) => {
+    if (!confirm(S.device.confirmRevoke)) return;
+    setRowError(null);
+    try {
+      await del(`/admin/devices/${d.id}`);
+      reload();
+    } catch (err) {
+      setRowError(err);
+    }
+  };
+  const numbers = new Map(windows.map((w) => [w.id, w.number]));
+  return html`
+    <section class="card">
+      <${ErrorBox} error=${error || rowError} />
+      <table id="device-list">
+        <thead><tr><th>${S.device.label}</th><th>${S.device.kind}</th><th>${S.device.window}</th><th>${S.device.created}</th><th></th></tr></thead>
+        <tbody>${devices.map((d) => html`<tr key=${d.id} data-device=${d.id}><td>${d.label}</td>
+          <td>${T.device.kind[d.kind] || d.kind}</td><td>${d.window_id ? `${numbers.get(d.window_id) || d.window_id} 号` : T.none}</td>
+          <td class="num">${fmt.dateTime(d.created_at, hall.timezone)}</td>
+          <td><button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button></td></tr>`)}
+        </tbody>
+      </table>
+    </section>
+    <section class="card">
+      <h2>${S.device.create}</h2>
+      <form class="inline" id="device-form" onSubmit=${create} novalidate>
+        <${Field} label=${S.device.kind} name="kind" error=${form.errors.kind}>
+          <select name="kind" value=${form.values.kind} onChange=${form.set("kind")}>
+            ${["kiosk", "display", "window"].map((k) => html`<option value=${k}>${T.device.kind[k]}</option>`)}
+          </select><//>
+        <${Field} label=${S.device.label} name="label" error=${form.errors.label}>
+          <input name="label" value=${form.values.label} onInput=${form.set("label")} style="width:180px" /><//>
+        ${form.values.kind === "window" ? html`
+          <${Field} label=${S.device.window} name="window_id" error=${form.errors.window_id}>
+            <select name="window_id" value=${form.values.window_id} onChange=${form.set("window_id")}>
+              <option value="">—</option>
+              ${windows.map((w) => html`<option value=${w.id}>${w.number} 号</option>`)}
+            </select><//>` : null}
+        <button type="submit" disabled=${form.busy}>${S.device.create}</button>
+      </form>
+      <${FormMessages} form=${form} />
+      ${created ? html`
+        <div class="token-box" id="device-token">
+          <img src=${created.qr} alt=${S.device.qrAlt} />
+          <div><b>${created.label}</b>（${T.device.kind[created.kind]}）
+            <div class="small">${S.device.tokenOnce}</div>
+            <code class="token">${created.token}</code>
+            <div class="small muted">服务器地址：${location.origin}</div>
+          </div>
+        </div>` : null}
+    </section>`;
+}
+
+// --- notice -----------------------------------------------------------------------------
+
+function Notice({ hall }) {
+  const form = useForm({ text: hall.notice || "" });
+  const save = (e) =>
+    form.submit(e, {
+      run: (v) => put(`/admin/halls/${hall.id}/notice`, { text: v.text }),
+      fieldFor: { invalid_input: "text" },
+    });
+  return html`<section class="card">
+    <form onSubmit=${save} id="notice-form" novalidate>
+      <${Field} label=${S.notice.text} name="text" error=${form.errors.text} hint=${T.overview.noticeHint}>
+        <textarea name="text" style="width:640px;min-height:90px" value=${form.values.text} onInput=${form.set("text")}></textarea><//>
+      <div style="margin-top:8px"><button type="submit" disabled=${form.busy}>${T.save}</button></div>
+      <${FormMessages} form=${form} />
+    </form></section>`;
+}

@@ -1,0 +1,90 @@
+"""An admin sets a hall up from nothing to a working kiosk token, through the pages alone;
+forms show the server's Chinese message next to the field."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import BrowserContext, Page, expect
+
+from tests.console.pages import new_context, sign_in
+from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def context(browser: object) -> AsyncIterator[BrowserContext]:
+    ctx = await new_context(browser)
+    yield ctx
+    await ctx.close()
+
+
+async def _submit(tab: Page, form: str, fields: dict[str, str]) -> None:
+    for name, value in fields.items():
+        await tab.fill(f"{form} [name={name}]", value)
+    await tab.click(f"{form} button[type=submit]")
+
+
+async def test_admin_sets_up_a_hall_from_empty_to_a_kiosk_token(
+    module_server: LiveServer, context: BrowserContext
+) -> None:
+    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+    await expect(tab.locator("#hall-form")).to_be_visible()
+    # A bad time zone: the server's message next to the field, nothing created.
+    await _submit(
+        tab, "#hall-form", {"code": "NEW", "name": "城东便民服务中心", "timezone": "Mars/Base"}
+    )
+    await expect(tab.locator("#hall-form [data-field=timezone] .field-error")).to_contain_text(
+        "时区"
+    )
+    await _submit(tab, "#hall-form", {"timezone": "Asia/Shanghai"})
+    await tab.wait_for_url("**hall=*")
+    hall_id = int(tab.url.rsplit("hall=", 1)[1].split("&")[0])
+
+    # Services: a client-side check on the hours, then the server's on the prefix.
+    await tab.click("#tab-services")
+    await _submit(tab, "#service-form", {"name": "户籍办理", "prefix": "A", "hours": "9点到12点"})
+    await expect(tab.locator("#service-form [data-field=hours] .field-error")).to_be_visible()
+    await _submit(tab, "#service-form", {"hours": "09:00-12:00, 13:30-17:00"})
+    await expect(tab.locator("#service-list")).to_contain_text("户籍办理")
+    await _submit(tab, "#service-form", {"name": "社保医保", "prefix": "A", "hours": ""})
+    await expect(tab.locator("#service-form [data-field=prefix] .field-error")).to_contain_text(
+        "前缀"
+    )
+    await _submit(tab, "#service-form", {"prefix": "B"})
+    await expect(tab.locator("#service-list")).to_contain_text("社保医保")
+
+    await tab.click("#tab-windows")
+    await tab.fill("#window-form [name=number]", "1")
+    await tab.check("#window-form [name=svc-B]")
+    await tab.check("#window-form [name=svc-A]")
+    await tab.click("#window-form button[type=submit]")
+    await expect(tab.locator("#window-list")).to_contain_text("社保医保 → 户籍办理")
+
+    await tab.click("#tab-staff")
+    await _submit(tab, "#staff-form", {"staff_no": "CD-01", "name": "李娜", "password": "short"})
+    await expect(tab.locator("#staff-form [data-field=password] .field-error")).to_contain_text("8")
+    await _submit(tab, "#staff-form", {"password": "long-enough-1"})
+    await expect(tab.locator("#staff-list")).to_contain_text("李娜")
+
+    await tab.click("#tab-devices")
+    await _submit(tab, "#device-form", {"label": "大厅1号取号机"})
+    token = (await tab.locator("#device-token code.token").inner_text()).strip()
+    assert token.startswith("gqd_")
+    qr = await tab.locator("#device-token img").get_attribute("src")
+    assert qr is not None and qr.startswith("data:image/")
+
+    # The token works: the kiosk takes a ticket in the new hall.
+    kiosk = module_server.client(token)
+    services = await kiosk.services(hall_id)
+    assert [s["prefix"] for s in services] == ["A", "B"]
+    ticket = await kiosk.issue_ticket(next(s["id"] for s in services if s["prefix"] == "B"))
+    assert ticket["number"] == "B001"
+    # Shown once: after a reload the page no longer has it.
+    await tab.reload()
+    await tab.click("#tab-devices")
+    await expect(tab.locator("#device-list")).to_contain_text("大厅1号取号机")
+    assert await tab.locator("#device-token").count() == 0
