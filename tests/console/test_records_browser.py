@@ -70,13 +70,13 @@ async def test_statistics_table_charts_and_downloads(
     async with tab.expect_download(timeout=60_000) as info:
         await tab.click("#download-xlsx")
     download = await info.value
-    workbook = openpyxl.load_workbook(io.BytesIO(open(await download.path(), "rb").read()))
+    workbook = openpyxl.load_workbook(io.BytesIO((await download.path()).read_bytes()))
     assert "汇总" in workbook.sheetnames[0]
     assert any("差评" in name for name in workbook.sheetnames)
     async with tab.expect_download(timeout=60_000) as info:
         await tab.click("#download-csv")
-    csv_bytes = open(await (await info.value).path(), "rb").read()
-    assert csv_bytes.startswith(b"\xef\xbb\xbf") and "A001".encode() in csv_bytes
+    csv_bytes = (await (await info.value).path()).read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf") and b"A001" in csv_bytes
     # Custom period with the end before the start: the server's message is shown.
     await tab.click("#period-custom")
     await tab.fill("#from", "2026-11-26")
