@@ -91,6 +91,7 @@ async def morning(server: LiveServer, clock: ManualClock) -> tuple[Seeded, list[
             "ticket_id": issued[0]["id"],
         },
     )
+    await kiosk.report_device_status("warning", printer="paper_low", detail="打印纸余量不足")
     await clerks["3"].window_action(hall.windows["3"], "pause", {"reason": "临时离岗"})
     clock.advance(60 * 18)
     await kiosk.issue_ticket(hall.services["B"])
@@ -115,6 +116,10 @@ async def main(out: Path) -> None:
                 context = await new_context(browser)
                 tab = await context.new_page()
                 await tab.goto(f"{server.base_url}/console/login")
+                await tab.fill("#staff_no", hall.staff["1"])
+                await tab.fill("#password", STAFF_PASSWORD)
+                await tab.click("#sign-in")
+                await tab.wait_for_selector(".field-error")
                 await tab.screenshot(path=str(out / "console-login.png"))
                 await tab.close()
                 tab = await sign_in(context, server.base_url, hall.supervisor_no, STAFF_PASSWORD)
@@ -133,6 +138,11 @@ async def main(out: Path) -> None:
                 tab = await sign_in(context, server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
                 await tab.wait_for_timeout(1000)
                 await tab.screenshot(path=str(out / "console-settings.png"))
+                await tab.click("#tab-devices")
+                await tab.fill("#device-form [name=label]", "2号取号机（东门）")
+                await tab.click("#device-form button[type=submit]")
+                await tab.wait_for_selector("#device-token")
+                await tab.screenshot(path=str(out / "console-settings-device.png"))
                 await browser.close()
 
 

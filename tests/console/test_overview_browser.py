@@ -129,3 +129,25 @@ async def test_notice_edited_on_the_overview_reaches_the_feed(
     await tab.wait_for_url("**/console/login**")
     await tab.goto(f"{module_server.base_url}/console/overview")
     await tab.wait_for_url("**/console/login**")
+
+
+async def test_a_kiosk_out_of_paper_shows_and_raises_an_alert(
+    module_server: LiveServer, seeded: Seeded, context: BrowserContext
+) -> None:
+    tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
+    kiosk_row = tab.locator("#devices tr[data-device]")
+    await expect(kiosk_row).to_contain_text("1号取号机")
+    kiosk = module_server.client(seeded.kiosk_token)
+    await kiosk.report_device_status("error", printer="paper_out", detail="打印机缺纸")
+    await expect(kiosk_row).to_contain_text("缺纸")
+    alert = tab.locator("[data-alert^='paper:']")
+    await expect(alert).to_contain_text("1号取号机")
+    await kiosk.report_device_status("ok", printer="ok")
+    await expect(kiosk_row).to_contain_text("正常")
+    await expect(alert).to_contain_text("已恢复")  # stays until acknowledged
+    await alert.locator("button.ack").click()
+    await expect(alert).to_have_count(0)
+    # A page opened later learns the kiosk's last report from GET /halls/{id}/devices.
+    await kiosk.report_device_status("warning", printer="paper_low")
+    await tab.reload()
+    await expect(tab.locator("#devices tr[data-device]")).to_contain_text("纸将用完")

@@ -55,10 +55,10 @@ export function duration(seconds) {
 // Words for a long span: "1 小时 5 分", "12 分钟", "40 秒".
 export function span(seconds) {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} 秒`;
+  if (s < 60) return T.units.seconds(s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} 分钟`;
-  return `${Math.floor(m / 60)} 小时 ${m % 60} 分`;
+  if (m < 60) return T.units.minutes(m);
+  return T.units.hours(Math.floor(m / 60), m % 60);
 }
 
 export function percent(rate) {

@@ -7,7 +7,7 @@
 //   resumed the same way. At the hall's midnight it starts over with a new snapshot.
 // - "Now" is the server's clock, estimated from the `at` of the messages it sends, so
 //   waits and times in state are right even when this PC's clock is not.
-import { day as hallDay } from "./fmt.js";
+import { day as hallDay, span } from "./fmt.js";
 import { T } from "./texts.js";
 
 const PING_MS = 20000;
@@ -285,9 +285,7 @@ export class HallLive {
 }
 
 function spanText(seconds) {
-  if (seconds === null) return T.none;
-  const m = Math.floor(seconds / 60);
-  return m >= 60 ? `${Math.floor(m / 60)} 小时 ${m % 60} 分` : `${m} 分钟`;
+  return seconds === null ? T.none : span(Math.floor(seconds / 60) * 60);
 }
 
 function loadJSON(key, fallback) {

@@ -21,9 +21,15 @@ async function findTicket(hallId, day, number) {
     if (!page.next_after) break;
     after = page.next_after;
   }
-  const err = new ApiError(422, { detail: `${day} 没有号票 ${wanted}，请核对号码和日期。`, code: "ticket_not_found" });
+  const err = new ApiError(422, { detail: C.ticketMissing(day, wanted), code: "ticket_not_found" });
   err.fields = { ticket_number: err.detail };
   throw err;
+}
+
+// Personal data on screen is kept minimal (PIPL): 13812341234 -> 138****1234.
+function maskPhone(phone) {
+  if (!phone) return "";
+  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone;
 }
 
 export function ComplaintsPage({ hallId, hall, user }) {
@@ -59,8 +65,8 @@ export function ComplaintsPage({ hallId, hall, user }) {
                 <tr key=${c.id} data-complaint=${c.id} class=${c.overdue ? "overdue" : ""}>
                   <td class="num">${fmt.dateTime(c.received_at, zone)}</td>
                   <td>${c.channel_text || C.channels[c.channel]}</td>
-                  <td class="detail">${c.content}${c.complainant_name ? html`<div class="small muted">${c.complainant_name} ${c.complainant_phone || ""}</div>` : null}</td>
-                  <td class="small">${[c.ticket_number && `号票 ${c.ticket_number}`, c.staff_no && `工号 ${c.staff_no}`].filter(Boolean).join("，") || T.none}</td>
+                  <td class="detail">${c.content}${c.complainant_name ? html`<div class="small muted">${c.complainant_name} ${maskPhone(c.complainant_phone)}</div>` : null}</td>
+                  <td class="small">${[c.ticket_number && C.ticketLink(c.ticket_number), c.staff_no && C.staffLink(c.staff_no)].filter(Boolean).join("，") || T.none}</td>
                   <td class="num">${fmt.dateTime(c.deadline, zone)}${c.overdue ? html` <span class="badge bad">${C.overdue}</span>` : null}</td>
                   <td><span class=${`badge ${c.state === "closed" ? "ok" : "warn"}`}>${c.state_text || C.states[c.state]}</span>
                     ${c.result ? html`<div class="small detail">${C.result}：${c.result}</div>` : null}</td>
@@ -106,10 +112,10 @@ function Register({ hallId, hall, done }) {
       <${Field} label=${C.content} name="content" error=${form.errors.content}>
         <textarea name="content" value=${form.values.content} onInput=${form.set("content")}></textarea><//>
       <div class="actions">
-        <${Field} label="号票日期" name="ticket_day" error=${form.errors.ticket_day}>
+        <${Field} label=${C.ticketDay} name="ticket_day" error=${form.errors.ticket_day}>
           <input type="date" name="ticket_day" value=${form.values.ticket_day} onInput=${form.set("ticket_day")} /><//>
-        <${Field} label="号票号码" name="ticket_number" error=${form.errors.ticket_number}>
-          <input name="ticket_number" placeholder="如 A012" value=${form.values.ticket_number} onInput=${form.set("ticket_number")} style="width:100px" /><//>
+        <${Field} label=${C.ticketNumber} name="ticket_number" error=${form.errors.ticket_number}>
+          <input name="ticket_number" placeholder=${C.ticketExample} value=${form.values.ticket_number} onInput=${form.set("ticket_number")} style="width:100px" /><//>
       </div>
       <${Field} label=${C.staffNo} name="staff_no" error=${form.errors.staff_no}>
         <input name="staff_no" value=${form.values.staff_no} onInput=${form.set("staff_no")} /><//>

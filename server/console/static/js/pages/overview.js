@@ -97,8 +97,8 @@ function Services({ feed }) {
               <td><b>${s.prefix}</b> ${s.name}</td>
               <td class="n big waiting">${s.waiting}</td>
               <td class="num wait">${fmt.duration(wait)}<span class=${`bar ${over ? "over" : ""}`}><i style=${`width:${fill}%`}></i></span></td>
-              <td class="n">${target ?? T.none} 分</td>
-              <td>${wait === null ? html`<span class="badge idle">无人等候</span>`
+              <td class="n">${target === undefined ? T.none : T.minutes(target)}</td>
+              <td>${wait === null ? html`<span class="badge idle">${O.nobodyWaits}</span>`
                 : over ? html`<span class="badge bad">${O.overTarget}</span>`
                 : html`<span class="badge ok">${O.withinTarget}</span>`}</td>
             </tr>`;
@@ -117,7 +117,7 @@ function Recent({ feed }) {
       ${feed.recent.length === 0 ? html`<p class="muted small">${T.none}</p>` : html`
       <div class="recent">${feed.recent.map((c) => html`<div class="call">
         <div class="ticket">${c.number}</div>
-        <div class="small">${c.window_number} 号窗口 · ${fmt.time(c.at, feed.zone)}</div></div>`)}</div>`}
+        <div class="small">${T.windowAt(c.window_number, fmt.time(c.at, feed.zone))}</div></div>`)}</div>`}
     </section>`;
 }
 
@@ -139,7 +139,7 @@ function Windows({ feed, pauseLimit, setLimit }) {
             const since = w.state_since ? (now - new Date(w.state_since)) / 1000 : null;
             const long = w.state === "paused" && since > feed.pauseLimitMin * 60;
             return html`<tr data-window=${w.window_id} class=${long ? "overdue" : ""}>
-              <td><b>${w.window_number} 号</b></td>
+              <td><b>${T.windowNo(w.window_number)}</b></td>
               <td><span class=${`badge ${STATE_BADGE[w.state] || "idle"}`}>${O.windowState[w.state] || w.state}</span>
                 ${w.pause_reason ? html` <span class="small muted">${w.pause_reason}</span>` : null}</td>
               <td>${w.staff_name ? `${w.staff_name}（${w.staff_no}）` : T.none}</td>

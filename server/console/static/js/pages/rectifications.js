@@ -39,14 +39,14 @@ export function RectificationsPage({ hallId, hall }) {
           ${(page?.items || []).map((r) => html`
             <tr key=${r.id} data-rect=${r.id} class=${r.overdue ? "overdue" : ""}>
               <td class="ticket">${r.ticket_number}</td><td class="num">${r.business_day}</td><td>${r.service_name}</td>
-              <td>${r.window_number ? `${r.window_number} 号` : T.none}</td>
+              <td>${r.window_number ? T.windowNo(r.window_number) : T.none}</td>
               <td>${r.staff_name ? `${r.staff_name}（${r.staff_no}）` : r.staff_no || T.none}</td>
               <td><span class="badge bad">${T.levels[r.level]}</span></td>
               <td class="detail">${r.reasons.join("、") || T.none}${r.comment ? html`<div class="small muted">${r.comment}</div>` : null}</td>
               <td class="num">${fmt.dateTime(r.deadline, zone)}${r.overdue ? html` <span class="badge bad">${R.overdue}</span>` : null}</td>
               <td><span class=${`badge ${r.state === "open" ? "warn" : "ok"}`}>${r.state_text || R.states[r.state]}</span>
                 ${r.measures ? html`<div class="small detail">${R.measures}：${r.measures}</div>` : null}
-                ${r.followup_result ? html`<div class="small detail">${R.result}：${r.followup_result}（${r.followup_satisfied ? "满意" : "仍不满意"}）</div>` : null}</td>
+                ${r.followup_result ? html`<div class="small detail">${R.result}：${r.followup_result}（${r.followup_satisfied ? R.againSatisfied : R.stillUnsatisfied}）</div>` : null}</td>
               <td class="actions">
                 ${r.state === "open" ? html`<button class="rectify" onClick=${() => setOpen({ id: r.id, kind: "rectify" })}>${R.rectify}</button>` : null}
                 ${r.state === "rectified" ? html`<button class="follow-up" onClick=${() => setOpen({ id: r.id, kind: "follow" })}>${R.followUp}</button>` : null}
@@ -64,11 +64,11 @@ export function RectificationsPage({ hallId, hall }) {
 }
 
 export function Pager({ total, offset, setOffset }) {
-  if (total <= PAGE) return html`<div class="pager muted">共 ${total} 条</div>`;
+  if (total <= PAGE) return html`<div class="pager muted">${T.pager.total(total)}</div>`;
   return html`<div class="pager">
-    <button class="secondary" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE))}>上一页</button>
-    <span>第 ${offset + 1}–${Math.min(total, offset + PAGE)} 条，共 ${total} 条</span>
-    <button class="secondary" disabled=${offset + PAGE >= total} onClick=${() => setOffset(offset + PAGE)}>下一页</button>
+    <button class="secondary" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE))}>${T.pager.prev}</button>
+    <span>${T.pager.range(offset + 1, Math.min(total, offset + PAGE), total)}</span>
+    <button class="secondary" disabled=${offset + PAGE >= total} onClick=${() => setOffset(offset + PAGE)}>${T.pager.next}</button>
   </div>`;
 }
 

@@ -117,7 +117,7 @@ function serviceBody(v) {
     hours = parseHours(v.hours);
   } catch (err) {
     const e = new Error(err.message);
-    e.fields = { hours: `取号时间格式不正确：${err.message}` };
+    e.fields = { hours: T.badHours(err.message) };
     throw e;
   }
   return {
@@ -190,7 +190,7 @@ function Services({ hall }) {
         <tbody>${(services || []).map((s) => editing === s.id
           ? html`<tr key=${s.id}><td colspan="8"><${ServiceEdit} service=${s} done=${() => { setEditing(null); reload(); }} /></td></tr>`
           : html`<tr key=${s.id} data-service=${s.id}><td><b>${s.prefix}</b></td><td>${s.name}</td>
-            <td>${hoursText(s.hours) || S.service.allDay}</td><td class="n">${s.daily_limit ?? "不限"}</td>
+            <td>${hoursText(s.hours) || S.service.allDay}</td><td class="n">${s.daily_limit ?? T.unlimited}</td>
             <td class="n">${s.target_wait_minutes}</td><td class="n">${s.target_handle_minutes}</td>
             <td>${s.enabled ? html`<span class="badge ok">${S.service.enabled}</span>` : html`<span class="badge idle">${S.service.disabled}</span>`}</td>
             <td><button class="secondary" onClick=${() => setEditing(s.id)}>${T.edit}</button></td></tr>`)}
@@ -260,7 +260,7 @@ function Windows({ hall }) {
         <thead><tr><th>${S.window.number}</th><th>${S.window.services}</th><th>${S.window.state}</th><th></th></tr></thead>
         <tbody>${windows.map((w) => editing === w.id
           ? html`<tr key=${w.id}><td colspan="4"><${WindowEdit} window=${w} services=${services} done=${() => { setEditing(null); reload(); }} /></td></tr>`
-          : html`<tr key=${w.id} data-window=${w.id}><td><b>${w.number} 号</b></td>
+          : html`<tr key=${w.id} data-window=${w.id}><td><b>${T.windowNo(w.number)}</b></td>
             <td>${w.service_ids.map((id) => names.get(id) || id).join(" → ") || T.none}</td>
             <td>${T.overview.windowState[w.state] || w.state}</td>
             <td><button class="secondary" onClick=${() => setEditing(w.id)}>${T.edit}</button></td></tr>`)}
@@ -440,12 +440,22 @@ function Devices({ hall }) {
   };
   const numbers = new Map(windows.map((w) => [w.id, w.number]));
   return html`
+    ${created ? html`<section class="card">
+        <div class="token-box" id="device-token" style="margin-top:0">
+          <img src=${created.qr} alt=${S.device.qrAlt} />
+          <div><b>${created.label}</b>（${T.device.kind[created.kind]}）
+            <div class="small">${S.device.tokenOnce}</div>
+            <code class="token">${created.token}</code>
+            <div class="small muted">${S.device.server}${location.origin}</div>
+          </div>
+        </div>
+      </section>` : null}
     <section class="card">
       <${ErrorBox} error=${error || rowError} />
       <table id="device-list">
         <thead><tr><th>${S.device.label}</th><th>${S.device.kind}</th><th>${S.device.window}</th><th>${S.device.created}</th><th></th></tr></thead>
         <tbody>${devices.map((d) => html`<tr key=${d.id} data-device=${d.id}><td>${d.label}</td>
-          <td>${T.device.kind[d.kind] || d.kind}</td><td>${d.window_id ? `${numbers.get(d.window_id) || d.window_id} 号` : T.none}</td>
+          <td>${T.device.kind[d.kind] || d.kind}</td><td>${d.window_id ? T.windowNo(numbers.get(d.window_id) || d.window_id) : T.none}</td>
           <td class="num">${fmt.dateTime(d.created_at, hall.timezone)}</td>
           <td><button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button></td></tr>`)}
         </tbody>
@@ -464,20 +474,12 @@ function Devices({ hall }) {
           <${Field} label=${S.device.window} name="window_id" error=${form.errors.window_id}>
             <select name="window_id" value=${form.values.window_id} onChange=${form.set("window_id")}>
               <option value="">—</option>
-              ${windows.map((w) => html`<option value=${w.id}>${w.number} 号</option>`)}
+              ${windows.map((w) => html`<option value=${w.id}>${T.windowNo(w.number)}</option>`)}
             </select><//>` : null}
         <button type="submit" disabled=${form.busy}>${S.device.create}</button>
       </form>
       <${FormMessages} form=${form} />
-      ${created ? html`
-        <div class="token-box" id="device-token">
-          <img src=${created.qr} alt=${S.device.qrAlt} />
-          <div><b>${created.label}</b>（${T.device.kind[created.kind]}）
-            <div class="small">${S.device.tokenOnce}</div>
-            <code class="token">${created.token}</code>
-            <div class="small muted">服务器地址：${location.origin}</div>
-          </div>
-        </div>` : null}
+
     </section>`;
 }
 

@@ -102,7 +102,7 @@ function IndicatorTable({ result }) {
   const cols = T.indicatorColumns;
   return html`
     <section class="card scroll" id="indicators">
-      <h2>${result.from === result.to ? result.from : `${result.from} 至 ${result.to}`}
+      <h2>${result.from === result.to ? result.from : T.periodRange(result.from, result.to)}
         <span class="small muted">${S.groups[result.group_by]}</span></h2>
       <table>
         <thead><tr><th>${S.group}</th>${cols.map(([, name]) => html`<th class="n">${name}</th>`)}</tr></thead>
