@@ -168,6 +168,45 @@ class EvaluationCreated(EventData):
     channel: str
 
 
+# --- records of the supervisors (audit): no personal data, only ids and states ------------
+
+
+class ComplaintCreated(EventData):
+    """A complaint (投诉) was recorded; the content stays in the complaint record."""
+
+    TYPE = "complaint.created"
+    complaint_id: int
+    channel: str
+    state: Literal["accepted", "closed"]
+
+
+class ComplaintHandled(EventData):
+    """A complaint was handled: progress (state stays accepted) or closed (已办结)."""
+
+    TYPE = "complaint.handled"
+    complaint_id: int
+    state: Literal["accepted", "closed"]
+    on_time: bool | None = None
+
+
+class RectificationRectified(EventData):
+    """What was done about a bad rating was recorded (差评整改)."""
+
+    TYPE = "rectification.rectified"
+    rectification_id: int
+    ticket_id: int
+    on_time: bool
+
+
+class RectificationFollowedUp(EventData):
+    """The applicant was called back (回访) after a rectification."""
+
+    TYPE = "rectification.followed_up"
+    rectification_id: int
+    ticket_id: int
+    satisfied: bool
+
+
 def event_model(type_: str) -> type[EventData]:
     return EVENT_MODELS.get(type_, UnknownEvent)
 

@@ -200,3 +200,59 @@ class ApiClient:
             params["to"] = end
         result: dict[str, Any] = await self.request("GET", "/stats/tickets", params=params)
         return result
+
+    async def ticket_page(self, hall_id: int | None = None, **params: Any) -> dict[str, Any]:
+        """One page of 明细: params from, to, limit, offset or after (keyset)."""
+        query = {"hall_id": hall_id, **params} if hall_id is not None else params
+        result: dict[str, Any] = await self.request("GET", "/stats/tickets", params=query)
+        return result
+
+    async def export(self, hall_id: int | None = None, **params: Any) -> bytes:
+        """The XLSX workbook (format=xlsx) or the 明细 CSV (format=csv) of a period."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        query = {"hall_id": hall_id, **params} if hall_id is not None else params
+        try:
+            response = await self._http.get(
+                "/stats/export", params=query, headers=headers, timeout=600
+            )
+        except httpx.TransportError as exc:
+            raise ServerUnavailable(f"无法连接服务器 {self.base_url}：{exc}") from exc
+        if response.status_code >= 400:
+            body = response.json()
+            raise error_for(response.status_code, str(body.get("code")), str(body.get("detail")))
+        return response.content
+
+    # --- 投诉 and 差评整改 -------------------------------------------------------------------
+    async def complaints(self, **params: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request("GET", "/complaints", params=params)
+        return result
+
+    async def create_complaint(self, body: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request("POST", "/complaints", json=body)
+        return result
+
+    async def handle_complaint(self, complaint_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request(
+            "POST", f"/complaints/{complaint_id}/handle", json=body
+        )
+        return result
+
+    async def rectifications(self, **params: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request("GET", "/rectifications", params=params)
+        return result
+
+    async def rectify(self, rectification_id: int, measures: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request(
+            "POST", f"/rectifications/{rectification_id}/rectify", json={"measures": measures}
+        )
+        return result
+
+    async def follow_up(
+        self, rectification_id: int, way: str, result_text: str, satisfied: bool
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request(
+            "POST",
+            f"/rectifications/{rectification_id}/follow-up",
+            json={"way": way, "result": result_text, "satisfied": satisfied},
+        )
+        return result

@@ -18,10 +18,12 @@ from server.api.public_page import router as public_page_router
 from server.api.routes import (
     admin,
     auth,
+    complaints,
     devices,
     hall_devices,
     halls,
     health,
+    rectifications,
     stats,
     tickets,
     windows,
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         windows,
         stats,
         devices,
+        complaints,
+        rectifications,
     ):
         api.include_router(module.router)
     api.include_router(window_desk_router)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Local extra working days, e.g. 调休 of a year the calendar does not know yet",
     )
+    complaint_working_days: int = Field(
+        default=5, description="投诉 deadline in working days (按时办结率)"
+    )
     replay_limit: int = Field(
         default=5000, description="A client further behind than this gets a snapshot"
     )

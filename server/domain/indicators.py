@@ -1,74 +1,172 @@
-"""The GB/T 32169 window-service indicators, computed from ticket-level records.
+"""The GB/T 32169 window-service indicators, from per-group sums (see docs/indicators.md).
 
-Formulas are those of shared INDICATORS.md; every figure can be recomputed by hand from
-the ticket-level export (明细). Times are whole seconds; rates are fractions 0..1 or None
-when the denominator is zero.
+The store adds up each group's tickets in SQL (`TicketSums`) and fetches the few ranked values
+the percentiles need; this module turns those into the published figures. Everything can be
+recomputed by hand from the ticket-level export (明细). Times are whole seconds; rates are
+fractions 0..1, or None when the denominator is zero (shown as "—").
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .enums import Outcome, TicketStatus
+from .enums import Outcome
+
+GROUPINGS = ("day", "hour", "hall", "service", "window", "staff")
+UNCALLED_LABEL = "未叫号"
+UNLINKED_LABEL = "未关联"
+
+
+@dataclass
+class TicketSums:
+    """What SQL adds up over one group of tickets (names match the query's columns)."""
+
+    issued: int = 0
+    served: int = 0
+    called: int = 0
+    never_called_waiting: int = 0
+    wait_sum: int = 0
+    wait_max: int | None = None
+    over_wait: int = 0
+    handle_count: int = 0
+    handle_sum: int = 0
+    handle_max: int | None = None
+    on_time_handle: int = 0
+    over_target_handle: int = 0
+    evaluated: int = 0
+    level_sum: int = 0
+    level_5: int = 0
+    level_4: int = 0
+    level_3: int = 0
+    bad: int = 0
+    rectified: int = 0
+    rectified_on_time: int = 0
+    rectification_due: int = 0
+    followed_up: int = 0
+    no_show_once: int = 0
+    abandoned: int = 0
+    outcome_done: int = 0
+    outcome_supplement: int = 0
+    outcome_returned: int = 0
+    outcome_rejected: int = 0
+    transferred: int = 0
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_row(cls, row: Any) -> TicketSums:
+        # PostgreSQL returns sums as numeric (Decimal): every column is a whole number
+        return cls(**{name: int(getattr(row, name) or 0) for name in cls.columns()})
+
+    def __post_init__(self) -> None:
+        # max() of an empty group comes back as 0 from from_row; keep None for "no value"
+        if not self.called:
+            self.wait_max = None
+        if not self.handle_count:
+            self.handle_max = None
 
 
 @dataclass(frozen=True)
-class TicketRecord:
-    ticket_id: int
-    number: str
-    service_id: int
-    service_name: str
-    business_day: date
-    issued_at: datetime
-    entered_queue_at: datetime
-    called_at: datetime | None
-    serving_started_at: datetime | None
-    finished_at: datetime | None
-    status: TicketStatus
-    outcome: Outcome | None
-    window_id: int | None
-    window_number: str | None
-    staff_no: str | None
-    staff_name: str | None
-    no_show_count: int
-    transferred: bool
-    target_wait_minutes: int
-    target_handle_minutes: int
-    evaluation_level: int | None = None
-    rectification_closed_at: datetime | None = None
-    rectification_deadline: datetime | None = None
-    followed_up: bool = False
-    source: str = "kiosk"
-    priority: str = "normal"
-    recall_count: int = 0
-    transferred_to: str | None = None
+class Ranked:
+    """The values at the ranks the median and P90 need, for one distribution of n values."""
 
-    @property
-    def wait_seconds(self) -> int | None:
-        return _seconds(self.entered_queue_at, self.called_at)
+    n: int
+    by_rank: dict[int, int]
 
-    @property
-    def walk_seconds(self) -> int | None:
-        return _seconds(self.called_at, self.serving_started_at)
-
-    @property
-    def handle_seconds(self) -> int | None:
-        if self.status != TicketStatus.done:
+    def median(self) -> float | int | None:
+        if self.n == 0:
             return None
-        return _seconds(self.serving_started_at, self.finished_at)
+        low, high = self.by_rank[(self.n + 1) // 2], self.by_rank[self.n // 2 + 1]
+        return low if low == high else (low + high) / 2
 
-    @property
-    def total_seconds(self) -> int | None:
-        if self.status != TicketStatus.done:
-            return None
-        return _seconds(self.entered_queue_at, self.finished_at)
+    def p90(self) -> int | None:
+        return None if self.n == 0 else self.by_rank[p90_rank(self.n)]
+
+
+def p90_rank(n: int) -> int:
+    """Nearest rank of P90: ⌈0.9·n⌉ (at least 1)."""
+    return max(1, math.ceil(0.9 * n))
+
+
+def needed_ranks(n: int) -> set[int]:
+    """Ranks (1-based) whose values give the median and the P90 of n values."""
+    return {(n + 1) // 2, n // 2 + 1, p90_rank(n)} if n else set()
+
+
+EMPTY_RANKED = Ranked(0, {})
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def _mean(total: int, count: int, digits: int) -> float | None:
+    return None if count == 0 else round(total / count, digits)
+
+
+def ticket_indicators(
+    sums: TicketSums,
+    waits: Ranked = EMPTY_RANKED,
+    handles: Ranked = EMPTY_RANKED,
+    *,
+    counts_basic: bool = True,
+) -> dict[str, Any]:
+    """办事效率, 评价满意率 and 异常办理 of one group (formulas: shared INDICATORS.md)."""
+    s = sums
+    satisfied = s.level_5 + s.level_4 + (s.level_3 if counts_basic else 0)
+    outcomes: dict[str, Any] = {}
+    for outcome in Outcome:
+        count = getattr(s, f"outcome_{outcome.value}")
+        outcomes[f"outcome_{outcome.value}"] = count
+        outcomes[f"outcome_{outcome.value}_rate"] = rate(count, s.served)
+    return {
+        # 办事效率
+        "issued": s.issued,
+        "served": s.served,
+        "wait_count": s.called,
+        "wait_avg_s": _mean(s.wait_sum, s.called, 1),
+        "wait_median_s": waits.median(),
+        "wait_p90_s": waits.p90(),
+        "wait_max_s": s.wait_max,
+        "over_target_wait": s.over_wait,
+        "over_target_wait_rate": rate(s.over_wait, s.called + s.never_called_waiting),
+        "handle_count": s.handle_count,
+        "handle_avg_s": _mean(s.handle_sum, s.handle_count, 1),
+        "handle_median_s": handles.median(),
+        "handle_p90_s": handles.p90(),
+        "handle_max_s": s.handle_max,
+        "on_time_handle_rate": rate(s.on_time_handle, s.served),
+        "handled_s": s.handle_sum,
+        # 评价满意率
+        "evaluated": s.evaluated,
+        "evaluated_rate": rate(s.evaluated, s.served),
+        "satisfaction_rate": rate(satisfied, s.evaluated),
+        "very_satisfied_rate": rate(s.level_5, s.evaluated),
+        "bad_rate": rate(s.bad, s.evaluated),
+        "avg_level": _mean(s.level_sum, s.evaluated, 2),
+        "bad_count": s.bad,
+        "rectified": s.rectified,
+        "rectified_rate": rate(s.rectified, s.bad),
+        "rectified_on_time_rate": rate(s.rectified_on_time, s.rectification_due),
+        "followup_rate": rate(s.followed_up, s.bad),
+        # 异常办理
+        "no_show_rate": rate(s.no_show_once, s.called),
+        "abandoned": s.abandoned,
+        **outcomes,
+        "transferred": s.transferred,
+        "over_target_handle": s.over_target_handle,
+    }
+
+
+# --- window time ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -77,8 +175,150 @@ class WindowActivity:
 
     window_id: int
     window_number: str
+    hall_id: int = 0
     open_intervals: Sequence[tuple[datetime, datetime]] = ()
     pauses: Sequence[tuple[datetime, datetime, str]] = ()  # start, end, reason
+
+
+@dataclass
+class WindowTime:
+    open_s: float = 0.0
+    paused_by_reason: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def values(self, handled_s: int) -> dict[str, Any]:
+        open_s = round(self.open_s)
+        paused = {k: round(v) for k, v in sorted(self.paused_by_reason.items())}
+        return {
+            "window_open_s": open_s,
+            "window_utilization": rate(handled_s, open_s),
+            "paused_s": sum(paused.values()),
+            "paused_by_reason_s": paused,
+        }
+
+
+def replay_window(
+    window_id: int,
+    window_number: str,
+    hall_id: int,
+    initial: tuple[str, str],
+    changes: Iterable[tuple[datetime, str, str]],
+    start: datetime,
+    end: datetime,
+) -> WindowActivity:
+    """Open and paused intervals in [start, end) from the state at `start` (state, pause
+    reason) and the later changes (instant, state, pause reason), in order."""
+    opens: list[tuple[datetime, datetime]] = []
+    pauses: list[tuple[datetime, datetime, str]] = []
+    (state, reason), since = initial, start
+    for at, next_state, next_reason in [*changes, (end, "", "")]:
+        a, b = max(since, start), min(at, end)
+        if b > a and state == "open":
+            opens.append((a, b))
+        elif b > a and state == "paused":
+            pauses.append((a, b, reason))
+        state, since, reason = next_state, at, next_reason
+    return WindowActivity(window_id, window_number, hall_id, tuple(opens), tuple(pauses))
+
+
+def _pieces(
+    start: datetime, end: datetime, grouping: str, zone: ZoneInfo
+) -> Iterator[tuple[str, float]]:
+    """An interval cut at local day or hour boundaries: (group key, seconds) pieces."""
+    if grouping not in ("day", "hour"):
+        yield "", (end - start).total_seconds()
+        return
+    cursor = start
+    while cursor < end:
+        local = cursor.astimezone(zone)
+        if grouping == "day":
+            boundary = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=zone)
+            key = local.date().isoformat()
+        else:
+            boundary = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+            key = f"{local.hour:02d}"
+        stop = min(end, boundary.astimezone(end.tzinfo))
+        if stop <= cursor:  # a DST fold; never for Asia/Shanghai
+            stop = min(end, cursor + timedelta(hours=1))
+        yield key, (stop - cursor).total_seconds()
+        cursor = stop
+
+
+def window_time(
+    activities: Iterable[WindowActivity], grouping: str | None, zone: ZoneInfo
+) -> dict[str, WindowTime]:
+    """Window time by group key ("" for the total). Given for the total and for the day,
+    hour, hall and window groupings; the others span every window."""
+    result: dict[str, WindowTime] = defaultdict(WindowTime)
+    cut = grouping if grouping in ("day", "hour") else ""
+    for activity in activities:
+        fixed = {"window": str(activity.window_id), "hall": str(activity.hall_id)}.get(
+            grouping or ""
+        )
+        for a, b in activity.open_intervals:
+            for piece, seconds in _pieces(a, b, cut, zone):
+                result[fixed if fixed is not None else piece].open_s += seconds
+        for a, b, why in activity.pauses:
+            for piece, seconds in _pieces(a, b, cut, zone):
+                key = fixed if fixed is not None else piece
+                result[key].paused_by_reason[why or "未填写原因"] += seconds
+    return result
+
+
+# --- 投诉处理 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintRecord:
+    received_at: datetime
+    deadline: datetime
+    closed_at: datetime | None
+    hall_id: int
+    service_id: int | None
+    window_id: int | None
+    staff_no: str | None
+
+
+def complaint_indicators(complaints: Sequence[ComplaintRecord], as_of: datetime) -> dict[str, Any]:
+    """投诉量, 投诉办结率, 按时办结率, 平均处理时长, counted as of `as_of` (the end of the
+    period, or now if earlier): a complaint closed later is still open in this period."""
+    closed = [c for c in complaints if c.closed_at is not None and c.closed_at <= as_of]
+    on_time = [c for c in closed if c.closed_at is not None and c.closed_at <= c.deadline]
+    durations = [
+        round((c.closed_at - c.received_at).total_seconds()) for c in closed if c.closed_at
+    ]
+    return {
+        "complaints": len(complaints),
+        "complaints_closed": len(closed),
+        "complaints_open": len(complaints) - len(closed),
+        "complaint_closed_rate": rate(len(closed), len(complaints)),
+        "complaint_on_time_rate": rate(len(on_time), len(closed)),
+        "complaint_handle_avg_s": _mean(sum(durations), len(durations), 1),
+    }
+
+
+def complaint_key(c: ComplaintRecord, grouping: str, zone: ZoneInfo) -> str:
+    local = c.received_at.astimezone(zone)
+    if grouping == "day":
+        return local.date().isoformat()
+    if grouping == "hour":
+        return f"{local.hour:02d}"
+    if grouping == "hall":
+        return str(c.hall_id)
+    if grouping == "service":
+        return str(c.service_id or "")
+    if grouping == "window":
+        return str(c.window_id or "")
+    if grouping == "staff":
+        return c.staff_no or ""
+    raise ValueError(f"unknown grouping {grouping!r}")
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def hour_label(key: str) -> str:
+    h = int(key)
+    return f"{h:02d}:00–{h + 1:02d}:00"
 
 
 @dataclass
@@ -88,193 +328,21 @@ class IndicatorRow:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-GROUPINGS = ("day", "hour", "service", "window", "staff")
-
-
-def _seconds(start: datetime | None, end: datetime | None) -> int | None:
-    if start is None or end is None:
-        return None
-    return round((end - start).total_seconds())
-
-
-def _rate(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else numerator / denominator
-
-
-def percentile_nearest_rank(values: Sequence[int], fraction: float) -> int | None:
-    """The smallest value with at least `fraction` of the values at or below it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[rank - 1]
-
-
-def _distribution(prefix: str, values: Sequence[int]) -> dict[str, Any]:
-    return {
-        f"{prefix}_count": len(values),
-        f"{prefix}_avg_s": round(statistics.fmean(values), 1) if values else None,
-        f"{prefix}_median_s": statistics.median(values) if values else None,
-        f"{prefix}_p90_s": percentile_nearest_rank(values, 0.9),
-        f"{prefix}_max_s": max(values) if values else None,
-    }
-
-
-def efficiency(records: Sequence[TicketRecord], now: datetime) -> dict[str, Any]:
-    called = [r for r in records if r.called_at is not None]
-    never_called = [r for r in records if r.called_at is None and r.status == TicketStatus.waiting]
-    finished = [r for r in records if r.status == TicketStatus.done]
-    waits = [r.wait_seconds for r in called if r.wait_seconds is not None]
-    handles = [r.handle_seconds for r in finished if r.handle_seconds is not None]
-    over_wait = sum(1 for r in called if (r.wait_seconds or 0) > r.target_wait_minutes * 60)
-    over_wait += sum(
-        1
-        for r in never_called
-        if (now - r.entered_queue_at).total_seconds() > r.target_wait_minutes * 60
-    )
-    on_time = sum(1 for r in finished if (r.handle_seconds or 0) <= r.target_handle_minutes * 60)
-    return {
-        "issued": len(records),
-        "served": len(finished),
-        **_distribution("wait", waits),
-        "over_target_wait": over_wait,
-        "over_target_wait_rate": _rate(over_wait, len(called) + len(never_called)),
-        **_distribution("handle", handles),
-        "on_time_handle_rate": _rate(on_time, len(finished)),
-    }
-
-
-def satisfaction(
-    records: Sequence[TicketRecord], now: datetime, *, counts_basic: bool = True
-) -> dict[str, Any]:
-    finished = [r for r in records if r.status == TicketStatus.done]
-    levels = [r.evaluation_level for r in records if r.evaluation_level is not None]
-    bad = [r for r in records if r.evaluation_level is not None and r.evaluation_level <= 2]
-    satisfied_floor = 3 if counts_basic else 4
-    rectified = [r for r in bad if r.rectification_closed_at is not None]
-    on_time = [
-        r
-        for r in rectified
-        if r.rectification_deadline is not None
-        and r.rectification_closed_at is not None
-        and r.rectification_closed_at <= r.rectification_deadline
-    ]
-    due = [
-        r
-        for r in bad
-        if r.rectification_closed_at is not None
-        or (r.rectification_deadline is not None and r.rectification_deadline < now)
-    ]
-    return {
-        "evaluated": len(levels),
-        "evaluated_rate": _rate(len(levels), len(finished)),
-        "satisfaction_rate": _rate(sum(1 for v in levels if v >= satisfied_floor), len(levels)),
-        "very_satisfied_rate": _rate(sum(1 for v in levels if v == 5), len(levels)),
-        "bad_rate": _rate(len(bad), len(levels)),
-        "avg_level": round(statistics.fmean(levels), 2) if levels else None,
-        "bad_count": len(bad),
-        "rectified_rate": _rate(len(rectified), len(bad)),
-        "rectified_on_time_rate": _rate(len(on_time), len(due)),
-        "followup_rate": _rate(sum(1 for r in bad if r.followed_up), len(bad)),
-    }
-
-
-def abnormal(records: Sequence[TicketRecord]) -> dict[str, Any]:
-    called = [r for r in records if r.called_at is not None]
-    finished = [r for r in records if r.status == TicketStatus.done]
-    no_show = sum(1 for r in called if r.no_show_count > 0)
-    abandoned = sum(1 for r in records if r.status in (TicketStatus.waiting, TicketStatus.no_show))
-    outcomes: dict[str, Any] = {}
-    for outcome in Outcome:
-        count = sum(1 for r in finished if r.outcome == outcome)
-        outcomes[f"outcome_{outcome.value}"] = count
-        outcomes[f"outcome_{outcome.value}_rate"] = _rate(count, len(finished))
-    return {
-        "no_show_rate": _rate(no_show, len(called)),
-        "abandoned": abandoned,
-        **outcomes,
-        "transferred": sum(1 for r in records if r.transferred),
-        "over_target_handle": sum(
-            1 for r in finished if (r.handle_seconds or 0) > r.target_handle_minutes * 60
-        ),
-    }
-
-
-def window_use(activities: Iterable[WindowActivity], handle_seconds: int) -> dict[str, Any]:
-    open_s = 0
-    paused: dict[str, int] = defaultdict(int)
-    for activity in activities:
-        open_s += sum(round((e - s).total_seconds()) for s, e in activity.open_intervals)
-        for start, end, reason in activity.pauses:
-            paused[reason or "未填写原因"] += round((end - start).total_seconds())
-    return {
-        "window_open_s": open_s,
-        "window_utilization": _rate(handle_seconds, open_s) if open_s else None,
-        "paused_s": sum(paused.values()),
-        "paused_by_reason_s": dict(sorted(paused.items())),
-    }
-
-
-def all_indicators(
-    records: Sequence[TicketRecord],
-    activities: Sequence[WindowActivity],
-    now: datetime,
+def all_values(
+    sums: TicketSums,
+    waits: Ranked,
+    handles: Ranked,
+    window: WindowTime | None,
+    complaints: Sequence[ComplaintRecord],
+    as_of: datetime,
     *,
-    counts_basic: bool = True,
+    counts_basic: bool,
 ) -> dict[str, Any]:
-    handled = sum(r.handle_seconds or 0 for r in records)
-    return {
-        **efficiency(records, now),
-        **window_use(activities, handled),
-        **satisfaction(records, now, counts_basic=counts_basic),
-        **abnormal(records),
-    }
+    values = ticket_indicators(sums, waits, handles, counts_basic=counts_basic)
+    values.update((window or WindowTime()).values(values["handled_s"]))
+    values.update(complaint_indicators(complaints, as_of))
+    return values
 
 
-def group_key(grouping: str, zone: ZoneInfo) -> Callable[[TicketRecord], tuple[str, str]]:
-    """(key, label) of the group a ticket belongs to."""
-    if grouping == "day":
-        return lambda r: (r.business_day.isoformat(), r.business_day.isoformat())
-    if grouping == "hour":
-
-        def hour(r: TicketRecord) -> tuple[str, str]:
-            h = r.issued_at.astimezone(zone).hour
-            return f"{h:02d}", f"{h:02d}:00–{h + 1:02d}:00"
-
-        return hour
-    if grouping == "service":
-        return lambda r: (str(r.service_id), r.service_name)
-    if grouping == "window":
-        return lambda r: (
-            str(r.window_id or ""),
-            f"{r.window_number}号窗口" if r.window_number else "未叫号",
-        )
-    if grouping == "staff":
-        return lambda r: (
-            r.staff_no or "",
-            f"{r.staff_name}（{r.staff_no}）" if r.staff_no else "未叫号",
-        )
-    raise ValueError(f"unknown grouping {grouping!r}")
-
-
-def grouped(
-    records: Sequence[TicketRecord],
-    activities: Sequence[WindowActivity],
-    grouping: str,
-    zone: ZoneInfo,
-    now: datetime,
-    *,
-    counts_basic: bool = True,
-) -> list[IndicatorRow]:
-    keyfn = group_key(grouping, zone)
-    groups: dict[tuple[str, str], list[TicketRecord]] = defaultdict(list)
-    for record in records:
-        groups[keyfn(record)].append(record)
-    rows = []
-    for (key, label), members in sorted(groups.items()):
-        # Window time belongs to the window grouping only; other groupings span all windows.
-        acts = [a for a in activities if str(a.window_id) == key] if grouping == "window" else []
-        rows.append(
-            IndicatorRow(key, label, all_indicators(members, acts, now, counts_basic=counts_basic))
-        )
-    return rows
+def period_days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

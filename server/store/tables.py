@@ -109,7 +109,8 @@ class Ticket(SQLModel, table=True):
             "entered_queue_at",
             "id",
         ),
-        Index("ix_ticket_hall_day", "hall_id", "business_day"),
+        # hall + period scans of the statistics, and the 明细 pages in issue order
+        Index("ix_ticket_hall_day_issued", "hall_id", "business_day", "issued_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     hall_id: int = Field(foreign_key="hall.id")
@@ -158,10 +159,42 @@ class Rectification(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1000)
     followup_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     followup_note: str | None = Field(default=None, max_length=1000)
+    rectified_by: int | None = Field(default=None, foreign_key="staff.id")
+    followup_way: str | None = Field(default=None, max_length=16)
+    followup_satisfied: bool | None = None
+    followup_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class Complaint(SQLModel, table=True):
+    """投诉: received through a channel, handled (已受理 → 已办结) before its deadline."""
+
+    __table_args__ = (Index("ix_complaint_hall_received", "hall_id", "received_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    channel: str = Field(max_length=16)
+    content: str = Field(max_length=2000)
+    complainant_name: str | None = Field(default=None, max_length=50)
+    complainant_phone: str | None = Field(default=None, max_length=32)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    window_id: int | None = Field(default=None, foreign_key="window.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    state: str = Field(default="accepted", max_length=16)
+    received_at: datetime = Field(sa_column=_utc())
+    deadline: datetime = Field(sa_column=_utc())
+    result: str | None = Field(default=None, max_length=2000)
+    handled_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    handled_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class Event(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("hall_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("hall_id", "seq"),
+        # window intervals of a period: one hall's window.status events between two instants
+        Index("ix_event_hall_type_at", "hall_id", "type", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     hall_id: int = Field(foreign_key="hall.id")
     seq: int
@@ -171,6 +204,7 @@ class Event(SQLModel, table=True):
 
 
 __all__ = [
+    "Complaint",
     "ConsoleSession",
     "Device",
     "Evaluation",

@@ -169,7 +169,10 @@ async def test_grouped_by_service_hour_and_staff(day: dict[str, Any]) -> None:
         r["key"]: r["values"]
         for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="hour"))["rows"]
     }
-    assert set(by_hour) == {"09"} and by_hour["09"]["issued"] == 6
+    # hour 10 has no ticket, but both windows were open 10:00–10:05 (read time)
+    assert set(by_hour) == {"09", "10"} and by_hour["09"]["issued"] == 6
+    assert by_hour["10"]["issued"] == 0 and by_hour["10"]["window_open_s"] == 600
+    assert by_hour["09"]["window_open_s"] + 600 == 3900 + 3300
     by_staff = {
         r["key"]: r["values"]
         for r in (await sup.indicators(hall_id, start="2026-11-26", group_by="staff"))["rows"]

@@ -2,123 +2,208 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlmodel import Session
+from starlette.background import BackgroundTask
 
 from server.api.deps import RuntimeDep, Supervisor
-from server.api.schemas import IndicatorRowOut, IndicatorsOut, TicketPage, TicketRecordOut
-from server.commands import lookups
-from server.domain.actor import ensure_hall
-from server.domain.calendar import business_day, hall_zone
-from server.domain.errors import InvalidInput
-from server.domain.indicators import TicketRecord, all_indicators, grouped
-from server.domain.texts import text
-from server.queries.stats import ticket_records, window_activities
+from server.api.stats_schemas import (
+    Grouping,
+    IndicatorRowOut,
+    IndicatorsOut,
+    TicketPage,
+    TicketRecordOut,
+)
+from server.api.stats_scope import hall_ids_for, parse_day, scope_for
+from server.exports.process import run_worker, stream_worker
+from server.exports.report import check_xlsx_rows, hall_name
+from server.exports.xlsx import ROWS_PER_SHEET
+from server.queries.stats.indicators import Scope, compute
+from server.queries.stats.records import count_records, record_page
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 
-MAX_DAYS = 366
 From = Annotated[
-    date | None, Query(alias="from", description="First business day (YYYY-MM-DD); default today")
+    str | None,
+    Query(alias="from", description="First business day YYYY-MM-DD (hall time); default today"),
 ]
 To = Annotated[
-    date | None, Query(alias="to", description="Last business day, inclusive; default = from")
+    str | None, Query(alias="to", description="Last business day, inclusive; default = from")
 ]
-
-
-def _period(start: date | None, end: date | None, now_day: date) -> tuple[date, date]:
-    start = start or now_day
-    end = end or start
-    if start > end:
-        raise InvalidInput(text("stats.bad_range", start=start, end=end))
-    if (end - start) > timedelta(days=MAX_DAYS):
-        raise InvalidInput(text("stats.range_too_long", days=MAX_DAYS))
-    return start, end
+HallId = Annotated[
+    int | None,
+    Query(
+        description="The hall; default the caller's. Admins without a hall may omit it: every hall"
+    ),
+]
 
 
 @router.get("/indicators", response_model=IndicatorsOut, response_model_by_alias=True)
 async def indicators(
     runtime: RuntimeDep,
     user: Supervisor,
-    hall_id: int,
+    hall_id: HallId = None,
     start: From = None,
     end: To = None,
-    group_by: Literal["day", "hour", "service", "window", "staff"] = "day",
+    group_by: Grouping = "day",
 ) -> IndicatorsOut:
-    ensure_hall(user, hall_id)
+    """Every indicator of docs/indicators.md for the period, in total and by `group_by`."""
+    hall_ids = hall_ids_for(user, hall_id)
+    first, last = parse_day(start, "from"), parse_day(end, "to")
     now = runtime.clock.now()
-    counts_basic = runtime.settings.satisfaction_counts_basic
+    settings = runtime.settings
 
     def load(session: Session) -> IndicatorsOut:
-        hall = lookups.hall(session, hall_id)
-        zone = hall_zone(hall.timezone)
-        first, last = _period(start, end, business_day(now, zone))
-        records = ticket_records(session, hall_id, first, last)
-        activities = window_activities(session, hall_id, first, last, now)
-        rows = grouped(records, activities, group_by, zone, now, counts_basic=counts_basic)
+        scope = scope_for(session, hall_ids, first, last, now, settings.default_timezone)
+        result = compute(
+            session, scope, [group_by], counts_basic=settings.satisfaction_counts_basic
+        )[group_by]
         return IndicatorsOut(
-            hall_id=hall_id,
-            **{"from": first.isoformat()},
-            to=last.isoformat(),
+            hall_id=hall_ids[0] if hall_ids else None,
+            **{"from": scope.start.isoformat()},
+            to=scope.end.isoformat(),
             group_by=group_by,
-            total=all_indicators(records, activities, now, counts_basic=counts_basic),
-            rows=[IndicatorRowOut(key=r.key, label=r.label, values=r.values) for r in rows],
+            total=result.total,
+            rows=[IndicatorRowOut(key=r.key, label=r.label, values=r.values) for r in result.rows],
         )
 
     return await runtime.read(load)
-
-
-def record_out(r: TicketRecord) -> TicketRecordOut:
-    return TicketRecordOut(
-        ticket_id=r.ticket_id,
-        number=r.number,
-        business_day=r.business_day.isoformat(),
-        service_id=r.service_id,
-        service_name=r.service_name,
-        priority=r.priority,
-        source=r.source,
-        status=r.status,
-        outcome=r.outcome,
-        issued_at=r.issued_at,
-        entered_queue_at=r.entered_queue_at,
-        called_at=r.called_at,
-        serving_started_at=r.serving_started_at,
-        finished_at=r.finished_at,
-        wait_s=r.wait_seconds,
-        walk_s=r.walk_seconds,
-        handle_s=r.handle_seconds,
-        total_s=r.total_seconds,
-        window_number=r.window_number,
-        staff_no=r.staff_no,
-        staff_name=r.staff_name,
-        recall_count=r.recall_count,
-        no_show_count=r.no_show_count,
-        transferred_to=r.transferred_to,
-        evaluation_level=r.evaluation_level,
-    )
 
 
 @router.get("/tickets", response_model=TicketPage)
 async def ticket_list(
     runtime: RuntimeDep,
     user: Supervisor,
-    hall_id: int,
+    hall_id: HallId = None,
     start: From = None,
     end: To = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    after: Annotated[
+        int | None,
+        Query(ge=0, description="Keyset paging: the `next_after` of the previous page"),
+    ] = None,
 ) -> TicketPage:
-    ensure_hall(user, hall_id)
+    """Ticket-level records (明细) in issue order, one page at a time."""
+    hall_ids = hall_ids_for(user, hall_id)
+    first, last = parse_day(start, "from"), parse_day(end, "to")
     now = runtime.clock.now()
+    default_tz = runtime.settings.default_timezone
 
     def load(session: Session) -> TicketPage:
-        hall = lookups.hall(session, hall_id)
-        first, last = _period(start, end, business_day(now, hall_zone(hall.timezone)))
-        records = ticket_records(session, hall_id, first, last)
-        page = records[offset : offset + limit]
-        return TicketPage(total=len(records), items=[record_out(r) for r in page])
+        scope = scope_for(session, hall_ids, first, last, now, default_tz)
+        total = count_records(session, scope.hall_ids, scope.start, scope.end)
+        rows = record_page(
+            session, scope.hall_ids, scope.start, scope.end, limit=limit, offset=offset, after=after
+        )
+        items = [TicketRecordOut.model_validate(row) for row in rows]
+        next_after = items[-1].ticket_id if len(items) == limit else None
+        return TicketPage(total=total, items=items, next_after=next_after)
 
     return await runtime.read(load)
+
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _disposition(filename: str, fallback: str) -> str:
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {MEDIA_TYPES["xlsx"]: {}, "text/csv": {}},
+            "description": "The workbook (XLSX) or the 明细 (CSV, UTF-8 with BOM)",
+        }
+    },
+)
+async def export(
+    runtime: RuntimeDep,
+    user: Supervisor,
+    hall_id: HallId = None,
+    start: From = None,
+    end: To = None,
+    format: Annotated[
+        Literal["xlsx", "csv"], Query(description="xlsx workbook or csv 明细")
+    ] = "xlsx",
+    details: Annotated[
+        bool, Query(description="XLSX: include the 明细 sheet(s) (one row per ticket)")
+    ] = True,
+) -> Response:
+    """The period as a file. XLSX: 汇总, one sheet per grouping, 明细, 差评整改, 投诉, with
+    charts; CSV: the 明细. Built by a separate worker process and streamed, so a long export
+    never slows the calls and screens served by this process."""
+    hall_ids = hall_ids_for(user, hall_id)
+    first, last = parse_day(start, "from"), parse_day(end, "to")
+    now = runtime.clock.now()
+    settings = runtime.settings
+
+    def prepare(session: Session) -> tuple[Scope, str, int]:
+        scope = scope_for(session, hall_ids, first, last, now, settings.default_timezone)
+        count = 0
+        if format == "xlsx" and details:
+            count = count_records(session, scope.hall_ids, scope.start, scope.end)
+        return scope, hall_name(session, scope), count
+
+    scope, name, count = await runtime.read(prepare)
+    if format == "xlsx" and details:
+        check_xlsx_rows(count, ROWS_PER_SHEET)
+    period = f"{scope.start.isoformat()}_{scope.end.isoformat()}"
+    filename = f"{name}_窗口服务统计_{period}.{format}"
+    fallback = f"govqueue-{'-'.join(map(str, hall_ids or ('all',)))}-{period}.{format}"
+    args = [
+        sys.executable,
+        "-m",
+        "server.exports.worker",
+        "--halls",
+        ",".join(map(str, hall_ids)) if hall_ids else "all",
+        "--from",
+        scope.start.isoformat(),
+        "--to",
+        scope.end.isoformat(),
+        "--now",
+        now.isoformat(),
+        "--tz",
+        scope.zone.key,
+        "--format",
+        format,
+        "--counts-basic",
+        "true" if settings.satisfaction_counts_basic else "false",
+    ]
+    if not details:
+        args.append("--no-details")
+    database_url = settings.resolved_database_url()
+    headers = {"Content-Disposition": _disposition(filename, fallback)}
+    if format == "csv":
+        return StreamingResponse(
+            stream_worker([*args, "--out", "-"], database_url),
+            media_type=MEDIA_TYPES["csv"],
+            headers=headers,
+        )
+    folder = Path(tempfile.mkdtemp(prefix="govqueue-export-"))
+    path = folder / fallback
+    try:
+        await run_worker([*args, "--out", str(path)], database_url)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES["xlsx"],
+        headers=headers,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )

@@ -1,0 +1,143 @@
+"""投诉 (complaints): record, list, handle. Supervisors of the hall; admins of the deployment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session
+
+from server.api.deps import RuntimeDep, Supervisor
+from server.api.stats_schemas import (
+    ComplaintChannel,
+    ComplaintHandleIn,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintPage,
+    ComplaintState,
+)
+from server.api.stats_scope import hall_ids_for, one_hall, parse_day, period
+from server.commands import lookups
+from server.commands.complaints import create_complaint, handle_complaint
+from server.domain.actor import ensure_hall
+from server.domain.calendar import day_bounds, hall_zone
+from server.domain.errors import NotFound
+from server.domain.texts import text
+from server.queries.complaints import (
+    ComplaintFilter,
+    complaint,
+    count_complaints,
+    list_complaints,
+)
+from server.store.transaction import Tx
+
+router = APIRouter(prefix="/complaints", tags=["complaints"])
+
+
+async def _read_one(runtime: RuntimeDep, complaint_id: int) -> ComplaintOut:
+    now = runtime.clock.now()
+
+    def load(session: Session) -> ComplaintOut:
+        item = complaint(session, complaint_id, now)
+        if item is None:
+            raise NotFound(text("complaint.not_found", complaint_id=complaint_id))
+        return ComplaintOut.model_validate(item)
+
+    return await runtime.read(load)
+
+
+@router.post("", response_model=ComplaintOut, status_code=201)
+async def create(runtime: RuntimeDep, user: Supervisor, body: ComplaintIn) -> ComplaintOut:
+    """Record a complaint (state 已受理); its deadline is `complaint_working_days` working days."""
+    hall = one_hall(user, body.hall_id)
+    days = runtime.settings.complaint_working_days
+    calendar = runtime.settings.working_calendar()
+
+    def job(tx: Tx) -> int:
+        created = create_complaint(
+            tx,
+            user,
+            hall,
+            channel=body.channel,
+            content=body.content,
+            ticket_id=body.ticket_id,
+            window_id=body.window_id,
+            staff_no=body.staff_no,
+            service_id=body.service_id,
+            complainant_name=body.complainant_name,
+            complainant_phone=body.complainant_phone,
+            received_at=body.received_at,
+            deadline_working_days=days,
+            calendar=calendar,
+        )
+        return created.id or 0
+
+    return await _read_one(runtime, await runtime.write(job))
+
+
+@router.get("", response_model=ComplaintPage)
+async def list_(
+    runtime: RuntimeDep,
+    user: Supervisor,
+    hall_id: int | None = None,
+    start: Annotated[
+        str | None, Query(alias="from", description="Received on or after (day)")
+    ] = None,
+    end: Annotated[str | None, Query(alias="to", description="Received on or before (day)")] = None,
+    state: ComplaintState | None = None,
+    overdue: Annotated[
+        bool | None, Query(description="true: open past the deadline, or closed late")
+    ] = None,
+    channel: ComplaintChannel | None = None,
+    window_id: int | None = None,
+    staff_no: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ComplaintPage:
+    """Complaints, newest first."""
+    hall_ids = hall_ids_for(user, hall_id)
+    first, last = parse_day(start, "from"), parse_day(end, "to")
+    now = runtime.clock.now()
+    default_tz = runtime.settings.default_timezone
+
+    def load(session: Session) -> ComplaintPage:
+        zone_name = default_tz
+        if hall_ids is not None and len(hall_ids) == 1:
+            zone_name = lookups.hall(session, hall_ids[0]).timezone
+        zone = hall_zone(zone_name)
+        lo = hi = None
+        if first or last:
+            a, b = period(first, last, first or last)  # type: ignore[arg-type]
+            lo, hi = day_bounds(a, zone)[0], day_bounds(b, zone)[1]
+        f = ComplaintFilter(hall_ids, lo, hi, state, overdue, channel, window_id, staff_no)
+        return ComplaintPage(
+            total=count_complaints(session, f, now),
+            items=[
+                ComplaintOut.model_validate(item)
+                for item in list_complaints(session, f, now, limit=limit, offset=offset)
+            ],
+        )
+
+    return await runtime.read(load)
+
+
+@router.get("/{complaint_id}", response_model=ComplaintOut)
+async def get_one(runtime: RuntimeDep, user: Supervisor, complaint_id: int) -> ComplaintOut:
+    found = await _read_one(runtime, complaint_id)
+    ensure_hall(user, found.hall_id)
+    return found
+
+
+@router.post("/{complaint_id}/handle", response_model=ComplaintOut)
+async def handle(
+    runtime: RuntimeDep, user: Supervisor, complaint_id: int, body: ComplaintHandleIn
+) -> ComplaintOut:
+    """Record the handling: `close` true → 已办结 (closed); false → a progress note (已受理)."""
+
+    def job(tx: Tx) -> None:
+        handle_complaint(
+            tx, user, complaint_id, result=body.result, handled_at=body.handled_at, close=body.close
+        )
+
+    await runtime.write(job)
+    return await _read_one(runtime, complaint_id)

@@ -1,0 +1,116 @@
+"""差评整改 (rectifications of bad ratings): list, rectify, follow up (回访)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session
+
+from server.api.deps import RuntimeDep, Supervisor
+from server.api.stats_schemas import (
+    FollowUpIn,
+    RectificationOut,
+    RectificationPage,
+    RectificationState,
+    RectifyIn,
+)
+from server.api.stats_scope import hall_ids_for, parse_day, period
+from server.commands.rectifications import follow_up, rectify
+from server.domain.actor import ensure_hall
+from server.domain.errors import NotFound
+from server.domain.texts import text
+from server.queries.rectifications import (
+    RectificationFilter,
+    count_rectifications,
+    list_rectifications,
+    rectification,
+)
+from server.store.transaction import Tx
+
+router = APIRouter(prefix="/rectifications", tags=["rectifications"])
+
+
+async def _read_one(runtime: RuntimeDep, rectification_id: int) -> RectificationOut:
+    now = runtime.clock.now()
+
+    def load(session: Session) -> RectificationOut:
+        item = rectification(session, rectification_id, now)
+        if item is None:
+            raise NotFound(text("rectification.not_found", rectification_id=rectification_id))
+        return RectificationOut.model_validate(item)
+
+    return await runtime.read(load)
+
+
+@router.get("", response_model=RectificationPage)
+async def list_(
+    runtime: RuntimeDep,
+    user: Supervisor,
+    hall_id: int | None = None,
+    start: Annotated[
+        str | None, Query(alias="from", description="Rated ticket's business day, from")
+    ] = None,
+    end: Annotated[str | None, Query(alias="to", description="… to (inclusive)")] = None,
+    state: RectificationState | None = None,
+    overdue: Annotated[
+        bool | None, Query(description="true: open past the deadline, or rectified late")
+    ] = None,
+    window_id: int | None = None,
+    staff_no: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> RectificationPage:
+    """Rectifications, newest first."""
+    hall_ids = hall_ids_for(user, hall_id)
+    first, last = parse_day(start, "from"), parse_day(end, "to")
+    if first or last:
+        first, last = period(first, last, first or last)  # type: ignore[arg-type]
+    now = runtime.clock.now()
+    f = RectificationFilter(hall_ids, first, last, state, overdue, window_id, staff_no)
+
+    def load(session: Session) -> RectificationPage:
+        return RectificationPage(
+            total=count_rectifications(session, f, now),
+            items=[
+                RectificationOut.model_validate(item)
+                for item in list_rectifications(session, f, now, limit=limit, offset=offset)
+            ],
+        )
+
+    return await runtime.read(load)
+
+
+@router.get("/{rectification_id}", response_model=RectificationOut)
+async def get_one(runtime: RuntimeDep, user: Supervisor, rectification_id: int) -> RectificationOut:
+    found = await _read_one(runtime, rectification_id)
+    ensure_hall(user, found.hall_id)
+    return found
+
+
+@router.post("/{rectification_id}/rectify", response_model=RectificationOut)
+async def rectify_route(
+    runtime: RuntimeDep, user: Supervisor, rectification_id: int, body: RectifyIn
+) -> RectificationOut:
+    """Record what was done (整改措施); the rectification is then closed (已整改)."""
+
+    def job(tx: Tx) -> None:
+        rectify(tx, user, rectification_id, body.measures)
+
+    await runtime.write(job)
+    return await _read_one(runtime, rectification_id)
+
+
+@router.post("/{rectification_id}/follow-up", response_model=RectificationOut)
+async def follow_up_route(
+    runtime: RuntimeDep, user: Supervisor, rectification_id: int, body: FollowUpIn
+) -> RectificationOut:
+    """Record the follow-up (回访): way, result, satisfied again or not."""
+
+    def job(tx: Tx) -> None:
+        follow_up(
+            tx, user, rectification_id, way=body.way, result=body.result, satisfied=body.satisfied
+        )
+
+    await runtime.write(job)
+    return await _read_one(runtime, rectification_id)

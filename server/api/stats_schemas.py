@@ -1,0 +1,165 @@
+"""What the statistics, complaint and rectification routes accept and return."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Grouping = Literal["day", "hour", "hall", "service", "window", "staff"]
+
+
+class IndicatorRowOut(BaseModel):
+    key: str = Field(description="Group key: day YYYY-MM-DD, hour HH, or an id / 工号")
+    label: str = Field(description="Group name to show (中文)")
+    values: dict[str, Any] = Field(description="Indicator fields, see docs/indicators.md")
+
+
+class IndicatorsOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    hall_id: int | None = Field(description="The hall, or null for every hall (admins)")
+    from_: str = Field(alias="from")
+    to: str
+    group_by: Grouping
+    total: dict[str, Any]
+    rows: list[IndicatorRowOut]
+
+
+class TicketRecordOut(BaseModel):
+    ticket_id: int
+    hall_id: int
+    number: str
+    business_day: date
+    service_id: int
+    service_name: str
+    priority: str
+    source: str
+    status: str
+    outcome: str | None
+    issued_at: datetime
+    entered_queue_at: datetime
+    called_at: datetime | None
+    serving_started_at: datetime | None
+    finished_at: datetime | None
+    wait_s: int | None
+    walk_s: int | None
+    handle_s: int | None
+    total_s: int | None
+    window_number: str | None
+    staff_no: str | None
+    staff_name: str | None
+    recall_count: int
+    no_show_count: int
+    transferred_to: str | None
+    evaluation_level: int | None
+    evaluated_at: datetime | None
+    rectification_deadline: datetime | None
+    rectified_at: datetime | None
+    followup_at: datetime | None
+
+
+class TicketPage(BaseModel):
+    total: int = Field(description="Tickets in the period")
+    items: list[TicketRecordOut]
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page (keyset); null on the last page"
+    )
+
+
+ComplaintChannel = Literal["onsite", "phone", "12345", "online", "letter"]
+ComplaintState = Literal["accepted", "closed"]
+
+
+class ComplaintIn(BaseModel):
+    hall_id: int | None = Field(default=None, description="Default: the caller's hall")
+    channel: ComplaintChannel = Field(
+        description="onsite 现场, phone 电话, 12345 热线, online 网上, letter 信件"
+    )
+    content: str = Field(min_length=1, max_length=2000)
+    ticket_id: int | None = None
+    window_id: int | None = None
+    staff_no: str | None = Field(default=None, max_length=32)
+    service_id: int | None = None
+    complainant_name: str | None = Field(default=None, max_length=50)
+    complainant_phone: str | None = Field(default=None, max_length=32)
+    received_at: datetime | None = Field(default=None, description="Default: now")
+
+
+class ComplaintHandleIn(BaseModel):
+    result: str = Field(min_length=1, max_length=2000, description="处理结果 / 进展")
+    handled_at: datetime | None = Field(default=None, description="Default: now")
+    close: bool = Field(default=True, description="true: 已办结; false: progress, stays 已受理")
+
+
+class ComplaintOut(BaseModel):
+    id: int
+    hall_id: int
+    channel: str
+    channel_text: str
+    content: str
+    ticket_id: int | None
+    ticket_number: str | None
+    window_id: int | None
+    staff_no: str | None
+    service_id: int | None
+    complainant_name: str | None
+    complainant_phone: str | None
+    state: ComplaintState
+    state_text: str
+    received_at: datetime
+    deadline: datetime
+    overdue: bool
+    result: str | None
+    handled_at: datetime | None
+    closed_at: datetime | None
+
+
+class ComplaintPage(BaseModel):
+    total: int
+    items: list[ComplaintOut]
+
+
+RectificationState = Literal["open", "rectified", "followed_up"]
+FollowUpWay = Literal["phone", "sms", "visit", "online"]
+
+
+class RectifyIn(BaseModel):
+    measures: str = Field(min_length=1, max_length=1000, description="整改措施 (what was done)")
+
+
+class FollowUpIn(BaseModel):
+    way: FollowUpWay = Field(description="phone 电话, sms 短信, visit 上门, online 网上")
+    result: str = Field(min_length=1, max_length=1000, description="回访情况")
+    satisfied: bool = Field(description="回访后是否满意")
+
+
+class RectificationOut(BaseModel):
+    id: int
+    hall_id: int
+    ticket_id: int
+    ticket_number: str
+    business_day: date
+    service_name: str
+    window_number: str | None
+    staff_no: str | None
+    staff_name: str | None
+    level: int
+    reasons: list[str]
+    comment: str | None
+    state: RectificationState
+    state_text: str
+    opened_at: datetime
+    deadline: datetime
+    overdue: bool
+    rectified_at: datetime | None
+    measures: str | None
+    followup_at: datetime | None
+    followup_way: str | None
+    followup_result: str | None
+    followup_satisfied: bool | None
+
+
+class RectificationPage(BaseModel):
+    total: int
+    items: list[RectificationOut]

@@ -1,0 +1,144 @@
+"""Running an export: gather the indicators, then stream the records into XLSX or CSV.
+
+Used in-process by `govqueue export` and, for the server, in a separate worker process
+(server/exports/worker.py) so that a long export never competes with calls for the event
+loop, the GIL or the garbage collector of the serving process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from server.domain.errors import InvalidInput
+from server.domain.indicators import GROUPINGS
+from server.domain.texts import text
+from server.exports.masking import mask_name, mask_phone
+from server.queries.complaints import ComplaintFilter, stream_complaints
+from server.queries.rectifications import RectificationFilter, stream_rectifications
+from server.queries.stats.indicators import Indicators, Scope, compute
+from server.queries.stats.labels import load_labels
+from server.queries.stats.records import count_records, stream_export_records
+
+Progress = Callable[[int], None]
+MAX_DETAIL_SHEETS = 4  # beyond 4 × 1,048,575 rows the 明细 goes to CSV
+
+
+@dataclass
+class ReportData:
+    scope: Scope
+    hall_name: str
+    generated_at: str
+    indicators: dict[str, Indicators]
+    total: dict[str, Any]
+    ticket_count: int
+
+    def local(self, instant: datetime) -> datetime:
+        return instant.astimezone(self.scope.zone).replace(tzinfo=None)
+
+
+def hall_name(session: Session, scope: Scope) -> str:
+    labels = load_labels(session, scope.hall_ids)
+    if scope.hall_ids is not None and len(scope.hall_ids) == 1:
+        return labels.halls.get(str(scope.hall_ids[0]), "")
+    return "全部大厅"
+
+
+def gather(session: Session, scope: Scope, *, counts_basic: bool) -> ReportData:
+    groupings = [
+        g for g in GROUPINGS if g != "hall" or scope.hall_ids is None or len(scope.hall_ids) > 1
+    ]
+    results = compute(session, scope, groupings, counts_basic=counts_basic)
+    total = results.pop("total").total
+    return ReportData(
+        scope=scope,
+        hall_name=hall_name(session, scope),
+        generated_at=scope.now.astimezone(scope.zone).strftime("%Y-%m-%d %H:%M:%S"),
+        indicators=results,
+        total=total,
+        ticket_count=count_records(session, scope.hall_ids, scope.start, scope.end),
+    )
+
+
+def check_xlsx_rows(rows: int, rows_per_sheet: int) -> None:
+    if rows > rows_per_sheet * MAX_DETAIL_SHEETS:
+        raise InvalidInput(
+            text(
+                "export.too_many_rows",
+                rows=f"{rows:,}",
+                limit=f"{rows_per_sheet * MAX_DETAIL_SHEETS:,}",
+            ),
+            code="too_many_rows",
+        )
+
+
+def _masked_complaints(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        item["complainant_name"] = mask_name(item.get("complainant_name"))
+        item["complainant_phone"] = mask_phone(item.get("complainant_phone"))
+        yield item
+
+
+def write_xlsx(
+    engine: Engine,
+    scope: Scope,
+    path: Path,
+    *,
+    counts_basic: bool,
+    details: bool = True,
+    progress: Progress = lambda _n: None,
+    on_total: Callable[[int], None] = lambda _n: None,
+    rows_per_sheet: int | None = None,
+) -> ReportData:
+    from server.exports.xlsx import ROWS_PER_SHEET, write_workbook
+
+    rows_per_sheet = rows_per_sheet or ROWS_PER_SHEET
+    with Session(engine) as session:
+        data = gather(session, scope, counts_basic=counts_basic)
+        if details:
+            check_xlsx_rows(data.ticket_count, rows_per_sheet)
+        on_total(data.ticket_count if details else 0)
+        hall_ids = scope.hall_ids
+        write_workbook(
+            path,
+            data,
+            tickets=stream_export_records(
+                session, hall_ids, scope.start, scope.end, scope.zone, times="serial"
+            )
+            if details
+            else None,
+            rectifications=stream_rectifications(
+                session, RectificationFilter(hall_ids, scope.start, scope.end), scope.now
+            ),
+            complaints=_masked_complaints(
+                stream_complaints(session, ComplaintFilter(hall_ids, *scope.bounds), scope.now)
+            ),
+            progress=progress,
+            rows_per_sheet=rows_per_sheet,
+        )
+    return data
+
+
+def write_csv(
+    engine: Engine,
+    scope: Scope,
+    out: BinaryIO,
+    *,
+    progress: Progress = lambda _n: None,
+    on_total: Callable[[int], None] = lambda _n: None,
+) -> int:
+    """The 明细 as CSV (UTF-8 with BOM, so Excel opens it without garbling)."""
+    from server.exports.csv_file import write_records
+
+    with Session(engine) as session:
+        on_total(count_records(session, scope.hall_ids, scope.start, scope.end))
+        batches = stream_export_records(
+            session, scope.hall_ids, scope.start, scope.end, scope.zone, times="text"
+        )
+        return write_records(out, batches, progress)

@@ -1,0 +1,76 @@
+"""`python -m server.exports.worker …`: one export in its own process (used by the server).
+
+XLSX goes to --out; CSV to --out or, with "-", to standard output (the server streams it).
+Errors the person can act on are printed in Chinese to standard error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from server.domain.errors import DomainError
+from server.queries.stats.indicators import Scope
+from server.store.engine import make_engine
+
+# The server passes the URL in the environment: a PostgreSQL password never shows in `ps`.
+DB_ENV = "GOVQUEUE_EXPORT_DB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="server.exports.worker")
+    parser.add_argument(
+        "--db", default=os.environ.get(DB_ENV), help=f"database URL (default: ${DB_ENV})"
+    )
+    parser.add_argument("--halls", required=True, help="comma-separated ids, or 'all'")
+    parser.add_argument("--from", dest="start", required=True)
+    parser.add_argument("--to", dest="end", required=True)
+    parser.add_argument("--now", required=True)
+    parser.add_argument("--tz", required=True)
+    parser.add_argument("--format", choices=("xlsx", "csv"), required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--no-details", action="store_true")
+    parser.add_argument("--counts-basic", choices=("true", "false"), default="true")
+    args = parser.parse_args(argv)
+    if not args.db:
+        parser.error(f"--db or ${DB_ENV} is required")
+    from zoneinfo import ZoneInfo
+
+    from server.exports.report import write_csv, write_xlsx
+
+    hall_ids = None if args.halls == "all" else tuple(int(h) for h in args.halls.split(","))
+    scope = Scope(
+        hall_ids,
+        date.fromisoformat(args.start),
+        date.fromisoformat(args.end),
+        datetime.fromisoformat(args.now),
+        ZoneInfo(args.tz),
+    )
+    engine = make_engine(args.db)
+    try:
+        if args.format == "xlsx":
+            write_xlsx(
+                engine,
+                scope,
+                Path(args.out),
+                counts_basic=args.counts_basic == "true",
+                details=not args.no_details,
+            )
+        elif args.out == "-":
+            write_csv(engine, scope, sys.stdout.buffer)
+        else:
+            with open(args.out, "wb") as out:
+                write_csv(engine, scope, out)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

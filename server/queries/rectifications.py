@@ -1,0 +1,137 @@
+"""Listing rectifications of bad ratings (差评整改) with filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from server.domain.texts import text
+from server.queries.stats.sql import (
+    EVALUATION,
+    RECTIFICATION,
+    SERVICE,
+    STAFF,
+    TICKET,
+    WINDOW,
+    instant,
+)
+
+
+@dataclass(frozen=True)
+class RectificationFilter:
+    hall_ids: tuple[int, ...] | None
+    start: date | None = None  # the rated ticket's business day
+    end: date | None = None
+    state: str | None = None  # open | rectified | followed_up
+    overdue: bool | None = None
+    window_id: int | None = None
+    staff_no: str | None = None
+
+
+def _state() -> Any:
+    r = RECTIFICATION.c
+    return case(
+        (r.followup_at.is_not(None), "followed_up"),
+        (r.closed_at.is_not(None), "rectified"),
+        else_="open",
+    )
+
+
+def _query(f: RectificationFilter, now: datetime, columns: list[Any]) -> Select[Any]:
+    r, t = RECTIFICATION.c, TICKET.c
+    overdue = or_(and_(r.closed_at.is_(None), r.deadline < instant(now)), r.closed_at > r.deadline)
+    query = select(*columns).select_from(
+        RECTIFICATION.join(TICKET, t.id == r.ticket_id)
+        .join(EVALUATION, EVALUATION.c.id == r.evaluation_id)
+        .join(SERVICE, SERVICE.c.id == t.service_id)
+        .outerjoin(WINDOW, WINDOW.c.id == t.window_id)
+        .outerjoin(STAFF, STAFF.c.id == t.staff_id)
+    )
+    conditions: list[Any] = []
+    if f.hall_ids is not None:
+        conditions.append(t.hall_id.in_(f.hall_ids))
+    if f.start is not None:
+        conditions.append(t.business_day >= f.start)
+    if f.end is not None:
+        conditions.append(t.business_day <= f.end)
+    if f.state is not None:
+        conditions.append(_state() == f.state)
+    if f.overdue is not None:
+        conditions.append(overdue if f.overdue else ~overdue)
+    if f.window_id is not None:
+        conditions.append(t.window_id == f.window_id)
+    if f.staff_no is not None:
+        conditions.append(STAFF.c.staff_no == f.staff_no)
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def _columns() -> list[Any]:
+    r, t, e = RECTIFICATION.c, TICKET.c, EVALUATION.c
+    return [
+        r.id,
+        t.hall_id,
+        r.ticket_id,
+        t.number.label("ticket_number"),
+        t.business_day,
+        SERVICE.c.name.label("service_name"),
+        WINDOW.c.number.label("window_number"),
+        STAFF.c.staff_no,
+        STAFF.c.name.label("staff_name"),
+        e.level,
+        e.reasons,
+        e.comment,
+        _state().label("state"),
+        r.opened_at,
+        r.deadline,
+        r.closed_at.label("rectified_at"),
+        r.note.label("measures"),
+        r.followup_at,
+        r.followup_way,
+        r.followup_note.label("followup_result"),
+        r.followup_satisfied,
+    ]
+
+
+def _out(row: Any, now: datetime) -> dict[str, Any]:
+    item = dict(row._mapping)
+    done, deadline = item["rectified_at"], item["deadline"]
+    item["overdue"] = done > deadline if done else now > deadline
+    item["state_text"] = text(f"rectification_state.{item['state']}")
+    item["reasons"] = list(item["reasons"] or [])
+    return item
+
+
+def count_rectifications(session: Session, f: RectificationFilter, now: datetime) -> int:
+    return int(session.execute(_query(f, now, [func.count()])).scalar_one())
+
+
+def list_rectifications(
+    session: Session, f: RectificationFilter, now: datetime, *, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    r = RECTIFICATION.c
+    query = _query(f, now, _columns()).order_by(r.opened_at.desc(), r.id.desc())
+    return [_out(row, now) for row in session.execute(query.limit(limit).offset(offset))]
+
+
+def rectification(session: Session, rectification_id: int, now: datetime) -> dict[str, Any] | None:
+    query = _query(RectificationFilter(None), now, _columns()).where(
+        RECTIFICATION.c.id == rectification_id
+    )
+    row = session.execute(query).one_or_none()
+    return None if row is None else _out(row, now)
+
+
+def stream_rectifications(
+    session: Session, f: RectificationFilter, now: datetime
+) -> Iterator[dict[str, Any]]:
+    """Oldest first, for the export."""
+    r = RECTIFICATION.c
+    query = _query(f, now, _columns()).order_by(r.opened_at, r.id)
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield _out(row, now)

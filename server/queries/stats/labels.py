@@ -1,0 +1,34 @@
+"""Names of the groups (halls, services, windows, staff) for the indicator rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from server.queries.stats.sql import HALL, SERVICE, STAFF, WINDOW
+
+
+@dataclass(frozen=True)
+class Labels:
+    halls: dict[str, str]
+    services: dict[str, str]
+    windows: dict[str, str]
+    staff: dict[str, str]
+
+
+def load_labels(session: Session, hall_ids: tuple[int, ...] | None) -> Labels:
+    def where(query, column):  # type: ignore[no-untyped-def]
+        return query if hall_ids is None else query.where(column.in_(hall_ids))
+
+    halls = session.execute(where(select(HALL.c.id, HALL.c.name), HALL.c.id))
+    services = session.execute(where(select(SERVICE.c.id, SERVICE.c.name), SERVICE.c.hall_id))
+    windows = session.execute(where(select(WINDOW.c.id, WINDOW.c.number), WINDOW.c.hall_id))
+    staff = session.execute(select(STAFF.c.staff_no, STAFF.c.name))
+    return Labels(
+        halls={str(i): name for i, name in halls},
+        services={str(i): name for i, name in services},
+        windows={str(i): f"{number}号窗口" for i, number in windows},
+        staff={no: f"{name}（{no}）" for no, name in staff},
+    )

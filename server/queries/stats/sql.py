@@ -1,0 +1,140 @@
+"""SQL building blocks shared by the statistics queries, for SQLite and PostgreSQL.
+
+SQLite stores instants as naive UTC text (see server/store/types.py), PostgreSQL as
+timestamptz; durations and local hours are computed in the database on both.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import BigInteger, Integer, Table, case, cast, func, literal
+from sqlalchemy.sql.elements import ColumnElement
+
+from server.store.tables import (
+    Complaint,
+    Evaluation,
+    Event,
+    Hall,
+    Rectification,
+    Service,
+    Staff,
+    Ticket,
+    Window,
+)
+from server.store.types import UTCDateTime
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+TICKET = _table(Ticket)
+SERVICE = _table(Service)
+WINDOW = _table(Window)
+STAFF = _table(Staff)
+HALL = _table(Hall)
+EVALUATION = _table(Evaluation)
+RECTIFICATION = _table(Rectification)
+COMPLAINT = _table(Complaint)
+EVENT = _table(Event)
+
+
+def instant(value: datetime) -> ColumnElement[Any]:
+    """A bound instant, stored the way the columns store them."""
+    return literal(value, UTCDateTime())
+
+
+def seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
+    """Whole seconds from `start` to `end` (NULL if either is NULL), rounded like the API."""
+    if dialect == "sqlite":
+        raw = (func.julianday(end) - func.julianday(start)) * 86400.0
+        return cast(func.round(raw), Integer)
+    return cast(func.round(func.extract("epoch", end - start)), BigInteger)
+
+
+def raw_seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
+    """Seconds from `start` to `end`, not rounded (for comparisons with a target)."""
+    if dialect == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+    return func.extract("epoch", end - start)
+
+
+def epoch_seconds(dialect: str, column: Any) -> ColumnElement[Any]:
+    """Whole seconds since 1970-01-01 UTC, rounded down."""
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
+
+
+def offset_segments(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """(from instant, UTC offset in seconds) for each stretch of constant offset in [start, end)."""
+    segments: list[tuple[datetime, int]] = []
+    cursor = start
+    step = timedelta(hours=1)
+    while cursor < end + step:
+        offset = cursor.astimezone(zone).utcoffset()
+        seconds = int(offset.total_seconds()) if offset else 0
+        if not segments or segments[-1][1] != seconds:
+            segments.append((cursor.astimezone(UTC), seconds))
+        cursor += step
+    return segments
+
+
+def local_hour(
+    dialect: str, column: Any, zone: ZoneInfo, start: datetime, end: datetime
+) -> ColumnElement[Any]:
+    """The hour of day (0–23) of `column` in `zone`, as an integer expression."""
+    epoch = epoch_seconds(dialect, column)
+    segments = offset_segments(zone, start, end)
+
+    def hour(offset: int) -> ColumnElement[Any]:
+        return ((epoch + offset) // 3600) % 24
+
+    if len(segments) == 1:
+        return hour(segments[0][1])
+    whens = [
+        (column < instant(until), hour(offset))
+        for (_, offset), (until, _) in itertools.pairwise(segments)
+    ]
+    return case(*whens, else_=hour(segments[-1][1]))
+
+
+def _sqlite_offset(column: Any, zone: ZoneInfo, start: datetime, end: datetime) -> Any:
+    segments = offset_segments(zone, start, end)
+    if len(segments) == 1:
+        return literal(segments[0][1])
+    whens = [
+        (column < instant(until), offset)
+        for (_, offset), (until, _) in itertools.pairwise(segments)
+    ]
+    return case(*whens, else_=segments[-1][1])
+
+
+EXCEL_EPOCH_JULIAN = 2415018.5  # julianday('1899-12-30'), day 0 of Excel's 1900 date system
+EXCEL_EPOCH_UNIX_DAYS = 25569  # 1970-01-01 as an Excel serial
+
+
+def local_time_text(
+    dialect: str, column: Any, zone: ZoneInfo, start: datetime, end: datetime
+) -> ColumnElement[Any]:
+    """`column` as 'YYYY-MM-DD HH:MM:SS' in `zone` (NULL stays NULL), formatted by the database."""
+    if dialect == "sqlite":
+        offset = _sqlite_offset(column, zone, start, end)
+        return func.strftime("%Y-%m-%d %H:%M:%S", column, func.printf("%d seconds", offset))
+    return func.to_char(func.timezone(zone.key, column), "YYYY-MM-DD HH24:MI:SS")
+
+
+def local_time_serial(
+    dialect: str, column: Any, zone: ZoneInfo, start: datetime, end: datetime
+) -> ColumnElement[Any]:
+    """`column` as an Excel date serial (days since 1899-12-30) in `zone`."""
+    if dialect == "sqlite":
+        offset = _sqlite_offset(column, zone, start, end)
+        return func.julianday(column) - EXCEL_EPOCH_JULIAN + offset / 86400.0
+    local = func.timezone(zone.key, column)
+    return func.extract("epoch", local) / 86400.0 + EXCEL_EPOCH_UNIX_DAYS
