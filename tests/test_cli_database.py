@@ -194,3 +194,13 @@ def test_an_unknown_schema_version(tmp_path: Path) -> None:
     con.close()
     for name in COMMANDS:
         assert_one_line(invoke(name, url, tmp_path), "结构版本 fromthefuture")
+
+
+def test_the_demo_explains_a_data_dir_it_cannot_use(tmp_path: Path) -> None:
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(a_file / "demo")])
+    assert_one_line(
+        subprocess.CompletedProcess([], result.exit_code, result.stdout, result.stderr),
+        "无法创建数据库所在的目录",
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from server.cli.common import console
+from server.cli.common import console, fail
+from server.cli.database import opened
 
 
 def register(app: typer.Typer) -> None:
@@ -16,13 +18,39 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(
-    speed: Annotated[float, typer.Option(help="Simulated seconds per real second")] = 480.0,
+    speed: Annotated[
+        float,
+        typer.Option(help="Simulated seconds per real second (0: as fast as possible)", min=0),
+    ] = 600.0,
     seed: Annotated[int, typer.Option(help="Random seed of the simulated day")] = 20261127,
+    day: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Simulated date (default: today in Shanghai)"),
+    ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Keep the demo database here")] = None,
     port: Annotated[int, typer.Option(help="Port (0 = any free port)")] = 0,
 ) -> None:
-    """Replay a simulated business day (09:00–17:00) through the real server; print the indicators."""
-    from server.demo.run import run_demo
+    """Simulate a business day (09:00–17:00) through the real server; print the indicators.
 
+    The same seed (and day) gives the same tables at any speed and on any machine.
+    """
+    import tempfile
+
+    from server.demo.run import demo_database, prepare_demo, run_demo
+
+    if data_dir is None:
+        data_dir = Path(tempfile.mkdtemp(prefix="govqueue-demo-"))
+    elif (data_dir / "govqueue.db").exists():
+        raise fail(f"{data_dir} 中已有数据库；演示需要一个空目录，请换一个目录或删除它。", 2)
+    with opened(demo_database(data_dir)):
+        prepare_demo(data_dir)
     wide = console if console.is_terminal else Console(width=120)
-    raise typer.Exit(run_demo(speed=speed, seed=seed, data_dir=data_dir, port=port, console=wide))
+    code = run_demo(
+        speed=speed,
+        seed=seed,
+        data_dir=data_dir,
+        port=port,
+        console=wide,
+        day=day.date() if day else None,
+    )
+    raise typer.Exit(code)

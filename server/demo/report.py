@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from server.demo.simulation import Tally
+
+REFUSALS = {
+    "service_closed": "不在取号时间内",
+    "daily_limit_reached": "当日号源已取完",
+    "service_disabled": "业务已停用",
+}
 
 
 def duration(seconds: float | None) -> str:
@@ -98,3 +107,27 @@ def print_report(
         f"平均评分 {score(total['avg_level'])} · 差评率 {percent(total['bad_rate'])} · "
         f"差评整改率 {percent(total['rectified_rate'])}（整改期限 15 个工作日）\n暂停服务：{paused}"
     )
+
+
+def print_totals(console: Console, tally: Tally, by_service: dict[str, Any]) -> None:
+    """The day in numbers, and how they relate to the tables' 取号量."""
+    t = tally
+    refused = "、".join(
+        f"{REFUSALS.get(code, code)} {n} 次" for code, n in sorted(t.refused.items())
+    )
+    console.print(
+        f"取号机取号 {t.issued} 张{f'（另有取号被拒：{refused}）' if refused else ''}，"
+        f"办结 {t.served}，过号 {t.no_shows}（其中 {t.requeued} 人回来重新排队），"
+        f"转办 {t.transfers}，评价 {t.evaluations}。",
+        soft_wrap=True,
+    )
+    in_tables = by_service["total"]["issued"]
+    console.print(
+        f"表中“取号量”合计 {in_tables} = 取号机取号 {t.issued} + 转办生成的新号 {t.transfers}"
+        "（转办时原号记为“已转办”，在新业务下另发一张号重新排队，两张都计入取号量）。",
+        soft_wrap=True,
+    )
+    if in_tables != t.issued + t.transfers:  # would be a bug: say it rather than hide it
+        console.print(
+            f"[red]注意：表中取号量 {in_tables} 与取号机取号加转办 {t.issued + t.transfers} 不一致。[/red]"
+        )

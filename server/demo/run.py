@@ -1,11 +1,19 @@
-"""`govqueue demo`: a whole business day in about a minute, through the real server."""
+"""`govqueue demo`: a whole business day through the real server, in about a minute.
+
+The demo owns the server's clock (a ManualClock) and moves it with a discrete-event scheduler,
+so a seed reproduces the same day exactly at any speed and on any machine. `--speed` only
+paces real time (0: as fast as the server answers).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from datetime import datetime
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -15,9 +23,10 @@ from client.rest import ApiClient
 from server.app import create_app
 from server.commands.admin import create_staff
 from server.demo import scenario
-from server.demo.report import print_report
+from server.demo.des import Scheduler
+from server.demo.report import print_report, print_totals
 from server.demo.simulation import DaySimulation
-from server.domain.clock import ScaledClock, SystemClock
+from server.domain.clock import ManualClock, SystemClock
 from server.domain.enums import Role
 from server.embedded import running_server
 from server.settings import Settings
@@ -27,83 +36,172 @@ from server.store.transaction import transaction
 
 ADMIN_NO, ADMIN_PASSWORD = "admin", "demo-admin-pass"
 ZONE = ZoneInfo("Asia/Shanghai")
+DAY_START, DAY_END = "09:00", "17:00"
 
 
-def run_demo(*, speed: float, seed: int, data_dir: Path | None, port: int, console: Console) -> int:
-    if data_dir is None:
-        data_dir = Path(tempfile.mkdtemp(prefix="govqueue-demo-"))
-    elif (data_dir / "govqueue.db").exists():
-        console.print(
-            f"[red]{data_dir} 中已有数据库；演示需要一个空目录，请换一个目录或删除它。[/red]"
-        )
-        return 2
-    return asyncio.run(_demo(speed, seed, data_dir, port, console))
+@dataclass(frozen=True)
+class DemoHall:
+    """What a viewer of the simulated day needs, handed to `on_ready` once the hall is set up
+    and before the day starts (e.g. to open the hall display on it)."""
+
+    base_url: str
+    hall_id: int
+    display_token: str
+    kiosk_token: str
+    day: date
+    clock: ManualClock
 
 
-async def _demo(speed: float, seed: int, data_dir: Path, port: int, console: Console) -> int:
-    settings = Settings(data_dir=data_dir, queue_counts_interval_s=0.25)
-    url = settings.resolved_database_url()
-    console.print(
-        f"[bold]govqueue 演示[/bold]：模拟一个工作日 09:00–17:00（{speed:g} 倍速），数据库 {url}"
-    )
-    await asyncio.to_thread(migrate.upgrade, url)
+OnReady = Callable[[DemoHall], Awaitable[None]]
+
+
+def demo_database(data_dir: Path) -> str:
+    return f"sqlite:///{(data_dir / 'govqueue.db').resolve()}"
+
+
+def prepare_demo(data_dir: Path) -> str:
+    """Create the demo's database (migrated, with the demo's admin account); its URL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url = demo_database(data_dir)
+    migrate.upgrade(url)
     engine = make_engine(url, writer=True)
-    with transaction(engine, SystemClock()) as tx:
-        create_staff(tx, ADMIN_NO, "演示管理员", Role.admin, ADMIN_PASSWORD, None)
-    engine.dispose()
+    try:
+        with transaction(engine, SystemClock()) as tx:
+            create_staff(tx, ADMIN_NO, "演示管理员", Role.admin, ADMIN_PASSWORD, None)
+    finally:
+        engine.dispose()
+    return url
 
-    day = datetime.now(ZONE).date()  # today, read now (never frozen at start-up)
-    clock = ScaledClock(scenario.local(day, "08:55", ZONE), speed, running=False)
+
+def run_demo(
+    *,
+    speed: float,
+    seed: int,
+    data_dir: Path,
+    port: int,
+    console: Console,
+    day: date | None = None,
+    on_ready: OnReady | None = None,
+) -> int:
+    """Simulate the day on the database `prepare_demo(data_dir)` made; print the report."""
+    day = day or datetime.now(ZONE).date()  # today, read now (never frozen at start-up)
+    return asyncio.run(_demo(speed, seed, data_dir, port, console, day, on_ready))
+
+
+async def _demo(
+    speed: float,
+    seed: int,
+    data_dir: Path,
+    port: int,
+    console: Console,
+    day: date,
+    on_ready: OnReady | None,
+) -> int:
+    settings = Settings(
+        data_dir=data_dir, database_url=demo_database(data_dir), queue_counts_interval_s=0.25
+    )
+    pace = f"{speed:g} 倍速" if speed > 0 else "不限速"
+    console.print(
+        f"[bold]govqueue 演示[/bold]：模拟 {day} 一个工作日 {DAY_START}–{DAY_END}"
+        f"（{pace}，种子 {seed}），数据库 {settings.database_url}",
+        soft_wrap=True,
+    )
+    clock = ManualClock(scenario.local(day, "08:55", ZONE))
+    scheduler = Scheduler(clock, speed=speed if speed > 0 else None)
     async with running_server(create_app(settings, clock), port=port) as base:
         console.print(f"服务器已启动：{base}  （接口文档 {base}/docs）")
         admin = ApiClient(base)
         await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-        sim = DaySimulation(base, clock, day, ZONE, seed, admin)
-        await sim.seed()
-        console.print("已建立：4 项业务、6 个窗口、7 名工作人员、1 台取号机、6 台评价器")
-        clock.run()
-        run = asyncio.create_task(sim.run())
-        await _show_progress(console, sim, clock, run)
-        await run
-        by_service = await admin.indicators(
-            sim.hall.hall_id, group_by="service", start=day.isoformat()
-        )
-        by_window = await admin.indicators(
-            sim.hall.hall_id, group_by="window", start=day.isoformat()
-        )
-        await sim.close()
-        await admin.aclose()
-    t = sim.tally
-    console.print(
-        f"取号 {t.issued} 张（另有 {t.refused} 次被拒：{t.last_error or '—'}），办结 {t.served}，"
-        f"过号 {t.no_shows}，转办 {t.transfers}，评价 {t.evaluations}"
-    )
+        sim = DaySimulation(base, scheduler, day, ZONE, seed, admin)
+        try:
+            await sim.seed_hall()
+            console.print(
+                f"已建立：{len(scenario.SERVICES)} 项业务、{len(scenario.WINDOWS)} 个窗口、"
+                f"{len(scenario.WINDOWS) + 1} 名工作人员、1 台取号机、1 块大厅显示屏、"
+                f"{len(scenario.WINDOWS)} 台评价器"
+            )
+            if on_ready is not None:
+                h = sim.hall
+                await on_ready(
+                    DemoHall(base, h.hall_id, h.display_token, h.kiosk_token, day, clock)
+                )
+            await sim.start()
+            with _progress(console, sim, scheduler):
+                await scheduler.run()
+            by_service = await admin.indicators(
+                sim.hall.hall_id, group_by="service", start=day.isoformat()
+            )
+            by_window = await admin.indicators(
+                sim.hall.hall_id, group_by="window", start=day.isoformat()
+            )
+        finally:
+            await sim.close()
+            await admin.aclose()
+    print_totals(console, sim.tally, by_service)
     print_report(console, day.isoformat(), by_service, by_window)
-    console.print(f"\n明细与数据库保留在 {data_dir}")
+    console.print(f"\n明细与数据库保留在 {data_dir}", soft_wrap=True)
     return 0
 
 
-async def _show_progress(
-    console: Console, sim: DaySimulation, clock: ScaledClock, run: asyncio.Task[None]
-) -> None:
-    start, end = sim.at("09:00"), sim.at("17:00")
-    total = (end - start).total_seconds()
-    columns = [
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[info]}"),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("模拟时间 09:00", total=total, info="")
-        while not run.done():
-            now = clock.now()
-            t = sim.tally
-            progress.update(
-                task,
-                completed=min(total, max(0.0, (now - start).total_seconds())),
-                description=f"模拟时间 {now.astimezone(ZONE):%H:%M}",
-                info=f"取号 {t.issued} · 办结 {t.served} · 过号 {t.no_shows} · 评价 {t.evaluations}",
+class _progress:
+    """Shows how the day goes: a live bar on a terminal, else one line per simulated hour."""
+
+    def __init__(self, console: Console, sim: DaySimulation, scheduler: Scheduler) -> None:
+        self.console, self.sim, self.scheduler = console, sim, scheduler
+        self.start, self.end = sim.at(DAY_START), sim.at(DAY_END)
+        self.total = (self.end - self.start).total_seconds()
+        self.bar: Progress | None = None
+        self.task: Any = None
+        self.next_hour = self.start.replace(hour=self.start.hour + 1)
+        self.last_draw = 0.0
+
+    def __enter__(self) -> _progress:
+        if self.console.is_terminal:
+            columns = [
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[info]}"),
+                TimeElapsedColumn(),
+            ]
+            self.bar = Progress(*columns, console=self.console)
+            self.bar.__enter__()
+            self.task = self.bar.add_task(f"模拟时间 {DAY_START}", total=self.total, info="")
+        self.scheduler.on_instant = self.instant
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.scheduler.on_instant = None
+        if self.bar is not None:
+            self.draw(self.scheduler.now(), final=True)
+            self.bar.__exit__(None, None, None)
+        elif exc[0] is None:
+            self.console.print(
+                f"{self.scheduler.now().astimezone(ZONE):%H:%M} 全部窗口已关闭 · {self.summary()}"
             )
-            await asyncio.sleep(0.2)
-        progress.update(task, completed=total)
+
+    def summary(self) -> str:
+        t = self.sim.tally
+        return (
+            f"取号 {t.issued} · 办结 {t.served} · 过号 {t.no_shows} · 转办 {t.transfers} · "
+            f"评价 {t.evaluations}"
+        )
+
+    def instant(self, now: datetime) -> None:
+        if self.bar is not None:
+            if time.monotonic() - self.last_draw > 0.1:
+                self.draw(now)
+            return
+        while now >= self.next_hour and self.next_hour <= self.end:
+            self.console.print(f"{self.next_hour:%H:%M} {self.summary()}")
+            self.next_hour = self.next_hour.replace(hour=self.next_hour.hour + 1)
+
+    def draw(self, now: datetime, final: bool = False) -> None:
+        assert self.bar is not None
+        self.last_draw = time.monotonic()
+        done = min(self.total, max(0.0, (now - self.start).total_seconds()))
+        self.bar.update(
+            self.task,
+            completed=self.total if final else done,
+            description=f"模拟时间 {now.astimezone(ZONE):%H:%M}",
+            info=self.summary(),
+        )

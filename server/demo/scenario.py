@@ -5,11 +5,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
+
+T = TypeVar("T")
 
 HOURS = [["09:00", "12:00"], ["13:30", "17:00"]]
 
-SERVICES = [
+SERVICES: list[dict[str, object]] = [
     {
         "name": "户籍办理",
         "prefix": "A",
@@ -105,7 +108,7 @@ def arrivals(day: date, zone: ZoneInfo, rng: random.Random) -> list[Arrival]:
     return out
 
 
-def pick(rng: random.Random, weighted: list[tuple[object, float]]) -> object:
+def pick(rng: random.Random, weighted: list[tuple[T, float]]) -> T:
     roll, acc = rng.random(), 0.0
     for value, weight in weighted:
         acc += weight
