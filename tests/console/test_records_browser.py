@@ -15,7 +15,15 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from server.domain.clock import ManualClock
 from tests.console.pages import new_context, sign_in
-from tests.helpers import STAFF_PASSWORD, LiveServer, Seeded, open_window, seed_hall
+from tests.helpers import (
+    ADMIN_NO,
+    ADMIN_PASSWORD,
+    STAFF_PASSWORD,
+    LiveServer,
+    Seeded,
+    open_window,
+    seed_hall,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 # The complaint, rectification and export routes are the statistics piece's (issue 11).
@@ -211,3 +219,22 @@ async def test_a_supervisor_sees_only_their_own_hall(
     ) as ws:
         refused = json.loads(await ws.recv())
     assert refused["code"] == "permission_denied"
+
+
+async def test_an_admin_of_every_hall_compares_halls(
+    module_server: LiveServer, seeded: Seeded, other: Seeded, context: BrowserContext
+) -> None:
+    await module_server.client(other.kiosk_token).issue_ticket(other.services["A"])
+    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "stats")
+    await tab.select_option("#hall-picker", "all")
+    await tab.wait_for_url("**hall=all**")
+    rows = tab.locator("#indicators tr[data-key]")
+    await expect(rows).to_have_count(2)
+    await expect(tab.locator("#indicators")).to_contain_text("H1 政务服务中心")
+    await expect(tab.locator("#indicators")).to_contain_text("H2 政务服务中心")
+    # Picking one hall narrows every page to it.
+    await tab.select_option("#hall-picker", str(other.hall_id))
+    await tab.wait_for_url(f"**hall={other.hall_id}**")
+    await expect(tab.locator("#indicators tr.total")).to_contain_text("合计")
+    await tab.click("a[data-page=overview]")
+    await expect(tab.locator("h1")).to_contain_text("H2 政务服务中心")
