@@ -1,36 +1,79 @@
-"""大厅显示屏 (placeholder until its issue lands): starts, shows what it will do, and says so."""
+"""大厅显示屏: builds the hall display on the shared Qt layer and runs it."""
 
 from __future__ import annotations
 
-import os
 import sys
+from pathlib import Path
 
-TITLE = "大厅显示屏"
-MESSAGE = "大厅显示屏：显示并语音播报叫号。\n此程序尚在开发中，服务器地址：{server}"
-
-
-def build(server: str):  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QLabel
-
-    label = QLabel(MESSAGE.format(server=server))
-    label.setWindowTitle(f"govqueue · {TITLE}")
-    label.setFont(QFont("WenQuanYi Micro Hei", 20))
-    label.setMargin(40)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.resize(960, 360)
-    return label
+from app_shell.launcher import AppParts, Shell, run_app
+from display_app.settings import DisplaySettings
+from display_app.texts import text
 
 
-def main(server: str, token: str | None = None) -> int:
-    print(MESSAGE.format(server=server).replace("\n", " "), file=sys.stderr)
-    if os.environ.get("GOVQUEUE_NO_GUI"):
-        return 0
-    from PySide6.QtWidgets import QApplication
+def build(shell: Shell) -> AppParts:
+    from display_app.controller import DisplayController
+    from display_app.speech import make_speech
+    from display_app.views.display import DisplayWindow
+    from display_app.voice.speakers import SoundCardSpeaker
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    widget = build(server)
-    widget.show()
-    return int(app.exec())
+    settings = shell.settings
+    assert isinstance(settings, DisplaySettings)
+    speaker = SoundCardSpeaker(shell.runner.post_to_gui)
+    controller = DisplayController(
+        shell.runner, shell.api(), settings, make_speech(settings, speaker)
+    )
+    window = DisplayWindow(controller, settings.width, settings.height)
+
+    def stop() -> None:
+        controller.stop()
+        speaker.close()
+
+    return AppParts(
+        window=window,
+        ready=controller.loaded,
+        is_ready=lambda: controller.is_loaded,
+        start=controller.start,
+        stop=stop,
+        waiting_for=controller.problem,
+    )
+
+
+def main(settings: DisplaySettings, screenshot: Path | None = None) -> int:
+    """Run the display until its window closes; the exit code. Raises SettingsError."""
+    settings.require_token()
+    if screenshot is not None:  # a picture says nothing
+        settings = settings.model_copy(update={"voice": "off"})
+    else:
+        from display_app.speech import make_engine
+
+        make_engine(settings)  # a voice pack that is not there is said at once
+    title = text("title.window") if settings.mode == "window" else text("title")
+    return run_app(title, settings, build, screenshot=screenshot)
+
+
+def play_sample(settings: DisplaySettings) -> tuple[int, str]:
+    """Say the sample call through the sound card: (exit code, message)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from app_shell.bridge import AsyncRunner
+    from display_app.speech import SAMPLE, sample_announcement, sample_audio
+    from display_app.voice.queue import Utterance
+    from display_app.voice.speakers import SoundCardSpeaker, default_has_device
+
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    if not default_has_device():
+        return 1, text("voice.sample_silent")
+    audio, engine = sample_audio(settings)
+    runner = AsyncRunner().start()
+    speaker = SoundCardSpeaker(runner.post_to_gui)
+    future = runner.submit(speaker.play(Utterance(sample_announcement(), audio, settings.repeats)))
+    poll = QTimer()
+    poll.timeout.connect(lambda: app.quit() if future.done() else None)
+    poll.start(100)
+    app.exec()
+    runner.stop()
+    speaker.close()
+    return 0, text("voice.sample_played", sentence=SAMPLE.sentence(), engine=engine)

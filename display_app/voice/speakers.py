@@ -34,6 +34,7 @@ class SoundCardSpeaker:
         self._post = post
         self._has_device = has_device or default_has_device
         self._silent: bool | None = None  # what was last logged
+        self._failing = False
         self._folder = Path(tempfile.mkdtemp(prefix="govqueue-voice-"))
         self._count = 0
         self.played = 0
@@ -76,6 +77,8 @@ class SoundCardSpeaker:
         from PySide6.QtCore import QUrl
         from PySide6.QtMultimedia import QSoundEffect
 
+        if done.done():  # given up already (the app is stopping)
+            return
         present = self._has_device()
         self._note_device(present)
         if not present:
@@ -94,12 +97,15 @@ class SoundCardSpeaker:
             if status == QSoundEffect.Status.Ready and not effect.isPlaying():
                 effect.play()
             elif status == QSoundEffect.Status.Error:
-                log.warning("无法播放叫号声音 %s。", path)
+                if not self._failing:  # once, not for every call
+                    log.warning("声音设备无法播放叫号声音：叫号只在屏幕上显示。")
+                self._failing = True
                 finish(False)
 
         def playing_changed() -> None:
             if not effect.isPlaying() and effect.status() == QSoundEffect.Status.Ready:
                 self.played += 1
+                self._failing = False
                 finish(True)
 
         effect.statusChanged.connect(status_changed)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 
+from display_app.voice.audio import Audio
 from display_app.voice.queue import Utterance
+from display_app.voice.words import CallWords
 
 
 @dataclass
@@ -55,3 +58,15 @@ class RecordingSpeaker:
     def texts(self) -> list[str]:
         with self._lock:
             return [p.text for p in self.played]
+
+
+class QuickEngine:
+    """Renders any call as a short click: tests of what is said, not of the voice itself."""
+
+    name = "quick"
+
+    def chime(self) -> Audio:
+        return Audio(8000, array("h", [100] * 8))
+
+    def say(self, words: CallWords) -> Audio:
+        return Audio(8000, array("h", [200] * 80))

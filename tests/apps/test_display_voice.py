@@ -21,7 +21,7 @@ from display_app.voice.engines import (
 from display_app.voice.pack import check_pack, clip_names, make_default_pack
 from display_app.voice.queue import Announcement, SpeechQueue
 from display_app.voice.words import CallWords, window_clips
-from tests.apps.speaker_double import RecordingSpeaker
+from tests.apps.speaker_double import QuickEngine, RecordingSpeaker
 
 
 def test_the_words_of_a_call() -> None:
@@ -143,28 +143,18 @@ def test_the_default_pack_is_made_with_espeak(tmp_path: Path) -> None:
     assert 2.0 < said.seconds < 12.0 and said.peak() > 2000
 
 
-class _QuickEngine:
-    """Renders any call as a short click: the queue's behaviour, not the voice, is tested."""
-
-    name = "quick"
-
-    def chime(self) -> Audio:
-        return Audio(8000, array("h", [100] * 8))
-
-    def say(self, words: CallWords) -> Audio:
-        return Audio(8000, array("h", [200] * 80))
-
-
 async def test_the_queue_says_every_call_once_in_order_never_overlapping() -> None:
     speaker = RecordingSpeaker(play_s=0.02)
-    queue = SpeechQueue(_QuickEngine(), speaker, repeats=2, shorten_at=100)
+    queue = SpeechQueue(QuickEngine(), speaker, repeats=2, shorten_at=100)
     worker = asyncio.create_task(queue.run())
     # five windows call at once, from five threads
     calls = [Announcement(i, f"A{i:03d}", str(i % 5 + 1)) for i in range(1, 41)]
-    threads = [
-        threading.Thread(target=lambda part=calls[k::5]: [queue.put(c) for c in part])
-        for k in range(5)
-    ]
+
+    def put_all(part: list[Announcement]) -> None:
+        for call in part:
+            queue.put(call)
+
+    threads = [threading.Thread(target=put_all, args=(calls[k::5],)) for k in range(5)]
     for t in threads:
         t.start()
     for t in threads:
@@ -183,7 +173,7 @@ async def test_the_queue_says_every_call_once_in_order_never_overlapping() -> No
 
 async def test_a_backlog_is_said_once_each_never_skipped() -> None:
     speaker = RecordingSpeaker(play_s=0.05)
-    queue = SpeechQueue(_QuickEngine(), speaker, repeats=2, shorten_at=3)
+    queue = SpeechQueue(QuickEngine(), speaker, repeats=2, shorten_at=3)
     for i in range(1, 6):
         queue.put(Announcement(i, f"B{i:03d}", "2"))
     worker = asyncio.create_task(queue.run())

@@ -1,0 +1,74 @@
+"""The hall screen against a real server: calls appear at once, in order, and are said once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app_shell.bridge import AsyncRunner
+from tests.apps.conftest import ThreadedServer
+from tests.apps.display_helpers import Clerks, display_factory, serve_hall
+
+
+@pytest.fixture
+def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
+    yield from serve_hall(tmp_path)
+
+
+@pytest.fixture
+def displays(qtbot: QtBot, runner: AsyncRunner, hall_server: ThreadedServer) -> Iterator[Any]:
+    yield from display_factory(qtbot, runner, hall_server)
+
+
+def test_a_call_appears_with_its_window_and_is_said(
+    qtbot: QtBot, hall_server: ThreadedServer, displays: Any
+) -> None:
+    clerks = Clerks(hall_server)
+    clerks.issue("A", 2)
+    display = displays()
+    screen = display.hall
+    assert display.latest is None and screen.current.number.text() == "欢迎光临"
+    # the waiting counts came with the snapshot
+    assert screen.counts.texts() == ["户籍办理 2 人", "社保医保 0 人"]
+    assert display.window.header.title.text() == "H1 政务服务中心"
+    [number] = clerks.call("2")
+    assert number == "A001"
+    qtbot.waitUntil(lambda: display.latest is not None, timeout=3000)
+    qtbot.waitUntil(lambda: screen.current.number.text() == "A001", timeout=1000)
+    assert screen.current.where.text() == "→ 2号窗口"
+    assert display.controller.highlighted and screen.current.property("fresh") is True
+    qtbot.waitUntil(lambda: screen.counts.texts()[0] == "户籍办理 1 人", timeout=3000)
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 1, timeout=3000)
+    assert display.speaker.texts == ["请 A001 号 到 2 号窗口办理"]
+    # a recall is said again, and the number stays listed once
+    clerks.recall("2")
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 2, timeout=3000)
+    assert display.speaker.texts[-1] == "请 A001 号 到 2 号窗口办理"
+    assert display.shown() == [("A001", "2")]
+    assert "重呼" in screen.current.detail.text()
+
+
+def test_calls_in_the_same_second_all_appear_in_order_and_are_each_said_once(
+    qtbot: QtBot, hall_server: ThreadedServer, displays: Any
+) -> None:
+    clerks = Clerks(hall_server)
+    clerks.issue("A", 6)
+    clerks.issue("B", 6)
+    display = displays(highlight_seconds=1)
+    called: list[str] = []
+    for _ in range(4):
+        called += clerks.call("1", "2")
+    qtbot.waitUntil(lambda: len(display.shown()) == 8, timeout=5000)
+    # the order of the hall's event log, which is the order the server committed the calls
+    logged = [(e["number"], e["window_number"]) for e in hall_server.events("ticket.called")]
+    assert display.shown() == logged and sorted(n for n, _ in logged) == sorted(called)
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 8, timeout=5000)
+    assert display.speaker.texts == [f"请 {n} 号 到 {w} 号窗口办理" for n, w in logged]
+    # on screen: the latest very large, then the earlier ones, newest first
+    screen = display.hall
+    qtbot.waitUntil(lambda: screen.current.number.text() == logged[-1][0], timeout=1000)
+    assert screen.recent.texts() == [f"{n} {w}号窗口" for n, w in reversed(logged[1:-1])][:6]
