@@ -41,6 +41,7 @@ def build(shell: Shell) -> AppParts:
 def main(settings: DisplaySettings, screenshot: Path | None = None) -> int:
     """Run the display until its window closes; the exit code. Raises SettingsError."""
     settings.require_token()
+    settings.check()
     if screenshot is not None:  # a picture says nothing
         settings = settings.model_copy(update={"voice": "off"})
     else:
@@ -56,14 +57,15 @@ def play_sample(settings: DisplaySettings) -> tuple[int, str]:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
 
     from app_shell.bridge import AsyncRunner
     from display_app.speech import SAMPLE, sample_announcement, sample_audio
     from display_app.voice.queue import Utterance
     from display_app.voice.speakers import SoundCardSpeaker, default_has_device
 
-    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     if not default_has_device():
         return 1, text("voice.sample_silent")
     audio, engine = sample_audio(settings)

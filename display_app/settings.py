@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from app_shell.settings import AppSettings
+from app_shell.settings import AppSettings, SettingsError
 
 
 class DisplaySettings(AppSettings):
@@ -51,11 +51,20 @@ class DisplaySettings(AppSettings):
     )
 
     @model_validator(mode="after")
-    def _coherent(self) -> DisplaySettings:
-        if self.mode == "window" and not self.window:
-            raise ValueError("窗口屏需要窗口号：请用 --window 指定，例如 --window 3")
-        if self.voice is None:
+    def _default_voice(self) -> DisplaySettings:
+        if self.voice is None:  # the hall screen speaks for the hall; window screens do not
             self.voice = "off" if self.mode == "window" else "espeak"
-        if self.voice == "pack" and self.voice_pack is None:
-            raise ValueError("使用语音包时请用 --voice-pack 指定语音包文件夹")
         return self
+
+    @classmethod
+    def load(cls, config_file: Path | None = None, **overrides: Any) -> Self:
+        settings = super().load(config_file, **overrides)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Settings that are each valid but do not go together; raises SettingsError."""
+        if self.mode == "window" and not self.window:
+            raise SettingsError("窗口屏需要窗口号：请用 --window 指定，例如 --window 3。")
+        if self.voice == "pack" and self.voice_pack is None:
+            raise SettingsError("使用语音包时请用 --voice-pack 指定语音包文件夹。")
