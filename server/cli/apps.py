@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from display_app.cli import register as register_display
 from kiosk_app.cli import register as register_kiosk
 
 Server = Annotated[str, typer.Option(help="Server base URL")]
@@ -15,13 +16,7 @@ Token = Annotated[str | None, typer.Option(help="Device token (or GOVQUEUE_DEVIC
 
 def register_app_launchers(app: typer.Typer) -> None:
     register_kiosk(app)
-
-    @app.command()
-    def display(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:
-        """大厅显示屏 — the hall screen that shows and speaks the calls."""
-        from display_app.main import main
-
-        raise typer.Exit(main(server=server, token=token))
+    register_display(app)
 
     @app.command()
     def window(server: Server = "http://127.0.0.1:8000", token: Token = None) -> None:

@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from PySide6.QtGui import QImage
+from typer.testing import CliRunner
 
+from server.cli.main import app
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import Clerks, serve_hall
 
@@ -74,9 +77,17 @@ def test_test_voice_writes_a_sample_call(tmp_path: Path) -> None:
     with wave.open(str(out)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
     assert 3.0 < seconds < 12.0
-    # no sound card here: playing says so and fails, pointing to --to
-    played = display("--test-voice")
-    assert played.returncode == 1 and "没有可用的声音设备" in played.stderr
+
+
+def in_process(*args: str) -> Result:
+    """The command run inside the test process: quick, for what needs no window."""
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("GOVQUEUE_")}
+    return CliRunner().invoke(app, ["display", *args], env=unset)
+
+
+def test_test_voice_without_a_sound_card_says_so(qapp: object) -> None:
+    played = in_process("--test-voice")
+    assert played.exit_code == 1 and "没有可用的声音设备" in played.stderr
 
 
 def test_a_voice_pack_is_made_and_used(tmp_path: Path) -> None:
@@ -85,21 +96,22 @@ def test_a_voice_pack_is_made_and_used(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     assert "已生成语音包" in made.stdout and (pack / "chuangkou_banli.wav").is_file()
     out = tmp_path / "pack.wav"
-    said = display(
-        "--test-voice", "--voice", "pack", "--voice-pack", str(pack), "--to", str(out)
-    )
+    said = display("--test-voice", "--voice", "pack", "--voice-pack", str(pack), "--to", str(out))
     assert said.returncode == 0, said.stderr
     assert "pack" in said.stdout and out.stat().st_size > 50_000
 
 
 def test_bad_options_are_refused_in_chinese(tmp_path: Path) -> None:
-    no_token = display("--server", "http://127.0.0.1:9")
-    assert no_token.returncode == 2 and "缺少设备令牌" in no_token.stderr
-    no_window = display("--token", "gqd_x", "--mode", "window")
-    assert no_window.returncode == 2 and "窗口屏需要窗口号" in no_window.stderr
-    bad_mode = display("--token", "gqd_x", "--mode", "lobby")
-    assert bad_mode.returncode == 2 and "设置有误：mode" in bad_mode.stderr
-    no_pack = display("--token", "gqd_x", "--voice", "pack", "--voice-pack", str(tmp_path / "x"))
-    assert no_pack.returncode == 2 and "找不到语音包文件夹" in no_pack.stderr
-    bad_volume = display("--test-voice", "--volume", "300", "--to", str(tmp_path / "v.wav"))
-    assert bad_volume.returncode == 2 and "设置有误：volume" in bad_volume.stderr
+    for args, says in (
+        (["--server", "http://127.0.0.1:9"], "缺少设备令牌"),
+        (["--token", "gqd_x", "--mode", "window"], "窗口屏需要窗口号"),
+        (["--token", "gqd_x", "--mode", "lobby"], "设置有误：mode"),
+        (["--token", "gqd_x", "--voice", "pack"], "请用 --voice-pack 指定语音包文件夹"),
+        (
+            ["--token", "gqd_x", "--voice", "pack", "--voice-pack", str(tmp_path / "no")],
+            "找不到语音包",
+        ),
+        (["--test-voice", "--volume", "300", "--to", str(tmp_path / "v.wav")], "设置有误：volume"),
+    ):
+        result = in_process(*args)
+        assert result.exit_code == 2 and says in result.stderr, (args, result.output)

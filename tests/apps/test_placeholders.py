@@ -7,14 +7,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-import display_app.main
 import window_client.main
 
 
 @pytest.mark.parametrize(
     ("module", "title"),
     [
-        (display_app.main, "大厅显示屏"),
         (window_client.main, "窗口叫号终端"),
     ],
 )
