@@ -37,9 +37,11 @@ from server.realtime.endpoint import router as ws_router
 from server.realtime.hub import Hub
 from server.realtime.relay import PostgresRelay
 from server.runtime import Runtime
+from server.security import LoginThrottle
 from server.settings import Settings
 from server.store import migrate
 from server.store.engine import make_engine
+from server.store.file_lock import serving_lock
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 
@@ -58,6 +60,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # which cost most of the throughput and the latency tails. 0.5 ms fixes that.
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         url = settings.resolved_database_url()
+        with serving_lock(url):  # a second server on the same SQLite file is refused
+            async with _serving(app, url):
+                yield
+
+    @asynccontextmanager
+    async def _serving(app: FastAPI, url: str) -> AsyncIterator[None]:
         if not migrate.is_up_to_date(url):
             log.info("applying migrations to %s", url)
             await asyncio.to_thread(migrate.upgrade, url)
@@ -86,7 +94,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                     runtime.dirty_halls.add(event.hall_id)
 
         writer = Writer(write_engine, clock, on_commit)
-        runtime = Runtime(settings, clock, read_engine, writer, hub, settings.resolved_secret_key())
+        throttle = LoginThrottle(
+            per_account=settings.login_failures_per_account,
+            per_address=settings.login_failures_per_address,
+            window_s=settings.login_failure_window_s,
+        )
+        runtime = Runtime(
+            settings, clock, read_engine, writer, hub, settings.resolved_secret_key(), throttle
+        )
         app.state.runtime = runtime
         writer.start()
         if relay is not None:

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from server.domain.actor import DeviceActor
 from server.domain.clock import Clock
 from server.realtime.hub import Hub
+from server.security import LoginThrottle
 from server.settings import Settings
 from server.store.transaction import Tx
 from server.store.writer import Writer
@@ -29,6 +30,7 @@ class Runtime:
     writer: Writer
     hub: Hub
     secret_key: str
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)
     device_cache: dict[str, DeviceActor] = field(default_factory=dict)
     snapshot_cache: dict[int, tuple[float, int, str]] = field(default_factory=dict)

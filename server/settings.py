@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     snapshot_ttl_s: float = Field(
         default=1.0, description="Screens connecting together share a snapshot this long"
     )
+    login_failures_per_account: int = Field(
+        default=5, description="Failed logins per 工号 in the window before 429 (per process)"
+    )
+    login_failures_per_address: int = Field(
+        default=20, description="Failed logins per client address in the window before 429"
+    )
+    login_failure_window_s: float = 600.0
     public_base_url: str | None = Field(
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",

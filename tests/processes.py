@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -27,12 +28,15 @@ async def start_server_process(url: str, data_dir: Path) -> tuple[subprocess.Pop
     command = [GOVQUEUE, "serve", "--db", url, "--data-dir", str(data_dir), "--port", str(port)]
     proc = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60  # generous: the machine may be busy with other work
     async with httpx.AsyncClient() as http:
-        for _ in range(300):
+        while time.monotonic() < deadline and proc.poll() is None:
             try:
                 if (await http.get(base + "/api/v1/health")).status_code == 200:
                     return proc, base
             except httpx.TransportError:
                 await asyncio.sleep(0.05)
+    code = proc.poll()
     proc.kill()
-    raise RuntimeError("the server process did not start")
+    proc.wait(10)
+    raise RuntimeError(f"the server process did not start (exit code {code})")

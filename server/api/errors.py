@@ -1,15 +1,31 @@
-"""Domain errors and validation errors become JSON {"detail", "code"} with the right status."""
+"""Every error becomes JSON {"detail": 中文, "code"} with the right status.
+
+Domain errors and validation errors (4xx); the store's "cannot now" errors (503, with
+Retry-After); and any other exception (500, logged with its traceback and an incident
+number that the answer quotes), never a plain-text page.
+"""
 
 from __future__ import annotations
+
+import logging
+import secrets
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.domain import errors as e
+from server.domain.texts import text
+from server.security import TooManyAttempts
+from server.store.failures import StoreUnavailable
+
+log = logging.getLogger("govqueue.errors")
 
 STATUS: list[tuple[type[e.DomainError], int]] = [
+    (TooManyAttempts, 429),
     (e.NotFound, 404),
     (e.AuthenticationRequired, 401),
     (e.PermissionDenied, 403),
@@ -37,6 +53,8 @@ def status_for(error: e.DomainError) -> int:
 async def domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, e.AuthenticationRequired) else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(
         {"detail": exc.message, "code": exc.code}, status_code=status_for(exc), headers=headers
     )
@@ -97,7 +115,70 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def store_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StoreUnavailable)
+    return JSONResponse(
+        {"detail": exc.message, "code": exc.code},
+        status_code=503,
+        headers={"Retry-After": str(exc.retry_after_s)},
+    )
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused the connection or the statement (server down, disk, locked)."""
+    log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        {"detail": text("server.database_unavailable"), "code": "database_unavailable"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+def internal_error_response(incident: str) -> JSONResponse:
+    return JSONResponse(
+        {"detail": text("server.internal_error", incident=incident), "code": "internal_error"},
+        status_code=500,
+    )
+
+
+class InternalErrors:
+    """ASGI middleware: an exception nothing else handled becomes a JSON 500.
+
+    Logged here with its traceback and an incident number quoted in the answer (so an
+    administrator finds it in the log), and not raised further: no plain-text page, no
+    second traceback from the server."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            incident = secrets.token_hex(4)
+            log.exception(
+                "internal error %s on %s %s", incident, scope.get("method"), scope.get("path")
+            )
+            if started:  # part of an answer is out: nothing valid can follow
+                raise
+            await internal_error_response(incident)(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(e.DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(StoreUnavailable, store_unavailable)
+    app.add_exception_handler(OperationalError, database_unavailable)
+    app.add_middleware(InternalErrors)

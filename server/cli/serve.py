@@ -37,9 +37,14 @@ def serve(
 
     from server.app import create_app
     from server.store import migrate
+    from server.store.file_lock import DatabaseInUse, hold_serving_lock
 
     settings = settings_for(db, data_dir)
     url = database_url(settings)
+    try:
+        hold_serving_lock(url)  # one server per SQLite file (nothing to do on PostgreSQL)
+    except DatabaseInUse as exc:
+        raise fail(exc.message, 2) from None
     if workers > 1 and not url.startswith("postgresql"):
         raise fail(
             "多个服务进程需要 PostgreSQL（进程间通过 LISTEN/NOTIFY 共享叫号推送）；"

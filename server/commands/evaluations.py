@@ -28,7 +28,7 @@ def evaluate(
     rectification_days: int,
     calendar: WorkingCalendar | None = None,
 ) -> Evaluation:
-    ticket = lookups.ticket(tx.session, ticket_id)
+    ticket = lookups.ticket_to_change(tx, ticket_id)
     if isinstance(actor, PublicActor):
         if actor.public_token != ticket.public_token:
             raise PermissionDenied(text("ticket.public_not_found"))

@@ -12,8 +12,9 @@ from sqlmodel import Session, SQLModel, col, select
 from server.domain.enums import Priority
 from server.domain.errors import NotFound
 from server.domain.texts import text
-from server.store.statements import QUEUE_COUNTS
+from server.store.statements import HALL_OF_TICKET, HALL_OF_WINDOW, QUEUE_COUNTS
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
+from server.store.transaction import Tx
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -39,6 +40,28 @@ def window(session: Session, window_id: int) -> Window:
 
 def ticket(session: Session, ticket_id: int) -> Ticket:
     return get_or_404(session, Ticket, ticket_id, "ticket.not_found", ticket_id=ticket_id)
+
+
+def ticket_to_change(tx: Tx, ticket_id: int) -> Ticket:
+    """The ticket, read after its hall is locked (so it is current; see Tx.lock_hall)."""
+    hall_id = tx.conn.execute(HALL_OF_TICKET, {"id": ticket_id}).scalar()
+    if hall_id is None:
+        raise NotFound(text("ticket.not_found", ticket_id=ticket_id))
+    tx.lock_hall(hall_id)
+    row = tx.session.get(Ticket, ticket_id, populate_existing=True)
+    assert row is not None
+    return row
+
+
+def window_to_change(tx: Tx, window_id: int) -> Window:
+    """The window, read after its hall is locked (so it is current; see Tx.lock_hall)."""
+    hall_id = tx.conn.execute(HALL_OF_WINDOW, {"id": window_id}).scalar()
+    if hall_id is None:
+        raise NotFound(text("window.not_found", window_id=window_id))
+    tx.lock_hall(hall_id)
+    row = tx.session.get(Window, window_id, populate_existing=True)
+    assert row is not None
+    return row
 
 
 def window_service_ids(session: Session, window_id: int) -> list[int]:

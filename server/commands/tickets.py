@@ -99,6 +99,7 @@ def issue(
         raise ServiceClosed(
             text("service.closed", service=service.name, hours=service.hours.describe())
         )
+    tx.lock_hall(service.hall_id)
     day = business_day(tx.now, service.zone)
     counts = lookups.queue_counts(tx.conn, service_id, day)
     source = TicketSource.kiosk if isinstance(actor, DeviceActor) else TicketSource.staff
@@ -159,7 +160,7 @@ def transition(
     tx: Tx, actor: Actor, ticket_id: int, action: str, *, outcome: Outcome | None = None
 ) -> Ticket:
     """recall, start, finish, no_show, requeue, cancel."""
-    ticket = lookups.ticket(tx.session, ticket_id)
+    ticket = lookups.ticket_to_change(tx, ticket_id)
     window = _window_of(tx, actor, ticket)
     ticket.status = next_ticket_status(action, TicketStatus(ticket.status), number=ticket.number)
     if action == "recall":
@@ -186,7 +187,7 @@ def transition(
 
 def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
     """Finish this ticket as transferred and queue a new one for another service."""
-    ticket = lookups.ticket(tx.session, ticket_id)
+    ticket = lookups.ticket_to_change(tx, ticket_id)
     window = _window_of(tx, actor, ticket)
     target = tx.catalog.service(tx.session, service_id)
     if target.hall_id != ticket.hall_id:

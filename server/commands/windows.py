@@ -22,7 +22,7 @@ from server.store.transaction import Tx
 def _staff_window(tx: Tx, actor: Actor, window_id: int) -> tuple[StaffActor, Window]:
     if not isinstance(actor, StaffActor):
         raise PermissionDenied(text("auth.role", roles="window/supervisor/admin"))
-    window = lookups.window(tx.session, window_id)
+    window = lookups.window_to_change(tx, window_id)
     ensure_hall(actor, window.hall_id)
     return actor, window
 
@@ -64,7 +64,9 @@ def change_state(
     if action == "close":
         busy = active_ticket(tx, window.id or 0)
         if busy is not None:
-            raise Conflict(text("window.busy", window=window.number, number=busy.number))
+            raise Conflict(
+                text("window.busy", window=window.number, number=busy.number), code="window_busy"
+            )
     window.state = new_state
     window.pause_reason = reason if action == "pause" else None
     window.state_since = tx.now
@@ -113,7 +115,6 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
                 )
                 .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
                 .limit(1)
-                .with_for_update(skip_locked=True)
             )
             head = tx.session.exec(query).first()
             if head is not None:

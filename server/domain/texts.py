@@ -62,6 +62,13 @@ ZH_CN: dict[str, str] = {
     "console.cross_origin": "拒绝来自其他网站的请求。",
     "hall.notice_saved": "大厅公告已更新。",
     "window.services_required": "请为窗口至少选择一项业务。",
+    "auth.too_many_attempts": "登录失败次数过多，请 {seconds} 秒后再试；忘记密码请联系管理员重置。",
+    # the server itself (not the request) cannot do it
+    "server.writer_stopped": "服务器的写入线程已停止，暂时无法保存任何操作。请联系系统管理员重启服务（govqueue serve）。",
+    "server.store_busy": "数据库繁忙，本次操作未保存，请稍后重试。",
+    "server.database_unavailable": "数据库暂时无法访问，本次操作未保存，请稍后重试；如果一再出现，请联系系统管理员。",
+    "server.internal_error": "服务器内部错误，本次操作未完成（错误编号 {incident}）。请稍后重试；如果一再出现，请把错误编号告诉系统管理员。",
+    "server.database_in_use": "数据库文件 {path} 正被另一个 govqueue 服务进程使用（{holder}），不能再启动一个。同一个 SQLite 数据库只能由一个服务进程使用：请先停止那个进程，或换用另一个数据目录（--data-dir）；需要多个服务进程请改用 PostgreSQL。",
     # stats
     "stats.bad_range": "统计区间不正确：开始日期 {start} 晚于结束日期 {end}。",
     "stats.range_too_long": "统计区间最长 {days} 天，请缩短区间或分段导出。",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from server.store.tables import Event, Hall, Ticket, TicketCounter
+from server.store.tables import Event, Hall, Ticket, TicketCounter, Window
 
 
 def _table(model: Any) -> Table:
@@ -24,6 +24,7 @@ TICKET = _table(Ticket)
 HALL = _table(Hall)
 EVENT = _table(Event)
 COUNTER = _table(TicketCounter)
+WINDOW = _table(Window)
 
 QUEUE_COUNTS = select(
     func.count(),
@@ -42,6 +43,18 @@ NEXT_SEQ = (
 )
 
 INSERT_EVENT = insert(EVENT)
+
+# The hall row is the lock every change of a hall takes first (see Tx.lock_hall). FOR NO KEY
+# UPDATE: the same lock the event counter's UPDATE takes, and no conflict with the key-share
+# locks that foreign-key checks take when rows of the hall are inserted.
+LOCK_HALL = (
+    select(HALL.c.id).where(HALL.c.id == bindparam("hall_id")).with_for_update(key_share=True)
+)
+# A waiting lock times out instead of waiting for the deadlock detector (1 s by default).
+SHORT_LOCK_TIMEOUT = text("SET LOCAL lock_timeout = '200ms'")
+DEFAULT_LOCK_TIMEOUT = text("SET LOCAL lock_timeout TO DEFAULT")
+HALL_OF_TICKET = select(TICKET.c.hall_id).where(TICKET.c.id == bindparam("id"))
+HALL_OF_WINDOW = select(WINDOW.c.hall_id).where(WINDOW.c.id == bindparam("id"))
 
 NOTIFY = text("SELECT pg_notify('govqueue_events', :payload)")
 

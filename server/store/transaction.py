@@ -1,4 +1,16 @@
-"""A unit of work: one database transaction, the instant it happens at, and its events."""
+"""A unit of work: one database transaction, the instant it happens at, and its events.
+
+Lock order. Every job that changes a hall's queue locks the hall's row first
+(`Tx.lock_hall`), before it reads or writes tickets, windows or counters, and it may emit
+events only for halls it has locked (`emit` checks). So changes of one hall run one after
+the other across server processes (call-next keeps strict queue order: nobody reads the
+queue heads while another process is changing them), and two transactions never wait for
+each other's rows in opposite orders. A batch of the writer can hold several halls: they
+are locked in ascending id; a hall with a lower id than one already held is taken with a
+short lock timeout instead, and the writer runs the batch again with its halls locked in
+order (see writer.py). On SQLite the writer's BEGIN IMMEDIATE already serialises every
+change, so the lock is only recorded.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +26,14 @@ from sqlmodel import Session
 from client.events import EventData
 from server.domain.clock import Clock
 from server.store.catalog import Catalog
-from server.store.statements import INSERT_EVENT, NEXT_SEQ, NOTIFY
+from server.store.statements import (
+    DEFAULT_LOCK_TIMEOUT,
+    INSERT_EVENT,
+    LOCK_HALL,
+    NEXT_SEQ,
+    NOTIFY,
+    SHORT_LOCK_TIMEOUT,
+)
 
 
 @dataclass(frozen=True)
@@ -33,10 +52,31 @@ class Tx:
     now: datetime
     catalog: Catalog = field(default_factory=Catalog)
     events: list[CommittedEvent] = field(default_factory=list)
+    # halls locked in this database transaction (shared by the jobs of one writer batch)
+    held_halls: set[int] = field(default_factory=set)
     _conn: Connection | None = None
+
+    def lock_hall(self, hall_id: int) -> None:
+        """Lock the hall's row until the transaction ends. Take it before touching the
+        hall's tickets, windows or counters (see the module's docstring)."""
+        if hall_id in self.held_halls:
+            return
+        conn = self.conn
+        if conn.dialect.name == "postgresql":
+            if any(held > hall_id for held in self.held_halls):  # out of order: never wait long
+                conn.execute(SHORT_LOCK_TIMEOUT)
+                conn.execute(LOCK_HALL, {"hall_id": hall_id})
+                conn.execute(DEFAULT_LOCK_TIMEOUT)
+            else:
+                conn.execute(LOCK_HALL, {"hall_id": hall_id})
+            # it may have waited for another process: what happens now happens after that
+            self.now = max(self.now, self.clock.now())
+        self.held_halls.add(hall_id)
 
     def emit(self, hall_id: int, event: EventData) -> CommittedEvent:
         """Append an event to the hall's log in this transaction, with the next seq."""
+        if hall_id not in self.held_halls:
+            raise RuntimeError(f"emit for hall {hall_id} without tx.lock_hall first (lock order)")
         type_, data = event.TYPE, event.model_dump(mode="json")
         conn = self.conn
         seq = int(conn.execute(NEXT_SEQ, {"hall_id": hall_id}).scalar_one())

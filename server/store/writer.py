@@ -1,10 +1,21 @@
 """The single writer: every change goes through one thread, in batches (group commit).
 
-Jobs queued while a commit is in flight are run together, each inside its own SAVEPOINT, and
-committed with one fsync. A job that fails is rolled back alone; the others commit. Callers
-get their result only after the commit is durable, and the batch's events are published only
-then. This makes call-next atomic within a process (one writer) and, on PostgreSQL, the
-row locks taken by the jobs make it atomic across processes.
+Jobs queued while a commit is in flight are run one after the other in ONE transaction,
+without savepoints, and committed with one fsync. When a job is refused (it raises), the
+whole transaction is rolled back and the batch is run again with each job in its own
+SAVEPOINT, so the refused job leaves no trace and the others commit; refusals are rare, so
+the common case saves two statements per job. Callers get their result only after the
+commit is durable, and the batch's events are published only then.
+
+Across processes (PostgreSQL) every job locks its hall's row first (see transaction.py).
+A batch that meets a deadlock, a serialization failure or a lock it may not wait for is
+rolled back by the database; it is run again, transparently, with the halls it needs
+locked up front in ascending order, up to MAX_ATTEMPTS times (then the callers get a
+StoreBusy, HTTP 503).
+
+The thread survives any failure of a job, including a BaseException such as SystemExit
+(that job is refused with JobCrashed). If it stops anyway, `alive` turns false (health
+answers 503) and every write fails at once with WriterStopped instead of waiting forever.
 """
 
 from __future__ import annotations
@@ -12,17 +23,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from server.domain.clock import Clock
+from server.domain.texts import text
 from server.store.catalog import Catalog
+from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_transient
 from server.store.transaction import CommittedEvent, Tx
 
 log = logging.getLogger(__name__)
@@ -30,6 +44,9 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 Job = Callable[[Tx], Any]
 Publisher = Callable[[list[CommittedEvent]], None]
+Outcome = tuple[bool, Any]  # (True, result) or (False, exception)
+
+MAX_ATTEMPTS = 8
 
 
 @dataclass
@@ -37,6 +54,14 @@ class _Pending:
     job: Job
     future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
+
+
+class _Retry(Exception):
+    """The database rolled the batch back (deadlock, serialization, lock timeout)."""
+
+    def __init__(self, halls: set[int], cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.halls = halls
 
 
 class Writer:
@@ -56,10 +81,13 @@ class Writer:
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._stopped = False
         self.batches = 0
         self.jobs = 0
+        self.retries = 0
 
     def start(self) -> None:
+        self._stopped = False
         self._thread = threading.Thread(target=self._loop, name="govqueue-writer", daemon=True)
         self._thread.start()
 
@@ -68,76 +96,175 @@ class Writer:
             self._queue.put(None)
             self._thread.join(timeout=10)
             self._thread = None
+        self._stopped = True
+        self._fail_queued()
+
+    @property
+    def alive(self) -> bool:
+        """True while the writer thread runs and takes jobs."""
+        thread = self._thread
+        return not self._stopped and thread is not None and thread.is_alive()
+
+    def _refusing(self) -> bool:
+        """Stopped, or its thread died (jobs queued before `start` wait for it)."""
+        thread = self._thread
+        return self._stopped or (thread is not None and not thread.is_alive())
 
     async def run(self, job: Callable[[Tx], R]) -> R:
         """Run `job` in a durable transaction; its result once committed."""
+        if self._refusing():
+            raise WriterStopped(text("server.writer_stopped"))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._queue.put(_Pending(job, future, loop))
+        if self._refusing():  # it stopped between the check and the put: nobody will take it
+            self._fail_queued()
         return await future
 
     def _loop(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < self._max_batch:
+        try:
+            while (batch := self._take()) is not None:
                 try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._queue.put(None)
-                    break
-                batch.append(item)
-            self._run_batch(batch)
+                    self._run_batch(batch)
+                except BaseException as exc:  # the thread must not die
+                    log.exception("writer: a batch of %d jobs failed unexpectedly", len(batch))
+                    _settle_all(batch, [(False, _crashed(exc)) for _ in batch])
+        except BaseException:  # reported by `alive`, logged here
+            log.critical("the writer thread stopped: writes are refused", exc_info=True)
+        finally:
+            self._stopped = True
+            self._fail_queued()
+
+    def _take(self) -> list[_Pending] | None:
+        """The next batch: what is queued, up to max_batch; None when asked to stop."""
+        first = self._queue.get()
+        if first is None:
+            return None
+        batch = [first]
+        while len(batch) < self._max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                self._queue.put(None)
+                break
+            batch.append(item)
+        return batch
+
+    def _fail_queued(self) -> None:
+        error = WriterStopped(text("server.writer_stopped"))
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                _settle_all([item], [(False, error)])
 
     def _run_batch(self, batch: list[_Pending]) -> None:
-        instants = [self._clock.now() for _ in batch]
-        try:
-            result = self._attempt(batch, instants, isolate=False)
-            if result is None:  # a job refused: run the batch again, each job in a savepoint
-                result = self._attempt(batch, instants, isolate=True)
-            assert result is not None
-            outcomes, events = result
-        except Exception as exc:
-            log.exception("commit of a batch of %d jobs failed", len(batch))
-            outcomes, events = [(False, exc) for _ in batch], []
+        prelock: set[int] = set()
+        outcomes: list[Outcome] = []
+        events: list[CommittedEvent] = []
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                result = self._attempt(batch, prelock, isolate=False)
+                if result is None:  # a job refused: run the batch again, each job in a savepoint
+                    result = self._attempt(batch, prelock, isolate=True)
+                assert result is not None
+                outcomes, events = result
+                break
+            except _Retry as retry:
+                self.retries += 1
+                prelock |= retry.halls
+                log.info(
+                    "writer: batch rolled back by the database (%s), attempt %d", retry, attempt
+                )
+                time.sleep(random.uniform(0, 0.002 * attempt))
+            except Exception as exc:
+                log.exception("commit of a batch of %d jobs failed", len(batch))
+                outcomes, events = [(False, exc) for _ in batch], []
+                break
+        else:
+            log.warning(
+                "writer: a batch of %d jobs gave up after %d attempts", len(batch), MAX_ATTEMPTS
+            )
+            outcomes = [(False, StoreBusy(text("server.store_busy"))) for _ in batch]
         self.batches += 1
         self.jobs += len(batch)
         if events:
-            batch[0].loop.call_soon_threadsafe(self._publish, events)
-        for pending, (ok, value) in zip(batch, outcomes, strict=True):
-            pending.loop.call_soon_threadsafe(_settle, pending.future, ok, value)
+            _call_soon(batch[0].loop, self._publish, events)
+        _settle_all(batch, outcomes)
 
     def _attempt(
-        self, batch: list[_Pending], instants: list[datetime], *, isolate: bool
-    ) -> tuple[list[tuple[bool, Any]], list[CommittedEvent]] | None:
+        self, batch: list[_Pending], prelock: set[int], *, isolate: bool
+    ) -> tuple[list[Outcome], list[CommittedEvent]] | None:
         """Run and commit the batch. Without `isolate`, the first refusal rolls everything
-        back and returns None (or, for a batch of one, the refusal itself); refusals are
-        rare, so the common case saves two statements per job."""
-        outcomes: list[tuple[bool, Any]] = []
+        back and returns None (or, for a batch of one, the refusal itself). Raises _Retry
+        when the database rolled the transaction back.
+
+        Each job's instant is taken when it starts (and again when it had to wait for its
+        hall's lock): a ticket's queue time then follows the order its number was given in,
+        across processes too."""
+        outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
+        held: set[int] = set()
         with Session(self._engine, expire_on_commit=False) as session:
-            for pending, now in zip(batch, instants, strict=True):
-                tx = Tx(session, self._clock, now, self.catalog)
-                savepoint = session.begin_nested() if isolate else None
-                try:
-                    result = pending.job(tx)
-                    if savepoint is not None:
-                        savepoint.commit()
-                except Exception as exc:
-                    if savepoint is not None:
+            try:
+                if prelock:  # a retry: take the halls in ascending order first
+                    first = Tx(
+                        session, self._clock, self._clock.now(), self.catalog, held_halls=held
+                    )
+                    for hall_id in sorted(prelock):
+                        first.lock_hall(hall_id)
+                for pending in batch:
+                    tx = Tx(session, self._clock, self._clock.now(), self.catalog, held_halls=held)
+                    before = set(held)
+                    savepoint = session.begin_nested() if isolate else None
+                    try:
+                        result = pending.job(tx)
+                        if savepoint is not None:
+                            savepoint.commit()
+                    except BaseException as exc:  # refuse the job, keep going
+                        if is_transient(exc):
+                            raise
+                        refusal = exc if isinstance(exc, Exception) else _crashed(exc)
+                        if not isinstance(exc, Exception):
+                            log.error("writer: a job raised %r; refused", exc, exc_info=exc)
+                        if savepoint is None:
+                            session.rollback()
+                            return ([(False, refusal)], []) if len(batch) == 1 else None
                         savepoint.rollback()
-                        outcomes.append((False, exc))
+                        held.intersection_update(before)  # its locks went with the savepoint
+                        outcomes.append((False, refusal))
                         continue
+                    outcomes.append((True, result))
+                    events.extend(tx.events)
+                session.commit()
+            except Exception as exc:
+                if is_transient(exc):
                     session.rollback()
-                    return ([(False, exc)], []) if len(batch) == 1 else None
-                outcomes.append((True, result))
-                events.extend(tx.events)
-            session.commit()
+                    raise _Retry(held | prelock, exc) from exc
+                raise
         return outcomes, events
+
+
+def _crashed(exc: BaseException) -> JobCrashed:
+    crashed = JobCrashed(f"job raised {exc!r}")
+    crashed.__cause__ = exc
+    return crashed
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    try:
+        loop.call_soon_threadsafe(fn, *args)
+    except RuntimeError:  # the caller's loop is closed: nobody is waiting any more
+        log.debug("writer: the loop of a caller is closed")
+
+
+def _settle_all(batch: list[_Pending], outcomes: list[Outcome]) -> None:
+    for pending, (ok, value) in zip(batch, outcomes, strict=True):
+        _call_soon(pending.loop, _settle, pending.future, ok, value)
 
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:

@@ -145,8 +145,9 @@ async def test_window_must_be_open_and_free(server: LiveServer, hall: Seeded) ->
     with pytest.raises(Conflict, match="尚未处理完") as info:
         await clerk.call_next(hall.windows["1"])
     assert info.value.code == "window_busy"
-    with pytest.raises(Conflict, match="尚未处理完"):
+    with pytest.raises(Conflict, match="尚未处理完") as info:
         await clerk.window_action(hall.windows["1"], "close")
+    assert info.value.code == "window_busy"  # as for call-next (docs/api.md)
     paused = await clerk.window_action(hall.windows["1"], "pause", {"reason": "系统故障"})
     assert paused["state"] == "paused" and paused["pause_reason"] == "系统故障"
     await clerk.ticket_action(t["id"], "no-show")

@@ -30,6 +30,7 @@ async def flood(server: LiveServer, hall_id: int, count: int, per_commit: int = 
     for start in range(0, count, per_commit):
 
         def job(tx: Tx, start: int = start) -> None:
+            tx.lock_hall(hall_id)
             for i in range(start, min(start + per_commit, count)):
                 tx.emit(hall_id, NoticeUpdated(text=f"{i}:{PAD}"))
 

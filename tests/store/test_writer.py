@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from client.events import NoticeUpdated
 from server.domain.clock import ManualClock
 from server.domain.errors import Conflict
 from server.store.engine import make_engine
+from server.store.failures import JobCrashed, StoreBusy, WriterStopped
 from server.store.tables import Event, Hall
 from server.store.transaction import CommittedEvent, Tx
-from server.store.writer import Writer
+from server.store.writer import MAX_ATTEMPTS, Writer
 from tests.helpers import HALL_OPENING, migrated_database
 
 
@@ -23,6 +26,7 @@ def make_hall(code: str, fail: bool = False):  # type: ignore[no-untyped-def]
         hall = Hall(code=code, name=code, created_at=tx.now)
         tx.session.add(hall)
         tx.session.flush()
+        tx.lock_hall(hall.id or 0)
         tx.emit(hall.id or 0, NoticeUpdated(text=code))
         if fail:
             raise Conflict(f"{code} refused after writing")
@@ -57,3 +61,115 @@ async def test_a_refused_job_is_rolled_back_alone(tmp_path: Path, batch_size: in
     assert sorted(e.data["text"] for e in events) == sorted(set(codes) - {failing})
     await asyncio.sleep(0.05)  # publication is scheduled on the loop after the commit
     assert sorted(e.data["text"] for e in published) == sorted(set(codes) - {failing})
+
+
+def sqlstate_error(sqlstate: str) -> OperationalError:
+    """What SQLAlchemy raises when PostgreSQL rolls a transaction back (deadlock …)."""
+
+    class Orig(Exception):
+        pass
+
+    orig = Orig("deadlock detected")
+    orig.sqlstate = sqlstate  # type: ignore[attr-defined]
+    return OperationalError("UPDATE hall …", {}, orig)
+
+
+@pytest.mark.parametrize("crash", [SystemExit(3), KeyboardInterrupt(), GeneratorExit()])
+@pytest.mark.parametrize("batch_size", [1, 4])
+async def test_a_job_raising_a_base_exception_is_refused_and_the_writer_goes_on(
+    tmp_path: Path, crash: BaseException, batch_size: int
+) -> None:
+    url = migrated_database(tmp_path)
+    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
+
+    def crashing(tx: Tx) -> str:
+        make_hall("X")(tx)
+        raise crash
+
+    codes = [f"H{i}" for i in range(batch_size - 1)]
+    futures = [asyncio.ensure_future(writer.run(make_hall(c))) for c in codes]
+    futures.append(asyncio.ensure_future(writer.run(crashing)))
+    await asyncio.sleep(0)
+    writer.start()
+    results = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), 10)
+    assert results[:-1] == codes
+    assert isinstance(results[-1], JobCrashed)
+    assert writer.alive
+    assert await writer.run(make_hall("after")) == "after"  # the thread took the next job
+    writer.stop()
+    with Session(make_engine(url)) as session:
+        assert set(session.exec(select(Hall.code))) == {*codes, "after"}
+
+
+async def test_a_batch_rolled_back_by_the_database_is_run_again(tmp_path: Path) -> None:
+    url = migrated_database(tmp_path)
+    published: list[CommittedEvent] = []
+    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), published.extend)
+    failures = iter([sqlstate_error("40P01"), sqlstate_error("40001"), sqlstate_error("55P03")])
+
+    def unlucky(tx: Tx) -> str:
+        make_hall("U")(tx)
+        if (error := next(failures, None)) is not None:
+            raise error
+        return "U"
+
+    futures = [
+        asyncio.ensure_future(writer.run(make_hall("A"))),
+        asyncio.ensure_future(writer.run(unlucky)),
+    ]
+    await asyncio.sleep(0)
+    writer.start()
+    assert await asyncio.gather(*futures) == ["A", "U"]
+    writer.stop()
+    assert writer.batches == 1 and writer.retries == 3
+    with Session(make_engine(url)) as session:
+        assert sorted(session.exec(select(Hall.code))) == ["A", "U"]  # once each
+    await asyncio.sleep(0.05)
+    assert sorted(e.data["text"] for e in published) == ["A", "U"]
+
+
+async def test_a_batch_that_keeps_failing_gets_a_busy_error_not_a_hang(tmp_path: Path) -> None:
+    url = migrated_database(tmp_path)
+    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
+
+    def hopeless(tx: Tx) -> None:
+        raise sqlstate_error("40P01")
+
+    writer.start()
+    with pytest.raises(StoreBusy, match="数据库繁忙"):
+        await writer.run(hopeless)
+    assert writer.retries == MAX_ATTEMPTS
+    assert await writer.run(make_hall("next")) == "next"
+    writer.stop()
+
+
+async def test_when_the_writer_thread_dies_writes_fail_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = migrated_database(tmp_path)
+    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
+    gate = threading.Event()
+    real_take = writer._take
+    calls = 0
+
+    def take_then_break() -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return real_take()
+        gate.wait(5)
+        raise MemoryError("simulated: the thread's own code fails")
+
+    monkeypatch.setattr(writer, "_take", take_then_break)
+    writer.start()
+    assert await writer.run(make_hall("A")) == "A" and writer.alive
+    queued = asyncio.ensure_future(writer.run(make_hall("B")))
+    await asyncio.sleep(0.05)
+    gate.set()
+    with pytest.raises(WriterStopped, match="写入线程已停止"):
+        await asyncio.wait_for(queued, 5)  # queued before it died: failed, not forgotten
+    assert not writer.alive
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(WriterStopped):
+        await writer.run(make_hall("C"))
+    assert asyncio.get_running_loop().time() - started < 1

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlmodel import Session, select
 
 from server.api.deps import RuntimeDep
@@ -10,22 +10,26 @@ from server.api.schemas import LoginIn, TokenOut
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
-from server.security import dummy_password_hash, issue_access_token, verify_password
+from server.security import check_password, issue_access_token
 from server.store.tables import Staff
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=TokenOut)
-async def login(body: LoginIn, runtime: RuntimeDep) -> TokenOut:
+async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOut:
+    address = request.client.host if request.client else "unknown"
+    attempt = runtime.login_throttle.begin(body.staff_no, address)  # 429 when too many failed
+
     def load(session: Session) -> Staff | None:
         return session.exec(select(Staff).where(Staff.staff_no == body.staff_no)).first()
 
     staff = await runtime.read(load)
     # Verify even for an unknown staff number so timing does not reveal which numbers exist.
-    ok = verify_password(staff.password_hash if staff else dummy_password_hash(), body.password)
+    ok = await check_password(staff.password_hash if staff else None, body.password)
     if staff is None or not ok:
         raise AuthenticationRequired(text("auth.bad_credentials"), code="bad_credentials")
+    runtime.login_throttle.succeeded(body.staff_no, address, attempt)
     if not staff.active:
         raise AuthenticationRequired(text("auth.inactive"), code="inactive")
     token = issue_access_token(
