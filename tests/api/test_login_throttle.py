@@ -88,9 +88,11 @@ async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, ha
         f"/health during 200 failed logins: n={len(latencies)}, "
         f"median {statistics.median(latencies) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
-    # argon2 on the loop: 20 verifications queued = 3.4 s; off it, tens of ms at worst
-    assert max(latencies) < 1.0
-    assert statistics.median(latencies) < 0.1
+    # argon2 on the loop (0.17 s each, 20 at a time): a probe waits behind one or more
+    # verifications, so the median alone is over 0.17 s. Off the loop the median is a few
+    # ms; the bounds are generous for a machine busy with other work.
+    assert statistics.median(latencies) < 0.15
+    assert max(latencies) < 5
     with pytest.raises(ApiError) as info:
         await server.client().login("nobody", "guess-guess-guess")
     assert info.value.status == 429
