@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from client.rest import ApiClient
+from server.store.file_lock import serving_lock
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, migrated_database
 from tests.processes import GOVQUEUE, free_port, start_server_process
 
@@ -54,6 +55,7 @@ def event_log(url: str, hall_id: int) -> list[tuple[int, str, dict[str, Any]]]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # process starts are slow on a busy machine
 @pytest.mark.skipif(not POSTGRES, reason="several server processes need PostgreSQL")
 async def test_two_processes_call_every_ticket_once_in_strict_queue_order(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
@@ -114,10 +116,17 @@ async def test_two_processes_call_every_ticket_once_in_strict_queue_order(tmp_pa
 
         # a queue to start with, issued through both processes at once
         issued = [n for b in await asyncio.gather(*(kiosk_run(k, 5) for k in range(8))) for n in b]
-        clerks = [ApiClient(bases[n % 2]) for n in range(4)]
-        for n, clerk in enumerate(clerks):
-            await clerk.login(f"M{n + 1}", STAFF_PASSWORD)
-            await clerk.window_action(windows[n], "open")
+
+        async def sign_in(n: int) -> str:
+            async with ApiClient(bases[n % 2]) as clerk:
+                await clerk.login(f"M{n + 1}", STAFF_PASSWORD)
+                await clerk.window_action(windows[n], "open")
+                return str(clerk.token)
+
+        tokens = await asyncio.gather(*(sign_in(n) for n in range(4)))
+        # fresh connections for the race: one left idle past the server's keep-alive while
+        # the others sign in could be closed by the server just as it is reused
+        clerks = [ApiClient(bases[n % 2], tokens[n]) for n in range(4)]
         kiosks_done = asyncio.Event()
 
         async def window_run(n: int) -> list[str]:
@@ -165,6 +174,7 @@ async def test_two_processes_call_every_ticket_once_in_strict_queue_order(tmp_pa
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # process starts are slow on a busy machine
 @pytest.mark.skipif(not POSTGRES, reason="several server processes need PostgreSQL")
 async def test_subscribers_of_one_process_see_every_call_of_the_other(tmp_path: Path) -> None:
     from urllib.parse import urlencode
@@ -236,40 +246,46 @@ async def test_subscribers_of_one_process_see_every_call_of_the_other(tmp_path: 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # process starts are slow on a busy machine
 @pytest.mark.skipif(POSTGRES, reason="the lock is the SQLite file's")
 async def test_a_second_server_on_the_same_sqlite_file_is_refused(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
     first, base = await start_server_process(url, tmp_path)
     try:
+        # at the same time: a second server (refused), and the CLI (works beside the server)
         port = str(free_port())
-        second = subprocess.run(
-            [GOVQUEUE, "serve", "--db", url, "--data-dir", str(tmp_path), "--port", port],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert second.returncode == 2
-        assert "正被另一个 govqueue 服务进程使用" in second.stdout
-        assert f"进程号 {first.pid}" in second.stdout
-        assert "Traceback" not in second.stdout + second.stderr
-        # the CLI still works on the file while the server runs
-        created = subprocess.run(
-            [GOVQUEUE, "admin", "create-staff", "--db", url, "--staff-no", "S2", "--name", "主管"],
-            input="second-admin-password\n",
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert created.returncode == 0, created.stdout + created.stderr
-        upgraded = subprocess.run(
-            [GOVQUEUE, "db", "upgrade", "--db", url], capture_output=True, text=True, timeout=60
-        )
-        assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+        staff = ["--staff-no", "S2", "--name", "主管"]
+        commands = {
+            "serve": [GOVQUEUE, "serve", "--db", url, "--data-dir", str(tmp_path), "--port", port],
+            "create-staff": [GOVQUEUE, "admin", "create-staff", "--db", url, *staff],
+            "upgrade": [GOVQUEUE, "db", "upgrade", "--db", url],
+        }
+        procs = {
+            name: subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name, command in commands.items()
+        }
+        done = {
+            name: proc.communicate("second-admin-password\n" if name == "create-staff" else "", 90)
+            for name, proc in procs.items()
+        }
+        out, err = done["serve"]
+        assert procs["serve"].returncode == 2, out + err
+        assert "正被另一个 govqueue 服务进程使用" in out
+        assert f"进程号 {first.pid}" in out
+        assert "Traceback" not in out + err
+        for name in ("create-staff", "upgrade"):
+            assert procs[name].returncode == 0, done[name]
         async with ApiClient(base) as admin:  # the first server sees what the CLI wrote
             await admin.login("S2", "second-admin-password")
             assert (await admin.health())["status"] == "ok"
     finally:
         first.kill()  # kill -9: the lock goes with the process
         first.wait(10)
-    again, base = await start_server_process(url, tmp_path)
-    stop([again])
+    with serving_lock(url):  # free again: a new server could start
+        pass
