@@ -276,8 +276,8 @@ async def test_a_second_server_on_the_same_sqlite_file_is_refused(tmp_path: Path
         }
         out, err = done["serve"]
         assert procs["serve"].returncode == 2, out + err
-        assert "正被另一个 govqueue 服务进程使用" in out
-        assert f"进程号 {first.pid}" in out
+        assert "正被另一个 govqueue 服务进程使用" in out + err
+        assert f"进程号 {first.pid}" in out + err
         assert "Traceback" not in out + err
         for name in ("create-staff", "upgrade"):
             assert procs[name].returncode == 0, done[name]

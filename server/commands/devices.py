@@ -66,5 +66,6 @@ def report_status(
         printer=printer,
         detail=detail,
     )
+    tx.lock_hall(device.hall_id)
     tx.emit(device.hall_id, event)
     return event

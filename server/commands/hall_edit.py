@@ -112,6 +112,7 @@ def _check_services(tx: Tx, hall_id: int, service_ids: list[int]) -> None:
 
 def set_notice(tx: Tx, hall_id: int, notice: str, by: StaffActor) -> Hall:
     """Store the hall's notice and tell every screen (`notice.updated`)."""
+    tx.lock_hall(hall_id)
     hall = lookups.hall(tx.session, hall_id)
     hall.notice = notice
     hall.notice_updated_at = tx.now

@@ -58,7 +58,7 @@ async def sign_in(
     """Sign in with 工号 and password; sets the HttpOnly session cookie (never in a URL)."""
     if not session.same_origin(request):
         raise PermissionDenied(text("console.cross_origin"), code="csrf")
-    token = await auth.login(body, runtime)
+    token = await auth.authenticate(body, runtime, auth.client_address(request))
     if token.role not in session.CONSOLE_ROLES:
         raise PermissionDenied(text("console.role"), code="console_role")
     hours = runtime.settings.console_session_hours

@@ -10,6 +10,7 @@ from server.api.schemas import LoginIn, TokenOut
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
+from server.runtime import Runtime
 from server.security import check_password, issue_access_token
 from server.store.tables import Staff
 
@@ -18,7 +19,16 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post("/login", response_model=TokenOut)
 async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOut:
-    address = request.client.host if request.client else "unknown"
+    return await authenticate(body, runtime, client_address(request))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def authenticate(body: LoginIn, runtime: Runtime, address: str) -> TokenOut:
+    """工号 and password → a staff token (REST login and the console's sign-in). Failed
+    attempts are throttled per 工号 and per `address` (429); argon2 runs off the loop."""
     attempt = runtime.login_throttle.begin(body.staff_no, address)  # 429 when too many failed
 
     def load(session: Session) -> Staff | None:
