@@ -41,10 +41,6 @@ def serve(
 
     settings = settings_for(db, data_dir)
     url = database_url(settings)
-    try:
-        hold_serving_lock(url)  # one server per SQLite file (nothing to do on PostgreSQL)
-    except DatabaseInUse as exc:
-        raise fail(exc.message, 2) from None
     if workers > 1 and not url.startswith("postgresql"):
         raise fail(
             "多个服务进程需要 PostgreSQL（进程间通过 LISTEN/NOTIFY 共享叫号推送）；"
@@ -53,10 +49,14 @@ def serve(
         )
     # Open, migrate and read the key here, so that a database that cannot be opened is one
     # clear line rather than a traceback from inside the server's start-up.
-    with opened(url):
-        if not migrate.is_up_to_date(url):
-            migrate.upgrade(url)
-        secret_key = settings.resolved_secret_key()
+    try:
+        with opened(url):
+            hold_serving_lock(url)  # one server per SQLite file (nothing to do on PostgreSQL)
+            if not migrate.is_up_to_date(url):
+                migrate.upgrade(url)
+            secret_key = settings.resolved_secret_key()
+    except DatabaseInUse as exc:
+        raise fail(exc.message, 2) from None
     options: dict[str, object] = {
         "host": host,
         "port": port,
