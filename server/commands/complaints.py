@@ -42,6 +42,7 @@ def create_complaint(
     calendar: WorkingCalendar | None = None,
 ) -> Complaint:
     ensure_hall(actor, hall_id)
+    tx.lock_hall(hall_id)
     hall = lookups.hall(tx.session, hall_id)
     if channel not in CHANNELS:
         raise InvalidInput(text("complaint.bad_channel"))
@@ -98,6 +99,8 @@ def handle_complaint(
     if complaint is None:
         raise NotFound(text("complaint.not_found", complaint_id=complaint_id))
     ensure_hall(actor, complaint.hall_id)
+    tx.lock_hall(complaint.hall_id)
+    tx.session.refresh(complaint)  # as it is now that no other process can change it
     if complaint.state == "closed":
         raise Conflict(text("complaint.closed", complaint_id=complaint_id))
     at = handled_at or tx.now

@@ -19,6 +19,8 @@ def _load(tx: Tx, actor: StaffActor, rectification_id: int) -> tuple[Rectificati
         raise NotFound(text("rectification.not_found", rectification_id=rectification_id))
     hall_id = lookups.ticket(tx.session, rectification.ticket_id).hall_id
     ensure_hall(actor, hall_id)
+    tx.lock_hall(hall_id)
+    tx.session.refresh(rectification)  # as it is now that no other process can change it
     return rectification, hall_id
 
 
