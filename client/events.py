@@ -205,6 +205,33 @@ class RectificationFollowedUp(EventData):
     rectification_id: int
     ticket_id: int
     satisfied: bool
+# --- administration (an audit trail in the hall's log) -----------------------------------------
+
+
+class DeviceRevoked(EventData):
+    """A device's token was revoked: refused from now on, its live connections closed."""
+
+    TYPE = "device.revoked"
+    device_id: int
+    kind: str
+    label: str
+    window_id: int | None = None
+    by_staff_id: int
+    by_staff_no: str
+
+
+class StaffUpdated(EventData):
+    """A staff account was changed; a change of role, password or `active` ends its sessions."""
+
+    TYPE = "staff.updated"
+    staff_id: int
+    staff_no: str
+    name: str
+    role: str
+    active: bool
+    changed: list[str] = Field(description="what changed: name, role, active, password")
+    by_staff_id: int
+    by_staff_no: str
 
 
 def event_model(type_: str) -> type[EventData]:

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from sqlmodel import Session
 
+from server.access import RevocationListener
 from server.api import errors
 from server.api.public_page import router as public_page_router
 from server.api.routes import (
@@ -35,7 +36,7 @@ from server.console import session_routes as console_session
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
 from server.realtime.hub import Hub
-from server.realtime.relay import PostgresRelay
+from server.realtime.relay import PostgresRelay, libpq_url
 from server.runtime import Runtime
 from server.security import LoginThrottle
 from server.settings import Settings
@@ -106,6 +107,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         writer.start()
         if relay is not None:
             await relay.start()
+        revocations = (
+            RevocationListener(libpq_url(url), runtime.access) if relay is not None else None
+        )
+        if revocations is not None:
+            await revocations.start()
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
         try:
             yield
@@ -113,6 +119,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             counts_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await counts_task
+            if revocations is not None:
+                await revocations.stop()
             if relay is not None:
                 await relay.stop()
             hub.close_all()

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from server.domain.actor import DeviceActor
+from server.access import AccessCache
 from server.domain.clock import Clock
 from server.realtime.hub import Hub
 from server.security import LoginThrottle
@@ -32,7 +32,7 @@ class Runtime:
     secret_key: str
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)
-    device_cache: dict[str, DeviceActor] = field(default_factory=dict)
+    access: AccessCache = field(default_factory=AccessCache)
     snapshot_cache: dict[int, tuple[float, int, str]] = field(default_factory=dict)
     snapshot_builds: dict[int, asyncio.Future[tuple[int, str]]] = field(default_factory=dict)
 

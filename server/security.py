@@ -159,9 +159,11 @@ def issue_access_token(
     hall_id: int | None,
     now: datetime,
     minutes: int,
+    token_version: int = 0,
 ) -> str:
     claims = {
         "sub": str(staff_id),
+        "ver": token_version,
         "staff_no": staff_no,
         "name": name,
         "role": role,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from server.api.schemas import TicketOut, WindowOut
-from server.store.tables import Ticket, Window
+from server.api.schemas import TicketOut
+from server.store.tables import Ticket
 
 
 def ticket_out(ticket: Ticket) -> TicketOut:
@@ -25,16 +25,4 @@ def ticket_out(ticket: Ticket) -> TicketOut:
         no_show_count=ticket.no_show_count,
         origin_ticket_id=ticket.origin_ticket_id,
         transferred_to_id=ticket.transferred_to_id,
-    )
-
-
-def window_out(window: Window, service_ids: list[int]) -> WindowOut:
-    return WindowOut(
-        id=window.id or 0,
-        hall_id=window.hall_id,
-        number=window.number,
-        state=window.state,
-        pause_reason=window.pause_reason,
-        staff_id=window.staff_id,
-        service_ids=service_ids,
     )

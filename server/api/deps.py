@@ -6,16 +6,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session, select
 
 from server.console.session import cookie_actor
 from server.domain.actor import DeviceActor, StaffActor
 from server.domain.enums import DeviceKind, Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
+from server.queries import access as access_queries
 from server.runtime import Runtime
 from server.security import hash_device_token, is_device_token, read_access_token
-from server.store.tables import Device
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -30,47 +29,71 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def staff_from_token(runtime: Runtime, token: str) -> StaffActor | None:
+MAX_ID = 2**63 - 1
+
+
+def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:
+    """(staff id, token version) of a well-formed, correctly signed, unexpired staff token."""
     claims = read_access_token(runtime.secret_key, token)
     if claims is None:
         return None
+    sub, role, version = claims.get("sub"), claims.get("role"), claims.get("ver")
+    if not (isinstance(sub, str) and sub.isascii() and sub.isdigit() and 0 < int(sub) <= MAX_ID):
+        return None
+    if role not in {r.value for r in Role} or type(version) is not int:
+        return None
+    return int(sub), version
+
+
+async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
+    """The staff member, as the database has them now (through a cache that a deactivation or
+    a change of role or password empties at once: server/access.py)."""
+    claims = _claims(runtime, token)
+    if claims is None:
+        raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
+    staff_id, version = claims
+    cache = runtime.access
+    account = cache.staff(staff_id)
+    if account is None:
+        generation = cache.generation
+        account = await runtime.read(lambda s: access_queries.staff_account(s, staff_id))
+        if account is None:
+            raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
+        cache.remember_staff(account, generation)
+    if not account.active:
+        raise AuthenticationRequired(text("auth.inactive"), code="inactive")
+    if account.token_version != version:
+        raise AuthenticationRequired(text("auth.session_ended"), code="session_ended")
     return StaffActor(
-        staff_id=int(claims["sub"]),
-        staff_no=str(claims.get("staff_no", "")),
-        name=str(claims.get("name", "")),
-        role=Role(claims["role"]),
-        hall_id=claims.get("hall_id"),
+        staff_id=account.staff_id,
+        staff_no=account.staff_no,
+        name=account.name,
+        role=account.role,
+        hall_id=account.hall_id,
     )
 
 
-async def device_from_token(runtime: Runtime, token: str) -> DeviceActor | None:
+async def device_from_token(runtime: Runtime, token: str) -> DeviceActor:
     token_hash = hash_device_token(token)
-    cache: dict[str, DeviceActor] = runtime.device_cache
-    if token_hash in cache:
-        return cache[token_hash]
-
-    def load(session: Session) -> Device | None:
-        return session.exec(
-            select(Device).where(Device.token_hash == token_hash, Device.revoked_at == None)  # noqa: E711
-        ).first()
-
-    device = await runtime.read(load)
-    if device is None:
-        return None
-    actor = DeviceActor(device.id or 0, DeviceKind(device.kind), device.hall_id, device.window_id)
-    cache[token_hash] = actor
-    return actor
+    cache = runtime.access
+    account = cache.device(token_hash)
+    if account is None:
+        generation = cache.generation
+        account = await runtime.read(lambda s: access_queries.device_by_token_hash(s, token_hash))
+        if account is None:
+            raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
+        cache.remember_device(token_hash, account, generation)
+    if account.revoked:
+        raise AuthenticationRequired(text("auth.device_revoked"), code="revoked")
+    return account.actor
 
 
 async def actor_from_token(runtime: Runtime, token: str) -> StaffActor | DeviceActor:
-    actor: StaffActor | DeviceActor | None
+    """Who the token belongs to; AuthenticationRequired (401) when it is not (or no longer)
+    valid: invalid_token, inactive, session_ended or revoked."""
     if is_device_token(token):
-        actor = await device_from_token(runtime, token)
-    else:
-        actor = staff_from_token(runtime, token)
-    if actor is None:
-        raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
-    return actor
+        return await device_from_token(runtime, token)
+    return await staff_from_token(runtime, token)
 
 
 async def optional_actor(

@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from server.api.deps import RuntimeDep
-from server.api.schemas import PublicTicketOut
 from server.domain.errors import NotFound
 from server.queries.public import public_view
+from server.queries.views import PublicTicketOut
 
 router = APIRouter(include_in_schema=False)
 

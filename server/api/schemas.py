@@ -51,41 +51,10 @@ class ServiceIn(BaseModel):
     enabled: bool = True
 
 
-class ServiceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    hall_id: int
-    name: str
-    prefix: str
-    daily_limit: int | None
-    target_wait_minutes: int
-    target_handle_minutes: int
-    hours: list[list[str]]
-    enabled: bool
-
-
-class ServiceStatusOut(ServiceOut):
-    waiting: int
-    estimated_wait_minutes: int
-    open_now: bool
-    issued_today: int
-    remaining_today: int | None
-
-
 class WindowIn(BaseModel):
     hall_id: int
     number: str = Field(min_length=1, max_length=16)
     service_ids: list[int] = Field(default_factory=list)
-
-
-class WindowOut(BaseModel):
-    id: int
-    hall_id: int
-    number: str
-    state: str
-    pause_reason: str | None
-    staff_id: int | None
-    service_ids: list[int]
 
 
 class StaffIn(BaseModel):
@@ -94,6 +63,15 @@ class StaffIn(BaseModel):
     role: Role
     password: str = Field(min_length=1, max_length=200)
     hall_id: int | None = None
+
+
+class StaffPatch(BaseModel):
+    """Only the fields given change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    role: Role | None = None
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class StaffOut(BaseModel):
@@ -121,6 +99,7 @@ class DeviceOut(BaseModel):
     window_id: int | None
     label: str
     created_at: datetime
+    revoked_at: datetime | None = None
 
 
 class DeviceCreatedOut(DeviceOut):
@@ -157,22 +136,6 @@ class IssuedTicketOut(TicketOut):
     estimated_wait_minutes: int
     public_token: str
     public_url: str
-
-
-class PublicTicketOut(BaseModel):
-    hall_name: str
-    number: str
-    service_name: str
-    status: str
-    status_text: str
-    ahead: int | None
-    estimated_wait_minutes: int | None
-    window_number: str | None
-    issued_at: datetime
-    called_at: datetime | None
-    transferred_to_number: str | None
-    evaluated: bool
-    can_evaluate: bool
 
 
 class FinishIn(BaseModel):

@@ -1,20 +1,29 @@
-"""Setting up a hall: halls, services, windows, staff and devices."""
+"""Setting up a hall: halls, services, windows, staff and devices; deactivating staff and
+revoking devices (with an audit event in the hall's log)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from client.events import DeviceRevoked, StaffUpdated
 from server.commands import lookups
+from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.enums import DeviceKind, Role
-from server.domain.errors import AlreadyExists, InvalidInput
+from server.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
 from server.domain.texts import text
 from server.security import hash_device_token, hash_password, new_device_token
+from server.store.statements import NOTIFY_REVOCATION
 from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
 from server.store.transaction import Tx
+
+audit = logging.getLogger("govqueue.audit")
+RevocationKind = Literal["device", "staff"]
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -141,3 +150,111 @@ def create_device(
     tx.session.add(device)
     tx.session.flush()
     return device, token
+
+
+def _notify_revocation(tx: Tx, kind: RevocationKind, ident: int) -> None:
+    """On PostgreSQL, every server process hears of it when this transaction commits."""
+    if tx.conn.dialect.name == "postgresql":
+        tx.conn.execute(NOTIFY_REVOCATION, {"payload": f"{kind}:{ident}"})
+
+
+def revoke_device(tx: Tx, actor: StaffActor, device_id: int) -> tuple[Device, bool]:
+    """(the device, whether it was revoked now): revoking twice changes nothing."""
+    device = lookups.get_or_404(
+        tx.session, Device, device_id, "device.not_found", device_id=device_id
+    )
+    ensure_hall(actor, device.hall_id)
+    if device.revoked_at is not None:
+        return device, False
+    device.revoked_at = tx.now
+    tx.session.add(device)
+    tx.session.flush()
+    _notify_revocation(tx, "device", device.id or 0)
+    tx.emit(
+        device.hall_id,
+        DeviceRevoked(
+            device_id=device.id or 0,
+            kind=device.kind,
+            label=device.label,
+            window_id=device.window_id,
+            by_staff_id=actor.staff_id,
+            by_staff_no=actor.staff_no,
+        ),
+    )
+    return device, True
+
+
+@dataclass(frozen=True)
+class StaffChanges:
+    name: str | None = None
+    role: Role | None = None
+    active: bool | None = None
+    password: str | None = None
+
+
+# Changes that end the account's sessions: its access tokens are refused from then on.
+ENDS_SESSIONS = frozenset({"role", "active", "password"})
+
+
+def ensure_staff_in_scope(actor: StaffActor, staff_hall_id: int | None) -> None:
+    """A hall admin manages its own hall's staff; only a deployment admin manages the
+    deployment-wide accounts (no hall)."""
+    if staff_hall_id is None:
+        ensure_deployment_admin(actor, text("action.manage_global_staff"))
+    else:
+        ensure_hall(actor, staff_hall_id)
+
+
+def ensure_deployment_admin(actor: StaffActor, action: str) -> None:
+    if actor.role != Role.admin or actor.hall_id is not None:
+        raise PermissionDenied(text("auth.deployment_admin_only", action=action))
+
+
+def update_staff(
+    tx: Tx, actor: StaffActor, staff_id: int, changes: StaffChanges
+) -> tuple[Staff, bool]:
+    """(the account, whether its sessions ended). Records who changed what."""
+    staff = lookups.get_or_404(tx.session, Staff, staff_id, "staff.not_found", staff_id=staff_id)
+    ensure_staff_in_scope(actor, staff.hall_id)
+    changed: list[str] = []
+    if changes.name is not None and changes.name != staff.name:
+        staff.name = changes.name
+        changed.append("name")
+    if changes.role is not None and changes.role != staff.role:
+        if changes.role != Role.admin and staff.hall_id is None:
+            raise InvalidInput(text("staff.needs_hall"))
+        staff.role = changes.role
+        changed.append("role")
+    if changes.active is not None and changes.active != staff.active:
+        staff.active = changes.active
+        changed.append("active")
+    if changes.password is not None:
+        if len(changes.password) < MIN_PASSWORD_LENGTH:
+            raise InvalidInput(text("staff.weak_password"))
+        staff.password_hash = hash_password(changes.password)
+        changed.append("password")
+    if staff.id == actor.staff_id and {"role", "active"} & set(changed):
+        raise PermissionDenied(text("staff.not_self"))
+    if not changed:
+        return staff, False
+    ends_sessions = bool(ENDS_SESSIONS & set(changed))
+    if ends_sessions:
+        staff.token_version += 1
+        _notify_revocation(tx, "staff", staff.id or 0)
+    tx.session.add(staff)
+    tx.session.flush()
+    event = StaffUpdated(
+        staff_id=staff.id or 0,
+        staff_no=staff.staff_no,
+        name=staff.name,
+        role=staff.role,
+        active=staff.active,
+        changed=changed,
+        by_staff_id=actor.staff_id,
+        by_staff_no=actor.staff_no,
+    )
+    if staff.hall_id is not None:
+        tx.emit(staff.hall_id, event)
+    else:  # a deployment-wide account belongs to no hall's log
+        audit.info("staff.updated %s", event.model_dump_json())
+    return staff, ends_sessions

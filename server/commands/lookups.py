@@ -1,17 +1,23 @@
-"""Loading rows by id inside a transaction, with the domain's NotFound when missing."""
+"""Reads that both sides need: loading rows by id (the domain's NotFound when missing), queue
+counts and the estimated wait. Commands (writes) and queries (reads) both use this module; it
+uses neither of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func
 from sqlmodel import Session, SQLModel, col, select
 
-from server.domain.enums import Priority
+from client.events import ServiceCount
+from server.domain.calendar import business_day, hall_zone
+from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
+from server.domain.queueing import estimate_wait_minutes
 from server.domain.texts import text
+from server.store.catalog import Catalog, ServiceInfo
 from server.store.statements import HALL_OF_TICKET, HALL_OF_WINDOW, QUEUE_COUNTS
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
 from server.store.transaction import Tx
@@ -86,3 +92,51 @@ class QueueCounts:
 def queue_counts(conn: Connection, service_id: int, day: date) -> QueueCounts:
     row = conn.execute(QUEUE_COUNTS, {"service_id": service_id, "day": day}).one()
     return QueueCounts(int(row[0]), int(row[1]))
+
+
+def service_counts(session: Session, hall_id: int, now: datetime) -> list[ServiceCount]:
+    """Waiting tickets of each service of the hall today, and since when the first waits."""
+    hall_row = hall(session, hall_id)
+    day = business_day(now, hall_zone(hall_row.timezone))
+    services = session.exec(
+        select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
+    )
+    oldest = dict(
+        session.exec(
+            select(Ticket.service_id, func.min(Ticket.entered_queue_at))
+            .where(
+                Ticket.hall_id == hall_id,
+                Ticket.business_day == day,
+                Ticket.status == TicketStatus.waiting,
+            )
+            .group_by(col(Ticket.service_id))
+        ).all()
+    )
+    return [
+        ServiceCount(
+            service_id=s.id or 0,
+            name=s.name,
+            prefix=s.prefix,
+            waiting=queue_counts(session.connection(), s.id or 0, day).waiting,
+            oldest_waiting_at=_aware(oldest.get(s.id or 0)),
+        )
+        for s in services
+    ]
+
+
+def _aware(instant: datetime | None) -> datetime | None:
+    """min() over a column comes back without the column type (naive, on SQLite)."""
+    if instant is None or instant.tzinfo is not None:
+        return instant
+    return instant.replace(tzinfo=UTC)
+
+
+def estimate(
+    session: Session, catalog: Catalog, service: ServiceInfo, day: date, ahead: int
+) -> int:
+    """Estimated wait in minutes for someone with `ahead` people before them."""
+    return estimate_wait_minutes(
+        ahead,
+        catalog.mean_handle_minutes(session, service, day),
+        catalog.open_windows(session, service.id),
+    )

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
-from sqlmodel import Session
 
 from client import events as ev
 from server.commands import lookups
@@ -18,9 +17,9 @@ from server.domain.calendar import business_day
 from server.domain.enums import Outcome, Priority, Role, TicketSource, TicketStatus
 from server.domain.errors import DailyLimitReached, InvalidInput, PermissionDenied, ServiceClosed
 from server.domain.lifecycle import next_ticket_status
-from server.domain.queueing import estimate_wait_minutes, format_number
+from server.domain.queueing import format_number
 from server.domain.texts import text
-from server.store.catalog import Catalog, ServiceInfo
+from server.store.catalog import ServiceInfo
 from server.store.statements import INSERT_TICKET, NEXT_NUMBER
 from server.store.tables import Ticket, Window
 from server.store.transaction import Tx
@@ -78,16 +77,6 @@ def _create_ticket(
     return Ticket(id=ticket_id, **values)
 
 
-def estimate(
-    session: Session, catalog: Catalog, service: ServiceInfo, day: date, ahead: int
-) -> int:
-    return estimate_wait_minutes(
-        ahead,
-        catalog.mean_handle_minutes(session, service, day),
-        catalog.open_windows(session, service.id),
-    )
-
-
 def issue(
     tx: Tx, actor: DeviceActor | StaffActor, service_id: int, priority: Priority
 ) -> IssuedTicket:
@@ -112,7 +101,7 @@ def issue(
         ),
     )
     ahead = counts.ahead_of_new(priority)
-    return IssuedTicket(ticket, ahead, estimate(tx.session, tx.catalog, service, day, ahead))
+    return IssuedTicket(ticket, ahead, lookups.estimate(tx.session, tx.catalog, service, day, ahead))
 
 
 def _window_of(tx: Tx, actor: Actor, ticket: Ticket) -> Window | None:
@@ -121,10 +110,13 @@ def _window_of(tx: Tx, actor: Actor, ticket: Ticket) -> Window | None:
         raise PermissionDenied(text("auth.role", roles="window/supervisor/admin"))
     ensure_hall(actor, ticket.hall_id)
     window = tx.session.get(Window, ticket.window_id) if ticket.window_id is not None else None
-    if actor.role == Role.window and window is not None and window.staff_id != actor.staff_id:
-        raise PermissionDenied(
-            text("ticket.other_window", number=ticket.number, window=window.number)
-        )
+    if actor.role == Role.window:
+        if window is None:  # never called to any window: not the clerk's to touch
+            raise PermissionDenied(text("ticket.not_at_window", number=ticket.number))
+        if window.staff_id != actor.staff_id:
+            raise PermissionDenied(
+                text("ticket.other_window", number=ticket.number, window=window.number)
+            )
     return window
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from client.wire import RecentCall, ServiceCount, SnapshotData, WindowView
+from client.wire import RecentCall, SnapshotData, WindowView
 from server.commands import lookups
 from server.domain.calendar import business_day, day_bounds, hall_zone
-from server.domain.enums import TicketStatus
 from server.domain.lifecycle import ACTIVE_AT_WINDOW
-from server.store.tables import Event, Hall, Service, Staff, Ticket, Window, WindowService
+from server.store.tables import Event, Hall, Staff, Ticket, Window, WindowService
 
 
 def last_seq(session: Session, hall_id: int) -> int:
@@ -28,42 +26,6 @@ def events_after(session: Session, hall_id: int, since: int, limit: int) -> list
             .limit(limit)
         )
     )
-
-
-def service_counts(session: Session, hall_id: int, now: datetime) -> list[ServiceCount]:
-    hall = lookups.hall(session, hall_id)
-    day = business_day(now, hall_zone(hall.timezone))
-    services = session.exec(
-        select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
-    )
-    oldest = dict(
-        session.exec(
-            select(Ticket.service_id, func.min(Ticket.entered_queue_at))
-            .where(
-                Ticket.hall_id == hall_id,
-                Ticket.business_day == day,
-                Ticket.status == TicketStatus.waiting,
-            )
-            .group_by(col(Ticket.service_id))
-        ).all()
-    )
-    return [
-        ServiceCount(
-            service_id=s.id or 0,
-            name=s.name,
-            prefix=s.prefix,
-            waiting=lookups.queue_counts(session.connection(), s.id or 0, day).waiting,
-            oldest_waiting_at=_aware(oldest.get(s.id or 0)),
-        )
-        for s in services
-    ]
-
-
-def _aware(instant: datetime | None) -> datetime | None:
-    """min() over a column comes back without the column type (naive, on SQLite)."""
-    if instant is None or instant.tzinfo is not None:
-        return instant
-    return instant.replace(tzinfo=UTC)
 
 
 def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, SnapshotData]:
@@ -115,7 +77,7 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
         hall_id=hall_id,
         hall_name=hall.name,
         business_day=day.isoformat(),
-        services=service_counts(session, hall_id, now),
+        services=lookups.service_counts(session, hall_id, now),
         windows=windows,
         recent_calls=[
             RecentCall.model_validate({**e.data, "seq": e.seq, "type": e.type, "at": e.at})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from server.api.schemas import PublicTicketOut
-from server.commands.tickets import estimate
+from server.commands.lookups import estimate
 from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
 from server.domain.texts import text
+from server.queries.views import PublicTicketOut
 from server.store.catalog import Catalog
 from server.store.tables import Evaluation, Hall, Ticket, Window
 

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from server.api.schemas import ServiceStatusOut
 from server.commands import lookups
-from server.commands.tickets import estimate
+from server.commands.lookups import estimate
 from server.domain.calendar import business_day, hall_zone
+from server.queries.views import ServiceStatusOut
 from server.store.catalog import Catalog
 from server.store.tables import Service, TicketCounter
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from client.wire import ErrorMessage, SnapshotMessage
 from server.api.deps import actor_from_token
 from server.console.session import websocket_actor
+from server.domain import texts
 from server.domain.actor import ensure_hall
 from server.domain.errors import AuthenticationRequired, DomainError
 from server.queries import live
@@ -100,10 +101,11 @@ async def live_feed(ws: WebSocket) -> None:
     sub = runtime.hub.subscribe(hall_id, window_id)
     sender = asyncio.ensure_future(_send(ws, runtime, sub, hall_id, window_id, since, current))
     sub.on_overflow = sender.cancel  # a send blocked on a stalled socket stops at once
+    watch = runtime.access.watch(actor, sender.cancel)  # closed when revoked (server/access.py)
     try:
         await sender
     except asyncio.CancelledError:
-        if not sub.overflowed:
+        if not (sub.overflowed or watch.revoked):
             raise
     except (WebSocketDisconnect, RuntimeError):
         pass
@@ -114,8 +116,11 @@ async def live_feed(ws: WebSocket) -> None:
         )
     finally:
         runtime.hub.unsubscribe(sub)
+        runtime.access.unwatch(watch)
         if not sender.done():
             sender.cancel()
+    if watch.revoked:
+        await _close_quietly(ws, CLOSE_AUTH, "revoked", texts.text("auth.revoked_live"))
     if sub.overflowed:
         await _close_quietly(
             ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后收到的 seq 续传。"

@@ -58,6 +58,11 @@ HALL_OF_WINDOW = select(WINDOW.c.hall_id).where(WINDOW.c.id == bindparam("id"))
 
 NOTIFY = text("SELECT pg_notify('govqueue_events', :payload)")
 
+# A device revoked or a staff account changed (payload "device:ID" / "staff:ID"): every
+# server process empties its access caches and closes the live connections (server/access.py).
+REVOCATION_CHANNEL = "govqueue_revocations"
+NOTIFY_REVOCATION = text(f"SELECT pg_notify('{REVOCATION_CHANNEL}', :payload)")
+
 INSERT_TICKET = insert(TICKET).returning(TICKET.c.id)
 
 

@@ -64,6 +64,7 @@ class Staff(SQLModel, table=True):
     password_hash: str
     hall_id: int | None = Field(default=None, foreign_key="hall.id")
     active: bool = True
+    token_version: int = 0  # raised to end every session issued before (see server/access.py)
 
 
 class Device(SQLModel, table=True):

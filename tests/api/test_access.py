@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from client.errors import Forbidden
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
 
 
@@ -195,3 +196,60 @@ async def test_evaluation_by_window_device_or_ticket_holder_only(
     # the window's own evaluator may rate it
     r = await call(server, route, ids, tokens["window_device"])
     assert r.status_code == 201 and r.json()["channel"] == "window"
+
+
+async def test_a_clerk_acts_only_on_tickets_at_their_window(
+    server: LiveServer, hall: Seeded, setup: tuple[Ids, dict[str, str]]
+) -> None:
+    _, tokens = setup
+    waiting = await server.client(hall.kiosk_token).issue_ticket(hall.services["B"])
+    route = ("POST", f"/tickets/{waiting['id']}/cancel", None)
+    ids = setup[0]
+    r = await call(server, route, ids, tokens["window_staff"])
+    assert r.status_code == 403 and "本窗口" in r.json()["detail"], r.text
+    clerk = await open_window(server, hall, "1")
+    r = await call(server, route, ids, str(clerk.token))
+    assert r.status_code == 403, "never called to window 1 either"
+    supervisor = await server.login(hall.supervisor_no)
+    cancelled = await supervisor.ticket_action(waiting["id"], "cancel")
+    assert cancelled["status"] == "cancelled", "a supervisor may cancel any waiting ticket"
+
+
+async def test_a_hall_admin_stays_inside_its_hall(server: LiveServer, hall: Seeded) -> None:
+    await server.admin.admin_create(
+        "staff",
+        {
+            "staff_no": "H1-ADMIN",
+            "name": "大厅管理员",
+            "role": "admin",
+            "password": "admin-password-2",
+            "hall_id": hall.hall_id,
+        },
+    )
+    hall_admin = await server.login("H1-ADMIN", "admin-password-2")
+    with pytest.raises(Forbidden, match="全局管理员"):
+        await hall_admin.admin_create("halls", {"code": "NEW", "name": "新大厅"})
+    for role in ("admin", "supervisor"):
+        with pytest.raises(Forbidden, match="全局管理员"):
+            await hall_admin.admin_create(
+                "staff",
+                {"staff_no": f"G-{role}", "name": "x", "role": role, "password": "password-9"},
+            )
+    # inside its own hall it may create staff, admins included
+    created = await hall_admin.admin_create(
+        "staff",
+        {
+            "staff_no": "H1-ADMIN2",
+            "name": "副管理员",
+            "role": "admin",
+            "password": "password-9",
+            "hall_id": hall.hall_id,
+        },
+    )
+    assert created["hall_id"] == hall.hall_id
+    assert [h["id"] for h in await hall_admin.admin_list("halls")] == [hall.hall_id]
+    assert {s["hall_id"] for s in await hall_admin.admin_list("staff")} == {hall.hall_id}
+    staff_nos = {s["staff_no"] for s in await server.admin.admin_list("staff")}
+    assert "G-admin" not in staff_nos and "NEW" not in {
+        h["code"] for h in await server.admin.admin_list("halls")
+    }

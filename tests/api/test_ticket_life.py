@@ -50,7 +50,7 @@ async def test_illegal_transitions_are_409_and_change_nothing(
 ) -> None:
     kiosk = server.client(hall.kiosk_token)
     ticket = await kiosk.issue_ticket(hall.services["A"])
-    clerk = await open_window(server, hall, "1")
+    clerk = await server.login(hall.supervisor_no)  # a clerk may not touch a ticket not called
     for action in ("start", "recall", "no-show", "requeue"):
         with pytest.raises(Conflict) as info:
             await clerk.ticket_action(ticket["id"], action)
@@ -126,9 +126,14 @@ async def test_transfer_creates_linked_ticket_in_other_service(
 async def test_cancel(server: LiveServer, hall: Seeded) -> None:
     kiosk = server.client(hall.kiosk_token)
     t = await kiosk.issue_ticket(hall.services["A"])
-    clerk = await open_window(server, hall, "1")
-    cancelled = await clerk.ticket_action(t["id"], "cancel")
+    called = await kiosk.issue_ticket(hall.services["A"])
+    supervisor = await server.login(hall.supervisor_no)
+    cancelled = await supervisor.ticket_action(t["id"], "cancel")  # a waiting ticket
     assert cancelled["status"] == "cancelled"
+    clerk = await open_window(server, hall, "1")
+    at_window = await clerk.call_next(hall.windows["1"])
+    assert at_window is not None and at_window["id"] == called["id"]
+    assert (await clerk.ticket_action(called["id"], "cancel"))["status"] == "cancelled"
     assert await clerk.call_next(hall.windows["1"]) is None
 
 

@@ -1,11 +1,13 @@
-"""Setting up halls, services, windows, staff and devices (role admin)."""
+"""Setting up halls, services, windows, staff and devices (role admin).
+
+A deployment admin (no hall) manages everything; a hall's admin manages only its own hall and
+can neither create halls nor accounts outside it.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlmodel import Session, col, select
 
-from server.api.convert import window_out
 from server.api.deps import AdminUser, RuntimeDep, Supervisor
 from server.api.edit_schemas import HallPatch, NoticeIn, NoticeOut, ServicePatch, WindowPatch
 from server.api.schemas import (
@@ -15,22 +17,30 @@ from server.api.schemas import (
     HallIn,
     HallOut,
     ServiceIn,
-    ServiceOut,
     StaffIn,
     StaffOut,
+    StaffPatch,
     WindowIn,
-    WindowOut,
 )
 from server.commands import admin, hall_edit, lookups
-from server.domain.actor import ensure_hall
-from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
+from server.domain.actor import StaffActor, ensure_hall
+from server.domain.texts import text
+from server.queries import admin as lists
+from server.queries.views import ServiceOut, WindowOut
+from server.store.tables import Device, Hall, Service, Staff
 from server.store.transaction import Tx
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
 
+def _scope(user: StaffActor, hall_id: int | None) -> int | None:
+    """The hall to list: a hall admin's own, whatever it asked for."""
+    return user.hall_id if user.hall_id is not None else hall_id
+
+
 @router.post("/halls", response_model=HallOut, status_code=status.HTTP_201_CREATED)
-async def create_hall(body: HallIn, runtime: RuntimeDep, _: AdminUser) -> Hall:
+async def create_hall(body: HallIn, runtime: RuntimeDep, user: AdminUser) -> Hall:
+    admin.ensure_deployment_admin(user, text("action.create_hall"))
     return await runtime.write(
         lambda tx: admin.create_hall(tx, body.code, body.name, body.timezone)
     )
@@ -38,13 +48,7 @@ async def create_hall(body: HallIn, runtime: RuntimeDep, _: AdminUser) -> Hall:
 
 @router.get("/halls", response_model=list[HallOut])
 async def list_halls(runtime: RuntimeDep, user: AdminUser) -> list[Hall]:
-    def load(session: Session) -> list[Hall]:
-        query = select(Hall).order_by(col(Hall.id))
-        if user.hall_id is not None:
-            query = query.where(Hall.id == user.hall_id)
-        return list(session.exec(query))
-
-    return await runtime.read(load)
+    return await runtime.read(lambda s: lists.halls(s, user.hall_id))
 
 
 @router.patch("/halls/{hall_id}", response_model=HallOut)
@@ -83,14 +87,7 @@ async def create_service(body: ServiceIn, runtime: RuntimeDep, user: AdminUser) 
 async def list_services(
     runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
 ) -> list[Service]:
-    def load(session: Session) -> list[Service]:
-        query = select(Service).order_by(col(Service.id))
-        scope = user.hall_id or hall_id
-        if scope is not None:
-            query = query.where(Service.hall_id == scope)
-        return list(session.exec(query))
-
-    return await runtime.read(load)
+    return await runtime.read(lambda s: lists.services(s, _scope(user, hall_id)))
 
 
 @router.patch("/services/{service_id}", response_model=ServiceOut)
@@ -113,7 +110,7 @@ async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) ->
 
     def job(tx: Tx) -> WindowOut:
         window, service_ids = admin.create_window(tx, body.hall_id, body.number, body.service_ids)
-        return window_out(window, service_ids)
+        return WindowOut.of(window, service_ids)
 
     return await runtime.write(job)
 
@@ -122,22 +119,7 @@ async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) ->
 async def list_windows(
     runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
 ) -> list[WindowOut]:
-    def load(session: Session) -> list[WindowOut]:
-        query = select(Window).order_by(col(Window.id))
-        scope = user.hall_id or hall_id
-        if scope is not None:
-            query = query.where(Window.hall_id == scope)
-        out = []
-        for window in session.exec(query):
-            ids = session.exec(
-                select(WindowService.service_id)
-                .where(WindowService.window_id == window.id)
-                .order_by(col(WindowService.rank))
-            )
-            out.append(window_out(window, list(ids)))
-        return out
-
-    return await runtime.read(load)
+    return await runtime.read(lambda s: lists.windows(s, _scope(user, hall_id)))
 
 
 @router.patch("/windows/{window_id}", response_model=WindowOut)
@@ -149,14 +131,16 @@ async def update_window(
     def job(tx: Tx) -> WindowOut:
         ensure_hall(user, lookups.window(tx.session, window_id).hall_id)
         window, ids = hall_edit.update_window(tx, window_id, body.number, body.service_ids)
-        return window_out(window, ids)
+        return WindowOut.of(window, ids)
 
     return await runtime.write(job)
 
 
 @router.post("/staff", response_model=StaffOut, status_code=status.HTTP_201_CREATED)
 async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> Staff:
-    if body.hall_id is not None:
+    if body.hall_id is None:
+        admin.ensure_deployment_admin(user, text("action.create_global_staff"))
+    else:
         ensure_hall(user, body.hall_id)
     return await runtime.write(
         lambda tx: admin.create_staff(
@@ -169,14 +153,23 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
 async def list_staff(
     runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
 ) -> list[Staff]:
-    def load(session: Session) -> list[Staff]:
-        query = select(Staff).order_by(col(Staff.id))
-        scope = user.hall_id or hall_id
-        if scope is not None:
-            query = query.where(Staff.hall_id == scope)
-        return list(session.exec(query))
+    return await runtime.read(lambda s: lists.staff(s, _scope(user, hall_id)))
 
-    return await runtime.read(load)
+
+@router.patch("/staff/{staff_id}", response_model=StaffOut)
+async def update_staff(
+    staff_id: int, body: StaffPatch, runtime: RuntimeDep, user: AdminUser
+) -> Staff:
+    """Rename, change the role, reset the password or deactivate (`{"active": false}`).
+
+    A change of role, password or `active` ends the account's sessions at once, in every
+    server process: its tokens are refused (401) and its live connections closed.
+    """
+    changes = admin.StaffChanges(**body.model_dump(exclude_unset=True))
+    staff, ended = await runtime.write(lambda tx: admin.update_staff(tx, user, staff_id, changes))
+    if ended:
+        runtime.access.revoked("staff", staff.id or 0)  # other processes: see server/access.py
+    return staff
 
 
 @router.post("/devices", response_model=DeviceCreatedOut, status_code=status.HTTP_201_CREATED)
@@ -194,11 +187,14 @@ async def create_device(body: DeviceIn, runtime: RuntimeDep, user: AdminUser) ->
 async def list_devices(
     runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
 ) -> list[Device]:
-    def load(session: Session) -> list[Device]:
-        query = select(Device).order_by(col(Device.id))
-        scope = user.hall_id or hall_id
-        if scope is not None:
-            query = query.where(Device.hall_id == scope)
-        return list(session.exec(query))
+    return await runtime.read(lambda s: lists.devices(s, _scope(user, hall_id)))
 
-    return await runtime.read(load)
+
+@router.delete("/devices/{device_id}", response_model=DeviceOut)
+async def revoke_device(device_id: int, runtime: RuntimeDep, user: AdminUser) -> Device:
+    """Revoke the device's token: refused from its next request on, its live connections
+    closed, in every server process. Revoking again changes nothing."""
+    device, _ = await runtime.write(lambda tx: admin.revoke_device(tx, user, device_id))
+    runtime.access.revoked("device", device.id or 0)  # other processes: see server/access.py
+    return device
+

@@ -3,16 +3,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
-from sqlmodel import Session, select
 
 from server.api.deps import RuntimeDep
 from server.api.schemas import LoginIn, TokenOut
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
+from server.queries.access import staff_by_no
 from server.runtime import Runtime
 from server.security import check_password, issue_access_token
-from server.store.tables import Staff
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -31,10 +30,7 @@ async def authenticate(body: LoginIn, runtime: Runtime, address: str) -> TokenOu
     attempts are throttled per 工号 and per `address` (429); argon2 runs off the loop."""
     attempt = runtime.login_throttle.begin(body.staff_no, address)  # 429 when too many failed
 
-    def load(session: Session) -> Staff | None:
-        return session.exec(select(Staff).where(Staff.staff_no == body.staff_no)).first()
-
-    staff = await runtime.read(load)
+    staff = await runtime.read(lambda session: staff_by_no(session, body.staff_no))
     # Verify even for an unknown staff number so timing does not reveal which numbers exist.
     ok = await check_password(staff.password_hash if staff else None, body.password)
     if staff is None or not ok:
@@ -51,6 +47,7 @@ async def authenticate(body: LoginIn, runtime: Runtime, address: str) -> TokenOu
         hall_id=staff.hall_id,
         now=datetime.now(UTC),  # real time: the token is checked against real time
         minutes=runtime.settings.access_token_minutes,
+        token_version=staff.token_version,
     )
     return TokenOut(
         access_token=token,

@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from server.api.deps import OptionalActor, RuntimeDep
-from server.api.schemas import ServiceStatusOut
 from server.domain.actor import ensure_hall
 from server.queries.services import service_statuses
+from server.queries.views import ServiceStatusOut
 
 router = APIRouter(prefix="/halls", tags=["halls"])
 

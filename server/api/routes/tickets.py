@@ -13,7 +13,6 @@ from server.api.schemas import (
     EvaluationOut,
     FinishIn,
     IssuedTicketOut,
-    PublicTicketOut,
     TicketIn,
     TicketOut,
     TransferIn,
@@ -23,6 +22,7 @@ from server.domain.actor import Actor, PublicActor
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
 from server.queries.public import public_view
+from server.queries.views import PublicTicketOut
 from server.runtime import Runtime
 from server.store.transaction import Tx
 

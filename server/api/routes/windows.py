@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from server.api.convert import ticket_out, window_out
+from server.api.convert import ticket_out
 from server.api.deps import RuntimeDep, WindowStaff
-from server.api.schemas import PauseIn, TicketOut, WindowOut
+from server.api.schemas import PauseIn, TicketOut
 from server.commands import lookups
 from server.commands.windows import call_next as call_next_command
 from server.commands.windows import change_state
 from server.domain.actor import StaffActor
+from server.queries.views import WindowOut
 from server.runtime import Runtime
 from server.store.transaction import Tx
 
@@ -22,7 +23,7 @@ async def _change(
 ) -> WindowOut:
     def job(tx: Tx) -> WindowOut:
         window = change_state(tx, staff, window_id, action, reason)
-        return window_out(window, lookups.window_service_ids(tx.session, window_id))
+        return WindowOut.of(window, lookups.window_service_ids(tx.session, window_id))
 
     return await runtime.write(job)
 

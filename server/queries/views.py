@@ -1,0 +1,69 @@
+"""Read models that queries build and the API returns as they are (so neither layer has to
+import the other's types): services with their queue, windows, the ticket holder's view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from server.store.tables import Window
+
+
+class ServiceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    hall_id: int
+    name: str
+    prefix: str
+    daily_limit: int | None
+    target_wait_minutes: int
+    target_handle_minutes: int
+    hours: list[list[str]]
+    enabled: bool
+
+
+class ServiceStatusOut(ServiceOut):
+    waiting: int
+    estimated_wait_minutes: int
+    open_now: bool
+    issued_today: int
+    remaining_today: int | None
+
+
+class WindowOut(BaseModel):
+    id: int
+    hall_id: int
+    number: str
+    state: str
+    pause_reason: str | None
+    staff_id: int | None
+    service_ids: list[int]
+
+    @classmethod
+    def of(cls, window: Window, service_ids: list[int]) -> WindowOut:
+        return cls(
+            id=window.id or 0,
+            hall_id=window.hall_id,
+            number=window.number,
+            state=window.state,
+            pause_reason=window.pause_reason,
+            staff_id=window.staff_id,
+            service_ids=service_ids,
+        )
+
+
+class PublicTicketOut(BaseModel):
+    hall_name: str
+    number: str
+    service_name: str
+    status: str
+    status_text: str
+    ahead: int | None
+    estimated_wait_minutes: int | None
+    window_number: str | None
+    issued_at: datetime
+    called_at: datetime | None
+    transferred_to_number: str | None
+    evaluated: bool
+    can_evaluate: bool
