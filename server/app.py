@@ -14,7 +14,8 @@ from fastapi import APIRouter, FastAPI
 from sqlmodel import Session
 
 from server.access import RevocationListener
-from server.api import errors
+from server.api import errors, logredact, responses
+from server.api.limits import BodyLimit
 from server.api.public_page import router as public_page_router
 from server.api.routes import (
     admin,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # switch interval it then waits behind the event loop each time (convoy effect),
         # which cost most of the throughput and the latency tails. 0.5 ms fixes that.
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+        logredact.install()  # again: uvicorn may have configured its loggers since
         url = settings.resolved_database_url()
         with serving_lock(url):  # a second server on the same SQLite file is refused
             async with _serving(app, url):
@@ -135,6 +137,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
+    responses.install(app)
+    logredact.install()
     api = APIRouter(prefix="/api/v1")
     for module in (
         health,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.api import validation
 from server.domain import errors as e
 from server.domain.texts import text
 from server.security import TooManyAttempts
@@ -32,15 +33,6 @@ STATUS: list[tuple[type[e.DomainError], int]] = [
     (e.InvalidInput, 422),
     (e.Conflict, 409),
 ]
-
-FIELD_NAMES = {
-    "service_id": "业务编号 service_id",
-    "priority": "优先级 priority",
-    "level": "评价等级 level",
-    "outcome": "办理结果 outcome",
-    "staff_no": "工号 staff_no",
-    "password": "密码 password",
-}
 
 
 def status_for(error: e.DomainError) -> int:
@@ -62,40 +54,14 @@ async def domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = []
-    for err in exc.errors():
-        where = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-        name = FIELD_NAMES.get(where[-1], where[-1]) if where else "请求"
-        problems.append(f"{name}：{_explain(err)}")
     return JSONResponse(
         {
-            "detail": "请求内容不正确：" + "；".join(problems),
+            "detail": validation.describe(exc.errors()),
             "code": "invalid_input",
             "errors": _plain(exc),
         },
         status_code=422,
     )
-
-
-def _explain(err: dict[str, object]) -> str:
-    kind = str(err.get("type", ""))
-    ctx = err.get("ctx") if isinstance(err.get("ctx"), dict) else {}
-    assert isinstance(ctx, dict)
-    if kind == "missing":
-        return "必填"
-    if kind in ("int_parsing", "int_type"):
-        return "应为整数"
-    if kind == "greater_than_equal":
-        return f"不能小于 {ctx.get('ge')}"
-    if kind == "less_than_equal":
-        return f"不能大于 {ctx.get('le')}"
-    if kind == "enum" or kind == "literal_error":
-        return f"只能是 {ctx.get('expected')}"
-    if kind in ("string_too_short", "string_too_long"):
-        return f"长度应在允许范围内（{ctx}）"
-    if kind == "json_invalid":
-        return "不是有效的 JSON"
-    return str(err.get("msg", "格式不正确"))
 
 
 def _plain(exc: RequestValidationError) -> list[dict[str, object]]:
@@ -104,10 +70,14 @@ def _plain(exc: RequestValidationError) -> list[dict[str, object]]:
 
 async def http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    messages = {404: "请求的地址不存在。", 405: "该地址不支持此请求方法。"}
+    messages = {
+        400: "请求内容无法解析：请发送 UTF-8 编码的 JSON（嵌套不要过深）。",
+        404: "请求的地址不存在。",
+        405: "该地址不支持此请求方法。",
+    }
     return JSONResponse(
         {
-            "detail": messages.get(exc.status_code, str(exc.detail)),
+            "detail": messages.get(exc.status_code, f"请求无法处理（HTTP {exc.status_code}）。"),
             "code": f"http_{exc.status_code}",
         },
         status_code=exc.status_code,

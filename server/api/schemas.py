@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api.params import (
+    Code,
+    Comment,
+    Id,
+    Label,
+    PersonName,
+    ShortText,
+    StaffNo,
+    WindowNumber,
+)
 from server.domain.enums import DeviceKind, Outcome, Priority, Role
 
 
 class LoginIn(BaseModel):
-    staff_no: str = Field(min_length=1, max_length=32)
+    staff_no: StaffNo
     password: str = Field(min_length=1, max_length=200)
 
 
@@ -26,9 +36,9 @@ class TokenOut(BaseModel):
 
 
 class HallIn(BaseModel):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=100)
-    timezone: str = "Asia/Shanghai"
+    code: Code
+    name: Label
+    timezone: str = Field(default="Asia/Shanghai", min_length=1, max_length=64)
 
 
 class HallOut(BaseModel):
@@ -41,34 +51,36 @@ class HallOut(BaseModel):
 
 
 class ServiceIn(BaseModel):
-    hall_id: int
-    name: str = Field(min_length=1, max_length=100)
+    hall_id: Id
+    name: Label
     prefix: str = Field(min_length=1, max_length=4, pattern=r"^[A-Z]{1,4}$")
     daily_limit: int | None = Field(default=None, ge=1, le=100_000)
     target_wait_minutes: int = Field(default=20, ge=1, le=24 * 60)
     target_handle_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    hours: list[list[str]] | None = None
+    hours: (
+        list[Annotated[list[Annotated[str, Field(max_length=5)]], Field(max_length=2)]] | None
+    ) = Field(default=None, max_length=12, description='e.g. [["09:00","12:00"],["13:30","17:00"]]')
     enabled: bool = True
 
 
 class WindowIn(BaseModel):
-    hall_id: int
-    number: str = Field(min_length=1, max_length=16)
-    service_ids: list[int] = Field(default_factory=list)
+    hall_id: Id
+    number: WindowNumber
+    service_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
 class StaffIn(BaseModel):
-    staff_no: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=50)
+    staff_no: StaffNo
+    name: PersonName
     role: Role
     password: str = Field(min_length=1, max_length=200)
-    hall_id: int | None = None
+    hall_id: Id | None = None
 
 
 class StaffPatch(BaseModel):
     """Only the fields given change."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=50)
+    name: PersonName | None = None
     role: Role | None = None
     active: bool | None = None
     password: str | None = Field(default=None, min_length=1, max_length=200)
@@ -85,10 +97,10 @@ class StaffOut(BaseModel):
 
 
 class DeviceIn(BaseModel):
-    hall_id: int
+    hall_id: Id
     kind: DeviceKind
-    window_id: int | None = None
-    label: str = Field(min_length=1, max_length=100)
+    window_id: Id | None = None
+    label: Label
 
 
 class DeviceOut(BaseModel):
@@ -107,7 +119,7 @@ class DeviceCreatedOut(DeviceOut):
 
 
 class TicketIn(BaseModel):
-    service_id: int
+    service_id: Id
     priority: Priority = Priority.normal
 
 
@@ -143,19 +155,21 @@ class FinishIn(BaseModel):
 
 
 class TransferIn(BaseModel):
-    service_id: int
+    service_id: Id
 
 
 class PauseIn(BaseModel):
-    reason: str | None = Field(default=None, max_length=100)
+    reason: ShortText | None = None
 
 
 class EvaluationIn(BaseModel):
     level: int = Field(ge=1, le=5)
-    reasons: list[str] = Field(default_factory=list, max_length=10)
-    comment: str | None = Field(default=None, max_length=500)
+    reasons: list[ShortText] = Field(default_factory=list, max_length=10)
+    comment: Comment | None = None
     public_token: str | None = Field(
-        default=None, description="The ticket holder's token, when rating from the QR page"
+        default=None,
+        max_length=64,
+        description="The ticket holder's token, when rating from the QR page",
     )
 
 

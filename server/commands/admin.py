@@ -16,6 +16,7 @@ from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.enums import DeviceKind, Role
 from server.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
+from server.domain.names import clean_name
 from server.domain.texts import text
 from server.security import hash_device_token, hash_password, new_device_token
 from server.store.statements import NOTIFY_REVOCATION
@@ -28,7 +29,16 @@ RevocationKind = Literal["device", "staff"]
 MIN_PASSWORD_LENGTH = 8
 
 
+def _clean(value: str, field: str) -> str:
+    """Every name is stored normalised, whichever way it came in (API, CLI, `admin apply`)."""
+    try:
+        return clean_name(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{field}{exc}。") from exc
+
+
 def create_hall(tx: Tx, code: str, name: str, timezone: str) -> Hall:
+    code, name = _clean(code, "大厅编码"), _clean(name, "大厅名称")
     hall_zone(timezone)
     if tx.session.exec(select(Hall).where(Hall.code == code)).first() is not None:
         raise AlreadyExists(text("hall.code_taken", code=code))
@@ -52,6 +62,7 @@ class ServiceSpec:
 
 def create_service(tx: Tx, spec: ServiceSpec) -> Service:
     lookups.hall(tx.session, spec.hall_id)
+    name = _clean(spec.name, "业务名称")
     hours = ServiceHours.parse(spec.hours)
     taken = tx.session.exec(
         select(Service).where(Service.hall_id == spec.hall_id, Service.prefix == spec.prefix)
@@ -60,7 +71,7 @@ def create_service(tx: Tx, spec: ServiceSpec) -> Service:
         raise AlreadyExists(text("service.prefix_taken", prefix=spec.prefix))
     service = Service(
         hall_id=spec.hall_id,
-        name=spec.name,
+        name=name,
         prefix=spec.prefix,
         daily_limit=spec.daily_limit,
         hours=hours.to_json(),
@@ -77,6 +88,7 @@ def create_window(
     tx: Tx, hall_id: int, number: str, service_ids: list[int]
 ) -> tuple[Window, list[int]]:
     lookups.hall(tx.session, hall_id)
+    number = _clean(number, "窗口号")
     for service_id in service_ids:
         service = lookups.service(tx.session, service_id)
         if service.hall_id != hall_id:
@@ -102,6 +114,7 @@ def create_window(
 def create_staff(
     tx: Tx, staff_no: str, name: str, role: Role, password: str, hall_id: int | None
 ) -> Staff:
+    staff_no, name = _clean(staff_no, "工号"), _clean(name, "姓名")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(text("staff.weak_password"))
     if role != Role.admin and hall_id is None:
@@ -130,6 +143,7 @@ def create_device(
 ) -> tuple[Device, str]:
     """The device and its token; the token is shown once and only its hash is kept."""
     lookups.hall(tx.session, hall_id)
+    label = _clean(label, "设备名称")
     if kind == DeviceKind.window:
         if window_id is None:
             raise InvalidInput(text("device.window_required"))
@@ -217,8 +231,9 @@ def update_staff(
     staff = lookups.get_or_404(tx.session, Staff, staff_id, "staff.not_found", staff_id=staff_id)
     ensure_staff_in_scope(actor, staff.hall_id)
     changed: list[str] = []
-    if changes.name is not None and changes.name != staff.name:
-        staff.name = changes.name
+    name = _clean(changes.name, "姓名") if changes.name is not None else None
+    if name is not None and name != staff.name:
+        staff.name = name
         changed.append("name")
     if changes.role is not None and changes.role != staff.role:
         if changes.role != Role.admin and staff.hall_id is None:

@@ -101,7 +101,9 @@ def issue(
         ),
     )
     ahead = counts.ahead_of_new(priority)
-    return IssuedTicket(ticket, ahead, lookups.estimate(tx.session, tx.catalog, service, day, ahead))
+    return IssuedTicket(
+        ticket, ahead, lookups.estimate(tx.session, tx.catalog, service, day, ahead)
+    )
 
 
 def _window_of(tx: Tx, actor: Actor, ticket: Ticket) -> Window | None:

@@ -10,6 +10,8 @@ from fastapi import APIRouter, status
 
 from server.api.deps import AdminUser, RuntimeDep, Supervisor
 from server.api.edit_schemas import HallPatch, NoticeIn, NoticeOut, ServicePatch, WindowPatch
+from server.api.params import IdPath, OptionalIdQuery
+from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import (
     DeviceCreatedOut,
     DeviceIn,
@@ -38,7 +40,12 @@ def _scope(user: StaffActor, hall_id: int | None) -> int | None:
     return user.hall_id if user.hall_id is not None else hall_id
 
 
-@router.post("/halls", response_model=HallOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/halls",
+    response_model=HallOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 409, *BODY),
+)
 async def create_hall(body: HallIn, runtime: RuntimeDep, user: AdminUser) -> Hall:
     admin.ensure_deployment_admin(user, text("action.create_hall"))
     return await runtime.write(
@@ -46,22 +53,26 @@ async def create_hall(body: HallIn, runtime: RuntimeDep, user: AdminUser) -> Hal
     )
 
 
-@router.get("/halls", response_model=list[HallOut])
+@router.get("/halls", response_model=list[HallOut], responses=errors(*AUTH))
 async def list_halls(runtime: RuntimeDep, user: AdminUser) -> list[Hall]:
     return await runtime.read(lambda s: lists.halls(s, user.hall_id))
 
 
-@router.patch("/halls/{hall_id}", response_model=HallOut)
-async def update_hall(hall_id: int, body: HallPatch, runtime: RuntimeDep, user: AdminUser) -> Hall:
+@router.patch("/halls/{hall_id}", response_model=HallOut, responses=errors(*AUTH, 404, 409, *BODY))
+async def update_hall(
+    hall_id: IdPath, body: HallPatch, runtime: RuntimeDep, user: AdminUser
+) -> Hall:
     """Rename a hall or change its time zone (the code stays)."""
     ensure_hall(user, hall_id)
     changes = body.model_dump(exclude_unset=True)
     return await runtime.write(lambda tx: hall_edit.update_hall(tx, hall_id, changes))
 
 
-@router.put("/halls/{hall_id}/notice", response_model=NoticeOut)
+@router.put(
+    "/halls/{hall_id}/notice", response_model=NoticeOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def set_notice(
-    hall_id: int, body: NoticeIn, runtime: RuntimeDep, user: Supervisor
+    hall_id: IdPath, body: NoticeIn, runtime: RuntimeDep, user: Supervisor
 ) -> NoticeOut:
     """The hall notice shown on the hall screens (admins, or the hall's supervisors);
     every screen gets it at once as `notice.updated`."""
@@ -76,23 +87,30 @@ async def set_notice(
     )
 
 
-@router.post("/services", response_model=ServiceOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/services",
+    response_model=ServiceOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
 async def create_service(body: ServiceIn, runtime: RuntimeDep, user: AdminUser) -> Service:
     ensure_hall(user, body.hall_id)
     spec = admin.ServiceSpec(**body.model_dump())
     return await runtime.write(lambda tx: admin.create_service(tx, spec))
 
 
-@router.get("/services", response_model=list[ServiceOut])
+@router.get("/services", response_model=list[ServiceOut], responses=errors(*AUTH, 422))
 async def list_services(
-    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+    runtime: RuntimeDep, user: AdminUser, hall_id: OptionalIdQuery = None
 ) -> list[Service]:
     return await runtime.read(lambda s: lists.services(s, _scope(user, hall_id)))
 
 
-@router.patch("/services/{service_id}", response_model=ServiceOut)
+@router.patch(
+    "/services/{service_id}", response_model=ServiceOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def update_service(
-    service_id: int, body: ServicePatch, runtime: RuntimeDep, user: AdminUser
+    service_id: IdPath, body: ServicePatch, runtime: RuntimeDep, user: AdminUser
 ) -> Service:
     """Change a service: name, prefix, hours, daily limit (null: none), targets, enabled."""
     changes = body.model_dump(exclude_unset=True)
@@ -104,7 +122,12 @@ async def update_service(
     return await runtime.write(job)
 
 
-@router.post("/windows", response_model=WindowOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/windows",
+    response_model=WindowOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
 async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) -> WindowOut:
     ensure_hall(user, body.hall_id)
 
@@ -115,16 +138,18 @@ async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) ->
     return await runtime.write(job)
 
 
-@router.get("/windows", response_model=list[WindowOut])
+@router.get("/windows", response_model=list[WindowOut], responses=errors(*AUTH, 422))
 async def list_windows(
-    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+    runtime: RuntimeDep, user: AdminUser, hall_id: OptionalIdQuery = None
 ) -> list[WindowOut]:
     return await runtime.read(lambda s: lists.windows(s, _scope(user, hall_id)))
 
 
-@router.patch("/windows/{window_id}", response_model=WindowOut)
+@router.patch(
+    "/windows/{window_id}", response_model=WindowOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def update_window(
-    window_id: int, body: WindowPatch, runtime: RuntimeDep, user: AdminUser
+    window_id: IdPath, body: WindowPatch, runtime: RuntimeDep, user: AdminUser
 ) -> WindowOut:
     """Change a window's number and/or its services (in order of priority)."""
 
@@ -136,7 +161,12 @@ async def update_window(
     return await runtime.write(job)
 
 
-@router.post("/staff", response_model=StaffOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/staff",
+    response_model=StaffOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
 async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> Staff:
     if body.hall_id is None:
         admin.ensure_deployment_admin(user, text("action.create_global_staff"))
@@ -149,16 +179,16 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
     )
 
 
-@router.get("/staff", response_model=list[StaffOut])
+@router.get("/staff", response_model=list[StaffOut], responses=errors(*AUTH, 422))
 async def list_staff(
-    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+    runtime: RuntimeDep, user: AdminUser, hall_id: OptionalIdQuery = None
 ) -> list[Staff]:
     return await runtime.read(lambda s: lists.staff(s, _scope(user, hall_id)))
 
 
-@router.patch("/staff/{staff_id}", response_model=StaffOut)
+@router.patch("/staff/{staff_id}", response_model=StaffOut, responses=errors(*AUTH, 404, *BODY))
 async def update_staff(
-    staff_id: int, body: StaffPatch, runtime: RuntimeDep, user: AdminUser
+    staff_id: IdPath, body: StaffPatch, runtime: RuntimeDep, user: AdminUser
 ) -> Staff:
     """Rename, change the role, reset the password or deactivate (`{"active": false}`).
 
@@ -172,7 +202,12 @@ async def update_staff(
     return staff
 
 
-@router.post("/devices", response_model=DeviceCreatedOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/devices",
+    response_model=DeviceCreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 404, *BODY),
+)
 async def create_device(body: DeviceIn, runtime: RuntimeDep, user: AdminUser) -> DeviceCreatedOut:
     ensure_hall(user, body.hall_id)
 
@@ -183,18 +218,17 @@ async def create_device(body: DeviceIn, runtime: RuntimeDep, user: AdminUser) ->
     return await runtime.write(job)
 
 
-@router.get("/devices", response_model=list[DeviceOut])
+@router.get("/devices", response_model=list[DeviceOut], responses=errors(*AUTH, 422))
 async def list_devices(
-    runtime: RuntimeDep, user: AdminUser, hall_id: int | None = None
+    runtime: RuntimeDep, user: AdminUser, hall_id: OptionalIdQuery = None
 ) -> list[Device]:
     return await runtime.read(lambda s: lists.devices(s, _scope(user, hall_id)))
 
 
-@router.delete("/devices/{device_id}", response_model=DeviceOut)
-async def revoke_device(device_id: int, runtime: RuntimeDep, user: AdminUser) -> Device:
+@router.delete("/devices/{device_id}", response_model=DeviceOut, responses=errors(*AUTH, 404, 422))
+async def revoke_device(device_id: IdPath, runtime: RuntimeDep, user: AdminUser) -> Device:
     """Revoke the device's token: refused from its next request on, its live connections
     closed, in every server process. Revoking again changes nothing."""
     device, _ = await runtime.write(lambda tx: admin.revoke_device(tx, user, device_id))
     runtime.access.revoked("device", device.id or 0)  # other processes: see server/access.py
     return device
-

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 
 from server.api.deps import RuntimeDep
+from server.api.responses import BODY, errors
 from server.api.schemas import LoginIn, TokenOut
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired
@@ -16,7 +17,7 @@ from server.security import check_password, issue_access_token
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenOut)
+@router.post("/login", response_model=TokenOut, responses=errors(401, 429, *BODY))
 async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOut:
     return await authenticate(body, runtime, client_address(request))
 

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request, status
 
 from server.api.convert import ticket_out
 from server.api.deps import KioskDevice, OptionalActor, RuntimeDep, WindowStaff
+from server.api.params import IdPath, PublicToken
+from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import (
     EvaluationIn,
     EvaluationOut,
@@ -29,7 +31,12 @@ from server.store.transaction import Tx
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 
-@router.post("", response_model=IssuedTicketOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=IssuedTicketOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
 async def issue_ticket(
     body: TicketIn, request: Request, runtime: RuntimeDep, device: KioskDevice
 ) -> IssuedTicketOut:
@@ -51,55 +58,67 @@ async def issue_ticket(
     return await runtime.write(job)
 
 
-@router.get("/public/{public_token}", response_model=PublicTicketOut)
-async def public_ticket(public_token: str, runtime: RuntimeDep) -> PublicTicketOut:
+@router.get("/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 422))
+async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> PublicTicketOut:
     catalog = runtime.writer.catalog
     return await runtime.read(lambda s: public_view(s, catalog, public_token))
 
 
 async def _transition(
-    runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any
+    runtime: Runtime, actor: Actor, ticket_id: IdPath, action: str, **kw: Any
 ) -> TicketOut:
     return await runtime.write(
         lambda tx: ticket_out(tickets.transition(tx, actor, ticket_id, action, **kw))
     )
 
 
-@router.post("/{ticket_id}/recall", response_model=TicketOut)
-async def recall(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+@router.post(
+    "/{ticket_id}/recall", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
+)
+async def recall(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "recall")
 
 
-@router.post("/{ticket_id}/start", response_model=TicketOut)
-async def start(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+@router.post("/{ticket_id}/start", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422))
+async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "start")
 
 
-@router.post("/{ticket_id}/finish", response_model=TicketOut)
+@router.post(
+    "/{ticket_id}/finish", response_model=TicketOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def finish(
-    ticket_id: int, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff
+    ticket_id: IdPath, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff
 ) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "finish", outcome=body.outcome)
 
 
-@router.post("/{ticket_id}/no-show", response_model=TicketOut)
-async def no_show(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+@router.post(
+    "/{ticket_id}/no-show", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
+)
+async def no_show(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "no_show")
 
 
-@router.post("/{ticket_id}/requeue", response_model=TicketOut)
-async def requeue(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+@router.post(
+    "/{ticket_id}/requeue", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
+)
+async def requeue(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "requeue")
 
 
-@router.post("/{ticket_id}/cancel", response_model=TicketOut)
-async def cancel(ticket_id: int, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+@router.post(
+    "/{ticket_id}/cancel", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
+)
+async def cancel(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
     return await _transition(runtime, staff, ticket_id, "cancel")
 
 
-@router.post("/{ticket_id}/transfer", response_model=TicketOut)
+@router.post(
+    "/{ticket_id}/transfer", response_model=TicketOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def transfer(
-    ticket_id: int, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff
+    ticket_id: IdPath, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff
 ) -> TicketOut:
     """Hand the applicant to another service: returns the new ticket (origin linked)."""
     return await runtime.write(
@@ -108,10 +127,13 @@ async def transfer(
 
 
 @router.post(
-    "/{ticket_id}/evaluation", response_model=EvaluationOut, status_code=status.HTTP_201_CREATED
+    "/{ticket_id}/evaluation",
+    response_model=EvaluationOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(*AUTH, 404, 409, *BODY),
 )
 async def evaluate(
-    ticket_id: int, body: EvaluationIn, runtime: RuntimeDep, actor: OptionalActor
+    ticket_id: IdPath, body: EvaluationIn, runtime: RuntimeDep, actor: OptionalActor
 ) -> EvaluationOut:
     """Rate a finished ticket: from the window's evaluator pad (device token) or the QR page
     (`public_token` in the body). Staff tokens are refused."""

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Response, status
 
 from server.api.convert import ticket_out
 from server.api.deps import RuntimeDep, WindowStaff
+from server.api.params import IdPath
+from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import PauseIn, TicketOut
 from server.commands import lookups
 from server.commands.windows import call_next as call_next_command
@@ -28,36 +30,43 @@ async def _change(
     return await runtime.write(job)
 
 
-@router.post("/{window_id}/open", response_model=WindowOut)
-async def open_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
+@router.post("/{window_id}/open", response_model=WindowOut, responses=errors(*AUTH, 404, 409, 422))
+async def open_window(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
     """Open the window and sign the caller in to it."""
     return await _change(runtime, staff, window_id, "open")
 
 
-@router.post("/{window_id}/pause", response_model=WindowOut)
+@router.post(
+    "/{window_id}/pause", response_model=WindowOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def pause_window(
-    window_id: int, runtime: RuntimeDep, staff: WindowStaff, body: PauseIn | None = None
+    window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff, body: PauseIn | None = None
 ) -> WindowOut:
     return await _change(runtime, staff, window_id, "pause", body.reason if body else None)
 
 
-@router.post("/{window_id}/resume", response_model=WindowOut)
-async def resume_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
+@router.post(
+    "/{window_id}/resume", response_model=WindowOut, responses=errors(*AUTH, 404, 409, 422)
+)
+async def resume_window(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
     return await _change(runtime, staff, window_id, "resume")
 
 
-@router.post("/{window_id}/close", response_model=WindowOut)
-async def close_window(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
+@router.post("/{window_id}/close", response_model=WindowOut, responses=errors(*AUTH, 404, 409, 422))
+async def close_window(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> WindowOut:
     return await _change(runtime, staff, window_id, "close")
 
 
 @router.post(
     "/{window_id}/call-next",
     response_model=TicketOut,
-    responses={204: {"description": "Nobody is waiting for this window's services"}},
+    responses={
+        204: {"description": "Nobody is waiting for this window's services"},
+        **errors(*AUTH, 404, 409, 422),
+    },
 )
 async def call_next(
-    window_id: int, runtime: RuntimeDep, staff: WindowStaff
+    window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff
 ) -> TicketOut | Response:
     ticket = await runtime.write(lambda tx: call_next_command(tx, staff, window_id))
     if ticket is None:

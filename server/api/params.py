@@ -1,0 +1,63 @@
+"""Validated types for what requests carry: ids, names, business days.
+
+Ids are 64-bit in the database: a bigger number is refused (422) before it reaches SQL.
+Names are normalised (server/domain/names.py) and their length checked after that.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from server.domain.names import clean_name
+
+MAX_ID = 2**63 - 1
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""An id in a request body."""
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""An id in the path: `/tickets/{ticket_id}`."""
+
+OptionalIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+"""An optional id in the query string: `?hall_id=3`."""
+
+PublicToken = Annotated[str, Path(min_length=1, max_length=64)]
+"""The ticket holder's token (the QR code's link)."""
+
+
+def _clean(value: Any) -> Any:
+    return clean_name(value) if isinstance(value, str) else value
+
+
+def _clean_text(value: Any) -> Any:
+    return clean_name(value, allow_newlines=True) if isinstance(value, str) else value
+
+
+_NAME = BeforeValidator(_clean)
+_TEXT = BeforeValidator(_clean_text)
+
+# Normalised names (server/domain/names.py), their length counted after normalisation.
+Code = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=32)]
+StaffNo = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=32)]
+PersonName = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=50)]
+Label = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=100)]
+WindowNumber = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=16)]
+ShortText = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=100)]
+Comment = Annotated[str, _TEXT, StringConstraints(min_length=1, max_length=500)]
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"应在 {FIRST_DAY.isoformat()} 至 {LAST_DAY.isoformat()} 之间")
+    return day
+
+
+BusinessDate = Annotated[date, AfterValidator(_in_range)]
+"""A business day (YYYY-MM-DD) the service could have existed on: 2000-01-01..2099-12-31.
+For the statistics' `from`/`to`: `start: Annotated[BusinessDate | None, Query(alias="from")]`."""
