@@ -27,8 +27,15 @@ OUTWARD += ("server.access", "server.demo", "server.embedded")
 RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "server.domain",
-        ("server.store", "server.commands", "server.queries", "sqlalchemy", "sqlmodel", "fastapi")
-        + OUTWARD,
+        (
+            "server.store",
+            "server.commands",
+            "server.queries",
+            "sqlalchemy",
+            "sqlmodel",
+            "fastapi",
+            *OUTWARD,
+        ),
         (),
     ),
     ("server.store", ("server.commands", "server.queries", "fastapi", *OUTWARD), ()),

@@ -24,6 +24,9 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 """An id in the path: `/tickets/{ticket_id}`."""
 
+IdQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
+"""A required id in the query string."""
+
 OptionalIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 """An optional id in the query string: `?hall_id=3`."""
 

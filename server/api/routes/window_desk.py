@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from client.desk import DeskWindow, WindowQueue
 from server.api.deps import RuntimeDep, WindowStaff
+from server.api.params import IdPath, IdQuery
+from server.api.responses import AUTH, errors
 from server.commands import lookups
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.enums import Role
@@ -29,15 +31,17 @@ def check_desk(session: Session, staff: StaffActor, window_id: int) -> None:
         raise PermissionDenied(text("window.desk_not_yours", window=window.number))
 
 
-@router.get("", response_model=list[DeskWindow])
-async def list_windows(hall_id: int, runtime: RuntimeDep, staff: WindowStaff) -> list[DeskWindow]:
+@router.get("", response_model=list[DeskWindow], responses=errors(*AUTH, 422))
+async def list_windows(
+    hall_id: IdQuery, runtime: RuntimeDep, staff: WindowStaff
+) -> list[DeskWindow]:
     """The hall's windows with their state and who is signed in (to choose a window)."""
     ensure_hall(staff, hall_id)
     return await runtime.read(lambda session: window_desk.hall_windows(session, hall_id))
 
 
-@router.get("/{window_id}/queue", response_model=WindowQueue)
-async def window_queue(window_id: int, runtime: RuntimeDep, staff: WindowStaff) -> WindowQueue:
+@router.get("/{window_id}/queue", response_model=WindowQueue, responses=errors(*AUTH, 404, 422))
+async def window_queue(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> WindowQueue:
     """The window, the ticket at it, its services' queues in priority order and who it would
     call next; today's no-shows at the window (to requeue one who comes back)."""
     now = runtime.clock.now()
