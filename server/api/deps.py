@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from server.api.params import MAX_ID
 from server.console.session import cookie_actor
 from server.domain.actor import DeviceActor, StaffActor
 from server.domain.enums import DeviceKind, Role
@@ -29,7 +30,6 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-MAX_ID = 2**63 - 1
 
 
 def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:

@@ -1,6 +1,7 @@
 """Validated types for what requests carry: ids, names, business days.
 
-Ids are 64-bit in the database: a bigger number is refused (422) before it reaches SQL.
+Ids are INTEGER columns, 32-bit on PostgreSQL (64-bit on SQLite): a bigger number is refused
+(422) before it reaches SQL, on both stores.
 Names are normalised (server/domain/names.py) and their length checked after that.
 """
 
@@ -14,7 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from server.domain.names import clean_name
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 
