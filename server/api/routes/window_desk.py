@@ -31,7 +31,7 @@ def check_desk(session: Session, staff: StaffActor, window_id: int) -> None:
         raise PermissionDenied(text("window.desk_not_yours", window=window.number))
 
 
-@router.get("", response_model=list[DeskWindow], responses=errors(*AUTH, 422))
+@router.get("", response_model=list[DeskWindow], responses=errors(*AUTH, 404, 422))
 async def list_windows(
     hall_id: IdQuery, runtime: RuntimeDep, staff: WindowStaff
 ) -> list[DeskWindow]:
