@@ -136,7 +136,8 @@ async def scenario(server: LiveServer, hall: Seeded, clock: ManualClock) -> dict
     s.at(26, 10, 25)
     a004 = await kiosk.issue_ticket(A)
     s.at(26, 10, 26)
-    await w1.ticket_action(a004["id"], "cancel")
+    # a waiting ticket is cancelled by the supervisor: a clerk acts only on tickets at their window
+    await (await server.login(hall.supervisor_no)).ticket_action(a004["id"], "cancel")
     s.at(26, 11, 0)
     await s.window(w1, hall, "1", "close")
     await s.window(w2, hall, "2", "close")
