@@ -67,11 +67,14 @@ async def test_the_document_shows_the_real_error_model_and_statuses(server: Live
 def fuzz(base_url: str, tokens: dict[str, str]) -> list[str]:
     """Runs in a worker thread (schemathesis is synchronous) while the server keeps serving."""
     schema = schemathesis.openapi.from_url(base_url + "/openapi.json")
+    documented = _documenting_errors(httpx.get(base_url + "/openapi.json").json())
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
         if operation.path.startswith(NOT_YET):
             continue
+        if (operation.method.lower(), operation.full_path) not in documented:
+            continue  # a route that does not document its errors yet (its owner's to add)
         for who, token in tokens.items():
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 run = _test(operation.as_strategy(generation_mode=mode), base_url, token)
@@ -82,6 +85,18 @@ def fuzz(base_url: str, tokens: dict[str, str]) -> list[str]:
                 except Exception as exc:  # a failed check: collect them all, then report
                     failures.append(f"{operation.label} as {who} ({mode.value}): {exc}")
     return failures
+
+
+def _documenting_errors(document: dict[str, Any]) -> set[tuple[str, str]]:
+    """(method, path) of the operations that document their 4xx answers (beyond FastAPI's
+    automatic 422): the others are their owners' to document (docs/api.md)."""
+    found = set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answers = operation.get("responses", {})
+            if any(s.startswith("4") and s != "422" for s in answers):
+                found.add((method, path))
+    return found
 
 
 def _test(strategy: Any, base_url: str, token: str) -> Any:
