@@ -180,6 +180,7 @@ def revoke_device(tx: Tx, actor: StaffActor, device_id: int) -> tuple[Device, bo
     ensure_hall(actor, device.hall_id)
     if device.revoked_at is not None:
         return device, False
+    tx.lock_hall(device.hall_id)  # before any change: one lock order (server/store/transaction.py)
     device.revoked_at = tx.now
     tx.session.add(device)
     tx.session.flush()
@@ -230,6 +231,8 @@ def update_staff(
     """(the account, whether its sessions ended). Records who changed what."""
     staff = lookups.get_or_404(tx.session, Staff, staff_id, "staff.not_found", staff_id=staff_id)
     ensure_staff_in_scope(actor, staff.hall_id)
+    if staff.hall_id is not None:
+        tx.lock_hall(staff.hall_id)  # before any change: one lock order
     changed: list[str] = []
     name = _clean(changes.name, "姓名") if changes.name is not None else None
     if name is not None and name != staff.name:
