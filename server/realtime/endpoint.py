@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from client.wire import ErrorMessage, SnapshotMessage
 from server.api.deps import actor_from_token
+from server.api.params import MAX_ID
 from server.console.session import websocket_actor
 from server.domain import texts
 from server.domain.actor import ensure_hall
@@ -40,15 +41,15 @@ async def _refuse(ws: WebSocket, code: int, error: str, detail: str) -> None:
     await ws.close(code=code)
 
 
-MAX_ID = 2**63 - 1
+MAX_SEQ = 2**63 - 1
 
 
-def _int(raw: str | None) -> int | None:
-    """A non-negative integer that fits the database (ids and seqs are 64-bit)."""
+def _int(raw: str | None, limit: int) -> int | None:
+    """A non-negative integer within `limit` (ids are INTEGER columns: 32-bit on PostgreSQL)."""
     if raw is None or raw == "":
         return None
     value = int(raw)
-    if not 0 <= value <= MAX_ID:
+    if not 0 <= value <= limit:
         raise ValueError(raw)
     return value
 
@@ -59,15 +60,15 @@ async def live_feed(ws: WebSocket) -> None:
     await ws.accept()
     params = ws.query_params
     try:
-        hall_id = _int(params.get("hall_id"))
-        window_id = _int(params.get("window_id"))
-        since = _int(params.get("since"))
+        hall_id = _int(params.get("hall_id"), MAX_ID)
+        window_id = _int(params.get("window_id"), MAX_ID)
+        since = _int(params.get("since"), MAX_SEQ)
     except ValueError:
         await _refuse(
             ws,
             CLOSE_BAD_REQUEST,
             "invalid_input",
-            "hall_id、window_id、since 应为不大于 9223372036854775807 的非负整数。",
+            f"hall_id、window_id 应为不大于 {MAX_ID} 的非负整数，since 应为非负整数。",
         )
         return
     if hall_id is None:
@@ -76,7 +77,9 @@ async def live_feed(ws: WebSocket) -> None:
     token = params.get("token") or ""
     try:
         # no token: the web console's cookie session (same origin only)
-        actor = await actor_from_token(runtime, token) if token else await websocket_actor(ws, runtime)
+        actor = (
+            await actor_from_token(runtime, token) if token else await websocket_actor(ws, runtime)
+        )
         if actor is None:
             await _refuse(
                 ws,

@@ -245,6 +245,7 @@ async def _first_message(url: str) -> dict[str, Any]:
     "params",
     [
         {"hall_id": 2**63},
+        {"hall_id": 2**31},
         {"hall_id": -1},
         {"hall_id": "abc"},
         {"hall_id": 1, "since": 2**64},
