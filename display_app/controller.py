@@ -59,6 +59,7 @@ class DisplayController(QObject):
         self.message = text("device.loading")  # why the screen is not showing the hall yet
         self.is_loaded = False
         self.highlighted = False
+        self.sound_problem: str | None = None  # why this screen is not heard (no sound card)
         self.feed: FeedBridge | None = None
         self._stopped = False
         self._was_connected = False
@@ -175,6 +176,17 @@ class DisplayController(QObject):
         if not self.is_loaded:
             self.is_loaded = True
             self.loaded.emit()
+            self._report_health()
+
+    def _report_health(self) -> None:
+        """Tell the hall (the console's device list) that this screen works, and whether it
+        can be heard."""
+        status, detail = ("warning", self.sound_problem) if self.sound_problem else ("ok", None)
+        Operation(
+            self.runner, lambda: self.api.report_device_status(status, detail=detail), parent=self
+        ).failure(
+            lambda error: log.info("device status not reported: %s", error)
+        ).run_in_background()
 
     def _on_message(self, message: LiveMessage) -> None:
         call = self.board.apply(message)

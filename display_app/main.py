@@ -14,14 +14,15 @@ def build(shell: Shell) -> AppParts:
     from display_app.controller import DisplayController
     from display_app.speech import make_speech
     from display_app.views.display import DisplayWindow
-    from display_app.voice.speakers import SoundCardSpeaker
+    from display_app.voice.speakers import SoundCardSpeaker, default_has_device
 
     settings = shell.settings
     assert isinstance(settings, DisplaySettings)
     speaker = SoundCardSpeaker(shell.runner.post_to_gui)
-    controller = DisplayController(
-        shell.runner, shell.api(), settings, make_speech(settings, speaker)
-    )
+    speech = make_speech(settings, speaker)
+    controller = DisplayController(shell.runner, shell.api(), settings, speech)
+    if speech is not None and not default_has_device():
+        controller.sound_problem = text("voice.no_device")
     window = DisplayWindow(controller, settings.width, settings.height)
 
     def stop() -> None:

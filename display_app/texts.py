@@ -40,6 +40,7 @@ ZH_CN: dict[str, str] = {
     "device.loading": "正在连接服务器…",
     "device.not_display": "此设备令牌属于“{kind}”，不是显示屏：请在管理后台为本屏登记一个显示屏设备。",
     "voice.off": "语音播报已关闭",
+    "voice.no_device": "本机没有声音设备，叫号只显示、不播报。",
     "voice.sample_written": "示例叫号已写入 {path}（{seconds:.1f} 秒，{engine}）。",
     "voice.sample_played": "已播放示例叫号：{sentence}（{engine}）。",
     "voice.sample_silent": "本机没有可用的声音设备，无法播放：可用 --to 文件.wav 写出声音文件检查。",

@@ -117,5 +117,5 @@ class DisplayWindow(QWidget):
         self.marker.set_state(c.connection)
         self.problem.setText(c.message)
         self.problem.setVisible(bool(c.message))
-        self.notice.set_text(c.board.notice)
+        self.notice.set_text("" if self.strip else c.board.notice)  # a strip has no room
         self.body.refresh()

@@ -54,6 +54,7 @@ class DisplaySizes:
     notice_px: int  # the notice strip's height
     gap_px: int
     radius_px: int
+    strip: bool = False  # a window's low strip: one row, no header, no services line
 
     @classmethod
     def for_size(cls, width: int, height: int, *, strip: bool = False) -> DisplaySizes:
@@ -72,6 +73,7 @@ class DisplaySizes:
             notice_px=s(78),
             gap_px=s(24),
             radius_px=s(18),
+            strip=strip,
         )
 
     def shell(self) -> theme.Sizes:

@@ -67,9 +67,10 @@ class StaffCard(QFrame):
         who.addLayout(person, 1)
         column = QVBoxLayout(self)
         column.addWidget(self.name)
-        column.addLayout(who)
-        column.addWidget(self.services)
         column.addStretch(1)
+        column.addLayout(who)
+        column.addStretch(1)
+        column.addWidget(self.services)
         self._column, self._who = column, who
 
     def set_sizes(self, sizes: DisplaySizes) -> None:
@@ -77,7 +78,9 @@ class StaffCard(QFrame):
         self.staff.setFont(theme.font(sizes.large_px, bold=True))
         for label in (self.staff_no, self.services, self.photo):
             label.setFont(theme.font(sizes.normal_px))
-        self.photo.setFixedSize(round(sizes.large_px * 2.4), round(sizes.large_px * 3.2))
+        photo = 2.0 if sizes.strip else 3.2  # the photo's height, in `large` lines
+        self.photo.setFixedSize(round(sizes.large_px * photo * 0.75), round(sizes.large_px * photo))
+        self.services.setHidden(sizes.strip)
         self._column.setContentsMargins(*(sizes.gap_px * 2,) * 4)
         self._column.setSpacing(sizes.gap_px)
         self._who.setSpacing(sizes.gap_px)

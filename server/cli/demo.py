@@ -29,6 +29,9 @@ def demo(
     ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Keep the demo database here")] = None,
     port: Annotated[int, typer.Option(help="Port (0 = any free port)")] = 0,
+    display: Annotated[
+        bool, typer.Option("--display", help="Open the hall screen on the simulated day")
+    ] = False,
 ) -> None:
     """Simulate a business day (09:00–17:00) through the real server; print the indicators.
 
@@ -45,12 +48,22 @@ def demo(
     with opened(demo_database(data_dir)):
         prepare_demo(data_dir)
     wide = console if console.is_terminal else Console(width=120)
-    code = run_demo(
-        speed=speed,
-        seed=seed,
-        data_dir=data_dir,
-        port=port,
-        console=wide,
-        day=day.date() if day else None,
-    )
+    screen = None
+    if display:
+        from display_app.demo import DemoDisplay
+
+        screen = DemoDisplay(wide, data_dir / "display.log")
+    try:
+        code = run_demo(
+            speed=speed,
+            seed=seed,
+            data_dir=data_dir,
+            port=port,
+            console=wide,
+            day=day.date() if day else None,
+            on_ready=None if screen is None else screen.open,
+        )
+    finally:
+        if screen is not None:
+            screen.close()
     raise typer.Exit(code)

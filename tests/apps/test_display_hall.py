@@ -72,3 +72,28 @@ def test_calls_in_the_same_second_all_appear_in_order_and_are_each_said_once(
     screen = display.hall
     qtbot.waitUntil(lambda: screen.current.number.text() == logged[-1][0], timeout=1000)
     assert screen.recent.texts() == [f"{n} {w}号窗口" for n, w in reversed(logged[1:-1])][:6]
+
+
+def test_the_notice_updates_live(qtbot: QtBot, hall_server: ThreadedServer, displays: Any) -> None:
+    hall = hall_server.hall
+    assert hall is not None
+
+    def set_notice(text: str) -> None:
+        async def go(client: Any) -> None:
+            await client.request("PUT", f"/admin/halls/{hall.hall_id}/notice", json={"text": text})
+
+        hall_server.call(go)
+
+    set_notice("今天下午 16:30 停止取号。")
+    display = displays()
+    strip = display.window.notice
+    # the notice set before the screen started came with the snapshot; short: it stands still
+    assert strip.isVisible() and strip.text == "今天下午 16:30 停止取号。"
+    assert not strip.scrolling
+    long = "温馨提示：" + "请留意屏幕和语音叫号，过号请到服务台重新取号。" * 4
+    set_notice(long)
+    qtbot.waitUntil(lambda: strip.text == long, timeout=3000)
+    assert strip.isVisible() and strip.scrolling  # too long for the screen: it scrolls
+    set_notice("")
+    qtbot.waitUntil(lambda: not strip.isVisible(), timeout=3000)
+    assert not strip.scrolling
