@@ -16,7 +16,8 @@ from typing import Protocol
 
 from rich.console import Console
 
-STARTUP_S = 4.0  # time the screen gets to start and show the hall before the day begins
+STARTUP_S = 30.0  # at most this long for the screen to show the hall before the day begins
+READY = "大厅显示屏已显示"  # the line the display prints once it shows the hall
 
 
 class DemoHallLike(Protocol):
@@ -55,7 +56,7 @@ class DemoDisplay:
             )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STARTUP_S
-        while loop.time() < deadline and self.process.poll() is None:
+        while loop.time() < deadline and self.process.poll() is None and not self._ready():
             await asyncio.sleep(0.1)
         if self.process.poll() is not None:
             said = self.log_file.read_text(encoding="utf-8", errors="replace").strip()
@@ -69,6 +70,9 @@ class DemoDisplay:
             soft_wrap=True,
         )
         self.showing = True
+
+    def _ready(self) -> bool:
+        return READY in self.log_file.read_text(encoding="utf-8", errors="replace")
 
     def close(self) -> None:
         """End the screen with the demo (its server is gone)."""

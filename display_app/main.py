@@ -24,6 +24,10 @@ def build(shell: Shell) -> AppParts:
     if speech is not None and not default_has_device():
         controller.sound_problem = text("voice.no_device")
     window = DisplayWindow(controller, settings.width, settings.height)
+    mode = text("title.window") if settings.mode == "window" else text("title.hall")
+    controller.loaded.connect(  # one line for installers (and `govqueue demo --display`)
+        lambda: print(text("device.ready", hall=controller.board.hall_name, mode=mode), flush=True)
+    )
 
     def stop() -> None:
         controller.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 ZH_CN: dict[str, str] = {
     "title": "大厅显示屏",
     "title.window": "窗口屏",
+    "title.hall": "综合屏",
     # the hall screen
     "call.please": "请",
     "call.number": "{number}",
@@ -38,6 +39,7 @@ ZH_CN: dict[str, str] = {
     "window.unknown": "本大厅没有 {window} 号窗口，请检查显示屏设置（--window）。",
     # start-up and problems
     "device.loading": "正在连接服务器…",
+    "device.ready": "大厅显示屏已显示 {hall}（{mode}）。",
     "device.not_display": "此设备令牌属于“{kind}”，不是显示屏：请在管理后台为本屏登记一个显示屏设备。",
     "voice.off": "语音播报已关闭",
     "voice.no_device": "本机没有声音设备，叫号只显示、不播报。",

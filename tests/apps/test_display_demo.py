@@ -36,6 +36,9 @@ def test_the_demo_opens_the_hall_screen_and_closes_it(
     screen = DemoDisplay(Console(file=out, width=200), tmp_path / "display.log")
     asyncio.run(screen.open(hall))  # QT_QPA_PLATFORM=offscreen: a "screen" exists
     assert screen.showing and "大厅显示屏已打开" in out.getvalue()
+    # the day starts once the screen shows the hall (it says so on its output)
+    log = (tmp_path / "display.log").read_text(encoding="utf-8")
+    assert "大厅显示屏已显示 H1 政务服务中心（综合屏）" in log
     process = screen.process
     assert process is not None
     # the screen loaded the hall: it told the server it works (no sound card: a warning)
