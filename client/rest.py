@@ -96,10 +96,15 @@ class ApiClient:
         result: list[dict[str, Any]] = await self.request("GET", f"/halls/{hall_id}/services")
         return result
 
-    async def issue_ticket(self, service_id: int, priority: str = "normal") -> dict[str, Any]:
-        result: dict[str, Any] = await self.request(
-            "POST", "/tickets", json={"service_id": service_id, "priority": priority}
-        )
+    async def issue_ticket(
+        self, service_id: int, priority: str = "normal", request_id: str | None = None
+    ) -> dict[str, Any]:
+        """Take a number. Give the same `request_id` when retrying a request whose answer was
+        lost: the server then returns the ticket it already issued instead of a second one."""
+        body: dict[str, Any] = {"service_id": service_id, "priority": priority}
+        if request_id is not None:
+            body["request_id"] = request_id
+        result: dict[str, Any] = await self.request("POST", "/tickets", json=body)
         return result
 
     async def public_ticket(self, public_token: str) -> dict[str, Any]:

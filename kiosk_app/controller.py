@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -33,6 +36,18 @@ from kiosk_app.ticket import IssuedTicket
 
 log = logging.getLogger(__name__)
 REFRESH_DEBOUNCE_MS = 250
+ISSUE_ATTEMPTS = 3  # a lost answer is asked again with the same request_id
+PENDING_REUSE_S = 120.0  # an unanswered press of the same service reuses its request_id
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A press whose ticket the server has not confirmed (its answer may have been lost)."""
+
+    service_id: int
+    priority: str
+    request_id: str
+    since: float
 
 
 class Screen(StrEnum):
@@ -83,6 +98,7 @@ class KioskController(QObject):
         self.server_ok = False
         self.connection = ConnectionState.connecting
         self.issuing = False
+        self.pending: PendingRequest | None = None
         self.is_loaded = False
         self.reported: PrinterState | None = None
         # machinery
@@ -253,18 +269,43 @@ class KioskController(QObject):
         self.message = ""
         self.changed.emit()
         priority = "green" if self.green_mode else "normal"
+        request_id = self._request_id(service_id, priority)
         Operation(
-            self.runner, lambda: self.api.issue_ticket(service_id, priority), parent=self
+            self.runner, lambda: self._issue(service_id, priority, request_id), parent=self
         ).success(lambda body: self._issued(body, button.name)).failure(
             self._issue_failed
         ).finally_(self._issue_done).run_in_background()
         return True
+
+    def _request_id(self, service_id: int, priority: str) -> str:
+        """The idempotency key of this press: a new one, or that of an unanswered press of the
+        same service, so a ticket whose answer was lost is returned, never issued twice."""
+        pending, now = self.pending, time.monotonic()
+        if (
+            pending is None
+            or (pending.service_id, pending.priority) != (service_id, priority)
+            or now - pending.since > PENDING_REUSE_S
+        ):
+            pending = PendingRequest(service_id, priority, uuid.uuid4().hex, now)
+        self.pending = pending
+        return pending.request_id
+
+    async def _issue(self, service_id: int, priority: str, request_id: str) -> dict[str, Any]:
+        """Runs on the runner's loop (no widgets here): asks again, with the same key, when
+        the answer did not arrive."""
+        for _ in range(ISSUE_ATTEMPTS - 1):
+            try:
+                return await self.api.issue_ticket(service_id, priority, request_id=request_id)
+            except ServerUnavailable:
+                await asyncio.sleep(self.settings.retry_seconds)
+        return await self.api.issue_ticket(service_id, priority, request_id=request_id)
 
     def _issue_done(self) -> None:
         self.issuing = False
         self.changed.emit()
 
     def _issued(self, body: dict[str, Any], service_name: str) -> None:
+        self.pending = None
         self.ticket = IssuedTicket.from_api(
             body, service_name=service_name, hall_name=self.hall_name
         )
@@ -280,6 +321,7 @@ class KioskController(QObject):
             self._set_message(text("issue.unreachable"))
             self._retry.start()
         elif isinstance(error, ApiError):
+            self.pending = None  # the server answered: no ticket was issued for this press
             self._set_message(text("issue.failed", detail=error.detail))
         else:
             self._set_message(message_for(error))

@@ -30,8 +30,6 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-
-
 def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:
     """(staff id, token version) of a well-formed, correctly signed, unexpired staff token."""
     claims = read_access_token(runtime.secret_key, token)

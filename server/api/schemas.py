@@ -121,6 +121,15 @@ class DeviceCreatedOut(DeviceOut):
 class TicketIn(BaseModel):
     service_id: Id
     priority: Priority = Priority.normal
+    request_id: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The kiosk's idempotency key (e.g. a UUID per button press): sending the "
+        "same request again, because its answer was lost, returns the ticket already issued "
+        "(200) instead of a second one (201)",
+    )
 
 
 class TicketOut(BaseModel):

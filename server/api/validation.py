@@ -40,13 +40,17 @@ FIELD_NAMES = {
     "target_handle_minutes": "目标办理时长（分钟）",
     "target_wait_minutes": "目标等候时长（分钟）",
     "ticket_id": "号票编号",
+    "request_id": "取号请求编号",
     "timezone": "时区",
     "to": "结束日期",
     "window_id": "窗口编号",
 }
 
 # What a field must look like when it fails its pattern.
-PATTERN_HINTS = {"prefix": "应为 1–4 个大写字母（A–Z）"}
+PATTERN_HINTS = {
+    "prefix": "应为 1–4 个大写字母（A–Z）",
+    "request_id": "只能包含字母、数字、- 和 _",
+}
 
 
 def field_label(loc: Sequence[Any]) -> str:

@@ -1,8 +1,8 @@
 """Changing what a hall is set up with: the hall, its services and windows, and its notice.
 
 Each change is checked like its creation (server/commands/admin.py). Services and hall zones
-are cached for a second per process (server/store/catalog.py), so a change reaches ticket
-issue within that second. A new notice goes out to every screen as `notice.updated`.
+are cached for a second per process (server/store/catalog.py): the process that makes a change
+forgets its copy at once, other processes see it within that second. A new notice goes out to every screen as `notice.updated`.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def update_service(tx: Tx, service_id: int, changes: dict[str, Any]) -> Service:
         setattr(service, name, changes[name])
     tx.session.add(service)
     tx.session.flush()
+    tx.catalog.service_changed(service_id)
     return service
 
 

@@ -140,3 +140,32 @@ def estimate(
         catalog.mean_handle_minutes(session, service, day),
         catalog.open_windows(session, service.id),
     )
+
+
+def people_ahead(session: Session, ticket: Ticket) -> int:
+    """Waiting tickets of the same service that will be called first (green channel, earlier)."""
+    earlier = (col(Ticket.entered_queue_at) < ticket.entered_queue_at) | (
+        (col(Ticket.entered_queue_at) == ticket.entered_queue_at) & (col(Ticket.id) < ticket.id)
+    )
+    query = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.service_id == ticket.service_id,
+            Ticket.business_day == ticket.business_day,
+            Ticket.status == TicketStatus.waiting,
+            col(Ticket.id) != ticket.id,
+        )
+    )
+    if ticket.priority == Priority.normal:
+        query = query.where((col(Ticket.priority) != Priority.normal) | earlier)
+    else:
+        query = query.where(col(Ticket.priority) != Priority.normal, earlier)
+    return session.exec(query).one()
+
+
+def ticket_by_request(session: Session, device_id: int, request_id: str) -> Ticket | None:
+    """The ticket a kiosk already took with this idempotency key, if any."""
+    return session.exec(
+        select(Ticket).where(Ticket.device_id == device_id, Ticket.request_id == request_id)
+    ).first()

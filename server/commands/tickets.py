@@ -15,7 +15,13 @@ from server.commands.payloads import ticket_event
 from server.domain.actor import Actor, DeviceActor, StaffActor, ensure_hall
 from server.domain.calendar import business_day
 from server.domain.enums import Outcome, Priority, Role, TicketSource, TicketStatus
-from server.domain.errors import DailyLimitReached, InvalidInput, PermissionDenied, ServiceClosed
+from server.domain.errors import (
+    Conflict,
+    DailyLimitReached,
+    InvalidInput,
+    PermissionDenied,
+    ServiceClosed,
+)
 from server.domain.lifecycle import next_ticket_status
 from server.domain.queueing import format_number
 from server.domain.texts import text
@@ -30,6 +36,7 @@ class IssuedTicket:
     ticket: Ticket
     ahead: int
     estimated_wait_minutes: int
+    replayed: bool = False
 
 
 def _next_sequence(conn: Connection, service_id: int, day: date, counted: bool) -> tuple[int, int]:
@@ -48,6 +55,7 @@ def _create_ticket(
     source: TicketSource,
     device_id: int | None = None,
     origin_ticket_id: int | None = None,
+    request_id: str | None = None,
 ) -> Ticket:
     # a transfer in is not counted against the new service's daily limit (docs/decisions.md)
     counted = source != TicketSource.transfer
@@ -69,6 +77,7 @@ def _create_ticket(
         "issued_at": tx.now,
         "entered_queue_at": tx.now,
         "device_id": device_id,
+        "request_id": request_id,
         "origin_ticket_id": origin_ticket_id,
         "recall_count": 0,
         "no_show_count": 0,
@@ -78,10 +87,22 @@ def _create_ticket(
 
 
 def issue(
-    tx: Tx, actor: DeviceActor | StaffActor, service_id: int, priority: Priority
+    tx: Tx,
+    actor: DeviceActor | StaffActor,
+    service_id: int,
+    priority: Priority,
+    request_id: str | None = None,
 ) -> IssuedTicket:
+    """Take a number. With a kiosk's `request_id` (idempotency key), a retry of a request whose
+    answer was lost returns the ticket already issued for it instead of a second one."""
     service = tx.catalog.service(tx.session, service_id)
     ensure_hall(actor, service.hall_id)
+    device_id = actor.device_id if isinstance(actor, DeviceActor) else None
+    if request_id is not None and device_id is not None:
+        tx.lock_hall(service.hall_id)  # a retry racing its original waits for it
+        earlier = lookups.ticket_by_request(tx.session, device_id, request_id)
+        if earlier is not None:
+            return _replay(tx, earlier, service, priority)
     if not service.enabled:
         raise ServiceClosed(text("service.disabled", service=service.name))
     if not service.hours.is_open(tx.now, service.zone):
@@ -92,8 +113,15 @@ def issue(
     day = business_day(tx.now, service.zone)
     counts = lookups.queue_counts(tx.conn, service_id, day)
     source = TicketSource.kiosk if isinstance(actor, DeviceActor) else TicketSource.staff
-    device_id = actor.device_id if isinstance(actor, DeviceActor) else None
-    ticket = _create_ticket(tx, service, day, priority=priority, source=source, device_id=device_id)
+    ticket = _create_ticket(
+        tx,
+        service,
+        day,
+        priority=priority,
+        source=source,
+        device_id=device_id,
+        request_id=request_id if device_id is not None else None,
+    )
     tx.emit(
         service.hall_id,
         ticket_event(
@@ -104,6 +132,14 @@ def issue(
     return IssuedTicket(
         ticket, ahead, lookups.estimate(tx.session, tx.catalog, service, day, ahead)
     )
+
+
+def _replay(tx: Tx, ticket: Ticket, service: ServiceInfo, priority: Priority) -> IssuedTicket:
+    if ticket.service_id != service.id or ticket.priority != priority:
+        raise Conflict(text("ticket.request_reused", number=ticket.number), code="request_reused")
+    ahead = lookups.people_ahead(tx.session, ticket) if ticket.status == TicketStatus.waiting else 0
+    estimate = lookups.estimate(tx.session, tx.catalog, service, ticket.business_day, ahead)
+    return IssuedTicket(ticket, ahead, estimate, replayed=True)
 
 
 def _window_of(tx: Tx, actor: Actor, ticket: Ticket) -> Window | None:

@@ -15,6 +15,7 @@ ZH_CN: dict[str, str] = {
     "ticket.transfer_same_service": "号票 {number} 已属于“{service}”，请选择其他业务转办。",
     "ticket.need_outcome": "请选择办理结果：办结、补正、退件或不予受理。",
     "ticket.already_evaluated": "号票 {number} 已评价过，每张号票只能评价一次。",
+    "ticket.request_reused": "该取号请求编号已用于号票 {number}（另一项业务）；请为新的取号生成新的 request_id。",
     "ticket.not_finished": "号票 {number} 尚未办结，办结后才能评价。",
     "ticket.evaluation_staff": "工作人员不能为号票评价，请由办事群众在评价器或手机上评价。",
     "ticket.evaluation_other_window": "该评价器属于其他窗口，不能评价号票 {number}。",

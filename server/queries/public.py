@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
-from server.commands.lookups import estimate
-from server.domain.enums import Priority, TicketStatus
+from server.commands.lookups import estimate, people_ahead
+from server.domain.enums import TicketStatus
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.queries.views import PublicTicketOut
@@ -18,28 +18,6 @@ def find_by_token(session: Session, public_token: str) -> Ticket:
     if ticket is None:
         raise NotFound(text("ticket.public_not_found"))
     return ticket
-
-
-def people_ahead(session: Session, ticket: Ticket) -> int:
-    """Waiting tickets of the same service that will be called first (green channel, earlier)."""
-    earlier = (col(Ticket.entered_queue_at) < ticket.entered_queue_at) | (
-        (col(Ticket.entered_queue_at) == ticket.entered_queue_at) & (col(Ticket.id) < ticket.id)
-    )
-    query = (
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.service_id == ticket.service_id,
-            Ticket.business_day == ticket.business_day,
-            Ticket.status == TicketStatus.waiting,
-            col(Ticket.id) != ticket.id,
-        )
-    )
-    if ticket.priority == Priority.normal:
-        query = query.where((col(Ticket.priority) != Priority.normal) | earlier)
-    else:
-        query = query.where(col(Ticket.priority) != Priority.normal, earlier)
-    return session.exec(query).one()
 
 
 def public_view(session: Session, catalog: Catalog, public_token: str) -> PublicTicketOut:

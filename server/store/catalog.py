@@ -114,6 +114,11 @@ class Catalog:
             self._mean_handle[key] = (now, mean)
         return mean
 
+    def service_changed(self, service_id: int) -> None:
+        """Forget a service this process cached (it was just edited here)."""
+        with self._lock:
+            self._services.pop(service_id, None)
+
     def window_changed(self) -> None:
         with self._lock:
             self._open_windows.clear()

@@ -112,6 +112,7 @@ class Ticket(SQLModel, table=True):
         ),
         # hall + period scans of the statistics, and the 明细 pages in issue order
         Index("ix_ticket_hall_day_issued", "hall_id", "business_day", "issued_at", "id"),
+        Index("ux_ticket_device_request", "device_id", "request_id", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     hall_id: int = Field(foreign_key="hall.id")
@@ -137,6 +138,7 @@ class Ticket(SQLModel, table=True):
     origin_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     transferred_to_id: int | None = Field(default=None, foreign_key="ticket.id")
     device_id: int | None = Field(default=None, foreign_key="device.id")
+    request_id: str | None = Field(default=None, max_length=64)
 
 
 class Evaluation(SQLModel, table=True):

@@ -37,13 +37,14 @@ def make_kiosk(
     size: tuple[int, int] = (1080, 1920),
     timers: dict[str, float] | None = None,
     token: str | None = None,
+    server_url: str | None = None,
     **settings: Any,
 ) -> Kiosk:
     """A kiosk showing its loaded start screen. `timers` overrides time-outs (seconds) below
     what installers may set, so tests do not wait for minutes."""
     assert server.hall is not None
     config = KioskSettings(
-        server=server.base_url,
+        server=server_url or server.base_url,
         device_token=token or server.hall.kiosk_token,
         printer=printer,
         width=size[0],

@@ -1,5 +1,6 @@
 """A TCP relay in front of a test server that a test can shut and open again, as a network
-cut would: shut drops every connection at once and refuses new ones until opened."""
+cut would: shut drops every connection at once and refuses new ones until opened. It can also
+lose one answer: the request reaches the server, the connection breaks before the reply."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class TcpGate:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        # the next request containing these bytes is delivered, and its answer is cut off
+        self.lose_answer_to: bytes | None = None
+        self.answers_lost = 0
 
     @property
     def url(self) -> str:
@@ -61,13 +65,27 @@ class TcpGate:
             return
         self._writers.update((writer, up_writer))
 
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+        losing = False
+
+        async def pipe(
+            src: asyncio.StreamReader, dst: asyncio.StreamWriter, *, answers: bool
+        ) -> None:
+            nonlocal losing
             with contextlib.suppress(OSError, ConnectionError):
                 while data := await src.read(65536):
+                    if not answers and self.lose_answer_to and self.lose_answer_to in data:
+                        self.lose_answer_to, losing = None, True
+                    if answers and losing:  # the server answered: the client never hears it
+                        self.answers_lost += 1
+                        break
                     dst.write(data)
                     await dst.drain()
             dst.transport.abort()
+            if answers:
+                writer.transport.abort()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        await asyncio.gather(
+            pipe(reader, up_writer, answers=False), pipe(up_reader, writer, answers=True)
+        )
         self._writers.discard(writer)
         self._writers.discard(up_writer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from server.api.convert import ticket_out
 from server.api.deps import KioskDevice, OptionalActor, RuntimeDep, WindowStaff
@@ -35,17 +35,24 @@ router = APIRouter(prefix="/tickets", tags=["tickets"])
     "",
     response_model=IssuedTicketOut,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(*AUTH, 404, 409, *BODY),
+    responses={
+        200: {
+            "model": IssuedTicketOut,
+            "description": "The same request_id again: the ticket already issued for it",
+        },
+        **errors(*AUTH, 404, 409, *BODY),
+    },
 )
 async def issue_ticket(
-    body: TicketIn, request: Request, runtime: RuntimeDep, device: KioskDevice
+    body: TicketIn, request: Request, response: Response, runtime: RuntimeDep, device: KioskDevice
 ) -> IssuedTicketOut:
-    """Take a number. The ticket is durable (fsynced) before this returns."""
+    """Take a number. The ticket is durable (fsynced) before this returns. A repeated
+    `request_id` returns the ticket already issued for it, with status 200."""
 
     base = (runtime.settings.public_base_url or str(request.base_url)).rstrip("/")
 
-    def job(tx: Tx) -> IssuedTicketOut:
-        issued = tickets.issue(tx, device, body.service_id, body.priority)
+    def job(tx: Tx) -> tuple[IssuedTicketOut, bool]:
+        issued = tickets.issue(tx, device, body.service_id, body.priority, body.request_id)
         t = issued.ticket
         return IssuedTicketOut(
             **ticket_out(t).model_dump(),
@@ -53,9 +60,12 @@ async def issue_ticket(
             estimated_wait_minutes=issued.estimated_wait_minutes,
             public_token=t.public_token,
             public_url=f"{base}/t/{t.public_token}",
-        )
+        ), issued.replayed
 
-    return await runtime.write(job)
+    out, replayed = await runtime.write(job)
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+    return out
 
 
 @router.get("/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 422))
