@@ -14,6 +14,7 @@ from click.testing import Result
 from PySide6.QtGui import QImage
 from typer.testing import CliRunner
 
+from display_app.voice.pack import check_pack, clip_names
 from server.cli.main import app
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import Clerks, serve_hall
@@ -69,20 +70,20 @@ def test_screenshot_renders_the_screen_after_its_data_loaded(
     assert blues > 400
 
 
-def test_test_voice_writes_a_sample_call(tmp_path: Path) -> None:
-    out = tmp_path / "sample.wav"
-    result = display("--test-voice", "--to", str(out), "--repeats", "1")
-    assert result.returncode == 0, result.stderr
-    assert "示例叫号已写入" in result.stdout and "espeak" in result.stdout
-    with wave.open(str(out)) as wav:
-        seconds = wav.getnframes() / wav.getframerate()
-    assert 3.0 < seconds < 12.0
-
-
 def in_process(*args: str) -> Result:
     """The command run inside the test process: quick, for what needs no window."""
     unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("GOVQUEUE_")}
     return CliRunner().invoke(app, ["display", *args], env=unset)
+
+
+def test_test_voice_writes_a_sample_call(tmp_path: Path) -> None:
+    out = tmp_path / "sample.wav"
+    result = in_process("--test-voice", "--to", str(out), "--repeats", "1")
+    assert result.exit_code == 0, result.output
+    assert "示例叫号已写入" in result.stdout and "espeak" in result.stdout
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    assert 3.0 < seconds < 12.0
 
 
 def test_test_voice_without_a_sound_card_says_so(qapp: object) -> None:
@@ -92,12 +93,16 @@ def test_test_voice_without_a_sound_card_says_so(qapp: object) -> None:
 
 def test_a_voice_pack_is_made_and_used(tmp_path: Path) -> None:
     pack = tmp_path / "voice"
-    made = display("--make-voice-pack", str(pack))
-    assert made.returncode == 0, made.stderr
-    assert "已生成语音包" in made.stdout and (pack / "chuangkou_banli.wav").is_file()
+    made = in_process("--make-voice-pack", str(pack))
+    assert made.exit_code == 0, made.output
+    assert "已生成语音包" in made.stdout and check_pack(pack).complete
+    listing = (pack / "说明.txt").read_text(encoding="utf-8")
+    assert listing.count(".wav") == len(clip_names()) and "chuangkou_banli.wav\t窗口办理" in listing
     out = tmp_path / "pack.wav"
-    said = display("--test-voice", "--voice", "pack", "--voice-pack", str(pack), "--to", str(out))
-    assert said.returncode == 0, said.stderr
+    said = in_process(
+        "--test-voice", "--voice", "pack", "--voice-pack", str(pack), "--to", str(out)
+    )
+    assert said.exit_code == 0, said.output
     assert "pack" in said.stdout and out.stat().st_size > 50_000
 
 

@@ -217,3 +217,13 @@ def test_window_screen(
     save(display, qtbot, out_dir(tmp_path) / name)
     display.controller.stop()
     runner.submit(display.api.aclose()).result(5)
+
+
+def test_an_unknown_window_is_said_plainly(
+    qtbot: QtBot, runner: Any, picture_server: ThreadedServer
+) -> None:
+    display = make_display(qtbot, runner, picture_server, mode="window", window="9")
+    assert "本大厅没有 9 号窗口" in display.window.problem.text()
+    assert display.window.problem.isVisible()
+    display.controller.stop()
+    runner.submit(display.api.aclose()).result(5)

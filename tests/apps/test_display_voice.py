@@ -18,7 +18,7 @@ from display_app.voice.engines import (
     VoicePackEngine,
     render_call,
 )
-from display_app.voice.pack import check_pack, clip_names, make_default_pack
+from display_app.voice.pack import check_pack, clip_names
 from display_app.voice.queue import Announcement, SpeechQueue
 from display_app.voice.words import CallWords, window_clips
 from tests.apps.speaker_double import QuickEngine, RecordingSpeaker
@@ -131,16 +131,6 @@ def test_a_pack_says_what_it_lacks(tmp_path: Path) -> None:
     # a window name the pack cannot say falls back to espeak-ng
     fallback = FallbackEngine(VoicePackEngine(tmp_path / "pack"), EspeakEngine())
     assert fallback.say(CallWords("A1", "综合")).seconds > 1.0
-
-
-def test_the_default_pack_is_made_with_espeak(tmp_path: Path) -> None:
-    made = make_default_pack(tmp_path / "pack")
-    assert len(made) == len(clip_names()) and check_pack(tmp_path / "pack").complete
-    assert (tmp_path / "pack" / "说明.txt").read_text(encoding="utf-8").count(".wav") == len(made)
-    said = render_call(
-        VoicePackEngine(tmp_path / "pack"), CallWords("A012", "3"), repeats=1, volume=80
-    )
-    assert 2.0 < said.seconds < 12.0 and said.peak() > 2000
 
 
 async def test_the_queue_says_every_call_once_in_order_never_overlapping() -> None:

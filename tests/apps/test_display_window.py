@@ -73,11 +73,3 @@ def test_window_mode_follows_calls_pause_resume_and_close(
     qtbot.waitUntil(lambda: shows("已下班", "请到其他窗口办理", "closed"), timeout=3000)
     assert screen.card.staff.text() == "暂无工作人员" and not screen.card.photo.isVisible()
     assert len(display.speaker.played) == 1
-
-
-def test_an_unknown_window_is_said_plainly(
-    qtbot: QtBot, hall_server: ThreadedServer, displays: Any
-) -> None:
-    display = displays(mode="window", window="9")
-    assert "本大厅没有 9 号窗口" in display.window.problem.text()
-    assert display.window.problem.isVisible()
