@@ -4,7 +4,7 @@ Everything happens in the caller's one transaction: a conflict found half-way (a
 belongs to another hall, …) raises a DomainError and nothing is written. Things are matched by
 their natural keys: the hall by code, services by prefix, windows by number, staff by 工号,
 devices by kind and label (revoked devices do not count). What the file does not mention is
-left as it is. Creating reuses server/commands/admin.py; updating is done here.
+left as it is. Creating and updating reuse server/commands/admin.py and hall_edit.py.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 
-from server.commands import admin
+from server.commands import admin, hall_edit
 from server.commands.hall_file import DeviceEntry, HallFile, ServiceEntry, StaffEntry
 from server.domain.calendar import ServiceHours
 from server.domain.enums import DeviceKind, Role
@@ -103,16 +103,12 @@ def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
         hall = admin.create_hall(tx, wanted.code, wanted.name, wanted.timezone)
         result._add(result.created, "hall", f"{wanted.code} {wanted.name}")
     else:
-        changes = []
-        if hall.name != wanted.name:
-            hall.name = wanted.name
-            changes.append("名称")
-        if hall.timezone != wanted.timezone:
-            hall.timezone = wanted.timezone
-            changes.append("时区")
+        labels = {"name": "名称", "timezone": "时区"}
+        changes = {k: getattr(wanted, k) for k in labels if getattr(hall, k) != getattr(wanted, k)}
         if changes:
-            tx.session.add(hall)
-            result._add(result.updated, "hall", f"{wanted.code}：{'、'.join(changes)}")
+            hall = hall_edit.update_hall(tx, hall.id or 0, changes)
+            what = "、".join(labels[k] for k in changes)
+            result._add(result.updated, "hall", f"{wanted.code}：{what}")
     result.hall_id, result.hall_code, result.hall_name = hall.id or 0, hall.code, hall.name
     return hall
 
@@ -150,18 +146,15 @@ def _services(
                 "target_handle_minutes": service.target_handle_minutes,
                 "enabled": service.enabled,
             }
-            changes = [
-                label
-                for name, label in SERVICE_FIELDS.items()
+            changes = {
+                name: getattr(entry, name)
+                for name in SERVICE_FIELDS
                 if current[name] != getattr(entry, name)
-            ]
+            }
             if changes:
-                for name in SERVICE_FIELDS:
-                    setattr(service, name, getattr(entry, name))
-                tx.session.add(service)
-                result._add(
-                    result.updated, "services", f"{entry.prefix} {entry.name}：{'、'.join(changes)}"
-                )
+                service = hall_edit.update_service(tx, service.id or 0, changes)
+                what = "、".join(SERVICE_FIELDS[k] for k in changes)
+                result._add(result.updated, "services", f"{entry.prefix} {entry.name}：{what}")
         ids[entry.prefix] = service.id or 0
     for prefix, service in existing.items():
         result._add(result.untouched, "services", f"{prefix} {service.name}")
@@ -192,14 +185,7 @@ def _windows(
                 )
             )
             if current != wanted:
-                tx.session.exec(
-                    delete(WindowService).where(col(WindowService.window_id) == window.id)
-                )
-                for rank, service_id in enumerate(wanted):
-                    tx.session.add(
-                        WindowService(window_id=window.id or 0, service_id=service_id, rank=rank)
-                    )
-                tx.session.flush()
+                hall_edit.update_window(tx, window.id or 0, None, wanted)
                 result._add(result.updated, "windows", f"{entry.number} 号窗口：业务及顺序")
         ids[entry.number] = window.id or 0
     for number, window in existing.items():
