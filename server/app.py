@@ -6,12 +6,10 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from sqlmodel import Session
 
 from server.access import RevocationListener
 from server.api import errors, logredact, responses
@@ -36,8 +34,8 @@ from server.console import pages as console_pages
 from server.console import session_routes as console_session
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
-from server.realtime.hub import Hub
-from server.realtime.relay import PostgresRelay, libpq_url
+from server.realtime.feed import Feed
+from server.realtime.relay import libpq_url
 from server.runtime import Runtime
 from server.security import LoginThrottle
 from server.settings import Settings
@@ -72,26 +70,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if not migrate.is_up_to_date(url):
             log.info("applying migrations to %s", url)
             await asyncio.to_thread(migrate.upgrade, url)
-        hub = Hub(settings.feed_queue_limit)
         read_engine = make_engine(url)
         write_engine = make_engine(url, writer=True)
+        feed: Feed | None = None
         runtime: Runtime | None = None
 
-        # On PostgreSQL, processes share the feed: every publication goes through the relay,
-        # which reads the log in seq order. On SQLite (one process) events go straight out.
-        def read(fn: Callable[[Session], Any]) -> Awaitable[Any]:
-            assert runtime is not None
-            return runtime.read(fn)
-
-        relay = PostgresRelay(url, hub, read) if url.startswith("postgresql") else None
-
         def on_commit(events: list[CommittedEvent]) -> None:
-            if relay is None:
-                hub.publish(events)
-            else:
-                for hall_id in {e.hall_id for e in events}:
-                    relay.poke(hall_id)
-            assert runtime is not None
+            assert runtime is not None and feed is not None
+            feed.committed(events)
             for event in events:
                 if event.type.startswith("ticket.") or event.type == "window.status":
                     runtime.dirty_halls.add(event.hall_id)
@@ -103,14 +89,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             window_s=settings.login_failure_window_s,
         )
         runtime = Runtime(
-            settings, clock, read_engine, writer, hub, settings.resolved_secret_key(), throttle
+            settings, clock, read_engine, writer, settings.resolved_secret_key(), throttle
         )
+        feed = Feed(runtime, url)
         app.state.runtime = runtime
+        app.state.feed = feed
         writer.start()
-        if relay is not None:
-            await relay.start()
+        await feed.start()
         revocations = (
-            RevocationListener(libpq_url(url), runtime.access) if relay is not None else None
+            RevocationListener(libpq_url(url), runtime.access)
+            if url.startswith("postgresql")
+            else None
         )
         if revocations is not None:
             await revocations.start()
@@ -123,9 +112,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 await counts_task
             if revocations is not None:
                 await revocations.stop()
-            if relay is not None:
-                await relay.stop()
-            hub.close_all()
+            await feed.stop()
             writer.stop()
             read_engine.dispose()
             write_engine.dispose()

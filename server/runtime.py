@@ -1,8 +1,8 @@
-"""Everything one server process holds: settings, clock, engines, the writer and the hub."""
+"""Everything one server process holds: settings, clock, engines, the writer, the access
+caches and the login throttle. The live feed (server/realtime/feed.py) is kept beside it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from server.access import AccessCache
 from server.domain.clock import Clock
-from server.realtime.hub import Hub
 from server.security import LoginThrottle
 from server.settings import Settings
 from server.store.transaction import Tx
@@ -28,13 +27,10 @@ class Runtime:
     clock: Clock
     read_engine: Engine
     writer: Writer
-    hub: Hub
     secret_key: str
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)
     access: AccessCache = field(default_factory=AccessCache)
-    snapshot_cache: dict[int, tuple[float, int, str]] = field(default_factory=dict)
-    snapshot_builds: dict[int, asyncio.Future[tuple[int, str]]] = field(default_factory=dict)
 
     async def read(self, fn: Callable[[Session], R]) -> R:
         """Run a read-only query in a worker thread with its own session."""

@@ -20,6 +20,7 @@ from server.commands.admin import create_staff
 from server.domain.clock import Clock, ManualClock
 from server.domain.enums import Role
 from server.embedded import running_server
+from server.realtime.feed import Feed
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store import migrate
@@ -71,6 +72,13 @@ class LiveServer:
         """The server's own runtime (in-process server), for tests that reach inside."""
         runtime: Runtime = self.app.state.runtime
         return runtime
+
+    @property
+    def feed(self) -> Feed:
+        """The server's live feed (hub of subscribers, snapshot cache), for tests that reach
+        inside."""
+        feed: Feed = self.app.state.feed
+        return feed
 
     def client(self, token: str | None = None) -> ApiClient:
         client = ApiClient(self.base_url, token)

@@ -6,14 +6,13 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlmodel import Session
 
-from client.wire import ErrorMessage, SnapshotMessage
+from client.wire import ErrorMessage
 from server.api.deps import actor_from_token
 from server.api.params import MAX_ID
 from server.console.session import websocket_actor
@@ -21,6 +20,7 @@ from server.domain import texts
 from server.domain.actor import ensure_hall
 from server.domain.errors import AuthenticationRequired, DomainError
 from server.queries import live
+from server.realtime.feed import Feed
 from server.realtime.hub import Item, Subscription, encode, visible_to
 from server.runtime import Runtime
 
@@ -57,6 +57,7 @@ def _int(raw: str | None, limit: int) -> int | None:
 @router.websocket("/ws")
 async def live_feed(ws: WebSocket) -> None:
     runtime: Runtime = ws.app.state.runtime
+    feed: Feed = ws.app.state.feed
     await ws.accept()
     params = ws.query_params
     try:
@@ -101,8 +102,8 @@ async def live_feed(ws: WebSocket) -> None:
         await _refuse(ws, CLOSE_SERVER_ERROR, "internal_error", "服务器内部错误，请稍后重新连接。")
         return
 
-    sub = runtime.hub.subscribe(hall_id, window_id)
-    sender = asyncio.ensure_future(_send(ws, runtime, sub, hall_id, window_id, since, current))
+    sub = feed.hub.subscribe(hall_id, window_id)
+    sender = asyncio.ensure_future(_send(ws, feed, sub, hall_id, window_id, since, current))
     sub.on_overflow = sender.cancel  # a send blocked on a stalled socket stops at once
     watch = runtime.access.watch(actor, sender.cancel)  # closed when revoked (server/access.py)
     try:
@@ -118,7 +119,7 @@ async def live_feed(ws: WebSocket) -> None:
             ws, CLOSE_SERVER_ERROR, "internal_error", "服务器内部错误，请重新连接并带上最后的 seq。"
         )
     finally:
-        runtime.hub.unsubscribe(sub)
+        feed.hub.unsubscribe(sub)
         runtime.access.unwatch(watch)
         if not sender.done():
             sender.cancel()
@@ -138,31 +139,32 @@ async def _close_quietly(ws: WebSocket, code: int, error: str, detail: str) -> N
 
 async def _send(
     ws: WebSocket,
-    runtime: Runtime,
+    feed: Feed,
     sub: Subscription,
     hall_id: int,
     window_id: int | None,
     since: int | None,
     current: int,
 ) -> None:
-    last_sent = await _catch_up(ws, runtime, hall_id, window_id, since, current)
+    last_sent = await _catch_up(ws, feed, hall_id, window_id, since, current)
     await _stream(ws, sub.queue, last_sent)
 
 
 async def _catch_up(
     ws: WebSocket,
-    runtime: Runtime,
+    feed: Feed,
     hall_id: int,
     window_id: int | None,
     since: int | None,
     current: int,
 ) -> int:
     """Send what the client missed; returns the last seq it now has."""
+    runtime = feed.runtime
     limit = runtime.settings.replay_limit
     if since is None or since < 0 or current - since > limit or since > current:
         # A snapshot (shared for a moment by clients connecting together, e.g. every screen
         # after a restart), then the events after it from the log, so nothing is missed.
-        seq, text = await _snapshot(runtime, hall_id)
+        seq, text = await feed.snapshot(hall_id)
         await ws.send_text(text)
         since = seq
     last = since
@@ -183,26 +185,6 @@ async def _catch_up(
             last = seq
         if len(batch) < 1000:
             return last
-
-
-async def _snapshot(runtime: Runtime, hall_id: int) -> tuple[int, str]:
-    """The hall's snapshot message, built at most once per `snapshot_ttl_s` per hall."""
-    cached = runtime.snapshot_cache.get(hall_id)
-    if cached is not None and time.monotonic() - cached[0] < runtime.settings.snapshot_ttl_s:
-        return cached[1], cached[2]
-    building = runtime.snapshot_builds.get(hall_id)
-    if building is None or building.done():
-        building = asyncio.ensure_future(_build_snapshot(runtime, hall_id))
-        runtime.snapshot_builds[hall_id] = building
-    return await asyncio.shield(building)
-
-
-async def _build_snapshot(runtime: Runtime, hall_id: int) -> tuple[int, str]:
-    now = runtime.clock.now()
-    seq, data = await runtime.read(lambda s: live.snapshot(s, hall_id, now))
-    text = SnapshotMessage(seq=seq, at=now, data=data).model_dump_json()
-    runtime.snapshot_cache[hall_id] = (time.monotonic(), seq, text)
-    return seq, text
 
 
 async def _stream(ws: WebSocket, queue: asyncio.Queue[Item], last_sent: int) -> None:

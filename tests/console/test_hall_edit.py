@@ -141,7 +141,7 @@ async def test_notice_is_stored_sent_live_and_in_the_snapshot(
         event = json.loads(await ws.recv())
         assert event["type"] == "notice.updated"
         assert event["data"] == {"text": "今天 16:00 后暂停社保业务", "updated_by": "值班主管"}
-    server.runtime.snapshot_cache.clear()
+    server.feed.snapshots.clear()
     snapshot = await _snapshot(server, hall.hall_id, hall.display_token)
     assert snapshot["data"]["notice"] == "今天 16:00 后暂停社保业务"
     halls = await server.admin.admin_list("halls")

@@ -41,7 +41,7 @@ async def flood(server: LiveServer, hall_id: int, count: int, per_commit: int = 
 
 async def watch_queues(server: LiveServer, hall_id: int, peak: list[int]) -> None:
     while True:
-        sizes = [s.queue.qsize() for s in server.runtime.hub.subscriptions(hall_id)]
+        sizes = [s.queue.qsize() for s in server.feed.hub.subscriptions(hall_id)]
         peak[0] = max([peak[0], *sizes])
         await asyncio.sleep(0.005)
 
@@ -100,7 +100,7 @@ async def flooded_hall(
         try:
             await flood(server, hall.hall_id, EVENTS)
             await fast.wait_for(EVENTS)
-            assert server.runtime.hub.overflows >= 1, "the frozen screen was never closed"
+            assert server.feed.hub.overflows >= 1, "the frozen screen was never closed"
             assert peak[0] <= QUEUE_LIMIT, f"a subscriber queue grew to {peak[0]}"
             slow.running.set()
             yield server, fast, slow, hall.hall_id
