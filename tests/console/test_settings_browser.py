@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import BrowserContext, Page, expect
 
+from client.errors import ApiError
 from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
 
@@ -88,3 +89,73 @@ async def test_admin_sets_up_a_hall_from_empty_to_a_kiosk_token(
     await tab.click("#tab-devices")
     await expect(tab.locator("#device-list")).to_contain_text("大厅1号取号机")
     assert await tab.locator("#device-token").count() == 0
+
+
+async def test_admin_deactivates_resets_and_revokes_through_the_pages(
+    module_server: LiveServer, context: BrowserContext
+) -> None:
+    """停用 keeps a person out at once, 重置密码 replaces the password, 吊销 stops a kiosk at
+    once and the list then says so instead of offering the button again."""
+    admin = module_server.admin
+    hall = await admin.request("POST", "/admin/halls", json={"code": "REV", "name": "吊销测试大厅"})
+    hall_id = hall["id"]
+    service = await admin.request(
+        "POST", "/admin/services", json={"hall_id": hall_id, "name": "综合受理", "prefix": "Z"}
+    )
+    await admin.request(
+        "POST",
+        "/admin/staff",
+        json={
+            "hall_id": hall_id,
+            "staff_no": "REV-01",
+            "name": "王芳",
+            "role": "window",
+            "password": "first-pass-1",
+        },
+    )
+    device = await admin.request(
+        "POST", "/admin/devices", json={"hall_id": hall_id, "kind": "kiosk", "label": "取号机甲"}
+    )
+    kiosk = module_server.client(device["token"])
+    assert (await kiosk.issue_ticket(service["id"]))["number"] == "Z001"
+
+    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall_id}")
+    await tab.click("#tab-staff")
+    row = tab.locator("#staff-list tr[data-staff='REV-01']")
+    await row.locator("button.deactivate").click()
+    await expect(row).to_contain_text("已停用")
+    with pytest.raises(ApiError) as refused:
+        await module_server.client().login("REV-01", "first-pass-1")
+    assert refused.value.status == 401 and refused.value.code == "inactive"
+
+    await row.locator("button.activate").click()
+    await expect(row).to_contain_text("在岗")
+    await row.locator("button.reset").click()
+    await row.locator("input[type=password]").fill("short")
+    await row.locator("form button[type=submit]").click()
+    await expect(row.locator(".field-error")).to_contain_text("8")
+    await row.locator("input[type=password]").fill("second-pass-2")
+    await row.locator("form button[type=submit]").click()
+    await expect(row.locator("input[type=password]")).to_have_value("second-pass-2")
+    signed_in = module_server.client()
+    for _ in range(50):  # the PATCH is answered before the page says so; wait for it
+        try:
+            await signed_in.login("REV-01", "second-pass-2")
+            break
+        except ApiError:
+            await tab.wait_for_timeout(100)
+    else:
+        pytest.fail("the reset password never worked")
+    with pytest.raises(ApiError):
+        await module_server.client().login("REV-01", "first-pass-1")
+
+    await tab.click("#tab-devices")
+    device_row = tab.locator(f"#device-list tr[data-device='{device['id']}']")
+    tab.once("dialog", lambda dialog: dialog.accept())
+    await device_row.locator("button.revoke").click()
+    await expect(device_row.locator(".revoked")).to_contain_text("已吊销")
+    assert await device_row.locator("button.revoke").count() == 0
+    with pytest.raises(ApiError) as revoked:
+        await kiosk.issue_ticket(service["id"])
+    assert revoked.value.status == 401

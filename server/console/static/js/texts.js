@@ -242,7 +242,7 @@ export const T = {
       newPassword: "新密码（至少 8 位）", hall: "所属大厅",
     },
     device: {
-      kind: "类型", label: "名称", window: "绑定窗口", create: "登记设备", revoke: "吊销",
+      kind: "类型", label: "名称", window: "绑定窗口", create: "登记设备", revoke: "吊销", revoked: "已吊销",
       tokenOnce: "设备令牌只显示这一次，请立即抄录或扫码配置到设备上：",
       created: "登记时间", confirmRevoke: "吊销后该设备立即无法使用，确定吊销吗？",
       qrAlt: "设备令牌二维码",

@@ -457,7 +457,9 @@ function Devices({ hall }) {
         <tbody>${devices.map((d) => html`<tr key=${d.id} data-device=${d.id}><td>${d.label}</td>
           <td>${T.device.kind[d.kind] || d.kind}</td><td>${d.window_id ? T.windowNo(numbers.get(d.window_id) || d.window_id) : T.none}</td>
           <td class="num">${fmt.dateTime(d.created_at, hall.timezone)}</td>
-          <td><button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button></td></tr>`)}
+          <td>${d.revoked_at
+            ? html`<span class="badge idle revoked">${S.device.revoked} ${fmt.dateTime(d.revoked_at, hall.timezone)}</span>`
+            : html`<button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button>`}</td></tr>`)}
         </tbody>
       </table>
     </section>
