@@ -6,18 +6,20 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from server.api.params import Id, Label, NoticeText, WindowNumber
+
 
 class HallPatch(BaseModel):
     """Only the fields given are changed."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Label | None = None
     timezone: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class ServicePatch(BaseModel):
     """Only the fields given are changed; `daily_limit: null` removes the limit."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Label | None = None
     prefix: str | None = Field(default=None, min_length=1, max_length=4, pattern=r"^[A-Z]{1,4}$")
     daily_limit: int | None = Field(default=None, ge=1, le=100_000)
     target_wait_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
@@ -29,14 +31,14 @@ class ServicePatch(BaseModel):
 
 
 class WindowPatch(BaseModel):
-    number: str | None = Field(default=None, min_length=1, max_length=16)
-    service_ids: list[int] | None = Field(
+    number: WindowNumber | None = None
+    service_ids: list[Id] | None = Field(
         default=None, max_length=100, description="In order of priority; replaces the list"
     )
 
 
 class NoticeIn(BaseModel):
-    text: str = Field(max_length=500, description="Shown on the hall screens; empty = none")
+    text: NoticeText = Field(description="Shown on the hall screens; empty = none")
 
 
 class NoticeOut(BaseModel):

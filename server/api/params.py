@@ -56,6 +56,16 @@ ShortText = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=100
 Comment = Annotated[str, _TEXT, StringConstraints(min_length=1, max_length=500)]
 
 
+def _clean_notice(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return _clean_text(value)
+
+
+NoticeText = Annotated[str, BeforeValidator(_clean_notice), StringConstraints(max_length=500)]
+"""The hall notice: like a comment, but empty (or blank) means no notice."""
+
+
 def _in_range(day: date) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValueError(f"应在 {FIRST_DAY.isoformat()} 至 {LAST_DAY.isoformat()} 之间")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -191,52 +191,3 @@ class EvaluationOut(BaseModel):
     comment: str | None
     channel: str
     created_at: datetime
-
-
-class IndicatorRowOut(BaseModel):
-    key: str
-    label: str
-    values: dict[str, Any]
-
-
-class IndicatorsOut(BaseModel):
-    hall_id: int
-    from_: str = Field(alias="from")
-    to: str
-    group_by: str
-    total: dict[str, Any]
-    rows: list[IndicatorRowOut]
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class TicketRecordOut(BaseModel):
-    ticket_id: int
-    number: str
-    business_day: str
-    service_id: int
-    service_name: str
-    priority: str
-    source: str
-    status: str
-    outcome: str | None
-    issued_at: datetime
-    entered_queue_at: datetime
-    called_at: datetime | None
-    serving_started_at: datetime | None
-    finished_at: datetime | None
-    wait_s: int | None
-    walk_s: int | None
-    handle_s: int | None
-    total_s: int | None
-    window_number: str | None
-    staff_no: str | None
-    staff_name: str | None
-    recall_count: int
-    no_show_count: int
-    transferred_to: str | None
-    evaluation_level: int | None
-
-
-class TicketPage(BaseModel):
-    total: int
-    items: list[TicketRecordOut]

@@ -48,7 +48,12 @@ async def test_ids_beyond_64_bits_are_422_not_500(server: LiveServer, hall: Seed
         ("GET", f"/admin/services?hall_id={HUGE}", admin, None),
         ("GET", f"/admin/windows?hall_id={10**30}", admin, None),
         ("POST", "/tickets", hall.kiosk_token, {"service_id": HUGE}),
-        ("POST", "/admin/windows", admin, {"hall_id": hall.hall_id, "number": "9", "service_ids": [HUGE]}),
+        (
+            "POST",
+            "/admin/windows",
+            admin,
+            {"hall_id": hall.hall_id, "number": "9", "service_ids": [HUGE]},
+        ),
         ("POST", "/admin/devices", admin, {"hall_id": HUGE, "kind": "kiosk", "label": "x"}),
         ("POST", f"/tickets/{HUGE}/evaluation", None, {"level": 5, "public_token": "x"}),
         # PostgreSQL's INTEGER ends at 2^31 - 1
@@ -90,7 +95,9 @@ async def test_bodies_are_limited_in_size(server: LiveServer, hall: Seeded) -> N
     assert assert_chinese_error(r, 413)["code"] == "payload_too_large"
     pad = hall.window_device_tokens["1"]
     reasons = ["很好" * 50_000] * 10  # ten 100 KB reasons
-    r = await send(server, "POST", "/tickets/1/evaluation", pad, json={"level": 1, "reasons": reasons})
+    r = await send(
+        server, "POST", "/tickets/1/evaluation", pad, json={"level": 1, "reasons": reasons}
+    )
     assert_chinese_error(r, 413)
     r = await send(
         server, "POST", "/tickets/1/evaluation", pad, json={"level": 1, "reasons": ["x" * 101]}
@@ -103,20 +110,38 @@ async def test_bodies_are_limited_in_size(server: LiveServer, hall: Seeded) -> N
 async def test_422_messages_name_the_field_in_chinese(server: LiveServer, hall: Seeded) -> None:
     admin = str(server.admin.token)
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"hall_id": hall.hall_id, "name": "出入境", "prefix": "e1"}, "号码前缀 prefix：应为 1–4 个大写字母"),
+        (
+            {"hall_id": hall.hall_id, "name": "出入境", "prefix": "e1"},
+            "号码前缀 prefix：应为 1–4 个大写字母",
+        ),
         ({"hall_id": hall.hall_id, "name": "x" * 101, "prefix": "E"}, "名称 name：最多 100 个字符"),
         ({"hall_id": hall.hall_id, "prefix": "E"}, "名称 name：必填"),
         ({"hall_id": "三", "name": "x", "prefix": "E"}, "大厅编号 hall_id：应为整数"),
         ({"hall_id": hall.hall_id, "name": "x", "prefix": "E", "daily_limit": 0}, "不能小于 1"),
-        ({"hall_id": hall.hall_id, "name": "x", "prefix": "E", "enabled": "也许"}, "应为 true 或 false"),
-        ({"hall_id": hall.hall_id, "name": "x", "prefix": "E", "hours": "全天"}, "取号时间 hours：应为列表"),
+        (
+            {"hall_id": hall.hall_id, "name": "x", "prefix": "E", "enabled": "也许"},
+            "应为 true 或 false",
+        ),
+        (
+            {"hall_id": hall.hall_id, "name": "x", "prefix": "E", "hours": "全天"},
+            "取号时间 hours：应为列表",
+        ),
     ]
     for body, expected in cases:
         r = await send(server, "POST", "/admin/services", admin, json=body)
         detail = assert_chinese_error(r, 422)["detail"]
         assert expected in detail, (body, detail)
-    r = await send(server, "POST", "/admin/devices", admin, json={"hall_id": hall.hall_id, "kind": "printer", "label": "x"})
-    assert "设备类型 kind：只能是 'kiosk'、'display'、'window'" in assert_chinese_error(r, 422)["detail"]
+    r = await send(
+        server,
+        "POST",
+        "/admin/devices",
+        admin,
+        json={"hall_id": hall.hall_id, "kind": "printer", "label": "x"},
+    )
+    assert (
+        "设备类型 kind：只能是 'kiosk'、'display'、'window'"
+        in assert_chinese_error(r, 422)["detail"]
+    )
     r = await send(server, "POST", "/admin/services", admin, json=[1, 2])
     assert_chinese_error(r, 422)
 
@@ -132,7 +157,13 @@ async def test_names_with_hidden_characters_are_refused(
     with pytest.raises(InvalidRequest) as refused:
         await server.admin.admin_create(
             "staff",
-            {"staff_no": "N1", "name": name, "role": "window", "password": "password-9", "hall_id": hall.hall_id},
+            {
+                "staff_no": "N1",
+                "name": name,
+                "role": "window",
+                "password": "password-9",
+                "hall_id": hall.hall_id,
+            },
         )
     assert "姓名" in refused.value.detail or "名称 name" in refused.value.detail
     assert "N1" not in {s["staff_no"] for s in await server.admin.admin_list("staff")}
@@ -143,19 +174,76 @@ async def test_names_are_normalised_so_one_staff_number_is_one_person(
 ) -> None:
     created = await server.admin.admin_create(
         "staff",
-        {"staff_no": "1000 ", "name": "　陈静　", "role": "window", "password": "password-9", "hall_id": hall.hall_id},
+        {
+            "staff_no": "1000 ",
+            "name": "　陈静　",
+            "role": "window",
+            "password": "password-9",
+            "hall_id": hall.hall_id,
+        },
     )
     assert (created["staff_no"], created["name"]) == ("1000", "陈静")
     for same in ("１０００", " 1000", "1000"):
         with pytest.raises(Conflict, match="已存在"):
             await server.admin.admin_create(
                 "staff",
-                {"staff_no": same, "name": "x", "role": "window", "password": "password-9", "hall_id": hall.hall_id},
+                {
+                    "staff_no": same,
+                    "name": "x",
+                    "role": "window",
+                    "password": "password-9",
+                    "hall_id": hall.hall_id,
+                },
             )
     clerk = await server.login("１０００", "password-9")  # typed with a full-width keyboard
     assert clerk.token
-    hall_row = await server.admin.admin_create("halls", {"code": " ＸＨ ", "name": "新区　政务服务中心 "})
+    hall_row = await server.admin.admin_create(
+        "halls", {"code": " ＸＨ ", "name": "新区　政务服务中心 "}
+    )
     assert (hall_row["code"], hall_row["name"]) == ("XH", "新区 政务服务中心")
     window = await open_window(server, hall, "1")
     paused = await window.window_action(hall.windows["1"], "pause", {"reason": " 午休 "})
     assert paused["pause_reason"] == "午休"
+
+
+async def test_edits_clean_names_as_creation_does(server: LiveServer, hall: Seeded) -> None:
+    """PATCH on a hall, service or window and PUT on the notice: the same normalisation and
+    refusals as when they were created, so an edit cannot bring back what creation refuses."""
+    token = server.admin.token
+    service_id = hall.services["A"]
+    r = await send(
+        server, "PATCH", f"/admin/halls/{hall.hall_id}", token, json={"name": " 市民中心\u3000 "}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "市民中心"
+    r = await send(
+        server, "PATCH", f"/admin/services/{service_id}", token, json={"name": "户籍\u202e办理"}
+    )
+    assert "名称" in assert_chinese_error(r, 422)["detail"]
+    r = await send(
+        server, "PATCH", f"/admin/windows/{hall.windows['1']}", token, json={"number": "\u200b"}
+    )
+    assert_chinese_error(r, 422)
+    r = await send(
+        server, "PATCH", f"/admin/windows/{hall.windows['1']}", token, json={"service_ids": [HUGE]}
+    )
+    assert_chinese_error(r, 422)
+    services = {s["id"]: s["name"] for s in await server.admin.admin_list("services")}
+    assert "\u202e" not in services[service_id]
+    r = await send(
+        server, "PUT", f"/admin/halls/{hall.hall_id}/notice", token, json={"text": "请\x00排队"}
+    )
+    assert_chinese_error(r, 422)
+    r = await send(
+        server,
+        "PUT",
+        f"/admin/halls/{hall.hall_id}/notice",
+        token,
+        json={"text": " 过号请重新取号\n午休 12:00-13:30 "},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["text"] == "过号请重新取号\n午休 12:00-13:30"
+    r = await send(
+        server, "PUT", f"/admin/halls/{hall.hall_id}/notice", token, json={"text": "   "}
+    )
+    assert r.status_code == 200 and r.json()["text"] == "", r.text
