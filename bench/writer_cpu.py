@@ -1,0 +1,178 @@
+"""CPU of the writer thread per job, without HTTP: what the single writer can sustain.
+
+Runs the real app in this process on a fresh SQLite file (WAL, synchronous=FULL), seeds a
+hall through the API, then submits jobs straight to `runtime.write` from 8 concurrent
+tasks (as 8 kiosks or 8 windows would) and reads the CPU time of the writer thread and of
+the event-loop thread from the kernel. Prints µs of CPU per job and jobs per second of
+writer CPU. Independent of HTTP and steadier than req/s on a loaded machine.
+
+    .venv/bin/python bench/writer_cpu.py [--jobs 4000] [--waiting 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Database, load_average, prefill_waiting, seed
+
+from server.app import create_app
+from server.commands import tickets as ticket_commands
+from server.commands import windows as window_commands
+from server.domain.actor import DeviceActor, StaffActor
+from server.domain.enums import DeviceKind, Outcome, Priority, Role
+from server.embedded import running_server
+from server.runtime import Runtime
+from server.settings import Settings
+
+
+def thread_cpu(native_id: int) -> float:
+    for t in psutil.Process(os.getpid()).threads():
+        if t.id == native_id:
+            return float(t.user_time + t.system_time)
+    return 0.0
+
+
+async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
+    """jobs: one list of job callables per concurrent client, run in order."""
+    writer_thread = runtime.writer._thread
+    assert writer_thread is not None and writer_thread.native_id is not None
+    loop_id = threading.get_native_id()
+    w0, l0, b0 = thread_cpu(writer_thread.native_id), thread_cpu(loop_id), runtime.writer.batches
+    t0 = time.perf_counter()
+
+    async def client(mine: list[Any]) -> None:
+        for job in mine:
+            await runtime.write(job)
+
+    await asyncio.gather(*(client(m) for m in jobs))
+    wall = time.perf_counter() - t0
+    n = sum(len(m) for m in jobs)
+    w = thread_cpu(writer_thread.native_id) - w0
+    lp = thread_cpu(loop_id) - l0
+    batches = runtime.writer.batches - b0
+    print(
+        f"  {label:<28} writer {w / n * 1e6:6.0f} µs CPU/job ({n / w:6.0f} jobs per CPU-s) | "
+        f"loop {lp / n * 1e6:5.0f} µs/job | {n / wall:6.0f} jobs/s wall, "
+        f"{n / max(batches, 1):.1f} jobs per batch"
+    )
+
+
+async def run(args: argparse.Namespace) -> None:
+    db = Database.fresh()
+    try:
+        settings = Settings(data_dir=db.data_dir, database_url=db.url)
+        # seed through the API of a first in-process server, then prefill the queues
+        app = create_app(settings)
+        async with running_server(app) as base:
+            hall = await seed(base, ["issue", "cycles"], 8, "cycles")
+        prefill_waiting(
+            db.url,
+            hall.hall,
+            {hall.services["issue"]: args.waiting, hall.services["cycles"]: args.jobs},
+        )
+        app = create_app(settings)
+        async with running_server(app):
+            runtime: Runtime = app.state.runtime
+            kiosk = DeviceActor(1, DeviceKind.kiosk, hall.hall, None)
+            service = hall.services["issue"]
+            print(f"{load_average()}; {args.waiting} waiting at the start")
+
+            def issue(tx: Any) -> Any:
+                return ticket_commands.issue(tx, kiosk, service, Priority.normal)
+
+            per = args.jobs // 8
+            await measure(runtime, "issue (warm-up)", [[issue] * 50 for _ in range(8)])
+            await measure(runtime, "issue", [[issue] * per for _ in range(8)])
+
+            # window cycles: each of 8 clerks calls, starts and finishes in turn
+            clerks = []
+            for n, window_id in enumerate(hall.windows, start=1):
+                staff_id = await runtime.read(
+                    lambda s, no=f"B{n}": (
+                        s.connection()
+                        .exec_driver_sql("SELECT id FROM staff WHERE staff_no = ?", (no,))
+                        .scalar_one()
+                    )
+                )
+                clerks.append(
+                    (StaffActor(staff_id, f"B{n}", f"窗口{n}", Role.window, hall.hall), window_id)
+                )
+            cycles = args.jobs // 3 // 8
+            calls: list[list[Any]] = [[] for _ in clerks]
+            starts: list[list[Any]] = [[] for _ in clerks]
+            finishes: list[list[Any]] = [[] for _ in clerks]
+            results: dict[int, list[int]] = {i: [] for i in range(len(clerks))}
+            for i, (actor, window_id) in enumerate(clerks):
+
+                def call(tx: Any, a: StaffActor = actor, w: int = window_id, i: int = i) -> Any:
+                    ticket = window_commands.call_next(tx, a, w)
+                    results[i].append(ticket.id)
+                    return ticket
+
+                def start(tx: Any, a: StaffActor = actor, i: int = i) -> Any:
+                    return ticket_commands.transition(tx, a, results[i][-1], "start")
+
+                def finish(tx: Any, a: StaffActor = actor, i: int = i) -> Any:
+                    return ticket_commands.transition(
+                        tx, a, results[i][-1], "finish", outcome=Outcome.done
+                    )
+
+                calls[i] = [call]
+                starts[i] = [start]
+                finishes[i] = [finish]
+
+            async def cycle_jobs() -> None:
+                w = runtime.writer._thread
+                assert w is not None and w.native_id is not None
+                w0, b0, t0 = thread_cpu(w.native_id), runtime.writer.batches, time.perf_counter()
+
+                async def clerk(i: int) -> None:
+                    for _ in range(cycles):
+                        await runtime.write(calls[i][0])
+                        await runtime.write(starts[i][0])
+                        await runtime.write(finishes[i][0])
+
+                await asyncio.gather(*(clerk(i) for i in range(len(clerks))))
+                n = cycles * len(clerks)
+                cpu = thread_cpu(w.native_id) - w0
+                wall = time.perf_counter() - t0
+                print(
+                    f"  {'window cycle (3 jobs)':<28} writer {cpu / n * 1e6:6.0f} µs CPU/cycle "
+                    f"({n / cpu:6.0f} cycles per CPU-s) | {n / wall:6.0f} cycles/s wall, "
+                    f"{3 * n / max(runtime.writer.batches - b0, 1):.1f} jobs per batch"
+                )
+
+            await cycle_jobs()
+    finally:
+        shutil.rmtree(db.data_dir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--jobs", type=int, default=4000)
+    parser.add_argument("--waiting", type=int, default=100)
+    args = parser.parse_args()
+    try:
+        import uvloop
+
+        uvloop.run(run(args))
+    except ImportError:
+        asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
