@@ -10,6 +10,8 @@ import httpx
 from client.desk import DeskWindow, WindowQueue
 from client.errors import ServerUnavailable, error_for
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class ApiClient:
     def __init__(
@@ -50,12 +52,23 @@ class ApiClient:
 
     async def request(self, method: str, path: str, *, json: Any = None, params: Any = None) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        try:
-            response = await self._http.request(
-                method, path, json=json, params=params, headers=headers
-            )
-        except httpx.TransportError as exc:
-            raise ServerUnavailable(f"无法连接服务器 {self.base_url}：{exc}") from exc
+        # A kept-alive connection the server closed while idle fails the next request before
+        # the server read it ("Server disconnected without sending a response"). A read is
+        # safe to send again on a new connection; a write is not (a POST may have been
+        # taken: the kiosk's retry of POST /tickets carries its idempotency key instead).
+        attempts = 2 if method in SAFE_METHODS else 1
+        for attempt in range(attempts):
+            try:
+                response = await self._http.request(
+                    method, path, json=json, params=params, headers=headers
+                )
+                break
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                if attempt + 1 < attempts:
+                    continue
+                raise ServerUnavailable(f"无法连接服务器 {self.base_url}：{exc}") from exc
+            except httpx.TransportError as exc:
+                raise ServerUnavailable(f"无法连接服务器 {self.base_url}：{exc}") from exc
         if response.status_code == 204:
             return None
         if response.status_code >= 400:
