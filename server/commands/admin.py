@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from client.events import DeviceRevoked, StaffUpdated
-from server.commands import lookups
+from server.commands import lookups, windows
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
-from server.domain.enums import DeviceKind, Role
+from server.domain.enums import DeviceKind, Role, WindowState
 from server.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
 from server.domain.names import clean_name
 from server.domain.texts import text
@@ -220,6 +220,19 @@ def ensure_staff_in_scope(actor: StaffActor, staff_hall_id: int | None) -> None:
         ensure_hall(actor, staff_hall_id)
 
 
+def _close_idle_windows(tx: Tx, actor: StaffActor, staff_id: int) -> None:
+    """A deactivated clerk can no longer close their window: close it for them, so screens,
+    kiosks' estimates and the statistics stop counting it as open. A window with a ticket
+    called or in service stays as it is for the supervisor (closing it would end that
+    applicant's service unseen)."""
+    held = tx.session.exec(
+        select(Window).where(Window.staff_id == staff_id, Window.state != WindowState.closed)
+    ).all()
+    for window in held:
+        if windows.active_ticket(tx, window.id or 0) is None:
+            windows.change_state(tx, actor, window.id or 0, "close")
+
+
 def ensure_deployment_admin(actor: StaffActor, action: str) -> None:
     if actor.role != Role.admin or actor.hall_id is not None:
         raise PermissionDenied(text("auth.deployment_admin_only", action=action))
@@ -261,6 +274,8 @@ def update_staff(
         _notify_revocation(tx, "staff", staff.id or 0)
     tx.session.add(staff)
     tx.session.flush()
+    if "active" in changed and not staff.active:
+        _close_idle_windows(tx, actor, staff.id or 0)
     event = StaffUpdated(
         staff_id=staff.id or 0,
         staff_no=staff.staff_no,

@@ -100,7 +100,9 @@ async def test_a_revoked_device_is_refused_at_once_and_its_feed_closed(
 
 
 async def staff_id(server: LiveServer, staff_no: str) -> int:
-    return next(s["id"] for s in await server.admin.admin_list("staff") if s["staff_no"] == staff_no)
+    return next(
+        s["id"] for s in await server.admin.admin_list("staff") if s["staff_no"] == staff_no
+    )
 
 
 async def test_a_deactivated_clerk_is_refused_at_once_and_its_feed_closed(
@@ -134,7 +136,40 @@ async def test_a_deactivated_clerk_is_refused_at_once_and_its_feed_closed(
         await clerk.window_action(hall.windows["1"], "pause")
     assert refused.value.code == "session_ended"
     again = await server.login(hall.staff["1"])
+    assert (await again.window_action(hall.windows["1"], "open"))["state"] == "open"
     assert (await again.window_action(hall.windows["1"], "pause"))["state"] == "paused"
+
+
+async def test_a_deactivated_clerks_idle_window_is_closed_a_busy_one_left_to_the_supervisor(
+    server: LiveServer, hall: Seeded
+) -> None:
+    """Nobody can close a window for a clerk who can no longer sign in: an idle one is closed
+    with the deactivation (screens and estimates stop counting it); one with an applicant at
+    it stays, for the supervisor to finish."""
+    idle = await server.login(hall.staff["1"])
+    await idle.window_action(hall.windows["1"], "open")
+    busy = await server.login(hall.staff["2"])
+    await busy.window_action(hall.windows["2"], "open")
+    kiosk = server.client(hall.kiosk_token)
+    for prefix in hall.services:
+        await kiosk.issue_ticket(hall.services[prefix])
+    called = await busy.call_next(hall.windows["2"])
+    assert called is not None
+    for number in ("1", "2"):
+        ident = await staff_id(server, hall.staff[number])
+        await server.admin.request("PATCH", f"/admin/staff/{ident}", json={"active": False})
+    states = {
+        w["number"]: w
+        for w in await server.admin.request("GET", "/windows", params={"hall_id": hall.hall_id})
+    }
+    assert (states["1"]["state"], states["1"]["staff_no"]) == ("closed", None)
+    assert (states["2"]["state"], states["2"]["staff_no"]) == ("open", hall.staff["2"])
+    closes = [
+        e
+        for e in await hall_events(server, hall.hall_id, "window.status")
+        if e["state"] == "closed"
+    ]
+    assert [e["window_number"] for e in closes] == ["1"]
 
 
 async def test_password_reset_and_role_change_end_sessions_a_rename_does_not(
