@@ -4,13 +4,31 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
+from server import security
 from server.domain.clock import ManualClock
 from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """argon2 with its cheapest parameters (the same library and code, ~0.1 ms instead of
+    ~0.2 s a hash), so that the suite does not spend minutes hashing the test accounts'
+    passwords. Tests about the cost itself (login off the event loop) are marked
+    `real_password_hashing`; tests/test_password_hashing.py checks the server's own
+    parameters."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        monkeypatch.setattr(security, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    security.dummy_password_hash.cache_clear()  # made again with this test's parameters
+    yield
+    security.dummy_password_hash.cache_clear()
 
 
 @pytest.fixture

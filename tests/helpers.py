@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,29 +37,57 @@ ADMIN_NO, ADMIN_PASSWORD = "admin", "admin-password-1"
 STAFF_PASSWORD = "window-password-1"
 
 
-def fresh_database_url(data_dir: Path) -> str:
+def fresh_database_url(data_dir: Path, template: str | None = None) -> str:
     """A new empty database: a SQLite file, or, when GOVQUEUE_TEST_POSTGRES is set to a
-    server URL (postgresql+psycopg://user@host:port/postgres), a new PostgreSQL database."""
+    server URL (postgresql+psycopg://user@host:port/postgres), a new PostgreSQL database
+    (a copy of the database `template`, when given)."""
     server = os.environ.get("GOVQUEUE_TEST_POSTGRES")
     if not server:
         return f"sqlite:///{data_dir / 'govqueue.db'}"
     name = f"gq_{uuid.uuid4().hex[:16]}"
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
     engine.dispose()
     return server.rsplit("/", 1)[0] + "/" + name
 
 
-def migrated_database(data_dir: Path) -> str:
-    """A fresh database built by the Alembic migrations, with one admin account."""
-    url = fresh_database_url(data_dir)
+def _build_migrated(url: str) -> None:
     migrate.upgrade(url)
     engine = make_engine(url, writer=True)
     with transaction(engine, ManualClock(HALL_OPENING)) as tx:
         create_staff(tx, ADMIN_NO, "系统管理员", Role.admin, ADMIN_PASSWORD, None)
     engine.dispose()
-    return url
+    if url.startswith("sqlite"):  # everything into the main file, so that it can be copied
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# One database built by the migrations per test process (and per PostgreSQL server), copied
+# for each test: the same bytes as building it again, without running Alembic every time.
+_templates: dict[str, str] = {}
+
+
+def migrated_database(data_dir: Path) -> str:
+    """A fresh database built by the Alembic migrations, with one admin account."""
+    server = os.environ.get("GOVQUEUE_TEST_POSTGRES", "")
+    template = _templates.get(server)
+    if template is None:
+        if server:
+            url = fresh_database_url(data_dir)
+            _build_migrated(url)
+            template = url.rsplit("/", 1)[1]
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="govqueue-template-"))
+            _build_migrated(f"sqlite:///{folder / 'govqueue.db'}")
+            template = str(folder / "govqueue.db")
+        _templates[server] = template
+    if server:
+        return fresh_database_url(data_dir, template)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, data_dir / "govqueue.db")
+    return fresh_database_url(data_dir)
 
 
 @dataclass

@@ -52,6 +52,7 @@ async def test_failed_logins_get_429_with_retry_after(server: LiveServer, hall: 
     await server.login(hall.staff["2"])  # a colleague at another window is not locked out
 
 
+@pytest.mark.real_password_hashing
 async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, hall: Seeded) -> None:
     """Each failed login costs ~0.17 s of argon2. On the event loop, 20 concurrent logins
     would hold /health for seconds; off the loop it answers in milliseconds. The per-address
