@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-from server.domain.names import clean_name
+from server.domain.names import clean_name, clean_text
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER
 FIRST_DAY = date(2000, 1, 1)
@@ -40,7 +40,7 @@ def _clean(value: Any) -> Any:
 
 
 def _clean_text(value: Any) -> Any:
-    return clean_name(value, allow_newlines=True) if isinstance(value, str) else value
+    return clean_text(value) if isinstance(value, str) else value
 
 
 _NAME = BeforeValidator(_clean)

@@ -13,10 +13,20 @@ import unicodedata
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 
 
-def clean_name(value: str, *, allow_newlines: bool = False) -> str:
-    """The canonical form of `value`; ValueError (in Chinese) when it cannot be a name.
-    `allow_newlines` keeps line breaks (a comment of several lines)."""
-    normalized = unicodedata.normalize("NFKC", value).strip()
+def clean_name(value: str) -> str:
+    """The canonical form of `value`; ValueError (in Chinese) when it cannot be a name."""
+    return _clean(unicodedata.normalize("NFKC", value), allow_newlines=False)
+
+
+def clean_text(value: str) -> str:
+    """Free text (a comment, the hall notice): the same refusals as a name and line breaks
+    kept, but only canonical (NFC) normalisation — NFKC would turn Chinese full-width
+    punctuation (，：；（）) into ASCII."""
+    return _clean(unicodedata.normalize("NFC", value), allow_newlines=True)
+
+
+def _clean(value: str, allow_newlines: bool) -> str:
+    normalized = value.strip()
     if allow_newlines:
         normalized = normalized.replace("\r\n", "\n")
     hidden = [

@@ -239,10 +239,11 @@ async def test_edits_clean_names_as_creation_does(server: LiveServer, hall: Seed
         "PUT",
         f"/admin/halls/{hall.hall_id}/notice",
         token,
-        json={"text": " 过号请重新取号\n午休 12:00-13:30 "},
+        json={"text": " 过号请重新取号；\n午休（12:00-13:30），请谅解。 "},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["text"] == "过号请重新取号\n午休 12:00-13:30"
+    # Chinese full-width punctuation stays as typed (free text is not NFKC-folded)
+    assert r.json()["text"] == "过号请重新取号；\n午休（12:00-13:30），请谅解。"
     r = await send(
         server, "PUT", f"/admin/halls/{hall.hall_id}/notice", token, json={"text": "   "}
     )
