@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from client.events import EvaluationCreated
 from server.commands import lookups
+from server.commands.stats_marks import note_late_change
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
 from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
@@ -62,6 +63,8 @@ def evaluate(
     )
     tx.session.add(evaluation)
     tx.session.flush()
+    zone = tx.catalog.service(tx.session, ticket.service_id).zone
+    note_late_change(tx, ticket.hall_id, ticket.business_day, zone)  # rated the next day
     if level in BAD_LEVELS:
         hall = tx.session.get(Hall, ticket.hall_id)
         assert hall is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from client.events import RectificationFollowedUp, RectificationRectified
 from server.commands import lookups
+from server.commands.stats_marks import note_late_change
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.errors import Conflict, NotFound
 from server.domain.texts import text
@@ -24,6 +25,13 @@ def _load(tx: Tx, actor: StaffActor, rectification_id: int) -> tuple[Rectificati
     return rectification, hall_id
 
 
+def _changed(tx: Tx, rectification: Rectification) -> None:
+    """The statistics of the rated ticket's day change (差评整改率, 按期整改率, 回访率)."""
+    ticket = lookups.ticket(tx.session, rectification.ticket_id)
+    zone = tx.catalog.service(tx.session, ticket.service_id).zone
+    note_late_change(tx, ticket.hall_id, ticket.business_day, zone)
+
+
 def rectify(tx: Tx, actor: StaffActor, rectification_id: int, measures: str) -> Rectification:
     rectification, hall_id = _load(tx, actor, rectification_id)
     if rectification.closed_at is not None:
@@ -33,6 +41,7 @@ def rectify(tx: Tx, actor: StaffActor, rectification_id: int, measures: str) -> 
     rectification.rectified_by = actor.staff_id
     tx.session.add(rectification)
     tx.session.flush()
+    _changed(tx, rectification)
     tx.emit(
         hall_id,
         RectificationRectified(
@@ -59,6 +68,7 @@ def follow_up(
     rectification.followup_by = actor.staff_id
     tx.session.add(rectification)
     tx.session.flush()
+    _changed(tx, rectification)
     tx.emit(
         hall_id,
         RectificationFollowedUp(

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from client import events as ev
 from server.commands import lookups
 from server.commands.payloads import ticket_event
+from server.commands.stats_marks import note_late_change
 from server.domain.actor import Actor, DeviceActor, StaffActor, ensure_hall
 from server.domain.calendar import business_day
 from server.domain.enums import Outcome, Priority, Role, TicketSource, TicketStatus
@@ -186,6 +187,13 @@ def ticket_data(
     )
 
 
+def _late(tx: Tx, ticket: Ticket) -> None:
+    """A ticket of an earlier business day changed (finished after midnight, cancelled the
+    next morning): its day's statistics rollup is out of date."""
+    zone = tx.catalog.service(tx.session, ticket.service_id).zone
+    note_late_change(tx, ticket.hall_id, ticket.business_day, zone)
+
+
 def transition(
     tx: Tx, actor: Actor, ticket_id: int, action: str, *, outcome: Outcome | None = None
 ) -> Ticket:
@@ -211,6 +219,7 @@ def transition(
         ticket.staff_id = actor.staff_id
     tx.session.add(ticket)
     tx.session.flush()
+    _late(tx, ticket)
     tx.emit(ticket.hall_id, ticket_data(tx, EVENT_OF[action], ticket, window))
     return ticket
 
@@ -241,6 +250,7 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
     ticket.transferred_to_id = new.id
     tx.session.add(ticket)
     tx.session.flush()
+    _late(tx, ticket)
     new_fields = ticket_data(tx, ev.TicketFields, new)
     tx.emit(
         ticket.hall_id,

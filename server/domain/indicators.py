@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -182,12 +182,14 @@ class WindowActivity:
 
 @dataclass
 class WindowTime:
-    open_s: float = 0.0
-    paused_by_reason: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """Open and paused time of a group of windows, in whole microseconds (exact sums)."""
+
+    open_us: int = 0
+    paused_us_by_reason: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def values(self, handled_s: int) -> dict[str, Any]:
-        open_s = round(self.open_s)
-        paused = {k: round(v) for k, v in sorted(self.paused_by_reason.items())}
+        open_s = round(self.open_us / 1_000_000)
+        paused = {k: round(v / 1_000_000) for k, v in sorted(self.paused_us_by_reason.items())}
         return {
             "window_open_s": open_s,
             "window_utilization": rate(handled_s, open_s),
@@ -220,48 +222,18 @@ def replay_window(
     return WindowActivity(window_id, window_number, hall_id, tuple(opens), tuple(pauses))
 
 
-def _pieces(
-    start: datetime, end: datetime, grouping: str, zone: ZoneInfo
-) -> Iterator[tuple[str, float]]:
-    """An interval cut at local day or hour boundaries: (group key, seconds) pieces."""
-    if grouping not in ("day", "hour"):
-        yield "", (end - start).total_seconds()
-        return
+def hour_pieces(start: datetime, end: datetime, zone: ZoneInfo) -> Iterator[tuple[date, int, int]]:
+    """An interval cut at local hour boundaries (so also at day boundaries): (local day,
+    hour, whole microseconds) pieces. A pause from 09:50 to 10:10 is 600 s in 09 and in 10."""
     cursor = start
     while cursor < end:
         local = cursor.astimezone(zone)
-        if grouping == "day":
-            boundary = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=zone)
-            key = local.date().isoformat()
-        else:
-            boundary = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-            key = f"{local.hour:02d}"
+        boundary = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         stop = min(end, boundary.astimezone(end.tzinfo))
         if stop <= cursor:  # a DST fold; never for Asia/Shanghai
             stop = min(end, cursor + timedelta(hours=1))
-        yield key, (stop - cursor).total_seconds()
+        yield local.date(), local.hour, (stop - cursor) // timedelta(microseconds=1)
         cursor = stop
-
-
-def window_time(
-    activities: Iterable[WindowActivity], grouping: str | None, zone: ZoneInfo
-) -> dict[str, WindowTime]:
-    """Window time by group key ("" for the total). Given for the total and for the day,
-    hour, hall and window groupings; the others span every window."""
-    result: dict[str, WindowTime] = defaultdict(WindowTime)
-    cut = grouping if grouping in ("day", "hour") else ""
-    for activity in activities:
-        fixed = {"window": str(activity.window_id), "hall": str(activity.hall_id)}.get(
-            grouping or ""
-        )
-        for a, b in activity.open_intervals:
-            for piece, seconds in _pieces(a, b, cut, zone):
-                result[fixed if fixed is not None else piece].open_s += seconds
-        for a, b, why in activity.pauses:
-            for piece, seconds in _pieces(a, b, cut, zone):
-                key = fixed if fixed is not None else piece
-                result[key].paused_by_reason[why or "未填写原因"] += seconds
-    return result
 
 
 # --- 投诉处理 ---------------------------------------------------------------------------------

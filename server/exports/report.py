@@ -50,11 +50,14 @@ def hall_name(session: Session, scope: Scope) -> str:
     return "全部大厅"
 
 
-def gather(session: Session, scope: Scope, *, counts_basic: bool) -> ReportData:
+def gather(
+    session: Session, scope: Scope, *, counts_basic: bool, build: Engine | None = None
+) -> ReportData:
+    """Every grouping's indicators; with `build`, closed days are rolled up on the way."""
     groupings = [
         g for g in GROUPINGS if g != "hall" or scope.hall_ids is None or len(scope.hall_ids) > 1
     ]
-    results = compute(session, scope, groupings, counts_basic=counts_basic)
+    results = compute(session, scope, groupings, counts_basic=counts_basic, build=build)
     total = results.pop("total").total
     return ReportData(
         scope=scope,
@@ -100,7 +103,7 @@ def write_xlsx(
 
     rows_per_sheet = rows_per_sheet or ROWS_PER_SHEET
     with Session(engine) as session:
-        data = gather(session, scope, counts_basic=counts_basic)
+        data = gather(session, scope, counts_basic=counts_basic, build=engine)
         if details:
             check_xlsx_rows(data.ticket_count, rows_per_sheet)
         on_total(data.ticket_count if details else 0)

@@ -1,16 +1,23 @@
 """`python -m server.exports.worker …`: one export in its own process (used by the server).
 
-XLSX goes to --out; CSV to --out or, with "-", to standard output (the server streams it).
+XLSX goes to --out; CSV to --out or, with "-", to standard output (the server streams it);
+`--format indicators --group-by G` prints the indicators of a long or not yet rolled-up
+period as JSON (the server's /stats/indicators for such periods). Every closed day read
+here without a valid rollup is rolled up on the way (server/queries/stats/rollup.py).
 Errors the person can act on are printed in Chinese to standard error with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
 
 from server.domain.errors import DomainError
 from server.queries.stats.indicators import Scope
@@ -30,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", required=True)
     parser.add_argument("--now", required=True)
     parser.add_argument("--tz", required=True)
-    parser.add_argument("--format", choices=("xlsx", "csv"), required=True)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--format", choices=("xlsx", "csv", "indicators"), required=True)
+    parser.add_argument("--group-by", default="day")
+    parser.add_argument("--out", default="-")
     parser.add_argument("--no-details", action="store_true")
     parser.add_argument("--counts-basic", choices=("true", "false"), default="true")
     args = parser.parse_args(argv)
@@ -51,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     engine = make_engine(args.db)
     try:
-        if args.format == "xlsx":
+        if args.format == "indicators":
+            print(json.dumps(indicators(engine, scope, args.group_by, args.counts_basic == "true")))
+        elif args.format == "xlsx":
             write_xlsx(
                 engine,
                 scope,
@@ -70,6 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def indicators(engine: Engine, scope: Scope, grouping: str, counts_basic: bool) -> dict[str, Any]:
+    from sqlmodel import Session
+
+    from server.queries.stats.indicators import compute
+
+    with Session(engine) as session:
+        result = compute(session, scope, [grouping], counts_basic=counts_basic, build=engine)
+    found = result[grouping]
+    return {
+        "total": found.total,
+        "rows": [{"key": r.key, "label": r.label, "values": r.values} for r in found.rows],
+    }
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from server.store.types import UTCDateTime
@@ -206,6 +206,24 @@ class Event(SQLModel, table=True):
     data: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class StatsDay(SQLModel, table=True):
+    """The statistics rollup of one hall's closed business day (server/queries/stats/rollup.py):
+    the day's ticket facts and window time, packed. `changes` counts late writes to the day
+    (a rating the next day, a rectification, a ticket finished after midnight); the rollup is
+    valid while `built_changes` equals it."""
+
+    __tablename__ = "stats_day"
+    hall_id: int = Field(foreign_key="hall.id", primary_key=True)
+    business_day: date = Field(primary_key=True)
+    changes: int = 0
+    built_changes: int | None = None
+    format: int | None = None
+    zone: str | None = Field(default=None, max_length=64)
+    built_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    tickets: int = 0
+    facts: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
 __all__ = [
     "Complaint",
     "ConsoleSession",
@@ -216,6 +234,7 @@ __all__ = [
     "Rectification",
     "Service",
     "Staff",
+    "StatsDay",
     "Ticket",
     "TicketCounter",
     "Window",

@@ -153,4 +153,3 @@ async def test_calls_reach_the_screen_promptly_while_a_big_export_runs(
     )
     assert worst < 1.0, f"a call took {worst:.2f} s to reach the screen during the export"
     assert max(health) < 1.0
-

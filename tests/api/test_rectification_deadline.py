@@ -53,9 +53,7 @@ async def test_local_holiday_moves_the_deadline(tmp_path: Path) -> None:
         await clerk.call_next(hall.windows["1"])
         await clerk.ticket_action(ticket["id"], "start")
         await clerk.ticket_action(ticket["id"], "finish", {"outcome": "done"})
-        await server.client().evaluate(
-            ticket["id"], 2, public_token=ticket["public_token"]
-        )
+        await server.client().evaluate(ticket["id"], 2, public_token=ticket["public_token"])
         engine = make_engine(server.settings.resolved_database_url())
         with Session(engine) as session:
             rectification = session.exec(select(Rectification)).one()

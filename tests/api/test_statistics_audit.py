@@ -23,6 +23,10 @@ Friday 2026-11-27: W1 09:00–11:00; B002 rated 4 on its window pad (a day late)
  09:00, closed 09:30; complaint C2 received 10:00, still open when the period ends.
 Saturday 2026-11-28: nothing (the period is 26–28). Read on 2026-12-20 10:00, after the
 rectification was done late (past its 15 working days) and C2 closed (after the period).
+
+The scenario is built once for the module (it takes a while); each test starts at the read
+time and changes nothing the others read (the hall-comparison test adds a second hall).
+Every indicator is checked twice: read live from the tables, and from the days' rollups.
 """
 
 from __future__ import annotations
@@ -41,10 +45,16 @@ from zoneinfo import ZoneInfo
 import httpx
 import openpyxl
 import pytest
+import pytest_asyncio
+from sqlalchemy import text
 
 from client.errors import Conflict
 from server.domain.clock import ManualClock
-from tests.helpers import LiveServer, Seeded, seed_hall
+from server.queries.stats.rollup import build_rollups, plan
+from server.store.engine import make_engine
+from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SH = ZoneInfo("Asia/Shanghai")
 TARGETS = {"户籍办理": (20, 10), "社保医保": (15, 8)}  # wait, handle minutes
@@ -75,8 +85,26 @@ class Script:
         self.window_changes.append((self.clock.now(), number, state, why))
 
 
-@pytest.fixture
-async def scenario(server: LiveServer, hall: Seeded, clock: ManualClock) -> dict[str, Any]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def audit_clock() -> ManualClock:
+    return ManualClock(HALL_OPENING)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def audit_server(tmp_path_factory: pytest.TempPathFactory, audit_clock: ManualClock) -> Any:
+    async with start_server(tmp_path_factory.mktemp("audit"), audit_clock) as live:
+        yield live
+
+
+@pytest.fixture(autouse=True)
+def at_read_time(audit_clock: ManualClock) -> None:
+    audit_clock.set(READ_AT.astimezone(UTC))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def scenario(audit_server: LiveServer, audit_clock: ManualClock) -> dict[str, Any]:
+    server, clock = audit_server, audit_clock
+    hall = await seed_hall(server)
     s = Script(clock)
     kiosk = server.client(hall.kiosk_token)
     pad1 = server.client(hall.window_device_tokens["1"])
@@ -190,7 +218,7 @@ async def scenario(server: LiveServer, hall: Seeded, clock: ManualClock) -> dict
         json={"way": "phone", "result": "认可", "satisfied": True},
     )
     await sup.request("POST", f"/complaints/{c2['id']}/handle", json={"result": "已解释"})
-    return {"sup": sup, "hall": hall, "script": s, "server": server}
+    return {"sup": sup, "hall": hall, "script": s, "server": server, "clock": clock}
 
 
 # --- the independent computation -----------------------------------------------------------
@@ -345,8 +373,31 @@ GROUP_KEYS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-async def test_every_indicator_recomputed_from_the_records(scenario: dict[str, Any]) -> None:
+def use_rollups(server: LiveServer, hall: Seeded, rolled_up: bool) -> None:
+    """Roll the period's days up (as the export worker does), or drop every rollup."""
+    engine = make_engine(str(server.settings.database_url))
+    now = READ_AT.astimezone(UTC)
+    days = [date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 28)]
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM stats_day"))
+        if rolled_up:
+            build_rollups(engine, {hall.hall_id: days}, SH, now)
+        from sqlmodel import Session
+
+        with Session(engine) as session:
+            todo = plan(session, (hall.hall_id,), days[0], days[-1], SH, now)
+        assert (len(todo.cached), todo.cold_days) == ((3, 0) if rolled_up else (0, 3))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("rolled_up", [False, True], ids=["live", "rolled-up"])
+async def test_every_indicator_recomputed_from_the_records(
+    scenario: dict[str, Any], rolled_up: bool
+) -> None:
     sup, hall = scenario["sup"], scenario["hall"]
+    use_rollups(scenario["server"], hall, rolled_up)
     now = READ_AT.astimezone(UTC)
     records = await all_records(sup, hall.hall_id)
     # the cases are all there
@@ -563,9 +614,9 @@ async def test_xlsx_cells_and_csv_match_the_api(scenario: dict[str, Any], tmp_pa
 
 
 async def test_admin_compares_halls_and_supervisor_sees_only_own(
-    scenario: dict[str, Any], server: LiveServer
+    scenario: dict[str, Any],
 ) -> None:
-    hall = scenario["hall"]
+    hall, server = scenario["hall"], scenario["server"]
     other = await seed_hall(server, code="H2")
     kiosk = server.client(other.kiosk_token)
     scenario["script"].at(27, 14, 0)
@@ -645,12 +696,19 @@ async def test_cli_export_without_a_terminal(scenario: dict[str, Any], tmp_path:
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(book_path, read_only=True)
     assert book.sheetnames[0] == "汇总" and book["明细"].max_row == 8
-    refused = await asyncio.to_thread(run, "--hall", "NOPE", "--from", PERIOD[0], "--out", str(out))
-    assert refused.returncode == 2 and "不存在" in refused.stderr
-    refused = await asyncio.to_thread(
-        run, "--hall", "H1", "--from", "0001-01-01", "--out", str(out)
-    )
-    assert refused.returncode == 2 and "2000-01-01" in refused.stderr
+    # refusals, in this process (starting the CLI costs seconds)
+    from typer.testing import CliRunner
+
+    from server.cli.main import app
+
+    for args, message in [
+        (["--hall", "NOPE", "--from", PERIOD[0]], "不存在"),
+        (["--hall", "H1", "--from", "0001-01-01"], "2000-01-01"),
+    ]:
+        refused = await asyncio.to_thread(
+            CliRunner().invoke, app, ["export", "--db", db, *args, "--out", str(out)]
+        )
+        assert refused.exit_code == 2 and message in refused.output
 
 
 async def test_xlsx_details_split_across_sheets_or_refused(
@@ -672,5 +730,35 @@ async def test_xlsx_details_split_across_sheets_or_refused(
         assert sizes == [3, 3, 1] and "明细(4)" not in book.sheetnames
         with pytest.raises(InvalidInput, match="CSV"):
             write_xlsx(engine, scope, path, counts_basic=True, rows_per_sheet=1)
+    finally:
+        engine.dispose()
+
+
+async def test_long_or_cold_periods_are_computed_by_the_worker(
+    scenario: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A period with more closed days not rolled up than the serving process reads live goes
+    to the worker process, which gives the same figures and rolls the days up."""
+    from server.api.routes import stats as route
+
+    sup, hall = scenario["sup"], scenario["hall"]
+    use_rollups(scenario["server"], hall, rolled_up=False)
+    in_process = await sup.indicators(
+        hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window"
+    )
+    monkeypatch.setattr(route, "IN_PROCESS_COLD_DAYS", 0)
+    by_worker = await sup.indicators(
+        hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window"
+    )
+    assert by_worker == in_process
+    engine = make_engine(str(scenario["server"].settings.database_url))
+    try:
+        from sqlmodel import Session
+
+        with Session(engine) as session:
+            todo = plan(
+                session, (hall.hall_id,), date(2026, 11, 26), date(2026, 11, 28), SH, READ_AT
+            )
+        assert (len(todo.cached), todo.cold_days) == (3, 0)
     finally:
         engine.dispose()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query
@@ -23,11 +24,12 @@ from server.api.stats_schemas import (
     TicketRecordOut,
 )
 from server.api.stats_scope import hall_ids_for, parse_day, scope_for
-from server.exports.process import run_worker, stream_worker
+from server.exports.process import run_worker, stream_worker, worker_output
 from server.exports.report import check_xlsx_rows, hall_name
 from server.exports.xlsx import ROWS_PER_SHEET
 from server.queries.stats.indicators import Scope, compute
 from server.queries.stats.records import count_records, record_page
+from server.queries.stats.rollup import ColdPeriod
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 
@@ -46,6 +48,31 @@ HallId = Annotated[
 ]
 
 
+# Computed in the serving process (a thread) only for periods this short, with at most this
+# many closed days not rolled up yet (read live, ~20,000 tickets a day); anything longer or
+# colder goes to a worker process, which also rolls those days up for the next time.
+IN_PROCESS_DAYS = 31
+IN_PROCESS_COLD_DAYS = 3
+
+
+def _worker_args(scope: Scope, hall_ids: tuple[int, ...] | None, now: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "server.exports.worker",
+        "--halls",
+        ",".join(map(str, hall_ids)) if hall_ids else "all",
+        "--from",
+        scope.start.isoformat(),
+        "--to",
+        scope.end.isoformat(),
+        "--now",
+        now,
+        "--tz",
+        scope.zone.key,
+    ]
+
+
 @router.get("/indicators", response_model=IndicatorsOut, response_model_by_alias=True)
 async def indicators(
     runtime: RuntimeDep,
@@ -61,21 +88,42 @@ async def indicators(
     now = runtime.clock.now()
     settings = runtime.settings
 
-    def load(session: Session) -> IndicatorsOut:
-        scope = scope_for(session, hall_ids, first, last, now, settings.default_timezone)
-        result = compute(
-            session, scope, [group_by], counts_basic=settings.satisfaction_counts_basic
-        )[group_by]
+    def out(scope: Scope, total: dict[str, Any], rows: list[IndicatorRowOut]) -> IndicatorsOut:
         return IndicatorsOut(
             hall_id=hall_ids[0] if hall_ids else None,
             **{"from": scope.start.isoformat()},
             to=scope.end.isoformat(),
             group_by=group_by,
-            total=result.total,
-            rows=[IndicatorRowOut(key=r.key, label=r.label, values=r.values) for r in result.rows],
+            total=total,
+            rows=rows,
         )
 
-    return await runtime.read(load)
+    def load(session: Session) -> IndicatorsOut | Scope:
+        scope = scope_for(session, hall_ids, first, last, now, settings.default_timezone)
+        if (scope.end - scope.start).days + 1 > IN_PROCESS_DAYS:
+            return scope
+        try:
+            result = compute(
+                session,
+                scope,
+                [group_by],
+                counts_basic=settings.satisfaction_counts_basic,
+                max_cold_days=IN_PROCESS_COLD_DAYS,
+            )[group_by]
+        except ColdPeriod:
+            return scope
+        rows = [IndicatorRowOut(key=r.key, label=r.label, values=r.values) for r in result.rows]
+        return out(scope, result.total, rows)
+
+    loaded = await runtime.read(load)
+    if isinstance(loaded, IndicatorsOut):
+        return loaded
+    args = _worker_args(loaded, hall_ids, now.isoformat())
+    args += ["--format", "indicators", "--group-by", group_by]
+    args += ["--counts-basic", "true" if settings.satisfaction_counts_basic else "false"]
+    found = json.loads(await worker_output(args, settings.resolved_database_url()))
+    rows = [IndicatorRowOut.model_validate(row) for row in found["rows"]]
+    return out(loaded, found["total"], rows)
 
 
 @router.get("/tickets", response_model=TicketPage)
@@ -166,19 +214,7 @@ async def export(
     filename = f"{name}_窗口服务统计_{period}.{format}"
     fallback = f"govqueue-{'-'.join(map(str, hall_ids or ('all',)))}-{period}.{format}"
     args = [
-        sys.executable,
-        "-m",
-        "server.exports.worker",
-        "--halls",
-        ",".join(map(str, hall_ids)) if hall_ids else "all",
-        "--from",
-        scope.start.isoformat(),
-        "--to",
-        scope.end.isoformat(),
-        "--now",
-        now.isoformat(),
-        "--tz",
-        scope.zone.key,
+        *_worker_args(scope, hall_ids, now.isoformat()),
         "--format",
         format,
         "--counts-basic",
