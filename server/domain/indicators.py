@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ UNLINKED_LABEL = "未关联"
 
 @dataclass
 class TicketSums:
-    """What SQL adds up over one group of tickets (names match the query's columns)."""
+    """What is added up over one group of tickets (server/queries/stats/aggregate.py)."""
 
     issued: int = 0
     served: int = 0
@@ -57,17 +57,8 @@ class TicketSums:
     outcome_rejected: int = 0
     transferred: int = 0
 
-    @classmethod
-    def columns(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    @classmethod
-    def from_row(cls, row: Any) -> TicketSums:
-        # PostgreSQL returns sums as numeric (Decimal): every column is a whole number
-        return cls(**{name: int(getattr(row, name) or 0) for name in cls.columns()})
-
     def __post_init__(self) -> None:
-        # max() of an empty group comes back as 0 from from_row; keep None for "no value"
+        # no maximum without a value
         if not self.called:
             self.wait_max = None
         if not self.handle_count:

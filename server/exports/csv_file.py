@@ -6,44 +6,25 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from datetime import date
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from server.exports.layout import TICKET_COLUMNS, code_text
-from server.queries.stats.records import EXPORT_FIELDS
+from server.exports.layout import TICKET_COLUMNS
 
 BOM = "\ufeff".encode()
 
 
 def write_records(
-    out: BinaryIO, batches: Iterable[list[tuple[Any, ...]]], progress: Callable[[int], None]
+    out: BinaryIO, batches: Iterable[list[str]], progress: Callable[[int], None]
 ) -> int:
-    position = [EXPORT_FIELDS.index(c.key) for c in TICKET_COLUMNS]
-    coded = [
-        (i, c.key)
-        for i, c in enumerate(TICKET_COLUMNS)
-        if c.key in ("status", "outcome", "priority", "source")
-    ]
-    day_at = [i for i, c in enumerate(TICKET_COLUMNS) if c.kind == "day"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    out.write(BOM)
-    writer.writerow([c.heading for c in TICKET_COLUMNS])
+    """The heading, then each batch of lines rendered by the database (detail_rows.py)."""
+    heading = io.StringIO()
+    csv.writer(heading, lineterminator="\r\n").writerow([c.heading for c in TICKET_COLUMNS])
+    out.write(BOM + heading.getvalue().encode())
     total = 0
     for batch in batches:
-        for record in batch:
-            row = [record[p] for p in position]
-            for i, key in coded:
-                row[i] = code_text(key, row[i])
-            for i in day_at:
-                value = row[i]
-                row[i] = value.isoformat() if isinstance(value, date) else value
-            writer.writerow(row)
-        out.write(buffer.getvalue().encode())
-        buffer.seek(0)
-        buffer.truncate()
+        if batch:
+            out.write(("\r\n".join(batch) + "\r\n").encode())
         total += len(batch)
         progress(len(batch))
-    out.write(buffer.getvalue().encode())
     out.flush()
     return total

@@ -130,7 +130,7 @@ GROUPING_SHEETS = {
     "staff": ("按人员", "工作人员（工号）"),
 }
 
-# 明细: one row per ticket (fields of server.queries.stats.records.EXPORT_FIELDS).
+# 明细: one row per ticket (rendered by server/queries/stats/detail_rows.py, in this order).
 TICKET_COLUMNS = [
     Column("号票编号", "ticket_id", "int", 10),
     Column("业务日期", "business_day", "day", 12),

@@ -19,12 +19,13 @@ from sqlmodel import Session
 from server.domain.errors import InvalidInput
 from server.domain.indicators import GROUPINGS
 from server.domain.texts import text
+from server.exports.details import csv_lines, xlsx_rows
 from server.exports.masking import mask_name, mask_phone
 from server.queries.complaints import ComplaintFilter, stream_complaints
 from server.queries.rectifications import RectificationFilter, stream_rectifications
 from server.queries.stats.indicators import Indicators, Scope, compute
 from server.queries.stats.labels import load_labels
-from server.queries.stats.records import count_records, stream_export_records
+from server.queries.stats.records import count_records
 
 Progress = Callable[[int], None]
 MAX_DETAIL_SHEETS = 4  # beyond 4 × 1,048,575 rows the 明细 goes to CSV
@@ -111,8 +112,10 @@ def write_xlsx(
         write_workbook(
             path,
             data,
-            tickets=stream_export_records(
-                session, hall_ids, scope.start, scope.end, scope.zone, times="serial"
+            tickets=(
+                lambda style: xlsx_rows(
+                    session, hall_ids, scope.start, scope.end, scope.zone, style
+                )
             )
             if details
             else None,
@@ -141,7 +144,5 @@ def write_csv(
 
     with Session(engine) as session:
         on_total(count_records(session, scope.hall_ids, scope.start, scope.end))
-        batches = stream_export_records(
-            session, scope.hall_ids, scope.start, scope.end, scope.zone, times="text"
-        )
-        return write_records(out, batches, progress)
+        lines = csv_lines(session, scope.hall_ids, scope.start, scope.end, scope.zone)
+        return write_records(out, lines, progress)

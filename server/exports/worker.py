@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.db:
         parser.error(f"--db or ${DB_ENV} is required")
+    os.nice(5)  # calls and screens of the serving process come first
     from zoneinfo import ZoneInfo
 
     from server.exports.report import write_csv, write_xlsx

@@ -747,10 +747,21 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
         hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window"
     )
     monkeypatch.setattr(route, "IN_PROCESS_COLD_DAYS", 0)
-    by_worker = await sup.indicators(
-        hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window"
-    )
-    assert by_worker == in_process
+    async with httpx.AsyncClient(  # a process to start: seconds on a loaded machine
+        base_url=scenario["server"].base_url + "/api/v1", timeout=120
+    ) as http:
+        response = await http.get(
+            "/stats/indicators",
+            params={
+                "hall_id": hall.hall_id,
+                "from": PERIOD[0],
+                "to": PERIOD[1],
+                "group_by": "window",
+            },
+            headers={"Authorization": f"Bearer {sup.token}"},
+        )
+    assert response.status_code == 200, response.text
+    assert response.json() == in_process
     engine = make_engine(str(scenario["server"].settings.database_url))
     try:
         from sqlmodel import Session

@@ -6,17 +6,15 @@ by the database. Nothing here loads the whole period into memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, literal, select, tuple_
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlmodel import Session
 
-from server.domain.calendar import day_bounds
 from server.domain.enums import TicketStatus
 from server.queries.stats.sql import (
     EVALUATION,
@@ -26,8 +24,6 @@ from server.queries.stats.sql import (
     STAFF,
     TICKET,
     WINDOW,
-    local_time_serial,
-    local_time_text,
     seconds_between,
 )
 
@@ -191,79 +187,3 @@ def record_page(
     else:
         query = query.offset(offset)
     return [dict(row._mapping) for row in session.execute(query.limit(limit))]
-
-
-def stream_records(
-    session: Session,
-    hall_ids: tuple[int, ...] | None,
-    start: date,
-    end: date,
-    *,
-    batch: int = 2000,
-) -> Iterator[tuple[Any, ...]]:
-    """Every record of the period as tuples (fields in RECORD_FIELDS order), in batches."""
-    dialect = session.get_bind().dialect.name
-    query = records_query(dialect, hall_ids, start, end)
-    result = session.execute(query.execution_options(stream_results=True, yield_per=batch))
-    for rows in result.partitions(batch):
-        yield from (tuple(row) for row in rows)
-
-
-# The 明细 of an export: local times formatted by the database (text for CSV, Excel serials
-# for XLSX), so that streaming millions of rows costs no per-cell datetime work in Python.
-EXPORT_FIELDS = (
-    "ticket_id",
-    "business_day",
-    "hall_name",
-    "number",
-    "service_name",
-    "priority",
-    "source",
-    "status",
-    "outcome",
-    "issued_at",
-    "called_at",
-    "serving_started_at",
-    "finished_at",
-    "wait_s",
-    "walk_s",
-    "handle_s",
-    "total_s",
-    "target_wait_min",
-    "target_handle_min",
-    "window_number",
-    "staff_no",
-    "staff_name",
-    "recall_count",
-    "no_show_count",
-    "transferred_to",
-    "evaluation_level",
-    "evaluated_at",
-)
-
-
-def stream_export_records(
-    session: Session,
-    hall_ids: tuple[int, ...] | None,
-    start: date,
-    end: date,
-    zone: ZoneInfo,
-    *,
-    times: str = "text",
-    batch: int = 5000,
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Batches of 明细 rows (EXPORT_FIELDS order); times as local text or Excel serials."""
-    dialect = session.get_bind().dialect.name
-    lo, hi = day_bounds(start, zone)[0], day_bounds(end, zone)[1]
-    convert = local_time_serial if times == "serial" else local_time_text
-    query = records_query(
-        dialect,
-        hall_ids,
-        start,
-        end,
-        names=EXPORT_FIELDS,
-        time=lambda column: convert(dialect, column, zone, lo, hi),
-    )
-    result = session.execute(query.execution_options(stream_results=True, yield_per=batch))
-    for rows in result.partitions(batch):
-        yield [tuple(row) for row in rows]

@@ -57,13 +57,6 @@ def seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
     return cast(func.round(func.extract("epoch", end - start)), BigInteger)
 
 
-def raw_seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[Any]:
-    """Seconds from `start` to `end`, not rounded (for comparisons with a target)."""
-    if dialect == "sqlite":
-        return (func.julianday(end) - func.julianday(start)) * 86400.0
-    return func.extract("epoch", end - start)
-
-
 def epoch_seconds(dialect: str, column: Any) -> ColumnElement[Any]:
     """Whole seconds since 1970-01-01 UTC, rounded down."""
     if dialect == "sqlite":
@@ -115,6 +108,18 @@ def _sqlite_offset(column: Any, zone: ZoneInfo, start: datetime, end: datetime) 
     return case(*whens, else_=segments[-1][1])
 
 
+def _sqlite_modifier(column: Any, zone: ZoneInfo, start: datetime, end: datetime) -> Any:
+    """The date-function modifier '+N seconds' that turns `column` into local time."""
+    segments = offset_segments(zone, start, end)
+    if len(segments) == 1:
+        return literal(f"{segments[0][1]:+d} seconds")
+    whens = [
+        (column < instant(until), f"{offset:+d} seconds")
+        for (_, offset), (until, _) in itertools.pairwise(segments)
+    ]
+    return case(*whens, else_=f"{segments[-1][1]:+d} seconds")
+
+
 EXCEL_EPOCH_JULIAN = 2415018.5  # julianday('1899-12-30'), day 0 of Excel's 1900 date system
 EXCEL_EPOCH_UNIX_DAYS = 25569  # 1970-01-01 as an Excel serial
 
@@ -124,8 +129,7 @@ def local_time_text(
 ) -> ColumnElement[Any]:
     """`column` as 'YYYY-MM-DD HH:MM:SS' in `zone` (NULL stays NULL), formatted by the database."""
     if dialect == "sqlite":
-        offset = _sqlite_offset(column, zone, start, end)
-        return func.strftime("%Y-%m-%d %H:%M:%S", column, func.printf("%d seconds", offset))
+        return func.datetime(column, _sqlite_modifier(column, zone, start, end))
     return func.to_char(func.timezone(zone.key, column), "YYYY-MM-DD HH24:MI:SS")
 
 
