@@ -13,13 +13,17 @@ from server.exports.layout import TICKET_COLUMNS
 BOM = "\ufeff".encode()
 
 
-def write_records(
-    out: BinaryIO, batches: Iterable[list[str]], progress: Callable[[int], None]
-) -> int:
-    """The heading, then each batch of lines rendered by the database (detail_rows.py)."""
+def write_heading(out: BinaryIO) -> None:
+    """The byte-order mark and the Chinese headings."""
     heading = io.StringIO()
     csv.writer(heading, lineterminator="\r\n").writerow([c.heading for c in TICKET_COLUMNS])
     out.write(BOM + heading.getvalue().encode())
+
+
+def write_records(
+    out: BinaryIO, batches: Iterable[list[str]], progress: Callable[[int], None]
+) -> int:
+    """Each batch of lines rendered by the database (detail_rows.py)."""
     total = 0
     for batch in batches:
         if batch:

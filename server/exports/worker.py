@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", required=True)
     parser.add_argument("--now", required=True)
     parser.add_argument("--tz", required=True)
-    parser.add_argument("--format", choices=("xlsx", "csv", "indicators"), required=True)
+    parser.add_argument(
+        "--format", choices=("xlsx", "csv", "csv-part", "indicators"), required=True
+    )
     parser.add_argument("--group-by", default="day")
     parser.add_argument("--out", default="-")
     parser.add_argument("--no-details", action="store_true")
@@ -70,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
                 counts_basic=args.counts_basic == "true",
                 details=not args.no_details,
             )
+        elif args.format == "csv-part":  # the second half of a long CSV (report.write_csv)
+            from server.exports.report import write_csv_part
+
+            with open(args.out, "wb") as out:
+                write_csv_part(engine, scope, out, lambda _n: None)
         elif args.out == "-":
             write_csv(engine, scope, sys.stdout.buffer)
         else:

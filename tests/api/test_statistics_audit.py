@@ -773,3 +773,29 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
         assert (len(todo.cached), todo.cold_days) == (3, 0)
     finally:
         engine.dispose()
+
+
+async def test_long_csv_written_by_two_processes_is_the_same(
+    scenario: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long period's CSV is written in two halves by two processes: same bytes."""
+    import asyncio
+    import io
+
+    from server.exports import report
+    from server.queries.stats.indicators import Scope
+
+    engine = make_engine(str(scenario["server"].settings.database_url))
+    scope = Scope((scenario["hall"].hall_id,), date(2026, 11, 26), date(2026, 11, 28), READ_AT, SH)
+    try:
+        whole, halves = io.BytesIO(), io.BytesIO()
+        assert await asyncio.to_thread(report.write_csv, engine, scope, whole, split=False) == 7
+        monkeypatch.setattr(report, "SPLIT_DAYS", 1)
+        lines: list[int] = []
+        written = await asyncio.to_thread(
+            report.write_csv, engine, scope, halves, progress=lines.append
+        )
+        assert written == 7
+        assert halves.getvalue() == whole.getvalue() and sum(lines) == 7
+    finally:
+        engine.dispose()
