@@ -54,6 +54,11 @@ Label = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=100)]
 WindowNumber = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=16)]
 ShortText = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=100)]
 Comment = Annotated[str, _TEXT, StringConstraints(min_length=1, max_length=500)]
+Paragraph = Annotated[str, _TEXT, StringConstraints(min_length=1, max_length=2000)]
+"""Free text of several lines: a complaint, its handling."""
+Note = Annotated[str, _TEXT, StringConstraints(min_length=1, max_length=1000)]
+"""A shorter free text: 整改措施, a 回访 note."""
+Phone = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=32)]
 
 
 def _clean_notice(value: Any) -> Any:

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api.params import Id, Note, Paragraph, PersonName, Phone, StaffNo
+
 Grouping = Literal["day", "hour", "hall", "service", "window", "staff"]
 
 
@@ -72,22 +74,22 @@ ComplaintState = Literal["accepted", "closed"]
 
 
 class ComplaintIn(BaseModel):
-    hall_id: int | None = Field(default=None, description="Default: the caller's hall")
+    hall_id: Id | None = Field(default=None, description="Default: the caller's hall")
     channel: ComplaintChannel = Field(
         description="onsite 现场, phone 电话, 12345 热线, online 网上, letter 信件"
     )
-    content: str = Field(min_length=1, max_length=2000)
-    ticket_id: int | None = None
-    window_id: int | None = None
-    staff_no: str | None = Field(default=None, max_length=32)
-    service_id: int | None = None
-    complainant_name: str | None = Field(default=None, max_length=50)
-    complainant_phone: str | None = Field(default=None, max_length=32)
+    content: Paragraph
+    ticket_id: Id | None = None
+    window_id: Id | None = None
+    staff_no: StaffNo | None = None
+    service_id: Id | None = None
+    complainant_name: PersonName | None = None
+    complainant_phone: Phone | None = None
     received_at: datetime | None = Field(default=None, description="Default: now")
 
 
 class ComplaintHandleIn(BaseModel):
-    result: str = Field(min_length=1, max_length=2000, description="处理结果 / 进展")
+    result: Paragraph = Field(description="处理结果 / 进展")
     handled_at: datetime | None = Field(default=None, description="Default: now")
     close: bool = Field(default=True, description="true: 已办结; false: progress, stays 已受理")
 
@@ -125,12 +127,12 @@ FollowUpWay = Literal["phone", "sms", "visit", "online"]
 
 
 class RectifyIn(BaseModel):
-    measures: str = Field(min_length=1, max_length=1000, description="整改措施 (what was done)")
+    measures: Note = Field(description="整改措施 (what was done)")
 
 
 class FollowUpIn(BaseModel):
     way: FollowUpWay = Field(description="phone 电话, sms 短信, visit 上门, online 网上")
-    result: str = Field(min_length=1, max_length=1000, description="回访情况")
+    result: Note = Field(description="回访情况")
     satisfied: bool = Field(description="回访后是否满意")
 
 

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
+from server.api.params import IdPath, OptionalIdQuery
+from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
     ComplaintChannel,
     ComplaintHandleIn,
@@ -46,7 +48,7 @@ async def _read_one(runtime: RuntimeDep, complaint_id: int) -> ComplaintOut:
     return await runtime.read(load)
 
 
-@router.post("", response_model=ComplaintOut, status_code=201)
+@router.post("", response_model=ComplaintOut, status_code=201, responses=errors(*AUTH, 404, *BODY))
 async def create(runtime: RuntimeDep, user: Supervisor, body: ComplaintIn) -> ComplaintOut:
     """Record a complaint (state 已受理); its deadline is `complaint_working_days` working days."""
     hall = one_hall(user, body.hall_id)
@@ -75,11 +77,11 @@ async def create(runtime: RuntimeDep, user: Supervisor, body: ComplaintIn) -> Co
     return await _read_one(runtime, await runtime.write(job))
 
 
-@router.get("", response_model=ComplaintPage)
+@router.get("", response_model=ComplaintPage, responses=errors(*AUTH, 404, 422))
 async def list_(
     runtime: RuntimeDep,
     user: Supervisor,
-    hall_id: int | None = None,
+    hall_id: OptionalIdQuery = None,
     start: Annotated[
         str | None, Query(alias="from", description="Received on or after (day)")
     ] = None,
@@ -89,8 +91,8 @@ async def list_(
         bool | None, Query(description="true: open past the deadline, or closed late")
     ] = None,
     channel: ComplaintChannel | None = None,
-    window_id: int | None = None,
-    staff_no: str | None = None,
+    window_id: OptionalIdQuery = None,
+    staff_no: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ComplaintPage:
@@ -121,16 +123,18 @@ async def list_(
     return await runtime.read(load)
 
 
-@router.get("/{complaint_id}", response_model=ComplaintOut)
-async def get_one(runtime: RuntimeDep, user: Supervisor, complaint_id: int) -> ComplaintOut:
+@router.get("/{complaint_id}", response_model=ComplaintOut, responses=errors(*AUTH, 404, 422))
+async def get_one(runtime: RuntimeDep, user: Supervisor, complaint_id: IdPath) -> ComplaintOut:
     found = await _read_one(runtime, complaint_id)
     ensure_hall(user, found.hall_id)
     return found
 
 
-@router.post("/{complaint_id}/handle", response_model=ComplaintOut)
+@router.post(
+    "/{complaint_id}/handle", response_model=ComplaintOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 async def handle(
-    runtime: RuntimeDep, user: Supervisor, complaint_id: int, body: ComplaintHandleIn
+    runtime: RuntimeDep, user: Supervisor, complaint_id: IdPath, body: ComplaintHandleIn
 ) -> ComplaintOut:
     """Record the handling: `close` true → 已办结 (closed); false → a progress note (已受理)."""
 

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
+from server.api.params import IdPath, OptionalIdQuery
+from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
     FollowUpIn,
     RectificationOut,
@@ -43,11 +45,11 @@ async def _read_one(runtime: RuntimeDep, rectification_id: int) -> Rectification
     return await runtime.read(load)
 
 
-@router.get("", response_model=RectificationPage)
+@router.get("", response_model=RectificationPage, responses=errors(*AUTH, 404, 422))
 async def list_(
     runtime: RuntimeDep,
     user: Supervisor,
-    hall_id: int | None = None,
+    hall_id: OptionalIdQuery = None,
     start: Annotated[
         str | None, Query(alias="from", description="Rated ticket's business day, from")
     ] = None,
@@ -56,8 +58,8 @@ async def list_(
     overdue: Annotated[
         bool | None, Query(description="true: open past the deadline, or rectified late")
     ] = None,
-    window_id: int | None = None,
-    staff_no: str | None = None,
+    window_id: OptionalIdQuery = None,
+    staff_no: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> RectificationPage:
@@ -81,16 +83,24 @@ async def list_(
     return await runtime.read(load)
 
 
-@router.get("/{rectification_id}", response_model=RectificationOut)
-async def get_one(runtime: RuntimeDep, user: Supervisor, rectification_id: int) -> RectificationOut:
+@router.get(
+    "/{rectification_id}", response_model=RectificationOut, responses=errors(*AUTH, 404, 422)
+)
+async def get_one(
+    runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath
+) -> RectificationOut:
     found = await _read_one(runtime, rectification_id)
     ensure_hall(user, found.hall_id)
     return found
 
 
-@router.post("/{rectification_id}/rectify", response_model=RectificationOut)
+@router.post(
+    "/{rectification_id}/rectify",
+    response_model=RectificationOut,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
 async def rectify_route(
-    runtime: RuntimeDep, user: Supervisor, rectification_id: int, body: RectifyIn
+    runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: RectifyIn
 ) -> RectificationOut:
     """Record what was done (整改措施); the rectification is then closed (已整改)."""
 
@@ -101,9 +111,13 @@ async def rectify_route(
     return await _read_one(runtime, rectification_id)
 
 
-@router.post("/{rectification_id}/follow-up", response_model=RectificationOut)
+@router.post(
+    "/{rectification_id}/follow-up",
+    response_model=RectificationOut,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
 async def follow_up_route(
-    runtime: RuntimeDep, user: Supervisor, rectification_id: int, body: FollowUpIn
+    runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: FollowUpIn
 ) -> RectificationOut:
     """Record the follow-up (回访): way, result, satisfied again or not."""
 
