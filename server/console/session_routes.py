@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from server.api.deps import RuntimeDep
+from server.api.responses import AUTH, BODY, errors
 from server.api.routes import auth
 from server.api.schemas import LoginIn
 from server.console import session
@@ -51,7 +52,7 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-@router.post("/session", response_model=SessionOut)
+@router.post("/session", response_model=SessionOut, responses=errors(*AUTH, 429, *BODY))
 async def sign_in(
     body: LoginIn, request: Request, response: Response, runtime: RuntimeDep
 ) -> SessionOut:
@@ -77,7 +78,7 @@ async def sign_in(
     )
 
 
-@router.get("/session", response_model=SessionOut)
+@router.get("/session", response_model=SessionOut, responses=errors(401))
 async def who(request: Request, runtime: RuntimeDep) -> SessionOut:
     """The signed-in console user (401 when not signed in)."""
     actor = await session.cookie_actor(request, runtime)
@@ -94,7 +95,7 @@ async def who(request: Request, runtime: RuntimeDep) -> SessionOut:
     )
 
 
-@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, responses=errors(*AUTH))
 async def sign_out(request: Request, runtime: RuntimeDep) -> Response:
     """End the session at once (CSRF-checked) and clear the cookies."""
     token = request.cookies.get(session.SESSION_COOKIE)
