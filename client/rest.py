@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from client.desk import DeskWindow, WindowQueue
+from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, error_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -174,6 +174,10 @@ class ApiClient:
     async def window_queue(self, window_id: int) -> WindowQueue:
         """The window, its current ticket, its queue and no-shows (staff signed in there)."""
         return WindowQueue.model_validate(await self.request("GET", f"/windows/{window_id}/queue"))
+
+    async def window_today(self, window_id: int) -> TodayFigures:
+        """Today's figures of the window and of the clerk signed in at it."""
+        return TodayFigures.model_validate(await self.request("GET", f"/windows/{window_id}/today"))
 
     async def evaluate(
         self,

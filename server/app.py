@@ -29,6 +29,7 @@ from server.api.routes import (
     windows,
 )
 from server.api.routes.window_desk import router as window_desk_router
+from server.api.routes.window_today import router as window_today_router
 from server.commands.queue_counts import publish_queue_counts
 from server.console import pages as console_pages
 from server.console import session_routes as console_session
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     ):
         api.include_router(module.router)
     api.include_router(window_desk_router)
+    api.include_router(window_today_router)
     app.include_router(api)
     app.include_router(ws_router)
     app.include_router(public_page_router)

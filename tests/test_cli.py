@@ -114,13 +114,6 @@ def test_database_url_from_environment(tmp_path: Path) -> None:
     assert result.returncode == 0 and db.exists()
 
 
-def test_app_launchers_start_and_say_they_are_placeholders() -> None:
-    for app, title in (("window", "窗口叫号终端"),):
-        result = run(app)
-        assert result.returncode == 0
-        assert title in result.stderr and "开发中" in result.stderr
-
-
 def test_serve_migrates_an_empty_database_and_answers(tmp_path: Path) -> None:
     import socket
     import time

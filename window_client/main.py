@@ -1,36 +1,64 @@
-"""窗口叫号终端 (placeholder until its issue lands): starts, shows what it will do, and says so."""
+"""窗口叫号终端 and 评价器: build each on the shared Qt layer and run it."""
 
 from __future__ import annotations
 
 import os
-import sys
+from pathlib import Path
 
-TITLE = "窗口叫号终端"
-MESSAGE = "窗口叫号终端：叫号、办理、转办和暂停服务。\n此程序尚在开发中，服务器地址：{server}"
-
-
-def build(server: str):  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QLabel
-
-    label = QLabel(MESSAGE.format(server=server))
-    label.setWindowTitle(f"govqueue · {TITLE}")
-    label.setFont(QFont("WenQuanYi Micro Hei", 20))
-    label.setMargin(40)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.resize(960, 360)
-    return label
+from app_shell.launcher import AppParts, Shell, run_app
+from window_client.settings import PadSettings, WindowSettings
+from window_client.texts import text
 
 
-def main(server: str, token: str | None = None) -> int:
-    print(MESSAGE.format(server=server).replace("\n", " "), file=sys.stderr)
-    if os.environ.get("GOVQUEUE_NO_GUI"):
-        return 0
-    from PySide6.QtWidgets import QApplication
+def build_desk(shell: Shell) -> AppParts:
+    from window_client.controller import WindowController
+    from window_client.views.window import WindowClientWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    widget = build(server)
-    widget.show()
-    return int(app.exec())
+    settings = shell.settings
+    assert isinstance(settings, WindowSettings)
+    controller = WindowController(shell.runner, shell.api(), settings)
+    window = WindowClientWindow(controller, settings.width, settings.height)
+    return AppParts(
+        window=window,
+        ready=controller.loaded,
+        is_ready=lambda: controller.is_loaded,
+        start=controller.start,
+        stop=controller.stop,
+        waiting_for=controller.problem,
+    )
+
+
+def build_pad(shell: Shell) -> AppParts:
+    from window_client.pad_controller import PadController
+    from window_client.views.pad import PadWindow
+
+    settings = shell.settings
+    assert isinstance(settings, PadSettings)
+    controller = PadController(shell.runner, shell.api(), settings)
+    window = PadWindow(controller, settings.width, settings.height)
+    return AppParts(
+        window=window,
+        ready=controller.loaded,
+        is_ready=lambda: controller.is_loaded,
+        start=controller.start,
+        stop=controller.stop,
+        waiting_for=controller.problem,
+    )
+
+
+def main(settings: WindowSettings, screenshot: Path | None = None) -> int:
+    """Run the clerk's window client until its window closes; the exit code."""
+    return run_app(text("title"), settings, build_desk, screenshot=screenshot)
+
+
+def main_pad(settings: PadSettings, screenshot: Path | None = None) -> int:
+    """Run the rating pad until its window closes; the exit code. Raises SettingsError."""
+    settings.require_token()
+    if settings.virtual_keyboard and screenshot is None:
+        # Qt's on-screen keyboard for the comment field (set before the application exists);
+        # its layout follows the default locale: Chinese, i.e. pinyin input
+        from PySide6.QtCore import QLocale
+
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    return run_app(text("pad.title"), settings, build_pad, screenshot=screenshot)

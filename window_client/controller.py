@@ -1,0 +1,500 @@
+"""The clerk's side: sign in, choose the window, and work at it. State and rules, Qt signals,
+no widgets (views read `model` and call the methods here).
+
+Every request runs off the GUI thread (app_shell.bridge.Operation). The model changes only
+on what the server confirmed: an answer, or the window's live feed; a refused or unanswered
+action is reported as not done, and the queue is reloaded from the server after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app_shell.bridge import AsyncRunner, Operation, message_for
+from app_shell.feed import ConnectionState, FeedBridge
+from app_shell.timefmt import now_utc
+from client.desk import DeskWindow, TodayFigures, WindowQueue
+from client.errors import ServerUnavailable, Unauthorized
+from client.events import QueueCounts, TicketCalled, TicketFields, TicketFinished
+from client.rest import ApiClient
+from client.wire import LiveMessage, SnapshotMessage
+from window_client.actions import TICKET_PATHS, Action
+from window_client.desk_model import DeskModel
+from window_client.settings import WindowSettings
+from window_client.texts import text
+
+log = logging.getLogger(__name__)
+
+QUEUE_DEBOUNCE_MS = 150
+RETRY_MS = 3000
+TODAY_DEBOUNCE_MS = 1000
+
+
+class Phase(StrEnum):
+    sign_in = "sign_in"
+    choose = "choose"
+    desk = "desk"
+
+
+class WindowController(QObject):
+    phase_changed = Signal(object)  # Phase
+    changed = Signal()  # the desk model changed: views redraw
+    notice = Signal(str, bool)  # a sentence for the clerk; True when it is a failure
+    connection = Signal(object)  # ConnectionState of the live feed
+    windows_loaded = Signal()
+    busy_changed = Signal(bool)  # sign-in / opening in progress
+    loaded = Signal()  # the server answered: signing in can start (for --screenshot)
+
+    def __init__(
+        self,
+        runner: AsyncRunner,
+        api: ApiClient,
+        settings: WindowSettings,
+        *,
+        now: Callable[[], datetime] = now_utc,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.api = api
+        self.settings = settings
+        self._local_now = now
+        self.clock_offset = timedelta(0)  # server time minus this PC's time
+        self.phase = Phase.sign_in
+        self.me: dict[str, Any] | None = None
+        self.windows: list[DeskWindow] = []
+        self.services: list[dict[str, Any]] = []
+        self.model: DeskModel | None = None
+        self.feed: FeedBridge | None = None
+        self.busy = False
+        self.last_notice = ("", False)
+        self.is_loaded = False  # the server answered once
+        self.server_ok = False
+        self.desk_loaded = False  # the desk has the window's queue
+        self._queue_loading = False
+        self._queue_again = False
+        self._queue_timer = self._single_shot(QUEUE_DEBOUNCE_MS, self.reload_queue)
+        self._today_timer = self._single_shot(TODAY_DEBOUNCE_MS, self.reload_today)
+        self._queue_every = QTimer(self)
+        self._queue_every.timeout.connect(self.reload_queue)
+        self._today_every = QTimer(self)
+        self._today_every.timeout.connect(self.reload_today)
+
+    def _single_shot(self, ms: int, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def now(self) -> datetime:
+        """The server's time as best known (timers must not depend on this PC's clock)."""
+        return self._local_now() + self.clock_offset
+
+    # --- life --------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._set_phase(Phase.sign_in)
+        self._check_server()
+
+    def _check_server(self) -> None:
+        """Is the server there? Said on the sign-in page before anyone types a password."""
+        Operation(self.runner, self.api.health, parent=self).success(self._server_answered).failure(
+            self._server_away
+        ).run_in_background()
+
+    def _server_answered(self, _answer: object) -> None:
+        if not self.server_ok and self.last_notice == (text("signin.unreachable"), True):
+            self._notice("", failure=False)
+        self.server_ok = True
+        if not self.is_loaded:
+            self.is_loaded = True
+            self.loaded.emit()
+
+    def _server_away(self, _error: BaseException) -> None:
+        self.server_ok = False
+        if self.phase is Phase.sign_in:
+            self._notice(text("signin.unreachable"), failure=True)
+            QTimer.singleShot(RETRY_MS, self._check_server)
+
+    def stop(self) -> None:
+        self._stop_desk()
+
+    def problem(self) -> str:
+        return self.last_notice[0] if self.last_notice[1] else ""
+
+    # --- sign in and choose a window ----------------------------------------------------------
+    def sign_in(self, staff_no: str, password: str) -> None:
+        if self.busy:
+            return
+        staff_no = staff_no.strip()
+        if not staff_no or not password:
+            self._notice(text("signin.missing"), failure=True)
+            return
+
+        async def work() -> tuple[dict[str, Any], list[DeskWindow], list[dict[str, Any]]]:
+            me = await self.api.login(staff_no, password)
+            if me.get("hall_id") is None:
+                return me, [], []
+            windows = await self.api.hall_windows(me["hall_id"])
+            services = await self.api.services(me["hall_id"])
+            return me, windows, services
+
+        self._run(work, self._signed_in, what=None)
+
+    def _signed_in(
+        self, result: tuple[dict[str, Any], list[DeskWindow], list[dict[str, Any]]]
+    ) -> None:
+        me, windows, services = result
+        if me.get("hall_id") is None:
+            self.api.token = None
+            self._notice(text("signin.role"), failure=True)
+            return
+        self.me, self.windows, self.services = me, windows, services
+        self._notice("", failure=False)
+        self._set_phase(Phase.choose)
+        self.windows_loaded.emit()
+
+    def preferred_window(self) -> DeskWindow | None:
+        """The window to offer first: where the clerk is signed in, else this PC's window."""
+        if self.me is None:
+            return None
+        mine = next((w for w in self.windows if w.staff_id == self.me["staff_id"]), None)
+        if mine is not None and mine.state != "closed":
+            return mine
+        return next((w for w in self.windows if w.number == self.settings.window), None)
+
+    def refresh_windows(self) -> None:
+        if self.me is None:
+            return
+        hall_id = self.me["hall_id"]
+
+        def loaded(windows: list[DeskWindow]) -> None:
+            self.windows = windows
+            self.windows_loaded.emit()
+
+        Operation(self.runner, lambda: self.api.hall_windows(hall_id), parent=self).success(
+            loaded
+        ).failure(self._failed(None)).run_in_background()
+
+    def open_window(self, window_id: int) -> None:
+        """Sign in to the window (opens it) and go to the desk."""
+        if self.busy or self.me is None:
+            return
+        self._run(
+            lambda: self.api.window_action(window_id, "open"),
+            lambda answer: self._opened(window_id, answer),
+            what=None,
+        )
+
+    def _opened(self, window_id: int, answer: dict[str, Any]) -> None:
+        assert self.me is not None
+        self.model = DeskModel(window_id)
+        self.model.services = {s["id"]: s["name"] for s in self.services}
+        self.model.apply_window_answer(answer)
+        self.model.window = self.model.window.model_copy(  # type: ignore[union-attr]
+            update={"staff_no": self.me["staff_no"], "staff_name": self.me["name"]}
+        )
+        self._set_phase(Phase.desk)
+        self.feed = FeedBridge(
+            self.runner,
+            self.settings.server,
+            hall_id=self.me["hall_id"],
+            token=self.api.token or "",
+            window_id=window_id,
+            parent=self,
+        )
+        self.feed.message.connect(self._on_event)
+        self.feed.snapshot.connect(self._on_snapshot)
+        self.feed.state_changed.connect(self._on_connection)
+        self.feed.refused.connect(self._on_refused)
+        self.feed.start()
+        self._queue_every.start(int(self.settings.queue_refresh_s * 1000))
+        self._today_every.start(int(self.settings.today_refresh_s * 1000))
+        self.reload_queue()
+        self.reload_today()
+        self.changed.emit()
+
+    def sign_out(self, message: str = "") -> None:
+        """Back to the sign-in screen (the window stays as it is on the server)."""
+        self._stop_desk()
+        self.me, self.model, self.windows = None, None, []
+        self.api.token = None
+        self._set_phase(Phase.sign_in)
+        if message:
+            self._notice(message, failure=True)
+
+    def _stop_desk(self) -> None:
+        self._queue_every.stop()
+        self._today_every.stop()
+        self._queue_timer.stop()
+        self._today_timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed.deleteLater()
+            self.feed = None
+
+    # --- the desk's data -----------------------------------------------------------------------
+    def reload_queue(self) -> None:
+        """Ask the server for the window's queue and current ticket (one request at a time)."""
+        if self.model is None:
+            return
+        if self._queue_loading:
+            self._queue_again = True
+            return
+        model, window_id = self.model, self.model.window_id
+        version = model.version
+        self._queue_loading = True
+
+        def loaded(queue: WindowQueue) -> None:
+            if self.model is not model:
+                return
+            if not model.apply_queue(queue, version):
+                self._queue_again = True  # something newer came meanwhile: ask again
+            else:
+                self.desk_loaded = True
+            self.changed.emit()
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Unauthorized):
+                self.sign_out(text("signed_out.token"))
+            # anything else: the feed's marker says the server is away; retried on reconnect
+
+        def settled() -> None:
+            self._queue_loading = False
+            if self._queue_again and self.model is model:
+                self._queue_again = False
+                self._queue_timer.start()
+
+        Operation(self.runner, lambda: self.api.window_queue(window_id), parent=self).success(
+            loaded
+        ).failure(failed).finally_(settled).run_in_background()
+
+    def reload_today(self) -> None:
+        if self.model is None:
+            return
+        model, window_id = self.model, self.model.window_id
+
+        def loaded(today: TodayFigures) -> None:
+            if self.model is model:
+                model.today = today
+                self.changed.emit()
+
+        Operation(self.runner, lambda: self.api.window_today(window_id), parent=self).success(
+            loaded
+        ).failure(lambda _error: None).run_in_background()
+
+    def _on_snapshot(self, message: SnapshotMessage) -> None:
+        self.clock_offset = message.at - self._local_now()
+        if self.model is not None:
+            self.model.apply_snapshot(message)
+        self._queue_timer.start()
+
+    def _on_event(self, message: LiveMessage) -> None:
+        model = self.model
+        if model is None:
+            return
+        before = model.ticket.ticket_id if model.ticket else None
+        mine = model.apply_event(message)
+        if (
+            mine
+            and isinstance(message.data, TicketCalled)
+            and model.pending is None
+            and message.data.ticket_id != before
+        ):
+            # a call this desk learns from the feed (its answer was lost, or a supervisor
+            # called): say so, so an earlier “叫号未完成” is not left standing
+            self._notice(text("done.call", number=message.data.number), failure=False)
+        window = model.window
+        signed_out = (
+            mine
+            and window is not None
+            and self.me is not None
+            and model.pending is not Action.close
+            and (window.state == "closed" or window.staff_no not in (None, self.me["staff_no"]))
+        )
+        if signed_out and window is not None:
+            self._signed_out_by_server(window)
+            return
+        if mine or isinstance(message.data, QueueCounts | TicketFields):
+            self._queue_timer.start()
+        if mine and isinstance(message.data, TicketFinished):
+            self._today_timer.start()
+        if mine:
+            self.changed.emit()
+
+    def _signed_out_by_server(self, window: DeskWindow) -> None:
+        if window.state == "closed":
+            message = text("signed_out.closed", window=window.number)
+        else:
+            message = text("signed_out.taken", window=window.number, name=window.staff_name)
+        self._stop_desk()
+        self.model = None
+        self._set_phase(Phase.choose)
+        self._notice(message, failure=True)
+        self.refresh_windows()
+
+    def _on_connection(self, state: ConnectionState) -> None:
+        if self.model is not None:
+            self.model.live = state is ConnectionState.connected
+        self.connection.emit(state)
+        if state is ConnectionState.connected:
+            self.reload_queue()  # resync: what happened while the feed was away
+            self._today_timer.start()
+        self.changed.emit()
+
+    def _on_refused(self, detail: str) -> None:
+        self.sign_out(detail)
+
+    # --- actions -------------------------------------------------------------------------------
+    def act(
+        self,
+        action: Action,
+        *,
+        ticket_id: int | None = None,
+        outcome: str | None = None,
+        service_id: int | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """Ask the server to do `action`; False when it does not apply now (nothing is sent)."""
+        model = self.model
+        if model is None or action not in model.enabled():
+            return False
+        window_id = model.window_id
+        work: Callable[[], Awaitable[Any]]
+        body: dict[str, Any] | None = None
+        if action is Action.call:
+            work = lambda: self.api.call_next(window_id)  # noqa: E731
+        elif action in (Action.pause, Action.resume, Action.close):
+            body = {"reason": reason} if action is Action.pause else None
+            work = lambda: self.api.window_action(window_id, action.value, body)  # noqa: E731
+        else:
+            target = ticket_id if ticket_id is not None else self._ticket_for(action)
+            if target is None:
+                return False
+            if action is Action.finish:
+                if outcome is None:
+                    return False
+                body = {"outcome": outcome}
+            elif action is Action.transfer:
+                if service_id is None:
+                    return False
+                body = {"service_id": service_id}
+            path = TICKET_PATHS[action]
+            work = lambda: self.api.ticket_action(target, path, body)  # noqa: E731
+        model.pending = action
+        self._notice(text(f"pending.{action.value}"), failure=False)
+        self.changed.emit()
+
+        def settled() -> None:
+            if self.model is model:
+                model.pending = None
+                self.changed.emit()
+
+        Operation(self.runner, work, parent=self).success(
+            lambda answer: self._confirmed(model, action, answer, reason)
+        ).failure(self._failed(action)).finally_(settled).run_in_background()
+        return True
+
+    def _ticket_for(self, action: Action) -> int | None:
+        model = self.model
+        if model is None or model.ticket is None:
+            return None
+        if action is Action.requeue and model.ticket.status != "no_show":
+            return None  # an earlier no-show: the view asks which one
+        return model.ticket.ticket_id
+
+    def _confirmed(self, model: DeskModel, action: Action, answer: Any, reason: str | None) -> None:
+        if self.model is not model:
+            return
+        now = self.now()
+        shown = model.ticket.number if model.ticket else ""
+        if action is Action.call:
+            if answer is None:
+                self._notice(text("done.call_none"), failure=False)
+            else:
+                model.apply_ticket_answer(answer, now)
+                self._notice(text("done.call", number=answer["number"]), failure=False)
+        elif action in (Action.pause, Action.resume, Action.close):
+            model.apply_window_answer(answer)
+            if action is Action.close:
+                number = model.window.number if model.window else ""
+                self.sign_out()
+                self._notice(text("done.close"), failure=False)
+                log.info("window %s closed", number)
+                return
+            self._notice(text(f"done.{action.value}", reason=reason or ""), failure=False)
+        elif action is Action.transfer:
+            model.apply_transfer_answer(answer)
+            self._notice(text("done.transfer", number=shown, new=answer["number"]), failure=False)
+        else:
+            if action is Action.requeue and (
+                model.ticket is None or model.ticket.ticket_id != answer["id"]
+            ):
+                shown = answer["number"]  # an earlier no-show: the desk keeps what it shows
+                model.version += 1
+            else:
+                model.apply_ticket_answer(answer, now)
+                shown = answer["number"]
+            outcome = text(f"outcome.{answer['outcome']}") if answer.get("outcome") else ""
+            self._notice(text(f"done.{action.value}", number=shown, outcome=outcome), failure=False)
+        self._queue_timer.start()
+        if action in (Action.finish, Action.no_show, Action.transfer, Action.cancel):
+            self._today_timer.start()
+        self.changed.emit()
+
+    def _failed(self, action: Action | None) -> Callable[[BaseException], None]:
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Unauthorized) and self.me is not None:
+                self.sign_out(text("signed_out.token"))
+                return
+            if isinstance(error, ServerUnavailable):
+                detail = text("failed.unreachable")
+            else:
+                detail = message_for(error)
+            if action is not None:
+                detail = text("failed", action=text(f"action.{action.value}"), detail=detail)
+            self._notice(detail, failure=True)
+            if self.model is not None:
+                self._queue_timer.start()  # the server's truth after a refusal
+
+        return failed
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _run(
+        self,
+        work: Callable[[], Awaitable[Any]],
+        success: Callable[[Any], None],
+        *,
+        what: Action | None,
+    ) -> None:
+        self._set_busy(True)
+        Operation(self.runner, work, parent=self).success(success).failure(
+            self._failed(what)
+        ).finally_(lambda: self._set_busy(False)).run_in_background()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busy_changed.emit(busy)
+
+    def _set_phase(self, phase: Phase) -> None:
+        self.phase = phase
+        self.phase_changed.emit(phase)
+
+    def _notice(self, message: str, *, failure: bool) -> None:
+        self.last_notice = (message, failure)
+        self.notice.emit(message, failure)
+
+    # --- for the views ---------------------------------------------------------------------------
+    def transfer_targets(self) -> list[dict[str, Any]]:
+        """Services a ticket at the desk may be transferred to (enabled, not its own)."""
+        current = self.model.ticket.service_id if self.model and self.model.ticket else None
+        return [s for s in self.services if s["enabled"] and s["id"] != current]
+
+    def service_name(self, service_id: int) -> str:
+        return next((s["name"] for s in self.services if s["id"] == service_id), "")

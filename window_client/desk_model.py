@@ -1,0 +1,190 @@
+"""What the clerk's desk shows, kept from the server's answers and the window's live feed.
+Plain Python (no Qt): the controller feeds it, the views read it, tests drive it directly.
+
+The server is the only truth: an action changes the model only once the server confirmed it
+(its answer, or the event in the feed); a reload of the window's queue (`GET
+/windows/{id}/queue`) replaces what the feed built up, unless something newer arrived while
+it was on its way (`version`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from client.desk import DeskTicket, DeskWindow, TodayFigures, WindowQueue
+from client.events import (
+    TicketCalled,
+    TicketFields,
+    TicketRecalled,
+    TicketServing,
+    TicketTransferred,
+    WindowStatus,
+)
+from client.wire import LiveMessage, SnapshotMessage
+from window_client.actions import ACTIVE, DeskSituation, enabled_actions
+from window_client.actions import Action as Action
+
+ENDED = frozenset({"done", "cancelled", "transferred", "waiting", "no_show"})
+
+
+@dataclass
+class DeskModel:
+    window_id: int
+    window: DeskWindow | None = None
+    ticket: DeskTicket | None = None  # the ticket at the desk, or the last one handled there
+    transferred_to: str | None = None  # the new number when the shown ticket was transferred
+    outcome: str | None = None  # the shown ticket's outcome once finished
+    queue: WindowQueue | None = None
+    today: TodayFigures | None = None
+    version: int = 0  # bumped by every change from the feed or a confirmed action
+    live: bool = False
+    pending: Action | None = None
+    services: dict[int, str] = field(default_factory=dict)  # the hall's services: id -> name
+
+    # --- what the view needs ---------------------------------------------------------------
+    @property
+    def situation(self) -> DeskSituation:
+        return DeskSituation(
+            window_state=self.window.state if self.window else None,
+            ticket_status=self.ticket.status if self.ticket else None,
+            no_shows=len(self.queue.no_shows) if self.queue else 0,
+            pending=self.pending,
+            live=self.live,
+        )
+
+    def enabled(self) -> frozenset[Action]:
+        return enabled_actions(self.situation)
+
+    @property
+    def active_ticket(self) -> DeskTicket | None:
+        return self.ticket if self.ticket and self.ticket.status in ACTIVE else None
+
+    # --- from the server -------------------------------------------------------------------
+    def apply_queue(self, queue: WindowQueue, requested_at_version: int) -> bool:
+        """A reload of the window's queue; ignored (False) if the model changed meanwhile."""
+        if requested_at_version != self.version:
+            return False
+        self.queue = queue
+        self.window = queue.window
+        if queue.current is not None:
+            if self.ticket is None or self.ticket.ticket_id != queue.current.ticket_id:
+                self.transferred_to = self.outcome = None
+            self.ticket = queue.current
+        elif self.ticket is not None and self.ticket.status in ACTIVE:
+            # it left the window without our seeing how (e.g. a supervisor acted): as a no-show
+            # if it is one, otherwise it is no longer ours to show
+            again = next((t for t in queue.no_shows if t.ticket_id == self.ticket.ticket_id), None)
+            self.ticket = again
+        return True
+
+    def apply_ticket_answer(self, answer: dict[str, Any], at: datetime) -> None:
+        """The server's answer to a ticket action or call-next (a TicketOut)."""
+        self.version += 1
+        same = self.ticket is not None and self.ticket.ticket_id == answer["id"]
+        base = self.ticket if same and self.ticket is not None else None
+        if not same:
+            self.transferred_to = None
+        self.outcome = answer.get("outcome")
+        self.ticket = DeskTicket(
+            ticket_id=answer["id"],
+            number=answer["number"],
+            service_id=answer["service_id"],
+            service_name=base.service_name if base else self.services.get(answer["service_id"], ""),
+            priority=answer["priority"],
+            status=answer["status"],
+            issued_at=answer["issued_at"],
+            entered_queue_at=base.entered_queue_at if base else answer["issued_at"],
+            called_at=answer["called_at"],
+            last_called_at=at if answer["status"] == "called" else (base and base.last_called_at),
+            serving_started_at=answer["serving_started_at"],
+            recall_count=answer["recall_count"],
+            no_show_count=answer["no_show_count"],
+            transferred_from=base.transferred_from if base else None,
+        )
+
+    def apply_transfer_answer(self, new_ticket: dict[str, Any]) -> None:
+        """POST /transfer answers with the NEW ticket; the shown one is now transferred."""
+        self.version += 1
+        if self.ticket is not None:
+            self.ticket = self.ticket.model_copy(update={"status": "transferred"})
+        self.transferred_to = new_ticket["number"]
+
+    def apply_window_answer(self, answer: dict[str, Any]) -> None:
+        """The server's answer to open / pause / resume / close (a WindowOut)."""
+        self.version += 1
+        base = self.window
+        self.window = DeskWindow(
+            id=answer["id"],
+            hall_id=answer["hall_id"],
+            number=answer["number"],
+            state=answer["state"],
+            pause_reason=answer["pause_reason"],
+            staff_id=answer["staff_id"],
+            staff_no=base.staff_no if base and base.staff_id == answer["staff_id"] else None,
+            staff_name=base.staff_name if base and base.staff_id == answer["staff_id"] else None,
+            service_ids=answer["service_ids"],
+            state_since=base.state_since if base and base.state == answer["state"] else None,
+        )
+
+    def apply_snapshot(self, message: SnapshotMessage) -> None:
+        self.services.update({s.service_id: s.name for s in message.data.services})
+
+    def apply_event(self, message: LiveMessage) -> bool:
+        """A live event; True when it concerns this window (the view and queue need a look)."""
+        data = message.data
+        if isinstance(data, WindowStatus):
+            if data.window_id != self.window_id:
+                return False
+            self.version += 1
+            if self.window is not None:
+                self.window = self.window.model_copy(
+                    update={
+                        "state": data.state,
+                        "pause_reason": data.pause_reason,
+                        "state_since": data.state_since,
+                        "staff_no": data.staff_no,
+                        "staff_name": data.staff_name,
+                    }
+                )
+            return True
+        if not isinstance(data, TicketFields):
+            return False
+        self.services.setdefault(data.service_id, data.service_name)
+        if data.window_id != self.window_id:
+            return False
+        self._apply_ticket_event(data, message.at)
+        return True
+
+    def _apply_ticket_event(self, data: TicketFields, at: datetime) -> None:
+        shown = self.ticket if self.ticket and self.ticket.ticket_id == data.ticket_id else None
+        if shown is None and not isinstance(data, TicketCalled | TicketRecalled):
+            return  # another of this window's tickets (e.g. an older no-show requeued)
+        self.version += 1
+        if shown is None:
+            self.transferred_to = None
+        self.outcome = data.outcome
+        called_at = shown.called_at if shown and shown.called_at else at
+        self.ticket = DeskTicket(
+            ticket_id=data.ticket_id,
+            number=data.number,
+            service_id=data.service_id,
+            service_name=data.service_name,
+            priority=data.priority,
+            status=data.status,
+            issued_at=shown.issued_at if shown else data.entered_queue_at,
+            entered_queue_at=data.entered_queue_at,
+            called_at=called_at,
+            last_called_at=at
+            if isinstance(data, TicketCalled | TicketRecalled)
+            else (shown.last_called_at if shown else None),
+            serving_started_at=at
+            if isinstance(data, TicketServing)
+            else (shown.serving_started_at if shown else None),
+            recall_count=data.recall_count,
+            no_show_count=shown.no_show_count if shown else 0,
+            transferred_from=shown.transferred_from if shown else None,
+        )
+        if isinstance(data, TicketTransferred):
+            self.transferred_to = data.new_ticket.number

@@ -1,0 +1,87 @@
+"""The window client's window: the header (window, state, clerk, 重新连接中, clock) over the
+sign-in, window-choice or desk page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from app_shell import theme
+from app_shell.feed import ConnectionState
+from app_shell.widgets import ClockHeader, ReconnectMarker, named
+from window_client.actions import Action
+from window_client.controller import Phase, WindowController
+from window_client.present import staff_line, window_state, window_title
+from window_client.texts import text
+from window_client.views.desk import DeskPage
+from window_client.views.dialogs import ChoiceDialog, ask
+from window_client.views.sign_in import ChoosePage, SignInPage
+from window_client.views.style import STYLESHEET, DeskSizes
+
+
+class WindowClientWindow(QWidget):
+    def __init__(self, controller: WindowController, width: int, height: int) -> None:
+        super().__init__()
+        self.setObjectName("screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(theme.base_stylesheet() + STYLESHEET)
+        self.controller = controller
+        self.sizes = sizes = DeskSizes.for_size(width, height)
+        self.header = ClockHeader(text("title"), now=controller.now, sizes=sizes.shell)
+        self.state = named(QLabel(), "headerState")
+        self.state.setFont(theme.font(sizes.shell.body_px, bold=True))
+        self.staff = named(QLabel(), "headerStaff")
+        self.staff.setFont(theme.font(sizes.shell.body_px))
+        self.marker = ReconnectMarker(sizes.shell)
+        for widget in (self.state, self.staff, self.marker):
+            self.header.extra.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.header.extra.addSpacing(sizes.shell.spacing_px * 2)
+        self.sign_in = SignInPage(controller, sizes)
+        self.choose = ChoosePage(controller, sizes)
+        self.desk = DeskPage(controller, sizes)
+        self.desk.asked.connect(self.ask)
+        self.stack = QStackedWidget()
+        for page in (self.sign_in, self.choose, self.desk):
+            page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            self.stack.addWidget(page)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        self.dialog: ChoiceDialog | None = None
+        controller.phase_changed.connect(lambda _: self.refresh())
+        controller.changed.connect(self.refresh)
+        controller.connection.connect(self.marker.set_state)
+        controller.notice.connect(self._notice)
+        self.resize(width, height)
+        self.refresh()
+
+    def ask(self, action: Action) -> None:
+        self.dialog = ask(self, self.controller, self.sizes, action)
+
+    def _notice(self, message: str, failure: bool) -> None:
+        for page in (self.sign_in, self.choose):
+            page.notice.show_notice(message, failure)
+
+    def refresh(self) -> None:
+        c = self.controller
+        page = {Phase.sign_in: self.sign_in, Phase.choose: self.choose, Phase.desk: self.desk}[
+            c.phase
+        ]
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+            if page is self.sign_in:
+                self.sign_in.focus()
+            if self.dialog is not None and page is not self.desk:
+                self.dialog.reject()
+        window = c.model.window if c.model and c.phase is Phase.desk else None
+        self.header.set_title(window_title(window) or text("title"))
+        self.state.setText(window_state(window))
+        paused = window is not None and window.state == "paused"
+        self.state.setObjectName("headerPaused" if paused else "headerState")
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+        self.staff.setText(staff_line(window))
+        if c.phase is not Phase.desk:
+            self.marker.set_state(ConnectionState.connected)
