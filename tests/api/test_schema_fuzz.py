@@ -25,7 +25,8 @@ from tests.helpers import LiveServer, Seeded
 EXAMPLES = 4  # per operation, token and mode: about 450 requests in all
 # Routes whose owners document their error answers next: the statistics (issue 11) and the
 # web console's session (GET /auth/session answers 401 when signed out).
-NOT_YET = ("/api/v1/stats/",)
+# Each export starts a worker process: fuzzing it would take minutes; tests/api cover it.
+NOT_YET = ("/api/v1/stats/export",)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -16,6 +16,8 @@ from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from server.api.deps import RuntimeDep, Supervisor
+from server.api.params import MAX_ID
+from server.api.responses import AUTH, errors
 from server.api.stats_schemas import (
     Grouping,
     IndicatorRowOut,
@@ -43,7 +45,9 @@ To = Annotated[
 HallId = Annotated[
     int | None,
     Query(
-        description="The hall; default the caller's. Admins without a hall may omit it: every hall"
+        ge=1,
+        le=MAX_ID,
+        description="The hall; default the caller's. Admins without a hall may omit it: every hall",
     ),
 ]
 
@@ -73,7 +77,12 @@ def _worker_args(scope: Scope, hall_ids: tuple[int, ...] | None, now: str) -> li
     ]
 
 
-@router.get("/indicators", response_model=IndicatorsOut, response_model_by_alias=True)
+@router.get(
+    "/indicators",
+    response_model=IndicatorsOut,
+    response_model_by_alias=True,
+    responses=errors(*AUTH, 404, 422),
+)
 async def indicators(
     runtime: RuntimeDep,
     user: Supervisor,
@@ -126,7 +135,7 @@ async def indicators(
     return out(loaded, found["total"], rows)
 
 
-@router.get("/tickets", response_model=TicketPage)
+@router.get("/tickets", response_model=TicketPage, responses=errors(*AUTH, 404, 422))
 async def ticket_list(
     runtime: RuntimeDep,
     user: Supervisor,
@@ -137,7 +146,7 @@ async def ticket_list(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     after: Annotated[
         int | None,
-        Query(ge=0, description="Keyset paging: the `next_after` of the previous page"),
+        Query(ge=0, le=MAX_ID, description="Keyset paging: the `next_after` of the previous page"),
     ] = None,
 ) -> TicketPage:
     """Ticket-level records (明细) in issue order, one page at a time."""
@@ -176,7 +185,8 @@ def _disposition(filename: str, fallback: str) -> str:
         200: {
             "content": {MEDIA_TYPES["xlsx"]: {}, "text/csv": {}},
             "description": "The workbook (XLSX) or the 明细 (CSV, UTF-8 with BOM)",
-        }
+        },
+        **errors(*AUTH, 404, 422),
     },
 )
 async def export(
