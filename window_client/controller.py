@@ -186,11 +186,17 @@ class WindowController(QObject):
         """Sign in to the window (opens it) and go to the desk."""
         if self.busy or self.me is None:
             return
-        self._run(
-            lambda: self.api.window_action(window_id, "open"),
-            lambda answer: self._opened(window_id, answer),
-            what=None,
-        )
+        self._set_busy(True)
+        Operation(
+            self.runner, lambda: self.api.window_action(window_id, "open"), parent=self
+        ).success(lambda answer: self._opened(window_id, answer)).failure(
+            self._open_refused
+        ).finally_(lambda: self._set_busy(False)).run_in_background()
+
+    def _open_refused(self, error: BaseException) -> None:
+        self._failed(None)(error)
+        if self.phase is Phase.choose and not isinstance(error, ServerUnavailable):
+            self.refresh_windows()  # the list was out of date: show who holds which window now
 
     def _opened(self, window_id: int, answer: dict[str, Any]) -> None:
         assert self.me is not None

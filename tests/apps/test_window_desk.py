@@ -107,9 +107,10 @@ def test_each_action_changes_the_server_state(
     desk.act(A.pause, reason="会议")
     windows = staffed.call(lambda cl: cl.hall_windows(hall.hall_id))
     assert (windows[0].state, windows[0].pause_reason) == ("paused", "会议")
-    assert desk.window.state.text() == "暂停服务 · 会议"
+    assert desk.window.paused.text() == "暂停服务 · 会议" and desk.window.state.isHidden()
     assert desk.model.enabled() == {A.resume, A.close}
     desk.act(A.resume)
+    assert desk.window.state.text() == "服务中" and desk.window.paused.isHidden()
     assert staffed.call(lambda cl: cl.hall_windows(hall.hall_id))[0].state == "open"
     desk.act(A.close)
     assert staffed.call(lambda cl: cl.hall_windows(hall.hall_id))[0].state == "closed"
@@ -216,4 +217,9 @@ def test_a_refused_action_shows_the_server_message(
     qtbot.waitUntil(lambda: not other.controller.busy, timeout=10_000)
     assert other.controller.phase is Phase.choose
     assert other.window.choose.notice.text() == "1 号窗口已由其他工作人员签到，请使用自己的窗口。"
+    # and the list is asked again: window 1 now shows who holds it, greyed
+    tiles = other.window.choose.tiles
+    qtbot.waitUntil(lambda: not tiles[hall.windows["1"]].isEnabled(), timeout=10_000)
+    assert "窗口1 已签到" in tiles[hall.windows["1"]].text()
+    assert other.window.choose.notice.text().startswith("1 号窗口已由其他工作人员签到")
     assert made["number"] == "3"

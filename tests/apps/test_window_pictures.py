@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from client.rest import ApiClient
@@ -101,6 +102,11 @@ def out_dir(tmp_path: Path) -> Path:
 
 def save(widget: QWidget, path: Path, size: tuple[int, int]) -> None:
     widget.header.tick()  # type: ignore[attr-defined]  # the clock shows the (test) time now
+    # texts set just now ask for a new layout; let it happen, as the event loop would before
+    # painting, so the picture is not cut at the sizes of the previous texts
+    for _ in range(2):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.processEvents()
     image = widget.grab()
     assert (image.width(), image.height()) == size
     assert image.save(str(path), "PNG") and path.stat().st_size > 10_000
@@ -134,7 +140,12 @@ def test_desk_pictures(
     desk.window.desk.refresh()
     save(desk.window, out / "window-desk-idle.png", (1366, 768))
     clock.advance(90)
-    desk.act(Action.call)
+    hall = hall_server.hall
+    assert isinstance(hall, Seeded)
+    hall_server.call(lambda c: c.issue_ticket(hall.services["B"], "green"), token=hall.kiosk_token)
+    clock.advance(60)
+    desk.act(Action.call)  # the green-channel ticket goes first
+    assert desk.model.ticket.priority != "normal"
     clock.advance(35)
     desk.act(Action.start)
     clock.advance(247)
@@ -142,6 +153,7 @@ def test_desk_pictures(
     assert desk.window.desk.ticket.timer.text() == "04:07"
     save(desk.window, out / "window-desk-serving.png", (1366, 768))
     desk.act(Action.finish, outcome="supplement")
+    qtbot.waitUntil(lambda: desk.model.today is not None and desk.model.today.window.served == 3)
     desk.act(Action.pause, reason="业务咨询")
     clock.advance(6 * 60)
     desk.window.desk.refresh()

@@ -128,13 +128,16 @@ QLabel#headlinePaused {{ color: {C.warning_text}; background: transparent; }}
 QLabel#greenMark {{
     background: {C.green_bg}; color: {C.green_text}; border-radius: 8px; padding: 4px 12px;
 }}
-QLabel#notice {{ color: {C.text}; background: transparent; }}
+QLabel#notice {{
+    color: {C.text}; background: transparent; border: 2px solid transparent;
+    border-radius: 8px; padding: 6px 12px;
+}}
 QLabel#noticeError {{
     background: #FDECEA; color: {C.danger_bg}; border: 2px solid {C.danger_bg};
     border-radius: 8px; padding: 6px 12px;
 }}
 QLabel#headerStaff, QLabel#headerState {{ color: {C.header_text}; background: transparent; }}
-QLabel#headerPaused {{
+QLabel#headerPaused {{  /* a label of its own: a restyled label keeps its old padding */
     background: {C.warning_bg}; color: {C.warning_text}; border-radius: 8px; padding: 4px 14px;
 }}
 QPushButton#action, QPushButton#primary, QPushButton#secondary, QPushButton#choice,

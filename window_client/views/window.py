@@ -28,11 +28,17 @@ class WindowClientWindow(QWidget):
         self.controller = controller
         self.sizes = sizes = DeskSizes.for_size(width, height)
         self.header = ClockHeader(text("title"), now=controller.now, sizes=sizes.shell)
+        # the window's state in words; a paused window's in a chip of its own (a label's padding
+        # is fixed when it is first styled, so the chip is a second label, not a restyle)
         self.state = named(QLabel(), "headerState")
-        self.state.setFont(theme.font(sizes.shell.body_px, bold=True))
+        self.paused = named(QLabel(), "headerPaused")
+        for label in (self.state, self.paused):
+            label.setFont(theme.font(sizes.shell.body_px, bold=True))
+        self.paused.hide()
         self.staff = named(QLabel(), "headerStaff")
         self.staff.setFont(theme.font(sizes.shell.body_px))
         self.marker = ReconnectMarker(sizes.shell)
+        self.header.extra.addWidget(self.paused, 0, Qt.AlignmentFlag.AlignVCenter)
         for widget in (self.state, self.staff, self.marker):
             self.header.extra.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
             self.header.extra.addSpacing(sizes.shell.spacing_px * 2)
@@ -77,11 +83,10 @@ class WindowClientWindow(QWidget):
                 self.dialog.reject()
         window = c.model.window if c.model and c.phase is Phase.desk else None
         self.header.set_title(window_title(window) or text("title"))
-        self.state.setText(window_state(window))
         paused = window is not None and window.state == "paused"
-        self.state.setObjectName("headerPaused" if paused else "headerState")
-        self.state.style().unpolish(self.state)
-        self.state.style().polish(self.state)
+        for label, shown in ((self.paused, paused), (self.state, not paused)):
+            label.setText(window_state(window) if shown else "")
+            label.setVisible(shown)
         self.staff.setText(staff_line(window))
         if c.phase is not Phase.desk:
             self.marker.set_state(ConnectionState.connected)
