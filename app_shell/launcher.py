@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication, QWidget
@@ -65,6 +66,18 @@ class Shell:
         self.clients.clear()
 
 
+class AppController(Protocol):
+    """What every app's controller offers the shell (kiosk, display, window client, pad)."""
+
+    @property
+    def loaded(self) -> SignalInstance: ...
+    @property
+    def is_loaded(self) -> bool: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def problem(self) -> str: ...
+
+
 @dataclass
 class AppParts:
     window: QWidget
@@ -73,6 +86,21 @@ class AppParts:
     start: Callable[[], None]
     stop: Callable[[], None]
     waiting_for: Callable[[], str] = lambda: ""
+
+    @classmethod
+    def of(
+        cls, window: QWidget, controller: AppController, stop: Callable[[], None] | None = None
+    ) -> AppParts:
+        """The parts of an app whose controller follows `AppController`; `stop` replaces the
+        controller's own when the app has more to stop (e.g. the display's speaker)."""
+        return cls(
+            window=window,
+            ready=controller.loaded,
+            is_ready=lambda: controller.is_loaded,
+            start=controller.start,
+            stop=stop or controller.stop,
+            waiting_for=controller.problem,
+        )
 
 
 def ensure_application(*, offscreen: bool = False) -> QApplication:

@@ -33,14 +33,7 @@ def build(shell: Shell) -> AppParts:
         controller.stop()
         speaker.close()
 
-    return AppParts(
-        window=window,
-        ready=controller.loaded,
-        is_ready=lambda: controller.is_loaded,
-        start=controller.start,
-        stop=stop,
-        waiting_for=controller.problem,
-    )
+    return AppParts.of(window, controller, stop)
 
 
 def main(settings: DisplaySettings, screenshot: Path | None = None) -> int:

@@ -21,14 +21,7 @@ def build(shell: Shell) -> AppParts:
     printer = TicketPrinter(parse_spec(settings.printer), timeout_s=settings.printer_timeout_s)
     controller = KioskController(shell.runner, shell.api(), settings, printer)
     window = KioskWindow(controller, settings.width, settings.height)
-    return AppParts(
-        window=window,
-        ready=controller.loaded,
-        is_ready=lambda: controller.is_loaded,
-        start=controller.start,
-        stop=controller.stop,
-        waiting_for=controller.problem,
-    )
+    return AppParts.of(window, controller)
 
 
 def main(settings: KioskSettings, screenshot: Path | None = None) -> int:

@@ -18,14 +18,7 @@ def build_desk(shell: Shell) -> AppParts:
     assert isinstance(settings, WindowSettings)
     controller = WindowController(shell.runner, shell.api(), settings)
     window = WindowClientWindow(controller, settings.width, settings.height)
-    return AppParts(
-        window=window,
-        ready=controller.loaded,
-        is_ready=lambda: controller.is_loaded,
-        start=controller.start,
-        stop=controller.stop,
-        waiting_for=controller.problem,
-    )
+    return AppParts.of(window, controller)
 
 
 def build_pad(shell: Shell) -> AppParts:
@@ -36,14 +29,7 @@ def build_pad(shell: Shell) -> AppParts:
     assert isinstance(settings, PadSettings)
     controller = PadController(shell.runner, shell.api(), settings)
     window = PadWindow(controller, settings.width, settings.height)
-    return AppParts(
-        window=window,
-        ready=controller.loaded,
-        is_ready=lambda: controller.is_loaded,
-        start=controller.start,
-        stop=controller.stop,
-        waiting_for=controller.problem,
-    )
+    return AppParts.of(window, controller)
 
 
 def main(settings: WindowSettings, screenshot: Path | None = None) -> int:
