@@ -205,6 +205,8 @@ class RectificationFollowedUp(EventData):
     rectification_id: int
     ticket_id: int
     satisfied: bool
+
+
 # --- administration (an audit trail in the hall's log) -----------------------------------------
 
 

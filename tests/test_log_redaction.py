@@ -41,7 +41,9 @@ async def test_tokens_in_the_live_feed_address_are_not_logged(tmp_path: Path) ->
             )
             jwt = login.json()["access_token"]
             auth = {"Authorization": f"Bearer {jwt}"}
-            hall = (await http.post("/admin/halls", json={"code": "L", "name": "日志"}, headers=auth)).json()
+            hall = (
+                await http.post("/admin/halls", json={"code": "L", "name": "日志"}, headers=auth)
+            ).json()
             device = (
                 await http.post(
                     "/admin/devices",

@@ -77,9 +77,7 @@ async def test_the_replay_answers_even_when_the_service_has_since_closed(
     )
     status, again = await post_ticket(server, hall.kiosk_token, body)
     assert status == 200 and again["id"] == first["id"]
-    status, _ = await post_ticket(
-        server, hall.kiosk_token, {**body, "request_id": "after-close-1"}
-    )
+    status, _ = await post_ticket(server, hall.kiosk_token, {**body, "request_id": "after-close-1"})
     assert status == 409
 
 
