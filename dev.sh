@@ -92,7 +92,7 @@ start_postgres() {
 
 run_tests() {
   export QT_QPA_PLATFORM=offscreen
-  echo "[test] ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
+  echo "[test] ruff"; .venv/bin/ruff check .; .venv/bin/ruff format --check .
   echo "[test] mypy"; .venv/bin/mypy
   # The two pytest runs go side by side: most of a test's time is waiting (servers, sockets,
   # fsync, subprocesses), not CPU, so together they take little longer than the longer one.
