@@ -112,33 +112,44 @@ class Facts:
         return cls({name: np.zeros(0, dtype) for name, dtype in ALL_COLUMNS.items()})
 
     @classmethod
-    def concat(cls, parts: Sequence[Facts]) -> Facts:
-        """One Facts of several: sparse indexes shifted, pause reasons merged."""
+    def concat(cls, parts: Sequence[Facts | bytes]) -> Facts:
+        """One Facts of several (facts, or packed rollups unpacked one at a time): sparse
+        indexes shifted, pause reasons merged. The result is allocated once, so a year of
+        rollups needs its own size in memory, not twice that."""
         if not parts:
             return cls.empty()
         if len(parts) == 1:
-            return parts[0]
+            only = parts[0]
+            return only if isinstance(only, Facts) else unpack(only)
+        heads = [_lengths_and_reasons(part) for part in parts]
         reasons: list[str] = []
         index: dict[str, int] = {}
-        columns: dict[str, list[np.ndarray]] = defaultdict(list)
-        offset = 0
-        for part in parts:
-            for name in ALL_COLUMNS:
-                columns[name].append(part.columns[name])
-            columns["waiting_at"][-1] = part["waiting_at"] + offset
-            columns["open_rect_at"][-1] = part["open_rect_at"] + offset
-            remap = np.zeros(len(part.reasons) + 1, np.int16)
-            for k, reason in enumerate(part.reasons, start=1):
+        remaps: list[np.ndarray] = []
+        for _, part_reasons in heads:
+            remap = np.zeros(len(part_reasons) + 1, np.int16)
+            for k, reason in enumerate(part_reasons, start=1):
                 if reason not in index:
                     reasons.append(reason)
                     index[reason] = len(reasons)
                 remap[k] = index[reason]
-            columns["w_kind"][-1] = remap[part["w_kind"]]
-            offset += part.tickets
+            remaps.append(remap)
         joined = {
-            name: np.concatenate(arrays).astype(ALL_COLUMNS[name], copy=False)
-            for name, arrays in columns.items()
+            name: np.empty(sum(lengths[name] for lengths, _ in heads), dtype)
+            for name, dtype in ALL_COLUMNS.items()
         }
+        at = dict.fromkeys(ALL_COLUMNS, 0)
+        offset = 0
+        for part, remap in zip(parts, remaps, strict=True):
+            facts = part if isinstance(part, Facts) else unpack(part)
+            for name in ALL_COLUMNS:
+                values = facts.columns[name]
+                if name in ("waiting_at", "open_rect_at"):
+                    values = values + offset
+                elif name == "w_kind":
+                    values = remap[values]
+                joined[name][at[name] : at[name] + len(values)] = values
+                at[name] += len(values)
+            offset += facts.tickets
         return cls(joined, reasons)
 
 
@@ -171,6 +182,26 @@ def unpack(blob: bytes) -> Facts:
         columns[name] = np.frombuffer(raw, dtype, count, position)
         position += count * width
     return Facts(columns, list(header["reasons"]))
+
+
+def _lengths_and_reasons(part: Facts | bytes) -> tuple[dict[str, int], list[str]]:
+    """Column lengths and pause reasons, of packed facts without unpacking their columns."""
+    if isinstance(part, Facts):
+        return {name: len(part.columns[name]) for name in ALL_COLUMNS}, part.reasons
+    stream = zlib.decompressobj()
+    (size,) = _HEADER.unpack(_inflate(stream, part, _HEADER.size))
+    header = json.loads(_inflate(stream, stream.unconsumed_tail, size))
+    return {name: int(n) for name, n in header["lengths"].items()}, list(header["reasons"])
+
+
+def _inflate(stream: Any, data: bytes, size: int) -> bytes:
+    """Exactly `size` more bytes from a zlib stream."""
+    out = stream.decompress(data, size)
+    while len(out) < size and stream.unconsumed_tail:
+        out += stream.decompress(stream.unconsumed_tail, size - len(out))
+    if len(out) != size:
+        raise ValueError("packed facts cut short")
+    return out
 
 
 # --- facts from the live tables ---------------------------------------------------------------

@@ -30,7 +30,13 @@ from server.domain.indicators import (
     complaint_key,
     hour_label,
 )
-from server.queries.stats.aggregate import Grouped, Targets, group_tickets, group_window_time
+from server.queries.stats.aggregate import (
+    Grouped,
+    Targets,
+    group_tickets,
+    group_window_time,
+    prepare,
+)
 from server.queries.stats.complaints import complaint_records
 from server.queries.stats.facts import Facts, micros
 from server.queries.stats.labels import Labels, load_labels
@@ -153,14 +159,13 @@ def compute(
         max_cold_days=max_cold_days,
         build=build,
     )
-    targets = _targets(session, scope.hall_ids)
     staff_numbers = _staff_numbers(session)
     complaints = complaint_records(session, scope.hall_ids, scope.bounds[0], scope.bounds[1])
     labels = load_labels(session, scope.hall_ids)
-    now_us = micros(scope.now)
+    base = prepare(facts, _targets(session, scope.hall_ids), micros(scope.now))
 
     def by_key(grouping: str) -> tuple[Grouped[str], dict[str, WindowTime]]:
-        grouped = group_tickets(facts, _ticket_keys(facts, grouping), targets, now_us)
+        grouped = group_tickets(base, _ticket_keys(facts, grouping))
         keyed: Grouped[str] = Grouped({}, {}, {})
         for raw, sums in grouped.sums.items():
             key = _key(grouping, raw, staff_numbers)

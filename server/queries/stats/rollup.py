@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from server.domain.calendar import day_bounds
 from server.domain.indicators import period_days
-from server.queries.stats.facts import Facts, live_facts, pack, unpack
+from server.queries.stats.facts import Facts, live_facts, pack
 from server.queries.stats.sql import HALL
 from server.store.tables import StatsDay
 
@@ -123,7 +123,7 @@ def period_facts(
     todo = plan(session, hall_ids, start, end, zone, now)
     if max_cold_days is not None and build is None and todo.cold_days > max_cold_days:
         raise ColdPeriod(todo.cold_days)
-    parts: dict[tuple[int, int], Facts] = {key: unpack(blob) for key, blob in todo.cached.items()}
+    parts: dict[tuple[int, int], Facts | bytes] = dict(todo.cached)  # unpacked by concat
     if build is not None:
         parts.update(build_rollups(build, todo.cold, zone, now))
     else:
