@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -20,6 +20,7 @@ from server.queries.stats.sql import (
     TICKET,
     WINDOW,
     instant,
+    unindexed,
 )
 
 
@@ -53,13 +54,22 @@ def _query(f: RectificationFilter, now: datetime, columns: list[Any]) -> Select[
         .outerjoin(WINDOW, WINDOW.c.id == t.window_id)
         .outerjoin(STAFF, STAFF.c.id == t.staff_id)
     )
+    # Rectifications are a few per cent of the tickets, so they lead and each one's ticket is
+    # looked up by id: SQLite, without statistics, would rather walk the hall's tickets
+    # through their index and probe each (13 s instead of 1.8 s for a year of 5 M tickets).
+    hall_id, day = unindexed(t.hall_id), unindexed(t.business_day)
     conditions: list[Any] = []
     if f.hall_ids is not None:
-        conditions.append(t.hall_id.in_(f.hall_ids))
+        conditions.append(hall_id.in_(f.hall_ids))
     if f.start is not None:
-        conditions.append(t.business_day >= f.start)
+        conditions.append(day >= f.start)
+        # A rectification opens when its ticket is rated, after the ticket's day began (a
+        # day before the date in UTC covers every time zone): with the index on opened_at,
+        # a period reads the rectifications opened since it began, not all its tickets.
+        since = datetime.combine(f.start, time.min, UTC) - timedelta(days=1)
+        conditions.append(r.opened_at >= instant(since))
     if f.end is not None:
-        conditions.append(t.business_day <= f.end)
+        conditions.append(day <= f.end)
     if f.state is not None:
         conditions.append(_state() == f.state)
     if f.overdue is not None:

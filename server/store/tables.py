@@ -153,6 +153,7 @@ class Evaluation(SQLModel, table=True):
 
 
 class Rectification(SQLModel, table=True):
+    __table_args__ = (Index("ix_rectification_opened_at", "opened_at"),)
     id: int | None = Field(default=None, primary_key=True)
     evaluation_id: int = Field(foreign_key="evaluation.id", unique=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)

@@ -12,7 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Integer, Table, case, cast, func, literal
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from server.store.tables import (
     Complaint,
@@ -42,6 +44,28 @@ EVALUATION = _table(Evaluation)
 RECTIFICATION = _table(Rectification)
 COMPLAINT = _table(Complaint)
 EVENT = _table(Event)
+
+
+class unindexed(FunctionElement[Any]):
+    """The column's value, barred from index use on SQLite (unary +): steers SQLite's
+    planner, which has no statistics on a live database, to a better index of another
+    table. Plain on PostgreSQL (its planner has statistics)."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
 
 
 def instant(value: datetime) -> ColumnElement[Any]:
