@@ -346,12 +346,12 @@ def prefill_waiting(url: str, hall_id: int, counts: dict[int, int]) -> None:
                 conn.execute(insert(Ticket.__table__), rows[start : start + 5000])  # type: ignore[attr-defined]
             dialect = postgresql if url.startswith("postgresql") else sqlite
             stmt = dialect.insert(TicketCounter.__table__).values(  # type: ignore[attr-defined]
-                service_id=service_id, business_day=day, last_number=n, issued=n
+                service_id=service_id, business_day=day, last_number=n, issued=n, waiting=n
             )
             conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["service_id", "business_day"],
-                    set_={"last_number": n, "issued": n},
+                    set_={"last_number": n, "issued": n, "waiting": n, "priority_waiting": 0},
                 )
             )
     engine.dispose()

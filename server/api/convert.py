@@ -1,14 +1,25 @@
-"""Table rows to API shapes."""
+"""Ticket records to API shapes, and those shapes as ready-made JSON answers.
+
+The ticket routes answer with `json_answer(...)`: the response model built without
+re-validation (the values come from the store, already typed) and serialised once by
+pydantic. FastAPI would otherwise validate the returned model against `response_model`
+again and serialise it in two passes; the route still declares `response_model`, so the
+OpenAPI document is the same.
+"""
 
 from __future__ import annotations
 
-from server.api.schemas import TicketOut
-from server.store.tables import Ticket
+from fastapi import Response
+from pydantic import BaseModel
+
+from server.api.schemas import IssuedTicketOut, TicketOut
+from server.commands.tickets import IssuedTicket
+from server.store.hot import TicketRow
 
 
-def ticket_out(ticket: Ticket) -> TicketOut:
-    return TicketOut(
-        id=ticket.id or 0,
+def ticket_out(ticket: TicketRow) -> TicketOut:
+    return TicketOut.model_construct(
+        id=ticket.id,
         number=ticket.number,
         hall_id=ticket.hall_id,
         service_id=ticket.service_id,
@@ -26,3 +37,18 @@ def ticket_out(ticket: Ticket) -> TicketOut:
         origin_ticket_id=ticket.origin_ticket_id,
         transferred_to_id=ticket.transferred_to_id,
     )
+
+
+def issued_ticket_out(issued: IssuedTicket, base_url: str) -> IssuedTicketOut:
+    t = issued.ticket
+    return IssuedTicketOut.model_construct(
+        **ticket_out(t).__dict__,
+        ahead=issued.ahead,
+        estimated_wait_minutes=issued.estimated_wait_minutes,
+        public_token=t.public_token,
+        public_url=f"{base_url}/t/{t.public_token}",
+    )
+
+
+def json_answer(model: BaseModel, status_code: int = 200) -> Response:
+    return Response(model.model_dump_json(), status_code, media_type="application/json")

@@ -18,7 +18,13 @@ from server.domain.errors import NotFound
 from server.domain.queueing import estimate_wait_minutes
 from server.domain.texts import text
 from server.store.catalog import Catalog, ServiceInfo
-from server.store.statements import HALL_OF_TICKET, HALL_OF_WINDOW, QUEUE_COUNTS
+from server.store.hot import TicketRow
+from server.store.statements import (
+    COUNTER_WAITING,
+    HALL_OF_TICKET,
+    HALL_OF_WINDOW,
+    QUEUE_COUNTS,
+)
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
 from server.store.transaction import Tx
 
@@ -90,7 +96,11 @@ class QueueCounts:
 
 
 def queue_counts(conn: Connection, service_id: int, day: date) -> QueueCounts:
-    row = conn.execute(QUEUE_COUNTS, {"service_id": service_id, "day": day}).one()
+    """The service's waiting tickets that day, from its day counter (kept by every change
+    that enters or leaves the queue); counted only for a day without a counter."""
+    row = conn.execute(COUNTER_WAITING, {"service_id": service_id, "day": day}).first()
+    if row is None:
+        row = conn.execute(QUEUE_COUNTS, {"service_id": service_id, "day": day}).one()
     return QueueCounts(int(row[0]), int(row[1]))
 
 
@@ -142,7 +152,7 @@ def estimate(
     )
 
 
-def people_ahead(session: Session, ticket: Ticket) -> int:
+def people_ahead(session: Session, ticket: Ticket | TicketRow) -> int:
     """Waiting tickets of the same service that will be called first (green channel, earlier)."""
     earlier = (col(Ticket.entered_queue_at) < ticket.entered_queue_at) | (
         (col(Ticket.entered_queue_at) == ticket.entered_queue_at) & (col(Ticket.id) < ticket.id)
@@ -162,10 +172,3 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
     else:
         query = query.where(col(Ticket.priority) != Priority.normal, earlier)
     return session.exec(query).one()
-
-
-def ticket_by_request(session: Session, device_id: int, request_id: str) -> Ticket | None:
-    """The ticket a kiosk already took with this idempotency key, if any."""
-    return session.exec(
-        select(Ticket).where(Ticket.device_id == device_id, Ticket.request_id == request_id)
-    ).first()

@@ -1,18 +1,22 @@
-"""Issuing tickets and moving them through their life. Each function runs inside one Tx."""
+"""Issuing tickets and moving them through their life. Each function runs inside one Tx.
+
+The hot paths (issue, call-next in windows.py, the transitions) use driver-level SQL on the
+transaction's connection (store/hot.py) and plain TicketRow records, no ORM; the service's
+waiting count is kept in its day counter (ticketcounter.waiting), moved by every change that
+enters or leaves the queue, so no change ever counts the queue.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
-
-from sqlalchemy import Connection
+from typing import Any
 
 from client import events as ev
 from server.commands import lookups
-from server.commands.payloads import ticket_event
 from server.commands.stats_marks import note_late_change
+from server.commands.ticket_events import TICKET_EVENT_TYPES, ticket_fields
 from server.domain.actor import Actor, DeviceActor, StaffActor, ensure_hall
 from server.domain.calendar import business_day
 from server.domain.enums import Outcome, Priority, Role, TicketSource, TicketStatus
@@ -20,6 +24,7 @@ from server.domain.errors import (
     Conflict,
     DailyLimitReached,
     InvalidInput,
+    NotFound,
     PermissionDenied,
     ServiceClosed,
 )
@@ -27,24 +32,23 @@ from server.domain.lifecycle import next_ticket_status
 from server.domain.queueing import format_number
 from server.domain.texts import text
 from server.store.catalog import ServiceInfo
-from server.store.statements import INSERT_TICKET, NEXT_NUMBER
-from server.store.tables import Ticket, Window
+from server.store.hot import TicketRow
 from server.store.transaction import Tx
 
 
 @dataclass(frozen=True)
 class IssuedTicket:
-    ticket: Ticket
+    ticket: TicketRow
     ahead: int
     estimated_wait_minutes: int
     replayed: bool = False
 
 
-def _next_sequence(conn: Connection, service_id: int, day: date, counted: bool) -> tuple[int, int]:
-    """(the ticket's number, tickets of the day counted against the daily limit so far)."""
-    stmt = NEXT_NUMBER[conn.dialect.name]
-    row = conn.execute(stmt, {"service_id": service_id, "day": day, "counted": int(counted)}).one()
-    return int(row[0]), int(row[1])
+@dataclass(frozen=True)
+class _Created:
+    ticket: TicketRow
+    waiting: int  # the service's waiting tickets with this one
+    priority_waiting: int
 
 
 def _create_ticket(
@@ -57,10 +61,21 @@ def _create_ticket(
     device_id: int | None = None,
     origin_ticket_id: int | None = None,
     request_id: str | None = None,
-) -> Ticket:
+) -> _Created:
     # a transfer in is not counted against the new service's daily limit (docs/decisions.md)
     counted = source != TicketSource.transfer
-    sequence, issued = _next_sequence(tx.conn, service.id, day, counted)
+    green = priority != Priority.normal
+    row = tx.hot.one(
+        "next_number",
+        {
+            "service_id": service.id,
+            "day": tx.hot.day(day),
+            "counted": int(counted),
+            "green": int(green),
+        },
+    )
+    assert row is not None
+    sequence, issued, waiting, priority_waiting = (int(x) for x in row)
     if counted and service.daily_limit is not None and issued > service.daily_limit:
         raise DailyLimitReached(
             text("service.daily_limit", service=service.name, limit=service.daily_limit)
@@ -74,17 +89,25 @@ def _create_ticket(
         "priority": priority.value,
         "source": source.value,
         "status": TicketStatus.waiting.value,
+        "outcome": None,
         "public_token": secrets.token_urlsafe(16),
         "issued_at": tx.now,
         "entered_queue_at": tx.now,
+        "called_at": None,
+        "last_called_at": None,
+        "recall_count": 0,
+        "serving_started_at": None,
+        "finished_at": None,
+        "no_show_count": 0,
+        "window_id": None,
+        "staff_id": None,
+        "origin_ticket_id": origin_ticket_id,
+        "transferred_to_id": None,
         "device_id": device_id,
         "request_id": request_id,
-        "origin_ticket_id": origin_ticket_id,
-        "recall_count": 0,
-        "no_show_count": 0,
     }
-    ticket_id = tx.conn.execute(INSERT_TICKET, values).scalar_one()
-    return Ticket(id=ticket_id, **values)
+    ticket_id = tx.hot.insert_ticket(values)
+    return _Created(TicketRow(id=ticket_id, **values), waiting, priority_waiting)
 
 
 def issue(
@@ -101,7 +124,7 @@ def issue(
     device_id = actor.device_id if isinstance(actor, DeviceActor) else None
     if request_id is not None and device_id is not None:
         tx.lock_hall(service.hall_id)  # a retry racing its original waits for it
-        earlier = lookups.ticket_by_request(tx.session, device_id, request_id)
+        earlier = tx.hot.ticket_by_request(device_id, request_id)
         if earlier is not None:
             return _replay(tx, earlier, service, priority)
     if not service.enabled:
@@ -112,9 +135,8 @@ def issue(
         )
     tx.lock_hall(service.hall_id)
     day = business_day(tx.now, service.zone)
-    counts = lookups.queue_counts(tx.conn, service_id, day)
     source = TicketSource.kiosk if isinstance(actor, DeviceActor) else TicketSource.staff
-    ticket = _create_ticket(
+    created = _create_ticket(
         tx,
         service,
         day,
@@ -123,19 +145,21 @@ def issue(
         device_id=device_id,
         request_id=request_id if device_id is not None else None,
     )
-    tx.emit(
+    ticket = created.ticket
+    tx.emit_data(
         service.hall_id,
-        ticket_event(
-            ev.TicketIssued, ticket, service_name=service.name, waiting=counts.waiting + 1
-        ),
-    )
-    ahead = counts.ahead_of_new(priority)
+        ev.TicketIssued.TYPE,
+        ticket_fields(ticket, service_name=service.name, waiting=created.waiting,
+                      window_number=None),
+    )  # fmt: skip
+    # those called before it: everyone waiting before it, or only the green channel's
+    ahead = (created.waiting if priority == Priority.normal else created.priority_waiting) - 1
     return IssuedTicket(
         ticket, ahead, lookups.estimate(tx.session, tx.catalog, service, day, ahead)
     )
 
 
-def _replay(tx: Tx, ticket: Ticket, service: ServiceInfo, priority: Priority) -> IssuedTicket:
+def _replay(tx: Tx, ticket: TicketRow, service: ServiceInfo, priority: Priority) -> IssuedTicket:
     if ticket.service_id != service.id or ticket.priority != priority:
         raise Conflict(text("ticket.request_reused", number=ticket.number), code="request_reused")
     ahead = lookups.people_ahead(tx.session, ticket) if ticket.status == TicketStatus.waiting else 0
@@ -143,64 +167,54 @@ def _replay(tx: Tx, ticket: Ticket, service: ServiceInfo, priority: Priority) ->
     return IssuedTicket(ticket, ahead, estimate, replayed=True)
 
 
-def _window_of(tx: Tx, actor: Actor, ticket: Ticket) -> Window | None:
-    """The ticket's window; a window clerk acts only on tickets at the window they are signed into."""
+def ticket_to_change(tx: Tx, ticket_id: int) -> tuple[TicketRow, str | None, int | None]:
+    """The ticket as it is once its hall is locked (Tx.lock_hall), with its window's number
+    and signed-in staff (None when it is at no window)."""
+    hot = tx.hot
+    if not hot.sqlite:  # lock first, then read: another process may be changing it
+        row = hot.one("hall_of_ticket", {"id": ticket_id})
+        if row is None:
+            raise NotFound(text("ticket.not_found", ticket_id=ticket_id))
+        tx.lock_hall(int(row[0]))
+    found = hot.ticket(ticket_id)
+    if found is None:
+        raise NotFound(text("ticket.not_found", ticket_id=ticket_id))
+    tx.lock_hall(found[0].hall_id)  # SQLite: BEGIN IMMEDIATE already holds it; recorded
+    return found
+
+
+def _check_window(
+    actor: Actor, ticket: TicketRow, window_number: str | None, window_staff: int | None
+) -> None:
+    """Staff only; a window clerk acts only on tickets at the window they are signed into."""
     if not isinstance(actor, StaffActor):
         raise PermissionDenied(text("auth.role", roles="window/supervisor/admin"))
     ensure_hall(actor, ticket.hall_id)
-    window = tx.session.get(Window, ticket.window_id) if ticket.window_id is not None else None
     if actor.role == Role.window:
-        if window is None:  # never called to any window: not the clerk's to touch
+        if ticket.window_id is None:  # never called to any window: not the clerk's to touch
             raise PermissionDenied(text("ticket.not_at_window", number=ticket.number))
-        if window.staff_id != actor.staff_id:
+        if window_staff != actor.staff_id:
             raise PermissionDenied(
-                text("ticket.other_window", number=ticket.number, window=window.number)
+                text("ticket.other_window", number=ticket.number, window=window_number)
             )
-    return window
 
 
-EVENT_OF: dict[str, type[ev.TicketFields]] = {
-    "recall": ev.TicketRecalled,
-    "no_show": ev.TicketNoShow,
-    "start": ev.TicketServing,
-    "finish": ev.TicketFinished,
-    "requeue": ev.TicketRequeued,
-    "cancel": ev.TicketCancelled,
-}
-
-T = TypeVar("T", bound=ev.TicketFields)
-
-
-def ticket_data(
-    tx: Tx, model: type[T], ticket: Ticket, window: Window | None = None, **extra: object
-) -> T:
-    """A ticket event, with the service's name and its waiting count after the change."""
-    service = tx.catalog.service(tx.session, ticket.service_id)
-    waiting = lookups.queue_counts(tx.conn, ticket.service_id, ticket.business_day).waiting
-    return ticket_event(
-        model,
-        ticket,
-        service_name=service.name,
-        waiting=waiting,
-        window_number=window.number if window else None,
-        **extra,
-    )
-
-
-def _late(tx: Tx, ticket: Ticket) -> None:
+def _late(tx: Tx, ticket: TicketRow, service: ServiceInfo) -> None:
     """A ticket of an earlier business day changed (finished after midnight, cancelled the
     next morning): its day's statistics rollup is out of date."""
-    zone = tx.catalog.service(tx.session, ticket.service_id).zone
-    note_late_change(tx, ticket.hall_id, ticket.business_day, zone)
+    note_late_change(tx, ticket.hall_id, ticket.business_day, service.zone)
 
 
 def transition(
     tx: Tx, actor: Actor, ticket_id: int, action: str, *, outcome: Outcome | None = None
-) -> Ticket:
+) -> TicketRow:
     """recall, start, finish, no_show, requeue, cancel."""
-    ticket = lookups.ticket_to_change(tx, ticket_id)
-    window = _window_of(tx, actor, ticket)
-    ticket.status = next_ticket_status(action, TicketStatus(ticket.status), number=ticket.number)
+    ticket, window_number, window_staff = ticket_to_change(tx, ticket_id)
+    _check_window(actor, ticket, window_number, window_staff)
+    before = ticket.status
+    ticket.status = next_ticket_status(
+        action, TicketStatus(ticket.status), number=ticket.number
+    ).value
     if action == "recall":
         ticket.recall_count += 1
         ticket.last_called_at = tx.now
@@ -209,7 +223,7 @@ def transition(
     elif action == "finish":
         if outcome is None:
             raise InvalidInput(text("ticket.need_outcome"))
-        ticket.outcome = outcome
+        ticket.outcome = outcome.value
         ticket.finished_at = tx.now
     elif action == "no_show":
         ticket.no_show_count += 1
@@ -217,17 +231,31 @@ def transition(
         ticket.finished_at = tx.now
     if isinstance(actor, StaffActor) and action in ("start", "finish"):
         ticket.staff_id = actor.staff_id
-    tx.session.add(ticket)
-    tx.session.flush()
-    _late(tx, ticket)
-    tx.emit(ticket.hall_id, ticket_data(tx, EVENT_OF[action], ticket, window))
+    hot = tx.hot
+    hot.update_ticket(ticket)
+    service = tx.catalog.service(tx.session, ticket.service_id)
+    _late(tx, ticket, service)
+    green = ticket.priority != Priority.normal
+    if action == "requeue":  # back in the queue
+        waiting = hot.add_waiting(ticket.service_id, ticket.business_day, 1, green)
+    elif before == TicketStatus.waiting:  # cancelled while waiting: out of the queue
+        waiting = hot.add_waiting(ticket.service_id, ticket.business_day, -1, green)
+    else:
+        waiting = hot.waiting(ticket.service_id, ticket.business_day)
+    tx.emit_data(
+        ticket.hall_id,
+        TICKET_EVENT_TYPES[action],
+        ticket_fields(
+            ticket, service_name=service.name, waiting=waiting, window_number=window_number
+        ),
+    )
     return ticket
 
 
-def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
+def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> TicketRow:
     """Finish this ticket as transferred and queue a new one for another service."""
-    ticket = lookups.ticket_to_change(tx, ticket_id)
-    window = _window_of(tx, actor, ticket)
+    ticket, window_number, window_staff = ticket_to_change(tx, ticket_id)
+    _check_window(actor, ticket, window_number, window_staff)
     target = tx.catalog.service(tx.session, service_id)
     if target.hall_id != ticket.hall_id:
         raise PermissionDenied(text("auth.other_hall"))
@@ -237,9 +265,9 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
         )
     ticket.status = next_ticket_status(
         "transfer", TicketStatus(ticket.status), number=ticket.number
-    )
+    ).value
     ticket.finished_at = tx.now
-    new = _create_ticket(
+    created = _create_ticket(
         tx,
         target,
         ticket.business_day,
@@ -247,13 +275,20 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> Ticket:
         source=TicketSource.transfer,
         origin_ticket_id=ticket.id,
     )
-    ticket.transferred_to_id = new.id
-    tx.session.add(ticket)
-    tx.session.flush()
-    _late(tx, ticket)
-    new_fields = ticket_data(tx, ev.TicketFields, new)
-    tx.emit(
-        ticket.hall_id,
-        ticket_data(tx, ev.TicketTransferred, ticket, window, new_ticket=new_fields),
+    ticket.transferred_to_id = created.ticket.id
+    hot = tx.hot
+    hot.update_ticket(ticket)
+    service = tx.catalog.service(tx.session, ticket.service_id)
+    _late(tx, ticket, service)
+    new_fields = ticket_fields(
+        created.ticket, service_name=target.name, waiting=created.waiting, window_number=None
     )
-    return new
+    data = ticket_fields(
+        ticket,
+        service_name=service.name,
+        waiting=hot.waiting(ticket.service_id, ticket.business_day),
+        window_number=window_number,
+    )
+    data["new_ticket"] = new_fields
+    tx.emit_data(ticket.hall_id, ev.TicketTransferred.TYPE, data)
+    return created.ticket

@@ -7,14 +7,15 @@ from sqlmodel import col, select
 from client.events import TicketCalled
 from server.commands import lookups
 from server.commands.payloads import window_event
-from server.commands.tickets import ticket_data
+from server.commands.ticket_events import ticket_fields
 from server.domain.actor import Actor, StaffActor, ensure_hall
 from server.domain.calendar import business_day
 from server.domain.enums import Priority, Role, TicketStatus, WindowState
-from server.domain.errors import Conflict, PermissionDenied, WindowNotOpen
+from server.domain.errors import Conflict, NotFound, PermissionDenied, WindowNotOpen
 from server.domain.lifecycle import ACTIVE_AT_WINDOW, next_ticket_status, next_window_state
 from server.domain.queueing import Candidate, pick_next
 from server.domain.texts import text
+from server.store.hot import TicketRow
 from server.store.tables import Ticket, Window
 from server.store.transaction import Tx
 
@@ -27,11 +28,11 @@ def _staff_window(tx: Tx, actor: Actor, window_id: int) -> tuple[StaffActor, Win
     return actor, window
 
 
-def _require_signed_in(actor: StaffActor, window: Window) -> None:
-    if actor.role == Role.window and window.staff_id not in (None, actor.staff_id):
-        raise PermissionDenied(text("window.taken", window=window.number))
-    if actor.role == Role.window and window.staff_id is None and window.state != WindowState.closed:
-        raise PermissionDenied(text("window.sign_in_first", window=window.number))
+def _require_signed_in(actor: StaffActor, number: str, state: str, staff_id: int | None) -> None:
+    if actor.role == Role.window and staff_id not in (None, actor.staff_id):
+        raise PermissionDenied(text("window.taken", window=number))
+    if actor.role == Role.window and staff_id is None and state != WindowState.closed:
+        raise PermissionDenied(text("window.sign_in_first", window=number))
 
 
 def active_ticket(tx: Tx, window_id: int) -> Ticket | None:
@@ -59,7 +60,7 @@ def change_state(
         if elsewhere is not None and elsewhere.state != WindowState.closed:
             raise Conflict(text("window.signed_elsewhere", window=elsewhere.number))
     else:
-        _require_signed_in(staff, window)
+        _require_signed_in(staff, window.number, window.state, window.staff_id)
     new_state = next_window_state(action, WindowState(window.state), window=window.number)
     if action == "close":
         busy = active_ticket(tx, window.id or 0)
@@ -81,62 +82,69 @@ def change_state(
     return window
 
 
-def call_next(tx: Tx, actor: Actor, window_id: int) -> Ticket | None:
-    """Call the next waiting ticket to the window, or None when nobody waits."""
-    staff, window = _staff_window(tx, actor, window_id)
-    _require_signed_in(staff, window)
-    if window.state != WindowState.open:
+def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
+    """Call the next waiting ticket to the window, or None when nobody waits.
+
+    Driver-level SQL (store/hot.py), no ORM: this runs for every call in the hall."""
+    if not isinstance(actor, StaffActor):
+        raise PermissionDenied(text("auth.role", roles="window/supervisor/admin"))
+    hot = tx.hot
+    params = {"id": window_id}
+    if not hot.sqlite:  # lock first, then read: another process may be changing it
+        row = hot.one("window", params)
+        if row is None:
+            raise NotFound(text("window.not_found", window_id=window_id))
+        tx.lock_hall(int(row[0]))
+    row = hot.one("window", params)
+    if row is None:
+        raise NotFound(text("window.not_found", window_id=window_id))
+    hall_id, number, state, staff_id = int(row[0]), str(row[1]), str(row[2]), row[3]
+    ensure_hall(actor, hall_id)
+    tx.lock_hall(hall_id)
+    _require_signed_in(actor, number, state, staff_id)
+    if state != WindowState.open:
         raise WindowNotOpen(
-            text(
-                "window.not_open", window=window.number, state=text(f"window_state.{window.state}")
-            )
+            text("window.not_open", window=number, state=text(f"window_state.{state}"))
         )
-    busy = active_ticket(tx, window.id or 0)
+    busy = hot.one("active_at_window", params)
     if busy is not None:
-        raise Conflict(
-            text("window.busy", window=window.number, number=busy.number), code="window_busy"
-        )
-    service_ids = lookups.window_service_ids(tx.session, window.id or 0)
+        raise Conflict(text("window.busy", window=number, number=busy[0]), code="window_busy")
+    service_ids = [int(r[0]) for r in hot.all("window_services", params)]
     if not service_ids:
-        raise Conflict(text("window.no_services", window=window.number))
+        raise Conflict(text("window.no_services", window=number))
     day = business_day(tx.now, tx.catalog.service(tx.session, service_ids[0]).zone)
+    heads: dict[int, TicketRow] = {}
     candidates: list[Candidate] = []
     for service_id in service_ids:
         for green in (True, False):
-            query = (
-                select(Ticket)
-                .where(
-                    Ticket.service_id == service_id,
-                    Ticket.business_day == day,
-                    Ticket.status == TicketStatus.waiting,
-                    (Ticket.priority != Priority.normal)
-                    if green
-                    else (Ticket.priority == Priority.normal),
-                )
-                .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
-                .limit(1)
-            )
-            head = tx.session.exec(query).first()
+            head = hot.queue_head(service_id, day, green)
             if head is not None:
+                heads[head.id] = head
                 candidates.append(
                     Candidate(
-                        head.id or 0,
-                        head.service_id,
-                        Priority(head.priority),
-                        head.entered_queue_at,
+                        head.id, head.service_id, Priority(head.priority), head.entered_queue_at
                     )
                 )
     chosen = pick_next(candidates, service_ids)
     if chosen is None:
         return None
-    ticket = lookups.ticket(tx.session, chosen.ticket_id)
-    ticket.status = next_ticket_status("call", TicketStatus(ticket.status), number=ticket.number)
+    ticket = heads[chosen.ticket_id]
+    ticket.status = next_ticket_status(
+        "call", TicketStatus(ticket.status), number=ticket.number
+    ).value
     if ticket.called_at is None:
         ticket.called_at = tx.now
     ticket.last_called_at = tx.now
-    ticket.window_id = window.id
-    ticket.staff_id = staff.staff_id
-    tx.session.add(ticket)
-    tx.session.flush()
-    tx.emit(window.hall_id, ticket_data(tx, TicketCalled, ticket, window))
+    ticket.window_id = window_id
+    ticket.staff_id = actor.staff_id
+    hot.update_ticket(ticket)
+    waiting = hot.add_waiting(
+        ticket.service_id, ticket.business_day, -1, ticket.priority != Priority.normal
+    )
+    service = tx.catalog.service(tx.session, ticket.service_id)
+    tx.emit_data(
+        hall_id,
+        TicketCalled.TYPE,
+        ticket_fields(ticket, service_name=service.name, waiting=waiting, window_number=number),
+    )
     return ticket

@@ -96,6 +96,8 @@ class TicketCounter(SQLModel, table=True):
     business_day: date = Field(primary_key=True)
     last_number: int = 0  # the day's last ticket number, transfers included
     issued: int = 0  # tickets counted against the daily limit: transfers in are not
+    waiting: int = 0  # tickets of the day waiting now (moved by every change in or out)
+    priority_waiting: int = 0  # of which green channel
 
 
 class Ticket(SQLModel, table=True):

@@ -26,14 +26,8 @@ from sqlmodel import Session
 from client.events import EventData
 from server.domain.clock import Clock
 from server.store.catalog import Catalog
-from server.store.statements import (
-    DEFAULT_LOCK_TIMEOUT,
-    INSERT_EVENT,
-    LOCK_HALL,
-    NEXT_SEQ,
-    NOTIFY,
-    SHORT_LOCK_TIMEOUT,
-)
+from server.store.hot import Hot
+from server.store.statements import DEFAULT_LOCK_TIMEOUT, LOCK_HALL, SHORT_LOCK_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -55,6 +49,7 @@ class Tx:
     # halls locked in this database transaction (shared by the jobs of one writer batch)
     held_halls: set[int] = field(default_factory=set)
     _conn: Connection | None = None
+    _hot: Hot | None = None
 
     def lock_hall(self, hall_id: int) -> None:
         """Lock the hall's row until the transaction ends. Take it before touching the
@@ -71,25 +66,33 @@ class Tx:
                 conn.execute(LOCK_HALL, {"hall_id": hall_id})
             # it may have waited for another process: what happens now happens after that
             self.now = max(self.now, self.clock.now())
+            # the hall changes: every listening server process reads its log after the commit
+            # (once per hall and transaction; a savepoint rolled back takes both away)
+            self.hot.notify(hall_id)
         self.held_halls.add(hall_id)
 
     def emit(self, hall_id: int, event: EventData) -> CommittedEvent:
         """Append an event to the hall's log in this transaction, with the next seq."""
+        return self.emit_data(hall_id, event.TYPE, event.model_dump(mode="json"))
+
+    def emit_data(self, hall_id: int, type_: str, data: dict[str, Any]) -> CommittedEvent:
+        """`emit` with the event's data already in its JSON form (the model's
+        `model_dump(mode="json")`, built directly on the hot paths: commands/ticket_events.py)."""
         if hall_id not in self.held_halls:
             raise RuntimeError(f"emit for hall {hall_id} without tx.lock_hall first (lock order)")
-        type_, data = event.TYPE, event.model_dump(mode="json")
-        conn = self.conn
-        seq = int(conn.execute(NEXT_SEQ, {"hall_id": hall_id}).scalar_one())
-        if conn.dialect.name == "postgresql":
-            # delivered to every listening server process when this transaction commits
-            conn.execute(NOTIFY, {"payload": str(hall_id)})
-        conn.execute(
-            INSERT_EVENT,
-            {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.now, "data": data},
-        )
+        hot = self.hot
+        seq = hot.next_seq(hall_id)
+        hot.insert_event(hall_id, seq, type_, self.now, data)
         committed = CommittedEvent(hall_id, seq, type_, self.now, data)
         self.events.append(committed)
         return committed
+
+    @property
+    def hot(self) -> Hot:
+        """Driver-level statements on this transaction's connection (store/hot.py)."""
+        if self._hot is None:
+            self._hot = Hot(self.conn)
+        return self._hot
 
     @property
     def conn(self) -> Connection:

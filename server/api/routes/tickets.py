@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
-from server.api.convert import ticket_out
+from server.api.convert import issued_ticket_out, json_answer, ticket_out
 from server.api.deps import KioskDevice, OptionalActor, RuntimeDep, WindowStaff
 from server.api.params import IdPath, PublicToken
 from server.api.responses import AUTH, BODY, errors
@@ -26,7 +26,6 @@ from server.domain.texts import text
 from server.queries.public import public_view
 from server.queries.views import PublicTicketOut
 from server.runtime import Runtime
-from server.store.transaction import Tx
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -44,28 +43,17 @@ router = APIRouter(prefix="/tickets", tags=["tickets"])
     },
 )
 async def issue_ticket(
-    body: TicketIn, request: Request, response: Response, runtime: RuntimeDep, device: KioskDevice
-) -> IssuedTicketOut:
+    body: TicketIn, request: Request, runtime: RuntimeDep, device: KioskDevice
+) -> Response:
     """Take a number. The ticket is durable (fsynced) before this returns. A repeated
     `request_id` returns the ticket already issued for it, with status 200."""
-
     base = (runtime.settings.public_base_url or str(request.base_url)).rstrip("/")
-
-    def job(tx: Tx) -> tuple[IssuedTicketOut, bool]:
-        issued = tickets.issue(tx, device, body.service_id, body.priority, body.request_id)
-        t = issued.ticket
-        return IssuedTicketOut(
-            **ticket_out(t).model_dump(),
-            ahead=issued.ahead,
-            estimated_wait_minutes=issued.estimated_wait_minutes,
-            public_token=t.public_token,
-            public_url=f"{base}/t/{t.public_token}",
-        ), issued.replayed
-
-    out, replayed = await runtime.write(job)
-    if replayed:
-        response.status_code = status.HTTP_200_OK
-    return out
+    service_id, priority, request_id = body.service_id, body.priority, body.request_id
+    issued = await runtime.write(
+        lambda tx: tickets.issue(tx, device, service_id, priority, request_id)
+    )
+    code = status.HTTP_200_OK if issued.replayed else status.HTTP_201_CREATED
+    return json_answer(issued_ticket_out(issued, base), code)
 
 
 @router.get("/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 422))
@@ -76,21 +64,20 @@ async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> Publi
 
 async def _transition(
     runtime: Runtime, actor: Actor, ticket_id: IdPath, action: str, **kw: Any
-) -> TicketOut:
-    return await runtime.write(
-        lambda tx: ticket_out(tickets.transition(tx, actor, ticket_id, action, **kw))
-    )
+) -> Response:
+    ticket = await runtime.write(lambda tx: tickets.transition(tx, actor, ticket_id, action, **kw))
+    return json_answer(ticket_out(ticket))
 
 
 @router.post(
     "/{ticket_id}/recall", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
-async def recall(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def recall(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
     return await _transition(runtime, staff, ticket_id, "recall")
 
 
 @router.post("/{ticket_id}/start", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422))
-async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
     return await _transition(runtime, staff, ticket_id, "start")
 
 
@@ -99,28 +86,28 @@ async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> T
 )
 async def finish(
     ticket_id: IdPath, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff
-) -> TicketOut:
+) -> Response:
     return await _transition(runtime, staff, ticket_id, "finish", outcome=body.outcome)
 
 
 @router.post(
     "/{ticket_id}/no-show", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
-async def no_show(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def no_show(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
     return await _transition(runtime, staff, ticket_id, "no_show")
 
 
 @router.post(
     "/{ticket_id}/requeue", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
-async def requeue(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def requeue(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
     return await _transition(runtime, staff, ticket_id, "requeue")
 
 
 @router.post(
     "/{ticket_id}/cancel", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
-async def cancel(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> TicketOut:
+async def cancel(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
     return await _transition(runtime, staff, ticket_id, "cancel")
 
 
@@ -129,11 +116,10 @@ async def cancel(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> 
 )
 async def transfer(
     ticket_id: IdPath, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff
-) -> TicketOut:
+) -> Response:
     """Hand the applicant to another service: returns the new ticket (origin linked)."""
-    return await runtime.write(
-        lambda tx: ticket_out(tickets.transfer(tx, staff, ticket_id, body.service_id))
-    )
+    ticket = await runtime.write(lambda tx: tickets.transfer(tx, staff, ticket_id, body.service_id))
+    return json_answer(ticket_out(ticket))
 
 
 @router.post(

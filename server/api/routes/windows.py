@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from server.api.convert import ticket_out
+from server.api.convert import json_answer, ticket_out
 from server.api.deps import RuntimeDep, WindowStaff
 from server.api.params import IdPath
 from server.api.responses import AUTH, BODY, errors
@@ -65,10 +65,8 @@ async def close_window(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaf
         **errors(*AUTH, 404, 409, 422),
     },
 )
-async def call_next(
-    window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff
-) -> TicketOut | Response:
+async def call_next(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
     ticket = await runtime.write(lambda tx: call_next_command(tx, staff, window_id))
     if ticket is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    return ticket_out(ticket)
+    return json_answer(ticket_out(ticket))

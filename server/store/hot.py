@@ -1,0 +1,350 @@
+"""Driver-level SQL for the hot paths: issuing, calling, the ticket transitions, the event log.
+
+These statements run on the DBAPI cursor of the writer's own transaction (sqlite3 or psycopg),
+so each costs the driver's few microseconds instead of SQLAlchemy's statement execution
+(~100 µs of Python per statement on this machine, most of a ticket's writer time; see
+docs/benchmarks.md). They are the same statements the Core versions were, in the same
+transaction, after the same hall lock (Tx.lock_hall), so nothing changes in what is
+committed: values are stored exactly as the SQLAlchemy column types store them (UTC
+instants; on SQLite as SQLAlchemy's text format, which sorts in time order).
+
+SQL is written once with `:name` parameters (sqlite3's named style) and turned into
+psycopg's `%(name)s` for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+# --- values as the SQLAlchemy column types store them -----------------------------------
+
+
+def db_time(instant: datetime, sqlite: bool) -> Any:
+    """A UTC instant as UTCDateTime stores it (naive UTC text on SQLite)."""
+    if instant.tzinfo is None:
+        raise ValueError("refusing to store a naive datetime")
+    if not sqlite:
+        return instant.astimezone(UTC)
+    u = instant.astimezone(UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d} "
+        f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
+    )
+
+
+def from_db_time(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def db_day(day: date, sqlite: bool) -> Any:
+    return day.isoformat() if sqlite else day
+
+
+def from_db_day(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# --- a ticket row -----------------------------------------------------------------------
+
+TICKET_COLUMNS = (
+    "id",
+    "hall_id",
+    "service_id",
+    "business_day",
+    "sequence",
+    "number",
+    "priority",
+    "source",
+    "status",
+    "outcome",
+    "public_token",
+    "issued_at",
+    "entered_queue_at",
+    "called_at",
+    "last_called_at",
+    "recall_count",
+    "serving_started_at",
+    "finished_at",
+    "no_show_count",
+    "window_id",
+    "staff_id",
+    "origin_ticket_id",
+    "transferred_to_id",
+    "device_id",
+    "request_id",
+)
+_TIMES = frozenset(
+    {"issued_at", "entered_queue_at", "called_at", "last_called_at", "serving_started_at",
+     "finished_at"}
+)  # fmt: skip
+# the columns a transition may change (one UPDATE writes them all)
+MUTABLE = (
+    "status",
+    "outcome",
+    "called_at",
+    "last_called_at",
+    "recall_count",
+    "serving_started_at",
+    "finished_at",
+    "no_show_count",
+    "window_id",
+    "staff_id",
+    "transferred_to_id",
+)
+
+
+@dataclass(slots=True)
+class TicketRow:
+    """A ticket as a plain record (no ORM state): what the hot paths read and change."""
+
+    id: int
+    hall_id: int
+    service_id: int
+    business_day: date
+    sequence: int
+    number: str
+    priority: str
+    source: str
+    status: str
+    outcome: str | None
+    public_token: str
+    issued_at: datetime
+    entered_queue_at: datetime
+    called_at: datetime | None
+    last_called_at: datetime | None
+    recall_count: int
+    serving_started_at: datetime | None
+    finished_at: datetime | None
+    no_show_count: int
+    window_id: int | None
+    staff_id: int | None
+    origin_ticket_id: int | None
+    transferred_to_id: int | None
+    device_id: int | None
+    request_id: str | None
+
+    @classmethod
+    def from_db(cls, row: tuple[Any, ...]) -> TicketRow:
+        values = dict(zip(TICKET_COLUMNS, row, strict=False))
+        for name in _TIMES:
+            values[name] = from_db_time(values[name])
+        values["business_day"] = from_db_day(values["business_day"])
+        return cls(**values)
+
+
+def _select_ticket(alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + c for c in TICKET_COLUMNS)
+
+
+# --- the statements ---------------------------------------------------------------------
+
+SQL: dict[str, str] = {
+    # (the next number, counted against the limit, waiting, priority waiting) after this ticket
+    "next_number": """
+        INSERT INTO ticketcounter
+            (service_id, business_day, last_number, issued, waiting, priority_waiting)
+        VALUES (:service_id, :day, 1, :counted, 1, :green)
+        ON CONFLICT (service_id, business_day) DO UPDATE SET
+            last_number = ticketcounter.last_number + 1,
+            issued = ticketcounter.issued + excluded.issued,
+            waiting = ticketcounter.waiting + 1,
+            priority_waiting = ticketcounter.priority_waiting + excluded.priority_waiting
+        RETURNING last_number, issued, waiting, priority_waiting""",
+    "insert_ticket": f"""
+        INSERT INTO ticket ({", ".join(TICKET_COLUMNS[1:])})
+        VALUES ({", ".join(":" + c for c in TICKET_COLUMNS[1:])})
+        RETURNING id""",
+    "counter_add": """
+        UPDATE ticketcounter SET
+            waiting = waiting + :delta,
+            priority_waiting = priority_waiting + :green_delta
+        WHERE service_id = :service_id AND business_day = :day
+        RETURNING waiting""",
+    "counter_get": """
+        SELECT waiting, priority_waiting FROM ticketcounter
+        WHERE service_id = :service_id AND business_day = :day""",
+    # counted, only for a day whose counter row is missing (tickets written by other means)
+    "queue_count": """
+        SELECT count(*) FROM ticket
+        WHERE service_id = :service_id AND business_day = :day AND status = 'waiting'""",
+    "next_seq": "UPDATE hall SET last_seq = last_seq + 1 WHERE id = :hall_id RETURNING last_seq",
+    "insert_event": """
+        INSERT INTO event (hall_id, seq, type, at, data)
+        VALUES (:hall_id, :seq, :type, :at, :data)""",
+    "notify": "SELECT pg_notify('govqueue_events', :payload)",
+    "hall_of_ticket": "SELECT hall_id FROM ticket WHERE id = :id",
+    # the ticket a kiosk already took with this idempotency key (ux_ticket_device_request)
+    "ticket_by_request": f"""
+        SELECT {_select_ticket()} FROM ticket
+        WHERE device_id = :device_id AND request_id = :request_id""",
+    "ticket": f"""
+        SELECT {_select_ticket("t")}, w.number, w.staff_id
+        FROM ticket t LEFT JOIN "window" w ON w.id = t.window_id
+        WHERE t.id = :id""",
+    "update_ticket": f"""
+        UPDATE ticket SET {", ".join(f"{c} = :{c}" for c in MUTABLE)}
+        WHERE id = :id""",
+    "window": 'SELECT hall_id, number, state, staff_id FROM "window" WHERE id = :id',
+    "window_services": """
+        SELECT service_id FROM windowservice WHERE window_id = :id ORDER BY rank""",
+    "active_at_window": """
+        SELECT number FROM ticket
+        WHERE window_id = :id AND status IN ('called', 'serving') LIMIT 1""",
+    # the head of one service's queue, green channel or normal (index ix_ticket_queue)
+    "head_green": f"""
+        SELECT {_select_ticket()} FROM ticket
+        WHERE service_id = :service_id AND business_day = :day AND status = 'waiting'
+          AND priority != 'normal'
+        ORDER BY entered_queue_at, id LIMIT 1""",
+    "head_normal": f"""
+        SELECT {_select_ticket()} FROM ticket
+        WHERE service_id = :service_id AND business_day = :day AND status = 'waiting'
+          AND priority = 'normal'
+        ORDER BY entered_queue_at, id LIMIT 1""",
+}
+# PostgreSQL only: the event's data into its JSON column
+_POSTGRES_EDITS = {"insert_event": (":data)", "CAST(:data AS json))")}
+
+
+def _for_postgres(name: str, sql: str) -> str:
+    if name in _POSTGRES_EDITS:
+        old, new = _POSTGRES_EDITS[name]
+        sql = sql.replace(old, new)
+    return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
+
+
+SQLITE_SQL = {name: " ".join(sql.split()) for name, sql in SQL.items()}
+POSTGRES_SQL = {name: " ".join(_for_postgres(name, sql).split()) for name, sql in SQL.items()}
+
+
+def encode_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class Hot:
+    """The hot statements on the DBAPI connection of one transaction."""
+
+    __slots__ = ("_cursor", "_sql", "sqlite")
+
+    def __init__(self, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        self._sql = SQLITE_SQL if self.sqlite else POSTGRES_SQL
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        self._cursor = driver.cursor()
+
+    def one(self, name: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+        cursor = self._cursor
+        cursor.execute(self._sql[name], params)
+        row = cursor.fetchone()
+        if row is not None and self.sqlite:
+            cursor.fetchall()  # finish the statement (RETURNING rows are read to the end)
+        return row
+
+    def all(self, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        cursor = self._cursor
+        cursor.execute(self._sql[name], params)
+        return cursor.fetchall()
+
+    def run(self, name: str, params: dict[str, Any]) -> None:
+        self._cursor.execute(self._sql[name], params)
+
+    def time(self, instant: datetime) -> Any:
+        return db_time(instant, self.sqlite)
+
+    def day(self, day: date) -> Any:
+        return db_day(day, self.sqlite)
+
+    # --- statements with their values -----------------------------------------------------
+
+    def next_seq(self, hall_id: int) -> int:
+        row = self.one("next_seq", {"hall_id": hall_id})
+        assert row is not None
+        return int(row[0])
+
+    def insert_event(
+        self, hall_id: int, seq: int, type_: str, at: datetime, data: dict[str, Any]
+    ) -> None:
+        self.run(
+            "insert_event",
+            {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.time(at),
+             "data": encode_json(data)},
+        )  # fmt: skip
+
+    def notify(self, hall_id: int) -> None:
+        self.one("notify", {"payload": str(hall_id)})
+
+    def ticket(self, ticket_id: int) -> tuple[TicketRow, str | None, int | None] | None:
+        """The ticket, and its window's number and signed-in staff (None when not at one)."""
+        row = self.one("ticket", {"id": ticket_id})
+        if row is None:
+            return None
+        n = len(TICKET_COLUMNS)
+        return TicketRow.from_db(row[:n]), row[n], row[n + 1]
+
+    def ticket_by_request(self, device_id: int, request_id: str) -> TicketRow | None:
+        """The ticket a kiosk already took with this idempotency key, if any."""
+        row = self.one("ticket_by_request", {"device_id": device_id, "request_id": request_id})
+        return TicketRow.from_db(row) if row is not None else None
+
+    def update_ticket(self, ticket: TicketRow) -> None:
+        params: dict[str, Any] = {c: getattr(ticket, c) for c in MUTABLE}
+        for name in _TIMES.intersection(MUTABLE):
+            if params[name] is not None:
+                params[name] = self.time(params[name])
+        params["id"] = ticket.id
+        self.run("update_ticket", params)
+
+    def insert_ticket(self, values: dict[str, Any]) -> int:
+        params = dict(values)
+        for name in _TIMES:
+            if params.get(name) is not None:
+                params[name] = self.time(params[name])
+            else:
+                params[name] = None
+        params["business_day"] = self.day(params["business_day"])
+        for name in TICKET_COLUMNS[1:]:
+            params.setdefault(name, None)
+        row = self.one("insert_ticket", params)
+        assert row is not None
+        return int(row[0])
+
+    def queue_head(self, service_id: int, day: date, green: bool) -> TicketRow | None:
+        row = self.one(
+            "head_green" if green else "head_normal",
+            {"service_id": service_id, "day": self.day(day)},
+        )
+        return TicketRow.from_db(row) if row is not None else None
+
+    def waiting(self, service_id: int, day: date) -> int:
+        """The service's waiting tickets that day (its counter; counted when it has none)."""
+        params = {"service_id": service_id, "day": self.day(day)}
+        row = self.one("counter_get", params)
+        if row is None:
+            row = self.one("queue_count", params)
+            assert row is not None
+        return int(row[0])
+
+    def add_waiting(self, service_id: int, day: date, delta: int, green: bool) -> int:
+        """Move the service's waiting count by `delta` (a ticket entered or left the queue);
+        the count after it."""
+        params = {"service_id": service_id, "day": self.day(day)}
+        row = self.one(
+            "counter_add", {**params, "delta": delta, "green_delta": delta if green else 0}
+        )
+        if row is None:  # no counter row for that day: count
+            row = self.one("queue_count", params)
+            assert row is not None
+        return int(row[0])
