@@ -64,7 +64,8 @@ def excel_serial(local: datetime) -> float:
 def text_cell(letter: str, value: str) -> str:
     """An inline-string cell, escaped as XlsxWriter escapes it (control characters as
     _xHHHH_, XML specials, leading/trailing blanks preserved)."""
-    value = value[:MAX_TEXT]
+    if len(value) > MAX_TEXT:
+        value = value[:MAX_TEXT]
     if _SPECIAL.search(value):
         value = _ESCAPE_LIKE.sub(r"_x005F\1", value)
         value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
@@ -73,11 +74,6 @@ def text_cell(letter: str, value: str) -> str:
         value = value.replace(ROW_MARK, "&#64;")
     keep = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
     return f'<c r="{letter}{ROW_MARK}" t="inlineStr"><is><t{keep}>{value}</t></is></c>'
-
-
-def number_cell(letter: str, value: float, style: int) -> str:
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{letter}{ROW_MARK}"{s}><v>{value:.16G}</v></c>'
 
 
 @dataclass(frozen=True)
@@ -93,28 +89,42 @@ def record_cells(
 ) -> Callable[[dict[str, Any]], str]:
     """A function rendering one record (a dict) as its row's cells, the way the per-cell
     API wrote them: times as serials in the time style, numbers in their style, booleans
-    as 是/否, lists joined with 、, dates in ISO form, anything else as text."""
-    letters = [xl_col_to_name(i) for i in range(len(columns))]
-    plan = list(zip(letters, columns, strict=True))
+    as 是/否, lists joined with 、, dates in ISO form, anything else as text. Each column
+    gets its own small function, chosen once."""
+
+    def text_of(letter: str) -> Callable[[Any], str]:
+        def cell(value: Any) -> str:
+            if isinstance(value, str):
+                return text_cell(letter, value)
+            if isinstance(value, bool):
+                return text_cell(letter, "是" if value else "否")
+            if isinstance(value, list):
+                return text_cell(letter, "、".join(str(v) for v in value))
+            if isinstance(value, date):
+                return text_cell(letter, value.isoformat())
+            return text_cell(letter, str(value))
+
+        return cell
+
+    def number_of(letter: str, style: int) -> Callable[[Any], str]:
+        head = f'<c r="{letter}{ROW_MARK}"' + (f' s="{style}"' if style else "") + "><v>"
+        return lambda value: f"{head}{value:.16G}</v></c>"
+
+    def time_of(letter: str, style: int) -> Callable[[Any], str]:
+        number = number_of(letter, style)
+        return lambda value: number(excel_serial(local(value)))
+
+    plan: list[tuple[str, Callable[[Any], str]]] = []
+    for i, column in enumerate(columns):
+        letter = xl_col_to_name(i)
+        if column.kind == "time":
+            plan.append((column.key, time_of(letter, styles["time"])))
+        elif column.kind in ("int", "sec", "score"):
+            plan.append((column.key, number_of(letter, styles[column.kind])))
+        else:
+            plan.append((column.key, text_of(letter)))
 
     def render(item: dict[str, Any]) -> str:
-        cells: list[str] = []
-        for letter, column in plan:
-            value = item.get(column.key)
-            if value is None:
-                continue
-            if column.kind == "time":
-                cells.append(number_cell(letter, excel_serial(local(value)), styles["time"]))
-            elif column.kind in ("int", "sec", "score"):
-                cells.append(number_cell(letter, value, styles[column.kind]))
-            elif isinstance(value, bool):
-                cells.append(text_cell(letter, "是" if value else "否"))
-            elif isinstance(value, list):
-                cells.append(text_cell(letter, "、".join(str(v) for v in value)))
-            elif isinstance(value, date):
-                cells.append(text_cell(letter, value.isoformat()))
-            else:
-                cells.append(text_cell(letter, str(value)))
-        return "".join(cells)
+        return "".join([cell(value) for key, cell in plan if (value := item.get(key)) is not None])
 
     return render
