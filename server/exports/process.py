@@ -50,27 +50,6 @@ async def run_worker(args: list[str], database_url: str) -> None:
         raise ExportFailed("导出失败，请稍后重试；如仍失败请联系管理员查看服务器日志。")
 
 
-async def worker_output(args: list[str], database_url: str) -> bytes:
-    """Run the worker to completion and return what it printed (indicators as JSON)."""
-    proc = await asyncio.create_subprocess_exec(
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=_env(database_url),
-    )
-    try:
-        out, err = await proc.communicate()
-    finally:
-        await _stop(proc)
-    message = err.decode(errors="replace").strip()
-    if proc.returncode == 2:
-        raise InvalidInput(message.splitlines()[-1] if message else "统计失败。")
-    if proc.returncode != 0:
-        log.error("statistics worker failed (%s): %s", proc.returncode, message[-2000:])
-        raise ExportFailed("统计失败，请稍后重试；如仍失败请联系管理员查看服务器日志。")
-    return out
-
-
 async def stream_worker(args: list[str], database_url: str) -> AsyncIterator[bytes]:
     """The worker's standard output, chunk by chunk, as it is produced."""
     proc = await asyncio.create_subprocess_exec(

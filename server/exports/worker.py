@@ -1,9 +1,10 @@
 """`python -m server.exports.worker …`: one export in its own process (used by the server).
 
 XLSX goes to --out; CSV to --out or, with "-", to standard output (the server streams it);
-`--format indicators --group-by G` prints the indicators of a long or not yet rolled-up
-period as JSON (the server's /stats/indicators for such periods). Every closed day read
-here without a valid rollup is rolled up on the way (server/queries/stats/rollup.py).
+`--format indicators --group-by G` prints the indicators of a period as JSON (what the
+server's warm statistics process, server/exports/warm.py, computes for long periods).
+Every closed day read here without a valid rollup is rolled up on the way
+(server/queries/stats/rollup.py).
 Errors the person can act on are printed in Chinese to standard error with exit code 2.
 """
 

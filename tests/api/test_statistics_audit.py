@@ -34,6 +34,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import signal
 import statistics
 import zipfile
 from collections import defaultdict
@@ -740,6 +742,7 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
     """A period with more closed days not rolled up than the serving process reads live goes
     to the worker process, which gives the same figures and rolls the days up."""
     from server.api.routes import stats as route
+    from server.exports import warm
 
     sup, hall = scenario["sup"], scenario["hall"]
     use_rollups(scenario["server"], hall, rolled_up=False)
@@ -750,18 +753,31 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
     async with httpx.AsyncClient(  # a process to start: seconds on a loaded machine
         base_url=scenario["server"].base_url + "/api/v1", timeout=120
     ) as http:
-        response = await http.get(
-            "/stats/indicators",
-            params={
-                "hall_id": hall.hall_id,
-                "from": PERIOD[0],
-                "to": PERIOD[1],
-                "group_by": "window",
-            },
-            headers={"Authorization": f"Bearer {sup.token}"},
-        )
-    assert response.status_code == 200, response.text
-    assert response.json() == in_process
+
+        async def from_worker() -> Any:
+            response = await http.get(
+                "/stats/indicators",
+                params={
+                    "hall_id": hall.hall_id,
+                    "from": PERIOD[0],
+                    "to": PERIOD[1],
+                    "group_by": "window",
+                },
+                headers={"Authorization": f"Bearer {sup.token}"},
+            )
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        assert await from_worker() == in_process
+        # one warm process serves the next request too (the days are rolled up now: only a
+        # long period goes there); killed, it is replaced at once
+        monkeypatch.setattr(route, "IN_PROCESS_DAYS", 0)
+        first = warm.warm_pid()
+        assert first is not None
+        assert await from_worker() == in_process and warm.warm_pid() == first
+        os.kill(first, signal.SIGKILL)
+        assert await from_worker() == in_process
+        assert warm.warm_pid() not in (None, first)
     engine = make_engine(str(scenario["server"].settings.database_url))
     try:
         from sqlmodel import Session

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -26,8 +25,9 @@ from server.api.stats_schemas import (
     TicketRecordOut,
 )
 from server.api.stats_scope import hall_ids_for, parse_day, scope_for
-from server.exports.process import run_worker, stream_worker, worker_output
+from server.exports.process import run_worker, stream_worker
 from server.exports.report import check_xlsx_rows, hall_name
+from server.exports.warm import warm_indicators
 from server.exports.xlsx import ROWS_PER_SHEET
 from server.queries.stats.indicators import Scope, compute
 from server.queries.stats.records import count_records, record_page
@@ -127,10 +127,16 @@ async def indicators(
     loaded = await runtime.read(load)
     if isinstance(loaded, IndicatorsOut):
         return loaded
-    args = _worker_args(loaded, hall_ids, now.isoformat())
-    args += ["--format", "indicators", "--group-by", group_by]
-    args += ["--counts-basic", "true" if settings.satisfaction_counts_basic else "false"]
-    found = json.loads(await worker_output(args, settings.resolved_database_url()))
+    found = await warm_indicators(
+        settings.resolved_database_url(),
+        hall_ids,
+        loaded.start,
+        loaded.end,
+        now,
+        loaded.zone.key,
+        group_by,
+        settings.satisfaction_counts_basic,
+    )
     rows = [IndicatorRowOut.model_validate(row) for row in found["rows"]]
     return out(loaded, found["total"], rows)
 
