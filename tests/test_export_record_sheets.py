@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 import xlsxwriter
 
+from server.exports.fast_rows import excel_serial
 from server.exports.layout import Column
 from server.exports.xlsx import Formats, _record_sheet, _sheet
 
@@ -106,3 +108,15 @@ def test_batch_rendered_records_read_back_like_per_cell(tmp_path: Path) -> None:
     assert len(got[9][7][0]) == 32_767
     assert got[1][1][0] == datetime(2026, 3, 1, 8, 30, 15, 250_000)
     assert got[2][4][0] == "是" and got[2][5][0] == "态度差"
+
+
+def test_times_given_as_serials_by_the_database_read_back_the_same(tmp_path: Path) -> None:
+    """The export asks the database for the times as local Excel serials (floats)."""
+    per_cell, batched = tmp_path / "per_cell.xlsx", tmp_path / "serials.xlsx"
+    per_cell_reference(per_cell)
+    as_serials = [{**item, "at": excel_serial(item["at"])} for item in items()]
+    book = xlsxwriter.Workbook(str(batched), {"constant_memory": True})
+    never = lambda t: pytest.fail("a serial is not converted again")  # noqa: E731
+    _record_sheet(book, "差评整改", COLUMNS, iter(as_serials), Formats(book), never, print)
+    book.close()
+    assert read(batched) == read(per_cell)

@@ -112,7 +112,11 @@ def record_cells(
 
     def time_of(letter: str, style: int) -> Callable[[Any], str]:
         number = number_of(letter, style)
-        return lambda value: number(excel_serial(local(value)))
+
+        def cell(value: Any) -> str:  # a serial already (made by the database), or an instant
+            return number(value if isinstance(value, float) else excel_serial(local(value)))
+
+        return cell
 
     plan: list[tuple[str, Callable[[Any], str]]] = []
     for i, column in enumerate(columns):

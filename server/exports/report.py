@@ -30,6 +30,7 @@ from server.queries.rectifications import RectificationFilter, stream_rectificat
 from server.queries.stats.indicators import Indicators, Scope, compute
 from server.queries.stats.labels import load_labels
 from server.queries.stats.records import count_records
+from server.queries.stats.sql import local_time_serial
 
 Progress = Callable[[int], None]
 MAX_DETAIL_SHEETS = 4  # beyond 4 × 1,048,575 rows the 明细 goes to CSV
@@ -93,6 +94,15 @@ def _masked_complaints(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, An
         yield item
 
 
+def _local_serial(session: Session, scope: Scope) -> Callable[[Any], Any]:
+    """Instants as Excel serials of the hall's local time, computed by the database (a
+    rectification's times run from the period's start to its deadline, after `now`)."""
+    dialect = session.get_bind().dialect.name
+    lo = scope.bounds[0] - timedelta(days=1)
+    hi = max(scope.now, scope.bounds[1]) + timedelta(days=90)
+    return lambda column: local_time_serial(dialect, column, scope.zone, lo, hi)
+
+
 def write_xlsx(
     engine: Engine,
     scope: Scope,
@@ -124,7 +134,10 @@ def write_xlsx(
             if details
             else None,
             rectifications=stream_rectifications(
-                session, RectificationFilter(hall_ids, scope.start, scope.end), scope.now
+                session,
+                RectificationFilter(hall_ids, scope.start, scope.end),
+                scope.now,
+                serial=_local_serial(session, scope),
             ),
             complaints=_masked_complaints(
                 stream_complaints(session, ComplaintFilter(hall_ids, *scope.bounds), scope.now)

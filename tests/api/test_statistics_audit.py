@@ -597,6 +597,11 @@ async def test_xlsx_cells_and_csv_match_the_api(scenario: dict[str, Any], tmp_pa
     # 差评整改 and 投诉, with the complainant masked
     rect = list(book["差评整改"].iter_rows(min_row=2, values_only=True))
     assert len(rect) == 1 and rect[0][1] == "B001"
+    (listed,) = (await sup.rectifications(hall_id=hall.hall_id))["items"]
+    for column, key in ((11, "opened_at"), (12, "deadline"), (13, "rectified_at")):
+        local = ts(listed[key]).astimezone(SH).replace(tzinfo=None)  # type: ignore[union-attr]
+        assert abs((rect[0][column] - local).total_seconds()) < 0.001, key  # local time
+    assert rect[0][14] == ("是" if listed["overdue"] else "否")
     complaints = [
         dict(zip([c.value for c in book["投诉"][1]], r, strict=True))
         for r in book["投诉"].iter_rows(min_row=2, values_only=True)
