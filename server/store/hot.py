@@ -22,6 +22,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from server.domain.enums import Priority
+
+# every priority that goes before the normal queue (绿色通道)
+GREEN_PRIORITIES = tuple(p.value for p in Priority if p != Priority.normal)
+
 # --- values as the SQLAlchemy column types store them -----------------------------------
 
 
@@ -203,15 +208,13 @@ SQL: dict[str, str] = {
         SELECT number FROM ticket
         WHERE window_id = :id AND status IN ('called', 'serving') LIMIT 1""",
     # the head of one service's queue, green channel or normal (index ix_ticket_queue)
-    "head_green": f"""
+    # the head of one service's queue for one priority: an equality on every column of
+    # ix_ticket_queue but the order, so one index probe however long the queue is
+    # (`priority != 'normal'` walked every waiting ticket of the service)
+    "queue_head": f"""
         SELECT {_select_ticket()} FROM ticket
         WHERE service_id = :service_id AND business_day = :day AND status = 'waiting'
-          AND priority != 'normal'
-        ORDER BY entered_queue_at, id LIMIT 1""",
-    "head_normal": f"""
-        SELECT {_select_ticket()} FROM ticket
-        WHERE service_id = :service_id AND business_day = :day AND status = 'waiting'
-          AND priority = 'normal'
+          AND priority = :priority
         ORDER BY entered_queue_at, id LIMIT 1""",
 }
 # PostgreSQL only: the event's data into its JSON column
@@ -322,11 +325,14 @@ class Hot:
         return int(row[0])
 
     def queue_head(self, service_id: int, day: date, green: bool) -> TicketRow | None:
-        row = self.one(
-            "head_green" if green else "head_normal",
-            {"service_id": service_id, "day": self.day(day)},
-        )
-        return TicketRow.from_db(row) if row is not None else None
+        """The first waiting ticket of the service: of the green channel, or of the rest."""
+        params = {"service_id": service_id, "day": self.day(day)}
+        heads = []
+        for priority in GREEN_PRIORITIES if green else (Priority.normal.value,):
+            row = self.one("queue_head", {**params, "priority": priority})
+            if row is not None:
+                heads.append(TicketRow.from_db(row))
+        return min(heads, key=lambda t: (t.entered_queue_at, t.id), default=None)
 
     def waiting(self, service_id: int, day: date) -> int:
         """The service's waiting tickets that day (its counter; counted when it has none)."""
