@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--out", help="where to keep the raw stacks (default: a temp file)")
     parser.add_argument("--cycle-tickets", type=int, default=20000)
     parser.add_argument("--windows", type=int, default=8)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (…/postgres) instead of SQLite")
     args = parser.parse_args()
     if args.scenario == "summary":
         summarise(Path(args.file), args.top)
@@ -130,7 +131,7 @@ def main() -> None:
     args.only, args.rounds, args.deep, args.shallow = [args.scenario], 0, 0, 0
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out = Path(args.out or tempfile.mktemp(suffix=".collapsed"))
-    db = Database.fresh()
+    db = Database.fresh(args.postgres)
     server, hall = prepared_hall(db, args)
     print(f"{load_average()}; server pid {server.proc.pid if server.proc else '?'}")
     try:

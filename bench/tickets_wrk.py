@@ -404,8 +404,8 @@ def prepared_hall(db: Database, args: argparse.Namespace, workers: int = 1) -> t
 def bench_postgres(args: argparse.Namespace) -> None:
     for workers in args.workers:
         db = Database.fresh(args.postgres)
-        pg_pids = db.postgres_pids()
         server, hall = prepared_hall(db, args, workers)
+        pg_pids = db.postgres_pids()  # with the server's connections (their backends) open
         try:
             header(f"PostgreSQL, {workers} server process(es): {db.describe()}")
             service = str(hall.services["issue"])
