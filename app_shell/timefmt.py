@@ -3,6 +3,7 @@ durations in minutes and hours. Pure functions, tested without Qt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,21 @@ HALL_ZONE = ZoneInfo("Asia/Shanghai")
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+class ServerClock:
+    """The server's time as best known: this PC's clock plus the offset seen in the last
+    snapshot (`follow`), so timers and clocks on screen do not depend on a PC set wrong."""
+
+    def __init__(self, local_now: Callable[[], datetime] = now_utc) -> None:
+        self._local_now = local_now
+        self.offset = timedelta(0)  # server time minus this PC's time
+
+    def now(self) -> datetime:
+        return self._local_now() + self.offset
+
+    def follow(self, server_at: datetime) -> None:
+        self.offset = server_at - self._local_now()
 
 
 def local(moment: datetime, zone: ZoneInfo = HALL_ZONE) -> datetime:

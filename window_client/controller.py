@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
-from app_shell.timefmt import now_utc
+from app_shell.timefmt import ServerClock, now_utc
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, Unauthorized
 from client.events import QueueCounts, TicketCalled, TicketFields, TicketFinished
@@ -64,8 +64,7 @@ class WindowController(QObject):
         self.runner = runner
         self.api = api
         self.settings = settings
-        self._local_now = now
-        self.clock_offset = timedelta(0)  # server time minus this PC's time
+        self.clock = ServerClock(now)
         self.phase = Phase.sign_in
         self.me: dict[str, Any] | None = None
         self.windows: list[DeskWindow] = []
@@ -95,7 +94,7 @@ class WindowController(QObject):
 
     def now(self) -> datetime:
         """The server's time as best known (timers must not depend on this PC's clock)."""
-        return self._local_now() + self.clock_offset
+        return self.clock.now()
 
     # --- life --------------------------------------------------------------------------------
     def start(self) -> None:
@@ -296,7 +295,7 @@ class WindowController(QObject):
         ).failure(lambda _error: None).run_in_background()
 
     def _on_snapshot(self, message: SnapshotMessage) -> None:
-        self.clock_offset = message.at - self._local_now()
+        self.clock.follow(message.at)
         if self.model is not None:
             self.model.apply_snapshot(message)
         self._queue_timer.start()

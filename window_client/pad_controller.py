@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
-from app_shell.timefmt import now_utc
+from app_shell.timefmt import ServerClock, now_utc
 from client.errors import ApiError, Conflict, ServerUnavailable
 from client.events import TicketFinished, WindowStatus
 from client.rest import ApiClient
@@ -48,8 +48,7 @@ class PadController(QObject):
         self.runner = runner
         self.api = api
         self.settings = settings
-        self._local_now = now
-        self.clock_offset = timedelta(0)
+        self.clock = ServerClock(now)
         self.state = PadState(
             Timeouts(
                 choices_s=settings.choices_s,
@@ -73,7 +72,7 @@ class PadController(QObject):
         self._ticker.timeout.connect(self._tick)
 
     def now(self) -> datetime:
-        return self._local_now() + self.clock_offset
+        return self.clock.now()
 
     def _t(self) -> float:
         return self.now().timestamp()
@@ -135,7 +134,7 @@ class PadController(QObject):
 
     # --- the window's feed -----------------------------------------------------------------
     def _on_snapshot(self, message: SnapshotMessage) -> None:
-        self.clock_offset = message.at - self._local_now()
+        self.clock.follow(message.at)
         mine = next((w for w in message.data.windows if w.window_id == self.window_id), None)
         if mine is not None:
             self.window_number = mine.window_number
