@@ -29,9 +29,8 @@ from server.exports.process import run_worker, stream_worker
 from server.exports.report import check_xlsx_rows, hall_name
 from server.exports.warm import warm_indicators
 from server.exports.xlsx import ROWS_PER_SHEET
-from server.queries.stats.indicators import Scope, compute
+from server.queries.stats.indicators import ColdPeriod, Scope, compute
 from server.queries.stats.records import count_records, record_page
-from server.queries.stats.rollup import ColdPeriod
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 

@@ -27,6 +27,7 @@ from sqlmodel import Session
 from server.domain.calendar import day_bounds
 from server.domain.indicators import period_days
 from server.queries.stats.facts import Facts, live_facts, pack
+from server.queries.stats.indicators import ColdPeriod
 from server.queries.stats.sql import HALL
 from server.store.tables import StatsDay
 
@@ -35,14 +36,6 @@ GRACE = timedelta(minutes=10)
 BUILD_DAYS = 7  # days per query when building (bounded memory)
 
 STATS_DAY: Any = StatsDay.__table__  # type: ignore[attr-defined]
-
-
-class ColdPeriod(Exception):
-    """The period has more closed days without a rollup than may be read live here."""
-
-    def __init__(self, days: int) -> None:
-        super().__init__(f"{days} closed days without a rollup")
-        self.days = days
 
 
 def is_closed(day: date, zone: ZoneInfo, now: datetime) -> bool:
