@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from app_shell.texts import text
 from client.errors import ApiError, ServerUnavailable
@@ -62,7 +62,9 @@ class _GuiPoster(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.posted.connect(self._run)
+        # Always queued: even when posted from the GUI thread (an operation whose work was
+        # already done when its callback was attached) it runs later, never inside the caller.
+        self.posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
     def _run(self, fn: Callable[[], None]) -> None:

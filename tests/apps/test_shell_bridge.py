@@ -137,3 +137,38 @@ def test_feed_bridge_refused_token_says_why(
 @pytest.mark.parametrize("error", [ServerUnavailable("x")])
 def test_message_for_unreachable(error: Exception) -> None:
     assert message_for(error) == "暂时无法连接服务器，正在自动重试。"
+
+
+def test_callbacks_never_run_inside_the_call_even_when_the_work_is_already_done(
+    qtbot: QtBot, runner: AsyncRunner
+) -> None:
+    """A fast answer (the work done before `run_in_background` registered its callback) must
+    not run the callbacks inside the caller: callers set state after starting an operation,
+    and the window desk's buttons flickered back on when the server answered first."""
+    seen: list[str] = []
+    gate = threading.Event()
+
+    async def work() -> int:
+        gate.set()
+        return 1
+
+    original = runner.submit
+
+    def submit_and_wait(coro: Any) -> Any:
+        future = original(coro)
+        gate.wait(3)
+        future.result(3)  # done before the callback is attached
+        return future
+
+    runner.submit = submit_and_wait  # type: ignore[method-assign]
+    try:
+        Operation(runner, work).success(lambda _: seen.append("success")).run_in_background()
+        seen.append("returned")
+    finally:
+        runner.submit = original  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: "success" in seen, timeout=3000)
+    assert seen == ["returned", "success"]
+    posted: list[str] = []
+    runner.post_to_gui(lambda: posted.append("ran"))
+    assert posted == []  # from the GUI thread too: soon, never now
+    qtbot.waitUntil(lambda: posted == ["ran"], timeout=3000)
