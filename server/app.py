@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI
 
 from server.access import RevocationListener
 from server.api import errors, logredact, responses
+from server.api.fast_path import FastPath
 from server.api.limits import BodyLimit
 from server.api.public_page import router as public_page_router
 from server.api.routes import (
@@ -124,6 +125,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version="0.1.0",
         lifespan=lifespan,
     )
+    # the kiosks' and windows' hot requests, inside BodyLimit and InternalErrors (added after
+    # it, so around it) and in front of FastAPI's router: server/api/fast_path.py
+    app.add_middleware(FastPath)
     errors.install(app)
     app.add_middleware(BodyLimit)
     responses.install(app)

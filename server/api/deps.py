@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,6 +15,7 @@ from server.domain.enums import DeviceKind, Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
 from server.queries import access as access_queries
+from server.queries.access import StaffAccount
 from server.runtime import Runtime
 from server.security import hash_device_token, is_device_token, read_access_token
 
@@ -30,8 +32,19 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
+# token -> ((staff id, version), exp): a staff token's signature is checked once, not on every
+# request (HS256 decoding is most of a window request's credential check). Only well-formed,
+# correctly signed tokens are kept, and each only until its `exp` (as PyJWT decides: valid
+# while exp > now); the account behind it is still checked on every request (AccessCache).
+_CLAIMS: dict[str, tuple[tuple[int, int], float]] = {}
+_CLAIMS_MAX = 4096
+
+
 def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:
     """(staff id, token version) of a well-formed, correctly signed, unexpired staff token."""
+    cached = _CLAIMS.get(token)
+    if cached is not None and cached[1] > time.time():
+        return cached[0]
     claims = read_access_token(runtime.secret_key, token)
     if claims is None:
         return None
@@ -40,7 +53,45 @@ def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:
         return None
     if role not in {r.value for r in Role} or type(version) is not int:
         return None
+    exp = claims.get("exp")
+    if isinstance(exp, int | float) and not isinstance(exp, bool):
+        if len(_CLAIMS) >= _CLAIMS_MAX:
+            _CLAIMS.clear()
+        _CLAIMS[token] = ((int(sub), version), float(exp))
     return int(sub), version
+
+
+def cached_staff(runtime: Runtime, token: str) -> StaffActor | None:
+    """The staff member of a valid token when everything needed is cached and they may act
+    (active, same token version); None when the full check (staff_from_token) must decide."""
+    claims = _claims(runtime, token)
+    if claims is None:
+        return None
+    account = runtime.access.staff(claims[0])
+    if account is None or not account.active or account.token_version != claims[1]:
+        return None
+    return _staff_actor(account)
+
+
+def cached_device(runtime: Runtime, token: str) -> DeviceActor | None:
+    """The device of a cached, unrevoked device token; None when device_from_token must
+    decide (not cached, revoked, not a device token)."""
+    if not is_device_token(token):
+        return None
+    account = runtime.access.device(hash_device_token(token))
+    if account is None or account.revoked:
+        return None
+    return account.actor
+
+
+def _staff_actor(account: StaffAccount) -> StaffActor:
+    return StaffActor(
+        staff_id=account.staff_id,
+        staff_no=account.staff_no,
+        name=account.name,
+        role=account.role,
+        hall_id=account.hall_id,
+    )
 
 
 async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
@@ -62,13 +113,7 @@ async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
         raise AuthenticationRequired(text("auth.inactive"), code="inactive")
     if account.token_version != version:
         raise AuthenticationRequired(text("auth.session_ended"), code="session_ended")
-    return StaffActor(
-        staff_id=account.staff_id,
-        staff_no=account.staff_no,
-        name=account.name,
-        role=account.role,
-        hall_id=account.hall_id,
-    )
+    return _staff_actor(account)
 
 
 async def device_from_token(runtime: Runtime, token: str) -> DeviceActor:
@@ -138,5 +183,6 @@ def require_device(*kinds: DeviceKind):  # type: ignore[no-untyped-def]
 
 AdminUser = Annotated[StaffActor, require_staff(Role.admin)]
 Supervisor = Annotated[StaffActor, require_staff(Role.supervisor, Role.admin)]
-WindowStaff = Annotated[StaffActor, require_staff(Role.window, Role.supervisor, Role.admin)]
+WINDOW_ROLES = (Role.window, Role.supervisor, Role.admin)
+WindowStaff = Annotated[StaffActor, require_staff(*WINDOW_ROLES)]
 KioskDevice = Annotated[DeviceActor, require_device(DeviceKind.kiosk)]

@@ -20,7 +20,7 @@ from server.api.schemas import (
     TransferIn,
 )
 from server.commands import evaluations, tickets
-from server.domain.actor import Actor, PublicActor
+from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
 from server.queries.public import public_view
@@ -47,13 +47,20 @@ async def issue_ticket(
 ) -> Response:
     """Take a number. The ticket is durable (fsynced) before this returns. A repeated
     `request_id` returns the ticket already issued for it, with status 200."""
-    base = (runtime.settings.public_base_url or str(request.base_url)).rstrip("/")
+    base = runtime.settings.public_base_url or str(request.base_url)
+    return await issue_answer(runtime, device, body, base)
+
+
+async def issue_answer(
+    runtime: Runtime, device: DeviceActor, body: TicketIn, base: str
+) -> Response:
+    """The work and the answer of `issue_ticket` (also server/api/fast_path.py's)."""
     service_id, priority, request_id = body.service_id, body.priority, body.request_id
     issued = await runtime.write(
         lambda tx: tickets.issue(tx, device, service_id, priority, request_id)
     )
     code = status.HTTP_200_OK if issued.replayed else status.HTTP_201_CREATED
-    return json_answer(issued_ticket_out(issued, base), code)
+    return json_answer(issued_ticket_out(issued, base.rstrip("/")), code)
 
 
 @router.get("/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 422))
@@ -62,9 +69,10 @@ async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> Publi
     return await runtime.read(lambda s: public_view(s, catalog, public_token))
 
 
-async def _transition(
-    runtime: Runtime, actor: Actor, ticket_id: IdPath, action: str, **kw: Any
+async def transition_answer(
+    runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any
 ) -> Response:
+    """The work and the answer of the transition routes (also server/api/fast_path.py's)."""
     ticket = await runtime.write(lambda tx: tickets.transition(tx, actor, ticket_id, action, **kw))
     return json_answer(ticket_out(ticket))
 
@@ -73,12 +81,12 @@ async def _transition(
     "/{ticket_id}/recall", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def recall(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await _transition(runtime, staff, ticket_id, "recall")
+    return await transition_answer(runtime, staff, ticket_id, "recall")
 
 
 @router.post("/{ticket_id}/start", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422))
 async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await _transition(runtime, staff, ticket_id, "start")
+    return await transition_answer(runtime, staff, ticket_id, "start")
 
 
 @router.post(
@@ -87,28 +95,28 @@ async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> R
 async def finish(
     ticket_id: IdPath, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff
 ) -> Response:
-    return await _transition(runtime, staff, ticket_id, "finish", outcome=body.outcome)
+    return await transition_answer(runtime, staff, ticket_id, "finish", outcome=body.outcome)
 
 
 @router.post(
     "/{ticket_id}/no-show", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def no_show(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await _transition(runtime, staff, ticket_id, "no_show")
+    return await transition_answer(runtime, staff, ticket_id, "no_show")
 
 
 @router.post(
     "/{ticket_id}/requeue", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def requeue(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await _transition(runtime, staff, ticket_id, "requeue")
+    return await transition_answer(runtime, staff, ticket_id, "requeue")
 
 
 @router.post(
     "/{ticket_id}/cancel", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def cancel(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await _transition(runtime, staff, ticket_id, "cancel")
+    return await transition_answer(runtime, staff, ticket_id, "cancel")
 
 
 @router.post(

@@ -66,6 +66,11 @@ async def close_window(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaf
     },
 )
 async def call_next(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
+    return await call_next_answer(runtime, staff, window_id)
+
+
+async def call_next_answer(runtime: Runtime, staff: StaffActor, window_id: int) -> Response:
+    """The work and the answer of `call_next` (also server/api/fast_path.py's)."""
     ticket = await runtime.write(lambda tx: call_next_command(tx, staff, window_id))
     if ticket is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
