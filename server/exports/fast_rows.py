@@ -10,6 +10,7 @@ The result is read back with openpyxl in the tests; XlsxWriter is pinned in uv.l
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class BulkRowsWorksheet(Worksheet):
 # --- record sheets (差评整改, 投诉): rows rendered in Python, a few µs a row -----------------
 
 EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 0 (dates after 1900-02-28, as XlsxWriter)
+TEXT_CACHE = 4096  # rendered texts kept per column
 MAX_TEXT = 32_767  # characters in a cell (XlsxWriter truncates longer strings too)
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|" + ROW_MARK)
 _ESCAPE_LIKE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
@@ -93,16 +95,19 @@ def record_cells(
     gets its own small function, chosen once."""
 
     def text_of(letter: str) -> Callable[[Any], str]:
+        # most texts repeat (names, states, 是/否, days, reasons): each rendered once
+        rendered = functools.lru_cache(maxsize=TEXT_CACHE)(functools.partial(text_cell, letter))
+
         def cell(value: Any) -> str:
             if isinstance(value, str):
-                return text_cell(letter, value)
+                return rendered(value)
             if isinstance(value, bool):
-                return text_cell(letter, "是" if value else "否")
+                return rendered("是" if value else "否")
             if isinstance(value, list):
-                return text_cell(letter, "、".join(str(v) for v in value))
+                return rendered("、".join(str(v) for v in value))
             if isinstance(value, date):
-                return text_cell(letter, value.isoformat())
-            return text_cell(letter, str(value))
+                return rendered(value.isoformat())
+            return rendered(str(value))
 
         return cell
 

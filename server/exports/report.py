@@ -26,11 +26,9 @@ from server.domain.texts import text
 from server.exports.details import csv_lines, xlsx_rows
 from server.exports.masking import mask_name, mask_phone
 from server.queries.complaints import ComplaintFilter, stream_complaints
-from server.queries.rectifications import RectificationFilter, stream_rectifications
 from server.queries.stats.indicators import Indicators, Scope, compute
 from server.queries.stats.labels import load_labels
 from server.queries.stats.records import count_records
-from server.queries.stats.sql import local_time_serial
 
 Progress = Callable[[int], None]
 MAX_DETAIL_SHEETS = 4  # beyond 4 × 1,048,575 rows the 明细 goes to CSV
@@ -94,15 +92,6 @@ def _masked_complaints(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, An
         yield item
 
 
-def _local_serial(session: Session, scope: Scope) -> Callable[[Any], Any]:
-    """Instants as Excel serials of the hall's local time, computed by the database (a
-    rectification's times run from the period's start to its deadline, after `now`)."""
-    dialect = session.get_bind().dialect.name
-    lo = scope.bounds[0] - timedelta(days=1)
-    hi = max(scope.now, scope.bounds[1]) + timedelta(days=90)
-    return lambda column: local_time_serial(dialect, column, scope.zone, lo, hi)
-
-
 def write_xlsx(
     engine: Engine,
     scope: Scope,
@@ -114,6 +103,7 @@ def write_xlsx(
     on_total: Callable[[int], None] = lambda _n: None,
     rows_per_sheet: int | None = None,
 ) -> ReportData:
+    from server.exports.rectification_items import rectification_items  # numpy: see indicators.py
     from server.exports.xlsx import ROWS_PER_SHEET, write_workbook
 
     rows_per_sheet = rows_per_sheet or ROWS_PER_SHEET
@@ -133,12 +123,7 @@ def write_xlsx(
             )
             if details
             else None,
-            rectifications=stream_rectifications(
-                session,
-                RectificationFilter(hall_ids, scope.start, scope.end),
-                scope.now,
-                serial=_local_serial(session, scope),
-            ),
+            rectifications=rectification_items(session, scope),
             complaints=_masked_complaints(
                 stream_complaints(session, ComplaintFilter(hall_ids, *scope.bounds), scope.now)
             ),

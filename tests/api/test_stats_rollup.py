@@ -159,3 +159,83 @@ async def test_rollup_only_for_closed_days(
         assert (await thursday(sup, hall))["issued"] == 1
     finally:
         rollups.engine.dispose()
+
+
+async def test_rectification_sheet_records_from_rollups_equal_the_live_listing(
+    server: LiveServer, hall: Seeded, clock: ManualClock
+) -> None:
+    """The export's 差评整改 rows come from the day's rollup (rect_records.py): field for field
+    what /rectifications lists (live SQL), before and after a late rectification marks the
+    day, for a rolled-up Thursday and a live Friday, times as local Excel serials."""
+    from server.exports.fast_rows import excel_serial
+    from server.exports.rectification_items import rectification_items
+    from server.queries.stats.indicators import Scope
+
+    kiosk = server.client(hall.kiosk_token)
+    pad = server.client(hall.window_device_tokens["1"])
+    w1 = await open_window(server, hall, "1")
+    sup = await server.login(hall.supervisor_no)
+
+    async def rated(level: int, reasons: list[str], comment: str | None) -> None:
+        ticket = await kiosk.issue_ticket(hall.services["A"])
+        await w1.call_next(hall.windows["1"])
+        await w1.ticket_action(ticket["id"], "start")
+        clock.advance(200)
+        await w1.ticket_action(ticket["id"], "finish", {"outcome": "done"})
+        await pad.evaluate(ticket["id"], level, reasons, comment)
+
+    await rated(1, ["态度差", "等候久"], '说"慢", 还<很>凶 & 乱')
+    await rated(2, [], None)
+    await rated(5, [], "很好")  # no rectification
+    clock.set(datetime(2026, 11, 27, 9, 30, tzinfo=SH).astimezone(UTC))
+    await rated(1, ["其他"], "周五")  # Friday: today, read live
+    clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=SH).astimezone(UTC))
+    rollups = Rollups(server, hall, clock)
+
+    async def compare(from_rollup: bool) -> None:
+        listed = {x["id"]: x for x in (await sup.rectifications(hall_id=hall.hall_id))["items"]}
+        scope = Scope((hall.hall_id,), THURSDAY, FRIDAY, clock.now(), SH)
+        with Session(rollups.engine) as session:
+            todo = plan(session, (hall.hall_id,), THURSDAY, FRIDAY, SH, clock.now())
+            items = list(rectification_items(session, scope))
+        assert ((hall.hall_id, THURSDAY.toordinal()) in todo.records) == from_rollup
+        assert [i["id"] for i in items] == sorted(listed, key=lambda i: (listed[i]["opened_at"], i))
+        assert len(items) == 3
+        for item in items:
+            expected = listed[item["id"]]
+            for key in ("ticket_number", "service_name", "window_number", "staff_no"):
+                assert item[key] == expected[key], key
+            for key in ("staff_name", "level", "reasons", "comment", "state_text", "overdue"):
+                assert item[key] == expected[key], key
+            for key in ("measures", "followup_way", "followup_result", "followup_satisfied"):
+                assert item[key] == expected[key], key
+            assert item["business_day"] == expected["business_day"]
+            for key in ("opened_at", "deadline", "rectified_at", "followup_at"):
+                if expected[key] is None:
+                    assert item.get(key) is None, key
+                    continue
+                local = datetime.fromisoformat(expected[key]).astimezone(SH).replace(tzinfo=None)
+                assert abs(item[key] - excel_serial(local)) < 1e-9, key
+
+    try:
+        rollups.build()
+        await compare(from_rollup=True)
+        thursday_rects = [
+            x
+            for x in (await sup.rectifications(hall_id=hall.hall_id))["items"]
+            if x["business_day"] == DAY
+        ]
+        first = thursday_rects[0]["id"]
+        await sup.rectify(first, "培训 <整改>")
+        await compare(from_rollup=False)  # the day was marked: read live
+        rollups.build()
+        await compare(from_rollup=True)
+        await sup.request(
+            "POST",
+            f"/rectifications/{first}/follow-up",
+            json={"way": "phone", "result": "认可", "satisfied": True},
+        )
+        rollups.build()
+        await compare(from_rollup=True)
+    finally:
+        rollups.engine.dispose()

@@ -239,7 +239,7 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
         *(
             and_(t.hall_id == hall_id, t.business_day >= first, t.business_day <= last)
             for hall_id, days in hall_days.items()
-            for first, last in _ranges(days)
+            for first, last in day_ranges(days)
         )
     )
     return (
@@ -269,7 +269,7 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
     )
 
 
-def _ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+def day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
     """Consecutive days as (first, last) ranges."""
     ordered = sorted(days)
     ranges: list[tuple[date, date]] = []
@@ -315,7 +315,7 @@ def _window_pieces(
     result: dict[tuple[int, int], tuple[list[tuple[int, int, int, int, int, int]], list[str]]]
     result = defaultdict(lambda: ([], []))
     for hall_id, days in hall_days.items():
-        for first, last in _ranges(days):
+        for first, last in day_ranges(days):
             start, end = day_bounds(first, zone)[0], day_bounds(last, zone)[1]
             for activity in window_activities(session, (hall_id,), start, end, now):
                 spans = [(a, b, "") for a, b in activity.open_intervals]

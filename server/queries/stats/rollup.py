@@ -10,10 +10,14 @@ that raced with a build is never lost — the day is simply read live until rebu
 What depends on the read time is not rolled up but kept as instants (tickets never called,
 open rectifications) and compared at read time; window time of a closed day is fixed; the
 complaints, few, are always read live. Today is always read live.
+
+A rollup also keeps the day's 差评整改 records for the export's sheet (rect_records.py): the
+stored blob is the packed facts, then the packed records (`_SPLIT` gives where they meet).
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,14 +32,33 @@ from server.domain.calendar import day_bounds
 from server.domain.indicators import period_days
 from server.queries.stats.facts import Facts, live_facts, pack
 from server.queries.stats.indicators import ColdPeriod
+from server.queries.stats.rect_records import (
+    Record,
+    in_order,
+    live_records,
+    pack_records,
+    unpack_records,
+)
 from server.queries.stats.sql import HALL
 from server.store.tables import StatsDay
 
-FORMAT = 1  # bump when the packed facts change: older rollups are rebuilt
+FORMAT = 2  # bump when the packed facts change: older rollups are rebuilt
 GRACE = timedelta(minutes=10)
 BUILD_DAYS = 7  # days per query when building (bounded memory)
 
 STATS_DAY: Any = StatsDay.__table__  # type: ignore[attr-defined]
+_SPLIT = struct.Struct("<Q")  # length of the packed facts, before the packed records
+
+
+def _stored(facts: bytes, records: bytes) -> bytes:
+    return _SPLIT.pack(len(facts)) + facts + records
+
+
+def _parts(blob: bytes) -> tuple[bytes, bytes]:
+    """(packed facts, packed records) of a stored rollup."""
+    (size,) = _SPLIT.unpack_from(blob)
+    end = _SPLIT.size + size
+    return blob[_SPLIT.size : end], blob[end:]
 
 
 def is_closed(day: date, zone: ZoneInfo, now: datetime) -> bool:
@@ -52,7 +75,8 @@ def hall_ids_of(session: Session, hall_ids: tuple[int, ...] | None) -> list[int]
 class Plan:
     """Which (hall, day) of a period come from a rollup and which are read live."""
 
-    cached: dict[tuple[int, int], bytes]
+    cached: dict[tuple[int, int], bytes]  # packed facts
+    records: dict[tuple[int, int], bytes]  # packed 差评整改 records, same keys
     cold: dict[int, list[date]]  # closed, without a valid rollup
     open: dict[int, list[date]]  # not closed yet (today): always live
 
@@ -82,7 +106,7 @@ def plan(
             s.zone == zone.key,
         )
     )
-    cached = {(int(h), d.toordinal()): bytes(blob) for h, d, blob in rows}
+    stored = {(int(h), d.toordinal()): _parts(bytes(blob)) for h, d, blob in rows}
     cold: dict[int, list[date]] = {}
     opened: dict[int, list[date]] = {}
     for day in period_days(start, end):
@@ -90,13 +114,20 @@ def plan(
             continue  # the future: nothing yet
         closed = is_closed(day, zone, now)
         for hall_id in halls:
-            if closed and (hall_id, day.toordinal()) in cached:
+            if closed and (hall_id, day.toordinal()) in stored:
                 continue
             (cold if closed else opened).setdefault(hall_id, []).append(day)
-    cached = {
-        key: blob for key, blob in cached.items() if is_closed(date.fromordinal(key[1]), zone, now)
+    stored = {
+        key: parts
+        for key, parts in stored.items()
+        if is_closed(date.fromordinal(key[1]), zone, now)
     }
-    return Plan(cached, cold, opened)
+    return Plan(
+        {key: facts for key, (facts, _) in stored.items()},
+        {key: records for key, (_, records) in stored.items()},
+        cold,
+        opened,
+    )
 
 
 def period_facts(
@@ -123,6 +154,25 @@ def period_facts(
         parts.update(live_facts(session, todo.cold, zone, now))
     parts.update(live_facts(session, todo.open, zone, now))
     return Facts.concat([parts[key] for key in sorted(parts)])
+
+
+def period_records(
+    session: Session,
+    hall_ids: tuple[int, ...] | None,
+    start: date,
+    end: date,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[Record]:
+    """The 差评整改 records of the tickets of the period, oldest first: closed days from their
+    rollups, the rest live."""
+    todo = plan(session, hall_ids, start, end, zone, now)
+    live: dict[int, list[date]] = {}
+    for hall_days in (todo.cold, todo.open):
+        for hall_id, days in hall_days.items():
+            live.setdefault(hall_id, []).extend(days)
+    parts = [unpack_records(packed) for packed in todo.records.values()]
+    return in_order([*parts, *live_records(session, live).values()])
 
 
 def _chunks(hall_days: dict[int, list[date]]) -> Iterator[dict[int, list[date]]]:
@@ -159,6 +209,7 @@ def build_rollups(
                 ).all()
             )
             facts = live_facts(session, {hall_id: days}, zone, now)
+            records = live_records(session, {hall_id: days})
         for day in days:
             key = (hall_id, day.toordinal())
             values = {
@@ -167,7 +218,7 @@ def build_rollups(
                 "zone": zone.key,
                 "built_at": now,
                 "tickets": facts[key].tickets,
-                "facts": pack(facts[key]),
+                "facts": _stored(pack(facts[key]), pack_records(records[key])),
             }
             statement = _upsert(dialect).values(
                 hall_id=hall_id, business_day=day, changes=0, **values
