@@ -192,9 +192,7 @@ class Writer:
             outcomes = [(False, StoreBusy(text("server.store_busy"))) for _ in batch]
         self.batches += 1
         self.jobs += len(batch)
-        if events:
-            _call_soon(batch[0].loop, self._publish, events)
-        _settle_all(batch, outcomes)
+        _settle_all(batch, outcomes, self._publish if events else None, events)
 
     def _attempt(
         self, batch: list[_Pending], prelock: set[int], *, isolate: bool
@@ -262,9 +260,36 @@ def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: A
         log.debug("writer: the loop of a caller is closed")
 
 
-def _settle_all(batch: list[_Pending], outcomes: list[Outcome]) -> None:
+def _settle_all(
+    batch: list[_Pending],
+    outcomes: list[Outcome],
+    publish: Publisher | None = None,
+    events: list[CommittedEvent] | None = None,
+) -> None:
+    """Hand the outcomes (and the batch's events, published first) to the callers' loops:
+    one wake-up of each loop per batch, not one per job."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
     for pending, (ok, value) in zip(batch, outcomes, strict=True):
-        _call_soon(pending.loop, _settle, pending.future, ok, value)
+        by_loop.setdefault(pending.loop, []).append((pending.future, ok, value))
+    for index, (loop, settled) in enumerate(by_loop.items()):
+        if index == 0 and publish is not None:
+            _call_soon(loop, _deliver, settled, publish, events)
+        else:
+            _call_soon(loop, _deliver, settled, None, None)
+
+
+def _deliver(
+    settled: list[tuple[asyncio.Future[Any], bool, Any]],
+    publish: Publisher | None,
+    events: list[CommittedEvent] | None,
+) -> None:
+    if publish is not None and events:
+        try:
+            publish(events)
+        except Exception:  # pragma: no cover - the callers must still get their answers
+            log.exception("writer: publishing a batch's events failed")
+    for future, ok, value in settled:
+        _settle(future, ok, value)
 
 
 def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
