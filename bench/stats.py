@@ -93,6 +93,9 @@ def measure(
     engine.dispose()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     extra["cpu_s"] = round(usage.ru_utime + usage.ru_stime - cpu_before, 2)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CSV's second process
+    if helpers.ru_utime + helpers.ru_stime > 0:
+        extra["helper_cpu_s"] = round(helpers.ru_utime + helpers.ru_stime, 2)
     extra["load"] = round(os.getloadavg()[0], 1)
     peak_mb = usage.ru_maxrss / 1024
     return {"name": name, "seconds": round(elapsed, 2), "peak_rss_mb": round(peak_mb), **extra}

@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.db:
         parser.error(f"--db or ${DB_ENV} is required")
-    os.nice(5)  # calls and screens of the serving process come first
+    if args.format != "csv-part":
+        # calls and screens of the serving process come first; the second half of a CSV
+        # inherits its parent's priority already (another +5 would leave it a third of the
+        # parent's share of a busy machine, and the parent waits for it)
+        os.nice(5)
     from zoneinfo import ZoneInfo
 
     from server.exports.report import write_csv, write_xlsx

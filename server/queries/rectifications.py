@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from server.domain.texts import text
@@ -139,29 +137,3 @@ def rectification(session: Session, rectification_id: int, now: datetime) -> dic
     )
     row = session.execute(query).one_or_none()
     return None if row is None else _out(row, now)
-
-
-TIMES = ("opened_at", "deadline", "rectified_at", "followup_at")
-
-
-def stream_rectifications(
-    session: Session,
-    f: RectificationFilter,
-    now: datetime,
-    *,
-    serial: Callable[[Any], ColumnElement[Any]] | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Oldest first, for the export. With `serial`, the times come as what it makes of them
-    in SQL (the workbook's local Excel serials: no per-row time arithmetic in Python) and
-    `overdue` is decided by the database."""
-    r = RECTIFICATION.c
-    columns = _columns()
-    if serial is not None:
-        columns = [serial(c).label(c.name) if c.name in TIMES else c for c in columns]
-        overdue = case(
-            (r.closed_at.is_not(None), r.closed_at > r.deadline), else_=r.deadline < instant(now)
-        )
-        columns.append(overdue.label("overdue"))
-    query = _query(f, now, columns).order_by(r.opened_at, r.id)
-    for row in session.execute(query.execution_options(yield_per=1000)):
-        yield _out(row, now)

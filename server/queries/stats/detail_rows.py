@@ -296,12 +296,23 @@ def stream_rendered(
 ) -> Iterator[list[str]]:
     """Batches of rendered rows (pieces joined with the names; XLSX rows still carry
     ROW_MARK for their number)."""
-    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    dialect = connection.dialect.name
     query = _pieces_query(dialect, hall_ids, start, end, zone, render)
-    result = session.execute(query.execution_options(stream_results=True, yield_per=batch))
     halls, services, windows, staff = names.halls, names.services, names.windows, names.staff
-    for rows in result.partitions(batch):
-        yield [
-            f"{a}{halls[h]}{b}{services[s]}{c}{windows[w]}{staff[st]}{d}"
-            for a, h, b, s, c, w, st, d in rows
-        ]
+    if dialect == "sqlite":
+        # SQLite's cursor streams by itself: its rows straight from the driver (every column
+        # is text or an integer), without SQLAlchemy's row objects (~10 % of the CPU)
+        result = connection.execute(query)
+        fetch = result.cursor.fetchmany
+    else:  # a server-side cursor, read through SQLAlchemy's buffer
+        result = connection.execute(query.execution_options(stream_results=True))
+        fetch = result.fetchmany
+    try:
+        while rows := fetch(batch):
+            yield [
+                f"{a}{halls[h]}{b}{services[s]}{c}{windows[w]}{staff[st]}{d}"
+                for a, h, b, s, c, w, st, d in rows
+            ]
+    finally:
+        result.close()
