@@ -307,8 +307,8 @@ def bench_cycles(
 
 async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
     header(
-        f"call -> delivery at {args.subscribers} subscribers in {args.load_processes} load "
-        f"processes, {args.calls} calls {args.interval * 1000:.0f} ms apart"
+        f"call -> delivery at {args.subscribers} subscribers ({args.feed_client} client) in "
+        f"{args.load_processes} load processes, {args.calls} calls {args.interval * 1000:.0f} ms apart"
     )
     url = (
         server.base.replace("http://", "ws://")
@@ -323,6 +323,8 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
             str(BENCH / "feed_subscribers.py"),
             url,
             str(n),
+            "--client",
+            args.feed_client,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=2**30,
@@ -337,6 +339,12 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         if int(line[2]):
             print(f"  {line[2]} subscribers of a load process failed to connect: {line[3:]}")
     peak = server.rss()
+    for proc in procs:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(b"START\n")
+        await proc.stdin.drain()
+        await proc.stdout.readline()
+    server_cpu = cpu_seconds(server.pids())
     sent: dict[int, float] = {}
     window, token = hall.windows[0], hall.staff_tokens[0]
     async with httpx.AsyncClient(
@@ -354,8 +362,10 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
             peak = max(peak, server.rss())
             await asyncio.sleep(args.interval)
     await asyncio.sleep(2.0)  # let the last deliveries arrive
+    server_cpu = cpu_seconds(server.pids()) - server_cpu
     arrivals: list[tuple[int, int, int, float]] = []
     ended: list[str] = []
+    received, clients_cpu = 0, 0.0
     for p, proc in enumerate(procs):
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(b"STOP\n")
@@ -364,6 +374,8 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         result = json.loads(line.decode().split(" ", 1)[1])
         arrivals += [(p, s, t, at) for s, t, at in result["arrivals"]]
         ended += result["ended"]
+        received += result["received"]
+        clients_cpu += result["cpu"]
         await proc.wait()
     latencies = [(at - sent[t]) * 1000 for _p, _s, t, at in arrivals if t in sent]
     pairs = {(p, s, t) for p, s, t, _ in arrivals if t in sent}
@@ -373,10 +385,28 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
             f"  p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
             f"max {max(latencies):.1f} ms (goal: p99 < 50 ms)"
         )
+        by_call: dict[int, list[float]] = {}
+        for _p, _s, t, at in arrivals:
+            if t in sent:
+                by_call.setdefault(t, []).append((at - sent[t]) * 1000)
+        firsts = [min(v) for v in by_call.values()]
+        spreads = [max(v) - min(v) for v in by_call.values()]
+        print(
+            f"  per call: first delivery p50 {statistics.median(firsts):.1f} ms "
+            f"(max {max(firsts):.1f}), first to last p50 {statistics.median(spreads):.1f} ms "
+            f"(max {max(spreads):.1f})"
+        )
     print(
         f"  delivered {len(pairs)} of {expected} ({ready} subscribers × {len(sent)} calls)"
         f"{', duplicates: ' + str(len(latencies) - len(pairs)) if len(latencies) != len(pairs) else ''}"
         f"{', feeds ended early: ' + str(len(ended)) + ' ' + ended[0] if ended else ''}"
+    )
+    messages = max(received, 1)
+    print(
+        f"  {received} messages received; CPU per message: server "
+        f"{server_cpu * 1e6 / messages:.1f} µs (its requests included), load processes "
+        f"{clients_cpu * 1e6 / messages:.1f} µs; "
+        f"{load_average()}"
     )
     print(
         f"  server RSS {server.rss() / 2**20:.0f} MB now, {peak / 2**20:.0f} MB peak (goal < 200 MB)"
@@ -480,6 +510,12 @@ def main() -> None:
     parser.add_argument("--load-processes", type=int, default=4)
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
+    parser.add_argument(
+        "--feed-client",
+        choices=("raw", "websockets"),
+        default="raw",
+        help="the subscribers' client (bench/feed_subscribers.py)",
+    )
     parser.add_argument("--postgres", help="a PostgreSQL server URL (…/postgres) for 'postgres'")
     parser.add_argument("--workers", default="1,2", help="server processes on PostgreSQL")
     args = parser.parse_args()

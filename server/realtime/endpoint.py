@@ -20,8 +20,9 @@ from server.domain import texts
 from server.domain.actor import ensure_hall
 from server.domain.errors import AuthenticationRequired, DomainError
 from server.queries import live
+from server.realtime.direct import socket_of
 from server.realtime.feed import Feed
-from server.realtime.hub import Item, Subscription, encode, visible_to
+from server.realtime.hub import Subscription, encode, visible_to
 from server.runtime import Runtime
 
 router = APIRouter()
@@ -103,9 +104,15 @@ async def live_feed(ws: WebSocket) -> None:
         return
 
     sub = feed.hub.subscribe(hall_id, window_id)
+    sub.socket = socket_of(ws)
     sender = asyncio.ensure_future(_send(ws, feed, sub, hall_id, window_id, since, current))
     sub.on_overflow = sender.cancel  # a send blocked on a stalled socket stops at once
-    watch = runtime.access.watch(actor, sender.cancel)  # closed when revoked (server/access.py)
+
+    def revoked() -> None:  # closed when revoked (server/access.py): nothing more is sent
+        sub.end()
+        sender.cancel()
+
+    watch = runtime.access.watch(actor, revoked)
     try:
         await sender
     except asyncio.CancelledError:
@@ -119,6 +126,7 @@ async def live_feed(ws: WebSocket) -> None:
             ws, CLOSE_SERVER_ERROR, "internal_error", "服务器内部错误，请重新连接并带上最后的 seq。"
         )
     finally:
+        sub.end()
         feed.hub.unsubscribe(sub)
         runtime.access.unwatch(watch)
         if not sender.done():
@@ -147,7 +155,7 @@ async def _send(
     current: int,
 ) -> None:
     last_sent = await _catch_up(ws, feed, hall_id, window_id, since, current)
-    await _stream(ws, sub.queue, last_sent)
+    await _stream(ws, sub, last_sent)
 
 
 async def _catch_up(
@@ -187,23 +195,32 @@ async def _catch_up(
             return last
 
 
-async def _stream(ws: WebSocket, queue: asyncio.Queue[Item], last_sent: int) -> None:
+async def _stream(ws: WebSocket, sub: Subscription, last_sent: int) -> None:
     """Forward live events (skipping any already replayed) until the client leaves or the
     subscription ends (server stopping, or the client fell behind: see hub.py).
 
-    One plain `queue.get()` per message: when the client disconnects, the receiving task
-    puts the end marker into the queue, so no per-message wait on two things is needed.
+    Whenever everything queued has been sent, the subscription goes direct: the hub writes
+    the next events straight to the socket and this task sleeps until an event has to be
+    queued (the socket is paused) or the subscription ends. One plain `queue.get()` per
+    queued message: when the client disconnects, the receiving task puts the end marker into
+    the queue, so no per-message wait on two things is needed.
     """
+    queue = sub.queue
     receiver = asyncio.create_task(_drain_incoming(ws))
     receiver.add_done_callback(lambda _: queue.put_nowait(None))
     try:
-        while (item := await queue.get()) is not None:
+        while True:
+            sub.go_direct()
+            item = await queue.get()
+            if item is None:
+                break
             seq, message = item
             if seq <= last_sent:
                 continue
             await ws.send_text(message)
             last_sent = seq
     finally:
+        sub.end()
         receiver.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await receiver

@@ -1,6 +1,11 @@
 """In-process fan-out of committed events to the WebSocket subscribers of each hall.
 
-Each event is serialised once and shared by every subscriber. A subscriber's queue holds at
+Each event is serialised once and shared by every subscriber. A subscriber that is caught
+up (its sending task idle, its queue empty, its socket accepting writes) gets the event's
+frame written straight to its socket, in the publishing loop (`direct.py`): no task of its
+own wakes up. Every other one (replaying what it missed, or whose socket is paused because
+it does not read) gets the event through its queue, which its task empties in seq order;
+it goes direct again only once its queue is empty. A subscriber's queue holds at
 most `queue_limit` events. One that falls further behind (a frozen screen, a stalled
 network) is never sent anything past the gap: everything still queued for it is dropped at
 once, its connection is closed with 4408, and it reconnects with the last seq it really
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from server.realtime.direct import FrameSink, text_frame
 from server.store.transaction import CommittedEvent
 
 DEFAULT_QUEUE_LIMIT = 2000
@@ -50,8 +56,19 @@ class Subscription:
     overflowed: bool = False
     ended: bool = False
     on_overflow: Callable[[], object] | None = None
+    # Its socket, when events may be written to it straight from `Hub.publish`; `direct` is
+    # true while that is allowed: set by its sending task when it has sent everything and
+    # waits on an empty queue, cleared as soon as an event has to go through the queue.
+    socket: FrameSink | None = None
+    direct: bool = False
+
+    def go_direct(self) -> None:
+        """Called by the sending task when everything queued so far has been sent."""
+        if self.socket is not None and not self.ended and self.queue.empty():
+            self.direct = True
 
     def offer(self, item: tuple[int, str]) -> None:
+        self.direct = False
         if self.ended:
             return
         if self.queue.qsize() >= self.limit:
@@ -69,6 +86,7 @@ class Subscription:
             self.on_overflow()
 
     def end(self) -> None:
+        self.direct = False
         if not self.ended:
             self.ended = True
             self.queue.put_nowait(None)
@@ -80,6 +98,7 @@ class Hub:
         self.queue_limit = queue_limit
         self.published = 0
         self.overflows = 0
+        self.direct_writes = 0
 
     def subscribe(self, hall_id: int, window_id: int | None = None) -> Subscription:
         sub = Subscription(hall_id, window_id, self.queue_limit)
@@ -105,12 +124,21 @@ class Hub:
             if not subs:
                 continue
             item = (event.seq, encode(event.seq, event.type, event.at, event.data))
+            frame: bytes | None = None
+            direct = 0
             for sub in subs:
                 if sub.ended or not visible_to(sub.window_id, event.data):
                     continue
-                sub.offer(item)
+                if sub.direct:
+                    if frame is None:
+                        frame = text_frame(item[1])
+                    if sub.socket is not None and sub.socket.write(frame):
+                        direct += 1
+                        continue
+                sub.offer(item)  # replaying, paused or closing: through its queue, in order
                 if sub.overflowed:
                     self.overflows += 1
+            self.direct_writes += direct
 
     def close_all(self) -> None:
         for subs in self._subs.values():

@@ -101,6 +101,9 @@ async def flooded_hall(
             await flood(server, hall.hall_id, EVENTS)
             await fast.wait_for(EVENTS)
             assert server.feed.hub.overflows >= 1, "the frozen screen was never closed"
+            # the screens were caught up: events went straight to their sockets until the
+            # frozen one's socket paused and its queue overflowed
+            assert server.feed.hub.direct_writes > 0
             assert peak[0] <= QUEUE_LIMIT, f"a subscriber queue grew to {peak[0]}"
             slow.running.set()
             yield server, fast, slow, hall.hall_id
