@@ -315,6 +315,7 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         + "/ws?"
         + urlencode({"hall_id": hall.hall, "token": hall.screen})
     )
+    idle_rss = server.rss()
     per = [args.subscribers // args.load_processes] * args.load_processes
     per[0] += args.subscribers - sum(per)
     procs = [
@@ -409,7 +410,9 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         f"{load_average()}"
     )
     print(
-        f"  server RSS {server.rss() / 2**20:.0f} MB now, {peak / 2**20:.0f} MB peak (goal < 200 MB)"
+        f"  server RSS {server.rss() / 2**20:.0f} MB now, {peak / 2**20:.0f} MB peak "
+        f"(goal < 200 MB); {idle_rss / 2**20:.0f} MB before the subscribers, "
+        f"{(peak - idle_rss) / max(ready, 1) / 1024:.0f} kB per subscriber"
     )
 
 
