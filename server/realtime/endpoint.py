@@ -206,6 +206,7 @@ async def _stream(ws: WebSocket, sub: Subscription, last_sent: int) -> None:
     the queue, so no per-message wait on two things is needed.
     """
     queue = sub.queue
+    sub.last_sent = last_sent
     receiver = asyncio.create_task(_drain_incoming(ws))
     receiver.add_done_callback(lambda _: queue.put_nowait(None))
     try:
@@ -215,10 +216,10 @@ async def _stream(ws: WebSocket, sub: Subscription, last_sent: int) -> None:
             if item is None:
                 break
             seq, message = item
-            if seq <= last_sent:
-                continue
+            if seq <= sub.last_sent:
+                continue  # replayed already
             await ws.send_text(message)
-            last_sent = seq
+            sub.last_sent = seq
     finally:
         sub.end()
         receiver.cancel()

@@ -61,6 +61,9 @@ class Subscription:
     # waits on an empty queue, cleared as soon as an event has to go through the queue.
     socket: FrameSink | None = None
     direct: bool = False
+    # The last seq sent (replayed, from the queue, or direct): an event published after the
+    # catch-up read it from the log (the relay publishes after the commit) is not sent again.
+    last_sent: int = 0
 
     def go_direct(self) -> None:
         """Called by the sending task when everything queued so far has been sent."""
@@ -130,9 +133,12 @@ class Hub:
                 if sub.ended or not visible_to(sub.window_id, event.data):
                     continue
                 if sub.direct:
+                    if event.seq <= sub.last_sent:
+                        continue  # its catch-up read it from the log already
                     if frame is None:
                         frame = text_frame(item[1])
                     if sub.socket is not None and sub.socket.write(frame):
+                        sub.last_sent = event.seq
                         direct += 1
                         continue
                 sub.offer(item)  # replaying, paused or closing: through its queue, in order
