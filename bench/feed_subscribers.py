@@ -12,7 +12,7 @@ exits.
 Two clients (`--client`):
 - `raw` (default): a minimal RFC 6455 client on an asyncio Protocol. It stamps a message
   when its bytes reach the process (`data_received`), parses only the calls, and answers the
-  server's keepalive pings. About a quarter of the CPU per message of the websockets
+  server's keepalive pings. About half the CPU per message of the websockets
   library, so that on a 2-core machine the clients do not crowd out the server they measure.
 - `websockets`: the websockets library's asyncio client (what `client.live` uses); the
   stamp includes its per-message task wake-up.
