@@ -17,7 +17,7 @@ from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
 from server.domain.queueing import estimate_wait_minutes
 from server.domain.texts import text
-from server.store.catalog import Catalog, ServiceInfo
+from server.store.catalog import Catalog, ServiceInfo, SessionSource
 from server.store.hot import TicketRow
 from server.store.statements import (
     COUNTER_WAITING,
@@ -142,7 +142,7 @@ def _aware(instant: datetime | None) -> datetime | None:
 
 
 def estimate(
-    session: Session, catalog: Catalog, service: ServiceInfo, day: date, ahead: int
+    session: SessionSource, catalog: Catalog, service: ServiceInfo, day: date, ahead: int
 ) -> int:
     """Estimated wait in minutes for someone with `ahead` people before them."""
     return estimate_wait_minutes(

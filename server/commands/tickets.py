@@ -119,7 +119,7 @@ def issue(
 ) -> IssuedTicket:
     """Take a number. With a kiosk's `request_id` (idempotency key), a retry of a request whose
     answer was lost returns the ticket already issued for it instead of a second one."""
-    service = tx.catalog.service(tx.session, service_id)
+    service = tx.catalog.service(tx.open_session, service_id)
     ensure_hall(actor, service.hall_id)
     device_id = actor.device_id if isinstance(actor, DeviceActor) else None
     if request_id is not None and device_id is not None:
@@ -155,7 +155,7 @@ def issue(
     # those called before it: everyone waiting before it, or only the green channel's
     ahead = (created.waiting if priority == Priority.normal else created.priority_waiting) - 1
     return IssuedTicket(
-        ticket, ahead, lookups.estimate(tx.session, tx.catalog, service, day, ahead)
+        ticket, ahead, lookups.estimate(tx.open_session, tx.catalog, service, day, ahead)
     )
 
 
@@ -163,7 +163,7 @@ def _replay(tx: Tx, ticket: TicketRow, service: ServiceInfo, priority: Priority)
     if ticket.service_id != service.id or ticket.priority != priority:
         raise Conflict(text("ticket.request_reused", number=ticket.number), code="request_reused")
     ahead = lookups.people_ahead(tx.session, ticket) if ticket.status == TicketStatus.waiting else 0
-    estimate = lookups.estimate(tx.session, tx.catalog, service, ticket.business_day, ahead)
+    estimate = lookups.estimate(tx.open_session, tx.catalog, service, ticket.business_day, ahead)
     return IssuedTicket(ticket, ahead, estimate, replayed=True)
 
 
@@ -233,7 +233,7 @@ def transition(
         ticket.staff_id = actor.staff_id
     hot = tx.hot
     hot.update_ticket(ticket)
-    service = tx.catalog.service(tx.session, ticket.service_id)
+    service = tx.catalog.service(tx.open_session, ticket.service_id)
     _late(tx, ticket, service)
     green = ticket.priority != Priority.normal
     if action == "requeue":  # back in the queue
@@ -256,7 +256,7 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> TicketRow
     """Finish this ticket as transferred and queue a new one for another service."""
     ticket, window_number, window_staff = ticket_to_change(tx, ticket_id)
     _check_window(actor, ticket, window_number, window_staff)
-    target = tx.catalog.service(tx.session, service_id)
+    target = tx.catalog.service(tx.open_session, service_id)
     if target.hall_id != ticket.hall_id:
         raise PermissionDenied(text("auth.other_hall"))
     if target.id == ticket.service_id:
@@ -278,7 +278,7 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> TicketRow
     ticket.transferred_to_id = created.ticket.id
     hot = tx.hot
     hot.update_ticket(ticket)
-    service = tx.catalog.service(tx.session, ticket.service_id)
+    service = tx.catalog.service(tx.open_session, ticket.service_id)
     _late(tx, ticket, service)
     new_fields = ticket_fields(
         created.ticket, service_name=target.name, waiting=created.waiting, window_number=None

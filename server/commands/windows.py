@@ -112,7 +112,7 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
     service_ids = [int(r[0]) for r in hot.all("window_services", params)]
     if not service_ids:
         raise Conflict(text("window.no_services", window=number))
-    day = business_day(tx.now, tx.catalog.service(tx.session, service_ids[0]).zone)
+    day = business_day(tx.now, tx.catalog.service(tx.open_session, service_ids[0]).zone)
     heads: dict[int, TicketRow] = {}
     candidates: list[Candidate] = []
     for service_id in service_ids:
@@ -141,7 +141,7 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
     waiting = hot.add_waiting(
         ticket.service_id, ticket.business_day, -1, ticket.priority != Priority.normal
     )
-    service = tx.catalog.service(tx.session, ticket.service_id)
+    service = tx.catalog.service(tx.open_session, ticket.service_id)
     tx.emit_data(
         hall_id,
         TicketCalled.TYPE,

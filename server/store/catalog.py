@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,13 @@ from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
+
+# a session, or a function that opens one: the cache asks for it only when it misses
+SessionSource = Session | Callable[[], Session]
+
+
+def _opened(source: SessionSource) -> Session:
+    return source if isinstance(source, Session) else source()
 
 
 @dataclass(frozen=True)
@@ -44,16 +52,20 @@ class Catalog:
         self._open_windows: dict[int, tuple[float, int]] = {}
         self._mean_handle: dict[tuple[int, object], tuple[float, float]] = {}
 
-    def service(self, session: Session, service_id: int) -> ServiceInfo:
+    def service(self, session: SessionSource, service_id: int) -> ServiceInfo:
         now = time.monotonic()
         cached = self._services.get(service_id)
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
-        row = session.execute(
-            select(Service, col(Hall.timezone))
-            .join(Hall, col(Hall.id) == col(Service.hall_id))
-            .where(col(Service.id) == service_id)
-        ).first()
+        row = (
+            _opened(session)
+            .execute(
+                select(Service, col(Hall.timezone))
+                .join(Hall, col(Hall.id) == col(Service.hall_id))
+                .where(col(Service.id) == service_id)
+            )
+            .first()
+        )
         if row is None:
             raise NotFound(text("service.not_found", service_id=service_id))
         s, tz = row
@@ -73,41 +85,49 @@ class Catalog:
             self._services[service_id] = (now, info)
         return info
 
-    def open_windows(self, session: Session, service_id: int) -> int:
+    def open_windows(self, session: SessionSource, service_id: int) -> int:
         """Open windows serving the service (for the estimated wait)."""
         now = time.monotonic()
         cached = self._open_windows.get(service_id)
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
         count = int(
-            session.execute(
+            _opened(session)
+            .execute(
                 select(func.count())
                 .select_from(Window)
                 .join(WindowService, col(WindowService.window_id) == col(Window.id))
                 .where(col(WindowService.service_id) == service_id, col(Window.state) == "open")
-            ).scalar_one()
+            )
+            .scalar_one()
         )
         with self._lock:
             self._open_windows[service_id] = (now, count)
         return count
 
-    def mean_handle_minutes(self, session: Session, service: ServiceInfo, day: object) -> float:
+    def mean_handle_minutes(
+        self, session: SessionSource, service: ServiceInfo, day: object
+    ) -> float:
         """Mean handling time of the service's last 20 tickets that day; its target before 3."""
         now = time.monotonic()
         key = (service.id, day)
         cached = self._mean_handle.get(key)
         if cached is not None and now - cached[0] < self.ttl * 10:
             return cached[1]
-        rows = session.execute(
-            select(col(Ticket.serving_started_at), col(Ticket.finished_at))
-            .where(
-                col(Ticket.service_id) == service.id,
-                col(Ticket.business_day) == day,
-                col(Ticket.status) == "done",
+        rows = (
+            _opened(session)
+            .execute(
+                select(col(Ticket.serving_started_at), col(Ticket.finished_at))
+                .where(
+                    col(Ticket.service_id) == service.id,
+                    col(Ticket.business_day) == day,
+                    col(Ticket.status) == "done",
+                )
+                .order_by(col(Ticket.finished_at).desc())
+                .limit(20)
             )
-            .order_by(col(Ticket.finished_at).desc())
-            .limit(20)
-        ).all()
+            .all()
+        )
         spans = [(end - start).total_seconds() / 60 for start, end in rows if start and end]
         mean = sum(spans) / len(spans) if len(spans) >= 3 else float(service.target_handle_minutes)
         with self._lock:

@@ -39,9 +39,40 @@ class CommittedEvent:
     data: dict[str, Any]
 
 
+class BatchSession:
+    """The ORM session of a writer batch, opened on the batch's connection only when a job
+    first needs it (the hot jobs run driver-level SQL on the connection and never do).
+
+    It joins the connection's transaction without owning it ("rollback_only": its rollback,
+    after a failed flush, rolls the whole transaction back, as the batch's own Session did;
+    the writer commits the connection, after `flush`)."""
+
+    __slots__ = ("_conn", "session")
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.session: Session | None = None
+
+    def get(self) -> Session:
+        if self.session is None:
+            self.session = Session(
+                bind=self._conn, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self.session
+
+    def flush(self) -> None:
+        if self.session is not None:
+            self.session.flush()
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
 @dataclass
 class Tx:
-    session: Session
+    _session: Session | None  # None: opened on demand from `_batch` (the writer's batches)
     clock: Clock
     now: datetime
     catalog: Catalog = field(default_factory=Catalog)
@@ -50,6 +81,20 @@ class Tx:
     held_halls: set[int] = field(default_factory=set)
     _conn: Connection | None = None
     _hot: Hot | None = None
+    _batch: BatchSession | None = None
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of this transaction (opened when first asked for)."""
+        if self._session is None:
+            assert self._batch is not None, "a Tx needs a session or a batch"
+            self._session = self._batch.get()
+        return self._session
+
+    def open_session(self) -> Session:
+        """`session`, as a callable: handed to caches (Catalog) that need the session only
+        when they miss, so that a hit opens none."""
+        return self.session
 
     def lock_hall(self, hall_id: int) -> None:
         """Lock the hall's row until the transaction ends. Take it before touching the

@@ -37,7 +37,7 @@ from server.domain.clock import Clock
 from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_transient
-from server.store.transaction import CommittedEvent, Tx
+from server.store.transaction import BatchSession, CommittedEvent, Tx
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,8 @@ class Writer:
         Each job's instant is taken when it starts (and again when it had to wait for its
         hall's lock): a ticket's queue time then follows the order its number was given in,
         across processes too."""
+        if not isolate:
+            return self._attempt_together(batch, prelock)
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
@@ -244,6 +246,54 @@ class Writer:
                     session.rollback()
                     raise _Retry(held | prelock, exc) from exc
                 raise
+        return outcomes, events
+
+    def _attempt_together(
+        self, batch: list[_Pending], prelock: set[int]
+    ) -> tuple[list[Outcome], list[CommittedEvent]] | None:
+        """`_attempt` without savepoints, the common case: the transaction is the
+        connection's own, and an ORM session is opened on it only if a job needs one (the
+        hot jobs, on driver-level SQL, do not): no Session to build, begin, commit and close
+        per batch."""
+        outcomes: list[Outcome] = []
+        events: list[CommittedEvent] = []
+        held: set[int] = set()
+        clock, catalog = self._clock, self.catalog
+        with self._engine.connect() as conn:
+            orm = BatchSession(conn)
+            transaction = conn.begin()
+            try:
+                if prelock:  # a retry: take the halls in ascending order first
+                    first = Tx(None, clock, clock.now(), catalog, held_halls=held, _conn=conn)
+                    for hall_id in sorted(prelock):
+                        first.lock_hall(hall_id)
+                for pending in batch:
+                    tx = Tx(
+                        None, clock, clock.now(), catalog, held_halls=held, _conn=conn, _batch=orm
+                    )
+                    try:
+                        result = pending.job(tx)
+                    except BaseException as exc:  # refused: roll everything back
+                        if is_transient(exc):
+                            raise
+                        refusal = exc if isinstance(exc, Exception) else _crashed(exc)
+                        if not isinstance(exc, Exception):
+                            log.error("writer: a job raised %r; refused", exc, exc_info=exc)
+                        if transaction.is_active:
+                            transaction.rollback()
+                        return ([(False, refusal)], []) if len(batch) == 1 else None
+                    outcomes.append((True, result))
+                    events.extend(tx.events)
+                orm.flush()
+                transaction.commit()
+            except Exception as exc:
+                if is_transient(exc):
+                    if transaction.is_active:
+                        transaction.rollback()
+                    raise _Retry(held | prelock, exc) from exc
+                raise
+            finally:
+                orm.close()
         return outcomes, events
 
 
