@@ -6,7 +6,11 @@ tasks (as 8 kiosks or 8 windows would) and reads the CPU time of the writer thre
 the event-loop thread from the kernel. Prints µs of CPU per job and jobs per second of
 writer CPU. Independent of HTTP and steadier than req/s on a loaded machine.
 
-    .venv/bin/python bench/writer_cpu.py [--jobs 4000] [--waiting 100]
+    .venv/bin/python bench/writer_cpu.py [--jobs 4000] [--waiting 100] [--calls]
+
+With --calls, the writer thread's Python and C function calls are counted too (a profile
+hook, which slows everything down): a count per job that the machine's load does not move,
+to compare two versions of the writer on a shared machine.
 """
 
 from __future__ import annotations
@@ -36,6 +40,20 @@ from server.embedded import running_server
 from server.runtime import Runtime
 from server.settings import Settings
 
+# calls seen by the profile hook, per thread (--calls)
+CALLS: dict[int, int] = {}
+
+
+def count_calls(frame: Any, event: str, arg: Any) -> None:
+    if event in ("call", "c_call"):
+        ident = threading.get_ident()
+        CALLS[ident] = CALLS.get(ident, 0) + 1
+
+
+def writer_calls(runtime: Runtime) -> int:
+    thread = runtime.writer._thread
+    return CALLS.get(thread.ident or 0, 0) if thread is not None else 0
+
 
 def thread_cpu(native_id: int) -> float:
     for t in psutil.Process(os.getpid()).threads():
@@ -50,6 +68,7 @@ async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
     assert writer_thread is not None and writer_thread.native_id is not None
     loop_id = threading.get_native_id()
     w0, l0, b0 = thread_cpu(writer_thread.native_id), thread_cpu(loop_id), runtime.writer.batches
+    c0 = writer_calls(runtime)
     t0 = time.perf_counter()
 
     async def client(mine: list[Any]) -> None:
@@ -62,10 +81,11 @@ async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
     w = thread_cpu(writer_thread.native_id) - w0
     lp = thread_cpu(loop_id) - l0
     batches = runtime.writer.batches - b0
+    calls = (writer_calls(runtime) - c0) / n
     print(
         f"  {label:<28} writer {w / n * 1e6:6.0f} µs CPU/job ({n / w:6.0f} jobs per CPU-s) | "
         f"loop {lp / n * 1e6:5.0f} µs/job | {n / wall:6.0f} jobs/s wall, "
-        f"{n / max(batches, 1):.1f} jobs per batch"
+        f"{n / max(batches, 1):.1f} jobs per batch" + (f" | {calls:.0f} calls/job" if calls else "")
     )
 
 
@@ -83,6 +103,8 @@ async def run(args: argparse.Namespace) -> None:
             {hall.services["issue"]: args.waiting, hall.services["cycles"]: args.jobs},
         )
         app = create_app(settings)
+        if args.calls:
+            threading.setprofile(count_calls)  # the writer thread starts with the app
         async with running_server(app):
             runtime: Runtime = app.state.runtime
             kiosk = DeviceActor(1, DeviceKind.kiosk, hall.hall, None)
@@ -137,6 +159,7 @@ async def run(args: argparse.Namespace) -> None:
                 w = runtime.writer._thread
                 assert w is not None and w.native_id is not None
                 w0, b0, t0 = thread_cpu(w.native_id), runtime.writer.batches, time.perf_counter()
+                c0 = writer_calls(runtime)
 
                 async def clerk(i: int) -> None:
                     for _ in range(cycles):
@@ -152,6 +175,7 @@ async def run(args: argparse.Namespace) -> None:
                     f"  {'window cycle (3 jobs)':<28} writer {cpu / n * 1e6:6.0f} µs CPU/cycle "
                     f"({n / cpu:6.0f} cycles per CPU-s) | {n / wall:6.0f} cycles/s wall, "
                     f"{3 * n / max(runtime.writer.batches - b0, 1):.1f} jobs per batch"
+                    + (f" | {(writer_calls(runtime) - c0) / n:.0f} calls/cycle" if CALLS else "")
                 )
 
             await cycle_jobs()
@@ -165,6 +189,7 @@ def main() -> None:
     )
     parser.add_argument("--jobs", type=int, default=4000)
     parser.add_argument("--waiting", type=int, default=100)
+    parser.add_argument("--calls", action="store_true", help="count the writer's calls per job")
     args = parser.parse_args()
     try:
         import uvloop
