@@ -32,17 +32,17 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-# token -> ((staff id, version), exp): a staff token's signature is checked once, not on every
-# request (HS256 decoding is most of a window request's credential check). Only well-formed,
+# (secret key, token) -> ((staff id, version), exp): a staff token's signature is checked once,
+# not on every request (HS256 decoding is most of a window request's credential check). Only well-formed,
 # correctly signed tokens are kept, and each only until its `exp` (as PyJWT decides: valid
 # while exp > now); the account behind it is still checked on every request (AccessCache).
-_CLAIMS: dict[str, tuple[tuple[int, int], float]] = {}
+_CLAIMS: dict[tuple[str, str], tuple[tuple[int, int], float]] = {}
 _CLAIMS_MAX = 4096
 
 
 def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:
     """(staff id, token version) of a well-formed, correctly signed, unexpired staff token."""
-    cached = _CLAIMS.get(token)
+    cached = _CLAIMS.get((runtime.secret_key, token))
     if cached is not None and cached[1] > time.time():
         return cached[0]
     claims = read_access_token(runtime.secret_key, token)
@@ -57,7 +57,7 @@ def _claims(runtime: Runtime, token: str) -> tuple[int, int] | None:
     if isinstance(exp, int | float) and not isinstance(exp, bool):
         if len(_CLAIMS) >= _CLAIMS_MAX:
             _CLAIMS.clear()
-        _CLAIMS[token] = ((int(sub), version), float(exp))
+        _CLAIMS[(runtime.secret_key, token)] = ((int(sub), version), float(exp))
     return int(sub), version
 
 
