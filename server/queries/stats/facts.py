@@ -112,7 +112,7 @@ class Facts:
         return cls({name: np.zeros(0, dtype) for name, dtype in ALL_COLUMNS.items()})
 
     @classmethod
-    def concat(cls, parts: Sequence[Facts | bytes]) -> Facts:
+    def concat(cls, parts: Sequence[Facts | Packed]) -> Facts:
         """One Facts of several (facts, or packed rollups unpacked one at a time): sparse
         indexes shifted, pause reasons merged. The result is allocated once, so a year of
         rollups needs its own size in memory, not twice that."""
@@ -156,6 +156,7 @@ class Facts:
 # --- packing a day's facts into a rollup ---------------------------------------------------
 
 _HEADER = struct.Struct("<I")
+Packed = bytes | memoryview  # packed facts: a rollup's bytes, or a view into them (no copy)
 
 
 def pack(facts: Facts) -> bytes:
@@ -170,7 +171,7 @@ def pack(facts: Facts) -> bytes:
     return zlib.compress(_HEADER.pack(len(header)) + header + body, 1)
 
 
-def unpack(blob: bytes) -> Facts:
+def unpack(blob: Packed) -> Facts:
     raw = zlib.decompress(blob)
     (size,) = _HEADER.unpack_from(raw)
     header = json.loads(raw[_HEADER.size : _HEADER.size + size])
@@ -184,7 +185,7 @@ def unpack(blob: bytes) -> Facts:
     return Facts(columns, list(header["reasons"]))
 
 
-def _lengths_and_reasons(part: Facts | bytes) -> tuple[dict[str, int], list[str]]:
+def _lengths_and_reasons(part: Facts | Packed) -> tuple[dict[str, int], list[str]]:
     """Column lengths and pause reasons, of packed facts without unpacking their columns."""
     if isinstance(part, Facts):
         return {name: len(part.columns[name]) for name in ALL_COLUMNS}, part.reasons
@@ -194,7 +195,7 @@ def _lengths_and_reasons(part: Facts | bytes) -> tuple[dict[str, int], list[str]
     return {name: int(n) for name, n in header["lengths"].items()}, list(header["reasons"])
 
 
-def _inflate(stream: Any, data: bytes, size: int) -> bytes:
+def _inflate(stream: Any, data: Packed, size: int) -> bytes:
     """Exactly `size` more bytes from a zlib stream."""
     out = stream.decompress(data, size)
     while len(out) < size and stream.unconsumed_tail:

@@ -126,7 +126,7 @@ def pack_records(records: list[Record]) -> bytes:
     return zlib.compress(json.dumps(records, ensure_ascii=False).encode(), 1)
 
 
-def unpack_records(packed: bytes) -> list[Record]:
+def unpack_records(packed: bytes | memoryview) -> list[Record]:
     records: list[Record] = json.loads(zlib.decompress(packed))
     return records
 

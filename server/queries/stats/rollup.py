@@ -30,7 +30,7 @@ from sqlmodel import Session
 
 from server.domain.calendar import day_bounds
 from server.domain.indicators import period_days
-from server.queries.stats.facts import Facts, live_facts, pack
+from server.queries.stats.facts import Facts, Packed, live_facts, pack
 from server.queries.stats.indicators import ColdPeriod
 from server.queries.stats.rect_records import (
     Record,
@@ -54,11 +54,13 @@ def _stored(facts: bytes, records: bytes) -> bytes:
     return _SPLIT.pack(len(facts)) + facts + records
 
 
-def _parts(blob: bytes) -> tuple[bytes, bytes]:
-    """(packed facts, packed records) of a stored rollup."""
+def _parts(blob: bytes) -> tuple[memoryview, memoryview]:
+    """(packed facts, packed records) of a stored rollup: views into it, not copies (a
+    year's rollups are 50 MB)."""
     (size,) = _SPLIT.unpack_from(blob)
     end = _SPLIT.size + size
-    return blob[_SPLIT.size : end], blob[end:]
+    view = memoryview(blob)
+    return view[_SPLIT.size : end], view[end:]
 
 
 def is_closed(day: date, zone: ZoneInfo, now: datetime) -> bool:
@@ -75,8 +77,8 @@ def hall_ids_of(session: Session, hall_ids: tuple[int, ...] | None) -> list[int]
 class Plan:
     """Which (hall, day) of a period come from a rollup and which are read live."""
 
-    cached: dict[tuple[int, int], bytes]  # packed facts
-    records: dict[tuple[int, int], bytes]  # packed 差评整改 records, same keys
+    cached: dict[tuple[int, int], Packed]  # packed facts
+    records: dict[tuple[int, int], Packed]  # packed 差评整改 records, same keys
     cold: dict[int, list[date]]  # closed, without a valid rollup
     open: dict[int, list[date]]  # not closed yet (today): always live
 
@@ -147,7 +149,7 @@ def period_facts(
     todo = plan(session, hall_ids, start, end, zone, now)
     if max_cold_days is not None and build is None and todo.cold_days > max_cold_days:
         raise ColdPeriod(todo.cold_days)
-    parts: dict[tuple[int, int], Facts | bytes] = dict(todo.cached)  # unpacked by concat
+    parts: dict[tuple[int, int], Facts | Packed] = dict(todo.cached)  # unpacked by concat
     if build is not None:
         parts.update(build_rollups(build, todo.cold, zone, now))
     else:
