@@ -26,6 +26,9 @@ EXAMPLES = 4  # per operation, token and mode: about 450 requests in all
 # Routes left out of the run (none now: /stats/export is fuzzed too — its refusals come
 # before any worker process starts, and a handful of valid exports of a small hall is cheap).
 NOT_YET: tuple[str, ...] = ()
+# An export starts a worker process (imports, then the report): on a loaded machine (load 7–8)
+# that took over schemathesis' default 10 s once; the check is the answer, not its speed.
+CALL_TIMEOUT_S = 120
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -110,7 +113,11 @@ def _test(strategy: Any, base_url: str, token: str) -> Any:
         suppress_health_check=list(HealthCheck),
     )
     def run(case: schemathesis.Case) -> None:
-        response = case.call(base_url=base_url, headers={"Authorization": f"Bearer {token}"})
+        response = case.call(
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=CALL_TIMEOUT_S,
+        )
         case.validate_response(response, checks=CHECKS)
 
     return run
