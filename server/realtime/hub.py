@@ -47,6 +47,24 @@ def visible_to(window_id: int | None, data: dict[str, Any]) -> bool:
     return other is None or other == window_id
 
 
+class Outgoing:
+    """One event on its way out: its message, encoded once, and its frame, built once when a
+    subscriber is written to directly."""
+
+    __slots__ = ("_frame", "data", "item", "seq")
+
+    def __init__(self, event: CommittedEvent) -> None:
+        self.seq = event.seq
+        self.data = event.data
+        self.item = (event.seq, encode(event.seq, event.type, event.at, event.data))
+        self._frame: bytes | None = None
+
+    def frame(self) -> bytes:
+        if self._frame is None:
+            self._frame = text_frame(self.item[1])
+        return self._frame
+
+
 @dataclass(eq=False)
 class Subscription:
     hall_id: int
@@ -120,31 +138,43 @@ class Hub:
         return list(self._subs.get(hall_id, ()))
 
     def publish(self, events: Iterable[CommittedEvent]) -> None:
-        """Called on the event loop after the events' transaction committed."""
+        """Called on the event loop after the events' transaction committed: one batch of the
+        writer (several transactions), or what the relay read from the log; in seq order per
+        hall. A direct subscriber gets all of a batch's events it may see in one write."""
+        by_hall: dict[int, list[CommittedEvent]] = {}
         for event in events:
             self.published += 1
-            subs = self._subs.get(event.hall_id)
-            if not subs:
+            by_hall.setdefault(event.hall_id, []).append(event)
+        for hall_id, hall_events in by_hall.items():
+            subs = self._subs.get(hall_id)
+            if subs:
+                self._fan_out(subs, [Outgoing(event) for event in hall_events])
+
+    def _fan_out(self, subs: Iterable[Subscription], batch: list[Outgoing]) -> None:
+        direct = 0
+        for sub in subs:
+            if sub.ended:
                 continue
-            item = (event.seq, encode(event.seq, event.type, event.at, event.data))
-            frame: bytes | None = None
-            direct = 0
-            for sub in subs:
-                if sub.ended or not visible_to(sub.window_id, event.data):
+            mine = batch
+            if sub.window_id is not None:
+                mine = [o for o in batch if visible_to(sub.window_id, o.data)]
+                if not mine:
                     continue
-                if sub.direct:
-                    if event.seq <= sub.last_sent:
-                        continue  # its catch-up read it from the log already
-                    if frame is None:
-                        frame = text_frame(item[1])
-                    if sub.socket is not None and sub.socket.write(frame):
-                        sub.last_sent = event.seq
-                        direct += 1
+            if sub.direct:
+                if mine[0].seq <= sub.last_sent:  # its catch-up read these from the log already
+                    mine = [o for o in mine if o.seq > sub.last_sent]
+                    if not mine:
                         continue
-                sub.offer(item)  # replaying, paused or closing: through its queue, in order
-                if sub.overflowed:
-                    self.overflows += 1
-            self.direct_writes += direct
+                data = mine[0].frame() if len(mine) == 1 else b"".join(o.frame() for o in mine)
+                if sub.socket is not None and sub.socket.write(data):
+                    sub.last_sent = mine[-1].seq
+                    direct += len(mine)
+                    continue
+            for outgoing in mine:  # replaying, paused or closing: through its queue, in order
+                sub.offer(outgoing.item)
+            if sub.overflowed:
+                self.overflows += 1
+        self.direct_writes += direct
 
     def close_all(self) -> None:
         for subs in self._subs.values():

@@ -27,13 +27,17 @@ class FakeSocket:
     """A socket that takes frames while `open`, and refuses them (paused) otherwise."""
 
     def __init__(self) -> None:
-        self.frames: list[bytes] = []
+        self.writes: list[bytes] = []
         self.open = True
 
-    def write(self, frame: bytes) -> bool:
+    def write(self, data: bytes) -> bool:
         if self.open:
-            self.frames.append(frame)
+            self.writes.append(data)
         return self.open
+
+    @property
+    def bytes(self) -> bytes:
+        return b"".join(self.writes)
 
 
 def event(seq: int, window_id: int | None = None) -> CommittedEvent:
@@ -44,6 +48,10 @@ def event(seq: int, window_id: int | None = None) -> CommittedEvent:
 def frame_of(seq: int, window_id: int | None = None) -> bytes:
     e = event(seq, window_id)
     return text_frame(encode(e.seq, e.type, e.at, e.data))
+
+
+def frames(*seqs: int | tuple[int, int]) -> bytes:
+    return b"".join(frame_of(*s) if isinstance(s, tuple) else frame_of(s) for s in seqs)
 
 
 def drain(hub_sub: Any) -> list[int]:
@@ -68,18 +76,18 @@ def test_the_hub_writes_direct_only_to_caught_up_subscribers_and_keeps_seq_order
     sub, socket = hub.subscribe(1), FakeSocket()
     sub.socket = socket
     hub.publish([event(1)])  # still replaying: queued, nothing written
-    assert socket.frames == [] and sub.queue.qsize() == 1 and not sub.direct
+    assert socket.writes == [] and sub.queue.qsize() == 1 and not sub.direct
     assert drain(sub) == [1] and sub.direct
-    hub.publish([event(2), event(3)])
-    assert socket.frames == [frame_of(2), frame_of(3)] and sub.queue.empty()
+    hub.publish([event(2), event(3)])  # one batch (one commit): one write
+    assert socket.writes == [frames(2, 3)] and sub.queue.empty()
     socket.open = False  # the client stopped reading: paused
     hub.publish([event(4)])
     assert not sub.direct and sub.queue.qsize() == 1
     socket.open = True  # writable again, but event 4 is still queued: 5 must wait behind it
     hub.publish([event(5)])
-    assert len(socket.frames) == 2 and drain(sub) == [4, 5] and sub.direct
+    assert len(socket.writes) == 1 and drain(sub) == [4, 5] and sub.direct
     hub.publish([event(6)])
-    assert socket.frames[-1] == frame_of(6)
+    assert socket.bytes == frames(2, 3, 6)
     assert hub.direct_writes == 3
 
 
@@ -91,7 +99,7 @@ def test_events_its_catch_up_sent_already_are_not_written_again() -> None:
     sub.socket, sub.last_sent = socket, 5  # replayed up to 5, queue empty
     sub.go_direct()
     hub.publish([event(seq) for seq in range(3, 8)])
-    assert socket.frames == [frame_of(6), frame_of(7)] and sub.last_sent == 7
+    assert socket.bytes == frames(6, 7) and sub.last_sent == 7
 
 
 def test_window_filtering_applies_to_direct_writes() -> None:
@@ -102,8 +110,24 @@ def test_window_filtering_applies_to_direct_writes() -> None:
         sub.socket = socket
         sub.go_direct()
     hub.publish([event(1, 7), event(2, 8), event(3)])
-    assert sockets[0].frames == [frame_of(1, 7), frame_of(3)]
-    assert sockets[1].frames == [frame_of(2, 8), frame_of(3)]
+    assert sockets[0].bytes == frames((1, 7), 3)
+    assert sockets[1].bytes == frames((2, 8), 3)
+    hub.publish([event(4, 8)])
+    assert sockets[0].bytes == frames((1, 7), 3) and sockets[1].bytes.endswith(frame_of(4, 8))
+
+
+def test_a_batch_of_several_halls_goes_to_each_halls_subscribers_in_one_write() -> None:
+    hub = Hub()
+    one, two = hub.subscribe(1), hub.subscribe(2)
+    sockets = FakeSocket(), FakeSocket()
+    for sub, socket in zip((one, two), sockets, strict=True):
+        sub.socket = socket
+        sub.go_direct()
+    other = CommittedEvent(2, 1, "notice.updated", AT, {"text": "二"})
+    hub.publish([event(1), other, event(2)])
+    assert sockets[0].writes == [frames(1, 2)]
+    assert sockets[1].writes == [text_frame(encode(1, other.type, AT, other.data))]
+    assert hub.published == 3 and hub.direct_writes == 3
 
 
 def test_a_paused_subscriber_overflows_alone() -> None:
@@ -117,11 +141,11 @@ def test_a_paused_subscriber_overflows_alone() -> None:
         sub.go_direct()
     slow_socket.open = False
     hub.publish([event(seq) for seq in range(1, 6)])
-    assert slow.overflowed and slow.ended and closed == [True] and slow_socket.frames == []
-    assert fast_socket.frames == [frame_of(seq) for seq in range(1, 6)]
+    assert slow.overflowed and slow.ended and closed == [True] and slow_socket.writes == []
+    assert fast_socket.bytes == frames(1, 2, 3, 4, 5) and hub.overflows == 1
     slow_socket.open = True
     hub.publish([event(6)])  # an ended subscriber is sent nothing more, not even direct
-    assert slow_socket.frames == [] and fast_socket.frames[-1] == frame_of(6)
+    assert slow_socket.writes == [] and fast_socket.bytes == frames(1, 2, 3, 4, 5, 6)
     slow.go_direct()
     assert not slow.direct
 
