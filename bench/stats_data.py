@@ -61,7 +61,8 @@ class Plan:
     seed: int = 2026
 
     def business_days(self) -> list[date]:
-        days, day = [], self.first_day
+        days: list[date] = []
+        day = self.first_day
         while len(days) < self.days:
             if day.weekday() < 5:
                 days.append(day)
@@ -96,9 +97,7 @@ class Writer:
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            with cursor.copy(  # type: ignore[attr-defined]
-                f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN'
-            ) as copy:
+            with cursor.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(
                         [json.dumps(v) if isinstance(v, dict | list) else v for v in row.values()]

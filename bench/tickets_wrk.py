@@ -371,8 +371,8 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         assert proc.stdin is not None and proc.stdout is not None
         proc.stdin.write(b"STOP\n")
         await proc.stdin.drain()
-        line = await proc.stdout.readline()
-        result = json.loads(line.decode().split(" ", 1)[1])
+        report = await proc.stdout.readline()
+        result = json.loads(report.decode().split(" ", 1)[1])
         arrivals += [(p, s, t, at) for s, t, at in result["arrivals"]]
         ended += result["ended"]
         received += result["received"]

@@ -121,13 +121,15 @@ async def run(args: argparse.Namespace) -> None:
             # window cycles: each of 8 clerks calls, starts and finishes in turn
             clerks = []
             for n, window_id in enumerate(hall.windows, start=1):
-                staff_id = await runtime.read(
-                    lambda s, no=f"B{n}": (
+
+                def staff_id_of(s: Any, no: str = f"B{n}") -> int:
+                    return int(
                         s.connection()
                         .exec_driver_sql("SELECT id FROM staff WHERE staff_no = ?", (no,))
                         .scalar_one()
                     )
-                )
+
+                staff_id = await runtime.read(staff_id_of)
                 clerks.append(
                     (StaffActor(staff_id, f"B{n}", f"窗口{n}", Role.window, hall.hall), window_id)
                 )
@@ -140,6 +142,7 @@ async def run(args: argparse.Namespace) -> None:
 
                 def call(tx: Any, a: StaffActor = actor, w: int = window_id, i: int = i) -> Any:
                     ticket = window_commands.call_next(tx, a, w)
+                    assert ticket is not None, "the bench seeds enough waiting tickets"
                     results[i].append(ticket.id)
                     return ticket
 
