@@ -60,6 +60,10 @@ Note = Annotated[str, _TEXT, StringConstraints(min_length=1, max_length=1000)]
 """A shorter free text: 整改措施, a 回访 note."""
 Phone = Annotated[str, _NAME, StringConstraints(min_length=1, max_length=32)]
 
+StaffNoQuery = Annotated[str | None, Query(max_length=32), _NAME]
+"""A staff number to filter by (`?staff_no=`): the canonical form it was stored in, and a
+control character refused (422) — PostgreSQL cannot even compare text holding NUL."""
+
 
 def _clean_notice(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():

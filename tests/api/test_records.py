@@ -128,6 +128,26 @@ async def test_bad_periods_are_chinese_422(server: LiveServer, hall: Seeded) -> 
             await sup.request("GET", path, params={"from": "2025-01-01", "to": "2026-11-26"})
 
 
+async def test_staff_filter_refuses_control_characters_and_matches_the_stored_form(
+    server: LiveServer, hall: Seeded
+) -> None:
+    """`?staff_no=` with a NUL was a 500 on PostgreSQL (text cannot hold NUL; schemathesis
+    found it); a full-width number finds what was stored in its canonical form."""
+    sup = await server.login(hall.supervisor_no)
+    staff_no = hall.staff["1"]
+    await sup.request(
+        "POST", "/complaints", json={"channel": "onsite", "content": "x", "staff_no": staff_no}
+    )
+    for path in ("/complaints", "/rectifications"):
+        with pytest.raises(InvalidRequest, match="控制字符"):
+            await sup.request("GET", path, params={"staff_no": "3t\x00"})
+    wide = staff_no.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})  # ＨＱ１…
+    assert wide != staff_no
+    found = await sup.request("GET", "/complaints", params={"staff_no": wide})
+    items = found["items"] if isinstance(found, dict) else found
+    assert len(items) == 1
+
+
 async def test_rectification_rectify_and_follow_up(
     server: LiveServer, hall: Seeded, clock: ManualClock
 ) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
-from server.api.params import IdPath, OptionalIdQuery
+from server.api.params import IdPath, OptionalIdQuery, StaffNoQuery
 from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
     ComplaintChannel,
@@ -92,7 +92,7 @@ async def list_(
     ] = None,
     channel: ComplaintChannel | None = None,
     window_id: OptionalIdQuery = None,
-    staff_no: Annotated[str | None, Query(max_length=32)] = None,
+    staff_no: StaffNoQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ComplaintPage:
