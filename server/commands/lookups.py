@@ -23,6 +23,7 @@ from server.store.statements import (
     COUNTER_WAITING,
     HALL_OF_TICKET,
     HALL_OF_WINDOW,
+    OLDEST_WAITING,
     QUEUE_COUNTS,
 )
 from server.store.tables import Hall, Service, Ticket, Window, WindowService
@@ -111,27 +112,30 @@ def service_counts(session: Session, hall_id: int, now: datetime) -> list[Servic
     services = session.exec(
         select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
     )
-    oldest = dict(
-        session.exec(
-            select(Ticket.service_id, func.min(Ticket.entered_queue_at))
-            .where(
-                Ticket.hall_id == hall_id,
-                Ticket.business_day == day,
-                Ticket.status == TicketStatus.waiting,
-            )
-            .group_by(col(Ticket.service_id))
-        ).all()
-    )
+    conn = session.connection()
     return [
         ServiceCount(
             service_id=s.id or 0,
             name=s.name,
             prefix=s.prefix,
-            waiting=queue_counts(session.connection(), s.id or 0, day).waiting,
-            oldest_waiting_at=_aware(oldest.get(s.id or 0)),
+            waiting=queue_counts(conn, s.id or 0, day).waiting,
+            oldest_waiting_at=_aware(_oldest_waiting(conn, s.id or 0, day)),
         )
         for s in services
     ]
+
+
+def _oldest_waiting(conn: Connection, service_id: int, day: date) -> datetime | None:
+    """When the longest-waiting ticket of the service entered the queue: one index probe
+    per priority (OLDEST_WAITING), not a pass over the waiting tickets."""
+    times = [
+        conn.execute(
+            OLDEST_WAITING, {"service_id": service_id, "day": day, "priority": p.value}
+        ).scalar()
+        for p in Priority
+    ]
+    found = [t for t in times if t is not None]
+    return min(found) if found else None
 
 
 def _aware(instant: datetime | None) -> datetime | None:

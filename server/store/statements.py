@@ -33,6 +33,17 @@ QUEUE_COUNTS = select(
     TICKET.c.status == "waiting",
 )
 
+# The earliest entry into one priority's queue of a service: with the priority fixed, the
+# queue index (service_id, business_day, status, priority, entered_queue_at, id) answers it
+# with one probe, however many wait (a GROUP BY over the waiting tickets scanned them all,
+# on the writer, once a second for queue.counts).
+OLDEST_WAITING = select(func.min(TICKET.c.entered_queue_at)).where(
+    TICKET.c.service_id == bindparam("service_id"),
+    TICKET.c.business_day == bindparam("day"),
+    TICKET.c.status == "waiting",
+    TICKET.c.priority == bindparam("priority"),
+)
+
 COUNTER_WAITING = select(COUNTER.c.waiting, COUNTER.c.priority_waiting).where(
     COUNTER.c.service_id == bindparam("service_id"),
     COUNTER.c.business_day == bindparam("day"),
