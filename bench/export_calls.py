@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,82 +24,37 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
-    GOVQUEUE,
     PASSWORD,
     Database,
     Server,
     load_average,
     percentile,
+    seed,
 )
 from client.events import TicketCalled
 from client.live import LiveFeed
 from client.rest import ApiClient
 from client.wire import LiveMessage
 
+ADMIN_NO = "bench-admin"  # the year's database may have an "admin" already
+
 
 def copy_database(source: Path) -> Database:
-    data_dir = Path(tempfile.mkdtemp(prefix="govqueue-bench-export-"))
     started = time.monotonic()
-    shutil.copyfile(source, data_dir / "govqueue.db")
-    print(
-        f"copied {source} ({source.stat().st_size / 1e9:.2f} GB) in {time.monotonic() - started:.0f} s"
-    )
-    env = {**os.environ, "GOVQUEUE_DATA_DIR": str(data_dir)}
-    subprocess.run(
-        [GOVQUEUE, "admin", "create-staff", "--staff-no", "bench-admin", "--name", "压测管理员"],
-        input=PASSWORD + "\n",
-        text=True,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return Database(f"sqlite:///{data_dir / 'govqueue.db'}", data_dir, env)
-
-
-async def live_hall(base: str) -> tuple[int, int, int, str, str, str]:
-    """(hall id, window id, service id, clerk token, kiosk token, screen token) of a new
-    hall, its clerk signed in and the window open."""
-    async with ApiClient(base) as admin:
-        await admin.login("bench-admin", PASSWORD)
-        hall = await admin.admin_create("halls", {"code": "LIVE", "name": "现场大厅"})
-        service = await admin.admin_create(
-            "services", {"hall_id": hall["id"], "name": "综合受理", "prefix": "A"}
-        )
-        window = await admin.admin_create(
-            "windows", {"hall_id": hall["id"], "number": "1", "service_ids": [service["id"]]}
-        )
-        await admin.admin_create(
-            "staff",
-            {
-                "staff_no": "L1",
-                "name": "窗口一",
-                "role": "window",
-                "password": PASSWORD,
-                "hall_id": hall["id"],
-            },
-        )
-        kiosk = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
-        )
-        screen = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "display", "label": "s"}
-        )
-    async with ApiClient(base) as clerk:
-        login = await clerk.login("L1", PASSWORD)
-        await clerk.window_action(window["id"], "open")
-    return (
-        hall["id"],
-        window["id"],
-        service["id"],
-        str(login["access_token"]),
-        kiosk["token"],
-        screen["token"],
-    )
+    db = Database.copy_of(source, ADMIN_NO)
+    took = time.monotonic() - started
+    print(f"copied {source} ({source.stat().st_size / 1e9:.2f} GB) in {took:.0f} s")
+    return db
 
 
 async def run(server: Server, year_hall: int, first: str, last: str, seconds: float) -> None:
     base = server.base
-    hall_id, window_id, service_id, clerk_token, kiosk_token, screen_token = await live_hall(base)
+    live = await seed(
+        base, ["综合受理"], 1, "综合受理", admin_no=ADMIN_NO, code="LIVE", name="现场大厅",
+        staff_prefix="L",
+    )  # fmt: skip
+    hall_id, window_id, service_id = live.hall, live.windows[0], live.services["综合受理"]
+    clerk_token, kiosk_token, screen_token = live.staff_tokens[0], live.kiosk, live.screen
     calls: list[float] = []
     latencies: list[tuple[float, float]] = []  # (when called, latency)
     feed = LiveFeed(base, hall_id=hall_id, token=screen_token)
@@ -124,7 +76,7 @@ async def run(server: Server, year_hall: int, first: str, last: str, seconds: fl
     async def export() -> None:
         nonlocal export_bytes
         async with ApiClient(base) as admin:
-            await admin.login("bench-admin", PASSWORD)
+            await admin.login(ADMIN_NO, PASSWORD)
             headers = {"Authorization": f"Bearer {admin.token}"}
         async with httpx.AsyncClient(base_url=base + "/api/v1", timeout=600) as http:
             params: dict[str, str | int] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -86,15 +87,28 @@ class Database:
             url = postgres.rsplit("/", 1)[0] + "/" + name
             env["GOVQUEUE_DATABASE_URL"] = url
         db = cls(url, data_dir, env, postgres)
+        db.create_admin("admin")
+        return db
+
+    @classmethod
+    def copy_of(cls, source: Path, admin_no: str) -> Database:
+        """A copy of an existing SQLite file (e.g. bench/stats.py's year), with an admin."""
+        data_dir = Path(tempfile.mkdtemp(prefix="govqueue-bench-"))
+        shutil.copyfile(source, data_dir / "govqueue.db")
+        env = {**os.environ, "GOVQUEUE_DATA_DIR": str(data_dir)}
+        db = cls(f"sqlite:///{data_dir / 'govqueue.db'}", data_dir, env)
+        db.create_admin(admin_no)
+        return db
+
+    def create_admin(self, staff_no: str) -> None:
         subprocess.run(
-            [GOVQUEUE, "admin", "create-staff", "--staff-no", "admin", "--name", "压测管理员"],
+            [GOVQUEUE, "admin", "create-staff", "--staff-no", staff_no, "--name", "压测管理员"],
             input=PASSWORD + "\n",
             text=True,
-            env=env,
+            env=self.env,
             check=True,
             capture_output=True,
         )
-        return db
 
     def describe(self) -> str:
         if self.postgres_server:
@@ -255,12 +269,23 @@ class Hall:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def seed(base: str, services: list[str], windows: int, window_service: str) -> Hall:
+async def seed(
+    base: str,
+    services: list[str],
+    windows: int,
+    window_service: str,
+    *,
+    admin_no: str = "admin",
+    code: str = "BENCH",
+    name: str = "压测大厅",
+    staff_prefix: str = "B",
+) -> Hall:
     """A hall with the named services, `windows` windows serving `window_service`, a clerk
-    per window, a kiosk and a display. The clerks are signed in and their windows opened."""
+    per window, a kiosk and a display. The clerks are signed in and their windows opened.
+    `admin_no`, `code`, `name`, `staff_prefix`: for a database that already has a hall."""
     async with ApiClient(base) as admin:
-        await admin.login("admin", PASSWORD)
-        hall = await admin.admin_create("halls", {"code": "BENCH", "name": "压测大厅"})
+        await admin.login(admin_no, PASSWORD)
+        hall = await admin.admin_create("halls", {"code": code, "name": name})
         service_ids: dict[str, int] = {}
         for n, name in enumerate(services):
             prefix = chr(ord("A") + n % 26) + (str(n // 26) if n >= 26 else "")
@@ -282,7 +307,7 @@ async def seed(base: str, services: list[str], windows: int, window_service: str
             await admin.admin_create(
                 "staff",
                 {
-                    "staff_no": f"B{n}",
+                    "staff_no": f"{staff_prefix}{n}",
                     "name": f"窗口{n}",
                     "role": "window",
                     "password": PASSWORD,
@@ -298,7 +323,7 @@ async def seed(base: str, services: list[str], windows: int, window_service: str
     tokens = []
     for n, window_id in enumerate(window_ids, start=1):
         async with ApiClient(base) as clerk:
-            login = await clerk.login(f"B{n}", PASSWORD)
+            login = await clerk.login(f"{staff_prefix}{n}", PASSWORD)
             await clerk.window_action(window_id, "open")
             tokens.append(str(login["access_token"]))
     return Hall(hall["id"], service_ids, window_ids, tokens, kiosk["token"], screen["token"])
