@@ -236,13 +236,7 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
         (and_(t.called_at.is_(None), t.status == TicketStatus.waiting.value), t.entered_queue_at)
     )
     open_deadline = case((and_(r.id.is_not(None), r.closed_at.is_(None)), r.deadline))
-    period = or_(
-        *(
-            and_(t.hall_id == hall_id, t.business_day >= first, t.business_day <= last)
-            for hall_id, days in hall_days.items()
-            for first, last in day_ranges(days)
-        )
-    )
+    period = tickets_of_days(hall_days)
     return (
         select(
             t.hall_id,
@@ -267,6 +261,19 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
         )
         .where(period)
         .order_by(t.hall_id, t.business_day)
+    )
+
+
+def tickets_of_days(hall_days: dict[int, list[date]]) -> ColumnElement[bool]:
+    """The tickets of these business days of each hall, as runs of consecutive days (one
+    range per run, so the (hall_id, business_day, …) index is read in a few ranges)."""
+    t = TICKET.c
+    return or_(
+        *(
+            and_(t.hall_id == hall_id, t.business_day >= first, t.business_day <= last)
+            for hall_id, days in hall_days.items()
+            for first, last in day_ranges(days)
+        )
     )
 
 

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from server.queries.stats.facts import day_ranges, micros
+from server.queries.stats.facts import micros, tickets_of_days
 from server.queries.stats.sql import EVALUATION, RECTIFICATION, TICKET
 
 FIELDS = (
@@ -60,13 +60,7 @@ def _us(instant: Any) -> int | None:
 
 def _query(hall_days: dict[int, list[date]]) -> Any:
     r, t, e = RECTIFICATION.c, TICKET.c, EVALUATION.c
-    period = or_(
-        *(
-            and_(t.hall_id == hall_id, t.business_day >= first, t.business_day <= last)
-            for hall_id, days in hall_days.items()
-            for first, last in day_ranges(days)
-        )
-    )
+    period = tickets_of_days(hall_days)
     return (
         select(
             r.id,
