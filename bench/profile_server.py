@@ -118,6 +118,9 @@ def main() -> None:
     parser.add_argument("file", nargs="?", help="summary: a raw stacks file kept by --out")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--native", action="store_true")
+    parser.add_argument(
+        "--gil", action="store_true", help="only samples of the thread holding the GIL"
+    )
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--out", help="where to keep the raw stacks (default: a temp file)")
@@ -152,6 +155,8 @@ def main() -> None:
         ]
         if args.native:
             command.append("--native")
+        if args.gil:
+            command.append("--gil")
         spy_proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         result: list[str] = []
 

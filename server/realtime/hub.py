@@ -16,6 +16,7 @@ screen never loses an event, never holds up the others, and never grows the serv
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,12 +32,26 @@ DEFAULT_QUEUE_LIMIT = 2000
 Item = tuple[int, str] | None  # (seq, encoded message), or None: stop sending
 
 
-def encode(seq: int, type_: str, at: datetime, data: dict[str, Any]) -> str:
-    return json.dumps(
-        {"seq": seq, "type": type_, "at": at.isoformat().replace("+00:00", "Z"), "data": data},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+def encode(
+    seq: int, type_: str, at: datetime, data: dict[str, Any], data_json: str | None = None
+) -> str:
+    """The event's message on the feed. With `data_json` (the data already encoded, as the
+    writer stored it: compact, ensure_ascii=False) the same text is put together around it
+    instead of encoding the data again."""
+    at_text = at.isoformat().replace("+00:00", "Z")
+    if data_json is None:
+        return json.dumps(
+            {"seq": seq, "type": type_, "at": at_text, "data": data},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+    # an instant's ISO text needs no escaping; the type is quoted as json.dumps quotes it
+    return f'{{"seq":{int(seq)},"type":{_quoted(type_)},"at":"{at_text}","data":{data_json}}}'
+
+
+@functools.lru_cache(maxsize=256)
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def visible_to(window_id: int | None, data: dict[str, Any]) -> bool:
@@ -56,7 +71,10 @@ class Outgoing:
     def __init__(self, event: CommittedEvent) -> None:
         self.seq = event.seq
         self.data = event.data
-        self.item = (event.seq, encode(event.seq, event.type, event.at, event.data))
+        self.item = (
+            event.seq,
+            encode(event.seq, event.type, event.at, event.data, event.data_json),
+        )
         self._frame: bytes | None = None
 
     def frame(self) -> bytes:

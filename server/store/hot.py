@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -36,11 +36,9 @@ def db_time(instant: datetime, sqlite: bool) -> Any:
         raise ValueError("refusing to store a naive datetime")
     if not sqlite:
         return instant.astimezone(UTC)
-    u = instant.astimezone(UTC)
-    return (
-        f"{u.year:04d}-{u.month:02d}-{u.day:02d} "
-        f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
-    )
+    u = instant if instant.tzinfo is UTC else instant.astimezone(UTC)
+    # "YYYY-MM-DD HH:MM:SS.ffffff", microseconds always written (C, not a Python format)
+    return u.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def from_db_time(value: Any) -> datetime | None:
@@ -141,11 +139,19 @@ class TicketRow:
 
     @classmethod
     def from_db(cls, row: tuple[Any, ...]) -> TicketRow:
-        values = dict(zip(TICKET_COLUMNS, row, strict=False))
-        for name in _TIMES:
-            values[name] = from_db_time(values[name])
-        values["business_day"] = from_db_day(values["business_day"])
-        return cls(**values)
+        """The row of TICKET_COLUMNS (in that order: the fields' order) as a TicketRow."""
+        values = list(row[:_WIDTH])
+        for index in _TIME_INDEXES:
+            values[index] = from_db_time(values[index])
+        values[_DAY_INDEX] = from_db_day(values[_DAY_INDEX])
+        return cls(*values)
+
+
+_WIDTH = len(TICKET_COLUMNS)
+_TIME_INDEXES = tuple(i for i, name in enumerate(TICKET_COLUMNS) if name in _TIMES)
+_DAY_INDEX = TICKET_COLUMNS.index("business_day")
+if tuple(f.name for f in fields(TicketRow)) != TICKET_COLUMNS:  # from_db passes them by position
+    raise AssertionError("TicketRow's fields must be TICKET_COLUMNS, in order")
 
 
 def _select_ticket(alias: str = "") -> str:
@@ -232,8 +238,13 @@ SQLITE_SQL = {name: " ".join(sql.split()) for name, sql in SQL.items()}
 POSTGRES_SQL = {name: " ".join(_for_postgres(name, sql).split()) for name, sql in SQL.items()}
 
 
+# json.dumps(data, ensure_ascii=False, separators=(",", ":")), without building an encoder
+# on every call
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 class Hot:
@@ -277,14 +288,12 @@ class Hot:
         assert row is not None
         return int(row[0])
 
-    def insert_event(
-        self, hall_id: int, seq: int, type_: str, at: datetime, data: dict[str, Any]
-    ) -> None:
+    def insert_event(self, hall_id: int, seq: int, type_: str, at: datetime, data: str) -> None:
+        """Append an event; `data` is its JSON text (encode_json)."""
         self.run(
             "insert_event",
-            {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.time(at),
-             "data": encode_json(data)},
-        )  # fmt: skip
+            {"hall_id": hall_id, "seq": seq, "type": type_, "at": self.time(at), "data": data},
+        )
 
     def notify(self, hall_id: int) -> None:
         self.one("notify", {"payload": str(hall_id)})

@@ -26,7 +26,7 @@ from sqlmodel import Session
 from client.events import EventData
 from server.domain.clock import Clock
 from server.store.catalog import Catalog
-from server.store.hot import Hot
+from server.store.hot import Hot, encode_json
 from server.store.statements import DEFAULT_LOCK_TIMEOUT, LOCK_HALL, SHORT_LOCK_TIMEOUT
 
 
@@ -37,6 +37,9 @@ class CommittedEvent:
     type: str
     at: datetime
     data: dict[str, Any]
+    # `data` as stored in the log (hot.encode_json), when the writer has it: the live feed
+    # reuses it instead of encoding the data again
+    data_json: str | None = field(default=None, compare=False, repr=False)
 
 
 class BatchSession:
@@ -127,8 +130,9 @@ class Tx:
             raise RuntimeError(f"emit for hall {hall_id} without tx.lock_hall first (lock order)")
         hot = self.hot
         seq = hot.next_seq(hall_id)
-        hot.insert_event(hall_id, seq, type_, self.now, data)
-        committed = CommittedEvent(hall_id, seq, type_, self.now, data)
+        data_json = encode_json(data)
+        hot.insert_event(hall_id, seq, type_, self.now, data_json)
+        committed = CommittedEvent(hall_id, seq, type_, self.now, data, data_json)
         self.events.append(committed)
         return committed
 

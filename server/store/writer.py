@@ -30,13 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from server.domain.clock import Clock
 from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_transient
+from server.store.hot import Hot
 from server.store.transaction import BatchSession, CommittedEvent, Tx
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,10 @@ class Writer:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._stopped = False
+        # SQLite: the writer's connection is kept between batches (a local file, no server
+        # to lose it), so a batch does not check one out of the pool and give it back
+        self._keep_connection = engine.dialect.name == "sqlite"
+        self._kept: Connection | None = None
         self.batches = 0
         self.jobs = 0
         self.retries = 0
@@ -133,7 +138,35 @@ class Writer:
             log.critical("the writer thread stopped: writes are refused", exc_info=True)
         finally:
             self._stopped = True
+            self._drop_kept()
             self._fail_queued()
+
+    def _connection(self) -> Connection:
+        """The connection for the next batch: the kept one, or one from the pool."""
+        if self._kept is not None:
+            return self._kept
+        conn = self._engine.connect()
+        if self._keep_connection:
+            self._kept = conn
+        return conn
+
+    def _done_with(self, conn: Connection, *, committed: bool) -> None:
+        """After a batch: keep the connection only when the batch committed (then it holds
+        no transaction); after anything else it goes back to the pool, which rolls back
+        whatever is left, and the savepoint run takes it from there."""
+        if conn is self._kept and committed:
+            return
+        if conn is self._kept:
+            self._kept = None
+        conn.close()
+
+    def _drop_kept(self) -> None:
+        if self._kept is not None:
+            conn, self._kept = self._kept, None
+            try:
+                conn.close()
+            except Exception:  # pragma: no cover - closing at the end: nothing else to do
+                log.exception("writer: closing its connection failed")
 
     def _take(self) -> list[_Pending] | None:
         """The next batch: what is queued, up to max_batch; None when asked to stop."""
@@ -259,18 +292,24 @@ class Writer:
         events: list[CommittedEvent] = []
         held: set[int] = set()
         clock, catalog = self._clock, self.catalog
-        with self._engine.connect() as conn:
+        conn = self._connection()
+        committed = False
+        try:
             orm = BatchSession(conn)
+            hot = Hot(conn)  # one driver cursor for the batch's jobs
             transaction = conn.begin()
             try:
                 if prelock:  # a retry: take the halls in ascending order first
-                    first = Tx(None, clock, clock.now(), catalog, held_halls=held, _conn=conn)
+                    first = Tx(
+                        None, clock, clock.now(), catalog, held_halls=held, _conn=conn, _hot=hot
+                    )
                     for hall_id in sorted(prelock):
                         first.lock_hall(hall_id)
                 for pending in batch:
                     tx = Tx(
-                        None, clock, clock.now(), catalog, held_halls=held, _conn=conn, _batch=orm
-                    )
+                        None, clock, clock.now(), catalog,
+                        held_halls=held, _conn=conn, _hot=hot, _batch=orm,
+                    )  # fmt: skip
                     try:
                         result = pending.job(tx)
                     except BaseException as exc:  # refused: roll everything back
@@ -286,6 +325,7 @@ class Writer:
                     events.extend(tx.events)
                 orm.flush()
                 transaction.commit()
+                committed = True
             except Exception as exc:
                 if is_transient(exc):
                     if transaction.is_active:
@@ -294,6 +334,8 @@ class Writer:
                 raise
             finally:
                 orm.close()
+        finally:
+            self._done_with(conn, committed=committed)
         return outcomes, events
 
 
