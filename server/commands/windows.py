@@ -89,16 +89,15 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
     if not isinstance(actor, StaffActor):
         raise PermissionDenied(text("auth.role", roles="window/supervisor/admin"))
     hot = tx.hot
-    params = {"id": window_id}
     if not hot.sqlite:  # lock first, then read: another process may be changing it
-        row = hot.one("window", params)
+        row = hot.one("window", {"id": window_id})
         if row is None:
             raise NotFound(text("window.not_found", window_id=window_id))
         tx.lock_hall(int(row[0]))
-    row = hot.one("window", params)
-    if row is None:
+    found = hot.window_to_call(window_id)
+    if found is None:
         raise NotFound(text("window.not_found", window_id=window_id))
-    hall_id, number, state, staff_id = int(row[0]), str(row[1]), str(row[2]), row[3]
+    hall_id, number, state, staff_id, busy, service_ids = found
     ensure_hall(actor, hall_id)
     tx.lock_hall(hall_id)
     _require_signed_in(actor, number, state, staff_id)
@@ -106,25 +105,16 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
         raise WindowNotOpen(
             text("window.not_open", window=number, state=text(f"window_state.{state}"))
         )
-    busy = hot.one("active_at_window", params)
     if busy is not None:
-        raise Conflict(text("window.busy", window=number, number=busy[0]), code="window_busy")
-    service_ids = [int(r[0]) for r in hot.all("window_services", params)]
+        raise Conflict(text("window.busy", window=number, number=busy), code="window_busy")
     if not service_ids:
         raise Conflict(text("window.no_services", window=number))
     day = business_day(tx.now, tx.catalog.service(tx.open_session, service_ids[0]).zone)
-    heads: dict[int, TicketRow] = {}
-    candidates: list[Candidate] = []
-    for service_id in service_ids:
-        for green in (True, False):
-            head = hot.queue_head(service_id, day, green)
-            if head is not None:
-                heads[head.id] = head
-                candidates.append(
-                    Candidate(
-                        head.id, head.service_id, Priority(head.priority), head.entered_queue_at
-                    )
-                )
+    heads = {head.id: head for head in hot.queue_heads(service_ids, day)}
+    candidates = [
+        Candidate(head.id, head.service_id, Priority(head.priority), head.entered_queue_at)
+        for head in heads.values()
+    ]
     chosen = pick_next(candidates, service_ids)
     if chosen is None:
         return None

@@ -208,12 +208,15 @@ SQL: dict[str, str] = {
         UPDATE ticket SET {", ".join(f"{c} = :{c}" for c in MUTABLE)}
         WHERE id = :id""",
     "window": 'SELECT hall_id, number, state, staff_id FROM "window" WHERE id = :id',
-    "window_services": """
-        SELECT service_id FROM windowservice WHERE window_id = :id ORDER BY rank""",
-    "active_at_window": """
-        SELECT number FROM ticket
-        WHERE window_id = :id AND status IN ('called', 'serving') LIMIT 1""",
-    # the head of one service's queue, green channel or normal (index ix_ticket_queue)
+    # what call-next needs of the window in one statement: the window, the number of a ticket
+    # still called or served there (if any), and its services with their rank (a row each)
+    "window_to_call": """
+        SELECT w.hall_id, w.number, w.state, w.staff_id,
+            (SELECT t.number FROM ticket t
+             WHERE t.window_id = w.id AND t.status IN ('called', 'serving') LIMIT 1),
+            ws.service_id, ws.rank
+        FROM "window" w LEFT JOIN windowservice ws ON ws.window_id = w.id
+        WHERE w.id = :id""",
     # the head of one service's queue for one priority: an equality on every column of
     # ix_ticket_queue but the order, so one index probe however long the queue is
     # (`priority != 'normal'` walked every waiting ticket of the service)
@@ -223,6 +226,25 @@ SQL: dict[str, str] = {
           AND priority = :priority
         ORDER BY entered_queue_at, id LIMIT 1""",
 }
+QUEUE_PRIORITIES = (*GREEN_PRIORITIES, Priority.normal.value)
+
+
+def queue_heads_sql(services: int) -> str:
+    """The heads of several services' queues, one per service and priority, in one statement:
+    `queue_head` for each (service :s0, :s1, …; the priorities written in), joined by UNION ALL,
+    each still one probe of ix_ticket_queue."""
+    parts = [
+        f"""SELECT * FROM (
+            SELECT {_select_ticket()} FROM ticket
+            WHERE service_id = :s{i} AND business_day = :day AND status = 'waiting'
+              AND priority = '{priority}'
+            ORDER BY entered_queue_at, id LIMIT 1) AS h{i}_{n}"""
+        for i in range(services)
+        for n, priority in enumerate(QUEUE_PRIORITIES)
+    ]
+    return " UNION ALL ".join(parts)
+
+
 # PostgreSQL only: the event's data into its JSON column
 _POSTGRES_EDITS = {"insert_event": (":data)", "CAST(:data AS json))")}
 
@@ -231,11 +253,25 @@ def _for_postgres(name: str, sql: str) -> str:
     if name in _POSTGRES_EDITS:
         old, new = _POSTGRES_EDITS[name]
         sql = sql.replace(old, new)
-    return re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql)
+    return re.sub(r"(?<!:):([a-z_][a-z0-9_]*)", r"%(\1)s", sql)
 
 
 SQLITE_SQL = {name: " ".join(sql.split()) for name, sql in SQL.items()}
 POSTGRES_SQL = {name: " ".join(_for_postgres(name, sql).split()) for name, sql in SQL.items()}
+
+
+_HEADS_SQL: dict[tuple[int, bool], str] = {}
+
+
+def _queue_heads_sql(services: int, sqlite: bool) -> str:
+    key = (services, sqlite)
+    sql = _HEADS_SQL.get(key)
+    if sql is None:
+        sql = queue_heads_sql(services)
+        sql = " ".join((sql if sqlite else _for_postgres("queue_heads", sql)).split())
+        if len(_HEADS_SQL) < 64:
+            _HEADS_SQL[key] = sql
+    return sql
 
 
 # json.dumps(data, ensure_ascii=False, separators=(",", ":")), without building an encoder
@@ -342,6 +378,30 @@ class Hot:
             if row is not None:
                 heads.append(TicketRow.from_db(row))
         return min(heads, key=lambda t: (t.entered_queue_at, t.id), default=None)
+
+    def queue_heads(self, service_ids: list[int], day: date) -> list[TicketRow]:
+        """The first waiting ticket of each of the services for each priority (green
+        channel, normal): at most two a service, in one statement."""
+        if not service_ids:
+            return []
+        sql = _queue_heads_sql(len(service_ids), self.sqlite)
+        params: dict[str, Any] = {f"s{i}": service_id for i, service_id in enumerate(service_ids)}
+        params["day"] = self.day(day)
+        self._cursor.execute(sql, params)
+        return [TicketRow.from_db(row) for row in self._cursor.fetchall()]
+
+    def window_to_call(
+        self, window_id: int
+    ) -> tuple[int, str, str, int | None, str | None, list[int]] | None:
+        """(hall, number, state, signed-in staff, number of the ticket called or served
+        there or None, its services by rank) of the window; None when there is no such
+        window."""
+        rows = self.all("window_to_call", {"id": window_id})
+        if not rows:
+            return None
+        hall_id, number, state, staff_id, busy = rows[0][:5]
+        ranked = sorted((int(r[6]), int(r[5])) for r in rows if r[5] is not None)
+        return int(hall_id), str(number), str(state), staff_id, busy, [s for _, s in ranked]
 
     def waiting(self, service_id: int, day: date) -> int:
         """The service's waiting tickets that day (its counter; counted when it has none)."""

@@ -115,6 +115,8 @@ class Ticket(SQLModel, table=True):
         # hall + period scans of the statistics, and the 明细 pages in issue order
         Index("ix_ticket_hall_day_issued", "hall_id", "business_day", "issued_at", "id"),
         Index("ux_ticket_device_request", "device_id", "request_id", unique=True),
+        # a ticket still called or served at a window (call-next, live snapshot, desk)
+        Index("ix_ticket_window_status", "window_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     hall_id: int = Field(foreign_key="hall.id")
@@ -135,7 +137,7 @@ class Ticket(SQLModel, table=True):
     serving_started_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     no_show_count: int = 0
-    window_id: int | None = Field(default=None, foreign_key="window.id", index=True)
+    window_id: int | None = Field(default=None, foreign_key="window.id")
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     origin_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     transferred_to_id: int | None = Field(default=None, foreign_key="ticket.id")

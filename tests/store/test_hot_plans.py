@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 
 from server.store import migrate
-from server.store.hot import SQLITE_SQL
+from server.store.hot import SQLITE_SQL, _queue_heads_sql
 
 # statements that read or write rows of the queue (the others touch one row by key)
-QUEUE_STATEMENTS = ("queue_head", "active_at_window", "ticket", "ticket_by_request", "counter_get")
+QUEUE_STATEMENTS = ("queue_head", "window_to_call", "ticket", "ticket_by_request", "counter_get")
 
 
 def test_queue_statements_are_index_searches(tmp_path: Path) -> None:
@@ -27,6 +27,8 @@ def test_queue_statements_are_index_searches(tmp_path: Path) -> None:
         ]
         assert plan, name
         for step in plan:
+            if step.startswith("CORRELATED SCALAR SUBQUERY"):  # its own steps follow
+                continue
             assert step.startswith("SEARCH"), (name, plan)
             assert "TEMP B-TREE" not in step, (name, plan)
     conn.close()
@@ -48,3 +50,45 @@ def test_oldest_waiting_is_one_index_probe_per_priority(tmp_path: Path) -> None:
     conn.close()
     assert plan and all(step.startswith("SEARCH") for step in plan), plan
     assert all("TEMP B-TREE" not in step for step in plan), plan
+
+
+def test_a_window_s_busy_ticket_is_found_by_window_and_status(tmp_path: Path) -> None:
+    """call-next asks whether a ticket is still called or served at the window: an index
+    probe on (window_id, status), not a walk over every ticket the window ever had."""
+    path = tmp_path / "plans.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    conn = sqlite3.connect(path)
+    plan = [
+        str(row[3])
+        for row in conn.execute("EXPLAIN QUERY PLAN " + SQLITE_SQL["window_to_call"], {"id": 1})
+    ]
+    conn.close()
+    assert any("ticket_window_status (window_id=? AND status=?)" in step for step in plan), plan
+
+
+def test_queue_heads_of_several_services_are_one_index_probe_each(tmp_path: Path) -> None:
+    path = tmp_path / "plans.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    conn = sqlite3.connect(path)
+    for services in (1, 3):
+        params: dict[str, object] = {f"s{i}": i + 1 for i in range(services)}
+        params["day"] = "2026-11-26"
+        plan = [
+            str(row[3])
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN " + _queue_heads_sql(services, True), params
+            )
+        ]
+        searches = [step for step in plan if step.startswith("SEARCH")]
+        assert len(searches) == 2 * services, plan  # green channel and normal, per service
+        assert all(
+            "ix_ticket_queue (service_id=? AND business_day=? AND status=? AND priority=?)" in step
+            for step in searches
+        ), plan
+        # the rest is the compound's plumbing: no scan of a table, no sort
+        for step in plan:
+            if not step.startswith("SEARCH"):
+                assert step.split()[0] in ("COMPOUND", "LEFT-MOST", "UNION", "CO-ROUTINE", "SCAN")
+                assert not step.startswith("SCAN") or step.split()[1].startswith("h"), plan
+            assert "TEMP B-TREE" not in step, plan
+    conn.close()
