@@ -32,7 +32,7 @@ from server.domain.lifecycle import next_ticket_status
 from server.domain.queueing import format_number
 from server.domain.texts import text
 from server.store.catalog import ServiceInfo
-from server.store.hot import TicketRow
+from server.store.hot import FoundTicket, TicketRow
 from server.store.transaction import Tx
 
 
@@ -167,9 +167,9 @@ def _replay(tx: Tx, ticket: TicketRow, service: ServiceInfo, priority: Priority)
     return IssuedTicket(ticket, ahead, estimate, replayed=True)
 
 
-def ticket_to_change(tx: Tx, ticket_id: int) -> tuple[TicketRow, str | None, int | None]:
+def ticket_to_change(tx: Tx, ticket_id: int) -> FoundTicket:
     """The ticket as it is once its hall is locked (Tx.lock_hall), with its window's number
-    and signed-in staff (None when it is at no window)."""
+    and signed-in staff (None when it is at no window) and its service's waiting count."""
     hot = tx.hot
     if not hot.sqlite:  # lock first, then read: another process may be changing it
         row = hot.one("hall_of_ticket", {"id": ticket_id})
@@ -179,7 +179,7 @@ def ticket_to_change(tx: Tx, ticket_id: int) -> tuple[TicketRow, str | None, int
     found = hot.ticket(ticket_id)
     if found is None:
         raise NotFound(text("ticket.not_found", ticket_id=ticket_id))
-    tx.lock_hall(found[0].hall_id)  # SQLite: BEGIN IMMEDIATE already holds it; recorded
+    tx.lock_hall(found.ticket.hall_id)  # SQLite: BEGIN IMMEDIATE already holds it; recorded
     return found
 
 
@@ -209,7 +209,7 @@ def transition(
     tx: Tx, actor: Actor, ticket_id: int, action: str, *, outcome: Outcome | None = None
 ) -> TicketRow:
     """recall, start, finish, no_show, requeue, cancel."""
-    ticket, window_number, window_staff = ticket_to_change(tx, ticket_id)
+    ticket, window_number, window_staff, counted = ticket_to_change(tx, ticket_id)
     _check_window(actor, ticket, window_number, window_staff)
     before = ticket.status
     ticket.status = next_ticket_status(
@@ -240,6 +240,8 @@ def transition(
         waiting = hot.add_waiting(ticket.service_id, ticket.business_day, 1, green)
     elif before == TicketStatus.waiting:  # cancelled while waiting: out of the queue
         waiting = hot.add_waiting(ticket.service_id, ticket.business_day, -1, green)
+    elif counted is not None:  # the queue did not change: its count as read with the ticket
+        waiting = counted
     else:
         waiting = hot.waiting(ticket.service_id, ticket.business_day)
     tx.emit_data(
@@ -254,7 +256,7 @@ def transition(
 
 def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> TicketRow:
     """Finish this ticket as transferred and queue a new one for another service."""
-    ticket, window_number, window_staff = ticket_to_change(tx, ticket_id)
+    ticket, window_number, window_staff, _ = ticket_to_change(tx, ticket_id)
     _check_window(actor, ticket, window_number, window_staff)
     target = tx.catalog.service(tx.open_session, service_id)
     if target.hall_id != ticket.hall_id:

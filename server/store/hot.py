@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -154,6 +154,15 @@ if tuple(f.name for f in fields(TicketRow)) != TICKET_COLUMNS:  # from_db passes
     raise AssertionError("TicketRow's fields must be TICKET_COLUMNS, in order")
 
 
+class FoundTicket(NamedTuple):
+    """A ticket as a change finds it (Hot.ticket)."""
+
+    ticket: TicketRow
+    window_number: str | None  # of the window it is at (None: at none)
+    window_staff: int | None  # signed in at that window
+    waiting: int | None  # its service's waiting tickets that day (None: no counter row)
+
+
 def _select_ticket(alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     return ", ".join(prefix + c for c in TICKET_COLUMNS)
@@ -200,9 +209,13 @@ SQL: dict[str, str] = {
     "ticket_by_request": f"""
         SELECT {_select_ticket()} FROM ticket
         WHERE device_id = :device_id AND request_id = :request_id""",
+    # the ticket, its window's number and signed-in staff, and its service's waiting count
+    # that day (NULL when the day has no counter row)
     "ticket": f"""
-        SELECT {_select_ticket("t")}, w.number, w.staff_id
+        SELECT {_select_ticket("t")}, w.number, w.staff_id, c.waiting
         FROM ticket t LEFT JOIN "window" w ON w.id = t.window_id
+        LEFT JOIN ticketcounter c
+          ON c.service_id = t.service_id AND c.business_day = t.business_day
         WHERE t.id = :id""",
     "update_ticket": f"""
         UPDATE ticket SET {", ".join(f"{c} = :{c}" for c in MUTABLE)}
@@ -334,13 +347,15 @@ class Hot:
     def notify(self, hall_id: int) -> None:
         self.one("notify", {"payload": str(hall_id)})
 
-    def ticket(self, ticket_id: int) -> tuple[TicketRow, str | None, int | None] | None:
-        """The ticket, and its window's number and signed-in staff (None when not at one)."""
+    def ticket(self, ticket_id: int) -> FoundTicket | None:
         row = self.one("ticket", {"id": ticket_id})
         if row is None:
             return None
-        n = len(TICKET_COLUMNS)
-        return TicketRow.from_db(row[:n]), row[n], row[n + 1]
+        n = _WIDTH
+        waiting = row[n + 2]
+        return FoundTicket(
+            TicketRow.from_db(row), row[n], row[n + 1], None if waiting is None else int(waiting)
+        )
 
     def ticket_by_request(self, device_id: int, request_id: str) -> TicketRow | None:
         """The ticket a kiosk already took with this idempotency key, if any."""
