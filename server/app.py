@@ -42,8 +42,9 @@ from server.runtime import Runtime
 from server.security import LoginThrottle
 from server.settings import Settings
 from server.store import migrate
+from server.store.checkpoint import Checkpointer
 from server.store.engine import make_engine
-from server.store.file_lock import serving_lock
+from server.store.file_lock import serving_lock, sqlite_file
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 
@@ -73,7 +74,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             log.info("applying migrations to %s", url)
             await asyncio.to_thread(migrate.upgrade, url)
         read_engine = make_engine(url)
-        write_engine = make_engine(url, writer=True)
+        database = sqlite_file(url)
+        checkpointer = Checkpointer(database) if database is not None else None
+        write_engine = make_engine(url, writer=True, checkpointer=checkpointer is not None)
         feed: Feed | None = None
         runtime: Runtime | None = None
 
@@ -97,6 +100,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.state.runtime = runtime
         app.state.feed = feed
         writer.start()
+        if checkpointer is not None:
+            checkpointer.start()
         await feed.start()
         revocations = (
             RevocationListener(libpq_url(url), runtime.access)
@@ -116,6 +121,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 await revocations.stop()
             await feed.stop()
             writer.stop()
+            if checkpointer is not None:
+                checkpointer.stop()
             read_engine.dispose()
             write_engine.dispose()
 

@@ -10,8 +10,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from server.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES
 
-def make_engine(url: str, *, writer: bool = False) -> Engine:
+
+def make_engine(url: str, *, writer: bool = False, checkpointer: bool = False) -> Engine:
+    """`checkpointer`: SQLite's WAL checkpoints are run by a Checkpointer thread
+    (checkpoint.py) beside this writer, which then checkpoints only as a safety net."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -20,6 +24,8 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
             max_overflow=0 if writer else 16,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if writer and checkpointer:
+            event.listen(engine, "connect", _writer_pragmas)
         begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
         def on_begin(conn: Connection) -> None:
@@ -46,4 +52,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL checkpoints are a thread's of their own (checkpoint.py); the writer's commits
+    # copy the WAL back only if that thread has fallen far behind
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}")
     cursor.close()
