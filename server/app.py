@@ -131,6 +131,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         description="政务服务中心排队叫号系统 API (v1). See docs/ for the live feed.",
         version="0.1.0",
         lifespan=lifespan,
+        # no OpenTelemetry here (docs/decisions.md): FastAPI would otherwise look up the
+        # global tracer, meter and logger providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     # the kiosks' and windows' hot requests, inside BodyLimit and InternalErrors (added after
     # it, so around it) and in front of FastAPI's router: server/api/fast_path.py

@@ -9,6 +9,8 @@ OpenAPI document is the same.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Response
 from pydantic import BaseModel
 
@@ -17,32 +19,37 @@ from server.commands.tickets import IssuedTicket
 from server.store.hot import TicketRow
 
 
+def _ticket_values(ticket: TicketRow) -> dict[str, Any]:
+    """TicketOut's fields of the ticket."""
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "hall_id": ticket.hall_id,
+        "service_id": ticket.service_id,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "source": ticket.source,
+        "outcome": ticket.outcome,
+        "issued_at": ticket.issued_at,
+        "called_at": ticket.called_at,
+        "serving_started_at": ticket.serving_started_at,
+        "finished_at": ticket.finished_at,
+        "window_id": ticket.window_id,
+        "recall_count": ticket.recall_count,
+        "no_show_count": ticket.no_show_count,
+        "origin_ticket_id": ticket.origin_ticket_id,
+        "transferred_to_id": ticket.transferred_to_id,
+    }
+
+
 def ticket_out(ticket: TicketRow) -> TicketOut:
-    return TicketOut.model_construct(
-        id=ticket.id,
-        number=ticket.number,
-        hall_id=ticket.hall_id,
-        service_id=ticket.service_id,
-        status=ticket.status,
-        priority=ticket.priority,
-        source=ticket.source,
-        outcome=ticket.outcome,
-        issued_at=ticket.issued_at,
-        called_at=ticket.called_at,
-        serving_started_at=ticket.serving_started_at,
-        finished_at=ticket.finished_at,
-        window_id=ticket.window_id,
-        recall_count=ticket.recall_count,
-        no_show_count=ticket.no_show_count,
-        origin_ticket_id=ticket.origin_ticket_id,
-        transferred_to_id=ticket.transferred_to_id,
-    )
+    return TicketOut.model_construct(**_ticket_values(ticket))
 
 
 def issued_ticket_out(issued: IssuedTicket, base_url: str) -> IssuedTicketOut:
     t = issued.ticket
     return IssuedTicketOut.model_construct(
-        **ticket_out(t).__dict__,
+        **_ticket_values(t),
         ahead=issued.ahead,
         estimated_wait_minutes=issued.estimated_wait_minutes,
         public_token=t.public_token,
