@@ -81,6 +81,12 @@ async def test_kill_9_during_issuance_loses_no_acknowledged_ticket(tmp_path: Pat
         proc.wait(10)
 
 
+SQLITE_ONLY = pytest.mark.skipif(
+    bool(os.environ.get("GOVQUEUE_TEST_POSTGRES")), reason="SQLite's own pragmas"
+)
+
+
+@SQLITE_ONLY
 def test_sqlite_commits_are_fsynced_in_wal_mode(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
     for writer in (True, False):
@@ -92,6 +98,7 @@ def test_sqlite_commits_are_fsynced_in_wal_mode(tmp_path: Path) -> None:
         engine.dispose()
 
 
+@SQLITE_ONLY
 async def test_every_connection_the_server_opens_is_wal_with_full_fsync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
