@@ -230,22 +230,15 @@ SQL: dict[str, str] = {
             ws.service_id, ws.rank
         FROM "window" w LEFT JOIN windowservice ws ON ws.window_id = w.id
         WHERE w.id = :id""",
-    # the head of one service's queue for one priority: an equality on every column of
-    # ix_ticket_queue but the order, so one index probe however long the queue is
-    # (`priority != 'normal'` walked every waiting ticket of the service)
-    "queue_head": f"""
-        SELECT {_select_ticket()} FROM ticket
-        WHERE service_id = :service_id AND business_day = :day AND status = 'waiting'
-          AND priority = :priority
-        ORDER BY entered_queue_at, id LIMIT 1""",
 }
 QUEUE_PRIORITIES = (*GREEN_PRIORITIES, Priority.normal.value)
 
 
 def queue_heads_sql(services: int) -> str:
-    """The heads of several services' queues, one per service and priority, in one statement:
-    `queue_head` for each (service :s0, :s1, …; the priorities written in), joined by UNION ALL,
-    each still one probe of ix_ticket_queue."""
+    """The heads of several services' queues, one per service and priority, in one statement
+    (services :s0, :s1, …; the priorities written in), joined by UNION ALL. Each is an
+    equality on every column of ix_ticket_queue but the order, so one index probe however
+    long the queue is (`priority != 'normal'` walked every waiting ticket of the service)."""
     parts = [
         f"""SELECT * FROM (
             SELECT {_select_ticket()} FROM ticket
@@ -383,16 +376,6 @@ class Hot:
         row = self.one("insert_ticket", params)
         assert row is not None
         return int(row[0])
-
-    def queue_head(self, service_id: int, day: date, green: bool) -> TicketRow | None:
-        """The first waiting ticket of the service: of the green channel, or of the rest."""
-        params = {"service_id": service_id, "day": self.day(day)}
-        heads = []
-        for priority in GREEN_PRIORITIES if green else (Priority.normal.value,):
-            row = self.one("queue_head", {**params, "priority": priority})
-            if row is not None:
-                heads.append(TicketRow.from_db(row))
-        return min(heads, key=lambda t: (t.entered_queue_at, t.id), default=None)
 
     def queue_heads(self, service_ids: list[int], day: date) -> list[TicketRow]:
         """The first waiting ticket of each of the services for each priority (green

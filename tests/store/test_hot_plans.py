@@ -10,7 +10,7 @@ from server.store import migrate
 from server.store.hot import SQLITE_SQL, _queue_heads_sql
 
 # statements that read or write rows of the queue (the others touch one row by key)
-QUEUE_STATEMENTS = ("queue_head", "window_to_call", "ticket", "ticket_by_request", "counter_get")
+QUEUE_STATEMENTS = ("window_to_call", "ticket", "ticket_by_request", "counter_get")
 
 
 def test_queue_statements_are_index_searches(tmp_path: Path) -> None:
