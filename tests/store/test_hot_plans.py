@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from server.store import migrate
-from server.store.hot import SQLITE_SQL, _queue_heads_sql
+from server.store.hot_sql import SQLITE_SQL, queue_heads_sql
 
 # statements that read or write rows of the queue (the others touch one row by key)
 QUEUE_STATEMENTS = ("window_to_call", "ticket", "ticket_by_request", "counter_get")
@@ -75,9 +75,7 @@ def test_queue_heads_of_several_services_are_one_index_probe_each(tmp_path: Path
         params["day"] = "2026-11-26"
         plan = [
             str(row[3])
-            for row in conn.execute(
-                "EXPLAIN QUERY PLAN " + _queue_heads_sql(services, True), params
-            )
+            for row in conn.execute("EXPLAIN QUERY PLAN " + queue_heads_sql(services, True), params)
         ]
         searches = [step for step in plan if step.startswith("SEARCH")]
         assert len(searches) == 2 * services, plan  # green channel and normal, per service
