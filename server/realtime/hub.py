@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from server.realtime.direct import FrameSink, text_frame
+from server.store.hot import encode_json
 from server.store.transaction import CommittedEvent
 
 DEFAULT_QUEUE_LIMIT = 2000
@@ -35,16 +36,12 @@ Item = tuple[int, str] | None  # (seq, encoded message), or None: stop sending
 def encode(
     seq: int, type_: str, at: datetime, data: dict[str, Any], data_json: str | None = None
 ) -> str:
-    """The event's message on the feed. With `data_json` (the data already encoded, as the
-    writer stored it: compact, ensure_ascii=False) the same text is put together around it
-    instead of encoding the data again."""
-    at_text = at.isoformat().replace("+00:00", "Z")
+    """The event's message on the feed: what json.dumps of {seq, type, at, data} gives
+    (compact, ensure_ascii=False), put together around the data's JSON — `data_json` when the
+    writer already encoded it for the log, encoded here otherwise."""
     if data_json is None:
-        return json.dumps(
-            {"seq": seq, "type": type_, "at": at_text, "data": data},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        data_json = encode_json(data)
+    at_text = at.isoformat().replace("+00:00", "Z")
     # an instant's ISO text needs no escaping; the type is quoted as json.dumps quotes it
     return f'{{"seq":{int(seq)},"type":{_quoted(type_)},"at":"{at_text}","data":{data_json}}}'
 

@@ -1,5 +1,5 @@
-"""The feed's message put together around the data the writer already encoded is the same
-text as encoding the whole message (hub.encode with and without `data_json`)."""
+"""The feed's message, put together around the data's JSON (the writer's, or encoded on the
+spot), is the same text as json.dumps of the whole message."""
 
 from __future__ import annotations
 
@@ -35,7 +35,13 @@ INSTANTS = st.datetimes(
 def test_message_around_encoded_data_is_the_whole_message_encoded(
     seq: int, type_: str, at: datetime, data: dict[str, object]
 ) -> None:
-    whole = encode(seq, type_, at, data)
+    at_text = at.isoformat().replace("+00:00", "Z")
+    whole = json.dumps(
+        {"seq": seq, "type": type_, "at": at_text, "data": data},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    assert encode(seq, type_, at, data) == whole
     assert encode(seq, type_, at, data, encode_json(data)) == whole
     assert json.loads(whole)["data"] == data
 
