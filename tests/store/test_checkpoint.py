@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from server.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES, Checkpointer
 from server.store.engine import make_engine
@@ -14,21 +14,13 @@ from server.store.engine import make_engine
 PAGE = 4096
 
 
-def _write_pages(engine_url: str, pages: int, *, checkpointer: bool) -> None:
-    engine = make_engine(engine_url, writer=True, checkpointer=checkpointer)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("CREATE TABLE IF NOT EXISTS blob (id INTEGER PRIMARY KEY, b BLOB)"))
-            conn.commit()
-            for _ in range(pages // 10):  # many small commits, as the writer's batches are
-                conn.execute(text("INSERT INTO blob (b) VALUES (randomblob(:n))"), {"n": PAGE * 10})
-                conn.commit()
-            # the connection stays open: closing the last one would checkpoint everything
-            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == (
-                WRITER_AUTOCHECKPOINT_PAGES if checkpointer else 1000
-            )
-    finally:
-        engine.dispose()
+def _commit_pages(conn: Connection, commits: int) -> None:
+    """~10 pages per commit, in many small commits as the writer's batches are."""
+    conn.execute(text("CREATE TABLE IF NOT EXISTS blob (id INTEGER PRIMARY KEY, b BLOB)"))
+    conn.commit()
+    for _ in range(commits):
+        conn.execute(text("INSERT INTO blob (b) VALUES (randomblob(:n))"), {"n": PAGE * 10})
+        conn.commit()
 
 
 def test_the_writer_leaves_checkpoints_to_the_checkpointer(tmp_path: Path) -> None:
@@ -39,9 +31,10 @@ def test_the_writer_leaves_checkpoints_to_the_checkpointer(tmp_path: Path) -> No
         conn.execute(text("CREATE TABLE blob (id INTEGER PRIMARY KEY, b BLOB)"))
         conn.commit()
         start = database.stat().st_size
-        for _ in range(200):  # ~2,000 pages: past SQLite's default threshold of 1,000
-            conn.execute(text("INSERT INTO blob (b) VALUES (randomblob(:n))"), {"n": PAGE * 10})
-            conn.commit()
+        _commit_pages(conn, 200)  # ~2,000 pages: past SQLite's default threshold of 1,000
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == (
+            WRITER_AUTOCHECKPOINT_PAGES
+        )
         # the writer did not copy anything back: everything is still in the WAL
         assert database.stat().st_size == start
         wal = Path(f"{database}-wal").stat().st_size
@@ -65,5 +58,10 @@ def test_the_writer_leaves_checkpoints_to_the_checkpointer(tmp_path: Path) -> No
 def test_without_a_checkpointer_the_writer_checkpoints_itself(tmp_path: Path) -> None:
     """CLI commands and the demo's setup write without a Checkpointer beside them."""
     database = tmp_path / "plain.db"
-    _write_pages(f"sqlite:///{database}", 2000, checkpointer=False)
-    assert database.stat().st_size >= 1000 * PAGE
+    engine = make_engine(f"sqlite:///{database}", writer=True)
+    with engine.connect() as conn:
+        _commit_pages(conn, 200)
+        # the connection stays open: closing the last one would checkpoint everything
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+        assert database.stat().st_size >= 1000 * PAGE
+    engine.dispose()
