@@ -1,0 +1,37 @@
+"""A writer job as data: a module-level function and its arguments, so that the job, and
+not only its result, can cross a process boundary (`pickle`, protocol 5).
+
+Routes hand the writer `call(fn, *args, **kwargs)` instead of a lambda or a closure: the
+writer runs `fn(tx, *args, **kwargs)`. A lambda or a local function does not pickle; a
+`Call` pickles whenever `fn` is a module-level function and its arguments pickle (actors,
+enums, dates, pydantic models, plain data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from server.store.transaction import Tx
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[R]):
+    """A writer job as data: fn(tx, *args, **kwargs), picklable when fn is a module-level
+    function and the arguments pickle."""
+
+    fn: Callable[..., R]
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)  # a dict
+
+    def __call__(self, tx: Tx) -> R:
+        return self.fn(tx, *self.args, **self.kwargs)
+
+
+def call(fn: Callable[..., R], *args: Any, **kwargs: Any) -> Call[R]:
+    """The job `fn(tx, *args, **kwargs)` for the writer."""
+    return Call(fn, args, kwargs)
