@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from server.store.transaction import Tx
 
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Call(Generic[R]):
         return self.fn(tx, *self.args, **self.kwargs)
 
 
-def call(fn: Callable[..., R], *args: Any, **kwargs: Any) -> Call[R]:
-    """The job `fn(tx, *args, **kwargs)` for the writer."""
+def call(fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs) -> Call[R]:
+    """The job `fn(tx, *args, **kwargs)` for the writer (mypy checks the arguments against
+    `fn`'s parameters)."""
     return Call(fn, args, kwargs)
