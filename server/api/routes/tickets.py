@@ -26,6 +26,7 @@ from server.domain.texts import text
 from server.queries.public import public_view
 from server.queries.views import PublicTicketOut
 from server.runtime import Runtime
+from server.store.job import call
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -56,9 +57,7 @@ async def issue_answer(
 ) -> Response:
     """The work and the answer of `issue_ticket` (also server/api/fast_path.py's)."""
     service_id, priority, request_id = body.service_id, body.priority, body.request_id
-    issued = await runtime.write(
-        lambda tx: tickets.issue(tx, device, service_id, priority, request_id)
-    )
+    issued = await runtime.write(call(tickets.issue, device, service_id, priority, request_id))
     code = status.HTTP_200_OK if issued.replayed else status.HTTP_201_CREATED
     return json_answer(issued_ticket_out(issued, base.rstrip("/")), code)
 
@@ -73,7 +72,7 @@ async def transition_answer(
     runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any
 ) -> Response:
     """The work and the answer of the transition routes (also server/api/fast_path.py's)."""
-    ticket = await runtime.write(lambda tx: tickets.transition(tx, actor, ticket_id, action, **kw))
+    ticket = await runtime.write(call(tickets.transition, actor, ticket_id, action, **kw))
     return json_answer(ticket_out(ticket))
 
 
@@ -126,7 +125,7 @@ async def transfer(
     ticket_id: IdPath, body: TransferIn, runtime: RuntimeDep, staff: WindowStaff
 ) -> Response:
     """Hand the applicant to another service: returns the new ticket (origin linked)."""
-    ticket = await runtime.write(lambda tx: tickets.transfer(tx, staff, ticket_id, body.service_id))
+    ticket = await runtime.write(call(tickets.transfer, staff, ticket_id, body.service_id))
     return json_answer(ticket_out(ticket))
 
 
@@ -151,8 +150,8 @@ async def evaluate(
     days = runtime.settings.rectification_working_days
     calendar = runtime.settings.working_calendar()
     evaluation = await runtime.write(
-        lambda tx: evaluations.evaluate(
-            tx,
+        call(
+            evaluations.evaluate,
             who,
             ticket_id,
             body.level,
