@@ -45,6 +45,7 @@ from server.store import migrate
 from server.store.checkpoint import Checkpointer
 from server.store.engine import make_engine
 from server.store.file_lock import serving_lock, sqlite_file
+from server.store.job import call
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 
@@ -179,6 +180,6 @@ async def _queue_counts_loop(runtime: Runtime) -> None:
         halls = sorted(runtime.dirty_halls)
         runtime.dirty_halls.clear()
         try:
-            await runtime.write(lambda tx, halls=halls: publish_queue_counts(tx, halls))  # type: ignore[misc]
+            await runtime.write(call(publish_queue_counts, halls))
         except Exception:  # pragma: no cover - logged, retried on the next change
             log.exception("queue.counts failed")

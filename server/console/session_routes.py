@@ -21,6 +21,7 @@ from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
 from server.runtime import Runtime
+from server.store.job import call
 from server.store.tables import Hall
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -64,7 +65,7 @@ async def sign_in(
         raise PermissionDenied(text("console.role"), code="console_role")
     hours = runtime.settings.console_session_hours
     now = session.real_now()
-    signed = await runtime.write(lambda tx: session.start(tx, token.staff_id, hours, now))
+    signed = await runtime.write(call(session.start, token.staff_id, hours, now))
     csrf = session.set_cookies(response, runtime, signed, _secure(request))
     return SessionOut(
         staff_id=token.staff_id,
@@ -104,7 +105,7 @@ async def sign_out(request: Request, runtime: RuntimeDep) -> Response:
         with contextlib.suppress(AuthenticationRequired):
             await session.cookie_actor(request, runtime, request.method)
         now = session.real_now()
-        await runtime.write(lambda tx: session.end(tx, token, now))
+        await runtime.write(call(session.end, token, now))
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     session.clear_cookies(response)
     return response

@@ -6,6 +6,8 @@ can neither create halls nor accounts outside it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, status
 
 from server.api.deps import AdminUser, RuntimeDep, Supervisor
@@ -26,9 +28,11 @@ from server.api.schemas import (
 )
 from server.commands import admin, hall_edit, lookups
 from server.domain.actor import StaffActor, ensure_hall
+from server.domain.enums import DeviceKind
 from server.domain.texts import text
 from server.queries import admin as lists
 from server.queries.views import ServiceOut, WindowOut
+from server.store.job import call
 from server.store.tables import Device, Hall, Service, Staff
 from server.store.transaction import Tx
 
@@ -48,9 +52,7 @@ def _scope(user: StaffActor, hall_id: int | None) -> int | None:
 )
 async def create_hall(body: HallIn, runtime: RuntimeDep, user: AdminUser) -> Hall:
     admin.ensure_deployment_admin(user, text("action.create_hall"))
-    return await runtime.write(
-        lambda tx: admin.create_hall(tx, body.code, body.name, body.timezone)
-    )
+    return await runtime.write(call(admin.create_hall, body.code, body.name, body.timezone))
 
 
 @router.get("/halls", response_model=list[HallOut], responses=errors(*AUTH))
@@ -65,7 +67,7 @@ async def update_hall(
     """Rename a hall or change its time zone (the code stays)."""
     ensure_hall(user, hall_id)
     changes = body.model_dump(exclude_unset=True)
-    return await runtime.write(lambda tx: hall_edit.update_hall(tx, hall_id, changes))
+    return await runtime.write(call(hall_edit.update_hall, hall_id, changes))
 
 
 @router.put(
@@ -78,7 +80,7 @@ async def set_notice(
     every screen gets it at once as `notice.updated`."""
     ensure_hall(user, hall_id)
     notice = body.text.strip()
-    hall = await runtime.write(lambda tx: hall_edit.set_notice(tx, hall_id, notice, user))
+    hall = await runtime.write(call(hall_edit.set_notice, hall_id, notice, user))
     return NoticeOut(
         hall_id=hall_id,
         text=hall.notice,
@@ -96,7 +98,7 @@ async def set_notice(
 async def create_service(body: ServiceIn, runtime: RuntimeDep, user: AdminUser) -> Service:
     ensure_hall(user, body.hall_id)
     spec = admin.ServiceSpec(**body.model_dump())
-    return await runtime.write(lambda tx: admin.create_service(tx, spec))
+    return await runtime.write(call(admin.create_service, spec))
 
 
 @router.get("/services", response_model=list[ServiceOut], responses=errors(*AUTH, 422))
@@ -114,12 +116,13 @@ async def update_service(
 ) -> Service:
     """Change a service: name, prefix, hours, daily limit (null: none), targets, enabled."""
     changes = body.model_dump(exclude_unset=True)
+    return await runtime.write(call(edit_service, user, service_id, changes))
 
-    def job(tx: Tx) -> Service:
-        ensure_hall(user, lookups.service(tx.session, service_id).hall_id)
-        return hall_edit.update_service(tx, service_id, changes)
 
-    return await runtime.write(job)
+def edit_service(tx: Tx, user: StaffActor, service_id: int, changes: dict[str, Any]) -> Service:
+    """The writer job of `update_service`: only a service of the user's hall."""
+    ensure_hall(user, lookups.service(tx.session, service_id).hall_id)
+    return hall_edit.update_service(tx, service_id, changes)
 
 
 @router.post(
@@ -130,12 +133,13 @@ async def update_service(
 )
 async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) -> WindowOut:
     ensure_hall(user, body.hall_id)
+    return await runtime.write(call(add_window, body.hall_id, body.number, body.service_ids))
 
-    def job(tx: Tx) -> WindowOut:
-        window, service_ids = admin.create_window(tx, body.hall_id, body.number, body.service_ids)
-        return WindowOut.of(window, service_ids)
 
-    return await runtime.write(job)
+def add_window(tx: Tx, hall_id: int, number: str, service_ids: list[int]) -> WindowOut:
+    """The writer job of `create_window`: the window as the route answers it."""
+    window, ids = admin.create_window(tx, hall_id, number, service_ids)
+    return WindowOut.of(window, ids)
 
 
 @router.get("/windows", response_model=list[WindowOut], responses=errors(*AUTH, 422))
@@ -152,13 +156,16 @@ async def update_window(
     window_id: IdPath, body: WindowPatch, runtime: RuntimeDep, user: AdminUser
 ) -> WindowOut:
     """Change a window's number and/or its services (in order of priority)."""
+    return await runtime.write(call(edit_window, user, window_id, body.number, body.service_ids))
 
-    def job(tx: Tx) -> WindowOut:
-        ensure_hall(user, lookups.window(tx.session, window_id).hall_id)
-        window, ids = hall_edit.update_window(tx, window_id, body.number, body.service_ids)
-        return WindowOut.of(window, ids)
 
-    return await runtime.write(job)
+def edit_window(
+    tx: Tx, user: StaffActor, window_id: int, number: str | None, service_ids: list[int] | None
+) -> WindowOut:
+    """The writer job of `update_window`: only a window of the user's hall."""
+    ensure_hall(user, lookups.window(tx.session, window_id).hall_id)
+    window, ids = hall_edit.update_window(tx, window_id, number, service_ids)
+    return WindowOut.of(window, ids)
 
 
 @router.post(
@@ -173,9 +180,7 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
     else:
         ensure_hall(user, body.hall_id)
     return await runtime.write(
-        lambda tx: admin.create_staff(
-            tx, body.staff_no, body.name, body.role, body.password, body.hall_id
-        )
+        call(admin.create_staff, body.staff_no, body.name, body.role, body.password, body.hall_id)
     )
 
 
@@ -196,7 +201,7 @@ async def update_staff(
     server process: its tokens are refused (401) and its live connections closed.
     """
     changes = admin.StaffChanges(**body.model_dump(exclude_unset=True))
-    staff, ended = await runtime.write(lambda tx: admin.update_staff(tx, user, staff_id, changes))
+    staff, ended = await runtime.write(call(admin.update_staff, user, staff_id, changes))
     if ended:
         runtime.access.revoked("staff", staff.id or 0)  # other processes: see server/access.py
     return staff
@@ -210,12 +215,17 @@ async def update_staff(
 )
 async def create_device(body: DeviceIn, runtime: RuntimeDep, user: AdminUser) -> DeviceCreatedOut:
     ensure_hall(user, body.hall_id)
+    return await runtime.write(
+        call(add_device, body.hall_id, body.kind, body.label, body.window_id)
+    )
 
-    def job(tx: Tx) -> DeviceCreatedOut:
-        device, token = admin.create_device(tx, body.hall_id, body.kind, body.label, body.window_id)
-        return DeviceCreatedOut(**DeviceOut.model_validate(device).model_dump(), token=token)
 
-    return await runtime.write(job)
+def add_device(
+    tx: Tx, hall_id: int, kind: DeviceKind, label: str, window_id: int | None
+) -> DeviceCreatedOut:
+    """The writer job of `create_device`: the device and its token (shown this once)."""
+    device, token = admin.create_device(tx, hall_id, kind, label, window_id)
+    return DeviceCreatedOut(**DeviceOut.model_validate(device).model_dump(), token=token)
 
 
 @router.get("/devices", response_model=list[DeviceOut], responses=errors(*AUTH, 422))
@@ -229,6 +239,6 @@ async def list_devices(
 async def revoke_device(device_id: IdPath, runtime: RuntimeDep, user: AdminUser) -> Device:
     """Revoke the device's token: refused from its next request on, its live connections
     closed, in every server process. Revoking again changes nothing."""
-    device, _ = await runtime.write(lambda tx: admin.revoke_device(tx, user, device_id))
+    device, _ = await runtime.write(call(admin.revoke_device, user, device_id))
     runtime.access.revoked("device", device.id or 0)  # other processes: see server/access.py
     return device

@@ -21,8 +21,8 @@ from server.api.stats_schemas import (
 from server.api.stats_scope import hall_ids_for, one_hall, parse_day, period
 from server.commands import lookups
 from server.commands.complaints import create_complaint, handle_complaint
-from server.domain.actor import ensure_hall
-from server.domain.calendar import day_bounds, hall_zone
+from server.domain.actor import StaffActor, ensure_hall
+from server.domain.calendar import WorkingCalendar, day_bounds, hall_zone
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.queries.complaints import (
@@ -31,6 +31,7 @@ from server.queries.complaints import (
     count_complaints,
     list_complaints,
 )
+from server.store.job import call
 from server.store.transaction import Tx
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -54,27 +55,36 @@ async def create(runtime: RuntimeDep, user: Supervisor, body: ComplaintIn) -> Co
     hall = one_hall(user, body.hall_id)
     days = runtime.settings.complaint_working_days
     calendar = runtime.settings.working_calendar()
+    created = await runtime.write(call(record_complaint, user, hall, body, days, calendar))
+    return await _read_one(runtime, created)
 
-    def job(tx: Tx) -> int:
-        created = create_complaint(
-            tx,
-            user,
-            hall,
-            channel=body.channel,
-            content=body.content,
-            ticket_id=body.ticket_id,
-            window_id=body.window_id,
-            staff_no=body.staff_no,
-            service_id=body.service_id,
-            complainant_name=body.complainant_name,
-            complainant_phone=body.complainant_phone,
-            received_at=body.received_at,
-            deadline_working_days=days,
-            calendar=calendar,
-        )
-        return created.id or 0
 
-    return await _read_one(runtime, await runtime.write(job))
+def record_complaint(
+    tx: Tx,
+    user: StaffActor,
+    hall: int,
+    body: ComplaintIn,
+    days: int,
+    calendar: WorkingCalendar,
+) -> int:
+    """The writer job of `create`: the new complaint's id."""
+    created = create_complaint(
+        tx,
+        user,
+        hall,
+        channel=body.channel,
+        content=body.content,
+        ticket_id=body.ticket_id,
+        window_id=body.window_id,
+        staff_no=body.staff_no,
+        service_id=body.service_id,
+        complainant_name=body.complainant_name,
+        complainant_phone=body.complainant_phone,
+        received_at=body.received_at,
+        deadline_working_days=days,
+        calendar=calendar,
+    )
+    return created.id or 0
 
 
 @router.get("", response_model=ComplaintPage, responses=errors(*AUTH, 404, 422))
@@ -137,11 +147,12 @@ async def handle(
     runtime: RuntimeDep, user: Supervisor, complaint_id: IdPath, body: ComplaintHandleIn
 ) -> ComplaintOut:
     """Record the handling: `close` true → 已办结 (closed); false → a progress note (已受理)."""
-
-    def job(tx: Tx) -> None:
-        handle_complaint(
-            tx, user, complaint_id, result=body.result, handled_at=body.handled_at, close=body.close
-        )
-
-    await runtime.write(job)
+    await runtime.write(call(record_handling, user, complaint_id, body))
     return await _read_one(runtime, complaint_id)
+
+
+def record_handling(tx: Tx, user: StaffActor, complaint_id: int, body: ComplaintHandleIn) -> None:
+    """The writer job of `handle` (the route reads the complaint afterwards)."""
+    handle_complaint(
+        tx, user, complaint_id, result=body.result, handled_at=body.handled_at, close=body.close
+    )

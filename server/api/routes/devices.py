@@ -11,6 +11,7 @@ from server.api.deps import RuntimeDep, require_device
 from server.commands import devices
 from server.domain.actor import DeviceActor
 from server.domain.enums import DeviceKind
+from server.store.job import call
 from server.store.transaction import Tx
 
 router = APIRouter(prefix="/devices", tags=["devices"])
@@ -75,9 +76,10 @@ async def report_status(
 ) -> DeviceStatusOut:
     """Record the device's health; the hall's live feed gets a `device.status` event
     (so supervisors see which kiosk needs paper)."""
+    return await runtime.write(call(record_status, device, body))
 
-    def job(tx: Tx) -> DeviceStatusOut:
-        event = devices.report_status(tx, device, body.status, body.printer, body.detail)
-        return DeviceStatusOut(**event.model_dump())
 
-    return await runtime.write(job)
+def record_status(tx: Tx, device: DeviceActor, body: DeviceStatusIn) -> DeviceStatusOut:
+    """The writer job of `report_status`: the event, as the route answers it."""
+    event = devices.report_status(tx, device, body.status, body.printer, body.detail)
+    return DeviceStatusOut(**event.model_dump())
