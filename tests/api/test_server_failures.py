@@ -18,8 +18,14 @@ from server.domain.clock import ManualClock
 from server.embedded import running_server
 from server.runtime import Runtime
 from server.settings import Settings
+from server.store.job import call
 from server.store.transaction import Tx
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, HALL_OPENING, migrated_database
+
+
+def exit_job(tx: Tx) -> None:
+    """A writer job that raises what no job should: SystemExit."""
+    raise SystemExit(1)
 
 
 async def test_an_unexpected_error_is_a_json_500_with_an_incident_number(
@@ -36,11 +42,8 @@ async def test_an_unexpected_error_is_a_json_500_with_an_incident_number(
 
     @app.get("/api/v1/test-only/job-exits")
     async def job_exits(request: Request) -> None:
-        def job(tx: Tx) -> None:
-            raise SystemExit(1)
-
         runtime: Runtime = request.app.state.runtime
-        await runtime.write(job)
+        await runtime.write(call(exit_job))
 
     async with running_server(app) as base, httpx.AsyncClient(base_url=base) as http:
         with caplog.at_level(logging.ERROR, logger="govqueue.errors"):

@@ -17,6 +17,7 @@ from client.events import NoticeUpdated, WindowStatus
 from server.queries import live
 from server.realtime.direct import text_frame
 from server.realtime.hub import Hub, encode
+from server.store.job import call
 from server.store.transaction import CommittedEvent, Tx
 from tests.helpers import LiveServer, Seeded
 
@@ -159,19 +160,20 @@ def ws_url(server: LiveServer, **params: Any) -> str:
 
 async def emit(server: LiveServer, hall: Seeded, batch: list[int | None], text: str = "") -> None:
     """One transaction: a notice for each None, a window.status for each window id."""
+    await server.runtime.write(call(emit_batch, hall.hall_id, batch, text))
 
-    def job(tx: Tx) -> None:
-        tx.lock_hall(hall.hall_id)
-        for window_id in batch:
-            if window_id is None:
-                tx.emit(hall.hall_id, NoticeUpdated(text=text or "通知"))
-            else:
-                tx.emit(
-                    hall.hall_id,
-                    WindowStatus(window_id=window_id, window_number=str(window_id), state="open"),
-                )
 
-    await server.runtime.write(job)
+def emit_batch(tx: Tx, hall_id: int, batch: list[int | None], text: str) -> None:
+    """`emit`'s writer job (module-level: writer jobs pickle)."""
+    tx.lock_hall(hall_id)
+    for window_id in batch:
+        if window_id is None:
+            tx.emit(hall_id, NoticeUpdated(text=text or "通知"))
+        else:
+            tx.emit(
+                hall_id,
+                WindowStatus(window_id=window_id, window_number=str(window_id), state="open"),
+            )
 
 
 async def collect(ws: websockets.ClientConnection, until: int) -> list[dict[str, Any]]:

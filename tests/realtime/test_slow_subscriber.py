@@ -20,6 +20,7 @@ from client.events import NoticeUpdated
 from client.live import LiveFeed
 from client.wire import LiveMessage, SnapshotMessage
 from server.domain.clock import ManualClock
+from server.store.job import call
 from server.store.transaction import Tx
 from tests.helpers import LiveServer, seed_hall, start_server
 
@@ -30,13 +31,14 @@ QUEUE_LIMIT = 500
 
 async def flood(server: LiveServer, hall_id: int, count: int, per_commit: int = 250) -> None:
     for start in range(0, count, per_commit):
+        await server.runtime.write(call(notices, hall_id, start, min(start + per_commit, count)))
 
-        def job(tx: Tx, start: int = start) -> None:
-            tx.lock_hall(hall_id)
-            for i in range(start, min(start + per_commit, count)):
-                tx.emit(hall_id, NoticeUpdated(text=f"{i}:{PAD}"))
 
-        await server.runtime.write(job)
+def notices(tx: Tx, hall_id: int, start: int, stop: int) -> None:
+    """`flood`'s writer job: notices start..stop-1 in one transaction."""
+    tx.lock_hall(hall_id)
+    for i in range(start, stop):
+        tx.emit(hall_id, NoticeUpdated(text=f"{i}:{PAD}"))
 
 
 async def watch_queues(server: LiveServer, hall_id: int, peak: list[int]) -> None:
