@@ -45,8 +45,12 @@ class ServiceInfo:
 
 
 class Catalog:
-    def __init__(self, ttl: float = 1.0) -> None:
+    def __init__(self, ttl: float = 1.0, *, record_changes: bool = False) -> None:
         self.ttl = ttl
+        # the writer process's catalog records what its jobs changed, for the server's
+        # catalog to forget too (service ids; None: the windows)
+        self._record_changes = record_changes
+        self._changes: list[int | None] = []
         self._lock = threading.Lock()
         self._services: dict[int, tuple[float, ServiceInfo]] = {}
         self._open_windows: dict[int, tuple[float, int]] = {}
@@ -138,7 +142,25 @@ class Catalog:
         """Forget a service this process cached (it was just edited here)."""
         with self._lock:
             self._services.pop(service_id, None)
+            if self._record_changes:
+                self._changes.append(service_id)
 
     def window_changed(self) -> None:
         with self._lock:
             self._open_windows.clear()
+            if self._record_changes:
+                self._changes.append(None)
+
+    def take_changes(self) -> list[int | None]:
+        """What was changed since last asked (a catalog made with `record_changes`)."""
+        with self._lock:
+            changes, self._changes = self._changes, []
+        return changes
+
+    def forget(self, changes: list[int | None]) -> None:
+        """Forget what another process's catalog reported changed (`take_changes`)."""
+        for change in changes:
+            if change is None:
+                self.window_changed()
+            else:
+                self.service_changed(change)

@@ -26,8 +26,9 @@ import queue
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -51,10 +52,23 @@ MAX_ATTEMPTS = 8
 
 
 @dataclass
-class _Pending:
+class Entry:
+    """A job of a batch and the instant it runs at: `at` when the caller stamped one (the
+    writer process: the instant the request handed it over), else the writer's clock when
+    the job starts."""
+
     job: Job
-    future: asyncio.Future[Any]
-    loop: asyncio.AbstractEventLoop
+    at: datetime | None = None
+
+
+@dataclass
+class _Pending(Entry):
+    future: asyncio.Future[Any] | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+# where a job's outcome goes: the caller's future, settled on the caller's loop
+Waiter = tuple[asyncio.Future[Any], asyncio.AbstractEventLoop]
 
 
 class _Retry(Exception):
@@ -121,7 +135,7 @@ class Writer:
             raise WriterStopped(text("server.writer_stopped"))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
-        self._queue.put(_Pending(job, future, loop))
+        self._queue.put(_Pending(job, None, future, loop))
         if self._refusing():  # it stopped between the check and the put: nobody will take it
             self._fail_queued()
         return await future
@@ -133,7 +147,7 @@ class Writer:
                     self._run_batch(batch)
                 except BaseException as exc:  # the thread must not die
                     log.exception("writer: a batch of %d jobs failed unexpectedly", len(batch))
-                    _settle_all(batch, [(False, _crashed(exc)) for _ in batch])
+                    settle_all(_waiters(batch), [(False, _crashed(exc)) for _ in batch])
         except BaseException:  # reported by `alive`, logged here
             log.critical("the writer thread stopped: writes are refused", exc_info=True)
         finally:
@@ -159,6 +173,11 @@ class Writer:
         if conn is self._kept:
             self._kept = None
         conn.close()
+
+    def close(self) -> None:
+        """Let go of the kept connection (a writer run through `execute` only, without its
+        thread: the writer process)."""
+        self._drop_kept()
 
     def _drop_kept(self) -> None:
         if self._kept is not None:
@@ -193,9 +212,16 @@ class Writer:
             except queue.Empty:
                 return
             if item is not None:
-                _settle_all([item], [(False, error)])
+                settle_all(_waiters([item]), [(False, error)])
 
     def _run_batch(self, batch: list[_Pending]) -> None:
+        outcomes, events = self.execute(batch)
+        settle_all(_waiters(batch), outcomes, self._publish if events else None, events)
+
+    def execute(self, batch: Sequence[Entry]) -> tuple[list[Outcome], list[CommittedEvent]]:
+        """Run the batch and commit it (see the module's docstring): each job's outcome and
+        the events of those that committed. Never raises: a failure is every job's outcome.
+        """
         prelock: set[int] = set()
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
@@ -225,10 +251,10 @@ class Writer:
             outcomes = [(False, StoreBusy(text("server.store_busy"))) for _ in batch]
         self.batches += 1
         self.jobs += len(batch)
-        _settle_all(batch, outcomes, self._publish if events else None, events)
+        return outcomes, events
 
     def _attempt(
-        self, batch: list[_Pending], prelock: set[int], *, isolate: bool
+        self, batch: Sequence[Entry], prelock: set[int], *, isolate: bool
     ) -> tuple[list[Outcome], list[CommittedEvent]] | None:
         """Run and commit the batch. Without `isolate`, the first refusal rolls everything
         back and returns None (or, for a batch of one, the refusal itself). Raises _Retry
@@ -251,7 +277,8 @@ class Writer:
                     for hall_id in sorted(prelock):
                         first.lock_hall(hall_id)
                 for pending in batch:
-                    tx = Tx(session, self._clock, self._clock.now(), self.catalog, held_halls=held)
+                    now = pending.at or self._clock.now()
+                    tx = Tx(session, self._clock, now, self.catalog, held_halls=held)
                     before = set(held)
                     savepoint = session.begin_nested() if isolate else None
                     try:
@@ -282,7 +309,7 @@ class Writer:
         return outcomes, events
 
     def _attempt_together(
-        self, batch: list[_Pending], prelock: set[int]
+        self, batch: Sequence[Entry], prelock: set[int]
     ) -> tuple[list[Outcome], list[CommittedEvent]] | None:
         """`_attempt` without savepoints, the common case: the transaction is the
         connection's own, and an ORM session is opened on it only if a job needs one (the
@@ -307,7 +334,7 @@ class Writer:
                         first.lock_hall(hall_id)
                 for pending in batch:
                     tx = Tx(
-                        None, clock, clock.now(), catalog,
+                        None, clock, pending.at or clock.now(), catalog,
                         held_halls=held, _conn=conn, _hot=hot, _batch=orm,
                     )  # fmt: skip
                     try:
@@ -352,8 +379,16 @@ def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: A
         log.debug("writer: the loop of a caller is closed")
 
 
-def _settle_all(
-    batch: list[_Pending],
+def _waiters(batch: list[_Pending]) -> list[Waiter]:
+    waiters: list[Waiter] = []
+    for pending in batch:
+        assert pending.future is not None and pending.loop is not None
+        waiters.append((pending.future, pending.loop))
+    return waiters
+
+
+def settle_all(
+    waiters: Sequence[Waiter],
     outcomes: list[Outcome],
     publish: Publisher | None = None,
     events: list[CommittedEvent] | None = None,
@@ -361,8 +396,8 @@ def _settle_all(
     """Hand the outcomes (and the batch's events, published first) to the callers' loops:
     one wake-up of each loop per batch, not one per job."""
     by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
-    for pending, (ok, value) in zip(batch, outcomes, strict=True):
-        by_loop.setdefault(pending.loop, []).append((pending.future, ok, value))
+    for (future, loop), (ok, value) in zip(waiters, outcomes, strict=True):
+        by_loop.setdefault(loop, []).append((future, ok, value))
     for index, (loop, settled) in enumerate(by_loop.items()):
         if index == 0 and publish is not None:
             _call_soon(loop, _deliver, settled, publish, events)
