@@ -48,6 +48,7 @@ from server.store.file_lock import serving_lock, sqlite_file
 from server.store.job import call
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
+from server.store.writer_process import WriterProcess
 
 log = logging.getLogger("govqueue")
 GIL_SWITCH_INTERVAL_S = 0.0005
@@ -77,7 +78,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         read_engine = make_engine(url)
         database = sqlite_file(url)
         checkpointer = Checkpointer(database) if database is not None else None
-        write_engine = make_engine(url, writer=True, checkpointer=checkpointer is not None)
+        # SQLite: the writer runs in a process of its own (writer_process.py) unless told not
+        write_engine = (
+            None
+            if database is not None and settings.writer_process
+            else make_engine(url, writer=True, checkpointer=checkpointer is not None)
+        )
         feed: Feed | None = None
         runtime: Runtime | None = None
 
@@ -88,7 +94,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 if event.type.startswith("ticket.") or event.type == "window.status":
                     runtime.dirty_halls.add(event.hall_id)
 
-        writer = Writer(write_engine, clock, on_commit)
+        writer: Writer | WriterProcess = (
+            Writer(write_engine, clock, on_commit)
+            if write_engine is not None
+            else WriterProcess(url, clock, on_commit, checkpointer=checkpointer is not None)
+        )
         throttle = LoginThrottle(
             per_account=settings.login_failures_per_account,
             per_address=settings.login_failures_per_address,
@@ -125,7 +135,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             if checkpointer is not None:
                 checkpointer.stop()
             read_engine.dispose()
-            write_engine.dispose()
+            if write_engine is not None:
+                write_engine.dispose()
 
     app = FastAPI(
         title="govqueue",

@@ -17,6 +17,7 @@ from server.security import LoginThrottle
 from server.settings import Settings
 from server.store.transaction import Tx
 from server.store.writer import Writer
+from server.store.writer_process import WriterProcess
 
 R = TypeVar("R")
 
@@ -26,7 +27,7 @@ class Runtime:
     settings: Settings
     clock: Clock
     read_engine: Engine
-    writer: Writer
+    writer: Writer | WriterProcess
     secret_key: str
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: sqlite file in data_dir"
     )
+    writer_process: bool = Field(
+        default=True,
+        description="SQLite: run the writer in a process of its own (its own core); "
+        "false: a thread of the server process",
+    )
     secret_key: str | None = Field(
         default=None, description="JWT signing key; default: generated once into data_dir"
     )

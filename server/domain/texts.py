@@ -66,7 +66,7 @@ ZH_CN: dict[str, str] = {
     "window.services_required": "请为窗口至少选择一项业务。",
     "auth.too_many_attempts": "登录失败次数过多，请 {seconds} 秒后再试；忘记密码请联系管理员重置。",
     # the server itself (not the request) cannot do it
-    "server.writer_stopped": "服务器的写入线程已停止，暂时无法保存任何操作。请联系系统管理员重启服务（govqueue serve）。",
+    "server.writer_stopped": "服务器的数据写入已停止，暂时无法保存任何操作。请联系系统管理员重启服务（govqueue serve）。",
     "server.store_busy": "数据库繁忙，本次操作未保存，请稍后重试。",
     "server.database_unavailable": "数据库暂时无法访问，本次操作未保存，请稍后重试；如果一再出现，请联系系统管理员。",
     "server.internal_error": "服务器内部错误，本次操作未完成（错误编号 {incident}）。请稍后重试；如果一再出现，请把错误编号告诉系统管理员。",

@@ -86,7 +86,7 @@ async def test_a_stopped_writer_makes_health_503_and_writes_fail_at_once(tmp_pat
             health = await http.get("/health")
             assert health.status_code == 503
             assert health.json()["code"] == "writer_stopped"
-            assert "写入线程已停止" in health.json()["detail"]
+            assert "数据写入已停止" in health.json()["detail"]
             started = time.monotonic()
             response = await asyncio.wait_for(http.post("/tickets", **issue), 10)
             assert time.monotonic() - started < 2  # at once, not after a timeout

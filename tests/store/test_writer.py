@@ -166,7 +166,7 @@ async def test_when_the_writer_thread_dies_writes_fail_at_once(
     queued = asyncio.ensure_future(writer.run(make_hall("B")))
     await asyncio.sleep(0.05)
     gate.set()
-    with pytest.raises(WriterStopped, match="写入线程已停止"):
+    with pytest.raises(WriterStopped, match="数据写入已停止"):
         await asyncio.wait_for(queued, 5)  # queued before it died: failed, not forgotten
     assert not writer.alive
     started = asyncio.get_running_loop().time()

@@ -1,0 +1,310 @@
+"""The single writer in a process of its own (SQLite), so that it has a core of its own.
+
+In one process the event loop (HTTP, JSON, the feed) and the writer thread (SQLite, the ORM,
+events) take turns holding the GIL: on two cores a ticket cost 0.5 ms of CPU, two thirds of
+it the loop's, and the two could never run at the same time. Here the writer's batches run
+in a child process and the server process only pickles each job (`server.store.job.call`:
+a module-level function and its arguments) and unpickles its outcome.
+
+How it works:
+- The server hands a job over as one message on a pipe: an 8-byte number and
+  pickle((instant, job)). The instant is stamped when the request hands the job over (the
+  server's clock: ManualClock and ScaledClock work as before), and the pipe keeps the order,
+  so queue times still follow the order numbers were given in.
+- The child takes whatever messages are waiting (up to MAX_BATCH) as one batch, runs it with
+  the same `Writer.execute` as the thread (one transaction, one fsync, savepoints after a
+  refusal), and answers with one message: the numbers, then pickle((events, catalog
+  changes, outcomes)). An outcome that does not pickle is refused alone (JobCrashed).
+- A thread of the server reads the answers and settles the callers' futures on their loops,
+  publishing the batch's events first, exactly as the thread writer does: one wake-up of
+  each loop per batch.
+
+Guarantees are the thread writer's: nobody gets an answer before the commit is durable;
+one writer per SQLite file (the serving lock stays with the server process); the events of a
+batch are published once committed, in seq order. If the child dies (killed, out of memory)
+the pipe closes: the callers waiting get WriterStopped (503), `alive` turns false (health
+answers 503) and later writes are refused at once — what was acknowledged was committed. If
+the server dies, the child reads the end of its pipe, finishes what it has, and exits.
+
+The child ignores SIGINT and SIGTERM: a Ctrl-C reaches the whole process group, and the
+server, not the child, decides when writing stops (`stop`: the child drains its pipe first).
+A full pipe (1 MB, thousands of jobs) makes the sender wait: back-pressure, not loss.
+PostgreSQL keeps the writer thread (several server processes already share that store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import itertools
+import logging
+import multiprocessing
+import pickle
+import signal
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+from server.domain.clock import Clock, SystemClock
+from server.domain.texts import text
+from server.store.catalog import Catalog
+from server.store.engine import make_engine
+from server.store.failures import JobCrashed, WriterStopped
+from server.store.transaction import CommittedEvent, Tx
+from server.store.writer import Entry, Outcome, Publisher, Waiter, Writer, settle_all
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+MAX_BATCH = 128
+PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
+F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
+ID_BYTES = 8
+# what the forkserver imports once, so that each writer process starts in milliseconds
+PRELOAD = ["server.app"]
+
+
+class WriterProcess:
+    """`Writer`'s interface (`run`, `start`, `stop`, `alive`, `catalog`) with the batches
+    run in a child process. `url` must be a SQLite file's."""
+
+    def __init__(
+        self,
+        url: str,
+        clock: Clock,
+        publish: Publisher,
+        *,
+        checkpointer: bool = False,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self._url = url
+        self._clock = clock
+        self._publish = publish
+        self._checkpointer = checkpointer
+        self.catalog = catalog or Catalog()
+        self._waiting: dict[int, Waiter] = {}
+        self._ids = itertools.count(1)
+        self._send_lock = threading.Lock()
+        self._jobs: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._reader: threading.Thread | None = None
+        self._stopped = True
+        self.batches = 0
+        self.jobs = 0
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        jobs_out, jobs_in = context.Pipe(duplex=False)
+        replies_out, replies_in = context.Pipe(duplex=False)
+        _widen(jobs_in)
+        _widen(replies_in)
+        process = context.Process(
+            target=child_main,
+            args=(self._url, self._checkpointer, jobs_out, replies_in),
+            name="govqueue-writer",
+            daemon=True,
+        )
+        process.start()
+        jobs_out.close()  # the child's ends: when the child goes, reading its answers ends
+        replies_in.close()
+        self._jobs, self._process, self._stopped = jobs_in, process, False
+        self._reader = threading.Thread(
+            target=self._read, args=(replies_out,), name="govqueue-writer-replies", daemon=True
+        )
+        self._reader.start()
+
+    def stop(self) -> None:
+        """Stop taking jobs; the child runs what it was given, answers, and exits."""
+        self._stopped = True
+        jobs, self._jobs = self._jobs, None
+        if jobs is not None:
+            with self._send_lock:
+                jobs.close()
+        if self._reader is not None:
+            self._reader.join(timeout=30)
+            self._reader = None
+        if self._process is not None:
+            self._process.join(timeout=10)
+            if self._process.is_alive():  # pragma: no cover - it had 30 s to finish
+                log.error("the writer process did not stop; killing it")
+                self._process.kill()
+                self._process.join()
+            self._process = None
+        self._fail_waiting()
+
+    @property
+    def alive(self) -> bool:
+        """True while the writer process runs and takes jobs."""
+        process, reader = self._process, self._reader
+        return (
+            not self._stopped
+            and process is not None
+            and process.is_alive()
+            and reader is not None
+            and reader.is_alive()
+        )
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    async def run(self, job: Callable[[Tx], R]) -> R:
+        """Run `job` in a durable transaction in the writer process; its result once
+        committed. `job` must pickle: `call(module_level_function, ...)`."""
+        if self._stopped:
+            raise WriterStopped(text("server.writer_stopped"))
+        try:
+            body = pickle.dumps((self._clock.now(), job), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            raise TypeError(
+                f"a writer job must pickle (call(a module-level function, ...)): {job!r}: {exc}"
+            ) from exc
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        number = next(self._ids)
+        self._waiting[number] = (future, loop)
+        try:
+            with self._send_lock:
+                jobs = self._jobs
+                if jobs is None:
+                    raise OSError("stopped")
+                jobs.send_bytes(number.to_bytes(ID_BYTES, "little") + body)
+        except OSError:
+            self._waiting.pop(number, None)
+            raise WriterStopped(text("server.writer_stopped")) from None
+        if self._stopped:  # it stopped between the check and the send: nobody will answer
+            self._fail_waiting()
+        return await future
+
+    def _read(self, replies: Connection) -> None:
+        """The answers, one message per batch, until the child closes its end."""
+        try:
+            while True:
+                try:
+                    message = replies.recv_bytes()
+                except (EOFError, OSError):
+                    break
+                try:
+                    self._settle(message)
+                except Exception:  # the thread must not die while the child lives
+                    log.exception("writer process: an answer could not be read")
+        finally:
+            replies.close()
+            if not self._stopped:
+                log.critical("the writer process stopped: writes are refused")
+            self._stopped = True
+            self._fail_waiting()
+
+    def _settle(self, message: bytes) -> None:
+        count = int.from_bytes(message[:4], "little")
+        end = 4 + count * ID_BYTES
+        numbers = [
+            int.from_bytes(message[i : i + ID_BYTES], "little") for i in range(4, end, ID_BYTES)
+        ]
+        waiters = [self._waiting.pop(number) for number in numbers]
+        try:
+            events, changes, outcomes = pickle.loads(message[end:])
+        except Exception as exc:
+            log.exception("writer process: a batch's answer does not unpickle")
+            crashed = JobCrashed(f"the answer does not unpickle: {exc!r}")
+            settle_all(waiters, [(False, crashed) for _ in waiters])
+            return
+        self.batches += 1
+        self.jobs += len(numbers)
+        self.catalog.forget(changes)  # before anyone is told: reads then see the change
+        settle_all(waiters, outcomes, self._publish if events else None, events)
+
+    def _fail_waiting(self) -> None:
+        error = WriterStopped(text("server.writer_stopped"))
+        while self._waiting:
+            try:
+                _number, waiter = self._waiting.popitem()
+            except KeyError:
+                return
+            settle_all([waiter], [(False, error)])
+
+
+def _widen(conn: Connection) -> None:
+    """A bigger pipe: a burst of jobs does not make the sender wait for the child."""
+    try:
+        fcntl.fcntl(conn.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:  # pragma: no cover - not Linux, or above the system's limit: 64 kB
+        log.debug("writer process: the pipe keeps its default size")
+
+
+def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
+    """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    engine = make_engine(url, writer=True, checkpointer=checkpointer)
+    catalog = Catalog(record_changes=True)
+    writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
+    try:
+        while (messages := _take(jobs)) is not None:
+            replies.send_bytes(_run(writer, catalog, messages))
+    finally:
+        writer.close()
+        engine.dispose()
+        replies.close()
+
+
+def _no_publish(_events: list[CommittedEvent]) -> None:  # pragma: no cover - never called
+    raise AssertionError("the writer process returns its events; it publishes nothing")
+
+
+def _take(jobs: Connection) -> list[bytes] | None:
+    """The messages waiting (at least one, at most MAX_BATCH); None when the pipe ended."""
+    try:
+        messages = [jobs.recv_bytes()]
+        while len(messages) < MAX_BATCH and jobs.poll():
+            messages.append(jobs.recv_bytes())
+    except (EOFError, OSError):
+        return None
+    return messages
+
+
+def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
+    """Run one batch; its answer message."""
+    numbers = [message[:ID_BYTES] for message in messages]
+    entries: list[Entry] = []
+    slots: list[int] = []  # where each entry's outcome goes
+    outcomes: list[Outcome] = [(False, None)] * len(messages)
+    for index, message in enumerate(messages):
+        try:
+            at, job = pickle.loads(message[ID_BYTES:])
+        except Exception as exc:  # a job of a class the child cannot import, say
+            log.exception("writer process: a job does not unpickle")
+            outcomes[index] = (False, JobCrashed(f"the job does not unpickle here: {exc!r}"))
+            continue
+        entries.append(Entry(job, at))
+        slots.append(index)
+    events: list[CommittedEvent] = []
+    if entries:
+        ran, events = writer.execute(entries)
+        for slot, outcome in zip(slots, ran, strict=True):
+            outcomes[slot] = outcome
+    head = len(messages).to_bytes(4, "little") + b"".join(numbers)
+    return head + _dump_answer(events, catalog.take_changes(), outcomes)
+
+
+def _dump_answer(
+    events: list[CommittedEvent], changes: list[int | None], outcomes: list[Outcome]
+) -> bytes:
+    try:
+        return pickle.dumps((events, changes, outcomes), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        log.exception("writer process: an outcome does not pickle; refusing it alone")
+    return pickle.dumps(
+        (events, changes, [_picklable(outcome) for outcome in outcomes]),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+
+
+def _picklable(outcome: Outcome) -> Outcome:
+    try:
+        pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        return False, JobCrashed(f"the job's outcome does not pickle: {exc!r}")
+    return outcome
