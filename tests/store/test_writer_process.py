@@ -1,0 +1,109 @@
+"""The writer in a process of its own (SQLite's default): the same answers, instants and
+guarantees as the thread, through a real server; a killed writer process is a 503, never a
+lost or hanging write."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from server.domain.clock import ManualClock
+from server.store.writer_process import WriterProcess
+from tests.helpers import HALL_OPENING, seed_hall, start_server
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("GOVQUEUE_TEST_POSTGRES")), reason="the writer process is SQLite's"
+)
+
+
+async def test_tickets_are_issued_by_the_writer_process_at_the_servers_instants(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(HALL_OPENING)
+    async with start_server(tmp_path, clock) as server:
+        writer = server.runtime.writer
+        assert isinstance(writer, WriterProcess)
+        assert writer.pid is not None and writer.pid != os.getpid()
+        assert psutil.Process(writer.pid).ppid() != 0
+        seeded = await seed_hall(server)
+        kiosk = server.client(seeded.kiosk_token)
+        clock.advance(90)
+        tickets = await asyncio.gather(
+            *(kiosk.issue_ticket(seeded.services["A"]) for _ in range(40))
+        )
+        assert sorted(t["number"] for t in tickets) == [f"A{n:03d}" for n in range(1, 41)]
+        issued = {t["issued_at"] for t in tickets}
+        assert len(issued) == 1
+        assert issued.pop().replace("Z", "+00:00").startswith(clock.now().isoformat()[:19]), (
+            "the instant is the server's clock when the request handed the job over"
+        )
+        assert writer.jobs >= 40 and writer.batches < writer.jobs, "jobs were batched"
+
+
+async def test_a_service_edit_is_seen_by_the_servers_reads_at_once(tmp_path: Path) -> None:
+    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+        seeded = await seed_hall(server)
+        service_id = seeded.services["A"]
+        before = await server.admin.services(seeded.hall_id)  # cached here now
+        assert next(s for s in before if s["id"] == service_id)["open_now"]
+        await server.admin.request(
+            "PATCH", f"/admin/services/{service_id}", json={"enabled": False}
+        )
+        after = await server.admin.services(seeded.hall_id)
+        edited = next(s for s in after if s["id"] == service_id)
+        assert edited["enabled"] is False
+        assert edited["open_now"] is False, "the server's catalog forgot the edited service"
+
+
+async def test_a_job_that_does_not_pickle_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+        with pytest.raises(TypeError, match="must pickle"):
+            await server.runtime.write(lambda tx: None)
+        assert server.runtime.writer.alive
+
+
+async def test_a_killed_writer_process_makes_writes_503_and_loses_no_acknowledged_ticket(
+    tmp_path: Path,
+) -> None:
+    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+        seeded = await seed_hall(server)
+        writer = server.runtime.writer
+        assert isinstance(writer, WriterProcess) and writer.pid is not None
+        issue = {
+            "json": {"service_id": seeded.services["A"]},
+            "headers": {"Authorization": f"Bearer {seeded.kiosk_token}"},
+        }
+        acknowledged: list[str] = []
+        refused: list[int] = []
+        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+
+            async def kiosk() -> None:
+                while True:
+                    response = await http.post("/tickets", **issue)
+                    if response.status_code != 201:
+                        refused.append(response.status_code)
+                        return
+                    acknowledged.append(response.json()["number"])
+
+            kiosks = [asyncio.create_task(kiosk()) for _ in range(8)]
+            while len(acknowledged) < 60:
+                await asyncio.sleep(0.005)
+            os.kill(writer.pid, signal.SIGKILL)  # in the middle of the rush
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.gather(*kiosks), 10)
+            assert time.monotonic() - started < 5, "the waiting callers were answered at once"
+            assert refused == [503] * 8
+            health = await http.get("/health")
+            assert health.status_code == 503 and health.json()["code"] == "writer_stopped"
+            assert not writer.alive
+            # what was acknowledged was committed: the reads (another connection) see it
+            listed = await server.admin.ticket_records(seeded.hall_id, limit=10_000)
+        stored = {r["number"] for r in listed["items"]}
+        assert set(acknowledged) <= stored, "an acknowledged ticket was lost"
