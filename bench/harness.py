@@ -244,14 +244,21 @@ def main_thread_cpu(pids: list[int]) -> float:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time used so far by these processes."""
+    """User + system CPU time used so far by these processes and their children (the
+    writer process of a SQLite server; the forkserver that starts it)."""
     total = 0.0
     for pid in pids:
         try:
-            t = psutil.Process(pid).cpu_times()
-            total += t.user + t.system
+            process = psutil.Process(pid)
+            family = [process, *process.children(recursive=True)]
         except psutil.Error:
-            pass
+            continue
+        for member in family:
+            try:
+                t = member.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
     return total
 
 

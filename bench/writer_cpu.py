@@ -1,5 +1,8 @@
 """CPU of the writer thread per job, without HTTP: what the single writer can sustain.
 
+The writer as a thread of the server process (GOVQUEUE_WRITER_PROCESS=false), whose CPU
+this bench reads; bench/tickets_wrk.py measures the default, the writer process.
+
 Runs the real app in this process on a fresh SQLite file (WAL, synchronous=FULL), seeds a
 hall through the API, then submits jobs straight to `runtime.write` from 8 concurrent
 tasks (as 8 kiosks or 8 windows would) and reads the CPU time of the writer thread and of
@@ -39,6 +42,7 @@ from server.domain.enums import DeviceKind, Outcome, Priority, Role
 from server.embedded import running_server
 from server.runtime import Runtime
 from server.settings import Settings
+from server.store.writer import Writer
 
 # calls seen by the profile hook, per thread (--calls)
 CALLS: dict[int, int] = {}
@@ -50,8 +54,14 @@ def count_calls(frame: Any, event: str, arg: Any) -> None:
         CALLS[ident] = CALLS.get(ident, 0) + 1
 
 
+def writer_thread(runtime: Runtime) -> threading.Thread | None:
+    writer = runtime.writer
+    assert isinstance(writer, Writer), "the bench runs the writer as a thread"
+    return writer._thread
+
+
 def writer_calls(runtime: Runtime) -> int:
-    thread = runtime.writer._thread
+    thread = writer_thread(runtime)
     return CALLS.get(thread.ident or 0, 0) if thread is not None else 0
 
 
@@ -64,10 +74,10 @@ def thread_cpu(native_id: int) -> float:
 
 async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
     """jobs: one list of job callables per concurrent client, run in order."""
-    writer_thread = runtime.writer._thread
-    assert writer_thread is not None and writer_thread.native_id is not None
+    thread = writer_thread(runtime)
+    assert thread is not None and thread.native_id is not None
     loop_id = threading.get_native_id()
-    w0, l0, b0 = thread_cpu(writer_thread.native_id), thread_cpu(loop_id), runtime.writer.batches
+    w0, l0, b0 = thread_cpu(thread.native_id), thread_cpu(loop_id), runtime.writer.batches
     c0 = writer_calls(runtime)
     t0 = time.perf_counter()
 
@@ -78,7 +88,7 @@ async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
     await asyncio.gather(*(client(m) for m in jobs))
     wall = time.perf_counter() - t0
     n = sum(len(m) for m in jobs)
-    w = thread_cpu(writer_thread.native_id) - w0
+    w = thread_cpu(thread.native_id) - w0
     lp = thread_cpu(loop_id) - l0
     batches = runtime.writer.batches - b0
     calls = (writer_calls(runtime) - c0) / n
@@ -92,7 +102,7 @@ async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
 async def run(args: argparse.Namespace) -> None:
     db = Database.fresh()
     try:
-        settings = Settings(data_dir=db.data_dir, database_url=db.url)
+        settings = Settings(data_dir=db.data_dir, database_url=db.url, writer_process=False)
         # seed through the API of a first in-process server, then prefill the queues
         app = create_app(settings)
         async with running_server(app) as base:
@@ -159,7 +169,7 @@ async def run(args: argparse.Namespace) -> None:
                 finishes[i] = [finish]
 
             async def cycle_jobs() -> None:
-                w = runtime.writer._thread
+                w = writer_thread(runtime)
                 assert w is not None and w.native_id is not None
                 w0, b0, t0 = thread_cpu(w.native_id), runtime.writer.batches, time.perf_counter()
                 c0 = writer_calls(runtime)
