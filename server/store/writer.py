@@ -39,14 +39,13 @@ from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_transient
 from server.store.hot import Hot
+from server.store.settling import Outcome, Publisher, Waiter, settle_all
 from server.store.transaction import BatchSession, CommittedEvent, Tx
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 Job = Callable[[Tx], Any]
-Publisher = Callable[[list[CommittedEvent]], None]
-Outcome = tuple[bool, Any]  # (True, result) or (False, exception)
 
 MAX_ATTEMPTS = 8
 
@@ -61,14 +60,10 @@ class Entry:
     at: datetime | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Pending(Entry):
-    future: asyncio.Future[Any] | None = None
-    loop: asyncio.AbstractEventLoop | None = None
-
-
-# where a job's outcome goes: the caller's future, settled on the caller's loop
-Waiter = tuple[asyncio.Future[Any], asyncio.AbstractEventLoop]
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
 
 
 class _Retry(Exception):
@@ -135,7 +130,7 @@ class Writer:
             raise WriterStopped(text("server.writer_stopped"))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
-        self._queue.put(_Pending(job, None, future, loop))
+        self._queue.put(_Pending(job, future=future, loop=loop))
         if self._refusing():  # it stopped between the check and the put: nobody will take it
             self._fail_queued()
         return await future
@@ -372,57 +367,5 @@ def _crashed(exc: BaseException) -> JobCrashed:
     return crashed
 
 
-def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
-    try:
-        loop.call_soon_threadsafe(fn, *args)
-    except RuntimeError:  # the caller's loop is closed: nobody is waiting any more
-        log.debug("writer: the loop of a caller is closed")
-
-
 def _waiters(batch: list[_Pending]) -> list[Waiter]:
-    waiters: list[Waiter] = []
-    for pending in batch:
-        assert pending.future is not None and pending.loop is not None
-        waiters.append((pending.future, pending.loop))
-    return waiters
-
-
-def settle_all(
-    waiters: Sequence[Waiter],
-    outcomes: list[Outcome],
-    publish: Publisher | None = None,
-    events: list[CommittedEvent] | None = None,
-) -> None:
-    """Hand the outcomes (and the batch's events, published first) to the callers' loops:
-    one wake-up of each loop per batch, not one per job."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
-    for (future, loop), (ok, value) in zip(waiters, outcomes, strict=True):
-        by_loop.setdefault(loop, []).append((future, ok, value))
-    for index, (loop, settled) in enumerate(by_loop.items()):
-        if index == 0 and publish is not None:
-            _call_soon(loop, _deliver, settled, publish, events)
-        else:
-            _call_soon(loop, _deliver, settled, None, None)
-
-
-def _deliver(
-    settled: list[tuple[asyncio.Future[Any], bool, Any]],
-    publish: Publisher | None,
-    events: list[CommittedEvent] | None,
-) -> None:
-    if publish is not None and events:
-        try:
-            publish(events)
-        except Exception:  # pragma: no cover - the callers must still get their answers
-            log.exception("writer: publishing a batch's events failed")
-    for future, ok, value in settled:
-        _settle(future, ok, value)
-
-
-def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    if future.done():
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)
+    return [(pending.future, pending.loop) for pending in batch]

@@ -51,8 +51,9 @@ from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.engine import make_engine
 from server.store.failures import JobCrashed, WriterStopped
+from server.store.settling import Outcome, Publisher, Waiter, settle_all
 from server.store.transaction import CommittedEvent, Tx
-from server.store.writer import Entry, Outcome, Publisher, Waiter, Writer, settle_all
+from server.store.writer import Entry, Writer
 
 log = logging.getLogger(__name__)
 
