@@ -230,13 +230,41 @@ def processes_rss(pids: list[int]) -> int:
     return total
 
 
-def main_thread_cpu(pids: list[int]) -> float:
-    """CPU time of the processes' main threads (the event loops) so far."""
-    total = 0.0
+def family(pids: list[int]) -> list[psutil.Process]:
+    """These processes and all their descendants (the writer process of a SQLite server, the
+    forkserver that starts it, uvicorn's workers), each once: `Server.pids()` already lists
+    the descendants, and counting them twice made the writer process's CPU look double."""
+    seen: dict[int, psutil.Process] = {}
     for pid in pids:
         try:
-            for thread in psutil.Process(pid).threads():
-                if thread.id == pid:
+            process = psutil.Process(pid)
+            members = [process, *process.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for member in members:
+            seen.setdefault(member.pid, member)
+    return list(seen.values())
+
+
+def _serves(process: psutil.Process) -> bool:
+    """A process that runs an event loop: not multiprocessing's forkserver, the writer
+    process it forks, or the resource tracker."""
+    try:
+        command = " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+    return "multiprocessing.forkserver" not in command and "resource_tracker" not in command
+
+
+def main_thread_cpu(pids: list[int]) -> float:
+    """CPU time of the serving processes' main threads (the event loops) so far."""
+    total = 0.0
+    for process in family(pids):
+        if not _serves(process):
+            continue
+        try:
+            for thread in process.threads():
+                if thread.id == process.pid:
                     total += thread.user_time + thread.system_time
         except psutil.Error:
             pass
@@ -244,21 +272,15 @@ def main_thread_cpu(pids: list[int]) -> float:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time used so far by these processes and their children (the
-    writer process of a SQLite server; the forkserver that starts it)."""
+    """User + system CPU time used so far by these processes and their descendants, each
+    counted once."""
     total = 0.0
-    for pid in pids:
+    for member in family(pids):
         try:
-            process = psutil.Process(pid)
-            family = [process, *process.children(recursive=True)]
+            t = member.cpu_times()
+            total += t.user + t.system
         except psutil.Error:
-            continue
-        for member in family:
-            try:
-                t = member.cpu_times()
-                total += t.user + t.system
-            except psutil.Error:
-                pass
+            pass
     return total
 
 
