@@ -199,6 +199,9 @@ class Server:
     def rss(self) -> int:
         return processes_rss(self.pids())
 
+    def pss(self) -> int:
+        return processes_pss(self.pids())
+
     def __enter__(self) -> Server:
         return self.start()
 
@@ -254,6 +257,17 @@ def _serves(process: psutil.Process) -> bool:
     except psutil.Error:
         return False
     return "multiprocessing.forkserver" not in command and "resource_tracker" not in command
+
+
+def processes_pss(pids: list[int]) -> int:
+    """The processes' proportional set size: a page shared by several of them (the writer
+    process forked from the forkserver shares its imports) counted once in all, not once in
+    each as RSS counts it."""
+    total = 0
+    for process in family(pids):
+        with contextlib.suppress(psutil.Error):
+            total += process.memory_full_info().pss
+    return total
 
 
 def main_thread_cpu(pids: list[int]) -> float:

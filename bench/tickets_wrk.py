@@ -410,7 +410,8 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         f"{load_average()}"
     )
     print(
-        f"  server RSS {server.rss() / 2**20:.0f} MB now, {peak / 2**20:.0f} MB peak "
+        f"  server RSS {server.rss() / 2**20:.0f} MB now (PSS {server.pss() / 2**20:.0f} MB), "
+        f"{peak / 2**20:.0f} MB peak "
         f"(goal < 200 MB); {idle_rss / 2**20:.0f} MB before the subscribers, "
         f"{(peak - idle_rss) / max(ready, 1) / 1024:.0f} kB per subscriber"
     )

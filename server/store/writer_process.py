@@ -40,12 +40,14 @@ import itertools
 import logging
 import multiprocessing
 import pickle
+import pkgutil
 import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
+from server import commands
 from server.domain.clock import Clock, SystemClock
 from server.domain.texts import text
 from server.store.catalog import Catalog
@@ -62,8 +64,13 @@ MAX_BATCH = 128
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 ID_BYTES = 8
-# what the forkserver imports once, so that each writer process starts in milliseconds
-PRELOAD = ["server.app"]
+# what the forkserver imports once, so that each writer process starts in milliseconds: the
+# writer and the commands its jobs call (a job naming another module imports it when first
+# unpickled). Not server.app: FastAPI and the routes would add ~40 MB to both processes.
+PRELOAD = [
+    "server.store.writer_process",
+    *(f"server.commands.{module.name}" for module in pkgutil.iter_modules(commands.__path__)),
+]
 
 
 class WriterProcess:
