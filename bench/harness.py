@@ -250,18 +250,22 @@ def family(pids: list[int]) -> list[psutil.Process]:
 
 
 def _serves(process: psutil.Process) -> bool:
-    """A process that runs an event loop: not multiprocessing's forkserver, the writer
-    process it forks, or the resource tracker."""
+    """A process that runs an event loop: not the writer process (named govqueue-writer),
+    multiprocessing's forkserver or its resource tracker."""
     try:
         command = " ".join(process.cmdline())
     except psutil.Error:
         return False
-    return "multiprocessing.forkserver" not in command and "resource_tracker" not in command
+    return (
+        process.name() != "govqueue-writer"
+        and "multiprocessing.forkserver" not in command
+        and "resource_tracker" not in command
+    )
 
 
 def processes_pss(pids: list[int]) -> int:
     """The processes' proportional set size: a page shared by several of them (the writer
-    process forked from the forkserver shares its imports) counted once in all, not once in
+    processes share the interpreter's and the libraries' code) counted once in all, not once in
     each as RSS counts it."""
     total = 0
     for process in family(pids):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import importlib
 import itertools
 import logging
 import multiprocessing
@@ -64,9 +65,10 @@ MAX_BATCH = 128
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 ID_BYTES = 8
-# what the forkserver imports once, so that each writer process starts in milliseconds: the
-# writer and the commands its jobs call (a job naming another module imports it when first
-# unpickled). Not server.app: FastAPI and the routes would add ~40 MB to both processes.
+PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
+# what the writer process imports as it starts: the commands its jobs call (a job naming
+# another module imports it when first unpickled). Not server.app: FastAPI and the routes
+# would add ~40 MB to the process.
 PRELOAD = [
     "server.store.writer_process",
     *(f"server.commands.{module.name}" for module in pkgutil.iter_modules(commands.__path__)),
@@ -102,8 +104,7 @@ class WriterProcess:
         self.jobs = 0
 
     def start(self) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        context = multiprocessing.get_context("spawn")
         jobs_out, jobs_in = context.Pipe(duplex=False)
         replies_out, replies_in = context.Pipe(duplex=False)
         _widen(jobs_in)
@@ -246,6 +247,9 @@ def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connecti
     """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _name_process(PROCESS_NAME)
+    for module in PRELOAD:  # before the first job: its answer is not kept waiting for imports
+        importlib.import_module(module)
     engine = make_engine(url, writer=True, checkpointer=checkpointer)
     catalog = Catalog(record_changes=True)
     writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
@@ -256,6 +260,15 @@ def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connecti
         writer.close()
         engine.dispose()
         replies.close()
+
+
+def _name_process(name: str) -> None:
+    """The name `ps`, `top` and psutil show (Linux; elsewhere the process keeps python's)."""
+    try:
+        with open("/proc/self/comm", "w", encoding="ascii") as comm:
+            comm.write(name)
+    except OSError:  # pragma: no cover - not Linux
+        pass
 
 
 def _no_publish(_events: list[CommittedEvent]) -> None:  # pragma: no cover - never called
