@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import pkgutil
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from server import commands
 from server.access import RevocationListener
 from server.api import errors, logredact, responses
 from server.api.fast_path import FastPath
@@ -49,6 +51,12 @@ from server.store.job import call
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 from server.store.writer_process import WriterProcess
+
+# what the writer process imports as it starts: the commands its jobs call (not this module:
+# FastAPI and the routes would add ~40 MB to it)
+WRITER_IMPORTS = tuple(
+    f"server.commands.{module.name}" for module in pkgutil.iter_modules(commands.__path__)
+)
 
 log = logging.getLogger("govqueue")
 GIL_SWITCH_INTERVAL_S = 0.0005
@@ -97,7 +105,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         writer: Writer | WriterProcess = (
             Writer(write_engine, clock, on_commit)
             if write_engine is not None
-            else WriterProcess(url, clock, on_commit, checkpointer=checkpointer is not None)
+            else WriterProcess(
+                url,
+                clock,
+                on_commit,
+                checkpointer=checkpointer is not None,
+                imports=WRITER_IMPORTS,
+            )
         )
         throttle = LoginThrottle(
             per_account=settings.login_failures_per_account,

@@ -41,14 +41,12 @@ import itertools
 import logging
 import multiprocessing
 import pickle
-import pkgutil
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from server import commands
 from server.domain.clock import Clock, SystemClock
 from server.domain.texts import text
 from server.store.catalog import Catalog
@@ -66,13 +64,6 @@ PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 ID_BYTES = 8
 PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
-# what the writer process imports as it starts: the commands its jobs call (a job naming
-# another module imports it when first unpickled). Not server.app: FastAPI and the routes
-# would add ~40 MB to the process.
-PRELOAD = [
-    "server.store.writer_process",
-    *(f"server.commands.{module.name}" for module in pkgutil.iter_modules(commands.__path__)),
-]
 
 
 class WriterProcess:
@@ -87,8 +78,13 @@ class WriterProcess:
         *,
         checkpointer: bool = False,
         catalog: Catalog | None = None,
+        imports: Sequence[str] = (),
     ) -> None:
+        """`imports`: modules the child imports as it starts, before the first job (the
+        commands its jobs call; a job naming another module imports it when first unpickled),
+        so that no answer waits for imports."""
         self._url = url
+        self._imports = tuple(imports)
         self._clock = clock
         self._publish = publish
         self._checkpointer = checkpointer
@@ -111,7 +107,7 @@ class WriterProcess:
         _widen(replies_in)
         process = context.Process(
             target=child_main,
-            args=(self._url, self._checkpointer, jobs_out, replies_in),
+            args=(self._url, self._checkpointer, self._imports, jobs_out, replies_in),
             name="govqueue-writer",
             daemon=True,
         )
@@ -243,12 +239,14 @@ def _widen(conn: Connection) -> None:
         log.debug("writer process: the pipe keeps its default size")
 
 
-def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
+def child_main(
+    url: str, checkpointer: bool, imports: Sequence[str], jobs: Connection, replies: Connection
+) -> None:
     """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _name_process(PROCESS_NAME)
-    for module in PRELOAD:  # before the first job: its answer is not kept waiting for imports
+    for module in imports:
         importlib.import_module(module)
     engine = make_engine(url, writer=True, checkpointer=checkpointer)
     catalog = Catalog(record_changes=True)
