@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import importlib
 import itertools
 import logging
 import multiprocessing
@@ -80,7 +79,7 @@ class WriterProcess:
         catalog: Catalog | None = None,
         imports: Sequence[str] = (),
     ) -> None:
-        """`imports`: modules the child imports as it starts, before the first job (the
+        """`imports`: modules the forkserver imports once, before the child is forked (the
         commands its jobs call; a job naming another module imports it when first unpickled),
         so that no answer waits for imports."""
         self._url = url
@@ -110,8 +109,8 @@ class WriterProcess:
         _widen(replies_in)
         process = context.Process(
             target=child_main,
-            args=(self._url, self._checkpointer, self._imports, jobs_out, replies_in),
-            name="govqueue-writer",
+            args=(self._url, self._checkpointer, jobs_out, replies_in),
+            name=PROCESS_NAME,
             daemon=True,
         )
         process.start()
@@ -242,15 +241,11 @@ def _widen(conn: Connection) -> None:
         log.debug("writer process: the pipe keeps its default size")
 
 
-def child_main(
-    url: str, checkpointer: bool, imports: Sequence[str], jobs: Connection, replies: Connection
-) -> None:
+def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
     """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _name_process(PROCESS_NAME)
-    for module in imports:
-        importlib.import_module(module)
     engine = make_engine(url, writer=True, checkpointer=checkpointer)
     catalog = Catalog(record_changes=True)
     writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
