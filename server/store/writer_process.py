@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -243,6 +244,10 @@ def _widen(conn: Connection) -> None:
 
 def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
     """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
+    # What the forkserver imported stays shared with it only while this process does not
+    # write to those pages; a garbage collection writes to every object it visits. Frozen
+    # objects are never visited.
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _name_process(PROCESS_NAME)
