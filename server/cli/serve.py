@@ -53,7 +53,7 @@ def serve(
         with opened(url):
             hold_serving_lock(url)  # one server per SQLite file (nothing to do on PostgreSQL)
             if not migrate.is_up_to_date(url):
-                migrate.upgrade(url)
+                migrate.upgrade_apart(url)  # the server does not keep Alembic loaded
             secret_key = settings.resolved_secret_key()
     except DatabaseInUse as exc:
         raise fail(exc.message, 2) from None

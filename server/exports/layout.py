@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from server.domain.texts import text
 
+XLSX_MAX_ROWS = 1_048_576
+ROWS_PER_SHEET = XLSX_MAX_ROWS - 1  # one header row
+
 
 @dataclass(frozen=True)
 class Column:

@@ -103,8 +103,9 @@ def write_xlsx(
     on_total: Callable[[int], None] = lambda _n: None,
     rows_per_sheet: int | None = None,
 ) -> ReportData:
+    from server.exports.layout import ROWS_PER_SHEET
     from server.exports.rectification_items import rectification_items  # numpy: see indicators.py
-    from server.exports.xlsx import ROWS_PER_SHEET, write_workbook
+    from server.exports.xlsx import write_workbook
 
     rows_per_sheet = rows_per_sheet or ROWS_PER_SHEET
     with Session(engine) as session:

@@ -21,6 +21,7 @@ from server.exports.layout import (
     INDICATOR_BY_KEY,
     INDICATOR_COLUMNS,
     RECTIFICATION_COLUMNS,
+    ROWS_PER_SHEET,
     SUMMARY_SECTIONS,
     TICKET_COLUMNS,
     Column,
@@ -29,8 +30,6 @@ from server.exports.layout import (
 from server.exports.report import ReportData
 from server.queries.stats.detail_rows import Style
 
-XLSX_MAX_ROWS = 1_048_576
-ROWS_PER_SHEET = XLSX_MAX_ROWS - 1  # one header row
 SECONDS_PER_DAY = 86400.0
 NUMBER_FORMATS = {
     "int": "#,##0",

@@ -16,7 +16,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import psycopg
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
@@ -92,6 +91,8 @@ class PostgresRelay:
                 self._hub.publish(events)
 
     async def _listen(self) -> None:
+        import psycopg  # the optional PostgreSQL driver: not loaded by a server on SQLite
+
         delay = 0.5
         while True:
             try:

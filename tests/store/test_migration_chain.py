@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from alembic.script import ScriptDirectory
 
-from server.store.migrate import alembic_config
+from server.store.migrate import alembic_config, head_revision
 
 
 def test_the_migrations_are_one_line_with_one_head() -> None:
@@ -19,3 +19,4 @@ def test_the_migrations_are_one_line_with_one_head() -> None:
     assert numbers == list(range(1, len(numbers) + 1)), numbers
     files = {script.path.rsplit("/", 1)[-1][:4] for script in chain}
     assert files == {f"{n:04d}" for n in numbers}, "file names follow the revision numbers"
+    assert head_revision() == heads[0], "the server's own reading of the head agrees"

@@ -25,10 +25,10 @@ from server.api.stats_schemas import (
     TicketRecordOut,
 )
 from server.api.stats_scope import hall_ids_for, parse_day, scope_for
+from server.exports.layout import ROWS_PER_SHEET
 from server.exports.process import run_worker, stream_worker
 from server.exports.report import check_xlsx_rows, hall_name
 from server.exports.warm import warm_indicators
-from server.exports.xlsx import ROWS_PER_SHEET
 from server.queries.stats.indicators import ColdPeriod, Scope, compute
 from server.queries.stats.records import count_records, record_page
 
