@@ -39,6 +39,7 @@ from server.console import session_routes as console_session
 from server.domain.clock import Clock, SystemClock
 from server.realtime.endpoint import router as ws_router
 from server.realtime.feed import Feed
+from server.realtime.feed_path import FeedPath
 from server.realtime.relay import libpq_url
 from server.runtime import Runtime
 from server.security import LoginThrottle
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if not migrate.is_up_to_date(url):
             log.info("applying migrations to %s", url)
             await asyncio.to_thread(migrate.upgrade, url)
-        read_engine = make_engine(url)
+        read_engine = make_engine(url, readers=settings.readers)
         database = sqlite_file(url)
         checkpointer = Checkpointer(database) if database is not None else None
         # SQLite: the writer runs in a process of its own (writer_process.py) unless told not
@@ -167,6 +168,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     errors.install(app)
     app.add_middleware(BodyLimit)
     responses.install(app)
+    # outermost: the live feed's connections skip every layer below (server/realtime/feed_path.py)
+    app.add_middleware(FeedPath)
     logredact.install()
     api = APIRouter(prefix="/api/v1")
     # FastAPI matches a request against the routes in order (each included router's routes,

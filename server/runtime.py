@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from server.access import AccessCache
 from server.domain.clock import Clock
@@ -32,15 +32,22 @@ class Runtime:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)
     access: AccessCache = field(default_factory=AccessCache)
+    readers: CapacityLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.readers = CapacityLimiter(self.settings.readers)
 
     async def read(self, fn: Callable[[Session], R]) -> R:
-        """Run a read-only query in a worker thread with its own session."""
+        """Run a read-only query in a worker thread with its own session, at most
+        `settings.readers` at once: a burst (a thousand screens reconnecting) then waits
+        its turn instead of opening a thread and a database connection per request, each
+        with its own page cache, that stay."""
 
         def run() -> R:
             with Session(self.read_engine, expire_on_commit=False) as session:
                 return fn(session)
 
-        return await run_in_threadpool(run)
+        return await to_thread.run_sync(run, limiter=self.readers)
 
     async def write(self, job: Callable[[Tx], R]) -> R:
         """Run a change through the single writer; returns once it is durable."""

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         description="SQLite: run the writer in a process of its own (its own core); "
         "false: a thread of the server process",
     )
+    readers: int = Field(
+        default=8,
+        ge=1,
+        description="Reads run at once (threads, database connections); more wait their turn",
+    )
     secret_key: str | None = Field(
         default=None, description="JWT signing key; default: generated once into data_dir"
     )

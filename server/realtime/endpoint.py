@@ -26,6 +26,7 @@ from server.realtime.hub import Subscription, encode, visible_to
 from server.runtime import Runtime
 
 router = APIRouter()
+PATH = "/ws"
 
 CLOSE_AUTH = 4401
 CLOSE_FORBIDDEN = 4403
@@ -55,7 +56,7 @@ def _int(raw: str | None, limit: int) -> int | None:
     return value
 
 
-@router.websocket("/ws")
+@router.websocket(PATH)
 async def live_feed(ws: WebSocket) -> None:
     runtime: Runtime = ws.app.state.runtime
     feed: Feed = ws.app.state.feed

@@ -13,15 +13,18 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from server.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES
 
 
-def make_engine(url: str, *, writer: bool = False, checkpointer: bool = False) -> Engine:
-    """`checkpointer`: SQLite's WAL checkpoints are run by a Checkpointer thread
+def make_engine(
+    url: str, *, writer: bool = False, checkpointer: bool = False, readers: int = 8
+) -> Engine:
+    """`readers`: connections kept for reads (as many again may open for a moment).
+    `checkpointer`: SQLite's WAL checkpoints are run by a Checkpointer thread
     (checkpoint.py) beside this writer, which then checkpoints only as a safety net."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=1 if writer else 8,
-            max_overflow=0 if writer else 16,
+            pool_size=1 if writer else readers,
+            max_overflow=0 if writer else readers,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         if writer and checkpointer:
@@ -38,7 +41,10 @@ def make_engine(url: str, *, writer: bool = False, checkpointer: bool = False) -
         event.listen(engine, "begin", on_begin)
         return engine
     return create_engine(
-        url, pool_size=1 if writer else 8, max_overflow=0 if writer else 16, pool_pre_ping=True
+        url,
+        pool_size=1 if writer else readers,
+        max_overflow=0 if writer else readers,
+        pool_pre_ping=True,
     )
 
 
