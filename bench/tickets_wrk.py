@@ -409,10 +409,13 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         f"{clients_cpu * 1e6 / messages:.1f} µs; "
         f"{load_average()}"
     )
+    # PSS counts a page shared by several of the server's processes (the forkserver and the
+    # writer it forked share most of theirs) once, split between them: the memory the server
+    # takes from the machine. Summed RSS counts such a page in every process.
     print(
-        f"  server RSS {server.rss() / 2**20:.0f} MB now (PSS {server.pss() / 2**20:.0f} MB), "
-        f"{peak / 2**20:.0f} MB peak "
-        f"(goal < 200 MB); {idle_rss / 2**20:.0f} MB before the subscribers, "
+        f"  server memory {server.pss() / 2**20:.0f} MB PSS now (goal < 200 MB); RSS summed "
+        f"over its processes {server.rss() / 2**20:.0f} MB now, {peak / 2**20:.0f} MB peak, "
+        f"{idle_rss / 2**20:.0f} MB before the subscribers, "
         f"{(peak - idle_rss) / max(ready, 1) / 1024:.0f} kB per subscriber"
     )
 
