@@ -22,6 +22,7 @@ from server.domain.actor import DeviceActor, StaffActor
 from server.domain.enums import DeviceKind, Outcome, Priority, Role
 from server.runtime import Runtime
 from server.store.hot import TicketRow
+from server.store.hot_sql import TICKET_COLUMNS
 from server.store.job import Call, call
 from server.store.transaction import Tx
 from tests.helpers import LiveServer, open_window, seed_hall
@@ -204,3 +205,17 @@ async def test_a_real_server_works_with_every_job_result_and_refusal_pickled(
         "record_status",
     ):
         assert job in ran, job
+
+
+def test_a_ticket_row_survives_pickle_field_for_field() -> None:
+    row = TicketRow(
+        *(
+            AT if name.endswith("_at") else (f"v-{n}" if name in {"number", "status"} else n)
+            for n, name in enumerate(TICKET_COLUMNS)
+        )
+    )
+    again = round_trip(row)
+    assert again == row and again is not row
+    assert [getattr(again, name) for name in TICKET_COLUMNS] == [
+        getattr(row, name) for name in TICKET_COLUMNS
+    ]
