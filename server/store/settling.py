@@ -21,6 +21,15 @@ Waiter = tuple[asyncio.Future[Any], asyncio.AbstractEventLoop]
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    """`fn(*args)` on `loop`: at once when this is that loop's thread (the writer process's
+    answers are read on the loop), else handed over thread-safely (the writer thread)."""
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        fn(*args)
+        return
     try:
         loop.call_soon_threadsafe(fn, *args)
     except RuntimeError:  # the caller's loop is closed: nobody is waiting any more
