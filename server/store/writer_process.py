@@ -103,6 +103,7 @@ class WriterProcess:
         self._jobs: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._replies: Connection | None = None
+        self._answers = Answers(self._settle)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = True
         self.batches = 0
@@ -130,10 +131,10 @@ class WriterProcess:
         replies_in.close()
         self._jobs, self._process, self._stopped = jobs_in, process, False
         self._replies, self._loop = replies_out, loop
-        answers = Answers(self._settle)
+        self._answers = Answers(self._settle)
         fd = replies_out.fileno()
         os.set_blocking(fd, False)
-        loop.add_reader(fd, self._readable, fd, answers)
+        loop.add_reader(fd, self._readable, fd, self._answers)
 
     def stop(self) -> None:
         """Stop taking jobs; the child runs what it was given, answers, and exits. The
@@ -223,7 +224,7 @@ class WriterProcess:
         """Read the answers still to come, until the child closes its end (at most
         STOP_WAIT_S), then close the server's end."""
         fd = replies.fileno()
-        answers = Answers(self._settle)
+        answers = self._answers  # it may hold the first bytes of an answer
         deadline = time.monotonic() + STOP_WAIT_S
         try:
             while (left := deadline - time.monotonic()) > 0:
@@ -352,13 +353,18 @@ def _no_publish(_events: list[CommittedEvent]) -> None:  # pragma: no cover - ne
 
 
 def _take(jobs: Connection) -> list[bytes] | None:
-    """The messages waiting (at least one, at most MAX_BATCH); None when the pipe ended."""
+    """The messages waiting (at least one, at most MAX_BATCH); None when the pipe ended.
+    The pipe's end after some messages (the server stopping) ends the batch, not them: they
+    were handed over, so they run and are answered."""
     try:
         messages = [jobs.recv_bytes()]
+    except (EOFError, OSError):
+        return None
+    try:
         while len(messages) < MAX_BATCH and jobs.poll():
             messages.append(jobs.recv_bytes())
     except (EOFError, OSError):
-        return None
+        pass  # the next call finds the end
     return messages
 
 

@@ -14,8 +14,11 @@ import httpx
 import psutil
 import pytest
 
+from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
-from server.store.writer_process import WriterProcess
+from server.store.failures import WriterStopped
+from server.store.job import call
+from server.store.writer_process import LENGTH_BYTES, Answers, WriterProcess
 from tests.helpers import HALL_OPENING, seed_hall, start_server
 
 pytestmark = pytest.mark.skipif(
@@ -108,3 +111,36 @@ async def test_a_killed_writer_process_makes_writes_503_and_loses_no_acknowledge
             listed = await server.admin.ticket_records(seeded.hall_id, limit=10_000)
         stored = {r["number"] for r in listed["items"]}
         assert set(acknowledged) <= stored, "an acknowledged ticket was lost"
+
+
+def test_answers_are_cut_whole_however_the_bytes_arrive() -> None:
+    answers = [b"a" * 5, b"", bytes(range(256)) * 40, b"z"]
+    stream = b"".join(len(a).to_bytes(LENGTH_BYTES, "little") + a for a in answers)
+    for step in (1, 3, 7, 4096, len(stream)):
+        got: list[bytes] = []
+        cutter = Answers(got.append)
+        for start in range(0, len(stream), step):
+            cutter.feed(stream[start : start + step])
+        assert got == answers, step
+    half: list[bytes] = []
+    cutter = Answers(half.append)
+    cutter.feed(stream[: LENGTH_BYTES + 3])
+    assert half == []  # an answer is handed over only once whole
+
+
+async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) -> None:
+    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+        seeded = await seed_hall(server)
+        writer = server.runtime.writer
+        assert isinstance(writer, WriterProcess)
+        jobs = [
+            asyncio.ensure_future(writer.run(call(publish_queue_counts, [seeded.hall_id])))
+            for _ in range(30)
+        ]
+        await asyncio.sleep(0)  # each has sent its job and waits for the answer
+        writer.stop()  # the child answers what it was given; stop reads those answers
+        answers = await asyncio.gather(*jobs, return_exceptions=True)
+        assert not [a for a in answers if isinstance(a, BaseException)]
+        assert writer.jobs >= 30 and not writer.alive
+        with pytest.raises(WriterStopped):
+            await writer.run(call(publish_queue_counts, [seeded.hall_id]))
