@@ -7,16 +7,16 @@ in a child process and the server process only pickles each job (`server.store.j
 a module-level function and its arguments) and unpickles its outcome.
 
 How it works:
-- The server hands a job over as one message on a pipe: an 8-byte number and
-  pickle((instant, job)). The instant is stamped when the request hands the job over (the
+- The server hands a job over as one message on a pipe (framed by its length, as every
+  message both ways: `Frames` cuts them out of what a read returns, so a batch of
+  messages costs one read): an 8-byte number and pickle((instant, job)). The instant is stamped when the request hands the job over (the
   server's clock: ManualClock and ScaledClock work as before), and the pipe keeps the order,
   so queue times still follow the order numbers were given in.
 - The child takes whatever messages are waiting (up to MAX_BATCH) as one batch, runs it with
   the same `Writer.execute` as the thread (one transaction, one fsync, savepoints after a
   refusal), and answers with one message: the numbers, then pickle((events, catalog
   changes, outcomes)). An outcome that does not pickle is refused alone (JobCrashed).
-- The server's event loop reads the answers (`loop.add_reader` on the pipe; `Answers`
-  cuts the bytes into answers, each framed by its length) and settles the callers' futures, publishing the batch's
+- The server's event loop reads the answers (`loop.add_reader` on the pipe) and settles the callers' futures, publishing the batch's
   events first, exactly as the thread writer does. No thread of the server reads them: a
   reader thread cost ~20 µs of CPU per ticket in wake-ups, GIL hand-overs and the
   thread-safe hop back to the loop.
@@ -37,6 +37,7 @@ PostgreSQL keeps the writer thread (several server processes already share that 
 from __future__ import annotations
 
 import asyncio
+import collections
 import fcntl
 import gc
 import itertools
@@ -68,7 +69,7 @@ MAX_BATCH = 128
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 ID_BYTES = 8
-LENGTH_BYTES = 8  # an answer's frame: its length, then the answer
+LENGTH_BYTES = 8  # a message's frame: its length, then the message
 READ_BYTES = 1 << 18
 STOP_WAIT_S = 30.0  # stop(): how long the child may take to answer what it was given
 PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
@@ -103,7 +104,7 @@ class WriterProcess:
         self._jobs: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._replies: Connection | None = None
-        self._answers = Answers(self._settle)
+        self._answers = Frames(self._settle)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = True
         self.batches = 0
@@ -131,7 +132,7 @@ class WriterProcess:
         replies_in.close()
         self._jobs, self._process, self._stopped = jobs_in, process, False
         self._replies, self._loop = replies_out, loop
-        self._answers = Answers(self._settle)
+        self._answers = Frames(self._settle)
         fd = replies_out.fileno()
         os.set_blocking(fd, False)
         loop.add_reader(fd, self._readable, fd, self._answers)
@@ -191,7 +192,7 @@ class WriterProcess:
                 jobs = self._jobs
                 if jobs is None:
                     raise OSError("stopped")
-                jobs.send_bytes(number.to_bytes(ID_BYTES, "little") + body)
+                _send_frame(jobs.fileno(), number.to_bytes(ID_BYTES, "little") + body)
         except OSError:
             self._waiting.pop(number, None)
             raise WriterStopped(text("server.writer_stopped")) from None
@@ -199,7 +200,7 @@ class WriterProcess:
             self._fail_waiting()
         return await future
 
-    def _readable(self, fd: int, answers: Answers) -> None:
+    def _readable(self, fd: int, answers: Frames) -> None:
         """The loop's callback when the pipe has bytes: the answers that are whole, settled."""
         try:
             data = os.read(fd, READ_BYTES)
@@ -276,9 +277,9 @@ class WriterProcess:
             settle_all([waiter], [(False, error)])
 
 
-class Answers:
-    """Cuts the bytes read from the answers' pipe into answers (each one LENGTH_BYTES of
-    length, then the answer) and hands each whole one to `settle`."""
+class Frames:
+    """Cuts the bytes read from a pipe into messages (each one LENGTH_BYTES of length, then
+    the message) and hands each whole one to `settle`."""
 
     __slots__ = ("_buffer", "_settle")
 
@@ -298,14 +299,14 @@ class Answers:
             try:
                 self._settle(bytes(buffer[body:end]))
             except Exception:  # the other answers must still be read
-                log.exception("writer process: an answer could not be read")
+                log.exception("writer process: a message could not be read")
             start = end
         del buffer[:start]
 
 
-def _send_answer(fd: int, answer: bytes) -> None:
-    """Write one answer, framed by its length, whole (blocking while the pipe is full)."""
-    view = memoryview(len(answer).to_bytes(LENGTH_BYTES, "little") + answer)
+def _send_frame(fd: int, message: bytes) -> None:
+    """Write one message, framed by its length, whole (blocking while the pipe is full)."""
+    view = memoryview(len(message).to_bytes(LENGTH_BYTES, "little") + message)
     while view:
         view = view[os.write(fd, view) :]
 
@@ -331,8 +332,9 @@ def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connecti
     catalog = Catalog(record_changes=True)
     writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
     try:
-        while (messages := _take(jobs)) is not None:
-            _send_answer(replies.fileno(), _run(writer, catalog, messages))
+        taking = _Jobs(jobs.fileno())
+        while (messages := taking.take()) is not None:
+            _send_frame(replies.fileno(), _run(writer, catalog, messages))
     finally:
         writer.close()
         engine.dispose()
@@ -352,20 +354,27 @@ def _no_publish(_events: list[CommittedEvent]) -> None:  # pragma: no cover - ne
     raise AssertionError("the writer process returns its events; it publishes nothing")
 
 
-def _take(jobs: Connection) -> list[bytes] | None:
-    """The messages waiting (at least one, at most MAX_BATCH); None when the pipe ended.
-    The pipe's end after some messages (the server stopping) ends the batch, not them: they
-    were handed over, so they run and are answered."""
-    try:
-        messages = [jobs.recv_bytes()]
-    except (EOFError, OSError):
-        return None
-    try:
-        while len(messages) < MAX_BATCH and jobs.poll():
-            messages.append(jobs.recv_bytes())
-    except (EOFError, OSError):
-        pass  # the next call finds the end
-    return messages
+class _Jobs:
+    """The jobs as the child takes them: what one read of the pipe brings, at most MAX_BATCH
+    at a time; the pipe's end only once every message before it was taken (jobs handed over
+    just before the server stops still run and are answered)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._waiting: collections.deque[bytes] = collections.deque()
+        self._frames = Frames(self._waiting.append)
+
+    def take(self) -> list[bytes] | None:
+        waiting = self._waiting
+        while not waiting:
+            try:
+                data = os.read(self._fd, READ_BYTES)
+            except OSError:
+                data = b""
+            if not data:
+                return None
+            self._frames.feed(data)
+        return [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
 
 
 def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
