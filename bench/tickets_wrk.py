@@ -508,7 +508,7 @@ def main() -> None:
     parser.add_argument(
         "--cycle-tickets",
         type=int,
-        default=20000,
+        default=60000,
         help="tickets waiting for the windows' service at the start",
     )
     parser.add_argument("--deep", type=int, default=50000)
