@@ -58,6 +58,7 @@ from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.engine import make_engine
 from server.store.failures import JobCrashed, WriterStopped
+from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.settling import Outcome, Publisher, Waiter, settle_all
 from server.store.transaction import CommittedEvent, Tx
 from server.store.writer import Entry, Writer
@@ -69,8 +70,6 @@ MAX_BATCH = 128
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 ID_BYTES = 8
-LENGTH_BYTES = 8  # a message's frame: its length, then the message
-READ_BYTES = 1 << 18
 STOP_WAIT_S = 30.0  # stop(): how long the child may take to answer what it was given
 PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
 
@@ -192,7 +191,7 @@ class WriterProcess:
                 jobs = self._jobs
                 if jobs is None:
                     raise OSError("stopped")
-                _send_frame(jobs.fileno(), number.to_bytes(ID_BYTES, "little") + body)
+                send_frame(jobs.fileno(), number.to_bytes(ID_BYTES, "little") + body)
         except OSError:
             self._waiting.pop(number, None)
             raise WriterStopped(text("server.writer_stopped")) from None
@@ -277,40 +276,6 @@ class WriterProcess:
             settle_all([waiter], [(False, error)])
 
 
-class Frames:
-    """Cuts the bytes read from a pipe into messages (each one LENGTH_BYTES of length, then
-    the message) and hands each whole one to `settle`."""
-
-    __slots__ = ("_buffer", "_settle")
-
-    def __init__(self, settle: Callable[[bytes], None]) -> None:
-        self._buffer = bytearray()
-        self._settle = settle
-
-    def feed(self, data: bytes) -> None:
-        buffer = self._buffer
-        buffer += data
-        start = 0
-        while len(buffer) - start >= LENGTH_BYTES:
-            body = start + LENGTH_BYTES
-            end = body + int.from_bytes(buffer[start:body], "little")
-            if len(buffer) < end:
-                break
-            try:
-                self._settle(bytes(buffer[body:end]))
-            except Exception:  # the other answers must still be read
-                log.exception("writer process: a message could not be read")
-            start = end
-        del buffer[:start]
-
-
-def _send_frame(fd: int, message: bytes) -> None:
-    """Write one message, framed by its length, whole (blocking while the pipe is full)."""
-    view = memoryview(len(message).to_bytes(LENGTH_BYTES, "little") + message)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 def _widen(conn: Connection) -> None:
     """A bigger pipe: a burst of jobs does not make the sender wait for the child."""
     try:
@@ -334,7 +299,7 @@ def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connecti
     try:
         taking = _Jobs(jobs.fileno())
         while (messages := taking.take()) is not None:
-            _send_frame(replies.fileno(), _run(writer, catalog, messages))
+            send_frame(replies.fileno(), _run(writer, catalog, messages))
     finally:
         writer.close()
         engine.dispose()

@@ -18,7 +18,7 @@ from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
 from server.store.failures import WriterStopped
 from server.store.job import call
-from server.store.writer_process import LENGTH_BYTES, Frames, WriterProcess
+from server.store.writer_process import WriterProcess
 from tests.helpers import HALL_OPENING, seed_hall, start_server
 
 pytestmark = pytest.mark.skipif(
@@ -111,21 +111,6 @@ async def test_a_killed_writer_process_makes_writes_503_and_loses_no_acknowledge
             listed = await server.admin.ticket_records(seeded.hall_id, limit=10_000)
         stored = {r["number"] for r in listed["items"]}
         assert set(acknowledged) <= stored, "an acknowledged ticket was lost"
-
-
-def test_messages_are_cut_whole_however_the_bytes_arrive() -> None:
-    answers = [b"a" * 5, b"", bytes(range(256)) * 40, b"z"]
-    stream = b"".join(len(a).to_bytes(LENGTH_BYTES, "little") + a for a in answers)
-    for step in (1, 3, 7, 4096, len(stream)):
-        got: list[bytes] = []
-        cutter = Frames(got.append)
-        for start in range(0, len(stream), step):
-            cutter.feed(stream[start : start + step])
-        assert got == answers, step
-    half: list[bytes] = []
-    cutter = Frames(half.append)
-    cutter.feed(stream[: LENGTH_BYTES + 3])
-    assert half == []  # an answer is handed over only once whole
 
 
 async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) -> None:
