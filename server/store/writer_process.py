@@ -9,7 +9,8 @@ a module-level function and its arguments) and unpickles its outcome.
 How it works:
 - The server hands a job over as one message on a pipe (framed by its length, as every
   message both ways: `Frames` cuts them out of what a read returns, so a batch of
-  messages costs one read): an 8-byte number and pickle((instant, job)). The instant is stamped when the request hands the job over (the
+  messages costs one read): an 8-byte number, the instant (8 bytes of microseconds since
+  1970: a third of the time pickling the aware datetime took), and pickle(job). The instant is stamped when the request hands the job over (the
   server's clock: ManualClock and ScaledClock work as before), and the pipe keeps the order,
   so queue times still follow the order numbers were given in.
 - The child takes whatever messages are waiting (up to MAX_BATCH) as one batch, runs it with
@@ -50,6 +51,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -70,6 +72,9 @@ MAX_BATCH = 128
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 ID_BYTES = 8
+HEAD_BYTES = ID_BYTES + 8  # the job's number, then its instant
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 STOP_WAIT_S = 30.0  # stop(): how long the child may take to answer what it was given
 PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
 
@@ -177,7 +182,7 @@ class WriterProcess:
         if self._stopped:
             raise WriterStopped(text("server.writer_stopped"))
         try:
-            body = pickle.dumps((self._clock.now(), job), protocol=pickle.HIGHEST_PROTOCOL)
+            body = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
             raise TypeError(
                 f"a writer job must pickle (call(a module-level function, ...)): {job!r}: {exc}"
@@ -191,7 +196,8 @@ class WriterProcess:
                 jobs = self._jobs
                 if jobs is None:
                     raise OSError("stopped")
-                send_frame(jobs.fileno(), number.to_bytes(ID_BYTES, "little") + body)
+                head = number.to_bytes(ID_BYTES, "little") + _instant_bytes(self._clock.now())
+                send_frame(jobs.fileno(), head + body)
         except OSError:
             self._waiting.pop(number, None)
             raise WriterStopped(text("server.writer_stopped")) from None
@@ -342,6 +348,15 @@ class _Jobs:
         return [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
 
 
+def _instant_bytes(at: datetime) -> bytes:
+    """An aware instant (what Clock.now gives) as microseconds since 1970, exactly."""
+    return ((at - EPOCH) // MICROSECOND).to_bytes(8, "little", signed=True)
+
+
+def _instant(raw: bytes) -> datetime:
+    return EPOCH + timedelta(microseconds=int.from_bytes(raw, "little", signed=True))
+
+
 def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
     """Run one batch; its answer message."""
     numbers = [message[:ID_BYTES] for message in messages]
@@ -349,8 +364,9 @@ def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
     slots: list[int] = []  # where each entry's outcome goes
     outcomes: list[Outcome] = [(False, None)] * len(messages)
     for index, message in enumerate(messages):
+        at = _instant(message[ID_BYTES:HEAD_BYTES])
         try:
-            at, job = pickle.loads(message[ID_BYTES:])
+            job = pickle.loads(message[HEAD_BYTES:])
         except Exception as exc:  # a job of a class the child cannot import, say
             log.exception("writer process: a job does not unpickle")
             outcomes[index] = (False, JobCrashed(f"the job does not unpickle here: {exc!r}"))

@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
 from server.store.failures import WriterStopped
 from server.store.job import call
-from server.store.writer_process import WriterProcess
+from server.store.writer_process import WriterProcess, _instant, _instant_bytes
 from tests.helpers import HALL_OPENING, seed_hall, start_server
 
 pytestmark = pytest.mark.skipif(
@@ -129,3 +130,16 @@ async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) ->
         assert writer.jobs >= 30 and not writer.alive
         with pytest.raises(WriterStopped):
             await writer.run(call(publish_queue_counts, [seeded.hall_id]))
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(2026, 11, 29, 1, 2, 3, 999_999, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+        datetime(2099, 1, 1, tzinfo=UTC),
+    ],
+)
+def test_a_jobs_instant_crosses_the_pipe_to_the_microsecond(at: datetime) -> None:
+    again = _instant(_instant_bytes(at))
+    assert again == at and again.tzinfo is UTC
