@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from client import events as ev
@@ -90,7 +90,7 @@ def _create_ticket(
         "source": source.value,
         "status": TicketStatus.waiting.value,
         "outcome": None,
-        "public_token": secrets.token_urlsafe(16),
+        "public_token": new_public_token(tx.now),
         "issued_at": tx.now,
         "entered_queue_at": tx.now,
         "called_at": None,
@@ -108,6 +108,14 @@ def _create_ticket(
     }
     ticket_id = tx.hot.insert_ticket(values)
     return _Created(TicketRow(id=ticket_id, **values), waiting, priority_waiting)
+
+
+def new_public_token(at: datetime) -> str:
+    """A ticket's link token (its QR code): 96 random bits after the issuing millisecond in
+    hex. The prefix puts each new token at the end of the unique index, one page for a
+    batch, where a wholly random token wrote a page of the index (4 kB to the WAL) for every
+    ticket. Unguessable still; the time it tells is printed on the ticket anyway."""
+    return f"{int(at.timestamp() * 1000):012x}{secrets.token_urlsafe(12)}"
 
 
 def issue(

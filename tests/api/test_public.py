@@ -75,3 +75,27 @@ async def test_health_and_openapi(server: LiveServer) -> None:
             assert path in spec["paths"], path
         missing = await http.get("/api/v1/nothing-here")
         assert missing.status_code == 404 and missing.json()["detail"] == "请求的地址不存在。"
+
+
+async def test_link_tokens_are_unguessable_and_follow_the_issuing_order(
+    server: LiveServer, hall: Seeded, clock: ManualClock
+) -> None:
+    """96 random bits after the issuing millisecond: tokens of later tickets sort after
+    earlier ones (the unique index takes them at its end), and each one opens its ticket."""
+    kiosk = server.client(hall.kiosk_token)
+    tokens = []
+    for _ in range(3):
+        tokens.append((await kiosk.issue_ticket(hall.services["A"]))["public_token"])
+        clock.advance(0.002)
+    same_instant = [
+        (await kiosk.issue_ticket(hall.services["B"]))["public_token"] for _ in range(3)
+    ]
+    assert tokens == sorted(tokens) and len(set(tokens + same_instant)) == 6
+    prefix = f"{int(clock.now().timestamp() * 1000):012x}"
+    assert all(t.startswith(prefix) for t in same_instant)
+    for token in tokens + same_instant:
+        assert len(token) == 28 and len(token) <= 43  # ticket.public_token is VARCHAR(43)
+        assert all(c.isalnum() or c in "-_" for c in token)  # safe in a URL as it is
+    random_parts = {t[12:] for t in same_instant}
+    assert len(random_parts) == 3 and all(len(part) == 16 for part in random_parts)
+    assert (await server.client().public_ticket(tokens[1]))["number"] == "A002"
