@@ -1,8 +1,9 @@
 """Where a request's time goes: `govqueue serve` under wrk load, sampled by py-spy.
 
 Starts a server with a seeded hall (as bench/tickets_wrk.py does), runs wrk for the chosen
-scenario while `py-spy record --threads` samples both the event loop and the writer thread,
-and prints, per thread, the share of samples in each layer and the heaviest functions
+scenario while `py-spy record --threads` samples the server's threads (the event loop, the
+writer thread on PostgreSQL) and, on SQLite, a second one the writer process, and prints,
+per thread, the share of samples in each layer and the heaviest functions
 (self and inclusive). The raw stacks are kept (flamegraph-ready collapsed format).
 
     .venv/bin/uv pip install py-spy          # not a project dependency: a tool
@@ -27,8 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, load_average
+from harness import Database, family, load_average
 from tickets_wrk import POST_TICKET, WINDOW_CYCLE, finish_current, prepared_hall, wrk
+
+from server.store.writer_process import PROCESS_NAME
 
 # (layer, pattern on "function (file)" of a frame): the first layer found walking a stack
 # from its leaf upwards is the one the sample is charged to.
@@ -53,7 +56,9 @@ LAYERS: list[tuple[str, str]] = [
 ]
 
 
-def summarise(raw: Path, top: int) -> None:
+def summarise(raw: Path, top: int, main_thread: str = "event loop") -> None:
+    """Per thread: the layers, the heaviest functions. `main_thread`: what the process's main
+    thread is (the writer process's runs the writer)."""
     threads: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     self_time: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     inclusive: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
@@ -66,7 +71,7 @@ def summarise(raw: Path, top: int) -> None:
         head, _, rest = stack.partition(";")
         thread_name = head.split(": ", 1)[-1]
         frames = rest.split(";") if rest else []
-        name = {"MainThread": "event loop", "govqueue-writer": "writer"}.get(
+        name = {"MainThread": main_thread, "govqueue-writer": "writer"}.get(
             thread_name, "other threads"
         )
         if frames and re.search(IDLE, frames[-1]):
@@ -158,6 +163,18 @@ def main() -> None:
         if args.gil:
             command.append("--gil")
         spy_proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # SQLite's writer runs in a process of its own (server/store/writer_process.py): a
+        # second py-spy samples it (--subprocesses does not find it under the forkserver)
+        writers = [p.pid for p in family(server.pids()) if p.name() == PROCESS_NAME]
+        writer_out = out.with_suffix(".writer.collapsed")
+        writer_spy = None
+        if writers:
+            writer_command = list(command)
+            writer_command[command.index("--pid") + 1] = str(writers[0])
+            writer_command[command.index("-o") + 1] = str(writer_out)
+            writer_spy = subprocess.Popen(
+                writer_command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
         result: list[str] = []
 
         def load() -> None:
@@ -194,12 +211,18 @@ def main() -> None:
         loader.start()
         loader.join()
         _, err = spy_proc.communicate(timeout=120)
+        if writer_spy is not None:
+            writer_spy.communicate(timeout=120)
         print(f"under the profiler: {result[0] if result else '?'} ({load_average()})")
         if not out.exists():
             print(err.decode())
             return
         summarise(out, args.top)
         print(f"\nraw stacks: {out}")
+        if writer_out.exists():
+            print("\n== the writer process")
+            summarise(writer_out, args.top, main_thread="writer process")
+            print(f"\nraw stacks: {writer_out}")
     finally:
         server.stop()
         shutil.rmtree(db.data_dir, ignore_errors=True)
