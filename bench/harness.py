@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from client.rest import ApiClient  # noqa: E402
+from server.store.writer_process import PROCESS_NAME  # noqa: E402
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
 PASSWORD = "bench-password-1"
@@ -249,18 +250,24 @@ def family(pids: list[int]) -> list[psutil.Process]:
     return list(seen.values())
 
 
+def role(process: psutil.Process) -> str:
+    """What a process of the server's family is: "forkserver", "resource tracker" (both
+    multiprocessing's), or its name (govqueue, or PROCESS_NAME for the writer process)."""
+    command = " ".join(process.cmdline())
+    if "multiprocessing.forkserver" in command and process.name() != PROCESS_NAME:
+        return "forkserver"
+    if "resource_tracker" in command:
+        return "resource tracker"
+    return process.name()
+
+
 def _serves(process: psutil.Process) -> bool:
-    """A process that runs an event loop: not the writer process (named govqueue-writer),
-    multiprocessing's forkserver or its resource tracker."""
+    """A process that runs an event loop: not the writer process, multiprocessing's
+    forkserver or its resource tracker."""
     try:
-        command = " ".join(process.cmdline())
+        return role(process) not in (PROCESS_NAME, "forkserver", "resource tracker")
     except psutil.Error:
         return False
-    return (
-        process.name() != "govqueue-writer"
-        and "multiprocessing.forkserver" not in command
-        and "resource_tracker" not in command
-    )
 
 
 def processes_pss(pids: list[int]) -> int:

@@ -22,19 +22,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, Server, family, seed
+from harness import Database, Server, family, role, seed
 from tickets_wrk import POST_TICKET
 
 BENCH = Path(__file__).resolve().parent
-
-
-def role(process: psutil.Process) -> str:
-    command = " ".join(process.cmdline())
-    if "multiprocessing.forkserver" in command and process.name() != "govqueue-writer":
-        return "forkserver"
-    if "resource_tracker" in command:
-        return "resource tracker"
-    return process.name()
 
 
 def show(server: Server, moment: str) -> None:
