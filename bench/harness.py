@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from client.rest import ApiClient  # noqa: E402
-from server.store.writer_process import PROCESS_NAME  # noqa: E402
+from server.store.writer_child import PROCESS_NAME  # noqa: E402
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
 PASSWORD = "bench-password-1"

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import Database, family, load_average
 from tickets_wrk import POST_TICKET, WINDOW_CYCLE, finish_current, prepared_hall, wrk
 
-from server.store.writer_process import PROCESS_NAME
+from server.store.writer_child import PROCESS_NAME
 
 # (layer, pattern on "function (file)" of a frame): the first layer found walking a stack
 # from its leaf upwards is the one the sample is charged to.

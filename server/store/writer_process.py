@@ -8,19 +8,20 @@ a module-level function and its arguments) and unpickles its outcome.
 
 How it works:
 - The server hands a job over as one message on a pipe (framed by its length, as every
-  message both ways: `Frames` cuts them out of what a read returns, so a batch of
-  messages costs one read): an 8-byte number, the instant (8 bytes of microseconds since
-  1970: a third of the time pickling the aware datetime took), and pickle(job). The instant is stamped when the request hands the job over (the
-  server's clock: ManualClock and ScaledClock work as before), and the pipe keeps the order,
-  so queue times still follow the order numbers were given in.
-- The child takes whatever messages are waiting (up to MAX_BATCH) as one batch, runs it with
-  the same `Writer.execute` as the thread (one transaction, one fsync, savepoints after a
-  refusal), and answers with one message: the numbers, then pickle((events, catalog
-  changes, outcomes)). An outcome that does not pickle is refused alone (JobCrashed).
-- The server's event loop reads the answers (`loop.add_reader` on the pipe) and settles the callers' futures, publishing the batch's
-  events first, exactly as the thread writer does. No thread of the server reads them: a
-  reader thread cost ~20 µs of CPU per ticket in wake-ups, GIL hand-overs and the
-  thread-safe hop back to the loop.
+  message both ways: `Frames` cuts them out of what a read returns, so a batch of messages
+  costs one read): an 8-byte number, the instant (8 bytes of microseconds since 1970: a
+  third of the time pickling the aware datetime took), and pickle(job). The instant is
+  stamped when the request hands the job over (the server's clock: ManualClock and
+  ScaledClock work as before), and the pipe keeps the order, so queue times still follow
+  the order numbers were given in.
+- The child (writer_child.py) takes what one read brings (up to MAX_BATCH) as one batch,
+  runs it with the same `Writer.execute` as the thread (one transaction, one fsync,
+  savepoints after a refusal), and answers with one message: the numbers, then
+  pickle((events, catalog changes, outcomes)). An outcome that does not pickle is refused alone (JobCrashed).
+- The server's event loop reads the answers (`loop.add_reader` on the pipe) and settles the
+  callers' futures, publishing the batch's events first, exactly as the thread writer does.
+  No thread of the server reads them: a reader thread cost ~20 µs of CPU per ticket in
+  wake-ups, GIL hand-overs and the thread-safe hop back to the loop.
 
 Guarantees are the thread writer's: nobody gets an answer before the commit is durable;
 one writer per SQLite file (the serving lock stays with the server process); the events of a
@@ -38,45 +39,34 @@ PostgreSQL keeps the writer thread (several server processes already share that 
 from __future__ import annotations
 
 import asyncio
-import collections
 import fcntl
-import gc
 import itertools
 import logging
 import multiprocessing
 import os
 import pickle
 import select
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from server.domain.clock import Clock, SystemClock
+from server.domain.clock import Clock
 from server.domain.texts import text
 from server.store.catalog import Catalog
-from server.store.engine import make_engine
 from server.store.failures import JobCrashed, WriterStopped
 from server.store.frames import READ_BYTES, Frames, send_frame
-from server.store.settling import Outcome, Publisher, Waiter, settle_all
-from server.store.transaction import CommittedEvent, Tx
-from server.store.writer import Entry, Writer
+from server.store.settling import Publisher, Waiter, settle_all
+from server.store.transaction import Tx
+from server.store.writer_child import ID_BYTES, PROCESS_NAME, child_main, instant_bytes
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
-MAX_BATCH = 128
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
-ID_BYTES = 8
-HEAD_BYTES = ID_BYTES + 8  # the job's number, then its instant
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 STOP_WAIT_S = 30.0  # stop(): how long the child may take to answer what it was given
-PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
 
 
 class WriterProcess:
@@ -139,7 +129,7 @@ class WriterProcess:
         self._answers = Frames(self._settle)
         fd = replies_out.fileno()
         os.set_blocking(fd, False)
-        loop.add_reader(fd, self._readable, fd, self._answers)
+        loop.add_reader(fd, self._readable, fd)
 
     def stop(self) -> None:
         """Stop taking jobs; the child runs what it was given, answers, and exits. The
@@ -196,7 +186,7 @@ class WriterProcess:
                 jobs = self._jobs
                 if jobs is None:
                     raise OSError("stopped")
-                head = number.to_bytes(ID_BYTES, "little") + _instant_bytes(self._clock.now())
+                head = number.to_bytes(ID_BYTES, "little") + instant_bytes(self._clock.now())
                 send_frame(jobs.fileno(), head + body)
         except OSError:
             self._waiting.pop(number, None)
@@ -205,7 +195,7 @@ class WriterProcess:
             self._fail_waiting()
         return await future
 
-    def _readable(self, fd: int, answers: Frames) -> None:
+    def _readable(self, fd: int) -> None:
         """The loop's callback when the pipe has bytes: the answers that are whole, settled."""
         try:
             data = os.read(fd, READ_BYTES)
@@ -214,7 +204,7 @@ class WriterProcess:
         except OSError:
             data = b""
         if data:
-            answers.feed(data)
+            self._answers.feed(data)
             return
         # the child closed its end: it exited (or was killed)
         replies, self._replies = self._replies, None
@@ -230,7 +220,6 @@ class WriterProcess:
         """Read the answers still to come, until the child closes its end (at most
         STOP_WAIT_S), then close the server's end."""
         fd = replies.fileno()
-        answers = self._answers  # it may hold the first bytes of an answer
         deadline = time.monotonic() + STOP_WAIT_S
         try:
             while (left := deadline - time.monotonic()) > 0:
@@ -242,7 +231,7 @@ class WriterProcess:
                     continue
                 if not data:
                     break
-                answers.feed(data)
+                self._answers.feed(data)  # it may hold the first bytes of an answer already
         except OSError:
             pass
         finally:
@@ -288,116 +277,3 @@ def _widen(conn: Connection) -> None:
         fcntl.fcntl(conn.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
     except OSError:  # pragma: no cover - not Linux, or above the system's limit: 64 kB
         log.debug("writer process: the pipe keeps its default size")
-
-
-def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
-    """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
-    # What the forkserver imported stays shared with it only while this process does not
-    # write to those pages; a garbage collection writes to every object it visits. Frozen
-    # objects are never visited.
-    gc.freeze()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _name_process(PROCESS_NAME)
-    engine = make_engine(url, writer=True, checkpointer=checkpointer)
-    catalog = Catalog(record_changes=True)
-    writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
-    try:
-        taking = _Jobs(jobs.fileno())
-        while (messages := taking.take()) is not None:
-            send_frame(replies.fileno(), _run(writer, catalog, messages))
-    finally:
-        writer.close()
-        engine.dispose()
-        replies.close()
-
-
-def _name_process(name: str) -> None:
-    """The name `ps`, `top` and psutil show (Linux; elsewhere the process keeps python's)."""
-    try:
-        with open("/proc/self/comm", "w", encoding="ascii") as comm:
-            comm.write(name)
-    except OSError:  # pragma: no cover - not Linux
-        pass
-
-
-def _no_publish(_events: list[CommittedEvent]) -> None:  # pragma: no cover - never called
-    raise AssertionError("the writer process returns its events; it publishes nothing")
-
-
-class _Jobs:
-    """The jobs as the child takes them: what one read of the pipe brings, at most MAX_BATCH
-    at a time; the pipe's end only once every message before it was taken (jobs handed over
-    just before the server stops still run and are answered)."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._waiting: collections.deque[bytes] = collections.deque()
-        self._frames = Frames(self._waiting.append)
-
-    def take(self) -> list[bytes] | None:
-        waiting = self._waiting
-        while not waiting:
-            try:
-                data = os.read(self._fd, READ_BYTES)
-            except OSError:
-                data = b""
-            if not data:
-                return None
-            self._frames.feed(data)
-        return [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
-
-
-def _instant_bytes(at: datetime) -> bytes:
-    """An aware instant (what Clock.now gives) as microseconds since 1970, exactly."""
-    return ((at - EPOCH) // MICROSECOND).to_bytes(8, "little", signed=True)
-
-
-def _instant(raw: bytes) -> datetime:
-    return EPOCH + timedelta(microseconds=int.from_bytes(raw, "little", signed=True))
-
-
-def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
-    """Run one batch; its answer message."""
-    numbers = [message[:ID_BYTES] for message in messages]
-    entries: list[Entry] = []
-    slots: list[int] = []  # where each entry's outcome goes
-    outcomes: list[Outcome] = [(False, None)] * len(messages)
-    for index, message in enumerate(messages):
-        at = _instant(message[ID_BYTES:HEAD_BYTES])
-        try:
-            job = pickle.loads(message[HEAD_BYTES:])
-        except Exception as exc:  # a job of a class the child cannot import, say
-            log.exception("writer process: a job does not unpickle")
-            outcomes[index] = (False, JobCrashed(f"the job does not unpickle here: {exc!r}"))
-            continue
-        entries.append(Entry(job, at))
-        slots.append(index)
-    events: list[CommittedEvent] = []
-    if entries:
-        ran, events = writer.execute(entries)
-        for slot, outcome in zip(slots, ran, strict=True):
-            outcomes[slot] = outcome
-    head = len(messages).to_bytes(4, "little") + b"".join(numbers)
-    return head + _dump_answer(events, catalog.take_changes(), outcomes)
-
-
-def _dump_answer(
-    events: list[CommittedEvent], changes: list[int | None], outcomes: list[Outcome]
-) -> bytes:
-    try:
-        return pickle.dumps((events, changes, outcomes), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        log.exception("writer process: an outcome does not pickle; refusing it alone")
-    return pickle.dumps(
-        (events, changes, [_picklable(outcome) for outcome in outcomes]),
-        protocol=pickle.HIGHEST_PROTOCOL,
-    )
-
-
-def _picklable(outcome: Outcome) -> Outcome:
-    try:
-        pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:
-        return False, JobCrashed(f"the job's outcome does not pickle: {exc!r}")
-    return outcome

@@ -19,7 +19,8 @@ from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
 from server.store.failures import WriterStopped
 from server.store.job import call
-from server.store.writer_process import WriterProcess, _instant, _instant_bytes
+from server.store.writer_child import instant_bytes, instant_from
+from server.store.writer_process import WriterProcess
 from tests.helpers import HALL_OPENING, seed_hall, start_server
 
 pytestmark = pytest.mark.skipif(
@@ -141,5 +142,5 @@ async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) ->
     ],
 )
 def test_a_jobs_instant_crosses_the_pipe_to_the_microsecond(at: datetime) -> None:
-    again = _instant(_instant_bytes(at))
+    again = instant_from(instant_bytes(at))
     assert again == at and again.tzinfo is UTC

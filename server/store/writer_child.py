@@ -1,0 +1,146 @@
+"""The writer process's own side (server/store/writer_process.py starts it and talks to it):
+it takes the jobs the server hands over, runs each batch with the same `Writer.execute` as
+the writer thread, and answers with the batch's events, catalog changes and outcomes."""
+
+from __future__ import annotations
+
+import collections
+import gc
+import logging
+import os
+import pickle
+import signal
+from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+
+from server.domain.clock import SystemClock
+from server.store.catalog import Catalog
+from server.store.engine import make_engine
+from server.store.failures import JobCrashed
+from server.store.frames import READ_BYTES, Frames, send_frame
+from server.store.settling import Outcome
+from server.store.transaction import CommittedEvent
+from server.store.writer import Entry, Writer
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 128
+ID_BYTES = 8  # a job's number, as the server gave it
+HEAD_BYTES = ID_BYTES + 8  # the job's number, then its instant
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
+
+
+def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
+    """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
+    # What the forkserver imported stays shared with it only while this process does not
+    # write to those pages; a garbage collection writes to every object it visits. Frozen
+    # objects are never visited.
+    gc.freeze()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _name_process(PROCESS_NAME)
+    engine = make_engine(url, writer=True, checkpointer=checkpointer)
+    catalog = Catalog(record_changes=True)
+    writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
+    try:
+        taking = _Jobs(jobs.fileno())
+        while (messages := taking.take()) is not None:
+            send_frame(replies.fileno(), _run(writer, catalog, messages))
+    finally:
+        writer.close()
+        engine.dispose()
+        replies.close()
+
+
+def _name_process(name: str) -> None:
+    """The name `ps`, `top` and psutil show (Linux; elsewhere the process keeps python's)."""
+    try:
+        with open("/proc/self/comm", "w", encoding="ascii") as comm:
+            comm.write(name)
+    except OSError:  # pragma: no cover - not Linux
+        pass
+
+
+def _no_publish(_events: list[CommittedEvent]) -> None:  # pragma: no cover - never called
+    raise AssertionError("the writer process returns its events; it publishes nothing")
+
+
+class _Jobs:
+    """The jobs as the child takes them: what one read of the pipe brings, at most MAX_BATCH
+    at a time; the pipe's end only once every message before it was taken (jobs handed over
+    just before the server stops still run and are answered)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._waiting: collections.deque[bytes] = collections.deque()
+        self._frames = Frames(self._waiting.append)
+
+    def take(self) -> list[bytes] | None:
+        waiting = self._waiting
+        while not waiting:
+            try:
+                data = os.read(self._fd, READ_BYTES)
+            except OSError:
+                data = b""
+            if not data:
+                return None
+            self._frames.feed(data)
+        return [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
+
+
+def instant_bytes(at: datetime) -> bytes:
+    """An aware instant (what Clock.now gives) as microseconds since 1970, exactly."""
+    return ((at - EPOCH) // MICROSECOND).to_bytes(8, "little", signed=True)
+
+
+def instant_from(raw: bytes) -> datetime:
+    """The instant `instant_bytes` wrote."""
+    return EPOCH + timedelta(microseconds=int.from_bytes(raw, "little", signed=True))
+
+
+def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
+    """Run one batch; its answer message."""
+    numbers = [message[:ID_BYTES] for message in messages]
+    entries: list[Entry] = []
+    slots: list[int] = []  # where each entry's outcome goes
+    outcomes: list[Outcome] = [(False, None)] * len(messages)
+    for index, message in enumerate(messages):
+        at = instant_from(message[ID_BYTES:HEAD_BYTES])
+        try:
+            job = pickle.loads(message[HEAD_BYTES:])
+        except Exception as exc:  # a job of a class the child cannot import, say
+            log.exception("writer process: a job does not unpickle")
+            outcomes[index] = (False, JobCrashed(f"the job does not unpickle here: {exc!r}"))
+            continue
+        entries.append(Entry(job, at))
+        slots.append(index)
+    events: list[CommittedEvent] = []
+    if entries:
+        ran, events = writer.execute(entries)
+        for slot, outcome in zip(slots, ran, strict=True):
+            outcomes[slot] = outcome
+    head = len(messages).to_bytes(4, "little") + b"".join(numbers)
+    return head + _dump_answer(events, catalog.take_changes(), outcomes)
+
+
+def _dump_answer(
+    events: list[CommittedEvent], changes: list[int | None], outcomes: list[Outcome]
+) -> bytes:
+    try:
+        return pickle.dumps((events, changes, outcomes), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        log.exception("writer process: an outcome does not pickle; refusing it alone")
+    return pickle.dumps(
+        (events, changes, [_picklable(outcome) for outcome in outcomes]),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+
+
+def _picklable(outcome: Outcome) -> Outcome:
+    try:
+        pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        return False, JobCrashed(f"the job's outcome does not pickle: {exc!r}")
+    return outcome
