@@ -17,7 +17,8 @@ How it works:
 - The child (writer_child.py) takes what one read brings (up to MAX_BATCH) as one batch,
   runs it with the same `Writer.execute` as the thread (one transaction, one fsync,
   savepoints after a refusal), and answers with one message: the numbers, then
-  pickle((events, catalog changes, outcomes)). An outcome that does not pickle is refused alone (JobCrashed).
+  pickle((events, catalog changes, outcomes)). An outcome that does not pickle is refused
+  alone (JobCrashed).
 - The server's event loop reads the answers (`loop.add_reader` on the pipe) and settles the
   callers' futures, publishing the batch's events first, exactly as the thread writer does.
   No thread of the server reads them: a reader thread cost ~20 µs of CPU per ticket in
