@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, family, load_average
+from harness import Database, load_average
+from process_family import family
 from tickets_wrk import POST_TICKET, WINDOW_CYCLE, finish_current, prepared_hall, wrk
 
 from server.store.writer_child import PROCESS_NAME

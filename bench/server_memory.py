@@ -22,7 +22,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, Server, family, role, seed
+from harness import Database, Server, seed
+from process_family import family, role
 from tickets_wrk import POST_TICKET
 
 BENCH = Path(__file__).resolve().parent

@@ -45,15 +45,14 @@ from harness import (
     Database,
     Hall,
     Server,
-    cpu_seconds,
     free_port,
     load_average,
-    main_thread_cpu,
     percentile,
     prefill_waiting,
     seed,
     wait_healthy,
 )
+from process_family import cpu_seconds, main_thread_cpu
 
 BENCH = Path(__file__).resolve().parent
 POST_TICKET = str(BENCH / "wrk" / "post_ticket.lua")
