@@ -1,6 +1,5 @@
-"""The processes of one server, each counted once: the server, its writer process, the
-forkserver that forked it and multiprocessing's resource tracker (and uvicorn's workers).
-Their memory and CPU, for the benches."""
+"""The processes of one server, each counted once: the server and its writer process (and
+uvicorn's workers). Their memory and CPU, for the benches."""
 
 from __future__ import annotations
 
@@ -26,8 +25,8 @@ def processes_rss(pids: list[int]) -> int:
 
 
 def family(pids: list[int]) -> list[psutil.Process]:
-    """These processes and all their descendants (the writer process of a SQLite server, the
-    forkserver that starts it, uvicorn's workers), each once: `Server.pids()` already lists
+    """These processes and all their descendants (the writer process of a SQLite server,
+    uvicorn's workers), each once: `Server.pids()` already lists
     the descendants, and counting them twice made the writer process's CPU look double."""
     seen: dict[int, psutil.Process] = {}
     for pid in pids:
@@ -41,22 +40,10 @@ def family(pids: list[int]) -> list[psutil.Process]:
     return list(seen.values())
 
 
-def role(process: psutil.Process) -> str:
-    """What a process of the server's family is: "forkserver", "resource tracker" (both
-    multiprocessing's), or its name (govqueue, or PROCESS_NAME for the writer process)."""
-    command = " ".join(process.cmdline())
-    if "multiprocessing.forkserver" in command and process.name() != PROCESS_NAME:
-        return "forkserver"
-    if "resource_tracker" in command:
-        return "resource tracker"
-    return process.name()
-
-
 def _serves(process: psutil.Process) -> bool:
-    """A process that runs an event loop: not the writer process, multiprocessing's
-    forkserver or its resource tracker."""
+    """A process that runs an event loop: not the writer process."""
     try:
-        return role(process) not in (PROCESS_NAME, "forkserver", "resource tracker")
+        return process.name() != PROCESS_NAME
     except psutil.Error:
         return False
 

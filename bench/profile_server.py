@@ -165,7 +165,7 @@ def main() -> None:
             command.append("--gil")
         spy_proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # SQLite's writer runs in a process of its own (server/store/writer_process.py): a
-        # second py-spy samples it (--subprocesses does not find it under the forkserver)
+        # second py-spy samples it, summarised apart
         writers = [p.pid for p in family(server.pids()) if p.name() == PROCESS_NAME]
         writer_out = out.with_suffix(".writer.collapsed")
         writer_spy = None

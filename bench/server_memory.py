@@ -1,7 +1,6 @@
-"""Where the server's memory is: each process of `govqueue serve` on SQLite (the server, the
-writer process, the forkserver that forked it, multiprocessing's resource tracker), its RSS,
-USS (pages no other process has) and PSS (shared pages split between the processes that
-share them), at three moments: a seeded hall, after issuing under wrk for a few seconds,
+"""Where the server's memory is: each process of `govqueue serve` on SQLite (the server and
+its writer process), its RSS, USS (pages no other process has) and PSS (shared pages split
+between the processes that share them), at three moments: a seeded hall, after issuing under wrk for a few seconds,
 and with N live-feed subscribers connected (after a restart, as screens reconnect).
 
     .venv/bin/python bench/server_memory.py                  # 1,000 subscribers
@@ -23,7 +22,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Database, Server, seed
-from process_family import family, role
+from process_family import family
 from tickets_wrk import POST_TICKET
 
 BENCH = Path(__file__).resolve().parent
@@ -35,7 +34,7 @@ def show(server: Server, moment: str) -> None:
     for process in family(server.pids()):
         try:
             info = process.memory_full_info()
-            name = role(process)
+            name = process.name()
         except psutil.Error:
             continue
         total += info.pss

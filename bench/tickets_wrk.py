@@ -408,9 +408,9 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         f"{clients_cpu * 1e6 / messages:.1f} µs; "
         f"{load_average()}"
     )
-    # PSS counts a page shared by several of the server's processes (the forkserver and the
-    # writer it forked share most of theirs) once, split between them: the memory the server
-    # takes from the machine. Summed RSS counts such a page in every process.
+    # PSS counts a page shared by several of the server's processes (the server and its
+    # writer process share the interpreter's and the libraries' code) once, split between
+    # them: the memory the server takes from the machine. Summed RSS counts it in each.
     print(
         f"  server memory {server.pss() / 2**20:.0f} MB PSS now (goal < 200 MB); RSS summed "
         f"over its processes {server.rss() / 2**20:.0f} MB now, {peak / 2**20:.0f} MB peak, "

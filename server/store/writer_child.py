@@ -1,17 +1,23 @@
 """The writer process's own side (server/store/writer_process.py starts it and talks to it):
 it takes the jobs the server hands over, runs each batch with the same `Writer.execute` as
-the writer thread, and answers with the batch's events, catalog changes and outcomes."""
+the writer thread, and answers with the batch's events, catalog changes and outcomes.
+
+It is a program of its own (`python -c ENTRY URL CHECKPOINTER JOBS_FD REPLIES_FD MODULE...`,
+see `command`), not a fork of the server: it imports the writer and the commands its jobs
+call, nothing of HTTP, and shares no pages with the server that a fork would copy."""
 
 from __future__ import annotations
 
 import collections
 import gc
+import importlib
 import logging
 import os
 import pickle
 import signal
+import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from multiprocessing.connection import Connection
 
 from server.domain.clock import SystemClock
 from server.store.catalog import Catalog
@@ -30,28 +36,50 @@ HEAD_BYTES = ID_BYTES + 8  # the job's number, then its instant
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
+READY = b"ready"  # the child's first message: it has imported what it needs, the file is open
+ENTRY = "from server.store.writer_child import main; main()"
 
 
-def child_main(url: str, checkpointer: bool, jobs: Connection, replies: Connection) -> None:
-    """The writer process: batches from `jobs`, answers to `replies`, until `jobs` ends."""
-    # What the forkserver imported stays shared with it only while this process does not
-    # write to those pages; a garbage collection writes to every object it visits. Frozen
-    # objects are never visited.
-    gc.freeze()
+def command(
+    url: str, checkpointer: bool, jobs_fd: int, replies_fd: int, imports: Sequence[str]
+) -> list[str]:
+    """The writer process's command line (this interpreter); `jobs_fd` and `replies_fd` are
+    the pipe ends it inherits."""
+    flag = "1" if checkpointer else "0"
+    return [sys.executable, "-c", ENTRY, url, flag, str(jobs_fd), str(replies_fd), *imports]
+
+
+def main() -> None:
+    """The program `command` runs."""
+    url, flag, jobs_fd, replies_fd, *imports = sys.argv[1:]
+    child_main(url, flag == "1", int(jobs_fd), int(replies_fd), imports)
+
+
+def child_main(
+    url: str, checkpointer: bool, jobs_fd: int, replies_fd: int, imports: Sequence[str] = ()
+) -> None:
+    """The writer process: batches from `jobs_fd`, answers to `replies_fd`, until the jobs
+    end. The first answer is READY, once the modules the jobs call are imported (no answer
+    waits for imports) and the file is open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _name_process(PROCESS_NAME)
+    for module in imports:
+        importlib.import_module(module)
+    # what was imported lives as long as the process: a garbage collection need not visit it
+    gc.freeze()
     engine = make_engine(url, writer=True, checkpointer=checkpointer)
     catalog = Catalog(record_changes=True)
     writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
     try:
-        taking = _Jobs(jobs.fileno())
+        send_frame(replies_fd, READY)
+        taking = _Jobs(jobs_fd)
         while (messages := taking.take()) is not None:
-            send_frame(replies.fileno(), _run(writer, catalog, messages))
+            send_frame(replies_fd, _run(writer, catalog, messages))
     finally:
         writer.close()
         engine.dispose()
-        replies.close()
+        os.close(replies_fd)
 
 
 def _name_process(name: str) -> None:

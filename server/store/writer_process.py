@@ -14,9 +14,12 @@ How it works:
   stamped when the request hands the job over (the server's clock: ManualClock and
   ScaledClock work as before), and the pipe keeps the order, so queue times still follow
   the order numbers were given in.
-- The child (writer_child.py) takes what one read brings (up to MAX_BATCH) as one batch,
-  runs it with the same `Writer.execute` as the thread (one transaction, one fsync,
-  savepoints after a refusal), and answers with one message: the numbers, then
+- The child is a program of its own (writer_child.py, started with the server's interpreter
+  and the two pipe ends), not a fork: it holds the writer and the commands, nothing of HTTP,
+  and no forkserver or resource tracker runs beside it (together they took ~40 MB more). It
+  takes what one read brings (up to MAX_BATCH) as one batch, runs it with the same
+  `Writer.execute` as the thread (one transaction, one fsync, savepoints after a refusal),
+  says READY once before the first, and answers with one message: the numbers, then
   pickle((events, catalog changes, outcomes)). An outcome that does not pickle is refused
   alone (JobCrashed).
 - The server's event loop reads the answers (`loop.add_reader` on the pipe) and settles the
@@ -43,14 +46,14 @@ import asyncio
 import fcntl
 import itertools
 import logging
-import multiprocessing
 import os
 import pickle
 import select
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TypeVar
 
 from server.domain.clock import Clock
@@ -60,7 +63,7 @@ from server.store.failures import JobCrashed, WriterStopped
 from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.settling import Publisher, Waiter, settle_all
 from server.store.transaction import Tx
-from server.store.writer_child import ID_BYTES, PROCESS_NAME, child_main, instant_bytes
+from server.store.writer_child import ID_BYTES, READY, command, instant_bytes
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ R = TypeVar("R")
 PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 STOP_WAIT_S = 30.0  # stop(): how long the child may take to answer what it was given
+START_WAIT_S = 60.0  # start(): how long the child may take to be ready (imports, the file)
+ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the `server` package
 
 
 class WriterProcess:
@@ -84,9 +89,9 @@ class WriterProcess:
         catalog: Catalog | None = None,
         imports: Sequence[str] = (),
     ) -> None:
-        """`imports`: modules the forkserver imports once, before the child is forked (the
-        commands its jobs call; a job naming another module imports it when first unpickled),
-        so that no answer waits for imports."""
+        """`imports`: modules the child imports before it says it is ready (the commands its
+        jobs call; a job naming another module imports it when first unpickled), so that no
+        answer waits for imports."""
         self._url = url
         self._imports = tuple(imports)
         self._clock = clock
@@ -96,9 +101,9 @@ class WriterProcess:
         self._waiting: dict[int, Waiter] = {}
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
-        self._jobs: Connection | None = None
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._replies: Connection | None = None
+        self._jobs: int | None = None  # the pipe ends: jobs to the child, its answers
+        self._process: subprocess.Popen[bytes] | None = None
+        self._replies: int | None = None
         self._answers = Frames(self._settle)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = True
@@ -106,31 +111,60 @@ class WriterProcess:
         self.jobs = 0
 
     def start(self) -> None:
-        """Start the child; call it on the server's event loop (which reads the answers)."""
+        """Start the child and wait until it is ready (it has imported the commands and opened
+        the file); call it on the server's event loop (which reads the answers)."""
         loop = asyncio.get_running_loop()
-        # a forkserver that has imported the writer and `imports` forks the child: it starts
-        # in milliseconds (spawn, a fresh interpreter, took ~1.3 s of CPU per start)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, *self._imports])
-        jobs_out, jobs_in = context.Pipe(duplex=False)
-        replies_out, replies_in = context.Pipe(duplex=False)
+        jobs_out, jobs_in = os.pipe()  # each end is close-on-exec; the child is passed its own
+        replies_out, replies_in = os.pipe()
         _widen(jobs_in)
         _widen(replies_in)
-        process = context.Process(
-            target=child_main,
-            args=(self._url, self._checkpointer, jobs_out, replies_in),
-            name=PROCESS_NAME,
-            daemon=True,
-        )
-        process.start()
-        jobs_out.close()  # the child's ends: when the child goes, reading its answers ends
-        replies_in.close()
-        self._jobs, self._process, self._stopped = jobs_in, process, False
-        self._replies, self._loop = replies_out, loop
+        try:
+            process = subprocess.Popen(
+                command(self._url, self._checkpointer, jobs_out, replies_in, self._imports),
+                pass_fds=(jobs_out, replies_in),
+                env=_child_environment(),
+            )
+        except BaseException:
+            for fd in (jobs_out, jobs_in, replies_out, replies_in):
+                os.close(fd)
+            raise
+        os.close(jobs_out)  # the child's ends: when the child goes, reading its answers ends
+        os.close(replies_in)
+        self._jobs, self._process, self._replies, self._loop = jobs_in, process, replies_out, loop
+        try:
+            self._wait_ready(replies_out, process)
+        except BaseException:
+            self._jobs = self._replies = None
+            os.close(jobs_in)
+            os.close(replies_out)
+            process.kill()
+            process.wait()
+            self._process = None
+            raise
+        self._stopped = False
         self._answers = Frames(self._settle)
-        fd = replies_out.fileno()
-        os.set_blocking(fd, False)
-        loop.add_reader(fd, self._readable, fd)
+        os.set_blocking(replies_out, False)
+        loop.add_reader(replies_out, self._readable, replies_out)
+
+    def _wait_ready(self, fd: int, process: subprocess.Popen[bytes]) -> None:
+        """Block until the child's READY (at most START_WAIT_S); a child that exits first or
+        says anything else is an error that names its exit code."""
+        said: list[bytes] = []
+        first = Frames(said.append)
+        deadline = time.monotonic() + START_WAIT_S
+        while not said and (left := deadline - time.monotonic()) > 0:
+            if not select.select([fd], [], [], left)[0]:
+                continue
+            data = os.read(fd, READ_BYTES)
+            if not data:
+                break
+            first.feed(data)
+        if said != [READY]:
+            code = process.poll()
+            why = "did not answer in time" if code is None else f"exited with code {code}"
+            raise RuntimeError(
+                f"the writer process {why} before it was ready (its error, if any, is above)"
+            )
 
     def stop(self) -> None:
         """Stop taking jobs; the child runs what it was given, answers, and exits. The
@@ -139,16 +173,17 @@ class WriterProcess:
         jobs, self._jobs = self._jobs, None
         if jobs is not None:
             with self._send_lock:
-                jobs.close()
+                os.close(jobs)
         replies, self._replies = self._replies, None
         if replies is not None:
             self._drain(replies)
         if self._process is not None:
-            self._process.join(timeout=10)
-            if self._process.is_alive():  # pragma: no cover - it had 30 s to finish
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover - it had 30 s to finish
                 log.error("the writer process did not stop; killing it")
                 self._process.kill()
-                self._process.join()
+                self._process.wait()
             self._process = None
         self._fail_waiting()
 
@@ -160,7 +195,7 @@ class WriterProcess:
             not self._stopped
             and self._replies is not None
             and process is not None
-            and process.is_alive()
+            and process.poll() is None
         )
 
     @property
@@ -188,7 +223,7 @@ class WriterProcess:
                 if jobs is None:
                     raise OSError("stopped")
                 head = number.to_bytes(ID_BYTES, "little") + instant_bytes(self._clock.now())
-                send_frame(jobs.fileno(), head + body)
+                send_frame(jobs, head + body)
         except OSError:
             self._waiting.pop(number, None)
             raise WriterStopped(text("server.writer_stopped")) from None
@@ -217,10 +252,9 @@ class WriterProcess:
         self._stopped = True
         self._fail_waiting()
 
-    def _drain(self, replies: Connection) -> None:
+    def _drain(self, fd: int) -> None:
         """Read the answers still to come, until the child closes its end (at most
         STOP_WAIT_S), then close the server's end."""
-        fd = replies.fileno()
         deadline = time.monotonic() + STOP_WAIT_S
         try:
             while (left := deadline - time.monotonic()) > 0:
@@ -236,12 +270,12 @@ class WriterProcess:
         except OSError:
             pass
         finally:
-            self._close(replies)
+            self._close(fd)
 
-    def _close(self, replies: Connection) -> None:
+    def _close(self, fd: int) -> None:
         if self._loop is not None:
-            self._loop.remove_reader(replies.fileno())
-        replies.close()
+            self._loop.remove_reader(fd)
+        os.close(fd)
 
     def _settle(self, message: bytes) -> None:
         count = int.from_bytes(message[:4], "little")
@@ -272,9 +306,18 @@ class WriterProcess:
             settle_all([waiter], [(False, error)])
 
 
-def _widen(conn: Connection) -> None:
+def _child_environment() -> dict[str, str]:
+    """The server's environment, with the folder that holds the `server` package first on
+    the child's import path (the server may run from a checkout, not an installed copy)."""
+    environment = dict(os.environ)
+    paths = [str(ROOT), *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
+    environment["PYTHONPATH"] = os.pathsep.join(paths)
+    return environment
+
+
+def _widen(fd: int) -> None:
     """A bigger pipe: a burst of jobs does not make the sender wait for the child."""
     try:
-        fcntl.fcntl(conn.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
+        fcntl.fcntl(fd, F_SETPIPE_SZ, PIPE_BYTES)
     except OSError:  # pragma: no cover - not Linux, or above the system's limit: 64 kB
         log.debug("writer process: the pipe keeps its default size")

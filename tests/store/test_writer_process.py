@@ -38,7 +38,9 @@ async def test_tickets_are_issued_by_the_writer_process_at_the_servers_instants(
         assert writer.pid is not None and writer.pid != os.getpid()
         assert writer.pid in {p.pid for p in psutil.Process().children(recursive=True)}
         seeded = await seed_hall(server)  # written by the child: it is running
-        assert psutil.Process(writer.pid).name() == "govqueue-writer"  # what ps and top show
+        child = psutil.Process(writer.pid)
+        assert child.name() == "govqueue-writer"  # what ps and top show
+        assert child.ppid() == os.getpid(), "the server started it (no forkserver between)"
         kiosk = server.client(seeded.kiosk_token)
         clock.advance(90)
         tickets = await asyncio.gather(
@@ -131,6 +133,24 @@ async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) ->
         assert writer.jobs >= 30 and not writer.alive
         with pytest.raises(WriterStopped):
             await writer.run(call(publish_queue_counts, [seeded.hall_id]))
+
+
+async def test_a_writer_process_that_cannot_start_is_an_error_at_start_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'govqueue.db'}"
+    me = psutil.Process()
+    fds, children = me.num_fds(), set(me.children())
+    writer = WriterProcess(
+        url, ManualClock(HALL_OPENING), lambda events: None, imports=["server.no_such_module"]
+    )
+    with pytest.raises(RuntimeError, match="writer process exited with code 1 before it was ready"):
+        writer.start()
+    assert not writer.alive and writer.pid is None
+    assert me.num_fds() == fds, "the pipes were closed"
+    assert set(me.children()) == children, "the child was waited for"
+    with pytest.raises(WriterStopped):
+        await writer.run(call(publish_queue_counts, [1]))
 
 
 @pytest.mark.parametrize(
