@@ -159,12 +159,18 @@ class WriterProcess:
             if not data:
                 break
             first.feed(data)
-        if said != [READY]:
-            code = process.poll()
-            why = "did not answer in time" if code is None else f"exited with code {code}"
-            raise RuntimeError(
-                f"the writer process {why} before it was ready (its error, if any, is above)"
-            )
+        if said == [READY]:
+            return
+        if said or time.monotonic() < deadline:  # it closed its end, or said something else
+            try:  # its end closes a moment before it can be waited for
+                why = f"exited with code {process.wait(timeout=5)}"
+            except subprocess.TimeoutExpired:
+                why = f"said {said[:1]!r}"
+        else:
+            why = "did not answer in time"
+        raise RuntimeError(
+            f"the writer process {why} before it was ready (its error, if any, is above)"
+        )
 
     def stop(self) -> None:
         """Stop taking jobs; the child runs what it was given, answers, and exits. The
