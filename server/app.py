@@ -112,6 +112,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 on_commit,
                 checkpointer=checkpointer is not None,
                 imports=WRITER_IMPORTS,
+                forkserver=settings.writer_forkserver,
             )
         )
         throttle = LoginThrottle(

@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 
 from server.domain.clock import SystemClock
 from server.store.catalog import Catalog
@@ -53,6 +54,17 @@ def main() -> None:
     """The program `command` runs."""
     url, flag, jobs_fd, replies_fd, *imports = sys.argv[1:]
     child_main(url, flag == "1", int(jobs_fd), int(replies_fd), imports)
+
+
+def forked_main(
+    url: str, checkpointer: bool, jobs: Connection, replies: Connection, imports: Sequence[str]
+) -> None:
+    """The writer process as a forkserver's child (writer_launch.fork_child): the pipe ends
+    arrive as Connections."""
+    jobs_fd, replies_fd = os.dup(jobs.fileno()), os.dup(replies.fileno())
+    jobs.close()
+    replies.close()
+    child_main(url, checkpointer, jobs_fd, replies_fd, imports)
 
 
 def child_main(

@@ -53,7 +53,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TypeVar
 
 from server.domain.clock import Clock
@@ -63,7 +62,8 @@ from server.store.failures import JobCrashed, WriterStopped
 from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.settling import Publisher, Waiter, settle_all
 from server.store.transaction import Tx
-from server.store.writer_child import ID_BYTES, READY, command, instant_bytes
+from server.store.writer_child import ID_BYTES, READY, instant_bytes
+from server.store.writer_launch import Child, exec_child, fork_child
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,6 @@ PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process
 F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in Python 3.10+ only on some builds
 STOP_WAIT_S = 30.0  # stop(): how long the child may take to answer what it was given
 START_WAIT_S = 60.0  # start(): how long the child may take to be ready (imports, the file)
-ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the `server` package
 
 
 class WriterProcess:
@@ -88,12 +87,15 @@ class WriterProcess:
         checkpointer: bool = False,
         catalog: Catalog | None = None,
         imports: Sequence[str] = (),
+        forkserver: bool = False,
     ) -> None:
         """`imports`: modules the child imports before it says it is ready (the commands its
         jobs call; a job naming another module imports it when first unpickled), so that no
-        answer waits for imports."""
+        answer waits for imports. `forkserver`: start it from this process's forkserver, not
+        as a program of its own (writer_launch.py)."""
         self._url = url
         self._imports = tuple(imports)
+        self._forkserver = forkserver
         self._clock = clock
         self._publish = publish
         self._checkpointer = checkpointer
@@ -102,7 +104,7 @@ class WriterProcess:
         self._ids = itertools.count(1)
         self._send_lock = threading.Lock()
         self._jobs: int | None = None  # the pipe ends: jobs to the child, its answers
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: Child | None = None
         self._replies: int | None = None
         self._answers = Frames(self._settle)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -118,12 +120,9 @@ class WriterProcess:
         replies_out, replies_in = os.pipe()
         _widen(jobs_in)
         _widen(replies_in)
+        launch = fork_child if self._forkserver else exec_child
         try:
-            process = subprocess.Popen(
-                command(self._url, self._checkpointer, jobs_out, replies_in, self._imports),
-                pass_fds=(jobs_out, replies_in),
-                env=_child_environment(),
-            )
+            process = launch(self._url, self._checkpointer, jobs_out, replies_in, self._imports)
         except BaseException:
             for fd in (jobs_out, jobs_in, replies_out, replies_in):
                 os.close(fd)
@@ -146,7 +145,7 @@ class WriterProcess:
         os.set_blocking(replies_out, False)
         loop.add_reader(replies_out, self._readable, replies_out)
 
-    def _wait_ready(self, fd: int, process: subprocess.Popen[bytes]) -> None:
+    def _wait_ready(self, fd: int, process: Child) -> None:
         """Block until the child's READY (at most START_WAIT_S); a child that exits first or
         says anything else is an error that names its exit code."""
         said: list[bytes] = []
@@ -310,15 +309,6 @@ class WriterProcess:
             except KeyError:
                 return
             settle_all([waiter], [(False, error)])
-
-
-def _child_environment() -> dict[str, str]:
-    """The server's environment, with the folder that holds the `server` package first on
-    the child's import path (the server may run from a checkout, not an installed copy)."""
-    environment = dict(os.environ)
-    paths = [str(ROOT), *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
-    environment["PYTHONPATH"] = os.pathsep.join(paths)
-    return environment
 
 
 def _widen(fd: int) -> None:

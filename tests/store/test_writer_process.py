@@ -15,8 +15,10 @@ import httpx
 import psutil
 import pytest
 
+from server.app import WRITER_IMPORTS
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
+from server.store import migrate
 from server.store.failures import WriterStopped
 from server.store.job import call
 from server.store.writer_child import instant_bytes, instant_from
@@ -28,11 +30,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(params=[False, True], ids=["own-program", "forkserver"])
+def forkserver(request: pytest.FixtureRequest) -> bool:
+    """Both ways to start the writer process (writer_launch.py)."""
+    return bool(request.param)
+
+
 async def test_tickets_are_issued_by_the_writer_process_at_the_servers_instants(
-    tmp_path: Path,
+    tmp_path: Path, forkserver: bool
 ) -> None:
     clock = ManualClock(HALL_OPENING)
-    async with start_server(tmp_path, clock) as server:
+    async with start_server(tmp_path, clock, writer_forkserver=forkserver) as server:
         writer = server.runtime.writer
         assert isinstance(writer, WriterProcess)
         assert writer.pid is not None and writer.pid != os.getpid()
@@ -40,7 +48,11 @@ async def test_tickets_are_issued_by_the_writer_process_at_the_servers_instants(
         seeded = await seed_hall(server)  # written by the child: it is running
         child = psutil.Process(writer.pid)
         assert child.name() == "govqueue-writer"  # what ps and top show
-        assert child.ppid() == os.getpid(), "the server started it (no forkserver between)"
+        parent = psutil.Process(child.ppid())
+        if forkserver:
+            assert parent.ppid() == os.getpid(), "this process's forkserver forked it"
+        else:
+            assert parent.pid == os.getpid(), "the server started it (no forkserver between)"
         kiosk = server.client(seeded.kiosk_token)
         clock.advance(90)
         tickets = await asyncio.gather(
@@ -56,7 +68,7 @@ async def test_tickets_are_issued_by_the_writer_process_at_the_servers_instants(
 
 
 async def test_a_service_edit_is_seen_by_the_servers_reads_at_once(tmp_path: Path) -> None:
-    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+    async with start_server(tmp_path, ManualClock(HALL_OPENING), writer_forkserver=False) as server:
         seeded = await seed_hall(server)
         service_id = seeded.services["A"]
         before = await server.admin.services(seeded.hall_id)  # cached here now
@@ -71,16 +83,18 @@ async def test_a_service_edit_is_seen_by_the_servers_reads_at_once(tmp_path: Pat
 
 
 async def test_a_job_that_does_not_pickle_is_refused_with_a_clear_error(tmp_path: Path) -> None:
-    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+    async with start_server(tmp_path, ManualClock(HALL_OPENING), writer_forkserver=False) as server:
         with pytest.raises(TypeError, match="must pickle"):
             await server.runtime.write(lambda tx: None)
         assert server.runtime.writer.alive
 
 
 async def test_a_killed_writer_process_makes_writes_503_and_loses_no_acknowledged_ticket(
-    tmp_path: Path,
+    tmp_path: Path, forkserver: bool
 ) -> None:
-    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+    async with start_server(
+        tmp_path, ManualClock(HALL_OPENING), writer_forkserver=forkserver
+    ) as server:
         seeded = await seed_hall(server)
         writer = server.runtime.writer
         assert isinstance(writer, WriterProcess) and writer.pid is not None
@@ -117,8 +131,12 @@ async def test_a_killed_writer_process_makes_writes_503_and_loses_no_acknowledge
         assert set(acknowledged) <= stored, "an acknowledged ticket was lost"
 
 
-async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) -> None:
-    async with start_server(tmp_path, ManualClock(HALL_OPENING)) as server:
+async def test_stopping_answers_every_job_already_handed_over(
+    tmp_path: Path, forkserver: bool
+) -> None:
+    async with start_server(
+        tmp_path, ManualClock(HALL_OPENING), writer_forkserver=forkserver
+    ) as server:
         seeded = await seed_hall(server)
         writer = server.runtime.writer
         assert isinstance(writer, WriterProcess)
@@ -136,19 +154,27 @@ async def test_stopping_answers_every_job_already_handed_over(tmp_path: Path) ->
 
 
 async def test_a_writer_process_that_cannot_start_is_an_error_at_start_and_leaves_nothing(
-    tmp_path: Path,
+    tmp_path: Path, forkserver: bool
 ) -> None:
     url = f"sqlite:///{tmp_path / 'govqueue.db'}"
+    migrate.upgrade(url)
+    clock = ManualClock(HALL_OPENING)
+    if forkserver:  # the forkserver (and its fds, its children) runs before what is counted
+        started = WriterProcess(
+            url, clock, lambda events: None, imports=WRITER_IMPORTS, forkserver=True
+        )
+        started.start()
+        started.stop()
     me = psutil.Process()
-    fds, children = set(os.listdir("/proc/self/fd")), set(me.children())
+    fds, children = set(os.listdir("/proc/self/fd")), set(me.children(recursive=True))
     writer = WriterProcess(
-        url, ManualClock(HALL_OPENING), lambda events: None, imports=["server.no_such_module"]
+        url, clock, lambda events: None, imports=["server.no_such_module"], forkserver=forkserver
     )
     with pytest.raises(RuntimeError, match="writer process exited with code 1 before it was ready"):
         writer.start()
     assert not writer.alive and writer.pid is None
     assert not set(os.listdir("/proc/self/fd")) - fds, "the pipes were closed"
-    assert not set(me.children()) - children, "the child was waited for"
+    assert not set(me.children(recursive=True)) - children, "the child was waited for"
     with pytest.raises(WriterStopped):
         await writer.run(call(publish_queue_counts, [1]))
 
