@@ -352,4 +352,12 @@ def prefill_waiting(url: str, hall_id: int, counts: dict[int, int]) -> None:
                     set_={"last_number": n, "issued": n, "waiting": n, "priority_waiting": 0},
                 )
             )
+    if url.startswith("postgresql"):
+        # what autovacuum does within a minute of such a write; run at once, before it, the
+        # planner knew nothing of these rows and read call-next's queue head through the
+        # unique (service, day, sequence) index, sorting the whole queue: 17 ms of
+        # PostgreSQL CPU per call with 60,000 waiting, against 0.04 ms through ix_ticket_queue
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE ticket"))
+            conn.commit()
     engine.dispose()
