@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session, case, col, select
+from sqlmodel import Session, col, select
 
 from client.desk import (
     DeskTicket,
@@ -70,6 +70,12 @@ def _desk_ticket(session: Session, ticket: Ticket, service_name: str) -> DeskTic
     )
 
 
+def _candidate(ticket: Ticket) -> Candidate:
+    return Candidate(
+        ticket.id or 0, ticket.service_id, Priority(ticket.priority), ticket.entered_queue_at
+    )
+
+
 def _queued(ticket: Ticket) -> QueuedTicket:
     return QueuedTicket(
         ticket_id=ticket.id or 0,
@@ -82,20 +88,24 @@ def _queued(ticket: Ticket) -> QueuedTicket:
 
 def _service_queue(session: Session, service: Service, day: date) -> ServiceQueue:
     counts = lookups.queue_counts(session.connection(), service.id or 0, day)
-    heads = session.exec(
-        select(Ticket)
-        .where(
-            Ticket.service_id == service.id,
-            Ticket.business_day == day,
-            Ticket.status == TicketStatus.waiting,
-        )
-        .order_by(
-            case((col(Ticket.priority) != Priority.normal.value, 0), else_=1),
-            col(Ticket.entered_queue_at),
-            col(Ticket.id),
-        )
-        .limit(NEXT_OVERALL)
-    ).all()
+    # green first, then normal, each in queue order: one ix_ticket_queue probe per priority,
+    # however long the queue (ordering by a CASE over the priority sorted every waiting
+    # ticket of the service: 25 ms a view with 60,000 waiting on PostgreSQL)
+    heads: list[Ticket] = []
+    for priority in (*(p for p in Priority if p != Priority.normal), Priority.normal):
+        heads += session.exec(
+            select(Ticket)
+            .where(
+                Ticket.service_id == service.id,
+                Ticket.business_day == day,
+                Ticket.status == TicketStatus.waiting,
+                Ticket.priority == priority,
+            )
+            .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
+            .limit(NEXT_OVERALL)
+        ).all()
+    heads.sort(key=lambda t: order_key(_candidate(t), {}))
+    heads = heads[:NEXT_OVERALL]
     return ServiceQueue(
         service_id=service.id or 0,
         name=service.name,

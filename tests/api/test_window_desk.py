@@ -7,6 +7,7 @@ import pytest
 
 from client.errors import Forbidden, Unauthorized
 from server.domain.clock import ManualClock
+from server.queries.window_desk import NEXT_OVERALL, NEXT_PER_SERVICE
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
 
 
@@ -41,6 +42,26 @@ async def test_queue_lists_the_window_services_in_order_and_who_comes_next(
     queue = await clerk.window_queue(hall.windows["1"])
     assert queue.next == [] and queue.current is None
     assert [t.number for t in queue.no_shows] == ["B001", "A002", "A001", "B002"]
+
+
+async def test_a_services_next_are_its_green_tickets_then_the_first_normal_ones_in_queue_order(
+    server: LiveServer, hall: Seeded, clock: ManualClock
+) -> None:
+    kiosk = server.client(hall.kiosk_token)
+    issued = []
+    for n in range(NEXT_OVERALL + 3):  # more than the view shows; green ones late in the queue
+        clock.advance(7)
+        green = n in (NEXT_OVERALL - 1, NEXT_OVERALL + 1)
+        issued.append(await kiosk.issue_ticket(hall.services["A"], "green" if green else "normal"))
+    clerk = await open_window(server, hall, "1")
+    queue = await clerk.window_queue(hall.windows["1"])
+    greens = [t["number"] for t in issued if t["priority"] == "green"]
+    normals = [t["number"] for t in issued if t["priority"] == "normal"]
+    expected = (greens + normals)[:NEXT_OVERALL]
+    assert [t.number for t in queue.services[0].next] == expected[:NEXT_PER_SERVICE]
+    assert [t.number for t in queue.next] == expected  # service B has nobody waiting
+    assert queue.services[0].waiting == NEXT_OVERALL + 3  # green ones included
+    assert queue.services[0].green_waiting == 2
 
 
 async def test_current_ticket_carries_its_times_and_origin(
