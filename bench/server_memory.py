@@ -1,7 +1,8 @@
 """Where the server's memory is: each process of `govqueue serve` on SQLite (the server and
 its writer process), its RSS, USS (pages no other process has) and PSS (shared pages split
-between the processes that share them), at three moments: a seeded hall, after issuing under wrk for a few seconds,
-and with N live-feed subscribers connected (after a restart, as screens reconnect).
+between the processes that share them), at three moments: a seeded hall, after issuing
+under wrk for a few seconds, and with N live-feed subscribers connected (after a restart,
+as screens reconnect).
 
     .venv/bin/python bench/server_memory.py                  # 1,000 subscribers
     .venv/bin/python bench/server_memory.py --subscribers 2000 --issue-seconds 10

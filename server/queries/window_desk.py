@@ -70,9 +70,14 @@ def _desk_ticket(session: Session, ticket: Ticket, service_name: str) -> DeskTic
     )
 
 
-def _candidate(ticket: Ticket) -> Candidate:
-    return Candidate(
-        ticket.id or 0, ticket.service_id, Priority(ticket.priority), ticket.entered_queue_at
+def _in_call_order(queued: list[QueuedTicket], service_rank: dict[int, int]) -> list[QueuedTicket]:
+    """`queued` in the order call-next takes them (the domain's order_key)."""
+    return sorted(
+        queued,
+        key=lambda t: order_key(
+            Candidate(t.ticket_id, t.service_id, Priority(t.priority), t.entered_queue_at),
+            service_rank,
+        ),
     )
 
 
@@ -91,9 +96,9 @@ def _service_queue(session: Session, service: Service, day: date) -> ServiceQueu
     # green first, then normal, each in queue order: one ix_ticket_queue probe per priority,
     # however long the queue (ordering by a CASE over the priority sorted every waiting
     # ticket of the service: 25 ms a view with 60,000 waiting on PostgreSQL)
-    heads: list[Ticket] = []
+    tickets: list[Ticket] = []
     for priority in (*(p for p in Priority if p != Priority.normal), Priority.normal):
-        heads += session.exec(
+        tickets += session.exec(
             select(Ticket)
             .where(
                 Ticket.service_id == service.id,
@@ -104,8 +109,7 @@ def _service_queue(session: Session, service: Service, day: date) -> ServiceQueu
             .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
             .limit(NEXT_OVERALL)
         ).all()
-    heads.sort(key=lambda t: order_key(_candidate(t), {}))
-    heads = heads[:NEXT_OVERALL]
+    heads = _in_call_order([_queued(t) for t in tickets], {})[:NEXT_OVERALL]
     return ServiceQueue(
         service_id=service.id or 0,
         name=service.name,
@@ -113,7 +117,7 @@ def _service_queue(session: Session, service: Service, day: date) -> ServiceQueu
         enabled=service.enabled,
         waiting=counts.waiting,
         green_waiting=counts.priority_waiting,
-        next=[_queued(t) for t in heads],
+        next=heads,
     )
 
 
@@ -128,12 +132,7 @@ def window_queue(session: Session, window_id: int, now: datetime) -> WindowQueue
     queues = [_service_queue(session, services[sid], day) for sid in service_ids]
     # The first few of every service contain the first few overall (same order within each).
     rank = {sid: i for i, sid in enumerate(service_ids)}
-    heads = [t for q in queues for t in q.next]
-    heads.sort(
-        key=lambda t: order_key(
-            Candidate(t.ticket_id, t.service_id, Priority(t.priority), t.entered_queue_at), rank
-        )
-    )
+    heads = _in_call_order([t for q in queues for t in q.next], rank)
     current = session.exec(
         select(Ticket).where(
             Ticket.window_id == window_id, col(Ticket.status).in_(list(ACTIVE_AT_WINDOW))

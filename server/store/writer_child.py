@@ -18,7 +18,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 from server.domain.clock import SystemClock
 from server.store.catalog import Catalog
@@ -28,6 +28,9 @@ from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.settling import Outcome
 from server.store.transaction import CommittedEvent
 from server.store.writer import Entry, Writer
+
+if TYPE_CHECKING:  # only the forkserver's child is handed Connections
+    from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
 
