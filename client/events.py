@@ -236,6 +236,27 @@ class StaffUpdated(EventData):
     by_staff_no: str
 
 
+class IntegrationCreated(EventData):
+    """An outside system (the 政务服务网) was given client credentials."""
+
+    TYPE = "integration.created"
+    integration_id: int
+    name: str
+    client_id: str
+    by_staff_id: int
+    by_staff_no: str
+
+
+class IntegrationRevoked(EventData):
+    """An integration's credentials were revoked: its tokens are refused from now on."""
+
+    TYPE = "integration.revoked"
+    integration_id: int
+    name: str
+    by_staff_id: int
+    by_staff_no: str
+
+
 def event_model(type_: str) -> type[EventData]:
     return EVENT_MODELS.get(type_, UnknownEvent)
 

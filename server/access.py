@@ -1,5 +1,5 @@
-"""Who may still act: short-lived per-process caches of device tokens and staff accounts that a
-revocation empties at once, and the live connections a revocation closes.
+"""Who may still act: short-lived per-process caches of device tokens, staff accounts and
+integrations that a revocation empties at once, and the live connections a revocation closes.
 
 Revoking a device, deactivating a staff member or changing their role or password commits in
 one server process, which then calls `AccessCache.revoked` itself. On PostgreSQL the same
@@ -22,19 +22,20 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from server.domain.actor import DeviceActor, StaffActor
-from server.queries.access import DeviceAccount, StaffAccount
+from server.queries.access import DeviceAccount, IntegrationAccount, StaffAccount
 from server.store.statements import REVOCATION_CHANNEL
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["device", "staff"]
+Kind = Literal["device", "staff", "integration"]
+KINDS: dict[str, Kind] = {"device": "device", "staff": "staff", "integration": "integration"}
 
 
 def parse_payload(payload: str) -> tuple[Kind, int] | None:
     kind, _, ident = payload.partition(":")
-    if kind not in ("device", "staff") or not ident.isdigit():
+    if kind not in KINDS or not ident.isdigit():
         return None
-    return ("device" if kind == "device" else "staff"), int(ident)
+    return KINDS[kind], int(ident)
 
 
 @dataclass(eq=False)
@@ -54,6 +55,7 @@ class AccessCache:
     _devices: dict[str, tuple[float, DeviceAccount]] = field(default_factory=dict)
     _device_hashes: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     _staff: dict[int, tuple[float, StaffAccount]] = field(default_factory=dict)
+    _integrations: dict[int, tuple[float, IntegrationAccount]] = field(default_factory=dict)
     _watches: dict[tuple[Kind, int], set[Watch]] = field(default_factory=lambda: defaultdict(set))
 
     # --- the caches ------------------------------------------------------------------------
@@ -79,11 +81,22 @@ class AccessCache:
         if generation == self.generation:
             self._staff[account.staff_id] = (time.monotonic(), account)
 
+    def integration(self, integration_id: int) -> IntegrationAccount | None:
+        cached = self._integrations.get(integration_id)
+        if cached is None or time.monotonic() - cached[0] >= self.ttl:
+            return None
+        return cached[1]
+
+    def remember_integration(self, account: IntegrationAccount, generation: int) -> None:
+        if generation == self.generation:
+            self._integrations[account.actor.integration_id] = (time.monotonic(), account)
+
     def clear(self) -> None:
         self.generation += 1
         self._devices.clear()
         self._device_hashes.clear()
         self._staff.clear()
+        self._integrations.clear()
 
     # --- live connections ------------------------------------------------------------------
     def watch(self, actor: StaffActor | DeviceActor, on_revoke: Callable[[], object]) -> Watch:
@@ -112,6 +125,8 @@ class AccessCache:
         if kind == "device":
             for token_hash in self._device_hashes.pop(ident, set()):
                 self._devices.pop(token_hash, None)
+        elif kind == "integration":
+            self._integrations.pop(ident, None)
         else:
             self._staff.pop(ident, None)
         watches = self._watches.pop((kind, ident), set())

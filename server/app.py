@@ -26,6 +26,7 @@ from server.api.routes import (
     hall_devices,
     halls,
     health,
+    integrations,
     rectifications,
     stats,
     tickets,
@@ -189,8 +190,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         devices,
         complaints,
         rectifications,
+        integrations,
     ):
         api.include_router(module.router)
+    api.include_router(integrations.me_router)
     api.include_router(window_desk_router)
     api.include_router(window_today_router)
     app.include_router(api)

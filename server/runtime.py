@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from server.access import AccessCache
 from server.domain.clock import Clock
-from server.security import LoginThrottle
+from server.security import LoginThrottle, RateLimit
 from server.settings import Settings
 from server.store.transaction import Tx
 from server.store.writer import Writer
@@ -32,6 +32,9 @@ class Runtime:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)
     access: AccessCache = field(default_factory=AccessCache)
+    # integrations: requests per minute each, and failed client credentials (POST /auth/token)
+    integration_limits: RateLimit = field(default_factory=RateLimit)
+    client_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     readers: CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:

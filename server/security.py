@@ -136,6 +136,42 @@ class LoginThrottle:
             del self._failures[key]
 
 
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+    def __init__(self, limit: int, retry_after_s: int) -> None:
+        super().__init__(text("integration.rate_limited", limit=limit, seconds=retry_after_s))
+        self.retry_after_s = retry_after_s
+
+
+class RateLimit:
+    """Requests per caller in a sliding minute (an integration's own limit). Per process:
+    with several server processes each counts its own share."""
+
+    WINDOW_S = 60.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._times: dict[int, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: int, per_minute: int) -> None:
+        """Count one request of `key`, or refuse it with RateLimited (nothing counted)."""
+        with self._lock:
+            now = self._clock()
+            times = self._times.setdefault(key, deque())
+            while times and times[0] <= now - self.WINDOW_S:
+                times.popleft()
+            if len(times) >= per_minute:
+                wait = times[len(times) - per_minute] + self.WINDOW_S - now
+                raise RateLimited(per_minute, max(1, math.ceil(wait)))
+            times.append(now)
+
+    def forget(self, key: int) -> None:
+        with self._lock:
+            self._times.pop(key, None)
+
+
 def new_device_token() -> str:
     return DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
 
@@ -149,6 +185,69 @@ def hash_device_token(token: str) -> str:
 
 def is_device_token(token: str) -> bool:
     return token.startswith(DEVICE_TOKEN_PREFIX)
+
+
+# --- integrations (OAuth2 client credentials) -------------------------------------------------
+
+CLIENT_ID_PREFIX = "gqc_"
+CLIENT_SECRET_PREFIX = "gqs_"
+INTEGRATION_TOKEN_PREFIX = "gqi_"
+
+
+def new_client_credentials() -> tuple[str, str]:
+    """(client_id, client_secret): the id is not secret (it names the caller in logs and
+    throttles), the secret is 256 random bits shown once."""
+    return (
+        CLIENT_ID_PREFIX + secrets.token_hex(12),
+        CLIENT_SECRET_PREFIX + secrets.token_urlsafe(32),
+    )
+
+
+def hash_client_secret(secret: str) -> str:
+    """256 random bits: a fast hash is enough (as for device tokens)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def same_secret(secret_hash: str, secret: str) -> bool:
+    return secrets.compare_digest(secret_hash, hash_client_secret(secret))
+
+
+def is_integration_token(token: str) -> bool:
+    return token.startswith(INTEGRATION_TOKEN_PREFIX)
+
+
+def issue_integration_token(
+    secret: str, *, integration_id: int, hall_id: int | None, now: datetime, seconds: int
+) -> str:
+    """An integration's bearer token: `gqi_` and a signed JWT naming the integration. Checked
+    on every request against the integration's record (revoked: refused at once)."""
+    claims = {
+        "iid": integration_id,
+        "typ": "integration",
+        "hall_id": hall_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=seconds)).timestamp()),
+    }
+    return INTEGRATION_TOKEN_PREFIX + jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_integration_token(secret: str, token: str) -> int | None:
+    """The integration's id of a well-formed, correctly signed, unexpired token; else None."""
+    if not is_integration_token(token):
+        return None
+    try:
+        claims = jwt.decode(
+            token[len(INTEGRATION_TOKEN_PREFIX) :],
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "iid"]},
+        )
+    except jwt.PyJWTError:
+        return None
+    ident = claims.get("iid")
+    if claims.get("typ") != "integration" or type(ident) is not int or ident <= 0:
+        return None
+    return ident
 
 
 def issue_access_token(

@@ -40,6 +40,15 @@ class Settings(BaseSettings):
         default=None, description="JWT signing key; default: generated once into data_dir"
     )
     access_token_minutes: int = 12 * 60
+    integration_token_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=24 * 3600,
+        description="An integration's access token (client credentials) lasts this long",
+    )
+    integration_requests_per_minute: int = Field(
+        default=600, ge=1, description="An integration's rate limit unless set on it"
+    )
     console_session_hours: float = Field(
         default=12, description="A web console sign-in lasts this long (a working day)"
     )

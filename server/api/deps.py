@@ -10,14 +10,20 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server.api.params import MAX_ID
 from server.console.session import cookie_actor
-from server.domain.actor import DeviceActor, StaffActor
+from server.domain.actor import DeviceActor, IntegrationActor, StaffActor
 from server.domain.enums import DeviceKind, Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
 from server.queries import access as access_queries
-from server.queries.access import StaffAccount
+from server.queries.access import IntegrationAccount, StaffAccount
 from server.runtime import Runtime
-from server.security import hash_device_token, is_device_token, read_access_token
+from server.security import (
+    hash_device_token,
+    is_device_token,
+    is_integration_token,
+    read_access_token,
+    read_integration_token,
+)
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -133,7 +139,10 @@ async def device_from_token(runtime: Runtime, token: str) -> DeviceActor:
 
 async def actor_from_token(runtime: Runtime, token: str) -> StaffActor | DeviceActor:
     """Who the token belongs to; AuthenticationRequired (401) when it is not (or no longer)
-    valid: invalid_token, inactive, session_ended or revoked."""
+    valid: invalid_token, inactive, session_ended or revoked. An integration's token is for
+    the appointment routes only (403 here)."""
+    if is_integration_token(token):
+        raise PermissionDenied(text("auth.integration_only"), code="integration_only")
     if is_device_token(token):
         return await device_from_token(runtime, token)
     return await staff_from_token(runtime, token)
@@ -156,7 +165,51 @@ async def any_actor(
     return actor
 
 
+async def integration_account(runtime: Runtime, token: str) -> IntegrationAccount:
+    """The integration of a valid, unrevoked token (through the access cache, which a
+    revocation empties at once: server/access.py)."""
+    ident = read_integration_token(runtime.secret_key, token)
+    if ident is None:
+        raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
+    cache = runtime.access
+    account = cache.integration(ident)
+    if account is None:
+        generation = cache.generation
+        account = await runtime.read(lambda s: access_queries.integration_account(s, ident))
+        if account is None:
+            raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
+        cache.remember_integration(account, generation)
+    if account.revoked:
+        raise AuthenticationRequired(text("integration.revoked"), code="revoked")
+    return account
+
+
+async def integration_caller(runtime: RuntimeDep, creds: Credentials) -> IntegrationActor:
+    """An integration with a valid token, within its rate limit (429 past it)."""
+    if creds is None or not is_integration_token(creds.credentials):
+        if creds is None:
+            raise AuthenticationRequired(text("auth.integration_required"))
+        raise PermissionDenied(text("auth.integration_required"), code="integration_required")
+    account = await integration_account(runtime, creds.credentials)
+    runtime.integration_limits.take(account.actor.integration_id, account.requests_per_minute)
+    return account.actor
+
+
+async def staff_or_integration(
+    request: Request, runtime: RuntimeDep, creds: Credentials
+) -> StaffActor | IntegrationActor:
+    """An integration (rate-limited) or a staff member (the console, a 导办台); no device."""
+    if creds is not None and is_integration_token(creds.credentials):
+        return await integration_caller(runtime, creds)
+    actor = await any_actor(request, runtime, creds)
+    if not isinstance(actor, StaffActor):
+        raise PermissionDenied(text("auth.role", roles="、".join(r.value for r in Role)))
+    return actor
+
+
 AnyActor = Annotated[StaffActor | DeviceActor, Depends(any_actor)]
+IntegrationCaller = Annotated[IntegrationActor, Depends(integration_caller)]
+StaffOrIntegration = Annotated[StaffActor | IntegrationActor, Depends(staff_or_integration)]
 OptionalActor = Annotated[StaffActor | DeviceActor | None, Depends(optional_actor)]
 
 

@@ -20,13 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.api import validation
 from server.domain import errors as e
 from server.domain.texts import text
-from server.security import TooManyAttempts
+from server.security import RateLimited, TooManyAttempts
 from server.store.failures import StoreUnavailable
 
 log = logging.getLogger("govqueue.errors")
 
 STATUS: list[tuple[type[e.DomainError], int]] = [
     (TooManyAttempts, 429),
+    (RateLimited, 429),
     (e.NotFound, 404),
     (e.AuthenticationRequired, 401),
     (e.PermissionDenied, 403),
@@ -45,7 +46,7 @@ def status_for(error: e.DomainError) -> int:
 async def domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, e.AuthenticationRequired) else None
-    if isinstance(exc, TooManyAttempts):
+    if isinstance(exc, TooManyAttempts | RateLimited):
         headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(
         {"detail": exc.message, "code": exc.code}, status_code=status_for(exc), headers=headers

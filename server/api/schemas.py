@@ -191,3 +191,28 @@ class EvaluationOut(BaseModel):
     comment: str | None
     channel: str
     created_at: datetime
+
+
+class IntegrationIn(BaseModel):
+    name: Label = Field(description="e.g. 省政务服务网")
+    hall_id: Id | None = Field(
+        default=None, description="the hall it books for; none: every hall (deployment admin)"
+    )
+    requests_per_minute: int | None = Field(
+        default=None, ge=1, le=60_000, description="its rate limit; default the server's setting"
+    )
+
+
+class IntegrationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    hall_id: int | None
+    client_id: str
+    requests_per_minute: int
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class IntegrationCreatedOut(IntegrationOut):
+    client_secret: str = Field(description="Shown once; only its hash is stored")

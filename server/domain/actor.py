@@ -1,4 +1,5 @@
-"""Who is acting: a staff member, a registered device, or the holder of a ticket's QR code."""
+"""Who is acting: a staff member, a registered device, an outside system (integration), or the
+holder of a ticket's QR code."""
 
 from __future__ import annotations
 
@@ -27,17 +28,30 @@ class DeviceActor:
 
 
 @dataclass(frozen=True)
+class IntegrationActor:
+    """An outside system (the 政务服务网) with OAuth2 client credentials: one hall's, or the
+    deployment's (hall_id None: every hall)."""
+
+    integration_id: int
+    name: str
+    hall_id: int | None
+
+
+@dataclass(frozen=True)
 class PublicActor:
     public_token: str
 
 
-Actor = StaffActor | DeviceActor | PublicActor
+Actor = StaffActor | DeviceActor | IntegrationActor | PublicActor
 
 
 def ensure_hall(actor: Actor, hall_id: int) -> None:
-    """Staff and devices act only inside their own hall (an admin without a hall: everywhere)."""
+    """Staff, devices and integrations act only inside their own hall (an admin or an
+    integration without a hall: everywhere)."""
     if isinstance(actor, StaffActor) and actor.role == Role.admin and actor.hall_id is None:
         return
-    if isinstance(actor, StaffActor | DeviceActor) and actor.hall_id == hall_id:
+    if isinstance(actor, IntegrationActor) and actor.hall_id is None:
+        return
+    if isinstance(actor, StaffActor | DeviceActor | IntegrationActor) and actor.hall_id == hall_id:
         return
     raise PermissionDenied(text("auth.other_hall"))

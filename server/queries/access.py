@@ -1,4 +1,5 @@
-"""What authentication reads: a device by its token's hash, a staff account by id or 工号."""
+"""What authentication reads: a device by its token's hash, a staff account by id or 工号, an
+integration by id or client id."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from server.domain.actor import DeviceActor
+from server.domain.actor import DeviceActor, IntegrationActor
 from server.domain.enums import DeviceKind, Role
-from server.store.tables import Device, Staff
+from server.store.tables import Device, Integration, Staff
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,33 @@ class StaffAccount:
     hall_id: int | None
     active: bool
     token_version: int
+
+
+@dataclass(frozen=True)
+class IntegrationAccount:
+    actor: IntegrationActor
+    secret_hash: str
+    requests_per_minute: int
+    revoked: bool
+
+
+def integration_account(session: Session, integration_id: int) -> IntegrationAccount | None:
+    row = session.get(Integration, integration_id)
+    return _integration(row) if row is not None else None
+
+
+def integration_by_client_id(session: Session, client_id: str) -> IntegrationAccount | None:
+    row = session.exec(select(Integration).where(Integration.client_id == client_id)).first()
+    return _integration(row) if row is not None else None
+
+
+def _integration(row: Integration) -> IntegrationAccount:
+    return IntegrationAccount(
+        IntegrationActor(row.id or 0, row.name, row.hall_id),
+        row.secret_hash,
+        row.requests_per_minute,
+        revoked=row.revoked_at is not None,
+    )
 
 
 def device_by_token_hash(session: Session, token_hash: str) -> DeviceAccount | None:

@@ -11,7 +11,15 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, select
 
 from server.queries.views import WindowOut
-from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
+from server.store.tables import (
+    Device,
+    Hall,
+    Integration,
+    Service,
+    Staff,
+    Window,
+    WindowService,
+)
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -51,3 +59,14 @@ def windows(session: Session, hall_id: int | None) -> list[WindowOut]:
     for link in session.exec(links):
         service_ids[link.window_id].append(link.service_id)
     return [WindowOut.of(w, service_ids.get(w.id or 0, [])) for w in rows]
+
+
+def integrations(session: Session, hall_id: int | None, deployment: bool) -> list[Integration]:
+    """One hall's integrations (a hall's admin: and none of the deployment's); a deployment
+    admin without a hall asked for: every one."""
+    query = select(Integration).order_by(col(Integration.id))
+    if hall_id is not None:
+        query = query.where(Integration.hall_id == hall_id)
+    elif not deployment:
+        return []
+    return list(session.exec(query))

@@ -197,6 +197,23 @@ class Complaint(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
+class Integration(SQLModel, table=True):
+    """An outside system that calls the API (the 政务服务网 booking appointments): OAuth2 client
+    credentials, per hall or for the deployment (hall_id None). Only the secret's hash is kept;
+    revoking it refuses its tokens at once (server/access.py)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    hall_id: int | None = Field(default=None, foreign_key="hall.id", index=True)
+    client_id: str = Field(unique=True, max_length=40)
+    secret_hash: str = Field(max_length=64)
+    requests_per_minute: int = 600
+    created_at: datetime = Field(sa_column=_utc())
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    revoked_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
 class Event(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("hall_id", "seq"),
@@ -236,6 +253,7 @@ __all__ = [
     "Evaluation",
     "Event",
     "Hall",
+    "Integration",
     "Rectification",
     "Service",
     "Staff",
