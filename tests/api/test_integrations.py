@@ -3,14 +3,19 @@ client-credentials grant, revocation at once, and each integration's own rate li
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import os
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from client.errors import Forbidden
-from tests.helpers import LiveServer, Seeded
+from client.rest import ApiClient
+from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer, Seeded, migrated_database
+from tests.processes import start_server_process
 
 
 async def create_integration(
@@ -201,3 +206,41 @@ async def test_a_hall_admin_manages_only_its_hall(server: LiveServer, hall: Seed
     assert [i["id"] for i in listed] == [mine["id"]]
     with pytest.raises(Forbidden):
         await hall_admin.request("DELETE", f"/admin/integrations/{deployment['id']}")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("GOVQUEUE_TEST_POSTGRES"),
+    reason="several server processes share a database on PostgreSQL",
+)
+async def test_revocation_reaches_every_server_process(tmp_path: Path) -> None:
+    url = migrated_database(tmp_path)
+    procs = [await start_server_process(url, tmp_path), await start_server_process(url, tmp_path)]
+    a, b = (base for _, base in procs)
+    try:
+        async with ApiClient(a) as admin, httpx.AsyncClient(base_url=b + "/api/v1") as http_b:
+            await admin.login(ADMIN_NO, ADMIN_PASSWORD)
+            hall = await admin.admin_create("halls", {"code": "INT", "name": "对接测试大厅"})
+            created = await admin.request(
+                "POST", "/admin/integrations", json={"name": "省政务服务网", "hall_id": hall["id"]}
+            )
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": created["client_id"],
+                "client_secret": created["client_secret"],
+            }
+            token = (await http_b.post("/auth/token", data=form)).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            assert (await http_b.get("/integrations/me", headers=headers)).status_code == 200
+            await admin.request("DELETE", f"/admin/integrations/{created['id']}")  # through A
+            # the notification's way from PostgreSQL to process B: asked until refused
+            for _ in range(200):
+                answer = await http_b.get("/integrations/me", headers=headers)
+                if answer.status_code != 200:
+                    break
+                await asyncio.sleep(0.01)
+            assert answer.status_code == 401 and answer.json()["code"] == "revoked"
+    finally:
+        for proc, _ in procs:
+            proc.terminate()
+            proc.wait(10)
