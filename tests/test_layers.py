@@ -7,15 +7,33 @@
     runtime, access   the process's state
     api, realtime     the edges; app.py and cli/ put it all together
 
-Routes and dependencies read through queries/, never with their own SQL.
+Routes and dependencies read through queries/, never with their own SQL. Every writer job is a
+module-level function of server/commands/ (the writer refuses any other, server/store/job.py),
+and unpickling all of them loads nothing of the web framework.
 """
 
 from __future__ import annotations
 
 import ast
+import asyncio
+import importlib
+import json
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+
+from server.commands.queue_counts import publish_queue_counts
+from server.runtime import Runtime
+from server.store.job import Call
+from server.store.transaction import Tx
+from tests.helpers import STAFF_PASSWORD as PASSWORD
+from tests.helpers import LiveServer, open_window, seed_hall
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
@@ -104,3 +122,213 @@ def test_the_rules_catch_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from server.api.schemas import TicketOut\nimport sqlmodel\n")
     assert {"server.api.schemas", "sqlmodel"} <= imports_of(bad)
+
+
+# --- writer jobs: every one is a module-level function of server/commands/ -----------------
+
+WRITER_JOB_PACKAGE = "server.commands"
+CALL = "server.store.job.call"
+
+
+def import_aliases(tree: ast.Module) -> dict[str, str]:
+    """What each name a module imports stands for: {local name: dotted name}."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                aliases[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def dotted(node: ast.expr, aliases: dict[str, str], module: str) -> str | None:
+    """`name` or `a.b.c` as the dotted name it stands for in `module`."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id, f"{module}.{node.id}")
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value, aliases, module)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def writer_jobs() -> dict[str, set[str]]:
+    """Every function handed to the writer as `call(fn, ...)` in server/: {its dotted name:
+    the modules that hand it over} (an expression that is not a name is kept as its text)."""
+    jobs: dict[str, set[str]] = {}
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(), str(path))
+        aliases = import_aliases(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name | ast.Attribute)
+                and dotted(node.func, aliases, name) == CALL
+                and node.args
+            ):
+                fn = dotted(node.args[0], aliases, name) or ast.unparse(node.args[0])
+                jobs.setdefault(fn, set()).add(name)
+    return jobs
+
+
+def resolve(name: str) -> object:
+    module, _, attribute = name.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError, ValueError):
+        return None
+
+
+def test_every_writer_job_is_a_module_level_function_of_the_commands() -> None:
+    jobs = writer_jobs()
+    assert "server.commands.windows.call_next" in jobs  # the scan sees the routes' calls
+    broken = []
+    for name, users in sorted(jobs.items()):
+        fn = resolve(name)
+        home = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}"
+        if not within(name, WRITER_JOB_PACKAGE) or not callable(fn) or home != name:
+            broken.append(f"{', '.join(sorted(users))} hands the writer {name}")
+    assert not broken, "move these jobs to server/commands/:\n" + "\n".join(broken)
+
+
+def defines_a_writer_job(path: Path) -> list[str]:
+    """The functions in `path` shaped as writer jobs: their first parameter is a `Tx`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.args.args:
+            annotation = node.args.args[0].annotation
+            if annotation is not None and ast.unparse(annotation).strip("'\"") == "Tx":
+                found.append(f"{node.name} (line {node.lineno})")
+    return found
+
+
+def test_no_module_outside_the_commands_and_the_store_defines_a_writer_job() -> None:
+    broken = [
+        f"{name}: {', '.join(jobs)}"
+        for name, path in sorted(MODULES.items())
+        if not within(name, WRITER_JOB_PACKAGE) and not within(name, "server.store")
+        if (jobs := defines_a_writer_job(path))
+    ]
+    assert not broken, "writer jobs belong in server/commands/:\n" + "\n".join(broken)
+
+
+def test_the_job_rules_catch_a_route_that_defines_and_hands_over_its_own_job(
+    tmp_path: Path,
+) -> None:
+    route = tmp_path / "route.py"
+    route.write_text(
+        "from server.store.job import call as job\n"
+        "from server.store.transaction import Tx\n"
+        "def mine(tx: 'Tx') -> None: ...\n"
+        "async def handler(runtime):\n"
+        "    return await runtime.write(job(mine))\n"
+    )
+    tree = ast.parse(route.read_text())
+    handed = [
+        dotted(node.args[0], import_aliases(tree), "server.api.routes.route")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args
+        if dotted(node.func, import_aliases(tree), "server.api.routes.route") == CALL
+    ]
+    assert handed == ["server.api.routes.route.mine"]
+    assert defines_a_writer_job(route) == ["mine (line 3)"]
+
+
+# What the writer process must never load: the web framework, the server, the edges.
+NOT_IN_THE_WRITER = ("fastapi", "starlette", "uvicorn", "server.app", "server.console")
+NOT_IN_THE_WRITER += ("server.api", "server.realtime", "server.runtime", "server.access")
+
+UNPICKLE_IN_A_FRESH_INTERPRETER = """
+import json, pickle, sys
+jobs = [pickle.loads(body) for body in pickle.load(sys.stdin.buffer)]
+print(json.dumps({
+    "jobs": sorted({f"{job.fn.__module__}.{job.fn.__qualname__}" for job in jobs}),
+    "modules": sorted(sys.modules),
+}))
+"""
+
+
+async def test_the_writer_unpickles_every_job_without_loading_the_web_framework(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every job the server hands over (a day of every kind of write, through the real
+    routes), unpickled in a fresh interpreter as the writer process does: none imports
+    FastAPI, Starlette or a module of the server's edges."""
+    bodies: list[bytes] = []
+    counted = asyncio.Event()
+    write = Runtime.write
+
+    async def recording(self: Runtime, job: Callable[[Tx], Any]) -> Any:
+        assert isinstance(job, Call), job
+        bodies.append(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+        if job.fn is publish_queue_counts:
+            counted.set()
+        return await write(self, job)
+
+    monkeypatch.setattr(Runtime, "write", recording)
+    await every_kind_of_write(server)
+    await asyncio.wait_for(counted.wait(), 10)  # the coalesced queue.counts job
+    done = subprocess.run(
+        [sys.executable, "-c", UNPICKLE_IN_A_FRESH_INTERPRETER],
+        input=pickle.dumps(bodies),
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    seen = json.loads(done.stdout)
+    missing = set(writer_jobs()) - set(seen["jobs"])
+    assert not missing, f"the scenario below hands the writer none of {sorted(missing)}"
+    loaded = [m for m in seen["modules"] if any(within(m, p) for p in NOT_IN_THE_WRITER)]
+    assert not loaded, f"unpickling the jobs imported {loaded}"
+
+
+async def every_kind_of_write(server: LiveServer) -> None:
+    """One of each change the REST API and the console make."""
+    admin = server.admin
+    hall = await seed_hall(server)  # halls, services, windows, staff, devices
+    hall_path = f"/admin/halls/{hall.hall_id}"
+    await admin.request("PATCH", hall_path, json={"name": "一号政务服务中心"})
+    await admin.request("PUT", f"{hall_path}/notice", json={"text": "今日正常办公"})
+    await admin.request("PATCH", f"/admin/services/{hall.services['B']}", json={"name": "社保"})
+    window = f"/admin/windows/{hall.windows['2']}"
+    await admin.request("PATCH", window, json={"service_ids": [hall.services["B"]]})
+    staff = await admin.admin_list("staff", hall_id=hall.hall_id)
+    clerk_2 = next(s for s in staff if s["staff_no"] == hall.staff["2"])
+    await admin.request("PATCH", f"/admin/staff/{clerk_2['id']}", json={"name": "窗口二"})
+    spare = await admin.admin_create(
+        "devices", {"hall_id": hall.hall_id, "kind": "kiosk", "label": "备用取号机"}
+    )
+    await admin.request("DELETE", f"/admin/devices/{spare['id']}")
+    kiosk = server.client(hall.kiosk_token)
+    await kiosk.report_device_status("warning", printer="paper_low")
+    first = await kiosk.issue_ticket(hall.services["A"])
+    second = await kiosk.issue_ticket(hall.services["A"])
+    clerk = await open_window(server, hall, "1")
+    await clerk.window_action(hall.windows["1"], "pause", {"reason": "午休"})
+    await clerk.window_action(hall.windows["1"], "resume")
+    called = await clerk.call_next(hall.windows["1"])
+    assert called is not None and called["id"] == first["id"]
+    await clerk.ticket_action(first["id"], "start")
+    await clerk.ticket_action(first["id"], "finish", {"outcome": "done"})
+    pad = server.client(hall.window_device_tokens["1"])
+    await pad.evaluate(first["id"], 1, ["等候时间长"])  # opens a rectification
+    await clerk.call_next(hall.windows["1"])
+    await clerk.ticket_action(second["id"], "start")
+    await clerk.ticket_action(second["id"], "transfer", {"service_id": hall.services["B"]})
+    await clerk.window_action(hall.windows["1"], "close")
+    supervisor = await server.login(hall.supervisor_no)
+    complaint = await supervisor.create_complaint({"channel": "phone", "content": "排队太久"})
+    await supervisor.handle_complaint(complaint["id"], {"result": "已致电说明"})
+    opened = (await supervisor.rectifications())["items"][0]
+    await supervisor.rectify(opened["id"], "增开窗口")
+    await supervisor.follow_up(opened["id"], "phone", "已回访", True)
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as browser:
+        signed = await browser.post(
+            "/api/v1/auth/session", json={"staff_no": hall.supervisor_no, "password": PASSWORD}
+        )
+        csrf = {"X-CSRF-Token": signed.json()["csrf_token"]}
+        ended = await browser.delete("/api/v1/auth/session", headers=csrf)
+        assert ended.status_code == 204, ended.text

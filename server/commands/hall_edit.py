@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from client.events import NoticeUpdated
 from server.commands import lookups
-from server.domain.actor import StaffActor
+from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.errors import AlreadyExists, InvalidInput
 from server.domain.texts import text
@@ -66,6 +66,12 @@ def update_service(tx: Tx, service_id: int, changes: dict[str, Any]) -> Service:
     return service
 
 
+def edit_service(tx: Tx, actor: StaffActor, service_id: int, changes: dict[str, Any]) -> Service:
+    """`update_service` for a staff member: only a service of the actor's hall."""
+    ensure_hall(actor, lookups.service(tx.session, service_id).hall_id)
+    return update_service(tx, service_id, changes)
+
+
 def update_window(
     tx: Tx, window_id: int, number: str | None, service_ids: list[int] | None
 ) -> tuple[Window, list[int]]:
@@ -98,6 +104,14 @@ def update_window(
         )
     )
     return window, ids
+
+
+def edit_window(
+    tx: Tx, actor: StaffActor, window_id: int, number: str | None, service_ids: list[int] | None
+) -> tuple[Window, list[int]]:
+    """`update_window` for a staff member: only a window of the actor's hall."""
+    ensure_hall(actor, lookups.window(tx.session, window_id).hall_id)
+    return update_window(tx, window_id, number, service_ids)
 
 
 def _check_services(tx: Tx, hall_id: int, service_ids: list[int]) -> None:

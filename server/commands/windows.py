@@ -82,6 +82,14 @@ def change_state(
     return window
 
 
+def change_state_with_services(
+    tx: Tx, actor: Actor, window_id: int, action: str, reason: str | None = None
+) -> tuple[Window, list[int]]:
+    """`change_state`, with the window's services in order (what the routes answer)."""
+    window = change_state(tx, actor, window_id, action, reason)
+    return window, lookups.window_service_ids(tx.session, window_id)
+
+
 def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
     """Call the next waiting ticket to the window, or None when nobody waits.
 

@@ -18,38 +18,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from server.commands.console_sessions import SignedIn, token_hash
 from server.domain.actor import StaffActor
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
 from server.runtime import Runtime
 from server.store.tables import ConsoleSession, Staff
-from server.store.transaction import Tx
 
 SESSION_COOKIE = "gq_session"
 CSRF_COOKIE = "gq_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CONSOLE_ROLES = frozenset({Role.supervisor, Role.admin})
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    token: str
-    expires_at: datetime
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def csrf_token(secret_key: str, session_token: str) -> str:
@@ -62,32 +50,11 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-def start(tx: Tx, staff_id: int, hours: float, now: datetime) -> SignedIn:
-    token = secrets.token_urlsafe(32)
-    expires = now + timedelta(hours=hours)
-    tx.session.add(
-        ConsoleSession(
-            token_hash=_hash(token), staff_id=staff_id, created_at=now, expires_at=expires
-        )
-    )
-    tx.session.flush()
-    return SignedIn(token, expires)
-
-
-def end(tx: Tx, token: str, now: datetime) -> None:
-    row = tx.session.exec(
-        select(ConsoleSession).where(ConsoleSession.token_hash == _hash(token))
-    ).first()
-    if row is not None and row.ended_at is None:
-        row.ended_at = now
-        tx.session.add(row)
-
-
 def _load(session: Session, token: str) -> tuple[ConsoleSession, Staff] | None:
     row = session.exec(
         select(ConsoleSession, Staff)
         .join(Staff, Staff.id == ConsoleSession.staff_id)  # type: ignore[arg-type]
-        .where(ConsoleSession.token_hash == _hash(token))
+        .where(ConsoleSession.token_hash == token_hash(token))
     ).first()
     return (row[0], row[1]) if row is not None else None
 

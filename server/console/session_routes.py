@@ -16,6 +16,7 @@ from server.api.deps import RuntimeDep
 from server.api.responses import AUTH, BODY, errors
 from server.api.routes import auth
 from server.api.schemas import LoginIn
+from server.commands import console_sessions
 from server.console import session
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
@@ -65,7 +66,7 @@ async def sign_in(
         raise PermissionDenied(text("console.role"), code="console_role")
     hours = runtime.settings.console_session_hours
     now = session.real_now()
-    signed = await runtime.write(call(session.start, token.staff_id, hours, now))
+    signed = await runtime.write(call(console_sessions.start, token.staff_id, hours, now))
     csrf = session.set_cookies(response, runtime, signed, _secure(request))
     return SessionOut(
         staff_id=token.staff_id,
@@ -105,7 +106,7 @@ async def sign_out(request: Request, runtime: RuntimeDep) -> Response:
         with contextlib.suppress(AuthenticationRequired):
             await session.cookie_actor(request, runtime, request.method)
         now = session.real_now()
-        await runtime.write(call(session.end, token, now))
+        await runtime.write(call(console_sessions.end, token, now))
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     session.clear_cookies(response)
     return response

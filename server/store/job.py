@@ -1,10 +1,13 @@
-"""A writer job as data: a module-level function and its arguments, so that the job, and
-not only its result, can cross a process boundary (`pickle`, protocol 5).
+"""A writer job as data: a module-level function of `server.commands` and its arguments, so
+that the job, and not only its result, can cross a process boundary (`pickle`, protocol 5).
 
 Routes hand the writer `call(fn, *args, **kwargs)` instead of a lambda or a closure: the
 writer runs `fn(tx, *args, **kwargs)`. A lambda or a local function does not pickle; a
 `Call` pickles whenever `fn` is a module-level function and its arguments pickle (actors,
-enums, dates, pydantic models, plain data).
+enums, dates, plain data). Every job's function lives in `server/commands/`, and the writer
+refuses any other (`ensure_command`): unpickling a job then imports a command module, never
+a route's (which would bring FastAPI into the writer process), and every change the server
+can make is found in one folder.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 P = ParamSpec("P")
+
+COMMANDS = "server.commands"
+
+
+class ForeignJob(TypeError):
+    """A writer job whose function is not a module-level function of the commands' package."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +46,17 @@ def call(fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs)
     """The job `fn(tx, *args, **kwargs)` for the writer (mypy checks the arguments against
     `fn`'s parameters)."""
     return Call(fn, args, kwargs)
+
+
+def ensure_command(job: Callable[[Tx], Any], package: str = COMMANDS) -> None:
+    """Refuse (ForeignJob) a job whose function is not a module-level function of `package`
+    (the writer's tests name their own module)."""
+    fn = job.fn if isinstance(job, Call) else job
+    module = getattr(fn, "__module__", None) or ""
+    name = getattr(fn, "__qualname__", None) or repr(fn)
+    if (module == package or module.startswith(package + ".")) and name.isidentifier():
+        return
+    raise ForeignJob(
+        f"the writer runs only module-level functions of {package}: {module}.{name} is not "
+        f"one (move the job to {package.replace('.', '/')}/ and hand it over as call(fn, ...))"
+    )

@@ -39,6 +39,7 @@ from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_transient
 from server.store.hot import Hot
+from server.store.job import COMMANDS, ensure_command
 from server.store.settling import Outcome, Publisher, Waiter, settle_all
 from server.store.transaction import BatchSession, CommittedEvent, Tx
 
@@ -83,8 +84,12 @@ class Writer:
         *,
         catalog: Catalog | None = None,
         max_batch: int = 128,
+        jobs_from: str = COMMANDS,
     ) -> None:
+        """`jobs_from`: the package whose module-level functions are the jobs it runs (any
+        other is refused, server/store/job.py); the writer's own tests name their module."""
         self._engine = engine
+        self._jobs_from = jobs_from
         self.catalog = catalog or Catalog()
         self._clock = clock
         self._publish = publish
@@ -125,7 +130,9 @@ class Writer:
         return self._stopped or (thread is not None and not thread.is_alive())
 
     async def run(self, job: Callable[[Tx], R]) -> R:
-        """Run `job` in a durable transaction; its result once committed."""
+        """Run `job` in a durable transaction; its result once committed. `job` is a command
+        (`call(fn, ...)` with `fn` from server/commands/): any other is refused (ForeignJob)."""
+        ensure_command(job, self._jobs_from)
         if self._refusing():
             raise WriterStopped(text("server.writer_stopped"))
         loop = asyncio.get_running_loop()

@@ -60,6 +60,7 @@ from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.failures import JobCrashed, WriterStopped
 from server.store.frames import READ_BYTES, Frames, send_frame
+from server.store.job import COMMANDS, ensure_command
 from server.store.settling import Publisher, Waiter, settle_all
 from server.store.transaction import Tx
 from server.store.writer_child import ID_BYTES, READY, instant_bytes
@@ -88,12 +89,14 @@ class WriterProcess:
         catalog: Catalog | None = None,
         imports: Sequence[str] = (),
         forkserver: bool = False,
+        jobs_from: str = COMMANDS,
     ) -> None:
         """`imports`: modules the child imports before it says it is ready (the commands its
         jobs call; a job naming another module imports it when first unpickled), so that no
         answer waits for imports. `forkserver`: start it from this process's forkserver, not
-        as a program of its own (writer_launch.py)."""
+        as a program of its own (writer_launch.py). `jobs_from`: as `Writer`'s."""
         self._url = url
+        self._jobs_from = jobs_from
         self._imports = tuple(imports)
         self._forkserver = forkserver
         self._clock = clock
@@ -209,7 +212,9 @@ class WriterProcess:
 
     async def run(self, job: Callable[[Tx], R]) -> R:
         """Run `job` in a durable transaction in the writer process; its result once
-        committed. `job` must pickle: `call(module_level_function, ...)`."""
+        committed. `job` must be a command and pickle: `call(fn, ...)` with `fn` a
+        module-level function of server/commands/ (any other is refused: ForeignJob)."""
+        ensure_command(job, self._jobs_from)
         if self._stopped:
             raise WriterStopped(text("server.writer_stopped"))
         try:

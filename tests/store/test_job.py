@@ -193,16 +193,16 @@ async def test_a_real_server_works_with_every_job_result_and_refusal_pickled(
     for job in (
         "create_hall",
         "create_service",
-        "add_window",
-        "add_device",
+        "create_window",
+        "create_device",
         "create_staff",
         "issue",
-        "change_window_state",
+        "change_state_with_services",
         "call_next",
         "transition",
         "evaluate",
         "transfer",
-        "record_status",
+        "report_status",
     ):
         assert job in ran, job
 

@@ -15,6 +15,7 @@ from client.events import NoticeUpdated
 from server.commands.admin import create_hall
 from server.domain.clock import ManualClock
 from server.store.engine import make_engine
+from server.store.job import Call, call
 from server.store.transaction import Tx, transaction
 from server.store.writer import Writer
 from tests.helpers import HALL_OPENING, migrated_database
@@ -31,6 +32,19 @@ async def test_emit_requires_the_hall_lock_first(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def touch_hall(
+    tx: Tx, name: str, hall_id: int, hold: bool, both_hold_one: threading.Barrier, waited: set[str]
+) -> str:
+    """Writer `name`'s job on a hall; with `hold`, its first attempt waits until the other
+    writer holds its own first hall."""
+    tx.lock_hall(hall_id)
+    tx.emit(hall_id, NoticeUpdated(text=name))
+    if hold and name not in waited:
+        waited.add(name)
+        both_hold_one.wait()
+    return f"{name}{hall_id}"
+
+
 @pytest.mark.skipif(
     not os.environ.get("GOVQUEUE_TEST_POSTGRES"), reason="row locks across processes"
 )
@@ -40,20 +54,15 @@ async def test_batches_taking_two_halls_in_opposite_orders_both_commit(tmp_path:
     setup = make_engine(url, writer=True)
     with transaction(setup, clock) as tx:
         low, high = (create_hall(tx, code, code, "Asia/Shanghai").id or 0 for code in "LH")
-    writers = {name: Writer(make_engine(url, writer=True), clock, lambda _: None) for name in "ab"}
+    writers = {
+        name: Writer(make_engine(url, writer=True), clock, lambda _: None, jobs_from=__name__)
+        for name in "ab"
+    }
     both_hold_one = threading.Barrier(2, timeout=10)
     waited: set[str] = set()
 
-    def touch(name: str, hall_id: int, *, hold: bool = False):  # type: ignore[no-untyped-def]
-        def job(tx: Tx) -> str:
-            tx.lock_hall(hall_id)
-            tx.emit(hall_id, NoticeUpdated(text=name))
-            if hold and name not in waited:  # first attempt: wait until the other holds its hall
-                waited.add(name)
-                both_hold_one.wait()
-            return f"{name}{hall_id}"
-
-        return job
+    def touch(name: str, hall_id: int, *, hold: bool = False) -> Call[str]:
+        return call(touch_hall, name, hall_id, hold, both_hold_one, waited)
 
     # writer a: high then low; writer b: low then high, each as one batch
     plans = {"a": (high, low), "b": (low, high)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,35 +12,61 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from client.events import NoticeUpdated
+from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
 from server.domain.errors import Conflict
 from server.store.engine import make_engine
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped
+from server.store.job import Call, ForeignJob, call
+from server.store.settling import Publisher
 from server.store.tables import Event, Hall
 from server.store.transaction import CommittedEvent, Tx
 from server.store.writer import MAX_ATTEMPTS, Writer
 from tests.helpers import HALL_OPENING, migrated_database
 
 
-def make_hall(code: str, fail: bool = False):  # type: ignore[no-untyped-def]
-    def job(tx: Tx) -> str:
-        hall = Hall(code=code, name=code, created_at=tx.now)
-        tx.session.add(hall)
-        tx.session.flush()
-        tx.lock_hall(hall.id or 0)
-        tx.emit(hall.id or 0, NoticeUpdated(text=code))
-        if fail:
-            raise Conflict(f"{code} refused after writing")
-        return code
+def add_hall(tx: Tx, code: str, fail: bool = False) -> str:
+    hall = Hall(code=code, name=code, created_at=tx.now)
+    tx.session.add(hall)
+    tx.session.flush()
+    tx.lock_hall(hall.id or 0)
+    tx.emit(hall.id or 0, NoticeUpdated(text=code))
+    if fail:
+        raise Conflict(f"{code} refused after writing")
+    return code
 
-    return job
+
+def make_hall(code: str, fail: bool = False) -> Call[str]:
+    return call(add_hall, code, fail)
+
+
+def make_writer(url: str, publish: Publisher = lambda _: None) -> Writer:
+    """The thread writer on `url`, running this module's jobs."""
+    clock = ManualClock(HALL_OPENING)
+    return Writer(make_engine(url, writer=True), clock, publish, jobs_from=__name__)
+
+
+def crashing(tx: Tx, crash: BaseException) -> str:
+    add_hall(tx, "X")
+    raise crash
+
+
+def unlucky(tx: Tx, failures: Iterator[Exception]) -> str:
+    add_hall(tx, "U")
+    if (error := next(failures, None)) is not None:
+        raise error
+    return "U"
+
+
+def hopeless(tx: Tx) -> None:
+    raise sqlstate_error("40P01")
 
 
 @pytest.mark.parametrize("batch_size", [1, 5])
 async def test_a_refused_job_is_rolled_back_alone(tmp_path: Path, batch_size: int) -> None:
     url = migrated_database(tmp_path)
     published: list[CommittedEvent] = []
-    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), published.extend)
+    writer = make_writer(url, published.extend)
     codes = [f"H{i}" for i in range(batch_size)]
     failing = codes[len(codes) // 2]
     # queued before the writer starts, so they are taken as one batch
@@ -80,15 +107,11 @@ async def test_a_job_raising_a_base_exception_is_refused_and_the_writer_goes_on(
     tmp_path: Path, crash: BaseException, batch_size: int
 ) -> None:
     url = migrated_database(tmp_path)
-    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
-
-    def crashing(tx: Tx) -> str:
-        make_hall("X")(tx)
-        raise crash
+    writer = make_writer(url)
 
     codes = [f"H{i}" for i in range(batch_size - 1)]
     futures = [asyncio.ensure_future(writer.run(make_hall(c))) for c in codes]
-    futures.append(asyncio.ensure_future(writer.run(crashing)))
+    futures.append(asyncio.ensure_future(writer.run(call(crashing, crash))))
     await asyncio.sleep(0)
     writer.start()
     results = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), 10)
@@ -104,18 +127,12 @@ async def test_a_job_raising_a_base_exception_is_refused_and_the_writer_goes_on(
 async def test_a_batch_rolled_back_by_the_database_is_run_again(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
     published: list[CommittedEvent] = []
-    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), published.extend)
+    writer = make_writer(url, published.extend)
     failures = iter([sqlstate_error("40P01"), sqlstate_error("40001"), sqlstate_error("55P03")])
-
-    def unlucky(tx: Tx) -> str:
-        make_hall("U")(tx)
-        if (error := next(failures, None)) is not None:
-            raise error
-        return "U"
 
     futures = [
         asyncio.ensure_future(writer.run(make_hall("A"))),
-        asyncio.ensure_future(writer.run(unlucky)),
+        asyncio.ensure_future(writer.run(call(unlucky, failures))),
     ]
     await asyncio.sleep(0)
     writer.start()
@@ -130,14 +147,11 @@ async def test_a_batch_rolled_back_by_the_database_is_run_again(tmp_path: Path) 
 
 async def test_a_batch_that_keeps_failing_gets_a_busy_error_not_a_hang(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
-    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
-
-    def hopeless(tx: Tx) -> None:
-        raise sqlstate_error("40P01")
+    writer = make_writer(url)
 
     writer.start()
     with pytest.raises(StoreBusy, match="数据库繁忙"):
-        await writer.run(hopeless)
+        await writer.run(call(hopeless))
     assert writer.retries == MAX_ATTEMPTS
     assert await writer.run(make_hall("next")) == "next"
     writer.stop()
@@ -147,7 +161,7 @@ async def test_when_the_writer_thread_dies_writes_fail_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = migrated_database(tmp_path)
-    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
+    writer = make_writer(url)
     gate = threading.Event()
     real_take = writer._take
     calls = 0
@@ -173,3 +187,31 @@ async def test_when_the_writer_thread_dies_writes_fail_at_once(
     with pytest.raises(WriterStopped):
         await writer.run(make_hall("C"))
     assert asyncio.get_running_loop().time() - started < 1
+
+
+async def test_a_job_that_is_not_a_command_is_refused_before_it_runs(tmp_path: Path) -> None:
+    url = migrated_database(tmp_path)
+    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), lambda _: None)
+    writer.start()
+    outside = r"tests\.store\.test_writer\.add_hall is not one \(move the job to server/commands/"
+    with pytest.raises(ForeignJob, match=outside):
+        await writer.run(make_hall("X"))
+    with pytest.raises(ForeignJob, match="<lambda>"):
+        await writer.run(lambda tx: add_hall(tx, "Y"))
+    with pytest.raises(ForeignJob, match="<locals>"):  # a command's own inner function
+        await writer.run(call(local_command_of(publish_queue_counts)))
+    await writer.run(call(publish_queue_counts, []))  # a command runs
+    assert writer.jobs == 1 and writer.alive
+    writer.stop()
+    with Session(make_engine(url)) as session:
+        assert list(session.exec(select(Hall.code))) == []
+
+
+def local_command_of(fn: Callable[..., None]) -> Callable[[Tx], None]:
+    """A function defined inside another one, posing as `fn`'s module's."""
+
+    def inner(tx: Tx) -> None:
+        fn(tx, [])
+
+    inner.__module__ = fn.__module__
+    return inner

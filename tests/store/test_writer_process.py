@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
 from server.store import migrate
 from server.store.failures import WriterStopped
-from server.store.job import call
+from server.store.job import ForeignJob, call
 from server.store.writer_child import instant_bytes, instant_from
 from server.store.writer_process import WriterProcess
 from tests.helpers import HALL_OPENING, seed_hall, start_server
@@ -82,10 +83,16 @@ async def test_a_service_edit_is_seen_by_the_servers_reads_at_once(tmp_path: Pat
         assert edited["open_now"] is False, "the server's catalog forgot the edited service"
 
 
-async def test_a_job_that_does_not_pickle_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+async def test_a_job_that_is_not_a_command_or_does_not_pickle_is_refused_clearly(
+    tmp_path: Path,
+) -> None:
     async with start_server(tmp_path, ManualClock(HALL_OPENING), writer_forkserver=False) as server:
-        with pytest.raises(TypeError, match="must pickle"):
+        with pytest.raises(ForeignJob, match=r"only module-level functions of server\.commands"):
             await server.runtime.write(lambda tx: None)
+        with pytest.raises(ForeignJob, match=r"tests\.helpers\.seed_hall is not one"):
+            await server.runtime.write(call(seed_hall, server))  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="must pickle"):
+            await server.runtime.write(call(publish_queue_counts, [threading.Lock()]))  # type: ignore[list-item]
         assert server.runtime.writer.alive
 
 

@@ -6,8 +6,6 @@ can neither create halls nor accounts outside it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
 from server.api.deps import AdminUser, RuntimeDep, Supervisor
@@ -26,15 +24,13 @@ from server.api.schemas import (
     StaffPatch,
     WindowIn,
 )
-from server.commands import admin, hall_edit, lookups
+from server.commands import admin, hall_edit
 from server.domain.actor import StaffActor, ensure_hall
-from server.domain.enums import DeviceKind
 from server.domain.texts import text
 from server.queries import admin as lists
 from server.queries.views import ServiceOut, WindowOut
 from server.store.job import call
 from server.store.tables import Device, Hall, Service, Staff
-from server.store.transaction import Tx
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -116,13 +112,7 @@ async def update_service(
 ) -> Service:
     """Change a service: name, prefix, hours, daily limit (null: none), targets, enabled."""
     changes = body.model_dump(exclude_unset=True)
-    return await runtime.write(call(edit_service, user, service_id, changes))
-
-
-def edit_service(tx: Tx, user: StaffActor, service_id: int, changes: dict[str, Any]) -> Service:
-    """The writer job of `update_service`: only a service of the user's hall."""
-    ensure_hall(user, lookups.service(tx.session, service_id).hall_id)
-    return hall_edit.update_service(tx, service_id, changes)
+    return await runtime.write(call(hall_edit.edit_service, user, service_id, changes))
 
 
 @router.post(
@@ -133,13 +123,8 @@ def edit_service(tx: Tx, user: StaffActor, service_id: int, changes: dict[str, A
 )
 async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) -> WindowOut:
     ensure_hall(user, body.hall_id)
-    return await runtime.write(call(add_window, body.hall_id, body.number, body.service_ids))
-
-
-def add_window(tx: Tx, hall_id: int, number: str, service_ids: list[int]) -> WindowOut:
-    """The writer job of `create_window`: the window as the route answers it."""
-    window, ids = admin.create_window(tx, hall_id, number, service_ids)
-    return WindowOut.of(window, ids)
+    job = call(admin.create_window, body.hall_id, body.number, body.service_ids)
+    return WindowOut.of(*await runtime.write(job))
 
 
 @router.get("/windows", response_model=list[WindowOut], responses=errors(*AUTH, 422))
@@ -156,16 +141,8 @@ async def update_window(
     window_id: IdPath, body: WindowPatch, runtime: RuntimeDep, user: AdminUser
 ) -> WindowOut:
     """Change a window's number and/or its services (in order of priority)."""
-    return await runtime.write(call(edit_window, user, window_id, body.number, body.service_ids))
-
-
-def edit_window(
-    tx: Tx, user: StaffActor, window_id: int, number: str | None, service_ids: list[int] | None
-) -> WindowOut:
-    """The writer job of `update_window`: only a window of the user's hall."""
-    ensure_hall(user, lookups.window(tx.session, window_id).hall_id)
-    window, ids = hall_edit.update_window(tx, window_id, number, service_ids)
-    return WindowOut.of(window, ids)
+    job = call(hall_edit.edit_window, user, window_id, body.number, body.service_ids)
+    return WindowOut.of(*await runtime.write(job))
 
 
 @router.post(
@@ -215,16 +192,8 @@ async def update_staff(
 )
 async def create_device(body: DeviceIn, runtime: RuntimeDep, user: AdminUser) -> DeviceCreatedOut:
     ensure_hall(user, body.hall_id)
-    return await runtime.write(
-        call(add_device, body.hall_id, body.kind, body.label, body.window_id)
-    )
-
-
-def add_device(
-    tx: Tx, hall_id: int, kind: DeviceKind, label: str, window_id: int | None
-) -> DeviceCreatedOut:
-    """The writer job of `create_device`: the device and its token (shown this once)."""
-    device, token = admin.create_device(tx, hall_id, kind, label, window_id)
+    job = call(admin.create_device, body.hall_id, body.kind, body.label, body.window_id)
+    device, token = await runtime.write(job)
     return DeviceCreatedOut(**DeviceOut.model_validate(device).model_dump(), token=token)
 
 

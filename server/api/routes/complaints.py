@@ -21,8 +21,8 @@ from server.api.stats_schemas import (
 from server.api.stats_scope import hall_ids_for, one_hall, parse_day, period
 from server.commands import lookups
 from server.commands.complaints import create_complaint, handle_complaint
-from server.domain.actor import StaffActor, ensure_hall
-from server.domain.calendar import WorkingCalendar, day_bounds, hall_zone
+from server.domain.actor import ensure_hall
+from server.domain.calendar import day_bounds, hall_zone
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.queries.complaints import (
@@ -32,7 +32,6 @@ from server.queries.complaints import (
     list_complaints,
 )
 from server.store.job import call
-from server.store.transaction import Tx
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -55,21 +54,8 @@ async def create(runtime: RuntimeDep, user: Supervisor, body: ComplaintIn) -> Co
     hall = one_hall(user, body.hall_id)
     days = runtime.settings.complaint_working_days
     calendar = runtime.settings.working_calendar()
-    created = await runtime.write(call(record_complaint, user, hall, body, days, calendar))
-    return await _read_one(runtime, created)
-
-
-def record_complaint(
-    tx: Tx,
-    user: StaffActor,
-    hall: int,
-    body: ComplaintIn,
-    days: int,
-    calendar: WorkingCalendar,
-) -> int:
-    """The writer job of `create`: the new complaint's id."""
-    created = create_complaint(
-        tx,
+    job = call(
+        create_complaint,
         user,
         hall,
         channel=body.channel,
@@ -84,7 +70,8 @@ def record_complaint(
         deadline_working_days=days,
         calendar=calendar,
     )
-    return created.id or 0
+    created = await runtime.write(job)
+    return await _read_one(runtime, created.id or 0)
 
 
 @router.get("", response_model=ComplaintPage, responses=errors(*AUTH, 404, 422))
@@ -147,12 +134,13 @@ async def handle(
     runtime: RuntimeDep, user: Supervisor, complaint_id: IdPath, body: ComplaintHandleIn
 ) -> ComplaintOut:
     """Record the handling: `close` true → 已办结 (closed); false → a progress note (已受理)."""
-    await runtime.write(call(record_handling, user, complaint_id, body))
-    return await _read_one(runtime, complaint_id)
-
-
-def record_handling(tx: Tx, user: StaffActor, complaint_id: int, body: ComplaintHandleIn) -> None:
-    """The writer job of `handle` (the route reads the complaint afterwards)."""
-    handle_complaint(
-        tx, user, complaint_id, result=body.result, handled_at=body.handled_at, close=body.close
+    job = call(
+        handle_complaint,
+        user,
+        complaint_id,
+        result=body.result,
+        handled_at=body.handled_at,
+        close=body.close,
     )
+    await runtime.write(job)
+    return await _read_one(runtime, complaint_id)

@@ -12,7 +12,6 @@ from server.commands import devices
 from server.domain.actor import DeviceActor
 from server.domain.enums import DeviceKind
 from server.store.job import call
-from server.store.transaction import Tx
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
@@ -76,10 +75,6 @@ async def report_status(
 ) -> DeviceStatusOut:
     """Record the device's health; the hall's live feed gets a `device.status` event
     (so supervisors see which kiosk needs paper)."""
-    return await runtime.write(call(record_status, device, body))
-
-
-def record_status(tx: Tx, device: DeviceActor, body: DeviceStatusIn) -> DeviceStatusOut:
-    """The writer job of `report_status`: the event, as the route answers it."""
-    event = devices.report_status(tx, device, body.status, body.printer, body.detail)
+    job = call(devices.report_status, device, body.status, body.printer, body.detail)
+    event = await runtime.write(job)
     return DeviceStatusOut(**event.model_dump())

@@ -19,7 +19,7 @@ from server.api.stats_schemas import (
 )
 from server.api.stats_scope import hall_ids_for, parse_day, period
 from server.commands.rectifications import follow_up, rectify
-from server.domain.actor import StaffActor, ensure_hall
+from server.domain.actor import ensure_hall
 from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.queries.rectifications import (
@@ -29,7 +29,6 @@ from server.queries.rectifications import (
     rectification,
 )
 from server.store.job import call
-from server.store.transaction import Tx
 
 router = APIRouter(prefix="/rectifications", tags=["rectifications"])
 
@@ -104,7 +103,7 @@ async def rectify_route(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: RectifyIn
 ) -> RectificationOut:
     """Record what was done (整改措施); the rectification is then closed (已整改)."""
-    await runtime.write(call(record_measures, user, rectification_id, body.measures))
+    await runtime.write(call(rectify, user, rectification_id, body.measures))
     return await _read_one(runtime, rectification_id)
 
 
@@ -117,17 +116,13 @@ async def follow_up_route(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: FollowUpIn
 ) -> RectificationOut:
     """Record the follow-up (回访): way, result, satisfied again or not."""
-    await runtime.write(call(record_follow_up, user, rectification_id, body))
-    return await _read_one(runtime, rectification_id)
-
-
-def record_measures(tx: Tx, user: StaffActor, rectification_id: int, measures: str) -> None:
-    """The writer job of `rectify_route` (the route reads the rectification afterwards)."""
-    rectify(tx, user, rectification_id, measures)
-
-
-def record_follow_up(tx: Tx, user: StaffActor, rectification_id: int, body: FollowUpIn) -> None:
-    """The writer job of `follow_up_route`."""
-    follow_up(
-        tx, user, rectification_id, way=body.way, result=body.result, satisfied=body.satisfied
+    job = call(
+        follow_up,
+        user,
+        rectification_id,
+        way=body.way,
+        result=body.result,
+        satisfied=body.satisfied,
     )
+    await runtime.write(job)
+    return await _read_one(runtime, rectification_id)

@@ -9,14 +9,11 @@ from server.api.deps import RuntimeDep, WindowStaff
 from server.api.params import IdPath
 from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import PauseIn, TicketOut
-from server.commands import lookups
-from server.commands.windows import call_next as call_next_command
-from server.commands.windows import change_state
+from server.commands import windows
 from server.domain.actor import StaffActor
 from server.queries.views import WindowOut
 from server.runtime import Runtime
 from server.store.job import call
-from server.store.transaction import Tx
 
 router = APIRouter(prefix="/windows", tags=["windows"])
 
@@ -24,15 +21,8 @@ router = APIRouter(prefix="/windows", tags=["windows"])
 async def _change(
     runtime: Runtime, staff: StaffActor, window_id: int, action: str, reason: str | None = None
 ) -> WindowOut:
-    return await runtime.write(call(change_window_state, staff, window_id, action, reason))
-
-
-def change_window_state(
-    tx: Tx, staff: StaffActor, window_id: int, action: str, reason: str | None
-) -> WindowOut:
-    """The writer job of open/pause/resume/close: the window as the routes answer it."""
-    window = change_state(tx, staff, window_id, action, reason)
-    return WindowOut.of(window, lookups.window_service_ids(tx.session, window_id))
+    job = call(windows.change_state_with_services, staff, window_id, action, reason)
+    return WindowOut.of(*await runtime.write(job))
 
 
 @router.post("/{window_id}/open", response_model=WindowOut, responses=errors(*AUTH, 404, 409, 422))
@@ -76,7 +66,7 @@ async def call_next(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) 
 
 async def call_next_answer(runtime: Runtime, staff: StaffActor, window_id: int) -> Response:
     """The work and the answer of `call_next` (also server/api/fast_path.py's)."""
-    ticket = await runtime.write(call(call_next_command, staff, window_id))
+    ticket = await runtime.write(call(windows.call_next, staff, window_id))
     if ticket is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return json_answer(ticket_out(ticket))
