@@ -5,6 +5,7 @@
     commands/queries  writes and reads, side by side: neither imports the other (queries may use
                       commands/lookups.py, the loaders both need), nor anything outward
     runtime, access   the process's state
+    maintenance       backups, restores, the nightly jobs: the store and queries, no edge
     api, realtime     the edges; app.py and cli/ put it all together
 
 Routes and dependencies read through queries/, never with their own SQL. Every writer job is a
@@ -61,6 +62,8 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     # statistics: the stats engineer's piece (issue 11), layered there
     ("server.queries", ("server.api", "fastapi", *OUTWARD), ("server.queries.stats",)),
     ("server.runtime", ("server.api", "server.realtime"), ()),
+    # backups, restores, the nightly maintenance: under the edges, which start them
+    ("server.maintenance", ("server.api", "server.realtime", "server.app", "server.cli"), ()),
     ("server.access", ("server.api", "server.realtime", "server.runtime"), ()),
     # no SQL of their own: they read through server/queries
     ("server.api.deps", ("sqlmodel", "sqlalchemy", "server.store.tables"), ()),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import typer
 
-from server.cli import admin, apps, db, demo, export, serve, setup_check
+from server.cli import admin, apps, backup, db, demo, export, serve, setup_check
 
 app = typer.Typer(
     help="govqueue — 政务服务中心排队叫号系统", no_args_is_help=True, add_completion=False
@@ -25,6 +25,7 @@ COMMANDS: list[Callable[[typer.Typer], None]] = [
     setup_check.register,
     apps.register_app_launchers,
     export.register,
+    backup.register,
 ]
 
 for register in COMMANDS:

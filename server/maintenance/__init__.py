@@ -1,0 +1,1 @@
+"""Running a hall for years: backups and restores, the nightly maintenance."""
