@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def _serving(app: FastAPI, url: str) -> AsyncIterator[None]:
+        migrate.refuse_newer(url)  # a database a newer govqueue upgraded is never touched
         if not migrate.is_up_to_date(url):
             log.info("applying migrations to %s", url)
             await asyncio.to_thread(migrate.upgrade, url)

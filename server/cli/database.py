@@ -210,11 +210,25 @@ def opened(url: str) -> Iterator[None]:
         raise
 
 
+def too_new(url: str, exc: Exception) -> str:
+    """One Chinese line: the database is newer than this program (migrate.DatabaseTooNew)."""
+    revision, head = getattr(exc, "revision", "?"), getattr(exc, "head", "?")
+    return (
+        f"数据库 {shown(url)} 的结构版本 {revision} 比本程序认识的最新版本 {head} 新："
+        "它已被更新的 govqueue 升级过，本程序不会使用或改动它。请安装那个版本或更新的 govqueue；"
+        "要回到本版本，请从升级前的备份恢复（govqueue restore）。"
+    )
+
+
 def migrated_writer(url: str) -> Engine:
     """A write engine on a database brought up to the newest schema (call inside `opened`)."""
     from server.store import migrate
     from server.store.engine import make_engine
 
+    try:
+        migrate.refuse_newer(url)
+    except migrate.DatabaseTooNew as exc:
+        raise fail(too_new(url, exc), 2) from None
     if not migrate.is_up_to_date(url):
         migrate.upgrade(url)
     return make_engine(url, writer=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from server.cli.common import DbOption, fail, settings_for
-from server.cli.database import database_url, opened
+from server.cli.database import database_url, opened, too_new
 
 
 def register(app: typer.Typer) -> None:
@@ -52,11 +52,14 @@ def serve(
     try:
         with opened(url):
             hold_serving_lock(url)  # one server per SQLite file (nothing to do on PostgreSQL)
+            migrate.refuse_newer(url)
             if not migrate.is_up_to_date(url):
                 migrate.upgrade_apart(url)  # the server does not keep Alembic loaded
             secret_key = settings.resolved_secret_key()
     except DatabaseInUse as exc:
         raise fail(exc.message, 2) from None
+    except migrate.DatabaseTooNew as exc:
+        raise fail(too_new(url, exc), 2) from None
     options: dict[str, object] = {
         "host": host,
         "port": port,

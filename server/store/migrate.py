@@ -72,3 +72,22 @@ def head_revision() -> str:
 
 def is_up_to_date(url: str) -> bool:
     return current_revision(url) == head_revision()
+
+
+class DatabaseTooNew(Exception):
+    """The database was upgraded by a newer govqueue: this program must not touch it."""
+
+    def __init__(self, revision: str, head: str) -> None:
+        super().__init__(f"database at revision {revision}, newer than this program's {head}")
+        self.revision, self.head = revision, head
+
+
+def refuse_newer(url: str) -> str | None:
+    """The database's revision; DatabaseTooNew when it is past this program's newest
+    migration (an older program would run on a schema it does not know, or try to
+    "upgrade" it from an unknown revision)."""
+    revision = current_revision(url)
+    head = head_revision()
+    if revision is not None and revision.isdigit() and int(revision) > int(head):
+        raise DatabaseTooNew(revision, head)
+    return revision
