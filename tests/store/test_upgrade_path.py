@@ -165,6 +165,12 @@ def write_at_revision(url: str) -> dict[str, list[dict[str, Any]]]:
                 rows = [{k: row.get(k) for k in sorted(keys)} for row in rows]
                 conn.execute(old.insert(), rows)
                 written[name] = rows
+                if conn.dialect.name == "postgresql" and "id" in present[name]:
+                    # as if the rows had been added one by one: the id sequence past them
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+                        f'(SELECT max(id) FROM "{name}"))'
+                    )
     finally:
         engine.dispose()
     return written
