@@ -144,7 +144,8 @@ class NoticeUpdated(EventData):
 
 
 class DeviceStatus(EventData):
-    """A device's health as it reported it (a kiosk's printer, say)."""
+    """A device's health as it reported it (a kiosk's printer, say), or that the server has
+    not heard from it for a while (`online` false: 离线)."""
 
     TYPE = "device.status"
     device_id: int
@@ -153,6 +154,9 @@ class DeviceStatus(EventData):
     status: Literal["ok", "warning", "error"]
     printer: str | None = None
     detail: str | None = None
+    online: bool = Field(default=True, description="false: not heard from past the limit")
+    version: str | None = Field(default=None, description="the app's version, as it said")
+    last_seen_at: datetime | None = Field(default=None, description="when it was last heard")
 
 
 class EvaluationCreated(EventData):
@@ -166,6 +170,53 @@ class EvaluationCreated(EventData):
     level: int
     reasons: list[str] = Field(default_factory=list)
     channel: str
+
+
+# --- alerts: what a supervisor must see, until someone acknowledges it ----------------------
+
+AlertKind = Literal[
+    "printer_out", "device_error", "device_offline", "bad_rating", "pause_long", "wait_over"
+]
+
+
+class AlertRaised(EventData):
+    """An alert was raised (or raised again before anyone acknowledged it: same `alert_id`,
+    `resolved_at` cleared). `text` is the sentence to show; the ids say what it is about."""
+
+    TYPE = "alert.raised"
+    alert_id: int
+    kind: AlertKind
+    subject: str = Field(description="what it is about: device:3, ticket:12, window:2, service:4")
+    level: Literal["bad", "warn"]
+    text: str
+    raised_at: datetime
+    device_id: int | None = None
+    ticket_id: int | None = None
+    window_id: int | None = None
+    service_id: int | None = None
+
+
+class AlertResolved(EventData):
+    """The cause of an alert went away (paper refilled, the window resumed); it stays on the
+    consoles, marked 已恢复, until someone acknowledges it."""
+
+    TYPE = "alert.resolved"
+    alert_id: int
+    kind: AlertKind
+    subject: str
+    resolved_at: datetime
+
+
+class AlertAcknowledged(EventData):
+    """Someone acknowledged an alert: gone from every console, with who and when."""
+
+    TYPE = "alert.acknowledged"
+    alert_id: int
+    kind: AlertKind
+    subject: str
+    acknowledged_at: datetime
+    by_staff_no: str
+    by_name: str
 
 
 # --- records of the supervisors (audit): no personal data, only ids and states ------------

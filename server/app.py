@@ -20,6 +20,7 @@ from server.api.limits import BodyLimit
 from server.api.public_page import router as public_page_router
 from server.api.routes import (
     admin,
+    alerts,
     auth,
     complaints,
     devices,
@@ -53,6 +54,7 @@ from server.store.job import call
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 from server.store.writer_process import WriterProcess
+from server.watch import watch_forever
 
 # what the writer process imports as it starts: the commands its jobs call (not this module:
 # FastAPI and the routes would add ~40 MB to it)
@@ -140,12 +142,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if revocations is not None:
             await revocations.start()
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
+        watch_task = asyncio.create_task(watch_forever(runtime))
         try:
             yield
         finally:
-            counts_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await counts_task
+            for task in (counts_task, watch_task):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if revocations is not None:
                 await revocations.stop()
             await feed.stop()
@@ -192,6 +196,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         complaints,
         rectifications,
         integrations,
+        alerts,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from anyio import CapacityLimiter, to_thread
@@ -36,9 +37,11 @@ class Runtime:
     integration_limits: RateLimit = field(default_factory=RateLimit)
     client_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     readers: CapacityLimiter = field(init=False)
+    started_at: datetime = field(init=False)  # by the server's clock
 
     def __post_init__(self) -> None:
         self.readers = CapacityLimiter(self.settings.readers)
+        self.started_at = self.clock.now()
 
     async def read(self, fn: Callable[[Session], R]) -> R:
         """Run a read-only query in a worker thread with its own session, at most

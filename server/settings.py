@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         default=20, description="Failed logins per client address in the window before 429"
     )
     login_failure_window_s: float = 600.0
+    alert_check_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the server looks for long waits, pauses, silent devices",
+    )
+    device_offline_after_s: float = Field(
+        default=120.0, gt=0, description="A device not heard from this long is 离线 (an alert)"
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",

@@ -21,9 +21,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def start_server_process(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`govqueue serve` on a free port of 127.0.0.1; returns once /health answers."""
-    port = free_port()
+async def start_server_process(
+    url: str, data_dir: Path, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`govqueue serve` on 127.0.0.1 (a free port, or `port`: the same one again after a
+    restart); returns once /health answers."""
+    port = port or free_port()
     env = {**os.environ, "GOVQUEUE_SECRET_KEY": "process-test-secret-0123456789abcdef"}
     command = [GOVQUEUE, "serve", "--db", url, "--data-dir", str(data_dir), "--port", str(port)]
     proc = subprocess.Popen([*command, "--log-level", "warning"], env=env)

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
 
 OUTWARD = ("server.api", "server.realtime", "server.runtime", "server.app", "server.cli")
-OUTWARD += ("server.access", "server.demo", "server.embedded")
+OUTWARD += ("server.access", "server.demo", "server.embedded", "server.watch")
 
 # (modules the rule applies to, imports they must not make, modules exempt from the rule)
 RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from client.events import EvaluationCreated
 from server.commands import lookups
+from server.commands.alerts import raise_alert
 from server.commands.stats_marks import note_late_change
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
@@ -93,4 +94,17 @@ def evaluate(
             channel=channel,
         ),
     )
+    if level in BAD_LEVELS:
+        reasons_text = "、".join(reasons)
+        sentence = text(
+            "alert.bad_rating",
+            number=ticket.number,
+            window=window.number if window else "—",
+            level=text(f"level.{level}"),
+            reasons=text("alert.bad_rating_reasons", reasons=reasons_text) if reasons else "",
+        )
+        data = {"ticket_id": ticket.id or 0}
+        if ticket.window_id:
+            data["window_id"] = ticket.window_id
+        raise_alert(tx, ticket.hall_id, "bad_rating", f"ticket:{ticket.id}", sentence, data=data)
     return evaluation

@@ -1,4 +1,7 @@
-"""The devices of a hall with the health each last reported (`device.status` events)."""
+"""The devices of a hall with the health each last reported, when it was last heard from,
+its version, and whether it is 离线 (server/commands/devices.py keeps these on the device's
+row; a device that reported only before they existed is read from its `device.status`
+events)."""
 
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ class DeviceHealth(BaseModel):
     detail: str | None
     reported_at: datetime | None
     reported_seq: int | None
+    last_seen_at: datetime | None = None
+    online: bool | None = None  # None: never heard from; False: 离线
+    version: str | None = None
 
 
 def hall_devices(session: Session, hall_id: int) -> list[DeviceHealth]:
@@ -53,6 +59,8 @@ def hall_devices(session: Session, hall_id: int) -> list[DeviceHealth]:
     for d in devices:
         found = last.get(d.id or 0)
         data: dict[str, Any] = found.data if found is not None else {}
+        kept = d.health is not None
+        seen = d.last_seen_at or (found.at if found is not None else None)
         out.append(
             DeviceHealth(
                 id=d.id or 0,
@@ -60,11 +68,14 @@ def hall_devices(session: Session, hall_id: int) -> list[DeviceHealth]:
                 label=d.label,
                 window_id=d.window_id,
                 window_number=numbers.get(d.window_id) if d.window_id else None,
-                status=data.get("status"),
-                printer=data.get("printer"),
-                detail=data.get("detail"),
-                reported_at=found.at if found is not None else None,
+                status=d.health if kept else data.get("status"),
+                printer=d.printer if kept else data.get("printer"),
+                detail=d.detail if kept else data.get("detail"),
+                reported_at=d.health_at if kept else (found.at if found is not None else None),
                 reported_seq=found.seq if found is not None else None,
+                last_seen_at=seen,
+                online=None if seen is None else d.offline_since is None,
+                version=d.version,
             )
         )
     return out

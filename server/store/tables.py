@@ -24,6 +24,9 @@ class Hall(SQLModel, table=True):
     notice: str = Field(default="", max_length=500)
     notice_updated_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     notice_updated_by: str | None = Field(default=None, max_length=50)
+    rating_window_days: int = 7  # the QR page rates a finished ticket this many days
+    pause_alert_minutes: int = 15  # a window paused longer raises an alert
+    no_show_requeue: bool = True  # 过号重排: a window may put a no-show back in the queue
 
 
 class Service(SQLModel, table=True):
@@ -76,6 +79,39 @@ class Device(SQLModel, table=True):
     token_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(sa_column=_utc())
     revoked_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    # what the device last reported (POST /devices/me/status) and when it was last heard of
+    last_seen_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    version: str | None = Field(default=None, max_length=32)
+    health: str | None = Field(default=None, max_length=16)  # ok / warning / error
+    printer: str | None = Field(default=None, max_length=32)
+    detail: str | None = Field(default=None, max_length=200)
+    health_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    offline_since: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class Alert(SQLModel, table=True):
+    """Something a supervisor must see (server/commands/alerts.py): raised once per episode
+    of a (hall, kind, subject), resolved when its cause goes away, acknowledged once for
+    everyone."""
+
+    __table_args__ = (
+        Index("ix_alert_hall_kind_subject", "hall_id", "kind", "subject"),
+        Index("ix_alert_hall_acknowledged", "hall_id", "acknowledged_at"),
+        Index("ix_alert_hall_resolved", "hall_id", "resolved_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    kind: str = Field(max_length=32)
+    subject: str = Field(max_length=64)
+    level: str = Field(max_length=8)  # bad / warn
+    text: str = Field(max_length=300)
+    data: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    raised_at: datetime = Field(sa_column=_utc())
+    resolved_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    acknowledged_by: int | None = Field(default=None, foreign_key="staff.id")
+    acknowledged_by_no: str | None = Field(default=None, max_length=32)
+    acknowledged_by_name: str | None = Field(default=None, max_length=50)
 
 
 class ConsoleSession(SQLModel, table=True):
@@ -247,6 +283,7 @@ class StatsDay(SQLModel, table=True):
 
 
 __all__ = [
+    "Alert",
     "Complaint",
     "ConsoleSession",
     "Device",

@@ -126,7 +126,7 @@ async def main(out: Path) -> None:
                 await tab.wait_for_selector("#alerts li")
                 # A bad rating arrives while the page is open.
                 await bad_rating(server, hall, serving)
-                await tab.wait_for_selector("[data-alert^=rating]")
+                await tab.wait_for_selector("[data-kind=bad_rating]")
                 await tab.wait_for_timeout(1000)
                 await tab.screenshot(path=str(out / "console-overview.png"))
                 for page in ("stats", "rectifications", "complaints"):

@@ -77,13 +77,19 @@ async def test_overview_follows_another_client_live(
 
 
 async def test_alerts_on_a_long_wait_and_a_bad_rating_stay_until_acknowledged(
-    module_server: LiveServer, seeded: Seeded, context: BrowserContext, module_clock: ManualClock
+    module_server: LiveServer,
+    seeded: Seeded,
+    context: BrowserContext,
+    module_clock: ManualClock,
+    browser: object,
 ) -> None:
+    """Alerts are the server's: a supervisor who opens the console later sees them, and one
+    确认 takes them off every console at once."""
     tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
     kiosk = module_server.client(seeded.kiosk_token)
     service_b = seeded.services["B"]
     await kiosk.issue_ticket(service_b)
-    wait_alert = tab.locator(f"[data-alert^='wait:{service_b}@']")
+    wait_alert = tab.locator(f"[data-kind=wait_over][data-subject='service:{service_b}']")
     await expect(tab.locator(f"[data-service='{service_b}'] .waiting")).to_have_text("1")
     assert await wait_alert.count() == 0
     module_clock.advance(16 * 60)  # B's target is 15 minutes
@@ -98,18 +104,40 @@ async def test_alerts_on_a_long_wait_and_a_bad_rating_stay_until_acknowledged(
     await clerk.ticket_action(called["id"], "finish", {"outcome": "done"})
     device = module_server.client(seeded.window_device_tokens["2"])
     await device.evaluate(called["id"], 2, reasons=["态度不好"])
-    rating_alert = tab.locator(f"[data-alert='rating:{called['id']}']")
+    rating_alert = tab.locator(f"[data-kind=bad_rating][data-subject='ticket:{called['id']}']")
     await expect(rating_alert).to_contain_text("不满意")
     await expect(rating_alert).to_contain_text("态度不好")
-    # Still there after the queue recovers and after a reload; gone once acknowledged.
-    await tab.reload()
-    await expect(rating_alert).to_be_visible()
-    await rating_alert.locator("button.ack").click()
-    await expect(rating_alert).to_have_count(0)
-    await tab.reload()
-    await expect(tab.locator("#windows")).to_be_visible()
-    await expect(rating_alert).to_have_count(0)
+    await expect(wait_alert).to_contain_text("已恢复")  # nobody waits on B any more
+    # A second supervisor's PC, opened after the events, lists both from the server.
+    other_pc = await new_context(browser)
+    try:
+        other = await sign_in(
+            other_pc, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD
+        )
+        other_rating = other.locator(
+            f"[data-kind=bad_rating][data-subject='ticket:{called['id']}']"
+        )
+        await expect(other_rating).to_be_visible()
+        await expect(
+            other.locator(f"[data-kind=wait_over][data-subject='service:{service_b}']")
+        ).to_be_visible()
+        # Acknowledged on the first PC: gone from the second one live, and for good.
+        await tab.reload()
+        await expect(rating_alert).to_be_visible()
+        await rating_alert.locator("button.ack").click()
+        await expect(rating_alert).to_have_count(0)
+        await expect(other_rating).to_have_count(0)
+        await other.reload()
+        await expect(other.locator("#windows")).to_be_visible()
+        await expect(other_rating).to_have_count(0)
+    finally:
+        await other_pc.close()
     await expect(wait_alert).to_be_visible()
+    alerts = await module_server.admin.request(
+        "GET", "/alerts", params={"hall_id": seeded.hall_id, "state": "all"}
+    )
+    rating = next(a for a in alerts["items"] if a["kind"] == "bad_rating")
+    assert rating["acknowledged_by_no"] == seeded.supervisor_no
     await clerk.window_action(seeded.windows["2"], "close")
 
 
@@ -135,12 +163,12 @@ async def test_a_kiosk_out_of_paper_shows_and_raises_an_alert(
     module_server: LiveServer, seeded: Seeded, context: BrowserContext
 ) -> None:
     tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
-    kiosk_row = tab.locator("#devices tr[data-device]")
+    kiosk_row = tab.locator("#devices tr[data-kind=kiosk]")
     await expect(kiosk_row).to_contain_text("1号取号机")
     kiosk = module_server.client(seeded.kiosk_token)
     await kiosk.report_device_status("error", printer="paper_out", detail="打印机缺纸")
     await expect(kiosk_row).to_contain_text("缺纸")
-    alert = tab.locator("[data-alert^='paper:']")
+    alert = tab.locator("[data-kind=printer_out]")
     await expect(alert).to_contain_text("1号取号机")
     await kiosk.report_device_status("ok", printer="ok")
     await expect(kiosk_row).to_contain_text("正常")
@@ -150,4 +178,4 @@ async def test_a_kiosk_out_of_paper_shows_and_raises_an_alert(
     # A page opened later learns the kiosk's last report from GET /halls/{id}/devices.
     await kiosk.report_device_status("warning", printer="paper_low")
     await tab.reload()
-    await expect(tab.locator("#devices tr[data-device]")).to_contain_text("纸将用完")
+    await expect(tab.locator("#devices tr[data-kind=kiosk]")).to_contain_text("纸将用完")

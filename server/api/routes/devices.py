@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
@@ -42,6 +43,12 @@ class DeviceStatusIn(BaseModel):
         description="kiosk printer state: ok, paper_low, paper_out, cover_open, offline, error, unknown, none",
     )
     detail: str | None = Field(default=None, max_length=200, description="为人所读的说明（中文）")
+    version: str | None = Field(
+        default=None,
+        max_length=32,
+        pattern=r"^[0-9A-Za-z.+_-]+$",
+        description="the app's version (shown in the console's device list)",
+    )
 
 
 class DeviceStatusOut(BaseModel):
@@ -51,6 +58,9 @@ class DeviceStatusOut(BaseModel):
     status: str
     printer: str | None
     detail: str | None
+    online: bool = True
+    version: str | None = None
+    last_seen_at: datetime | None = None
 
 
 @router.get("/me", response_model=DeviceMeOut)
@@ -73,8 +83,10 @@ async def who_am_i(runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
 async def report_status(
     body: DeviceStatusIn, runtime: RuntimeDep, device: AnyDevice
 ) -> DeviceStatusOut:
-    """Record the device's health; the hall's live feed gets a `device.status` event
-    (so supervisors see which kiosk needs paper)."""
-    job = call(devices.report_status, device, body.status, body.printer, body.detail)
-    event = await runtime.write(job)
+    """Record the device's health and that it is alive. A running app reports every 60 s
+    and on reconnect; a report that changes something is a `device.status` event (so
+    supervisors see which kiosk needs paper), one that does not only marks it as seen."""
+    event = await runtime.write(
+        call(devices.report_status, device, body.status, body.printer, body.detail, body.version)
+    )
     return DeviceStatusOut(**event.model_dump())

@@ -3,25 +3,31 @@
 //
 // - Connects with the console's cookie (no token in the URL), keeps the last `seq`, and
 //   after a blip reconnects with `since` = that seq (the server replays what was missed,
-//   or sends a fresh snapshot). A silent connection (no pong within 45 s) is dropped and
-//   resumed the same way. At the hall's midnight it starts over with a new snapshot.
+//   or sends a fresh snapshot). Retries come at most RETRY_MAX_MS apart, so the page is
+//   back within a few seconds of the server. A silent connection (no pong within 45 s) is
+//   dropped and resumed the same way. At the hall's midnight it starts over.
+// - Alerts are the server's (GET /alerts, then alert.raised / .resolved / .acknowledged):
+//   a supervisor who opens the console later sees them, and one 确认 is for everyone.
 // - "Now" is the server's clock, estimated from the `at` of the messages it sends, so
 //   waits and times in state are right even when this PC's clock is not.
-import { day as hallDay, span } from "./fmt.js";
-import { T } from "./texts.js";
+import { get, post } from "./api.js";
+import { day as hallDay } from "./fmt.js";
 
 const PING_MS = 20000;
 const SILENCE_MS = 45000;
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 2000;
+const DEVICES_REFRESH_MS = 30000; // last seen moves with heartbeats, which make no event
 const FATAL = new Set([4400, 4401, 4403, 4404]);
 
 export class HallLive {
-  constructor(hall, { services, devices, pauseLimitMin, onChange, onFatal }) {
+  constructor(hall, { services, devices, onChange, onFatal }) {
     this.hall = hall; // {id, name, timezone}
     this.zone = hall.timezone || "Asia/Shanghai";
     this.targets = new Map(services.map((s) => [s.id, s])); // service id -> {target_wait_minutes, …}
     this.onChange = onChange;
     this.onFatal = onFatal;
-    this.pauseLimitMin = pauseLimitMin;
+    this.pauseLimitMin = 15; // the hall's, from GET /alerts
     this.seq = null;
     this.offset = null; // server clock − this PC's clock (ms)
     this.businessDay = null;
@@ -34,12 +40,19 @@ export class HallLive {
     this.closed = false;
     this.retry = 0;
     this.reconnects = 0;
-    this.store = `gq.alerts.${hall.id}`;
-    const saved = loadJSON(this.store, { alerts: [], acked: {} });
-    this.alerts = saved.alerts;
-    this.acked = saved.acked;
-    this.episodes = new Map(Object.entries(saved.episodes || {}));
+    this.alertsById = new Map(); // alert id -> the route's alert object
+    this.acknowledged = new Set(); // ids acknowledged while this page was open
     this.timer = setInterval(() => this.tick(), 1000);
+    this.deviceTimer = setInterval(() => this.loadDevices(), DEVICES_REFRESH_MS);
+    this.onOnline = () => {
+      if (!this.connected && !this.closed) this.reconnectNow();
+    };
+    window.addEventListener("online", this.onOnline);
+  }
+
+  // Newest first; what the overview lists.
+  get alerts() {
+    return [...this.alertsById.values()].sort((a, b) => b.id - a.id);
   }
 
   now() {
@@ -53,8 +66,17 @@ export class HallLive {
   stop() {
     this.closed = true;
     clearInterval(this.timer);
+    clearInterval(this.deviceTimer);
     clearInterval(this.pinger);
+    clearTimeout(this.retryTimer);
+    window.removeEventListener("online", this.onOnline);
     if (this.ws) this.ws.close();
+  }
+
+  reconnectNow() {
+    clearTimeout(this.retryTimer);
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) return;
+    this.connect();
   }
 
   connect() {
@@ -86,9 +108,10 @@ export class HallLive {
         this.onFatal(e.code, this.refusal);
         return;
       }
-      const delay = Math.min(10000, 500 * 2 ** this.retry++);
+      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.retry++);
       this.reconnects++;
-      setTimeout(() => !this.closed && this.connect(), delay);
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => !this.closed && this.connect(), delay);
     };
     clearInterval(this.pinger);
     this.pinger = setInterval(() => {
@@ -121,6 +144,8 @@ export class HallLive {
       this.offset = new Date(m.at).getTime() - Date.now();
       this.applySnapshot(m.data);
       this.seq = m.seq;
+      this.loadAlerts(); // what happened while this page was away (or before it opened)
+      this.loadDevices();
       this.changed();
       return;
     }
@@ -158,14 +183,19 @@ export class HallLive {
     } else if (type === "device.status") {
       const known = this.devices.get(d.device_id) || { id: d.device_id, kind: d.kind, label: d.label };
       this.devices.set(d.device_id, {
-        ...known, label: d.label, status: d.status, printer: d.printer, detail: d.detail, reported_at: at,
+        ...known, label: d.label, status: d.status, printer: d.printer, detail: d.detail,
+        online: d.online !== false, version: d.version ?? known.version,
+        last_seen_at: d.last_seen_at || at, reported_at: d.online === false ? known.reported_at : at,
       });
-      this.deviceAlert(d, at);
-    } else if (type === "evaluation.created") {
-      if (d.level <= 2) {
-        this.raise(`rating:${d.ticket_id}`, "bad", T.alert.ratingTitle,
-          T.alert.rating(d.number, d.window_number, T.levels[d.level], (d.reasons || []).join("、")), at);
-      }
+    } else if (type === "alert.raised") {
+      const known = this.alertsById.get(d.alert_id) || {};
+      this.alertsById.set(d.alert_id, { ...known, ...d, id: d.alert_id, resolved_at: null, live: true });
+    } else if (type === "alert.resolved") {
+      const known = this.alertsById.get(d.alert_id);
+      if (known) known.resolved_at = d.resolved_at;
+    } else if (type === "alert.acknowledged") {
+      this.alertsById.delete(d.alert_id);
+      this.acknowledged.add(d.alert_id);
     }
   }
 
@@ -186,14 +216,6 @@ export class HallLive {
     }
   }
 
-  deviceAlert(d, at) {
-    const paperOut = d.printer === "paper_out";
-    const broken = !paperOut && d.status === "error";
-    this.episode(`paper:${d.device_id}`, paperOut, "bad", T.alert.paperTitle, T.alert.paper(d.label), at);
-    this.episode(`device:${d.device_id}`, broken, "bad", T.alert.deviceTitle,
-      T.alert.device(d.label, d.detail || T.device.status.error), at);
-  }
-
   // Every second: waits and pauses against their limits; a new business day starts over.
   tick() {
     if (this.offset === null) return;
@@ -203,19 +225,6 @@ export class HallLive {
       this.businessDay = hallDay(now, this.zone);
       this.blip();
     }
-    for (const s of this.services.values()) {
-      const target = this.targets.get(s.service_id)?.target_wait_minutes;
-      const wait = this.longestWait(s, now);
-      const over = target !== undefined && wait !== null && wait > target * 60;
-      this.episode(`wait:${s.service_id}`, over, "bad", T.alert.waitTitle,
-        T.alert.wait(s.name, spanText(wait), target), now.toISOString());
-    }
-    for (const w of this.windows.values()) {
-      const since = w.state_since ? (now - new Date(w.state_since)) / 1000 : 0;
-      const long = w.state === "paused" && since > this.pauseLimitMin * 60;
-      this.episode(`pause:${w.window_id}`, long, "warn", T.alert.pauseTitle,
-        T.alert.pause(w.window_number, spanText(since), w.pause_reason), now.toISOString());
-    }
     this.changed();
   }
 
@@ -224,82 +233,46 @@ export class HallLive {
     return Math.max(0, (now - new Date(s.oldest_waiting_at)) / 1000);
   }
 
-  // A condition that holds for a while raises one alert per episode; the alert stays (marked
-  // resolved when the condition ends) until someone acknowledges it.
-  episode(condition, holds, level, title, text, at) {
-    const running = this.episodes.get(condition);
-    if (holds) {
-      const key = running || `${condition}@${at}`;
-      if (!running) {
-        this.episodes.set(condition, key);
-        this.save();
+  async loadAlerts() {
+    try {
+      const answer = await get("/alerts", { hall_id: this.hall.id });
+      this.pauseLimitMin = answer.pause_alert_minutes;
+      const fresh = new Map();
+      for (const a of answer.items) {
+        if (!this.acknowledged.has(a.id)) fresh.set(a.id, a);
       }
-      const existing = this.alerts.find((a) => a.key === key);
-      if (existing) {
-        existing.text = text;
-        existing.resolved = false;
-      } else {
-        this.raise(key, level, title, text, at);
-      }
-    } else if (running) {
-      this.episodes.delete(condition);
-      this.save();
-      const existing = this.alerts.find((a) => a.key === running);
-      if (existing) existing.resolved = true;
+      // raised live while the list was on its way
+      for (const [id, a] of this.alertsById) if (!fresh.has(id) && a.live) fresh.set(id, a);
+      this.alertsById = fresh;
+      this.changed();
+    } catch {
+      /* the next snapshot (reconnect) asks again */
     }
   }
 
-  raise(key, level, title, text, at) {
-    if (this.acked[key] || this.alerts.some((a) => a.key === key)) return;
-    this.alerts.unshift({ key, level, title, text, at, resolved: false });
-    this.save();
+  async loadDevices() {
+    if (!this.connected) return;
+    try {
+      const devices = await get(`/halls/${this.hall.id}/devices`);
+      this.devices = new Map(devices.map((d) => [d.id, d]));
+      this.changed();
+    } catch {
+      /* shown as they were; the next refresh asks again */
+    }
   }
 
-  acknowledge(key) {
-    this.alerts = this.alerts.filter((a) => a.key !== key);
-    this.acked[key] = Date.now();
-    this.save();
+  async acknowledge(id) {
+    await post(`/alerts/${id}/ack`);
+    this.alertsById.delete(id);
+    this.acknowledged.add(id);
     this.changed();
   }
 
-  acknowledgeAll() {
-    for (const a of this.alerts) this.acked[a.key] = Date.now();
-    this.alerts = [];
-    this.save();
-    this.changed();
-  }
-
-  save() {
-    const week = Date.now() - 7 * 86400000;
-    for (const [k, t] of Object.entries(this.acked)) if (t < week) delete this.acked[k];
-    saveJSON(this.store, {
-      alerts: this.alerts.slice(0, 200),
-      acked: this.acked,
-      episodes: Object.fromEntries(this.episodes),
-    });
+  async acknowledgeAll() {
+    for (const a of this.alerts) await this.acknowledge(a.id);
   }
 
   changed() {
     if (this.onChange) this.onChange(this);
-  }
-}
-
-function spanText(seconds) {
-  return seconds === null ? T.none : span(Math.floor(seconds / 60) * 60);
-}
-
-function loadJSON(key, fallback) {
-  try {
-    return JSON.parse(localStorage.getItem(key)) || fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-function saveJSON(key, value) {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    /* storage full or disabled: alerts then live only as long as the page */
   }
 }

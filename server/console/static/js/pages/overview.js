@@ -8,14 +8,12 @@ import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, useForm } from "../ui.js";
 
 const O = T.overview;
-const PAUSE_KEY = "gq.pauseLimit";
 
 export function OverviewPage({ hall, user }) {
   const [, setTick] = useState(0);
   const [fatal, setFatal] = useState(null);
   const [error, setError] = useState(null);
   const live = useRef(null);
-  const [pauseLimit, setPauseLimit] = useState(Number(localStorage.getItem(PAUSE_KEY)) || 15);
 
   useEffect(() => {
     if (!hall) return undefined;
@@ -26,7 +24,6 @@ export function OverviewPage({ hall, user }) {
         const feed = new HallLive(hall, {
           services,
           devices,
-          pauseLimitMin: pauseLimit,
           onChange: () => setTick((n) => n + 1),
           onFatal: (code, detail) => setFatal(detail || String(code)),
         });
@@ -48,12 +45,6 @@ export function OverviewPage({ hall, user }) {
   if (!feed || feed.seq === null) {
     return html`<p class="muted">${fatal ? O.connRefused + fatal : T.loading}</p>`;
   }
-  const setLimit = (e) => {
-    const v = Math.max(1, Number(e.target.value) || 15);
-    localStorage.setItem(PAUSE_KEY, String(v));
-    feed.pauseLimitMin = v;
-    setPauseLimit(v);
-  };
   return html`
     <div class="row" style="align-items:center;margin-bottom:8px">
       <h1 style="margin:0">${feed.hall.name || O.title} · ${O.title}</h1>
@@ -65,7 +56,7 @@ export function OverviewPage({ hall, user }) {
     <div class="row">
       <div class="grow">
         <${Services} feed=${feed} />
-        <${Windows} feed=${feed} pauseLimit=${pauseLimit} setLimit=${setLimit} />
+        <${Windows} feed=${feed} />
         <${Recent} feed=${feed} />
       </div>
       <div class="side">
@@ -121,14 +112,13 @@ function Recent({ feed }) {
     </section>`;
 }
 
-function Windows({ feed, pauseLimit, setLimit }) {
+function Windows({ feed }) {
   const now = feed.now();
   const names = new Map([...feed.services.values()].map((s) => [s.service_id, s.name]));
   return html`
     <section class="card" id="windows">
       <h2>${O.windows}<span style="flex:1"></span>
-        <label class="small muted" style="font-weight:400">${O.pauseLimit}
-          <input type="number" id="pause-limit" min="1" max="240" value=${pauseLimit} onChange=${setLimit} style="width:70px;margin-left:6px" /></label>
+        <span class="small muted" style="font-weight:400" id="pause-limit">${O.pauseLimit(feed.pauseLimitMin)}</span>
       </h2>
       <table>
         <thead><tr>
@@ -155,46 +145,64 @@ function Windows({ feed, pauseLimit, setLimit }) {
 }
 
 function Alerts({ feed }) {
+  const alerts = feed.alerts;
   return html`
     <section class="card" id="alerts">
-      <h2>${O.alerts} <span class=${`badge ${feed.alerts.length ? "bad" : "ok"}`}>${feed.alerts.length}</span>
+      <h2>${O.alerts} <span class=${`badge ${alerts.length ? "bad" : "ok"}`}>${alerts.length}</span>
         <span style="flex:1"></span>
-        ${feed.alerts.length > 1 ? html`<button class="secondary" onClick=${() => feed.acknowledgeAll()}>${O.ackAll}</button>` : null}
+        ${alerts.length > 1 ? html`<button class="secondary" onClick=${() => feed.acknowledgeAll()}>${O.ackAll}</button>` : null}
       </h2>
-      ${feed.alerts.length === 0 ? html`<div class="alerts"><div class="none">${O.noAlerts}</div></div>` : null}
+      ${alerts.length === 0 ? html`<div class="alerts"><div class="none">${O.noAlerts}</div></div>` : null}
       <ul class="alerts">
-        ${feed.alerts.map((a) => html`
-          <li class=${a.level} data-alert=${a.key}>
+        ${alerts.map((a) => html`
+          <li class=${a.level} data-alert=${a.id} data-kind=${a.kind} data-subject=${a.subject}>
             <div class="what">
-              <b>${a.title}${a.resolved ? O.resolved : ""}</b>
+              <b>${T.alert.title[a.kind] || a.kind}${a.resolved_at ? O.resolved : ""}</b>
               <span>${a.text}</span>
-              <div class="small muted">${fmt.time(a.at, feed.zone)}</div>
+              <div class="small muted">${fmt.time(a.raised_at, feed.zone)}</div>
             </div>
-            <button class="secondary ack" onClick=${() => feed.acknowledge(a.key)}>${O.ack}</button>
+            <button class="secondary ack" onClick=${() => feed.acknowledge(a.id)}>${O.ack}</button>
           </li>`)}
       </ul>
     </section>`;
 }
 
+const KIND_ORDER = { kiosk: 0, display: 1, window: 2 };
+
+// One line for a device: 离线 first, then its printer (kiosks), then its health.
+function deviceState(d) {
+  if (d.online === false) return { label: T.device.offline, badge: "bad" };
+  if (d.online === null || d.online === undefined) {
+    if (!d.status) return { label: O.neverReported, badge: "idle" };
+  }
+  const bad = d.printer === "paper_out" || d.status === "error";
+  const warn = d.status === "warning" || d.printer === "paper_low";
+  const label = d.printer && d.printer !== "ok" ? T.device.printer[d.printer] || d.printer : T.device.status[d.status] || O.neverReported;
+  return { label, badge: bad ? "bad" : warn ? "warn" : "ok" };
+}
+
+export function DeviceRows({ devices, zone }) {
+  const rows = [...devices].sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.id - b.id);
+  return rows.map((d) => {
+    const state = deviceState(d);
+    return html`<tr data-device=${d.id} data-kind=${d.kind}>
+      <td>${d.label}<div class="small muted">${T.device.kind[d.kind] || d.kind}${d.version ? ` · ${d.version}` : ""}</div></td>
+      <td class="health"><span class=${`badge ${state.badge}`}>${state.label}</span>
+        ${d.detail && d.online !== false ? html`<div class="small muted">${d.detail}</div>` : null}</td>
+      <td class="small num seen">${d.last_seen_at ? fmt.time(d.last_seen_at, zone) : T.none}</td>
+    </tr>`;
+  });
+}
+
 function Devices({ feed }) {
-  const kiosks = [...feed.devices.values()].filter((d) => d.kind === "kiosk");
+  const devices = [...feed.devices.values()];
   return html`
     <section class="card" id="devices">
       <h2>${O.devices}</h2>
-      ${kiosks.length === 0 ? html`<p class="muted small">${O.noDevices}</p>` : html`
+      ${devices.length === 0 ? html`<p class="muted small">${O.noDevices}</p>` : html`
       <table>
-        <thead><tr><th>${O.device}</th><th>${O.printer}</th><th>${O.reported}</th></tr></thead>
-        <tbody>${kiosks.map((d) => {
-          const bad = d.printer === "paper_out" || d.status === "error";
-          const warn = d.status === "warning" || d.printer === "paper_low";
-          const label = d.printer ? T.device.printer[d.printer] || d.printer : d.status ? T.device.status[d.status] : O.neverReported;
-          return html`<tr data-device=${d.id}>
-            <td>${d.label}</td>
-            <td><span class=${`badge ${bad ? "bad" : warn ? "warn" : d.status ? "ok" : "idle"}`}>${label}</span>
-              ${d.detail ? html`<div class="small muted">${d.detail}</div>` : null}</td>
-            <td class="small num">${d.reported_at ? fmt.time(d.reported_at, feed.zone) : T.none}</td>
-          </tr>`;
-        })}</tbody>
+        <thead><tr><th>${O.device}</th><th>${O.health}</th><th>${O.lastSeen}</th></tr></thead>
+        <tbody><${DeviceRows} devices=${devices} zone=${feed.zone} /></tbody>
       </table>`}
     </section>`;
 }

@@ -1,0 +1,147 @@
+"""Alerts as the consoles list them, and what the server's watch finds in each hall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from server.commands import lookups
+from server.domain.alerts import (
+    WATCHED_KINDS,
+    AlertCondition,
+    is_offline,
+    pause_long,
+    wait_over,
+)
+from server.domain.enums import WindowState
+from server.store.tables import Alert, Device, Hall, Service, Window
+
+AlertState = Literal["open", "all"]
+
+
+class AlertOut(BaseModel):
+    id: int
+    hall_id: int
+    kind: str
+    subject: str
+    level: str
+    text: str
+    raised_at: datetime
+    resolved_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by_no: str | None
+    acknowledged_by_name: str | None
+    device_id: int | None = None
+    ticket_id: int | None = None
+    window_id: int | None = None
+    service_id: int | None = None
+
+    @classmethod
+    def of(cls, alert: Alert) -> AlertOut:
+        ids = {
+            k: v
+            for k, v in alert.data.items()
+            if k in ("device_id", "ticket_id", "window_id", "service_id") and isinstance(v, int)
+        }
+        return cls(
+            id=alert.id or 0,
+            hall_id=alert.hall_id,
+            kind=alert.kind,
+            subject=alert.subject,
+            level=alert.level,
+            text=alert.text,
+            raised_at=alert.raised_at,
+            resolved_at=alert.resolved_at,
+            acknowledged_at=alert.acknowledged_at,
+            acknowledged_by_no=alert.acknowledged_by_no,
+            acknowledged_by_name=alert.acknowledged_by_name,
+            **ids,
+        )
+
+
+def hall_alerts(session: Session, hall_id: int, state: AlertState, limit: int) -> list[AlertOut]:
+    """open: not yet acknowledged (what a console shows), newest first; all: every alert,
+    newest first, at most `limit`."""
+    lookups.hall(session, hall_id)
+    query = select(Alert).where(Alert.hall_id == hall_id)
+    if state == "open":
+        query = query.where(col(Alert.acknowledged_at).is_(None))
+    rows = session.exec(query.order_by(col(Alert.id).desc()).limit(limit))
+    return [AlertOut.of(a) for a in rows]
+
+
+@dataclass
+class HallFindings:
+    """What the watch found in one hall, and whether the alerts already say so."""
+
+    hall_id: int
+    holding: list[AlertCondition] = field(default_factory=list)
+    ongoing: set[tuple[str, str]] = field(default_factory=set)  # unresolved watched alerts
+    offline: list[int] = field(default_factory=list)  # devices to mark 离线
+
+    @property
+    def needs_change(self) -> bool:
+        return bool(self.offline) or {c.key for c in self.holding} != self.ongoing
+
+
+def watch_findings(
+    session: Session, now: datetime, offline_after_s: float, watching_since: datetime
+) -> list[HallFindings]:
+    """Every hall's long waits, long pauses and silent devices, against its open alerts."""
+    found: list[HallFindings] = []
+    for hall in session.exec(select(Hall).order_by(col(Hall.id))):
+        hall_id = hall.id or 0
+        findings = HallFindings(hall_id)
+        targets = {
+            s.id: s.target_wait_minutes
+            for s in session.exec(select(Service).where(Service.hall_id == hall_id))
+        }
+        for count in lookups.service_counts(session, hall_id, now):
+            condition = wait_over(
+                count.service_id,
+                count.name,
+                count.oldest_waiting_at if count.waiting else None,
+                targets.get(count.service_id, 20),
+                now,
+            )
+            if condition is not None:
+                findings.holding.append(condition)
+        for window in session.exec(
+            select(Window).where(Window.hall_id == hall_id, Window.state == WindowState.paused)
+        ):
+            condition = pause_long(
+                window.id or 0,
+                window.number,
+                window.pause_reason,
+                window.state_since,
+                hall.pause_alert_minutes,
+                now,
+            )
+            if condition is not None:
+                findings.holding.append(condition)
+        for device in session.exec(
+            select(Device).where(
+                Device.hall_id == hall_id,
+                col(Device.revoked_at).is_(None),
+                col(Device.offline_since).is_(None),
+                col(Device.last_seen_at).is_not(None),
+            )
+        ):
+            if is_offline(device.last_seen_at, now, offline_after_s, watching_since):
+                findings.offline.append(device.id or 0)
+        findings.ongoing = {
+            (kind, subject)
+            for kind, subject in session.exec(
+                select(Alert.kind, Alert.subject).where(
+                    Alert.hall_id == hall_id,
+                    col(Alert.kind).in_(WATCHED_KINDS),
+                    col(Alert.resolved_at).is_(None),
+                )
+            )
+        }
+        found.append(findings)
+    return found
