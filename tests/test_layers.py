@@ -30,9 +30,11 @@ import httpx
 import pytest
 
 from server.commands.queue_counts import publish_queue_counts
+from server.domain.clock import ManualClock
 from server.runtime import Runtime
 from server.store.job import Call
 from server.store.transaction import Tx
+from server.watch import watch_once
 from tests.helpers import STAFF_PASSWORD as PASSWORD
 from tests.helpers import LiveServer, open_window, seed_hall
 
@@ -339,3 +341,8 @@ async def every_kind_of_write(server: LiveServer) -> None:
         csrf = {"X-CSRF-Token": signed.json()["csrf_token"]}
         ended = await browser.delete("/api/v1/auth/session", headers=csrf)
         assert ended.status_code == 204, ended.text
+    alert = (await supervisor.request("GET", "/alerts"))["items"][0]  # the 差评's
+    await supervisor.request("POST", f"/alerts/{alert['id']}/ack")
+    assert isinstance(server.clock, ManualClock)
+    server.clock.advance(3600)  # the transferred ticket has waited past B's target
+    assert await watch_once(server.runtime) == 1  # the watch's job
