@@ -11,7 +11,15 @@ from playwright.async_api import BrowserContext, expect
 
 from server.domain.clock import ManualClock
 from tests.console.pages import new_context, sign_in
-from tests.helpers import STAFF_PASSWORD, LiveServer, Seeded, open_window, seed_hall
+from tests.helpers import (
+    ADMIN_NO,
+    ADMIN_PASSWORD,
+    STAFF_PASSWORD,
+    LiveServer,
+    Seeded,
+    open_window,
+    seed_hall,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -179,3 +187,55 @@ async def test_a_kiosk_out_of_paper_shows_and_raises_an_alert(
     await kiosk.report_device_status("warning", printer="paper_low")
     await tab.reload()
     await expect(tab.locator("#devices tr[data-kind=kiosk]")).to_contain_text("纸将用完")
+
+
+async def test_every_device_kind_with_health_last_seen_version_and_offline(
+    module_server: LiveServer,
+    seeded: Seeded,
+    context: BrowserContext,
+    module_clock: ManualClock,
+    browser: object,
+) -> None:
+    """A silent hall display is visible: every device (kiosk, display, pad) with its last
+    health, last seen and version, on the overview and under 设置 → 设备; one not heard
+    from for 2 minutes is 离线 and raises an alert."""
+    display = module_server.client(seeded.display_token)
+    pad = module_server.client(seeded.window_device_tokens["1"])
+    body = {"status": "warning", "detail": "本机没有声音设备，叫号只显示不播报", "version": "0.1.0"}
+    await display.request("POST", "/devices/me/status", json=body)
+    await pad.request("POST", "/devices/me/status", json={"status": "ok", "version": "0.1.0"})
+    tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
+    screen = tab.locator("#devices tr[data-kind=display]")
+    await expect(screen).to_contain_text("大厅主屏")
+    await expect(screen).to_contain_text("需注意")
+    await expect(screen).to_contain_text("本机没有声音设备")
+    await expect(screen).to_contain_text("0.1.0")
+    pad_row = tab.locator("#devices tr[data-kind=window]").first
+    await expect(pad_row).to_contain_text("窗口评价器")
+    seen = await screen.locator(".seen").inner_text()
+    assert seen.count(":") == 2, seen  # a time, not —
+    module_clock.advance(3 * 60)
+    await pad.report_device_status("ok")  # the pad keeps reporting; the display went silent
+    await expect(screen.locator(".health")).to_have_text("离线")
+    offline = tab.locator("[data-kind=device_offline]").filter(has_text="大厅主屏")
+    await expect(offline).to_contain_text("离线")
+    await expect(tab.locator("#devices tr[data-kind=window]").first).not_to_contain_text("离线")
+    # An admin sees the same under 设置 → 设备.
+    admin_pc = await new_context(browser)
+    try:
+        admin_tab = await sign_in(
+            admin_pc, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings"
+        )
+        await admin_tab.goto(f"{module_server.base_url}/console/settings?hall={seeded.hall_id}")
+        await admin_tab.click("#tab-devices")
+        listed = admin_tab.locator("#device-list tr[data-kind=display]")
+        await expect(listed.locator(".health")).to_contain_text("离线")
+        await expect(listed.locator(".version")).to_have_text("0.1.0")
+    finally:
+        await admin_pc.close()
+    # Back: online again, the alert marked 已恢复.
+    await display.report_device_status("warning", detail="本机没有声音设备，叫号只显示不播报")
+    await expect(screen.locator(".health")).to_contain_text("需注意")
+    await expect(offline).to_contain_text("已恢复")
+    await offline.locator("button.ack").click()
+    await expect(offline).to_have_count(0)

@@ -244,7 +244,7 @@ export const T = {
     device: {
       kind: "类型", label: "名称", window: "绑定窗口", create: "登记设备", revoke: "吊销", revoked: "已吊销",
       tokenOnce: "设备令牌只显示这一次，请立即抄录或扫码配置到设备上：",
-      created: "登记时间", confirmRevoke: "吊销后该设备立即无法使用，确定吊销吗？",
+      created: "登记时间", health: "状态", lastSeen: "最后联系", version: "版本", confirmRevoke: "吊销后该设备立即无法使用，确定吊销吗？",
       qrAlt: "设备令牌二维码",
       server: "服务器地址：",
     },

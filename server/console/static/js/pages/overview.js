@@ -3,6 +3,7 @@
 import { html, useEffect, useRef, useState } from "../../vendor/preact-htm-3.1.1.js";
 import { get, put } from "../api.js";
 import * as fmt from "../fmt.js";
+import { deviceState } from "../devices.js";
 import { HallLive } from "../live.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, useForm } from "../ui.js";
@@ -168,18 +169,6 @@ function Alerts({ feed }) {
 }
 
 const KIND_ORDER = { kiosk: 0, display: 1, window: 2 };
-
-// One line for a device: 离线 first, then its printer (kiosks), then its health.
-function deviceState(d) {
-  if (d.online === false) return { label: T.device.offline, badge: "bad" };
-  if (d.online === null || d.online === undefined) {
-    if (!d.status) return { label: O.neverReported, badge: "idle" };
-  }
-  const bad = d.printer === "paper_out" || d.status === "error";
-  const warn = d.status === "warning" || d.printer === "paper_low";
-  const label = d.printer && d.printer !== "ok" ? T.device.printer[d.printer] || d.printer : T.device.status[d.status] || O.neverReported;
-  return { label, badge: bad ? "bad" : warn ? "warn" : "ok" };
-}
 
 export function DeviceRows({ devices, zone }) {
   const rows = [...devices].sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.id - b.id);

@@ -2,6 +2,7 @@
 // the same /api/v1/admin routes as `govqueue admin` and any other client.
 import { html, useEffect, useState } from "../../vendor/preact-htm-3.1.1.js";
 import { ApiError, del, get, patch, post, put } from "../api.js";
+import { deviceState } from "../devices.js";
 import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, pickHall, useForm, useLoad } from "../ui.js";
@@ -403,10 +404,15 @@ function loadQrLibrary() {
 
 function Devices({ hall }) {
   const [data, error, reload] = useLoad(
-    () => Promise.all([get("/admin/devices", { hall_id: hall.id }), get("/admin/windows", { hall_id: hall.id })]),
+    () => Promise.all([
+      get("/admin/devices", { hall_id: hall.id }),
+      get("/admin/windows", { hall_id: hall.id }),
+      get(`/halls/${hall.id}/devices`),
+    ]),
     [hall.id],
   );
-  const [devices, windows] = data || [[], []];
+  const [devices, windows, healthList] = data || [[], [], []];
+  const health = new Map(healthList.map((d) => [d.id, d]));
   const form = useForm({ kind: "kiosk", label: "", window_id: "" });
   const [created, setCreated] = useState(null);
   const [rowError, setRowError] = useState(null);
@@ -453,13 +459,22 @@ function Devices({ hall }) {
     <section class="card">
       <${ErrorBox} error=${error || rowError} />
       <table id="device-list">
-        <thead><tr><th>${S.device.label}</th><th>${S.device.kind}</th><th>${S.device.window}</th><th>${S.device.created}</th><th></th></tr></thead>
-        <tbody>${devices.map((d) => html`<tr key=${d.id} data-device=${d.id}><td>${d.label}</td>
+        <thead><tr><th>${S.device.label}</th><th>${S.device.kind}</th><th>${S.device.window}</th>
+          <th>${S.device.health}</th><th>${S.device.lastSeen}</th><th>${S.device.version}</th><th>${S.device.created}</th><th></th></tr></thead>
+        <tbody>${devices.map((d) => {
+          const h = health.get(d.id);
+          const state = h ? deviceState(h) : null;
+          return html`<tr key=${d.id} data-device=${d.id} data-kind=${d.kind}><td>${d.label}</td>
           <td>${T.device.kind[d.kind] || d.kind}</td><td>${d.window_id ? T.windowNo(numbers.get(d.window_id) || d.window_id) : T.none}</td>
-          <td class="num">${fmt.dateTime(d.created_at, hall.timezone)}</td>
+          <td class="health">${state ? html`<span class=${`badge ${state.badge}`}>${state.label}</span>
+            ${h.detail && h.online !== false ? html`<div class="small muted">${h.detail}</div>` : null}` : T.none}</td>
+          <td class="num small seen">${h && h.last_seen_at ? fmt.dateTime(h.last_seen_at, hall.timezone) : T.none}</td>
+          <td class="small version">${(h && h.version) || T.none}</td>
+          <td class="num small">${fmt.dateTime(d.created_at, hall.timezone)}</td>
           <td>${d.revoked_at
             ? html`<span class="badge idle revoked">${S.device.revoked} ${fmt.dateTime(d.revoked_at, hall.timezone)}</span>`
-            : html`<button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button>`}</td></tr>`)}
+            : html`<button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button>`}</td></tr>`;
+        })}
         </tbody>
       </table>
     </section>
