@@ -23,6 +23,7 @@ APT_PACKAGES=(
   postgresql                             # the production store; bash dev.sh test runs on it too
   chromium chromium-driver               # headless browser checks of the web pages
   tesseract-ocr tesseract-ocr-chi-sim    # reading Chinese off screenshots (optional checks)
+  xvfb xdotool                           # real app processes on a virtual screen, tapped (tests/apps/x11.py)
 )
 UV_VERSION=0.13.8
 PYTHON=${PYTHON:-python3.11}

@@ -39,6 +39,14 @@ SizeOpt = Annotated[
     str | None,
     typer.Option("--size", help="Window size WIDTHxHEIGHT, e.g. 1080x1920 (portrait)"),
 ]
+LogFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--log-file",
+        help="Write the log here (GOVQUEUE_LOG_FILE; default ~/.local/state/govqueue/APP.log, "
+        "rotated at 5 MB, 5 old files kept)",
+    ),
+]
 ScreenshotOpt = Annotated[
     Path | None,
     typer.Option(
@@ -65,11 +73,17 @@ def parse_size(value: str | None) -> dict[str, int]:
 
 
 def common_overrides(
-    *, server: str | None, token: str | None, fullscreen: bool | None, size: str | None
+    *,
+    server: str | None,
+    token: str | None,
+    fullscreen: bool | None,
+    size: str | None,
+    log_file: Path | None = None,
 ) -> dict[str, Any]:
     return {
         "server": server,
         "device_token": token,
         "fullscreen": fullscreen,
+        "log_file": log_file,
         **parse_size(size),
     }

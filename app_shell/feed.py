@@ -147,6 +147,7 @@ class FeedBridge(QObject):
             self.message.emit(message)
 
     def _refuse(self, detail: str) -> None:
+        log.warning("live feed refused by the server: %s", detail)
         self._set_state(ConnectionState.refused)
         self.refused.emit(detail)
 
@@ -159,4 +160,10 @@ class FeedBridge(QObject):
         ):
             return
         self._state = state
+        if state is ConnectionState.connected:
+            log.info("live feed connected (from seq %s)", self._feed.last_seq)
+        elif state is ConnectionState.reconnecting:
+            log.warning("live feed lost: reconnecting")
+        else:
+            log.info("live feed %s", state.value)
         self.state_changed.emit(state)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app_shell.bridge import AsyncRunner
 from app_shell.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from app_shell.logs import log_start, route_qt_messages, start_logging
 from app_shell.settings import AppSettings
 from app_shell.texts import text
 from app_shell.theme import apply_theme
@@ -192,11 +193,17 @@ def run_app(
     screenshot: Path | None = None,
 ) -> int:
     """Run an app until its window closes (or its screenshot is saved); the exit code."""
+    start_logging(settings.section, settings.log_file)
+    log_start(title, settings.loggable())
     try:
         app = ensure_application(offscreen=screenshot is not None)
     except NoDisplay as exc:
+        log.info("not started: %s", exc)
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
+    route_qt_messages()
+    if screenshot is not None:
+        log.info("a screenshot run: the screen goes to %s, then the program ends", screenshot)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the app (Qt would swallow it)
     runner = AsyncRunner().start()
     shell = Shell(settings, runner)
@@ -217,6 +224,8 @@ def run_app(
         runner.stop()
         parts.window.close()
     if job is not None:
+        log.info("%s", job.message)
         print(job.message, file=sys.stderr if job.exit_code else sys.stdout)
         return job.exit_code if job.exit_code is not None else EXIT_FAILED
+    log.info("%s ended (exit code %d)", title, code)
     return code

@@ -46,6 +46,10 @@ class AppSettings(BaseSettings):
     )
     height: int = Field(default=1080, ge=240, le=4320, description="Window height")
     screenshot_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    log_file: Path | None = Field(
+        default=None,
+        description="The app's log (default ~/.local/state/govqueue/<app>.log, see app_shell/logs.py)",
+    )
 
     @field_validator("server")
     @classmethod
@@ -95,6 +99,15 @@ class AppSettings(BaseSettings):
                 f"{'.'.join(str(p) for p in err['loc'])}：{err['msg']}" for err in exc.errors()
             )
             raise SettingsError(text("settings.invalid", detail=problems)) from exc
+
+    def loggable(self) -> dict[str, object]:
+        """The settings as a log may show them: never a token, a password or a secret."""
+        secret = ("token", "password", "secret")
+        return {
+            name: value
+            for name, value in self.model_dump().items()
+            if not any(word in name for word in secret)
+        }
 
     def require_token(self) -> str:
         if not self.device_token:

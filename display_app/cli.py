@@ -10,6 +10,7 @@ import typer
 from app_shell.cli import (
     ConfigOpt,
     FullscreenOpt,
+    LogFileOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
@@ -48,6 +49,7 @@ def display(
     size: SizeOpt = None,
     config: ConfigOpt = None,
     screenshot: ScreenshotOpt = None,
+    log_file: LogFileOpt = None,
     test_voice: Annotated[
         bool,
         typer.Option("--test-voice", help="Say a sample call (or write it with --to) and exit"),
@@ -78,7 +80,9 @@ def display(
             voice_pack=voice_pack,
             volume=volume,
             repeats=repeats,
-            **common_overrides(server=server, token=token, fullscreen=fullscreen, size=size),
+            **common_overrides(
+                server=server, token=token, fullscreen=fullscreen, size=size, log_file=log_file
+            ),
         )
     except SettingsError as exc:
         fail(str(exc))

@@ -9,6 +9,7 @@ import typer
 from app_shell.cli import (
     ConfigOpt,
     FullscreenOpt,
+    LogFileOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
@@ -35,6 +36,7 @@ def kiosk(
     size: SizeOpt = None,
     config: ConfigOpt = None,
     screenshot: ScreenshotOpt = None,
+    log_file: LogFileOpt = None,
     test_print: Annotated[
         bool, typer.Option("--test-print", help="Print a sample ticket and exit (for installers)")
     ] = False,
@@ -48,7 +50,9 @@ def kiosk(
             config,
             printer=printer,
             paper=paper,
-            **common_overrides(server=server, token=token, fullscreen=fullscreen, size=size),
+            **common_overrides(
+                server=server, token=token, fullscreen=fullscreen, size=size, log_file=log_file
+            ),
         )
     except SettingsError as exc:
         fail(str(exc))

@@ -89,6 +89,7 @@ class KioskController(QObject):
         self.device_label = ""
         self.buttons: list[ServiceButton] = []
         self.screen = Screen.loading
+        self.changed_at = time.monotonic()  # when the screen (or the green mode) last changed
         self.green_mode = False
         self.ticket: IssuedTicket | None = None
         self.print_state: PrintState | None = None
@@ -152,6 +153,14 @@ class KioskController(QObject):
         self.hall_id = int(me["hall_id"])
         self.hall_name = str(me["hall_name"])
         self.device_label = str(me.get("label", ""))
+        log.info(
+            "this is kiosk %s (device %s) of %s (hall %d); printer %s",
+            self.device_label,
+            me.get("id"),
+            self.hall_name,
+            self.hall_id,
+            self.printer.spec,
+        )
         token = self.api.token or ""
         self.feed = FeedBridge(
             self.runner, self.settings.server, hall_id=self.hall_id, token=token, parent=self
@@ -167,6 +176,7 @@ class KioskController(QObject):
         self.check_printer()
 
     def _identity_failed(self, error: BaseException) -> None:
+        log.warning("who this kiosk is not known yet: %s", message_for(error))
         self._set_message(message_for(error))
         if not self._stopped:
             self._retry.start()
@@ -199,6 +209,8 @@ class KioskController(QObject):
 
     def _services_loaded(self, services: list[dict[str, Any]]) -> None:
         self.buttons = service_buttons(services, self.now())
+        if not self.server_ok:
+            log.info("services loaded: %d, tickets can be taken", len(services))
         self.server_ok = True
         if self.message in (
             text("device.loading"),
@@ -214,6 +226,8 @@ class KioskController(QObject):
             self.loaded.emit()
 
     def _services_failed(self, error: BaseException) -> None:
+        if self.server_ok or not self.is_loaded:
+            log.warning("services not loaded, no tickets for now: %s", message_for(error))
         self.server_ok = False
         self._set_message(message_for(error))
         if not self._stopped:
@@ -232,6 +246,18 @@ class KioskController(QObject):
             and self.screen is Screen.start
         )
 
+    def _why_not(self, service_id: int) -> str:
+        button = self.button(service_id)
+        if button is None:
+            return "no such service on screen"
+        if not button.pressable:
+            return button.status_text
+        if not self.server_ok:
+            return "server unreachable"
+        if self.issuing:
+            return "a ticket is being issued"
+        return f"on the {self.screen.value} screen"
+
     # --- live feed -------------------------------------------------------------------------
     def _on_event(self, message: LiveMessage) -> None:
         if isinstance(message.data, TicketFields | QueueCounts | WindowStatus):
@@ -248,20 +274,28 @@ class KioskController(QObject):
 
     # --- issuing ---------------------------------------------------------------------------
     def open_green(self) -> None:
-        if self.screen is Screen.start and not self.issuing:
+        if self.screen is Screen.start and not self.issuing and not self.green_mode:
             self.green_mode = True
+            log.info("green channel opened")
+            self.changed_at = time.monotonic()
             self.touched()
             self.changed.emit()
 
     def close_green(self) -> None:
-        self.green_mode = False
-        self.changed.emit()
+        if self.green_mode:
+            self.green_mode = False
+            log.info("green channel closed")
+            self.changed_at = time.monotonic()
+            self.changed.emit()
 
     def press(self, service_id: int) -> bool:
         """Take a ticket for the service (green channel when in that mode). A press while a
         ticket is being issued, or on a button that cannot be pressed, does nothing."""
         self.touched()
         if not self.can_press(service_id):
+            log.info(
+                "a press on service %d did nothing (%s)", service_id, self._why_not(service_id)
+            )
             return False
         button = self.button(service_id)
         assert button is not None
@@ -309,6 +343,12 @@ class KioskController(QObject):
         self.ticket = IssuedTicket.from_api(
             body, service_name=service_name, hall_name=self.hall_name
         )
+        log.info(
+            "ticket %s issued (%s%s)",
+            self.ticket.number,
+            service_name,
+            ", green channel" if self.ticket.green else "",
+        )
         self.green_mode = False
         self.fault = None
         self._set_screen(Screen.confirm)
@@ -316,6 +356,12 @@ class KioskController(QObject):
         self._debounce.start()
 
     def _issue_failed(self, error: BaseException) -> None:
+        if isinstance(error, ApiError):
+            log.warning("ticket refused by the server (%s): %s", error.code, error.detail)
+        elif isinstance(error, ServerUnavailable):
+            log.warning("ticket not issued: the server did not answer (the press is kept)")
+        else:
+            log.error("ticket not issued", exc_info=error)
         if isinstance(error, ServerUnavailable):
             self.server_ok = False
             self._set_message(text("issue.unreachable"))
@@ -344,6 +390,7 @@ class KioskController(QObject):
         ).success(self._printed).failure(self._printed_failed).run_in_background()
 
     def _printed(self, state: PrinterState) -> None:
+        log.info("ticket %s printed", self.ticket.number if self.ticket else "?")
         self.print_state = PrintState.printed
         self._printer_is(state)
         if self.screen is Screen.fault:
@@ -355,6 +402,13 @@ class KioskController(QObject):
         state = error.state if isinstance(error, PrinterFault) else PrinterState.error
         if not isinstance(error, PrinterFault):
             log.error("printing failed", exc_info=error)
+        elif self.printer.configured:
+            log.warning(
+                "ticket %s not printed (printer %s: %s); shown on screen",
+                self.ticket.number if self.ticket else "?",
+                state.value,
+                state.label,
+            )
         self.print_state = PrintState.failed
         self.fault = state
         self._printer_is(state)
@@ -369,6 +423,7 @@ class KioskController(QObject):
             return False
         if self.screen not in (Screen.fault, Screen.confirm):
             return False
+        log.info("reprint of %s asked", self.ticket.number)
         self._print()
         return True
 
@@ -385,6 +440,9 @@ class KioskController(QObject):
         ).finally_(done).run_in_background()
 
     def _printer_is(self, state: PrinterState) -> None:
+        if state is not self.printer_state:
+            level = logging.INFO if state.health == "ok" else logging.WARNING
+            log.log(level, "printer %s: %s (%s)", self.printer.spec, state.value, state.label)
         self.printer_state = state
         self.changed.emit()
         if state is self.reported or self.hall_id is None:
@@ -414,6 +472,25 @@ class KioskController(QObject):
         self._set_screen(Screen.start if self.is_loaded else Screen.loading)
         self.changed.emit()
 
+    def finger_down(self) -> bool:
+        """A touch (or a mouse button) went down somewhere on the screen. False when that
+        touch must do nothing more: it woke the kiosk from the idle screen (the person could
+        not see what lay under the finger), or the screen changed under it a moment ago (the
+        second tap of a double tap lands on what the first one brought up)."""
+        if self.screen is Screen.idle:
+            log.info("woken by a touch")
+            self.touched()
+            return False
+        settled = self.settled()
+        self.touched()
+        if not settled:
+            log.info("a touch right after the screen changed was ignored")
+        return settled
+
+    def settled(self) -> bool:
+        """Has the screen stood still long enough for a touch to mean what it lands on?"""
+        return (time.monotonic() - self.changed_at) * 1000 >= self.settings.tap_settle_ms
+
     def touched(self) -> None:
         """Any touch: wake from idle, and give the person more time on this screen."""
         if self.screen is Screen.idle:
@@ -433,7 +510,9 @@ class KioskController(QObject):
     def _set_screen(self, screen: Screen) -> None:
         if screen is self.screen:
             return
+        log.info("screen %s -> %s", self.screen.value, screen.value)
         self.screen = screen
+        self.changed_at = time.monotonic()
         if screen is Screen.start:
             self._idle.start()
         else:

@@ -32,6 +32,13 @@ class KioskSettings(AppSettings):
         description="A ticket shown on screen (printer fault) stays this long",
     )
     idle_seconds: int = Field(default=120, ge=10, le=3600, description="Idle screen after this")
+    tap_settle_ms: int = Field(
+        default=600,
+        ge=0,
+        le=3000,
+        description="A touch this soon after the screen changed does nothing (a double tap's "
+        "second tap lands on what the first one brought up)",
+    )
     refresh_seconds: int = Field(default=30, ge=5, le=600, description="Service list refresh")
     retry_seconds: float = Field(default=3.0, gt=0, le=60, description="Retry while unreachable")
     printer_check_seconds: int = Field(

@@ -15,6 +15,19 @@ from server.domain.clock import ManualClock
 from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server
 
 
+@pytest.fixture(autouse=True, scope="session")
+def apps_log_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The apps the tests start log under a folder of the test run (their default place is
+    $XDG_STATE_HOME/govqueue/), never in the home folder of whoever runs the tests."""
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch

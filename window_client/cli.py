@@ -10,6 +10,7 @@ import typer
 from app_shell.cli import (
     ConfigOpt,
     FullscreenOpt,
+    LogFileOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
@@ -37,12 +38,15 @@ def window(
     size: SizeOpt = None,
     config: ConfigOpt = None,
     screenshot: ScreenshotOpt = None,
+    log_file: LogFileOpt = None,
 ) -> None:
     """窗口叫号终端 — the window staff's calling program; with --evaluator, the 评价器."""
     from app_shell.settings import SettingsError
     from window_client.settings import PadSettings, WindowSettings
 
-    overrides = common_overrides(server=server, token=token, fullscreen=fullscreen, size=size)
+    overrides = common_overrides(
+        server=server, token=token, fullscreen=fullscreen, size=size, log_file=log_file
+    )
     try:
         if evaluator:
             from window_client.main import main_pad

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -20,7 +21,11 @@ from kiosk_app.views.start import StartScreen
 from kiosk_app.views.style import STYLESHEET, KioskSizes
 from kiosk_app.views.ticket import TicketScreen
 
-TOUCH_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin)
+_E = QEvent.Type
+# a touch or a mouse button going down (a double click's second press is a DblClick)
+PRESSES = frozenset({_E.MouseButtonPress, _E.MouseButtonDblClick, _E.TouchBegin})
+ENDS = frozenset({_E.MouseButtonRelease, _E.TouchEnd, _E.TouchCancel})
+POINTER = PRESSES | ENDS | {_E.MouseMove, _E.TouchUpdate}
 
 
 class IdleScreen(QWidget):
@@ -71,6 +76,8 @@ class KioskWindow(QWidget):
         controller.screen_changed.connect(lambda _: self.refresh())
         self.resize(width, height)
         self.refresh()
+        self._gesture = False  # a touch or button is down
+        self._blocked = False  # and what it does must go no further
         app = QApplication.instance()
         if app is not None:  # every touch anywhere wakes the kiosk and extends its time-outs
             app.installEventFilter(self)
@@ -89,6 +96,20 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(screen)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in TOUCH_EVENTS:
-            self.controller.touched()
-        return False
+        """Sees every touch before any widget does (the window's, then the widget's copy of
+        it). The controller decides once per touch, when it goes down, whether it may act:
+        the touch that wakes the kiosk, or one that lands right after the screen changed,
+        reaches no button, neither its press nor its release."""
+        kind = event.type()
+        if kind not in POINTER:
+            return False
+        if kind in PRESSES and not self._gesture:
+            self._gesture = True
+            self._blocked = not self.controller.finger_down()
+        blocked = self._gesture and self._blocked
+        if kind in ENDS and (
+            kind is not _E.MouseButtonRelease
+            or (isinstance(event, QMouseEvent) and event.buttons() == Qt.MouseButton.NoButton)
+        ):
+            self._gesture = False
+        return blocked

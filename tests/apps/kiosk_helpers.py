@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app_shell.bridge import AsyncRunner
@@ -26,6 +28,29 @@ class Kiosk:
     def tile_status(self, service_id: int) -> str:
         tile = self.window.start_screen.tile(service_id)
         return tile.status_text if tile else ""
+
+
+def centre(window: QWidget, widget: QWidget | None) -> QPoint:
+    """The middle of `widget` in the window's coordinates."""
+    assert widget is not None
+    return widget.mapTo(window, widget.rect().center())
+
+
+def touch_at(qtbot: QtBot, window: QWidget, where: QWidget | QPoint | None) -> None:
+    """A tap as a screen delivers it: to the window, at a point (or the middle of a widget),
+    and the window hands it to whatever lies there now (not straight to a widget)."""
+    assert where is not None
+    point = where if isinstance(where, QPoint) else centre(window, where)
+    handle = window.windowHandle()
+    assert handle is not None
+    qtbot.mouseClick(handle, Qt.MouseButton.LeftButton, pos=point)
+
+
+def tap(qtbot: QtBot, kiosk: Kiosk, widget: QWidget | None) -> None:
+    """A person's tap: once the screen has stood still (a tap right after it changed does
+    nothing, on purpose), on the middle of `widget`."""
+    qtbot.waitUntil(kiosk.controller.settled, timeout=5000)
+    touch_at(qtbot, kiosk.window, widget)
 
 
 def make_kiosk(
@@ -66,4 +91,8 @@ def make_kiosk(
     window.show()
     controller.start()
     qtbot.waitUntil(lambda: controller.is_loaded, timeout=10_000)
+    qtbot.waitExposed(window)
+    layout = window.start_screen.layout()
+    assert layout is not None
+    layout.activate()  # the service buttons where a person sees them (for taps at a point)
     return Kiosk(controller, window, api)

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk_app.controller import Screen
 from tests.apps.conftest import ThreadedServer
+from tests.apps.kiosk_helpers import tap
 from tests.apps.tcp_gate import TcpGate
 from tests.apps.test_kiosk_start import issued_today
 
@@ -30,7 +30,7 @@ def test_a_lost_answer_is_asked_again_and_issues_one_ticket(
     assert hall is not None
     kiosk = kiosks(server_url=gate.url)
     gate.lose_answer_to = b"POST /api/v1/tickets"
-    qtbot.mouseClick(kiosk.window.start_screen.tile(hall.services["A"]), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, kiosk.window.start_screen.tile(hall.services["A"]))
     qtbot.waitUntil(lambda: kiosk.controller.ticket is not None, timeout=15_000)
     assert gate.answers_lost == 1, "the first answer was not cut off"
     ticket = kiosk.controller.ticket

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from client.rest import ApiClient
 from kiosk_app.controller import PrintState, Screen
 from tests.apps.conftest import ThreadedServer
+from tests.apps.kiosk_helpers import tap
 from tests.apps.printer_double import TcpTestPrinter
 
 SERVICES = [
@@ -83,13 +83,13 @@ def test_kiosk_pictures(
         return path
 
     save("start")
-    qtbot.mouseClick(window.start_screen.tile(ids["B"]), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, window.start_screen.tile(ids["B"]))
     qtbot.waitUntil(lambda: c.print_state is PrintState.printed, timeout=10_000)
     assert c.screen is Screen.confirm
     save("confirmation")
     c.back_to_start()
     tcp_printer.condition.paper_out = True
-    qtbot.mouseClick(window.start_screen.tile(ids["A"]), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, window.start_screen.tile(ids["A"]))
     qtbot.waitUntil(lambda: c.print_state is PrintState.failed, timeout=10_000)
     assert c.screen is Screen.fault
     shown = window.ticket_screen

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk_app.controller import PrintState, Screen
@@ -20,7 +19,7 @@ from kiosk_app.printing.layout import (
 )
 from kiosk_app.printing.status import PrinterState
 from tests.apps.conftest import ThreadedServer
-from tests.apps.kiosk_helpers import Kiosk
+from tests.apps.kiosk_helpers import Kiosk, tap
 from tests.apps.printer_double import TcpTestPrinter
 
 CUT = b"\x1dV\x00"
@@ -42,8 +41,7 @@ def native_qr_data(job: bytes) -> str:
 
 
 def issue(qtbot: QtBot, kiosk: Kiosk, service_id: int) -> None:
-    tile = kiosk.window.start_screen.tile(service_id)
-    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, kiosk.window.start_screen.tile(service_id))
     qtbot.waitUntil(
         lambda: (
             kiosk.controller.ticket is not None
@@ -102,7 +100,7 @@ def test_green_channel_ticket_is_marked_and_issued_with_priority(
     hall = app_server.hall
     assert hall is not None
     kiosk = kiosks(printer=tcp_printer.spec)
-    qtbot.mouseClick(kiosk.window.start_screen.green, Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, kiosk.window.start_screen.green)
     assert kiosk.controller.green_mode
     assert "绿色通道" in kiosk.window.start_screen.prompt.text()
     issue(qtbot, kiosk, hall.services["B"])
@@ -144,7 +142,7 @@ def test_no_printer_listening_shows_the_ticket_and_reprint_works_when_it_is_back
     # the printer comes back; 重新打印 prints the same ticket, never a new one
     back = TcpTestPrinter(port=port).start()
     try:
-        qtbot.mouseClick(screen.reprint, Qt.MouseButton.LeftButton)
+        tap(qtbot, kiosk, screen.reprint)
         qtbot.waitUntil(lambda: c.print_state is PrintState.printed, timeout=10_000)
         assert "A001" in back.last_job().decode("latin-1")
         assert issued_count(app_server) == 1

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app_shell.feed import ConnectionState
 from kiosk_app.controller import Screen
 from tests.apps.conftest import ThreadedServer
+from tests.apps.kiosk_helpers import tap, touch_at
 
 
 def test_server_stopped_and_restarted(
@@ -30,7 +30,7 @@ def test_server_stopped_and_restarted(
     tile = start.tile(a)
     assert tile is not None and not tile.isEnabled()
     assert tile.status_text == "暂时不能取号"
-    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, tile)
     assert c.press(a) is False and c.ticket is None
     assert not start.green.isEnabled()
     # back by itself: live counts resume, tickets can be taken, no restart
@@ -41,7 +41,7 @@ def test_server_stopped_and_restarted(
     assert not start.banner.isVisible() and not kiosk.window.marker.isVisible()
     app_server.call(lambda cl: cl.issue_ticket(a), token=hall.kiosk_token)
     qtbot.waitUntil(lambda: kiosk.tile_status(a).startswith("等候 1 人"), timeout=5000)
-    qtbot.mouseClick(start.tile(a), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, start.tile(a))
     qtbot.waitUntil(lambda: c.ticket is not None, timeout=5000)
     assert c.ticket is not None and c.ticket.number == "A002"
 
@@ -85,7 +85,7 @@ def test_confirmation_returns_idle_screen_and_a_touch_wakes_it(
     c = kiosk.controller
     qtbot.waitUntil(lambda: c.screen is Screen.idle, timeout=5000)
     assert kiosk.window.stack.currentWidget() is kiosk.window.idle_screen
-    qtbot.mouseClick(kiosk.window.idle_screen, Qt.MouseButton.LeftButton)
+    touch_at(qtbot, kiosk.window, kiosk.window.idle_screen)
     assert c.screen is Screen.start
     c.press(hall.services["A"])
     qtbot.waitUntil(lambda: c.screen is Screen.fault, timeout=5000)  # no printer: on screen

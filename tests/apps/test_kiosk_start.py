@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from client.rest import ApiClient
 from kiosk_app.controller import Screen
 from tests.apps.conftest import ThreadedServer
+from tests.apps.kiosk_helpers import tap
 
 
 def issued_today(server: ThreadedServer) -> dict[str, int]:
@@ -83,7 +83,7 @@ def test_closed_full_and_disabled_services_say_so_and_cannot_be_pressed(
     before = issued_today(app_server)
     for prefix in expected:
         tile = kiosk.window.start_screen.tile(ids[prefix])
-        qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+        tap(qtbot, kiosk, tile)
         assert kiosk.controller.press(ids[prefix]) is False
     qtbot.wait(300)
     assert issued_today(app_server) == before
@@ -96,27 +96,8 @@ def test_one_press_issues_exactly_one_ticket(
     hall = app_server.hall
     assert hall is not None
     kiosk = kiosks()
-    tile = kiosk.window.start_screen.tile(hall.services["B"])
-    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, kiosk.window.start_screen.tile(hall.services["B"]))
     qtbot.waitUntil(lambda: kiosk.controller.ticket is not None, timeout=5000)
     assert kiosk.controller.ticket is not None
     assert kiosk.controller.ticket.number == "B001"
     assert issued_today(app_server) == {"A": 0, "B": 1}
-
-
-def test_a_double_tap_issues_one_ticket(
-    qtbot: QtBot, app_server: ThreadedServer, kiosks: Any
-) -> None:
-    hall = app_server.hall
-    assert hall is not None
-    kiosk = kiosks()
-    tile = kiosk.window.start_screen.tile(hall.services["A"])
-    assert tile is not None
-    # two taps in the same instant (before the first answer can arrive), then a third
-    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
-    kiosk.controller.press(hall.services["A"])
-    qtbot.waitUntil(lambda: kiosk.controller.ticket is not None, timeout=5000)
-    qtbot.wait(300)
-    assert issued_today(app_server) == {"A": 1, "B": 0}
-    assert kiosk.controller.ticket is not None and kiosk.controller.ticket.number == "A001"

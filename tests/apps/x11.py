@@ -1,0 +1,240 @@
+"""Real app processes on a virtual X screen (Xvfb), touched with xdotool, as in a hall.
+
+Offscreen widget tests cannot show what a real screen does without a window manager (which
+window has the keyboard, what `--fullscreen` covers) nor how X delivers a tap. These helpers
+start an Xvfb display, a `govqueue` app on it with its own log file, and drive it:
+
+    with VirtualScreen(1080, 1920) as screen:
+        app = AppProcess.start(screen, tmp_path, "kiosk", "--server", url, "--token", t)
+        app.wait_for_log("services loaded")
+        screen.tap(540, 580)
+
+The tests wait on the app's log (what it says it did) and on the server, never on a fixed
+time. They are skipped only where Xvfb or xdotool is missing (`bash dev.sh setup` installs
+both). Displays are taken from GOVQUEUE_TEST_DISPLAYS (default 400-499), the first free one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import pytest
+
+GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
+HAVE_X = bool(shutil.which("Xvfb") and shutil.which("xdotool"))
+needs_x = pytest.mark.skipif(not HAVE_X, reason="Xvfb and xdotool are not installed")
+X_WAIT_S = 30.0  # generous: the machine may be busy
+
+
+def display_numbers() -> range:
+    spec = os.environ.get("GOVQUEUE_TEST_DISPLAYS", "400-499")
+    first, _, last = spec.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+class VirtualScreen:
+    """An Xvfb display of the given size (no window manager, like a kiosk's own X)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.number = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def display(self) -> str:
+        return f":{self.number}"
+
+    def __enter__(self) -> VirtualScreen:
+        for number in display_numbers():
+            if Path(f"/tmp/.X{number}-lock").exists():
+                continue
+            proc = subprocess.Popen(
+                [
+                    "Xvfb",
+                    f":{number}",
+                    "-screen",
+                    "0",
+                    f"{self.width}x{self.height}x24",
+                    "-nolisten",
+                    "tcp",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + X_WAIT_S
+            while proc.poll() is None and time.monotonic() < deadline:
+                if self._answers(number):
+                    self.number, self.proc = number, proc
+                    return self
+                time.sleep(0.05)
+            proc.kill()
+            proc.wait(10)
+        raise RuntimeError(f"no free X display in {display_numbers()}")
+
+    @staticmethod
+    def _answers(number: int) -> bool:
+        result = subprocess.run(
+            ["xdotool", "getdisplaygeometry"],
+            env={**os.environ, "DISPLAY": f":{number}"},
+            capture_output=True,
+            check=False,
+        )
+        return result.returncode == 0
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+    def xdotool(self, *args: str) -> str:
+        result = subprocess.run(
+            ["xdotool", *args],
+            env={**os.environ, "DISPLAY": self.display},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return result.stdout
+
+    def tap(self, x: int, y: int, *, times: int = 1, gap_ms: int = 80) -> None:
+        """A finger on (x, y) of the screen; `times` taps `gap_ms` apart (a double tap)."""
+        self.xdotool("mousemove", str(x), str(y))
+        self.xdotool("click", "--repeat", str(times), "--delay", str(gap_ms), "1")
+
+    def key(self, *keys: str) -> None:
+        self.xdotool("key", *keys)
+
+    def type_text(self, text: str) -> None:
+        self.xdotool("type", "--delay", "30", text)
+
+    def window_geometry(self, name: str) -> tuple[int, int, int, int]:
+        """(x, y, width, height) of the visible window whose title contains `name`."""
+        ids = self.xdotool("search", "--onlyvisible", "--name", name).split()
+        assert ids, f"no visible window named {name!r}"
+        out = self.xdotool("getwindowgeometry", "--shell", ids[-1])
+        values = dict(line.split("=", 1) for line in out.split())
+        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+    def focused_window_name(self) -> str:
+        result = subprocess.run(
+            ["xdotool", "getwindowfocus", "getwindowname"],
+            env={**os.environ, "DISPLAY": self.display},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        return result.stdout.strip()
+
+    def save(self, path: Path) -> Path:
+        """The whole screen as a PNG (Qt in a process of its own on this display)."""
+        script = (
+            "import sys\n"
+            "from PySide6.QtGui import QGuiApplication\n"
+            "app = QGuiApplication(sys.argv[:1])\n"
+            "sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)\n"
+        )
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            env={**env, "DISPLAY": self.display},
+            timeout=60,
+            check=True,
+        )
+        return path
+
+
+@dataclass
+class AppProcess:
+    """A `govqueue` app on a virtual screen, with its own log file."""
+
+    proc: subprocess.Popen[str]
+    log_file: Path
+    output: Path
+    seen: int = field(default=0)
+
+    @classmethod
+    def start(
+        cls,
+        screen: VirtualScreen,
+        folder: Path,
+        command: str,
+        *args: str,
+        env: dict[str, str] | None = None,
+        name: str | None = None,
+    ) -> AppProcess:
+        name = name or command
+        log_file = folder / f"{name}.log"
+        output = folder / f"{name}.out"
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("GOVQUEUE_") and k not in ("QT_QPA_PLATFORM", "QT_IM_MODULE")
+        }
+        with output.open("w") as out:
+            proc = subprocess.Popen(
+                [GOVQUEUE, command, *args, "--log-file", str(log_file)],
+                env={
+                    **clean,
+                    "DISPLAY": screen.display,
+                    "XDG_CONFIG_HOME": str(folder),
+                    **(env or {}),
+                },
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        return cls(proc, log_file, output)
+
+    def log_text(self) -> str:
+        return self.log_file.read_text(encoding="utf-8") if self.log_file.exists() else ""
+
+    def wait_for_log(self, pattern: str, *, timeout: float = X_WAIT_S) -> str:
+        """The first log line after the ones already waited for that matches `pattern`
+        (a regular expression); fails when the app ends or says nothing of it in time."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.log_text().splitlines()
+            for index in range(self.seen, len(lines)):
+                if regex.search(lines[index]):
+                    self.seen = index + 1
+                    return lines[index]
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    f"the app ended ({self.proc.returncode}) before logging {pattern!r}:\n"
+                    + self.log_text()
+                    + self.output.read_text(errors="replace")
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"no log line {pattern!r} in {timeout:g} s:\n{self.log_text()}"
+                )
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
