@@ -1,34 +1,26 @@
-"""A small discrete-event scheduler for actors that talk to the real server.
+"""The demo's scheduler: actors that are coroutines and talk to the real server, on the
+discrete-event calendar of `server/domain/des.py` (the one the staffing plan's Monte Carlo
+uses too, so both follow the same rules of simulated time).
 
-Actors are coroutines (applicants, clerks, …) that wait in simulated time with
-`await sim.sleep(s)` or `await sim.wait(signal, timeout)`. Exactly one actor runs at a time:
-the scheduler wakes the earliest one, and the simulated clock (a ManualClock the server reads
-too) moves on only when that actor is waiting again, i.e. when the server has answered every
-request due at the current instant. Simultaneous wake-ups run in the order they were
-scheduled. So a seed gives the same day whatever the speed and however fast the machine is;
-`pace` only decides how much real time an instant of simulated time takes.
+Actors (applicants, clerks, …) wait in simulated time with `await sim.sleep(s)` or
+`await sim.wait(signal, timeout)`. Exactly one actor runs at a time: the scheduler wakes the
+earliest one, and the simulated clock (a ManualClock the server reads too) moves on only when
+that actor is waiting again, i.e. when the server has answered every request due at the
+current instant. Simultaneous wake-ups run in the order they were scheduled. So a seed gives
+the same day whatever the speed and however fast the machine is; `pace` only decides how much
+real time an instant of simulated time takes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from server.domain.clock import ManualClock
-
-
-@dataclass(order=True)
-class _Wake:
-    at_ms: int
-    order: int
-    future: asyncio.Future[bool] = field(compare=False)
-    notified: bool = field(default=False, compare=False)
-    cancelled: bool = field(default=False, compare=False)
+from server.domain.des import EventCalendar
 
 
 class Scheduler:
@@ -37,13 +29,10 @@ class Scheduler:
         self.clock = clock
         self.speed = speed
         self._origin = clock.now()
-        self._now_ms = 0
-        self._heap: list[_Wake] = []
-        self._order = 0
+        self._calendar: EventCalendar[asyncio.Future[bool | None]] = EventCalendar()
         self._turn: asyncio.Future[None] | None = None  # resolved when the running actor waits
         self._actors: set[asyncio.Task[None]] = set()
         self._failure: BaseException | None = None
-        self._waiting: dict[str, list[_Wake]] = {}
         self.on_instant: Callable[[datetime], None] | None = None
 
     # ----------------------------------------------------------------------------- for actors
@@ -56,32 +45,27 @@ class Scheduler:
         return max(0.0, (instant - self.now()).total_seconds())
 
     async def sleep(self, seconds: float) -> None:
-        await self._park(self._schedule(max(0.0, seconds)))
+        await self._park(self._calendar.schedule(self._future(), seconds).item)
 
     async def sleep_until(self, instant: datetime) -> None:
         await self.sleep(self.at(instant))
 
     async def wait(self, signals: list[str], timeout: float) -> bool:
         """Wait for `notify()` of one of `signals`, or `timeout` seconds; True when notified."""
-        wake = self._schedule(max(0.0, timeout))
-        for signal in signals:
-            self._waiting.setdefault(signal, []).append(wake)
-        return await self._park(wake)
+        wake = self._calendar.wait(self._future(), signals, timeout)
+        return bool(await self._park(wake.item))
 
     def notify(self, signal: str) -> None:
         """Wake every actor waiting for `signal`, at the current instant, in the order they began."""
-        for wake in self._waiting.pop(signal, []):
-            if not wake.cancelled and not wake.future.done():
-                wake.cancelled = True
-                self._push(self._now_ms, wake.future, notified=True)
+        self._calendar.notify(signal)
 
     def spawn(self, actor: Coroutine[Any, Any, None], delay: float = 0.0) -> None:
         """Start `actor` after `delay` simulated seconds (in turn, like any wake-up)."""
-        start = self._schedule(delay)
+        start = self._calendar.schedule(self._future(), delay).item
 
         async def run() -> None:
             try:
-                await start.future
+                await start
                 await actor
             except BaseException as exc:
                 if self._failure is None:
@@ -98,22 +82,22 @@ class Scheduler:
     async def run(self) -> None:
         """Run until no actor has anything scheduled (or one fails: its error is raised)."""
         real_start = time.monotonic()
-        sim_start_ms = self._now_ms
-        while self._heap:
-            wake = heapq.heappop(self._heap)
-            if wake.cancelled:
-                continue
-            if wake.at_ms != self._now_ms:
+        sim_start_ms = self._calendar.now_ms
+        loop = asyncio.get_running_loop()
+        while True:
+            before = self._calendar.now_ms
+            wake = self._calendar.next()
+            if wake is None:
+                break
+            if wake.at_ms != before:
                 if self.speed:
                     due = real_start + (wake.at_ms - sim_start_ms) / 1000 / self.speed
                     await asyncio.sleep(max(0.0, due - time.monotonic()))
-                self._now_ms = wake.at_ms
                 self.clock.set(self._origin + timedelta(milliseconds=wake.at_ms))
                 if self.on_instant is not None:
                     self.on_instant(self.clock.now())
-            loop = asyncio.get_running_loop()
             self._turn = loop.create_future()
-            wake.future.set_result(wake.notified)
+            wake.item.set_result(wake.notified)
             await self._turn  # the actor runs (and talks to the server) until it waits again
             if self._failure is not None:
                 self.close()
@@ -126,19 +110,12 @@ class Scheduler:
 
     # ----------------------------------------------------------------------------- internals
 
-    def _schedule(self, seconds: float) -> _Wake:
-        loop = asyncio.get_running_loop()
-        return self._push(self._now_ms + round(seconds * 1000), loop.create_future())
+    def _future(self) -> asyncio.Future[bool | None]:
+        return asyncio.get_running_loop().create_future()
 
-    def _push(self, at_ms: int, future: asyncio.Future[bool], *, notified: bool = False) -> _Wake:
-        self._order += 1
-        wake = _Wake(at_ms, self._order, future, notified)
-        heapq.heappush(self._heap, wake)
-        return wake
-
-    async def _park(self, wake: _Wake) -> bool:
+    async def _park(self, future: asyncio.Future[bool | None]) -> bool | None:
         self._yield_turn()
-        return await wake.future
+        return await future
 
     def _yield_turn(self) -> None:
         if self._turn is not None and not self._turn.done():
