@@ -99,6 +99,15 @@ class WorkingCalendar:
             return False
         return official_working_day(day)
 
+    def is_holiday(self, day: date) -> bool:
+        """A public holiday (法定节假日, with the weekend days its 调休 folds in), not an
+        ordinary weekend."""
+        if day in self.extra_workdays:
+            return False
+        if day in self.extra_holidays:
+            return True
+        return official_holiday(day)
+
 
 # Statutory holidays on fixed dates (全国年节及纪念日放假办法): 元旦, 劳动节, 国庆节. The
 # lunar ones (春节, 端午, 中秋) and 清明 move; for a year without data only these are known.
@@ -110,6 +119,44 @@ def official_working_day(day: date) -> bool:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:  # a year the package has no data for (yet)
         return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
+
+
+def official_holiday(day: date) -> bool:
+    try:
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:  # a year the package has no data for (yet)
+        return (day.month, day.day) in FIXED_HOLIDAYS
+    return bool(on_holiday) and name is not None
+
+
+# How a day is expected to behave (the staffing plan averages a day's arrivals over the past
+# days of its class): a weekday, a public holiday, the first working day after one (节后首日,
+# usually the busiest), or a weekend day made a working day (调休上班).
+HOLIDAY, AFTER_HOLIDAY, MAKEUP_WORKDAY = "holiday", "after_holiday", "makeup_workday"
+WEEKDAY_CLASSES = tuple(f"weekday{i}" for i in range(7))
+WORKDAYS, RESTDAYS = "workdays", "restdays"  # the wider classes used when one has no history
+
+
+def day_class(day: date, calendar: WorkingCalendar | None = None) -> str:
+    """The class of `day`: HOLIDAY, AFTER_HOLIDAY, MAKEUP_WORKDAY or weekday0 … weekday6."""
+    calendar = calendar or WorkingCalendar()
+    if calendar.is_holiday(day):
+        return HOLIDAY
+    if calendar.is_working_day(day):
+        before = day - timedelta(days=1)
+        while not calendar.is_working_day(before) and day - before <= timedelta(days=14):
+            if calendar.is_holiday(before):
+                return AFTER_HOLIDAY
+            before -= timedelta(days=1)
+        if day.weekday() >= 5:
+            return MAKEUP_WORKDAY
+    return WEEKDAY_CLASSES[day.weekday()]
+
+
+def wider_class(day: date, calendar: WorkingCalendar | None = None) -> str:
+    """WORKDAYS or RESTDAYS: the fallback class of a day whose own class has no history."""
+    calendar = calendar or WorkingCalendar()
+    return WORKDAYS if calendar.is_working_day(day) else RESTDAYS
 
 
 def add_working_days(

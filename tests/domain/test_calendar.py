@@ -131,3 +131,34 @@ def test_settings_read_local_days_from_the_environment(monkeypatch: pytest.Monke
     monkeypatch.setenv("GOVQUEUE_EXTRA_HOLIDAYS", "2026-13-01")
     with pytest.raises(ValueError, match="extra_holidays"):
         Settings()
+
+
+def test_day_classes_set_holidays_and_the_day_after_apart() -> None:
+    from server.domain.calendar import (
+        AFTER_HOLIDAY,
+        HOLIDAY,
+        MAKEUP_WORKDAY,
+        RESTDAYS,
+        WORKDAYS,
+        day_class,
+        wider_class,
+    )
+
+    # 国庆 2025: 1–8 October off, Sunday 28 September and Saturday 11 October worked (调休)
+    assert day_class(date(2025, 10, 1)) == HOLIDAY
+    assert day_class(date(2025, 10, 4)) == HOLIDAY  # a Saturday inside the holiday
+    assert day_class(date(2025, 10, 9)) == AFTER_HOLIDAY  # Thursday, first day back
+    assert day_class(date(2025, 10, 10)) == "weekday4"
+    assert day_class(date(2025, 10, 11)) == MAKEUP_WORKDAY
+    assert day_class(date(2025, 9, 28)) == MAKEUP_WORKDAY
+    assert day_class(date(2025, 10, 12)) == "weekday6"  # an ordinary Sunday
+    assert day_class(date(2025, 10, 13)) == "weekday0"  # Monday after a weekend: a Monday
+    # a hall's own closing day makes the next working day a day after a holiday
+    closed = WorkingCalendar(extra_holidays=frozenset({date(2025, 10, 14)}))
+    assert day_class(date(2025, 10, 14), closed) == HOLIDAY
+    assert day_class(date(2025, 10, 15), closed) == AFTER_HOLIDAY
+    assert wider_class(date(2025, 10, 11)) == WORKDAYS
+    assert wider_class(date(2025, 10, 12)) == RESTDAYS
+    # a year the package has no data for: fixed-date holidays and Monday–Friday
+    assert day_class(date(2031, 5, 1)) == HOLIDAY
+    assert day_class(date(2031, 5, 5)) == AFTER_HOLIDAY  # Thursday 1, Friday 2, weekend

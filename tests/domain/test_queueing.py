@@ -57,3 +57,34 @@ def test_scaled_clock_stands_still_until_run() -> None:
     time.sleep(0.01)
     assert clock.now() > T0 + timedelta(seconds=5)
     assert clock.real_seconds_until(T0) == 0.0
+
+
+def test_waiting_lines_call_in_the_order_of_pick_next() -> None:
+    """The simulation's lines give, call after call, exactly the ticket pick_next would."""
+    import random
+
+    from server.domain.queueing import WaitingLines
+
+    rng = random.Random(30)
+    for _ in range(200):
+        candidates = sorted(
+            (
+                c(i, rng.choice([10, 20, 30]), rng.randrange(40), rng.choice(list(Priority)))
+                for i in range(1, rng.randrange(2, 25))
+            ),
+            key=lambda x: (x.entered_queue_at, x.ticket_id),
+        )
+        lines: WaitingLines[Candidate] = WaitingLines()
+        for x in candidates:
+            lines.add(x.service_id, x.priority != Priority.normal, x)
+        left = list(candidates)
+        while True:
+            services = rng.sample([10, 20, 30], rng.randrange(1, 4))
+            expected = pick_next(left, services)
+            assert lines.waiting(services) == sum(x.service_id in services for x in left)
+            assert lines.take(services) == expected
+            if expected is None:
+                if not left:
+                    break
+                continue
+            left.remove(expected)
