@@ -346,3 +346,11 @@ async def every_kind_of_write(server: LiveServer) -> None:
     assert isinstance(server.clock, ManualClock)
     server.clock.advance(3600)  # the transferred ticket has waited past B's target
     assert await watch_once(server.runtime) == 1  # the watch's job
+
+
+def test_the_demo_and_the_staffing_plan_share_one_simulation_engine() -> None:
+    """The demo's day and the plan's Monte Carlo run on the same discrete-event calendar
+    (server/domain/des.py), and the plan's simulation calls in the queue engine's order."""
+    assert "server.domain.des.EventCalendar" in imports_of(MODULES["server.demo.des"])
+    day = imports_of(MODULES["server.domain.planning.day"])
+    assert {"server.domain.des.Simulation", "server.domain.queueing.WaitingLines"} <= day

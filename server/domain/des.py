@@ -47,9 +47,6 @@ class EventCalendar(Generic[T]):
     def schedule(self, item: T, seconds: float, *, notified: bool | None = False) -> Wake[T]:
         """Wake `item` in `seconds` (0 or less: now, after what is already due now)."""
         at_ms = self.now_ms + round(seconds * 1000) if seconds > 0 else self.now_ms
-        return self.push(at_ms, item, notified)
-
-    def push(self, at_ms: int, item: T, notified: bool | None = False) -> Wake[T]:
         self._order += 1
         wake = Wake(at_ms, item, notified)
         heapq.heappush(self._heap, (at_ms, self._order, wake))
@@ -58,16 +55,26 @@ class EventCalendar(Generic[T]):
     def wait(self, item: T, signals: Iterable[str], timeout: float) -> Wake[T]:
         """Wake `item` at the first `notify()` of one of `signals`, or after `timeout` s."""
         wake = self.schedule(item, timeout)
+        waiting = self._waiting
         for signal in signals:
-            self._waiting.setdefault(signal, []).append(wake)
+            line = waiting.get(signal)
+            if line is None:
+                waiting[signal] = [wake]
+            else:
+                line.append(wake)
         return wake
 
     def notify(self, signal: str) -> None:
         """Wake everything waiting for `signal`, now, in the order they began to wait."""
-        for wake in self._waiting.pop(signal, ()):
+        line = self._waiting.pop(signal, None)
+        if not line:
+            return
+        heap, now_ms = self._heap, self.now_ms
+        for wake in line:
             if not wake.cancelled:
                 wake.cancelled = True
-                self.push(self.now_ms, wake.item, True)
+                self._order += 1
+                heapq.heappush(heap, (now_ms, self._order, Wake(now_ms, wake.item, True)))
 
     def next(self) -> Wake[T] | None:
         """The next wake-up (None when nothing is left); simulated time moves to it."""
@@ -128,15 +135,16 @@ class Simulation:
         """Run until nothing is scheduled, or until `stop()` says so (asked after each step).
         A process's error is raised here."""
         calendar = self.calendar
-        while (wake := calendar.next()) is not None:
+        schedule, wait, next_wake = calendar.schedule, calendar.wait, calendar.next
+        while (wake := next_wake()) is not None:
             process = wake.item
             try:
                 command = process.send(wake.notified)
             except StopIteration:
                 command = None
-            if isinstance(command, Sleep):
-                calendar.schedule(process, command.seconds)
-            elif command is not None:
-                calendar.wait(process, command.signals, command.timeout)
+            if type(command) is Sleep:
+                schedule(process, command.seconds)
+            elif type(command) is WaitFor:
+                wait(process, command.signals, command.timeout)
             if stop is not None and stop():
                 return
