@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app_shell.bridge import AsyncRunner
 from app_shell.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from app_shell.health import HealthReporter
 from app_shell.logs import log_start, route_qt_messages, start_logging
 from app_shell.settings import AppSettings
 from app_shell.texts import text
@@ -45,11 +46,23 @@ SCREENSHOT_SETTLE_MS = 300  # let the last layout and paint happen before grabbi
 
 @dataclass
 class Shell:
-    """What an app's build function gets: its settings and the async runner."""
+    """What an app's build function gets: its settings and the async runner. `diagnostic`:
+    a run for a picture or a test, not the device at work (it reports no health)."""
 
     settings: AppSettings
     runner: AsyncRunner
     clients: list[ApiClient] = field(default_factory=list)
+    diagnostic: bool = False
+
+    def health(self, api: ApiClient) -> HealthReporter:
+        """The device's health reporter: every `health_report_s`, on change and on
+        reconnect; silent in a diagnostic run."""
+        return HealthReporter(
+            self.runner,
+            api,
+            interval_s=self.settings.health_report_s,
+            enabled=not self.diagnostic,
+        )
 
     def api(self, token: str | None = None) -> ApiClient:
         """A REST client for the settings' server; closed by the shell at exit."""
@@ -206,7 +219,7 @@ def run_app(
         log.info("a screenshot run: the screen goes to %s, then the program ends", screenshot)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the app (Qt would swallow it)
     runner = AsyncRunner().start()
-    shell = Shell(settings, runner)
+    shell = Shell(settings, runner, diagnostic=screenshot is not None)
     parts = build(shell)
     job: ScreenshotJob | None = None
     if screenshot is not None:

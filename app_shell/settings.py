@@ -50,6 +50,12 @@ class AppSettings(BaseSettings):
         default=None,
         description="The app's log (default ~/.local/state/govqueue/<app>.log, see app_shell/logs.py)",
     )
+    health_report_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="A device app tells the server it is alive (and its health) this often",
+    )
 
     @field_validator("server")
     @classmethod

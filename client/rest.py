@@ -131,14 +131,19 @@ class ApiClient:
         return result
 
     async def report_device_status(
-        self, status: str, *, printer: str | None = None, detail: str | None = None
+        self,
+        status: str,
+        *,
+        printer: str | None = None,
+        detail: str | None = None,
+        version: str | None = None,
     ) -> dict[str, Any]:
-        """The device's health (status: ok, warning, error); emits `device.status`."""
-        result: dict[str, Any] = await self.request(
-            "POST",
-            "/devices/me/status",
-            json={"status": status, "printer": printer, "detail": detail},
-        )
+        """The device's health (status: ok, warning, error) and that it is alive; a change
+        is a `device.status` event."""
+        body: dict[str, Any] = {"status": status, "printer": printer, "detail": detail}
+        if version is not None:
+            body["version"] = version
+        result: dict[str, Any] = await self.request("POST", "/devices/me/status", json=body)
         return result
 
     # --- window --------------------------------------------------------------------------

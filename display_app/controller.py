@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
+from app_shell.health import HealthReporter
 from app_shell.timefmt import local, now_utc
 from client.rest import ApiClient
 from client.wire import LiveMessage, SnapshotMessage
@@ -48,10 +49,14 @@ class DisplayController(QObject):
         speech: SpeechQueue | None = None,
         *,
         now: Callable[[], datetime] = now_utc,
+        health: HealthReporter | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner, self.api, self.settings, self.speech = runner, api, settings, speech
+        # whether this screen works and can be heard: on load, every minute, on reconnect
+        self.health = health or HealthReporter(runner, api, interval_s=settings.health_report_s)
+        self.health.setParent(self)
         self.now = now
         self.board = Board()
         self.announcer = Announcer()
@@ -110,6 +115,7 @@ class DisplayController(QObject):
 
     def stop(self) -> None:
         self._stopped = True
+        self.health.stop()
         for timer in self.findChildren(QTimer):
             timer.stop()
         if self.feed is not None:
@@ -145,6 +151,7 @@ class DisplayController(QObject):
         self.feed.snapshot.connect(self._on_snapshot)
         self.feed.message.connect(self._on_message)
         self.feed.state_changed.connect(self._on_connection)
+        self.feed.state_changed.connect(self.health.connection_changed)
         self.feed.refused.connect(self._set_message)
         self.feed.start()
         self._day.start()
@@ -182,11 +189,8 @@ class DisplayController(QObject):
         """Tell the hall (the console's device list) that this screen works, and whether it
         can be heard."""
         status, detail = ("warning", self.sound_problem) if self.sound_problem else ("ok", None)
-        Operation(
-            self.runner, lambda: self.api.report_device_status(status, detail=detail), parent=self
-        ).failure(
-            lambda error: log.info("device status not reported: %s", error)
-        ).run_in_background()
+        self.health.set_health(status, detail=detail)
+        self.health.start()
 
     def _on_message(self, message: LiveMessage) -> None:
         call = self.board.apply(message)

@@ -20,7 +20,8 @@ def build(shell: Shell) -> AppParts:
     assert isinstance(settings, DisplaySettings)
     speaker = SoundCardSpeaker(shell.runner.post_to_gui)
     speech = make_speech(settings, speaker)
-    controller = DisplayController(shell.runner, shell.api(), settings, speech)
+    api = shell.api()
+    controller = DisplayController(shell.runner, api, settings, speech, health=shell.health(api))
     if speech is not None and not default_has_device():
         controller.sound_problem = text("voice.no_device")
     window = DisplayWindow(controller, settings.width, settings.height)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
+from app_shell.health import HealthReporter
 from app_shell.timefmt import now_utc
 from client.errors import ApiError, ServerUnavailable
 from client.events import QueueCounts, TicketFields, WindowStatus
@@ -77,10 +78,14 @@ class KioskController(QObject):
         printer: TicketPrinter,
         *,
         now: Callable[[], datetime] = now_utc,
+        health: HealthReporter | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner, self.api, self.settings, self.printer = runner, api, settings, printer
+        # the printer's state to the server: on change, every minute, on reconnect
+        self.health = health or HealthReporter(runner, api, interval_s=settings.health_report_s)
+        self.health.setParent(self)
         self.now = now
         self.layout = TicketLayout(settings.paper, settings.ticket_notice)
         # what the views show
@@ -101,7 +106,6 @@ class KioskController(QObject):
         self.issuing = False
         self.pending: PendingRequest | None = None
         self.is_loaded = False
-        self.reported: PrinterState | None = None
         # machinery
         self.feed: FeedBridge | None = None
         self._refreshing = False
@@ -132,6 +136,7 @@ class KioskController(QObject):
 
     def stop(self) -> None:
         self._stopped = True
+        self.health.stop()
         for timer in self.findChildren(QTimer):
             timer.stop()
         if self.feed is not None:
@@ -168,8 +173,10 @@ class KioskController(QObject):
         self.feed.message.connect(self._on_event)
         self.feed.snapshot.connect(lambda _: self._debounce.start())
         self.feed.state_changed.connect(self._on_connection)
+        self.feed.state_changed.connect(self.health.connection_changed)
         self.feed.refused.connect(self._set_message)
         self.feed.start()
+        self.health.start()
         self._periodic.start()
         self._printer_timer.start()
         self.refresh()
@@ -445,21 +452,8 @@ class KioskController(QObject):
             log.log(level, "printer %s: %s (%s)", self.printer.spec, state.value, state.label)
         self.printer_state = state
         self.changed.emit()
-        if state is self.reported or self.hall_id is None:
-            return
-        wanted = state
-        Operation(
-            self.runner,
-            lambda: self.api.report_device_status(
-                state.health, printer=state.value, detail=state.label
-            ),
-            parent=self,
-        ).success(lambda _: self._reported(wanted)).failure(
-            lambda error: log.info("printer state not reported: %s", message_for(error))
-        ).run_in_background()
-
-    def _reported(self, state: PrinterState) -> None:
-        self.reported = state
+        if self.hall_id is not None:
+            self.health.set_health(state.health, printer=state.value, detail=state.label)
 
     # --- screens and time-outs -------------------------------------------------------------
     def back_to_start(self) -> None:

@@ -19,7 +19,8 @@ def build(shell: Shell) -> AppParts:
     settings = shell.settings
     assert isinstance(settings, KioskSettings)
     printer = TicketPrinter(parse_spec(settings.printer), timeout_s=settings.printer_timeout_s)
-    controller = KioskController(shell.runner, shell.api(), settings, printer)
+    api = shell.api()
+    controller = KioskController(shell.runner, api, settings, printer, health=shell.health(api))
     window = KioskWindow(controller, settings.width, settings.height)
     return AppParts.of(window, controller)
 

@@ -27,7 +27,8 @@ def build_pad(shell: Shell) -> AppParts:
 
     settings = shell.settings
     assert isinstance(settings, PadSettings)
-    controller = PadController(shell.runner, shell.api(), settings)
+    api = shell.api()
+    controller = PadController(shell.runner, api, settings, health=shell.health(api))
     window = PadWindow(controller, settings.width, settings.height)
     return AppParts.of(window, controller)
 

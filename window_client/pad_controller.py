@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
+from app_shell.health import HealthReporter
 from app_shell.timefmt import ServerClock, now_utc
 from client.errors import ApiError, Conflict, ServerUnavailable
 from client.events import TicketFinished, WindowStatus
@@ -42,12 +43,16 @@ class PadController(QObject):
         settings: PadSettings,
         *,
         now: Callable[[], datetime] = now_utc,
+        health: HealthReporter | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.api = api
         self.settings = settings
+        # that the pad is there: once loaded, every minute, on reconnect
+        self.health = health or HealthReporter(runner, api, interval_s=settings.health_report_s)
+        self.health.setParent(self)
         self.clock = ServerClock(now)
         self.state = PadState(
             Timeouts(
@@ -86,6 +91,7 @@ class PadController(QObject):
 
     def stop(self) -> None:
         self._ticker.stop()
+        self.health.stop()
         if self.feed is not None:
             self.feed.stop()
 
@@ -110,6 +116,7 @@ class PadController(QObject):
         self.feed.snapshot.connect(self._on_snapshot)
         self.feed.message.connect(self._on_event)
         self.feed.state_changed.connect(self._on_connection)
+        self.feed.state_changed.connect(self.health.connection_changed)
         self.feed.refused.connect(self._refused)
         self.feed.start()
 
@@ -145,6 +152,8 @@ class PadController(QObject):
         if not self.is_loaded:
             self.is_loaded = True
             self.loaded.emit()
+            self.health.set_health("ok")
+            self.health.start()
         self.changed.emit()
 
     def _on_event(self, message: LiveMessage) -> None:
