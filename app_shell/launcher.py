@@ -152,6 +152,7 @@ def show_window(window: QWidget, settings: AppSettings, title: str) -> None:
     else:
         window.resize(settings.width, settings.height)
         window.show()
+    window.activateWindow()  # the keys go to it at once, with or without a window manager
 
 
 class ScreenshotJob:

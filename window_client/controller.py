@@ -36,6 +36,17 @@ RETRY_MS = 3000
 TODAY_DEBOUNCE_MS = 1000
 
 
+def _summary(answer: Any) -> str:
+    """A ticket's number and status or a window's state, for the log."""
+    if answer is None:
+        return "nobody waiting"
+    if isinstance(answer, dict):
+        parts = [str(answer[k]) for k in ("number", "status", "state") if answer.get(k)]
+        outcome = f" ({answer['outcome']})" if answer.get("outcome") else ""
+        return " ".join(parts) + outcome
+    return type(answer).__name__
+
+
 class Phase(StrEnum):
     sign_in = "sign_in"
     choose = "choose"
@@ -75,6 +86,7 @@ class WindowController(QObject):
         self.last_notice = ("", False)
         self.is_loaded = False  # the server answered once
         self.server_ok = False
+        self._away_said = False
         self.desk_loaded = False  # the desk has the window's queue
         self._queue_loading = False
         self._queue_again = False
@@ -108,6 +120,9 @@ class WindowController(QObject):
         ).run_in_background()
 
     def _server_answered(self, _answer: object) -> None:
+        if not self.server_ok:
+            log.info("the server answers: signing in is possible")
+        self._away_said = False
         if not self.server_ok and self.last_notice == (text("signin.unreachable"), True):
             self._notice("", failure=False)
         self.server_ok = True
@@ -115,7 +130,10 @@ class WindowController(QObject):
             self.is_loaded = True
             self.loaded.emit()
 
-    def _server_away(self, _error: BaseException) -> None:
+    def _server_away(self, error: BaseException) -> None:
+        if self.server_ok or not self._away_said:
+            log.warning("the server does not answer: %s", message_for(error))
+            self._away_said = True
         self.server_ok = False
         if self.phase is Phase.sign_in:
             self._notice(text("signin.unreachable"), failure=True)
@@ -152,9 +170,11 @@ class WindowController(QObject):
         me, windows, services = result
         if me.get("hall_id") is None:
             self.api.token = None
+            log.warning("sign-in of %s refused here: an account of no hall", me.get("staff_no"))
             self._notice(text("signin.role"), failure=True)
             return
         self.me, self.windows, self.services = me, windows, services
+        log.info("signed in: %s %s (%s)", me.get("staff_no"), me.get("name"), me.get("role"))
         self._notice("", failure=False)
         self._set_phase(Phase.choose)
         self.windows_loaded.emit()
@@ -205,6 +225,7 @@ class WindowController(QObject):
         self.model.window = self.model.window.model_copy(  # type: ignore[union-attr]
             update={"staff_no": self.me["staff_no"], "staff_name": self.me["name"]}
         )
+        log.info("window %s opened by %s", self.model.window.number, self.me["staff_no"])
         self._set_phase(Phase.desk)
         self.feed = FeedBridge(
             self.runner,
@@ -227,6 +248,10 @@ class WindowController(QObject):
 
     def sign_out(self, message: str = "") -> None:
         """Back to the sign-in screen (the window stays as it is on the server)."""
+        if self.me is not None:
+            log.info(
+                "signed out: %s%s", self.me.get("staff_no"), f" ({message})" if message else ""
+            )
         self._stop_desk()
         self.me, self.model, self.windows = None, None, []
         self.api.token = None
@@ -338,6 +363,7 @@ class WindowController(QObject):
             message = text("signed_out.closed", window=window.number)
         else:
             message = text("signed_out.taken", window=window.number, name=window.staff_name)
+        log.warning("back to the window choice: %s", message)
         self._stop_desk()
         self.model = None
         self._set_phase(Phase.choose)
@@ -354,6 +380,7 @@ class WindowController(QObject):
         self.changed.emit()
 
     def _on_refused(self, detail: str) -> None:
+        log.warning("the live feed was refused: %s", detail)
         self.sign_out(detail)
 
     # --- actions -------------------------------------------------------------------------------
@@ -417,6 +444,7 @@ class WindowController(QObject):
     def _confirmed(self, model: DeskModel, action: Action, answer: Any, reason: str | None) -> None:
         if self.model is not model:
             return
+        log.info("%s done: %s", action.value, _summary(answer))
         now = self.now()
         shown = model.ticket.number if model.ticket else ""
         if action is Action.call:
@@ -462,6 +490,8 @@ class WindowController(QObject):
                 detail = text("failed.unreachable")
             else:
                 detail = message_for(error)
+            what = action.value if action is not None else "sign-in or window choice"
+            log.warning("%s not done: %s", what, detail)
             if action is not None:
                 detail = text("failed", action=text(f"action.{action.value}"), detail=detail)
             self._notice(detail, failure=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.apps.conftest import ThreadedServer
@@ -190,8 +192,9 @@ def test_two_clients_calling_at_once_never_get_the_same_ticket(
 
 
 def test_a_refused_action_shows_the_server_message(
-    qtbot: QtBot, staffed: ThreadedServer, clients: Any
+    qtbot: QtBot, staffed: ThreadedServer, clients: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level("INFO", logger="window_client.controller")
     hall = staffed.hall
     assert hall is not None
     # window 3 has no service: the server refuses to call, the desk says why and stays idle
@@ -207,6 +210,10 @@ def test_a_refused_action_shows_the_server_message(
     notice = desk.window.desk.notice
     assert notice.text() == "叫号未完成：3 号窗口未配置任何业务，请联系管理员。"
     assert notice.objectName() == "noticeError" and desk.model.ticket is None
+    refusals = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert [r.getMessage() for r in refusals] == [
+        "call not done: 3 号窗口未配置任何业务，请联系管理员。"
+    ]  # and in the app's log
     assert desk.model.enabled() == {A.call, A.pause, A.close}
     # a window another clerk signed into after the list was loaded: refused in words
     other = clients.desk(staffed)
@@ -217,9 +224,53 @@ def test_a_refused_action_shows_the_server_message(
     qtbot.waitUntil(lambda: not other.controller.busy, timeout=10_000)
     assert other.controller.phase is Phase.choose
     assert other.window.choose.notice.text() == "1 号窗口已由其他工作人员签到，请使用自己的窗口。"
+    assert "sign-in or window choice not done: 1 号窗口已由其他工作人员签到" in caplog.text
     # and the list is asked again: window 1 now shows who holds it, greyed
     tiles = other.window.choose.tiles
     qtbot.waitUntil(lambda: not tiles[hall.windows["1"]].isEnabled(), timeout=10_000)
     assert "窗口1 已签到" in tiles[hall.windows["1"]].text()
     assert other.window.choose.notice.text().startswith("1 号窗口已由其他工作人员签到")
     assert made["number"] == "3"
+
+
+def test_the_desk_takes_the_keyboard_back_after_every_dialog(
+    qtbot: QtBot, staffed: ThreadedServer, clients: Any
+) -> None:
+    """Keys go where a screen sends them, to the window that has the keyboard (its handle),
+    not straight to a widget: after a dialog, F1 must reach the desk with no click."""
+    hall = staffed.hall
+    assert hall is not None
+    issue(staffed, "A", 3)
+    desk = clients.desk(staffed)
+    desk.sign_in(hall.staff["1"], "1")
+    window = desk.window
+
+    def key(key: Qt.Key) -> None:
+        target = QApplication.focusWindow()
+        assert target is not None, "no window has the keyboard"
+        qtbot.keyClick(target, key)
+
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+    for choose in (Qt.Key.Key_Return, Qt.Key.Key_Escape):  # a choice, or 返回
+        key(Qt.Key.Key_F1)
+        qtbot.waitUntil(lambda: desk.model.ticket is not None, timeout=10_000)
+        desk.settle()
+        key(Qt.Key.Key_F3)
+        qtbot.waitUntil(lambda: desk.model.ticket.status == "serving", timeout=10_000)
+        desk.settle()
+        key(Qt.Key.Key_F4)
+        dialog = window.dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda d=dialog: QApplication.activeWindow() is d, timeout=10_000)
+        key(choose)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+        if choose is Qt.Key.Key_Escape:
+            key(Qt.Key.Key_F4)  # back at the desk: 办结 asked again, and done this time
+            qtbot.waitUntil(lambda: window.dialog is not None, timeout=10_000)
+            key(Qt.Key.Key_1)
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10_000)
+        qtbot.waitUntil(lambda: desk.model.ticket.status == "done", timeout=10_000)
+        desk.settle()
+    key(Qt.Key.Key_F1)  # the third ticket, called by the key alone
+    qtbot.waitUntil(lambda: desk.model.ticket.number == "A003", timeout=10_000)

@@ -38,7 +38,8 @@ class ChoiceDialog(QDialog):
         columns: int = 2,
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("screen")
+        self.setObjectName("dialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(theme.base_stylesheet() + STYLESHEET)
         self.setWindowTitle(title)
         self.setModal(True)

@@ -159,6 +159,10 @@ QPushButton#secondary {{ background: {C.card_bg}; color: {C.accent}; border: 2px
 QPushButton#danger {{
     background: {C.danger_bg}; color: {C.danger_text}; border: none; border-radius: 10px;
 }}
+QDialog#dialog {{  /* framed by itself: a hall PC may have no window manager to frame it */
+    background: {C.body_bg}; color: {C.text}; border: 3px solid {C.accent};
+}}
+QPushButton#secondary {{ padding: 4px 18px; }}
 QPushButton#choice {{ background: {C.card_bg}; color: {C.text}; border: 2px solid {C.accent}; }}
 QPushButton#choice:focus {{ border: 4px solid {C.accent}; }}
 QPushButton#windowTile {{

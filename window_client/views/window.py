@@ -3,6 +3,8 @@ sign-in, window-choice or desk page."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
@@ -17,6 +19,15 @@ from window_client.views.desk import DeskPage
 from window_client.views.dialogs import ChoiceDialog, ask
 from window_client.views.sign_in import ChoosePage, SignInPage
 from window_client.views.style import STYLESHEET, DeskSizes
+
+log = logging.getLogger(__name__)
+
+
+def take_keyboard(window: QWidget) -> None:
+    """Make `window` the one that gets the keys (on X without a window manager Qt then sets
+    the input focus itself)."""
+    window.raise_()
+    window.activateWindow()
 
 
 class WindowClientWindow(QWidget):
@@ -65,6 +76,17 @@ class WindowClientWindow(QWidget):
 
     def ask(self, action: Action) -> None:
         self.dialog = ask(self, self.controller, self.sizes, action)
+        if self.dialog is not None:
+            log.info("dialog: %s", self.dialog.windowTitle())
+            self.dialog.finished.connect(self._dialog_closed)
+            take_keyboard(self.dialog)
+
+    def _dialog_closed(self) -> None:
+        """The keyboard comes back to the desk after every dialog: without a window manager
+        nobody else gives it back, and F1 would do nothing until a click."""
+        log.info("dialog closed")
+        self.dialog = None
+        take_keyboard(self)
 
     def _notice(self, message: str, failure: bool) -> None:
         for page in (self.sign_in, self.choose):
