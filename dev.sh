@@ -24,6 +24,7 @@ APT_PACKAGES=(
   chromium chromium-driver               # headless browser checks of the web pages
   tesseract-ocr tesseract-ocr-chi-sim    # reading Chinese off screenshots (optional checks)
   xvfb xdotool                           # real app processes on a virtual screen, tapped (tests/apps/x11.py)
+  prometheus                             # promtool: checks docs/monitoring's alert rules and queries
 )
 UV_VERSION=0.13.8
 PYTHON=${PYTHON:-python3.11}

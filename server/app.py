@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 from server import commands
 from server.access import RevocationListener
-from server.api import errors, logredact, responses
+from server.api import errors, logredact, metrics, responses
 from server.api.fast_path import FastPath
 from server.api.limits import BodyLimit
 from server.api.public_page import router as public_page_router
@@ -206,6 +206,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(ws_router)
     app.include_router(public_page_router)
     app.include_router(console_pages.router)
+    app.include_router(metrics.router)
     return app
 
 

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     device_offline_after_s: float = Field(
         default=120.0, gt=0, description="A device not heard from this long is 离线 (an alert)"
     )
+    metrics_token: str | None = Field(
+        default=None,
+        description="/metrics also answers a request with `Authorization: Bearer <token>` "
+        "(without it: only requests from this machine that did not come through a proxy)",
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections import Counter
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +25,10 @@ from server.security import RateLimited, TooManyAttempts
 from server.store.failures import StoreUnavailable
 
 log = logging.getLogger("govqueue.errors")
+
+# Answers this process gave because the store could not do the work (503 by code, 500
+# internal_error): /metrics shows them (server/api/metrics.py)
+STORE_ERRORS: Counter[str] = Counter()
 
 STATUS: list[tuple[type[e.DomainError], int]] = [
     (TooManyAttempts, 429),
@@ -88,6 +93,7 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def store_unavailable(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StoreUnavailable)
+    STORE_ERRORS[exc.code] += 1
     return JSONResponse(
         {"detail": exc.message, "code": exc.code},
         status_code=503,
@@ -98,6 +104,7 @@ async def store_unavailable(_: Request, exc: Exception) -> JSONResponse:
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """The database refused the connection or the statement (server down, disk, locked)."""
     log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    STORE_ERRORS["database_unavailable"] += 1
     return JSONResponse(
         {"detail": text("server.database_unavailable"), "code": "database_unavailable"},
         status_code=503,
@@ -138,6 +145,7 @@ class InternalErrors:
             await self.app(scope, receive, tracked)
         except Exception:
             incident = secrets.token_hex(4)
+            STORE_ERRORS["internal_error"] += 1
             log.exception(
                 "internal error %s on %s %s", incident, scope.get("method"), scope.get("path")
             )

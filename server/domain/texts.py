@@ -68,6 +68,7 @@ ZH_CN: dict[str, str] = {
     # the server itself (not the request) cannot do it
     "server.writer_stopped": "服务器的数据写入已停止，暂时无法保存任何操作。请联系系统管理员重启服务（govqueue serve）。",
     "server.store_busy": "数据库繁忙，本次操作未保存，请稍后重试。",
+    "server.metrics_forbidden": "监控数据（/metrics）只对本机开放：请在服务器上采集，或带上 GOVQUEUE_METRICS_TOKEN 设置的令牌（Authorization: Bearer …）。",
     "server.database_unavailable": "数据库暂时无法访问，本次操作未保存，请稍后重试；如果一再出现，请联系系统管理员。",
     "server.internal_error": "服务器内部错误，本次操作未完成（错误编号 {incident}）。请稍后重试；如果一再出现，请把错误编号告诉系统管理员。",
     "server.database_in_use": "数据库文件 {path} 正被另一个 govqueue 服务进程使用（{holder}），不能再启动一个。同一个 SQLite 数据库只能由一个服务进程使用：请先停止那个进程，或换用另一个数据目录（--data-dir）；需要多个服务进程请改用 PostgreSQL。",

@@ -12,6 +12,7 @@ import asyncio
 import time
 
 from client.wire import SnapshotMessage
+from server.domain.clock import SystemClock
 from server.queries import live
 from server.realtime.hub import Hub
 from server.realtime.relay import PostgresRelay
@@ -23,6 +24,7 @@ class Feed:
     def __init__(self, runtime: Runtime, url: str) -> None:
         self.runtime = runtime
         self.hub = Hub(runtime.settings.feed_queue_limit)
+        self.hub.wall_clock = isinstance(runtime.clock, SystemClock)
         # On PostgreSQL, processes share the feed: every publication goes through the relay,
         # which reads the log in seq order. On SQLite (one process) events go straight out.
         self.relay = (

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 
 from server.realtime.direct import FrameSink, text_frame
 from server.store.hot import encode_json
+from server.store.timings import Timings
 from server.store.transaction import CommittedEvent
 
 DEFAULT_QUEUE_LIMIT = 2000
@@ -135,6 +137,11 @@ class Hub:
         self.published = 0
         self.overflows = 0
         self.direct_writes = 0
+        # monitoring (/metrics): calls published per hall, and how long after the call was
+        # made each reached the screens' connections, when events carry wall-clock time
+        self.calls: dict[int, int] = defaultdict(int)
+        self.call_delivery = Timings()
+        self.wall_clock = False
 
     def subscribe(self, hall_id: int, window_id: int | None = None) -> Subscription:
         sub = Subscription(hall_id, window_id, self.queue_limit)
@@ -160,10 +167,17 @@ class Hub:
         for event in events:
             self.published += 1
             by_hall.setdefault(event.hall_id, []).append(event)
+            if event.type == "ticket.called":
+                self._called(event)
         for hall_id, hall_events in by_hall.items():
             subs = self._subs.get(hall_id)
             if subs:
                 self._fan_out(subs, [Outgoing(event) for event in hall_events])
+
+    def _called(self, event: CommittedEvent) -> None:
+        self.calls[event.hall_id] += 1
+        if self.wall_clock:  # `at` is when the window's request handed the call over
+            self.call_delivery.observe(max(0.0, time.time() - event.at.timestamp()))
 
     def _fan_out(self, subs: Iterable[Subscription], batch: list[Outgoing]) -> None:
         direct = 0

@@ -41,6 +41,7 @@ from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_trans
 from server.store.hot import Hot
 from server.store.job import COMMANDS, ensure_command
 from server.store.settling import Outcome, Publisher, Waiter, settle_all
+from server.store.timings import Timings
 from server.store.transaction import BatchSession, CommittedEvent, Tx
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Writer:
         self.batches = 0
         self.jobs = 0
         self.retries = 0
+        self.batch_times = Timings()  # each batch, from its first statement to its commit
 
     def start(self) -> None:
         self._stopped = False
@@ -117,6 +119,11 @@ class Writer:
             self._thread = None
         self._stopped = True
         self._fail_queued()
+
+    @property
+    def queued(self) -> int:
+        """Jobs handed over and not taken into a batch yet (monitoring)."""
+        return self._queue.qsize()
 
     @property
     def alive(self) -> bool:
@@ -224,6 +231,7 @@ class Writer:
         """Run the batch and commit it (see the module's docstring): each job's outcome and
         the events of those that committed. Never raises: a failure is every job's outcome.
         """
+        started = time.perf_counter()
         prelock: set[int] = set()
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
@@ -253,6 +261,7 @@ class Writer:
             outcomes = [(False, StoreBusy(text("server.store_busy"))) for _ in batch]
         self.batches += 1
         self.jobs += len(batch)
+        self.batch_times.observe(time.perf_counter() - started)
         return outcomes, events
 
     def _attempt(

@@ -160,23 +160,29 @@ def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
         entries.append(Entry(job, at))
         slots.append(index)
     events: list[CommittedEvent] = []
+    seconds = 0.0  # the batch's time, for the server's monitoring (writer_process.py)
     if entries:
+        before = writer.batch_times.sum
         ran, events = writer.execute(entries)
+        seconds = writer.batch_times.sum - before
         for slot, outcome in zip(slots, ran, strict=True):
             outcomes[slot] = outcome
     head = len(messages).to_bytes(4, "little") + b"".join(numbers)
-    return head + _dump_answer(events, catalog.take_changes(), outcomes)
+    return head + _dump_answer(events, catalog.take_changes(), outcomes, seconds)
 
 
 def _dump_answer(
-    events: list[CommittedEvent], changes: list[int | None], outcomes: list[Outcome]
+    events: list[CommittedEvent],
+    changes: list[int | None],
+    outcomes: list[Outcome],
+    seconds: float,
 ) -> bytes:
     try:
-        return pickle.dumps((events, changes, outcomes), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((events, changes, outcomes, seconds), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         log.exception("writer process: an outcome does not pickle; refusing it alone")
     return pickle.dumps(
-        (events, changes, [_picklable(outcome) for outcome in outcomes]),
+        (events, changes, [_picklable(outcome) for outcome in outcomes], seconds),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
 

@@ -62,6 +62,7 @@ from server.store.failures import JobCrashed, WriterStopped
 from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.job import COMMANDS, ensure_command
 from server.store.settling import Publisher, Waiter, settle_all
+from server.store.timings import Timings
 from server.store.transaction import Tx
 from server.store.writer_child import ID_BYTES, READY, instant_bytes
 from server.store.writer_launch import Child, exec_child, fork_child
@@ -114,6 +115,12 @@ class WriterProcess:
         self._stopped = True
         self.batches = 0
         self.jobs = 0
+        self.batch_times = Timings()  # each batch's time in the child (monitoring)
+
+    @property
+    def queued(self) -> int:
+        """Jobs handed over and not answered yet (monitoring)."""
+        return len(self._waiting)
 
     def start(self) -> None:
         """Start the child and wait until it is ready (it has imported the commands and opened
@@ -295,7 +302,7 @@ class WriterProcess:
         ]
         waiters = [self._waiting.pop(number) for number in numbers]
         try:
-            events, changes, outcomes = pickle.loads(message[end:])
+            events, changes, outcomes, seconds = pickle.loads(message[end:])
         except Exception as exc:
             log.exception("writer process: a batch's answer does not unpickle")
             crashed = JobCrashed(f"the answer does not unpickle: {exc!r}")
@@ -303,6 +310,8 @@ class WriterProcess:
             return
         self.batches += 1
         self.jobs += len(numbers)
+        if seconds:
+            self.batch_times.observe(seconds)
         self.catalog.forget(changes)  # before anyone is told: reads then see the change
         settle_all(waiters, outcomes, self._publish if events else None, events)
 
