@@ -18,6 +18,8 @@ APT_PACKAGES=(
   libxcb-sync1 libxcb-render0 libwayland-client0 libwayland-cursor0 libwayland-egl1
   libnss3 libasound2 libpulse0
   fonts-wqy-microhei                     # CJK font (screens, tickets, reports)
+  fonts-droid-fallback                   # a second CJK font, as imagemagick brings in: Qt lists it
+                                         # first; setup-check and its tests must check WenQuanYi
   espeak-ng                              # offline Mandarin speech (voice cmn-latn-pinyin)
   libusb-1.0-0                           # USB thermal printers (python-escpos through pyusb)
   postgresql                             # the production store; bash dev.sh test runs on it too

@@ -79,3 +79,44 @@ def test_every_library_package_is_installed_by_dev_sh() -> None:
     wanted = set(setup_check.SONAME_PACKAGES.values()) - {"zlib1g", "libglx0", "libnspr4"}
     assert wanted <= words, wanted - words
     assert {"libglib2.0-0", "espeak-ng", "libusb-1.0-0", "fonts-wqy-microhei"} <= words
+
+
+DROID = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def _fonts_only(tmp_path: Path, *fonts: Path) -> dict[str, str]:
+    """An environment whose fontconfig sees exactly `fonts` (copied links in one folder)."""
+    for font in fonts:
+        assert font.exists(), f"{font} is missing: bash dev.sh setup installs its package"
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for font in fonts:
+        (folder / font.name).symlink_to(font)
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{folder}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    return {"FONTCONFIG_FILE": str(config)}
+
+
+def test_the_font_checked_is_the_one_the_apps_use_beside_droid_sans_fallback(
+    tmp_path: Path,
+) -> None:
+    """With fonts-droid-fallback beside WenQuanYi (imagemagick pulls it in), Qt lists Droid Sans
+    Fallback first among the Chinese families; it lacks Latin glyphs. The apps name WenQuanYi
+    and render right, and so must the check."""
+    result = run("setup-check", env=_fonts_only(tmp_path, DROID, WQY))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "✓ 中文字体 WenQuanYi Micro Hei" in result.stdout
+    assert "✗" not in result.stdout
+
+
+def test_without_the_apps_font_the_check_names_it_even_beside_another_cjk_font(
+    tmp_path: Path,
+) -> None:
+    result = run("setup-check", env=_fonts_only(tmp_path, DROID))
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    assert "  ✗ 没有程序使用的中文字体 WenQuanYi Micro Hei（Debian 包 fonts-wqy-microhei）" in out

@@ -175,12 +175,27 @@ def qt_probe() -> dict[str, object]:
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
     from PySide6 import QtCore, QtGui, QtMultimedia, QtWidgets
 
+    from app_shell.theme import FONT_FAMILIES  # the families the apps ask for by name
+
     app = QtWidgets.QApplication([])
-    families = QtGui.QFontDatabase.families(QtGui.QFontDatabase.WritingSystem.SimplifiedChinese)
-    result: dict[str, object] = {"qt": QtCore.qVersion(), "platform": app.platformName()}
-    if not families:
+    installed = set(QtGui.QFontDatabase.families())
+    decode = QtMultimedia.QMediaFormat().supportedFileFormats(
+        QtMultimedia.QMediaFormat.ConversionMode.Decode
+    )
+    result: dict[str, object] = {
+        "qt": QtCore.qVersion(),
+        "platform": app.platformName(),
+        "wanted": FONT_FAMILIES[0],
+        "decode_formats": len(decode),
+    }
+    # The font the apps use, not Qt's first CJK family (another font installed beside it,
+    # e.g. Droid Sans Fallback, may come first there and lack glyphs the apps never ask it for).
+    family = next((f for f in FONT_FAMILIES if f in installed), None)
+    if family is None:
         return {**result, "font": None}
-    font = QtGui.QFont(families[0], 24)
+    font = QtGui.QFont(family, 24)
+    if QtGui.QFontInfo(font).family() != family:  # listed, but Qt would draw another one
+        return {**result, "font": None}
     raw = QtGui.QRawFont.fromFont(font)
     unsupported = [c for c in SAMPLE_TEXT if not raw.supportsCharacter(ord(c))]
     image = QtGui.QImage(480, 48, QtGui.QImage.Format.Format_RGB32)
@@ -196,16 +211,7 @@ def qt_probe() -> dict[str, object]:
         for y in range(0, image.height(), 2)
         if QtGui.QColor(image.pixel(x, y)).lightness() < 128
     )
-    decode = QtMultimedia.QMediaFormat().supportedFileFormats(
-        QtMultimedia.QMediaFormat.ConversionMode.Decode
-    )
-    return {
-        **result,
-        "font": families[0],
-        "unsupported": "".join(unsupported),
-        "ink": ink,
-        "decode_formats": len(decode),
-    }
+    return {**result, "font": family, "unsupported": "".join(unsupported), "ink": ink}
 
 
 def check_qt(report: Report) -> None:
@@ -242,7 +248,8 @@ def check_qt(report: Report) -> None:
         report.passed.append(f"{qt}，FFmpeg 多媒体后端")
     if info["font"] is None:
         report.problems.append(
-            "没有中文字体（Debian 包 fonts-wqy-microhei）：屏幕上的中文会显示成方框"
+            f"没有程序使用的中文字体 {info['wanted']}（Debian 包 fonts-wqy-microhei）："
+            "屏幕上的中文会显示成方框"
         )
         report.packages.add("fonts-wqy-microhei")
     elif info["unsupported"] or not info["ink"]:
