@@ -42,6 +42,7 @@ from server.domain.enums import DeviceKind, Outcome, Priority, Role
 from server.embedded import running_server
 from server.runtime import Runtime
 from server.settings import Settings
+from server.store.job import Call, call
 from server.store.writer import Writer
 
 # calls seen by the profile hook, per thread (--calls)
@@ -72,8 +73,8 @@ def thread_cpu(native_id: int) -> float:
     return 0.0
 
 
-async def measure(runtime: Runtime, label: str, jobs: list[list[Any]]) -> None:
-    """jobs: one list of job callables per concurrent client, run in order."""
+async def measure(runtime: Runtime, label: str, jobs: list[list[Call[Any]]]) -> None:
+    """jobs: one list of jobs per concurrent client, run in order."""
     thread = writer_thread(runtime)
     assert thread is not None and thread.native_id is not None
     loop_id = threading.get_native_id()
@@ -121,8 +122,7 @@ async def run(args: argparse.Namespace) -> None:
             service = hall.services["issue"]
             print(f"{load_average()}; {args.waiting} waiting at the start")
 
-            def issue(tx: Any) -> Any:
-                return ticket_commands.issue(tx, kiosk, service, Priority.normal)
+            issue = call(ticket_commands.issue, kiosk, service, Priority.normal)
 
             per = args.jobs // 8
             await measure(runtime, "issue (warm-up)", [[issue] * 50 for _ in range(8)])
@@ -144,29 +144,6 @@ async def run(args: argparse.Namespace) -> None:
                     (StaffActor(staff_id, f"B{n}", f"窗口{n}", Role.window, hall.hall), window_id)
                 )
             cycles = args.jobs // 3 // 8
-            calls: list[list[Any]] = [[] for _ in clerks]
-            starts: list[list[Any]] = [[] for _ in clerks]
-            finishes: list[list[Any]] = [[] for _ in clerks]
-            results: dict[int, list[int]] = {i: [] for i in range(len(clerks))}
-            for i, (actor, window_id) in enumerate(clerks):
-
-                def call(tx: Any, a: StaffActor = actor, w: int = window_id, i: int = i) -> Any:
-                    ticket = window_commands.call_next(tx, a, w)
-                    assert ticket is not None, "the bench seeds enough waiting tickets"
-                    results[i].append(ticket.id)
-                    return ticket
-
-                def start(tx: Any, a: StaffActor = actor, i: int = i) -> Any:
-                    return ticket_commands.transition(tx, a, results[i][-1], "start")
-
-                def finish(tx: Any, a: StaffActor = actor, i: int = i) -> Any:
-                    return ticket_commands.transition(
-                        tx, a, results[i][-1], "finish", outcome=Outcome.done
-                    )
-
-                calls[i] = [call]
-                starts[i] = [start]
-                finishes[i] = [finish]
 
             async def cycle_jobs() -> None:
                 w = writer_thread(runtime)
@@ -174,13 +151,24 @@ async def run(args: argparse.Namespace) -> None:
                 w0, b0, t0 = thread_cpu(w.native_id), runtime.writer.batches, time.perf_counter()
                 c0 = writer_calls(runtime)
 
-                async def clerk(i: int) -> None:
+                async def clerk(actor: StaffActor, window_id: int) -> None:
                     for _ in range(cycles):
-                        await runtime.write(calls[i][0])
-                        await runtime.write(starts[i][0])
-                        await runtime.write(finishes[i][0])
+                        ticket = await runtime.write(
+                            call(window_commands.call_next, actor, window_id)
+                        )
+                        assert ticket is not None, "the bench seeds enough waiting tickets"
+                        start = call(ticket_commands.transition, actor, ticket.id, "start")
+                        await runtime.write(start)
+                        finish = call(
+                            ticket_commands.transition,
+                            actor,
+                            ticket.id,
+                            "finish",
+                            outcome=Outcome.done,
+                        )
+                        await runtime.write(finish)
 
-                await asyncio.gather(*(clerk(i) for i in range(len(clerks))))
+                await asyncio.gather(*(clerk(a, w) for a, w in clerks))
                 n = cycles * len(clerks)
                 cpu = thread_cpu(w.native_id) - w0
                 wall = time.perf_counter() - t0

@@ -112,6 +112,11 @@ class LiveServer:
         feed: Feed = self.app.state.feed
         return feed
 
+    def accept_jobs_of(self, module: str) -> None:
+        """Let the server's writer run the jobs of a test module too (it refuses any job
+        from outside server/commands/, server/store/job.py)."""
+        self.runtime.writer.jobs_from += (module,)
+
     def client(self, token: str | None = None) -> ApiClient:
         client = ApiClient(self.base_url, token)
         self.clients.append(client)

@@ -48,15 +48,16 @@ def call(fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs)
     return Call(fn, args, kwargs)
 
 
-def ensure_command(job: Callable[[Tx], Any], package: str = COMMANDS) -> None:
-    """Refuse (ForeignJob) a job whose function is not a module-level function of `package`
-    (the writer's tests name their own module)."""
+def ensure_command(job: Callable[[Tx], Any], packages: tuple[str, ...] = (COMMANDS,)) -> None:
+    """Refuse (ForeignJob) a job whose function is not a module-level function of one of
+    `packages` (the writer's: server.commands; a test may add its own module)."""
     fn = job.fn if isinstance(job, Call) else job
     module = getattr(fn, "__module__", None) or ""
     name = getattr(fn, "__qualname__", None) or repr(fn)
-    if (module == package or module.startswith(package + ".")) and name.isidentifier():
+    home = any(module == p or module.startswith(p + ".") for p in packages)
+    if home and name.isidentifier():
         return
     raise ForeignJob(
-        f"the writer runs only module-level functions of {package}: {module}.{name} is not "
-        f"one (move the job to {package.replace('.', '/')}/ and hand it over as call(fn, ...))"
+        f"the writer runs only module-level functions of {COMMANDS}: {module}.{name} is not "
+        f"one (move the job to {COMMANDS.replace('.', '/')}/ and hand it over as call(fn, ...))"
     )

@@ -85,12 +85,11 @@ class Writer:
         *,
         catalog: Catalog | None = None,
         max_batch: int = 128,
-        jobs_from: str = COMMANDS,
     ) -> None:
-        """`jobs_from`: the package whose module-level functions are the jobs it runs (any
-        other is refused, server/store/job.py); the writer's own tests name their module."""
+        """Its jobs are module-level functions of `jobs_from` (server.commands; any other is
+        refused, server/store/job.py): a test adds its own module to run its own jobs."""
         self._engine = engine
-        self._jobs_from = jobs_from
+        self.jobs_from: tuple[str, ...] = (COMMANDS,)
         self.catalog = catalog or Catalog()
         self._clock = clock
         self._publish = publish
@@ -139,7 +138,7 @@ class Writer:
     async def run(self, job: Callable[[Tx], R]) -> R:
         """Run `job` in a durable transaction; its result once committed. `job` is a command
         (`call(fn, ...)` with `fn` from server/commands/): any other is refused (ForeignJob)."""
-        ensure_command(job, self._jobs_from)
+        ensure_command(job, self.jobs_from)
         if self._refusing():
             raise WriterStopped(text("server.writer_stopped"))
         loop = asyncio.get_running_loop()

@@ -90,14 +90,13 @@ class WriterProcess:
         catalog: Catalog | None = None,
         imports: Sequence[str] = (),
         forkserver: bool = False,
-        jobs_from: str = COMMANDS,
     ) -> None:
         """`imports`: modules the child imports before it says it is ready (the commands its
         jobs call; a job naming another module imports it when first unpickled), so that no
         answer waits for imports. `forkserver`: start it from this process's forkserver, not
-        as a program of its own (writer_launch.py). `jobs_from`: as `Writer`'s."""
+        as a program of its own (writer_launch.py)."""
         self._url = url
-        self._jobs_from = jobs_from
+        self.jobs_from: tuple[str, ...] = (COMMANDS,)  # as Writer's
         self._imports = tuple(imports)
         self._forkserver = forkserver
         self._clock = clock
@@ -221,7 +220,7 @@ class WriterProcess:
         """Run `job` in a durable transaction in the writer process; its result once
         committed. `job` must be a command and pickle: `call(fn, ...)` with `fn` a
         module-level function of server/commands/ (any other is refused: ForeignJob)."""
-        ensure_command(job, self._jobs_from)
+        ensure_command(job, self.jobs_from)
         if self._stopped:
             raise WriterStopped(text("server.writer_stopped"))
         try:

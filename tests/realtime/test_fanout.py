@@ -160,6 +160,7 @@ def ws_url(server: LiveServer, **params: Any) -> str:
 
 async def emit(server: LiveServer, hall: Seeded, batch: list[int | None], text: str = "") -> None:
     """One transaction: a notice for each None, a window.status for each window id."""
+    server.accept_jobs_of(__name__)
     await server.runtime.write(call(emit_batch, hall.hall_id, batch, text))
 
 

@@ -30,6 +30,7 @@ QUEUE_LIMIT = 500
 
 
 async def flood(server: LiveServer, hall_id: int, count: int, per_commit: int = 250) -> None:
+    server.accept_jobs_of(__name__)
     for start in range(0, count, per_commit):
         await server.runtime.write(call(notices, hall_id, start, min(start + per_commit, count)))
 

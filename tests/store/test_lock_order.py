@@ -54,10 +54,9 @@ async def test_batches_taking_two_halls_in_opposite_orders_both_commit(tmp_path:
     setup = make_engine(url, writer=True)
     with transaction(setup, clock) as tx:
         low, high = (create_hall(tx, code, code, "Asia/Shanghai").id or 0 for code in "LH")
-    writers = {
-        name: Writer(make_engine(url, writer=True), clock, lambda _: None, jobs_from=__name__)
-        for name in "ab"
-    }
+    writers = {name: Writer(make_engine(url, writer=True), clock, lambda _: None) for name in "ab"}
+    for writer in writers.values():
+        writer.jobs_from += (__name__,)
     both_hold_one = threading.Barrier(2, timeout=10)
     waited: set[str] = set()
 

@@ -42,8 +42,9 @@ def make_hall(code: str, fail: bool = False) -> Call[str]:
 
 def make_writer(url: str, publish: Publisher = lambda _: None) -> Writer:
     """The thread writer on `url`, running this module's jobs."""
-    clock = ManualClock(HALL_OPENING)
-    return Writer(make_engine(url, writer=True), clock, publish, jobs_from=__name__)
+    writer = Writer(make_engine(url, writer=True), ManualClock(HALL_OPENING), publish)
+    writer.jobs_from += (__name__,)
+    return writer
 
 
 def crashing(tx: Tx, crash: BaseException) -> str:
