@@ -46,7 +46,9 @@ async def test_an_unexpected_error_is_a_json_500_with_an_incident_number(
         runtime.writer.jobs_from += (__name__,)  # a test's own job
         await runtime.write(call(exit_job))
 
-    async with running_server(app) as base, httpx.AsyncClient(base_url=base) as http:
+    # the writer process imports this module (and with it FastAPI) to run its job: seconds on a
+    # loaded machine
+    async with running_server(app) as base, httpx.AsyncClient(base_url=base, timeout=60) as http:
         with caplog.at_level(logging.ERROR, logger="govqueue.errors"):
             for path in ("/api/v1/test-only/boom", "/api/v1/test-only/job-exits"):
                 response = await http.get(path)
