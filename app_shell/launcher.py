@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QTimer, SignalInstance
+from PySide6.QtCore import QCoreApplication, QRect, QTimer, SignalInstance
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app_shell.bridge import AsyncRunner
@@ -145,9 +146,37 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def screen_geometry() -> QRect:
+    """The whole primary screen (where a fullscreen app goes)."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.geometry() if screen is not None else QRect(0, 0, 1920, 1080)
+
+
+def fit_to_screen(settings: AppSettings) -> AppSettings:
+    """Fullscreen takes the screen's size and orientation before the app lays itself out
+    (a 1080×1920 portrait default on a landscape screen would put half of it off-screen);
+    `--size` is for windows and tests."""
+    if not settings.fullscreen:
+        return settings
+    geometry = screen_geometry()
+    width, height = geometry.width(), geometry.height()
+    if (width, height) != (settings.width, settings.height):
+        log.info(
+            "fullscreen on a %dx%d screen (%s): laid out for it, not for %dx%d",
+            width,
+            height,
+            "portrait" if height > width else "landscape",
+            settings.width,
+            settings.height,
+        )
+    return settings.model_copy(update={"width": width, "height": height})
+
+
 def show_window(window: QWidget, settings: AppSettings, title: str) -> None:
     window.setWindowTitle(f"govqueue · {title}")
     if settings.fullscreen:
+        # without a window manager nobody acts on "fullscreen": the geometry says it
+        window.setGeometry(screen_geometry())
         window.showFullScreen()
     else:
         window.resize(settings.width, settings.height)
@@ -219,6 +248,8 @@ def run_app(
     if screenshot is not None:
         log.info("a screenshot run: the screen goes to %s, then the program ends", screenshot)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends the app (Qt would swallow it)
+    if screenshot is None:
+        settings = fit_to_screen(settings)
     runner = AsyncRunner().start()
     shell = Shell(settings, runner, diagnostic=screenshot is not None)
     parts = build(shell)
