@@ -28,6 +28,7 @@ from server.api.routes import (
     halls,
     health,
     integrations,
+    maintenance,
     rectifications,
     stats,
     tickets,
@@ -39,6 +40,7 @@ from server.commands.queue_counts import publish_queue_counts
 from server.console import pages as console_pages
 from server.console import session_routes as console_session
 from server.domain.clock import Clock, SystemClock
+from server.maintenance.nightly import Nightly
 from server.realtime.endpoint import router as ws_router
 from server.realtime.feed import Feed
 from server.realtime.feed_path import FeedPath
@@ -143,10 +145,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await revocations.start()
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
         watch_task = asyncio.create_task(watch_forever(runtime))
+        tasks = [counts_task, watch_task]
+        if settings.nightly_maintenance:
+            nightly = Nightly(settings, url, clock, runtime.write)
+            app.state.nightly = nightly
+            tasks.append(asyncio.create_task(nightly.loop(settings.maintenance_check_s)))
         try:
             yield
         finally:
-            for task in (counts_task, watch_task):
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -197,6 +204,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         rectifications,
         integrations,
         alerts,
+        maintenance,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)

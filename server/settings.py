@@ -93,6 +93,24 @@ class Settings(BaseSettings):
     device_offline_after_s: float = Field(
         default=120.0, gt=0, description="A device not heard from this long is 离线 (an alert)"
     )
+    nightly_maintenance: bool = Field(
+        default=True,
+        description="Run the nightly maintenance in the server (rollup, retention, backup, "
+        "WAL checkpoint; server/maintenance/nightly.py)",
+    )
+    maintenance_check_s: float = Field(
+        default=300.0, gt=0, description="How often the server asks whether a night is due"
+    )
+    personal_data_days: int = Field(
+        default=180,
+        ge=1,
+        description="Personal data (a complainant's name and phone, …) is cleared from closed "
+        "records older than this",
+    )
+    backup_dir: Path | None = Field(
+        default=None, description="The nightly maintenance backs up here (none: no backup)"
+    )
+    backup_keep: int = Field(default=14, ge=1, description="Backups kept in backup_dir")
     metrics_token: str | None = Field(
         default=None,
         description="/metrics also answers a request with `Authorization: Bearer <token>` "

@@ -136,6 +136,8 @@ async def start_server(data_dir: Path, clock: Clock, **settings: Any) -> AsyncIt
     tests/store/test_writer_process.py and every server started as a process (processes.py)
     run."""
     settings.setdefault("writer_forkserver", True)
+    # the nightly maintenance (claiming a night, rolling up) only where a test asks for it
+    settings.setdefault("nightly_maintenance", False)
     url = migrated_database(data_dir)
     config = Settings(
         data_dir=data_dir,

@@ -31,6 +31,7 @@ import pytest
 
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
+from server.maintenance.nightly import Nightly
 from server.runtime import Runtime
 from server.store.job import Call
 from server.store.transaction import Tx
@@ -346,6 +347,9 @@ async def every_kind_of_write(server: LiveServer) -> None:
     assert isinstance(server.clock, ManualClock)
     server.clock.advance(3600)  # the transferred ticket has waited past B's target
     assert await watch_once(server.runtime) == 1  # the watch's job
+    nightly = Nightly(server.settings, str(server.settings.database_url), server.clock,
+                      server.runtime.write)  # fmt: skip
+    assert await nightly.run_due() is not None  # claim, retention, finish
 
 
 def test_the_demo_and_the_staffing_plan_share_one_simulation_engine() -> None:

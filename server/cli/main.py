@@ -11,7 +11,18 @@ from collections.abc import Callable
 
 import typer
 
-from server.cli import admin, apps, backup, db, demo, export, plan, serve, setup_check
+from server.cli import (
+    admin,
+    apps,
+    backup,
+    db,
+    demo,
+    export,
+    maintenance,
+    plan,
+    serve,
+    setup_check,
+)
 
 app = typer.Typer(
     help="govqueue — 政务服务中心排队叫号系统", no_args_is_help=True, add_completion=False
@@ -26,6 +37,7 @@ COMMANDS: list[Callable[[typer.Typer], None]] = [
     apps.register_app_launchers,
     export.register,
     backup.register,
+    maintenance.register,
     plan.register,
 ]
 

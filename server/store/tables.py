@@ -282,6 +282,23 @@ class StatsDay(SQLModel, table=True):
     facts: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
+class MaintenanceRun(SQLModel, table=True):
+    """One night's maintenance (server/maintenance/nightly.py): claimed by inserting the row
+    (one per night, whichever process or command gets there first), finished with each
+    step's result."""
+
+    __tablename__ = "maintenance_run"
+    id: int | None = Field(default=None, primary_key=True)
+    night: date = Field(unique=True)  # the local date whose night it is (the day that closed)
+    started_at: datetime = Field(sa_column=_utc())
+    finished_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    ok: bool | None = None  # None: still running (or the runner died)
+    steps: list[dict[str, object]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    runner: str = Field(max_length=32)
+
+
 __all__ = [
     "Alert",
     "Complaint",
@@ -291,6 +308,7 @@ __all__ = [
     "Event",
     "Hall",
     "Integration",
+    "MaintenanceRun",
     "Rectification",
     "Service",
     "Staff",

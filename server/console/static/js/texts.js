@@ -225,7 +225,14 @@ export const T = {
   },
   settings: {
     title: "设置",
-    tabs: { halls: "大厅", services: "业务", windows: "窗口", staff: "人员", devices: "设备", notice: "公告" },
+    tabs: { halls: "大厅", services: "业务", windows: "窗口", staff: "人员", devices: "设备", notice: "公告", maintenance: "夜间维护" },
+    maintenance: {
+      about: "每天 02:00 后，服务器汇总前一天的统计、清除超过保存期限的个人信息、备份数据库并整理日志文件；服务器停机错过的夜晚会在下次启动时补做。",
+      none: "还没有运行过夜间维护。",
+      night: "日期", result: "结果", finished: "完成时间",
+      ok: "成功", failed: "有步骤失败", running: "进行中",
+      steps: { rollup: "统计汇总", retention: "个人信息清除", backup: "备份", checkpoint: "日志整理" },
+    },
     adminOnly: "设置仅供管理员使用。",
     hall: {
       code: "编码", name: "名称", timezone: "时区", create: "新建大厅",

@@ -6,15 +6,16 @@ import { deviceState } from "../devices.js";
 import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, pickHall, useForm, useLoad } from "../ui.js";
+import { Maintenance } from "./maintenance.js";
 
 const S = T.settings;
-const TABS = ["halls", "services", "windows", "staff", "devices", "notice"];
+const TABS = ["halls", "services", "windows", "staff", "devices", "notice", "maintenance"];
 
 export function SettingsPage({ user, hall, halls }) {
   const initial = new URLSearchParams(location.search).get("tab");
   const [tab, setTab] = useState(TABS.includes(initial) ? initial : hall ? "services" : "halls");
   if (user.role !== "admin") return html`<p class="form-error">${S.adminOnly}</p>`;
-  const needsHall = tab !== "halls" && !hall;
+  const needsHall = tab !== "halls" && tab !== "maintenance" && !hall;
   return html`
     <h1>${S.title}${hall ? ` · ${hall.name}` : ""}</h1>
     <div class="tabs" role="tablist">
@@ -28,6 +29,7 @@ export function SettingsPage({ user, hall, halls }) {
     ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
     ${tab === "devices" && hall ? html`<${Devices} hall=${hall} />` : null}
     ${tab === "notice" && hall ? html`<${Notice} hall=${hall} />` : null}
+    ${tab === "maintenance" ? html`<${Maintenance} />` : null}
   `;
 }
 
