@@ -342,6 +342,9 @@ async def every_kind_of_write(server: LiveServer) -> None:
         csrf = {"X-CSRF-Token": signed.json()["csrf_token"]}
         ended = await browser.delete("/api/v1/auth/session", headers=csrf)
         assert ended.status_code == 204, ended.text
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as phone:
+        page = await phone.post(f"/t/{first['public_token']}/rating", data={"level": "5"})
+        assert page.status_code == 409  # rated on the pad already: the QR page's job refuses
     alert = (await supervisor.request("GET", "/alerts"))["items"][0]  # the 差评's
     await supervisor.request("POST", f"/alerts/{alert['id']}/ack")
     assert isinstance(server.clock, ManualClock)

@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)  # 非常满意 … 非常不满意, in the order shown
-BAD_LEVELS = frozenset({1, 2})
-MAX_REASONS = 10  # the server accepts up to ten tags
-MAX_COMMENT = 500
+from client.rating import BAD_LEVELS, LEVELS, MAX_COMMENT, MAX_REASONS
+
+__all__ = ["BAD_LEVELS", "LEVELS", "MAX_COMMENT", "MAX_REASONS", "PadState", "Rating", "Screen"]
 
 
 class Screen(StrEnum):

@@ -15,18 +15,9 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from app_shell.settings import AppSettings
+from client.rating import DEFAULT_BAD_REASONS
 
 DEFAULT_PAUSE_REASONS = ["会议", "休息", "业务咨询", "系统故障", "临时离开", "其他"]
-DEFAULT_BAD_REASONS = [
-    "等候时间长",
-    "办理时间长",
-    "服务态度不好",
-    "业务不熟练",
-    "一次告知不清",
-    "材料要求多",
-    "系统故障",
-    "其他",
-]
 
 
 class WindowSettings(AppSettings):

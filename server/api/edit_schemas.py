@@ -14,6 +14,15 @@ class HallPatch(BaseModel):
 
     name: Label | None = None
     timezone: str | None = Field(default=None, min_length=1, max_length=64)
+    rating_window_days: int | None = Field(
+        default=None, ge=1, le=90, description="the QR page rates a finished ticket this many days"
+    )
+    pause_alert_minutes: int | None = Field(
+        default=None, ge=1, le=480, description="a window paused longer raises an alert"
+    )
+    no_show_requeue: bool | None = Field(
+        default=None, description="过号重排: windows may put a no-show back in the queue"
+    )
 
 
 class ServicePatch(BaseModel):

@@ -10,23 +10,25 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from server.api.deps import RuntimeDep
+from server.api.public_rating import STYLE as RATING_STYLE
+from server.api.public_rating import rating_section
 from server.domain.errors import NotFound
 from server.queries.public import public_view
 from server.queries.views import PublicTicketOut
+from server.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
 
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="15">
-<title>{title}</title>
+{refresh}<title>{title}</title>
 <style>
  body {{ margin:0; font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","PingFang SC",sans-serif;
         background:#eef3f8; color:#1d2733; }}
  header {{ background:#c8102e; color:#fff; padding:14px 18px; font-size:18px; }}
- main {{ padding:18px; }}
- .card {{ background:#fff; border-radius:14px; padding:22px; box-shadow:0 2px 8px rgba(0,0,0,.08); }}
+ main {{ padding:14px; }}
+ .card {{ background:#fff; border-radius:14px; padding:18px; box-shadow:0 2px 8px rgba(0,0,0,.08); }}
  .number {{ font-size:64px; font-weight:700; text-align:center; letter-spacing:4px; color:#c8102e; }}
  .service {{ text-align:center; font-size:18px; color:#4a5867; margin-bottom:12px; }}
  .status {{ text-align:center; font-size:24px; font-weight:600; padding:12px; border-radius:10px;
@@ -34,11 +36,14 @@ PAGE = """<!doctype html>
  dl {{ display:grid; grid-template-columns:auto 1fr; gap:10px 16px; font-size:17px; margin:20px 0 0; }}
  dt {{ color:#6b7886; }} dd {{ margin:0; font-weight:600; }}
  footer {{ font-size:13px; color:#6b7886; text-align:center; margin-top:18px; }}
+ .small {{ font-size:14px; color:#6b7886; }}
+{rating_style}
 </style></head>
 <body><header>{hall} · 排队进度</header><main><div class="card">
 <div class="number">{number}</div><div class="service">{service}</div>
-<div class="status">{headline}</div><dl>{rows}</dl></div>
-<footer>页面每 15 秒自动刷新 · 更新于 {updated}</footer></main></body></html>"""
+<div class="status">{headline}</div><dl>{rows}</dl>{rating}</div>
+<footer>{footer}</footer></main></body></html>"""
+REFRESH_S = 15
 
 NOT_FOUND = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>未找到号票</title></head>
@@ -50,7 +55,10 @@ def _local(instant: datetime | None, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).strftime("%H:%M:%S") if instant else "—"
 
 
-def render(view: PublicTicketOut, zone: ZoneInfo, now: datetime) -> str:
+def render(view: PublicTicketOut, zone: ZoneInfo, now: datetime, rating: str = "") -> str:
+    """The page; `rating` is the rating part (server/api/public_rating.py). A ticket that can
+    still change reloads itself every 15 s; a finished one does not (nothing moves, and a
+    reload would lose what the holder is choosing)."""
     e = html.escape
     if view.status == "waiting":
         headline, bg, fg = f"等候中 · 前面还有 {view.ahead} 人", "#e6f0fb", "#1456a0"
@@ -69,7 +77,15 @@ def render(view: PublicTicketOut, zone: ZoneInfo, now: datetime) -> str:
         rows.append(("叫号时间", _local(view.called_at, zone)))
     rows.append(("当前状态", view.status_text))
     body = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
+    final = view.status in ("done", "cancelled", "transferred")
+    updated = _local(now, zone)
     return PAGE.format(
+        refresh="" if final else f'<meta http-equiv="refresh" content="{REFRESH_S}">\n',
+        rating_style=RATING_STYLE if rating else "",
+        rating=rating,
+        footer=e(
+            f"更新于 {updated}" if final else f"页面每 {REFRESH_S} 秒自动刷新 · 更新于 {updated}"
+        ),
         title=e(f"{view.number} 排队进度"),
         hall=e(view.hall_name),
         number=e(view.number),
@@ -78,16 +94,34 @@ def render(view: PublicTicketOut, zone: ZoneInfo, now: datetime) -> str:
         status_bg=bg,
         status_fg=fg,
         rows=body,
-        updated=_local(now, zone),
     )
 
 
-@router.get("/t/{public_token}", response_class=HTMLResponse)
-async def ticket_page(public_token: str, runtime: RuntimeDep) -> HTMLResponse:
+async def page_response(
+    runtime: Runtime,
+    public_token: str,
+    *,
+    level: int | None = None,
+    message: str | None = None,
+    just_rated: bool = False,
+    status: int = 200,
+) -> HTMLResponse:
     now = runtime.clock.now()
     zone = ZoneInfo(runtime.settings.default_timezone)
+    catalog = runtime.writer.catalog
     try:
-        view = await runtime.read(lambda s: public_view(s, runtime.writer.catalog, public_token))
+        view = await runtime.read(lambda s: public_view(s, catalog, public_token, now))
     except NotFound:
         return HTMLResponse(NOT_FOUND, status_code=404)
-    return HTMLResponse(render(view, zone, now))
+    rating = rating_section(
+        view, public_token, zone, level=level, message=message, just_rated=just_rated
+    )
+    return HTMLResponse(render(view, zone, now, rating), status_code=status)
+
+
+@router.get("/t/{public_token}", response_class=HTMLResponse)
+async def ticket_page(
+    public_token: str, runtime: RuntimeDep, level: int | None = None, rated: int = 0
+) -> HTMLResponse:
+    """The page; `?level=1|2` shows the reasons of a bad rating, `?rated=1` the thanks."""
+    return await page_response(runtime, public_token, level=level, just_rated=bool(rated))

@@ -48,6 +48,9 @@ class HallOut(BaseModel):
     name: str
     timezone: str
     notice: str = ""
+    rating_window_days: int = 7
+    pause_alert_minutes: int = 15
+    no_show_requeue: bool = True
 
 
 class ServiceIn(BaseModel):

@@ -11,9 +11,10 @@ from server.commands.stats_marks import note_late_change
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
 from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
-from server.domain.errors import AlreadyExists, Conflict, PermissionDenied
+from server.domain.errors import AlreadyExists, Conflict, NotFound, PermissionDenied
+from server.domain.rating import rating_closes_at
 from server.domain.texts import text
-from server.store.tables import Evaluation, Hall, Rectification, Staff, Window
+from server.store.tables import Evaluation, Hall, Rectification, Staff, Ticket, Window
 from server.store.transaction import Tx
 
 BAD_LEVELS = (1, 2)
@@ -50,6 +51,21 @@ def evaluate(
         raise PermissionDenied(text("ticket.evaluation_staff"))
     if ticket.status != TicketStatus.done:
         raise Conflict(text("ticket.not_finished", number=ticket.number))
+    if channel == EvaluationChannel.mobile:  # the QR page: within the hall's rating window
+        hall_row = tx.session.get(Hall, ticket.hall_id)
+        assert hall_row is not None
+        closes = rating_closes_at(ticket.finished_at, hall_row.rating_window_days)
+        if closes is not None and tx.now > closes:
+            finished = ticket.finished_at.astimezone(hall_zone(hall_row.timezone))  # type: ignore[union-attr]
+            raise Conflict(
+                text(
+                    "ticket.rating_closed",
+                    number=ticket.number,
+                    finished=finished.strftime("%Y-%m-%d %H:%M"),
+                    days=hall_row.rating_window_days,
+                ),
+                code="rating_closed",
+            )
     existing = tx.session.exec(select(Evaluation).where(Evaluation.ticket_id == ticket.id)).first()
     if existing is not None:
         raise AlreadyExists(text("ticket.already_evaluated", number=ticket.number))
@@ -108,3 +124,31 @@ def evaluate(
             data["window_id"] = ticket.window_id
         raise_alert(tx, ticket.hall_id, "bad_rating", f"ticket:{ticket.id}", sentence, data=data)
     return evaluation
+
+
+def evaluate_by_token(
+    tx: Tx,
+    public_token: str,
+    level: int,
+    reasons: list[str],
+    comment: str | None,
+    *,
+    rectification_days: int,
+    calendar: WorkingCalendar | None = None,
+) -> Evaluation:
+    """The ticket's QR page rates it: the holder of the token, as `evaluate` checks it."""
+    ticket_id = tx.session.exec(
+        select(Ticket.id).where(Ticket.public_token == public_token)
+    ).first()
+    if ticket_id is None:
+        raise NotFound(text("ticket.public_not_found"))
+    return evaluate(
+        tx,
+        PublicActor(public_token),
+        ticket_id,
+        level,
+        reasons,
+        comment,
+        rectification_days=rectification_days,
+        calendar=calendar,
+    )

@@ -20,7 +20,9 @@ from server.domain.texts import text
 from server.store.tables import Hall, Service, Window, WindowService
 from server.store.transaction import Tx
 
-HALL_FIELDS = frozenset({"name", "timezone"})
+HALL_FIELDS = frozenset(
+    {"name", "timezone", "rating_window_days", "pause_alert_minutes", "no_show_requeue"}
+)
 SERVICE_FIELDS = frozenset(
     {
         "name",

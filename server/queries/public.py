@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from server.commands.lookups import estimate, people_ahead
 from server.domain.enums import TicketStatus
 from server.domain.errors import NotFound
+from server.domain.rating import rating_closes_at
 from server.domain.texts import text
 from server.queries.views import PublicTicketOut
 from server.store.catalog import Catalog
@@ -20,7 +23,11 @@ def find_by_token(session: Session, public_token: str) -> Ticket:
     return ticket
 
 
-def public_view(session: Session, catalog: Catalog, public_token: str) -> PublicTicketOut:
+def public_view(
+    session: Session, catalog: Catalog, public_token: str, now: datetime | None = None
+) -> PublicTicketOut:
+    """The ticket as its holder sees it; `now` (the server's clock) decides whether the rating
+    window is still open."""
     ticket = find_by_token(session, public_token)
     service = catalog.service(session, ticket.service_id)
     window = session.get(Window, ticket.window_id) if ticket.window_id else None
@@ -29,6 +36,9 @@ def public_view(session: Session, catalog: Catalog, public_token: str) -> Public
     ahead = people_ahead(session, ticket) if waiting else None
     evaluated = session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first()
     hall = session.get(Hall, ticket.hall_id)
+    closes = rating_closes_at(ticket.finished_at, hall.rating_window_days if hall else 7)
+    done = ticket.status == TicketStatus.done
+    open_now = closes is None or now is None or now <= closes
     return PublicTicketOut(
         hall_name=hall.name if hall else "",
         number=ticket.number,
@@ -46,5 +56,7 @@ def public_view(session: Session, catalog: Catalog, public_token: str) -> Public
         called_at=ticket.called_at,
         transferred_to_number=moved_to.number if moved_to else None,
         evaluated=evaluated is not None,
-        can_evaluate=ticket.status == TicketStatus.done and evaluated is None,
+        can_evaluate=done and evaluated is None and open_now,
+        finished_at=ticket.finished_at if done else None,
+        rating_closes_at=closes if done else None,
     )

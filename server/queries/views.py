@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.store.tables import Window
 
@@ -67,3 +67,7 @@ class PublicTicketOut(BaseModel):
     transferred_to_number: str | None
     evaluated: bool
     can_evaluate: bool
+    finished_at: datetime | None = None
+    rating_closes_at: datetime | None = Field(
+        default=None, description="the QR page takes a rating until then (the hall's window)"
+    )

@@ -65,7 +65,8 @@ async def issue_answer(
 @router.get("/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 422))
 async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> PublicTicketOut:
     catalog = runtime.writer.catalog
-    return await runtime.read(lambda s: public_view(s, catalog, public_token))
+    now = runtime.clock.now()
+    return await runtime.read(lambda s: public_view(s, catalog, public_token, now))
 
 
 async def transition_answer(
