@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import AsyncIterator
@@ -57,6 +58,7 @@ from server.store.job import call
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 from server.store.writer_process import WriterProcess
+from server.store.writer_supervisor import EXIT_CODE, WriterSupervisor
 from server.watch import watch_forever
 
 # what the writer process imports as it starts: the commands its jobs call (not this module:
@@ -98,7 +100,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         write_engine = (
             None
             if database is not None and settings.writer_process
-            else make_engine(url, writer=True, checkpointer=checkpointer is not None)
+            else make_engine(
+                url,
+                writer=True,
+                checkpointer=checkpointer is not None,
+                busy_timeout_s=settings.write_busy_timeout_s,
+            )
         )
         feed: Feed | None = None
         runtime: Runtime | None = None
@@ -118,6 +125,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 clock,
                 on_commit,
                 checkpointer=checkpointer is not None,
+                busy_timeout_s=settings.write_busy_timeout_s,
                 imports=WRITER_IMPORTS,
                 forkserver=settings.writer_forkserver,
             )
@@ -134,6 +142,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.state.runtime = runtime
         app.state.feed = feed
         writer.start()
+        supervisor = WriterSupervisor(
+            writer,
+            on_restarted=lambda: _writer_restarted(runtime, feed),
+            on_give_up=lambda: _give_up(app),
+        )
+        supervisor.start()
+        app.state.supervisor = supervisor
         if checkpointer is not None:
             checkpointer.start()
         await feed.start()
@@ -161,6 +176,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             if revocations is not None:
                 await revocations.stop()
             await feed.stop()
+            await supervisor.stop()
             writer.stop()
             if checkpointer is not None:
                 checkpointer.stop()
@@ -218,6 +234,29 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(console_pages.router)
     app.include_router(metrics.router)
     return app
+
+
+def _writer_restarted(runtime: Runtime, feed: Feed) -> None:
+    """The writer runs again after it died (writer_supervisor.py). What it changed in its last
+    moments was never reported: forget the caches, and ask the live feed's clients to resume
+    from the log (a batch committed just before the death was never published)."""
+    runtime.access.clear()
+    runtime.writer.catalog.clear()
+    asked = feed.hub.resync_all()
+    log.warning("live feed: %d connections asked to resume from the log", asked)
+
+
+def _give_up(app: FastAPI) -> None:
+    """The writer cannot be kept running: end the server with EXIT_CODE, for its service
+    manager (systemd's Restart=on-failure) to start it again. Whoever runs the app
+    (`govqueue serve`, server/embedded.py) sets `app.state.stop_serving`; a server run some
+    other way (a uvicorn worker) leaves at once."""
+    app.state.exit_code = EXIT_CODE
+    stop = getattr(app.state, "stop_serving", None)
+    if stop is None:
+        logging.shutdown()
+        os._exit(EXIT_CODE)
+    stop()
 
 
 async def _queue_counts_loop(runtime: Runtime) -> None:

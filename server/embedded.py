@@ -29,6 +29,8 @@ async def running_server(
         lifespan="on",
     )
     server = uvicorn.Server(config)
+    # the server ends itself when its writer cannot be kept running (app.py, _give_up)
+    app.state.stop_serving = lambda: setattr(server, "should_exit", True)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

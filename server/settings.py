@@ -31,6 +31,14 @@ class Settings(BaseSettings):
         description="SQLite: fork the writer process from a forkserver that stays beside it "
         "(starts in milliseconds; ~40 MB more): for a process that starts many servers",
     )
+    write_busy_timeout_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=30,
+        description="SQLite: how long a change waits while another program (govqueue admin "
+        "apply, a migration) holds the file's write lock before it is refused with 503 "
+        "store_busy",
+    )
     readers: int = Field(
         default=8,
         ge=1,

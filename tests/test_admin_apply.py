@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import sqlite3
@@ -370,6 +371,112 @@ async def test_apply_while_the_server_runs_on_the_same_file(tmp_path: Path) -> N
             assert again.returncode == 0 and "已修改业务 1 项" in again.stdout
             with pytest.raises(ApiError):
                 await kiosk.issue_ticket(service_id + 100)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+class LockProbingHasher:
+    """The test's argon2 hasher, which at every hash tries to take the database file's write
+    lock without waiting: apply must never hash while its transaction holds it (each hash
+    takes ~0.15 s in production; inside the transaction a running server's kiosks waited)."""
+
+    def __init__(self, inner: Any, database: Path) -> None:
+        self._inner = inner
+        self._database = database
+        self.hashed = 0
+        self.locked_while_hashing = 0
+
+    def hash(self, password: str) -> str:
+        conn = sqlite3.connect(self._database, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            self.locked_while_hashing += 1
+        finally:
+            conn.close()
+        self.hashed += 1
+        return str(self._inner.hash(password))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def many_staff(code: str, count: int) -> str:
+    entries = "".join(
+        f'\n[[staff]]\nstaff_no = "{code}{n:04d}"\nname = "工作人员{n}"\n' for n in range(count)
+    )
+    return f'[hall]\ncode = "{code}"\nname = "{code} 大厅"\n{entries}'
+
+
+def test_apply_hashes_new_passwords_before_it_takes_the_write_lock(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import security
+
+    prober = LockProbingHasher(security._hasher, Path(db.removeprefix("sqlite:///")))
+    monkeypatch.setattr(security, "_hasher", prober)
+    hall_file = tmp_path / "many.toml"
+    hall_file.write_text(many_staff("M", 30), encoding="utf-8")
+    result = apply(hall_file, db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert prober.hashed == 30 and prober.locked_while_hashing == 0
+    accounts = ACCOUNT.findall(result.stdout.split("新账号的初始密码", 1)[1])
+    assert len(accounts) == 30
+    for staff_no, _name, _role, password in accounts:
+        (stored,) = rows(db, f"select password_hash from staff where staff_no = '{staff_no}'")[0]
+        assert verify_password(stored, password)
+    # a file whose last 工号 belongs to another hall is refused before any password is hashed
+    conflicting = tmp_path / "conflict.toml"
+    conflicting.write_text(many_staff("N", 30).replace('"N0029"', '"M0000"'), encoding="utf-8")
+    before = dump(db)
+    refused = apply(conflicting, db)
+    assert refused.returncode == 1 and "工号 M0000 已是另一个大厅的工作人员" in refused.stderr
+    assert prober.hashed == 30 and dump(db) == before
+
+
+@pytest.mark.slow
+async def test_kiosks_keep_taking_tickets_while_apply_adds_many_staff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import security
+
+    url = f"sqlite:///{tmp_path}/live.db"
+    proc, base = await start_server_process(url, tmp_path)
+    try:
+        hall_file = tmp_path / "hall.toml"
+        hall_file.write_text(SMALL_HALL)
+        first = await asyncio.to_thread(apply, hall_file, url)
+        assert first.returncode == 0, first.stdout + first.stderr
+        ((_, _, _, kiosk_token),) = TOKEN.findall(first.stdout)
+        (service_id,) = rows(url, "select id from service where prefix = 'A'")[0]
+
+        prober = LockProbingHasher(security._hasher, tmp_path / "live.db")
+        monkeypatch.setattr(security, "_hasher", prober)
+        many = tmp_path / "many.toml"
+        many.write_text(many_staff("P", 200), encoding="utf-8")
+        applying = asyncio.create_task(asyncio.to_thread(apply, many, url))
+        answers: list[tuple[int, str]] = []
+
+        async def kiosk() -> None:
+            async with ApiClient(base, kiosk_token) as client:
+                while not applying.done():
+                    try:
+                        ticket = await client.issue_ticket(service_id)
+                        answers.append((201, ticket["number"]))
+                    except ApiError as exc:
+                        answers.append((exc.status, exc.code))
+
+        await asyncio.gather(*(kiosk() for _ in range(4)))
+        result = await applying
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert prober.hashed == 200 and prober.locked_while_hashing == 0
+        assert rows(url, "select count(*) from staff where staff_no like 'P%'") == [(200,)]
+        # every kiosk got its ticket; numbers contiguous, none twice
+        assert answers and {status for status, _ in answers} == {201}
+        numbers = sorted(int(number[1:]) for _, number in answers)
+        assert numbers == list(range(1, len(numbers) + 1))
     finally:
         proc.terminate()
         proc.wait(10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 from collections import Counter
 
 from fastapi import FastAPI, Request
@@ -22,7 +23,7 @@ from server.api import validation
 from server.domain import errors as e
 from server.domain.texts import text
 from server.security import RateLimited, TooManyAttempts
-from server.store.failures import StoreUnavailable
+from server.store.failures import StoreBusy, StoreUnavailable, is_busy
 
 log = logging.getLogger("govqueue.errors")
 
@@ -102,7 +103,11 @@ async def store_unavailable(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """The database refused the connection or the statement (server down, disk, locked)."""
+    """The database refused the connection or the statement (server down, disk); a SQLite
+    file that stayed locked by another program is 503 store_busy (nothing was written)."""
+    if is_busy(exc):
+        log.warning("database locked on %s %s", request.method, request.url.path)
+        return await store_unavailable(request, StoreBusy(text("server.store_busy")))
     log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
     STORE_ERRORS["database_unavailable"] += 1
     return JSONResponse(
@@ -160,4 +165,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(OperationalError, database_unavailable)
+    app.add_exception_handler(sqlite3.OperationalError, database_unavailable)
     app.add_middleware(InternalErrors)

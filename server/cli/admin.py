@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
 from server.cli.common import DbOption, console, fail, settings_for
 from server.cli.database import database_url, migrated_writer, opened
@@ -34,6 +35,7 @@ def create_staff(
 ) -> None:
     """Create a staff account. The password is read from stdin or a prompt, never argv."""
     from server.commands.admin import create_staff as create
+    from server.commands.admin import new_password_hash
     from server.domain.clock import SystemClock
     from server.domain.enums import Role
     from server.domain.errors import DomainError
@@ -51,12 +53,17 @@ def create_staff(
             raise typer.Exit(2)
     else:
         password = sys.stdin.readline().rstrip("\n")
+    try:
+        hashed = new_password_hash(password)  # before the transaction: it takes ~0.15 s
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
     url = database_url(settings_for(db))
     with opened(url):
         engine = migrated_writer(url)
         try:
             with transaction(engine, SystemClock()) as tx:
-                staff = create(tx, staff_no, name, role_value, password, hall_id)
+                staff = create(tx, staff_no, name, role_value, hashed, hall_id)
         except DomainError as exc:
             console.print(f"[red]{exc.message}[/red]")
             raise typer.Exit(1) from None
@@ -93,9 +100,18 @@ def apply(
     from server.cli.hall_report import print_result
     from server.commands.admin import MIN_PASSWORD_LENGTH
     from server.commands.hall_file import HallFileError, read_hall_file
-    from server.commands.hall_setup import apply_hall, new_password
+    from server.commands.hall_setup import (
+        FirstPassword,
+        PasswordsNeeded,
+        apply_hall,
+        first_passwords,
+        new_accounts,
+        new_password,
+    )
     from server.domain.clock import SystemClock
     from server.domain.errors import DomainError
+    from server.security import HashedPassword, hash_many
+    from server.store.engine import make_engine
     from server.store.transaction import transaction
 
     try:
@@ -114,21 +130,48 @@ def apply(
                 "现在为空或太短；未做任何修改。"
             )
         make_password = lambda: shared  # noqa: E731 - every new account, from the variable
+
+    def hash_all(passwords: list[str]) -> list[HashedPassword]:
+        if dry_run:  # nothing is stored: no need to spend ~0.15 s an account
+            return [HashedPassword("") for _ in passwords]
+        if len(passwords) >= HASHING_NOTICE_AT:
+            typer.echo(f"正在为 {len(passwords)} 个新账号生成密码摘要……", err=True)
+        return hash_many(passwords)
+
     url = database_url(settings_for(db))
     with opened(url):
         engine = migrated_writer(url)
+        reader = make_engine(url)  # reads without the write lock (a server may be running)
         try:
-            with transaction(engine, SystemClock()) as tx:
-                result = apply_hall(tx, spec, make_password)
-                if dry_run:
-                    raise _DryRun  # leaves without committing
+            # Which accounts are new, read outside the transaction; their passwords are hashed
+            # before it (~0.15 s each): the transaction holds every write of a running server.
+            with Session(reader) as session:
+                entries = new_accounts(session, spec)
+            passwords: dict[str, FirstPassword] = {}
+            for _ in range(APPLY_ATTEMPTS):
+                passwords |= first_passwords(entries, make_password, hash_all)
+                try:
+                    with transaction(engine, SystemClock()) as tx:
+                        result = apply_hall(tx, spec, passwords)
+                        if dry_run:
+                            raise _DryRun  # leaves without committing
+                    break
+                except PasswordsNeeded as exc:  # someone changed the staff meanwhile
+                    entries = [e for e in spec.staff if e.staff_no in exc.staff_nos]
+            else:
+                raise fail(f"{file}：工作人员在设置期间一再被修改，请稍后重试；未做任何修改。")
         except _DryRun:
             pass
         except DomainError as exc:
             raise fail(f"{file}：{exc.message}；未做任何修改。") from None
         finally:
+            reader.dispose()
             engine.dispose()
     print_result(console, file, result, dry_run=dry_run, shared_password=password_env)
+
+
+APPLY_ATTEMPTS = 3
+HASHING_NOTICE_AT = 20  # new accounts: from this many on, say why it takes a while
 
 
 class _DryRun(Exception):

@@ -31,6 +31,7 @@ def serve(
 
     Applies the migrations first when the database is empty or behind.
     """
+    import contextlib
     import os
 
     import uvicorn
@@ -70,7 +71,17 @@ def serve(
         "ws_per_message_deflate": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        app = create_app(settings)
+        server = uvicorn.Server(uvicorn.Config(app, **options))  # type: ignore[arg-type]
+        # the server ends itself when its writer cannot be kept running (app.py, _give_up)
+        app.state.stop_serving = lambda: setattr(server, "should_exit", True)
+        with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run
+            server.run()
+        code = getattr(app.state, "exit_code", 0)
+        if code:
+            raise typer.Exit(code)
+        if not server.started:  # as uvicorn.run: a start that failed is exit code 3
+            raise typer.Exit(3)
         return
     os.environ["GOVQUEUE_DATABASE_URL"] = url
     os.environ["GOVQUEUE_SECRET_KEY"] = secret_key  # one key for all

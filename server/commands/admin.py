@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -18,7 +18,7 @@ from server.domain.enums import DeviceKind, Role, WindowState
 from server.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
 from server.domain.names import clean_name
 from server.domain.texts import text
-from server.security import hash_device_token, hash_password, new_device_token
+from server.security import HashedPassword, hash_device_token, hash_password, new_device_token
 from server.store.statements import NOTIFY_REVOCATION
 from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
 from server.store.transaction import Tx
@@ -111,30 +111,52 @@ def create_window(
     return window, service_ids
 
 
-def create_staff(
-    tx: Tx, staff_no: str, name: str, role: Role, password: str, hall_id: int | None
-) -> Staff:
-    staff_no, name = _clean(staff_no, "工号"), _clean(name, "姓名")
+def checked_password(password: str) -> str:
+    """A new password as given, once it is long enough (check it before hashing it)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(text("staff.weak_password"))
+    return password
+
+
+def new_password_hash(password: str) -> HashedPassword:
+    """A new password checked and hashed, before the transaction that stores it (the
+    command line; the server hashes with security.hash_off_loop)."""
+    return HashedPassword(hash_password(checked_password(password)))
+
+
+def new_staff_row(
+    staff_no: str, name: str, role: Role, password: HashedPassword, hall_id: int | None
+) -> dict[str, Any]:
+    """The columns of an account to add, its names checked (no database here)."""
+    staff_no, name = _clean(staff_no, "工号"), _clean(name, "姓名")
     if role != Role.admin and hall_id is None:
         raise InvalidInput(text("staff.needs_hall"))
+    return {
+        "staff_no": staff_no,
+        "name": name,
+        "role": role.value,
+        "password_hash": password.value,
+        "hall_id": hall_id,
+        "active": True,
+        "token_version": 0,
+    }
+
+
+def create_staff(
+    tx: Tx, staff_no: str, name: str, role: Role, password: HashedPassword, hall_id: int | None
+) -> Staff:
+    """`password` is hashed by the caller, before the transaction (HashedPassword)."""
+    staff = Staff(**new_staff_row(staff_no, name, role, password, hall_id))
     if hall_id is not None:
         lookups.hall(tx.session, hall_id)
-    if tx.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first() is not None:
-        raise AlreadyExists(text("staff.no_taken", staff_no=staff_no))
-    staff = Staff(
-        staff_no=staff_no,
-        name=name,
-        role=role,
-        password_hash=hash_password(password),
-        hall_id=hall_id,
-    )
+    taken = tx.session.exec(select(Staff).where(Staff.staff_no == staff.staff_no)).first()
+    if taken is not None:
+        raise AlreadyExists(text("staff.no_taken", staff_no=staff.staff_no))
     tx.session.add(staff)
     try:
         tx.session.flush()
     except IntegrityError as exc:
-        raise AlreadyExists(text("staff.no_taken", staff_no=staff_no)) from exc
+        raise AlreadyExists(text("staff.no_taken", staff_no=staff.staff_no)) from exc
     return staff
 
 
@@ -204,7 +226,7 @@ class StaffChanges:
     name: str | None = None
     role: Role | None = None
     active: bool | None = None
-    password: str | None = None
+    password: HashedPassword | None = None  # hashed before the job (security.hash_off_loop)
 
 
 # Changes that end the account's sessions: its access tokens are refused from then on.
@@ -260,9 +282,7 @@ def update_staff(
         staff.active = changes.active
         changed.append("active")
     if changes.password is not None:
-        if len(changes.password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(text("staff.weak_password"))
-        staff.password_hash = hash_password(changes.password)
+        staff.password_hash = changes.password.value
         changed.append("password")
     if staff.id == actor.staff_id and {"role", "active"} & set(changed):
         raise PermissionDenied(text("staff.not_self"))

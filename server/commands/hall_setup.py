@@ -5,21 +5,31 @@ belongs to another hall, …) raises a DomainError and nothing is written. Thing
 their natural keys: the hall by code, services by prefix, windows by number, staff by 工号,
 devices by kind and label (revoked devices do not count). What the file does not mention is
 left as it is. Creating and updating reuse server/commands/admin.py and hall_edit.py.
+
+New accounts' passwords are hashed before the transaction (`new_accounts` reads which 工号 are
+new, outside it; `FirstPassword`): argon2 takes ~0.15 s an account, and on SQLite the
+transaction holds the file's write lock, so hashing inside it held a running server's
+kiosks for as long (11.6 s for 100 new staff). The transaction itself reads and writes the
+staff in bulk (a query per 500 工号, one flush), so it stays short however long the file.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import Connection, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from server.commands import admin, hall_edit
 from server.commands.hall_file import DeviceEntry, HallFile, ServiceEntry, StaffEntry
 from server.domain.calendar import ServiceHours
 from server.domain.enums import DeviceKind, Role
 from server.domain.errors import Conflict
+from server.security import HashedPassword
 from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
 from server.store.transaction import Tx
 
@@ -66,6 +76,25 @@ class NewAccount:
     password: str
 
 
+@dataclass(frozen=True)
+class FirstPassword:
+    """A new account's first password (printed once) and its hash, made before the
+    transaction."""
+
+    password: str
+    hashed: HashedPassword
+
+
+class PasswordsNeeded(Exception):
+    """New accounts without a prepared password: the 工号 were free when `new_accounts` read
+    them outside the transaction, but not listed then (another program changed the staff
+    meanwhile). The caller hashes them and runs the transaction again."""
+
+    def __init__(self, staff_nos: list[str]) -> None:
+        super().__init__(", ".join(staff_nos))
+        self.staff_nos = staff_nos
+
+
 @dataclass
 class ApplyResult:
     hall_id: int = 0
@@ -85,15 +114,77 @@ class ApplyResult:
         book.setdefault(section, []).append(what)
 
 
-def apply_hall(tx: Tx, spec: HallFile, new_password: Callable[[], str]) -> ApplyResult:
-    """Create or update the hall of `spec`; `new_password()` gives each new account's password."""
+def apply_hall(tx: Tx, spec: HallFile, passwords: Mapping[str, FirstPassword]) -> ApplyResult:
+    """Create or update the hall of `spec`. `passwords`: the first password of each new
+    account by 工号, hashed before the transaction (`new_accounts` says which are new);
+    PasswordsNeeded when one is missing."""
     result = ApplyResult()
     hall = _hall(tx, spec, result)
     services = _services(tx, hall, spec.services, result)
     windows = _windows(tx, hall, spec, services, result)
-    _staff(tx, hall, spec.staff, new_password, result)
+    _staff(tx, hall, spec.staff, passwords, result)
     _devices(tx, hall, spec.devices, windows, result)
     return result
+
+
+def new_accounts(session: Session, spec: HallFile) -> list[StaffEntry]:
+    """The file's staff that have no account yet, in the file's order (read outside the
+    transaction: their passwords are hashed before it). Conflict when a 工号 of the file
+    belongs to another hall or to a deployment-wide admin: nothing needs hashing then."""
+    hall = session.exec(select(Hall).where(Hall.code == spec.hall.code)).first()
+    existing = _accounts(session.connection(), [e.staff_no for e in spec.staff])
+    _refuse_foreign(existing, hall.id if hall is not None else None, spec.hall.code)
+    return [e for e in spec.staff if e.staff_no not in existing]
+
+
+def first_passwords(
+    entries: list[StaffEntry], make_password: Callable[[], str], hash_all: HashAll
+) -> dict[str, FirstPassword]:
+    """A first password for each entry, hashed by `hash_all` (many at once)."""
+    plain = [make_password() for _ in entries]
+    hashed = hash_all(plain)
+    return {e.staff_no: FirstPassword(p, h) for e, p, h in zip(entries, plain, hashed, strict=True)}
+
+
+HashAll = Callable[[list[str]], list[HashedPassword]]
+LOOKUP_CHUNK = 500  # 工号 per query (SQLite allows 32,766 parameters; PostgreSQL 65,535)
+
+
+STAFF = Staff.__table__  # type: ignore[attr-defined]  # the staff in bulk: Core, not the ORM
+
+
+@dataclass(frozen=True)
+class _Account:
+    id: int
+    staff_no: str
+    name: str
+    role: str
+    active: bool
+    hall_id: int | None
+
+
+def _accounts(conn: Connection, staff_nos: list[str]) -> dict[str, _Account]:
+    """The accounts of these 工号 that exist, by 工号 in the order given (a query per
+    LOOKUP_CHUNK)."""
+    found: dict[str, _Account] = {}
+    columns = (STAFF.c.id, STAFF.c.staff_no, STAFF.c.name, STAFF.c.role, STAFF.c.active)
+    for start in range(0, len(staff_nos), LOOKUP_CHUNK):
+        chunk = staff_nos[start : start + LOOKUP_CHUNK]
+        query = sa_select(*columns, STAFF.c.hall_id).where(STAFF.c.staff_no.in_(chunk))
+        for row in conn.execute(query):
+            found[row.staff_no] = _Account(*row)
+    return {no: found[no] for no in staff_nos if no in found}
+
+
+def _refuse_foreign(existing: dict[str, _Account], hall_id: int | None, hall_code: str) -> None:
+    """Conflict for the first 工号 (in the file's order) that belongs elsewhere."""
+    for staff_no, staff in existing.items():
+        if hall_id is None or staff.hall_id != hall_id:
+            where = "全局管理员" if staff.hall_id is None else "另一个大厅的工作人员"
+            raise Conflict(
+                f"工号 {staff_no} 已是{where}（{staff.name}），不能在大厅 {hall_code} 中设置；"
+                "请换一个工号"
+            )
 
 
 def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
@@ -198,45 +289,64 @@ def _staff(
     tx: Tx,
     hall: Hall,
     entries: list[StaffEntry],
-    new_password: Callable[[], str],
+    passwords: Mapping[str, FirstPassword],
     result: ApplyResult,
 ) -> None:
+    """The file's staff, in bulk (Core statements: a file may list thousands, and this runs
+    in the transaction). A change of role or of `active` ends the account's sessions, as
+    through the admin API (token_version)."""
+    conn = tx.conn
     listed = {e.staff_no for e in entries}
+    existing = _accounts(conn, [e.staff_no for e in entries])
+    _refuse_foreign(existing, hall.id, hall.code)  # before anything of the staff is written
+    missing = [
+        e.staff_no for e in entries if e.staff_no not in existing and e.staff_no not in passwords
+    ]
+    if missing:
+        raise PasswordsNeeded(missing)
+    new_rows: list[dict[str, Any]] = []
     for entry in entries:
-        staff = tx.session.exec(select(Staff).where(Staff.staff_no == entry.staff_no)).first()
+        staff = existing.get(entry.staff_no)
         if staff is None:
-            password = new_password()
-            admin.create_staff(tx, entry.staff_no, entry.name, Role(entry.role), password, hall.id)
-            result._add(result.created, "staff", f"{entry.staff_no} {entry.name}")
-            result.accounts.append(NewAccount(entry.staff_no, entry.name, entry.role, password))
-            continue
-        if staff.hall_id != hall.id:
-            where = "全局管理员" if staff.hall_id is None else "另一个大厅的工作人员"
-            raise Conflict(
-                f"工号 {entry.staff_no} 已是{where}（{staff.name}），不能在大厅 {hall.code} 中设置；"
-                "请换一个工号"
+            first = passwords[entry.staff_no]
+            new_rows.append(
+                admin.new_staff_row(
+                    entry.staff_no, entry.name, Role(entry.role), first.hashed, hall.id
+                )
             )
+            result._add(result.created, "staff", f"{entry.staff_no} {entry.name}")
+            result.accounts.append(
+                NewAccount(entry.staff_no, entry.name, entry.role, first.password)
+            )
+            continue
+        values: dict[str, Any] = {}
         changes = []
         if staff.name != entry.name:
-            staff.name = entry.name
+            values["name"] = entry.name
             changes.append("姓名")
         if staff.role != entry.role:
-            staff.role = entry.role
+            values["role"] = entry.role
             changes.append("角色")
         if entry.active is not None and staff.active != entry.active:
-            staff.active = entry.active
+            values["active"] = entry.active
             changes.append("启用" if entry.active else "停用")
         if changes:
-            tx.session.add(staff)
+            if "role" in values or "active" in values:
+                values["token_version"] = STAFF.c.token_version + 1
+            conn.execute(update(STAFF).where(STAFF.c.id == staff.id).values(**values))
             result._add(
                 result.updated, "staff", f"{entry.staff_no} {entry.name}：{'、'.join(changes)}"
             )
-    others = tx.session.exec(
-        select(Staff).where(Staff.hall_id == hall.id).order_by(col(Staff.staff_no))
+    if new_rows:
+        conn.execute(insert(STAFF), new_rows)  # one executemany
+    others = conn.execute(
+        sa_select(STAFF.c.staff_no, STAFF.c.name)
+        .where(STAFF.c.hall_id == hall.id)
+        .order_by(STAFF.c.staff_no)
     )
-    for staff in others:
-        if staff.staff_no not in listed:
-            result._add(result.untouched, "staff", f"{staff.staff_no} {staff.name}")
+    for staff_no, name in others:
+        if staff_no not in listed:
+            result._add(result.untouched, "staff", f"{staff_no} {name}")
 
 
 def _devices(

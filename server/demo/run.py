@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from client.rest import ApiClient
 from server.app import create_app
-from server.commands.admin import create_staff
+from server.commands.admin import create_staff, new_password_hash
 from server.demo import scenario
 from server.demo.des import Scheduler
 from server.demo.report import print_report, print_totals
@@ -64,10 +64,11 @@ def prepare_demo(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
     url = demo_database(data_dir)
     migrate.upgrade(url)
+    admin_password = new_password_hash(ADMIN_PASSWORD)  # before the transaction
     engine = make_engine(url, writer=True)
     try:
         with transaction(engine, SystemClock()) as tx:
-            create_staff(tx, ADMIN_NO, "演示管理员", Role.admin, ADMIN_PASSWORD, None)
+            create_staff(tx, ADMIN_NO, "演示管理员", Role.admin, admin_password, None)
     finally:
         engine.dispose()
     return url

@@ -67,7 +67,10 @@ ZH_CN: dict[str, str] = {
     "window.services_required": "请为窗口至少选择一项业务。",
     "auth.too_many_attempts": "登录失败次数过多，请 {seconds} 秒后再试；忘记密码请联系管理员重置。",
     # the server itself (not the request) cannot do it
-    "server.writer_stopped": "服务器的数据写入已停止，暂时无法保存任何操作。请联系系统管理员重启服务（govqueue serve）。",
+    "server.writer_stopped": "服务器的数据写入已停止，本次操作未保存。请稍后重试；如果一再出现，请联系系统管理员检查服务（govqueue serve）。",
+    "server.writer_restarting": "服务器的数据写入进程意外停止，正在自动重启，本次操作未保存，请稍后重试。",
+    "live.resync": "服务器的数据写入进程已重启，请重新连接并带上最后收到的 seq 续传。",
+    "server.writer_died_in_flight": "服务器的数据写入进程意外中断，本次操作可能已保存，也可能没有：请稍后刷新确认后再重试（取号请带原 request_id 重试，不会重复取号）。",
     "server.store_busy": "数据库繁忙，本次操作未保存，请稍后重试。",
     "server.metrics_forbidden": "监控数据（/metrics）只对本机开放：请在服务器上采集，或带上 GOVQUEUE_METRICS_TOKEN 设置的令牌（Authorization: Bearer …）。",
     "server.database_unavailable": "数据库暂时无法访问，本次操作未保存，请稍后重试；如果一再出现，请联系系统管理员。",

@@ -34,6 +34,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_BAD_REQUEST = 4400
 CLOSE_TOO_SLOW = 4408
 CLOSE_SERVER_ERROR = 1011
+CLOSE_SERVICE_RESTART = 1012
 CLOSE_TIMEOUT_S = 2.0
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ async def live_feed(ws: WebSocket) -> None:
     try:
         await sender
     except asyncio.CancelledError:
-        if not (sub.overflowed or watch.revoked):
+        if not (sub.overflowed or sub.resync or watch.revoked):
             raise
     except (WebSocketDisconnect, RuntimeError):
         pass
@@ -134,6 +135,8 @@ async def live_feed(ws: WebSocket) -> None:
             sender.cancel()
     if watch.revoked:
         await _close_quietly(ws, CLOSE_AUTH, "revoked", texts.text("auth.revoked_live"))
+    if sub.resync:  # the writer was restarted: resume from the log (Hub.resync_all)
+        await _close_quietly(ws, CLOSE_SERVICE_RESTART, "unavailable", texts.text("live.resync"))
     if sub.overflowed:
         await _close_quietly(
             ws, CLOSE_TOO_SLOW, "too_slow", "连接过慢，请重新连接并带上最后收到的 seq 续传。"

@@ -89,8 +89,9 @@ class Subscription:
     limit: int = DEFAULT_QUEUE_LIMIT
     queue: asyncio.Queue[Item] = field(default_factory=asyncio.Queue)
     overflowed: bool = False
+    resync: bool = False  # asked to reconnect and resume from the log (Hub.resync_all)
     ended: bool = False
-    on_overflow: Callable[[], object] | None = None
+    on_overflow: Callable[[], object] | None = None  # stop sending now (overflow, resync)
     # Its socket, when events may be written to it straight from `Hub.publish`; `direct` is
     # true while that is allowed: set by its sending task when it has sent everything and
     # waits on an empty queue, cleared as soon as an event has to go through the queue.
@@ -117,6 +118,17 @@ class Subscription:
     def overflow(self) -> None:
         """Fell too far behind: send nothing more (no gap is ever sent), close the connection."""
         self.overflowed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.end()
+        if self.on_overflow is not None:
+            self.on_overflow()
+
+    def ask_to_resync(self) -> None:
+        """The server cannot vouch for what it published (its writer was restarted): send
+        nothing more and close; the client reconnects with its last seq and the catch-up
+        reads the log."""
+        self.resync = True
         while not self.queue.empty():
             self.queue.get_nowait()
         self.end()
@@ -204,6 +216,13 @@ class Hub:
             if sub.overflowed:
                 self.overflows += 1
         self.direct_writes += direct
+
+    def resync_all(self) -> int:
+        """Ask every subscriber to reconnect and resume from the log; how many there were."""
+        subs = [sub for subs in self._subs.values() for sub in subs if not sub.ended]
+        for sub in subs:
+            sub.ask_to_resync()
+        return len(subs)
 
     def close_all(self) -> None:
         for subs in self._subs.values():

@@ -151,6 +151,13 @@ class Catalog:
             if self._record_changes:
                 self._changes.append(None)
 
+    def clear(self) -> None:
+        """Forget everything (the writer was restarted: what it changed last is unknown)."""
+        with self._lock:
+            self._services.clear()
+            self._open_windows.clear()
+            self._mean_handle.clear()
+
     def take_changes(self) -> list[int | None]:
         """What was changed since last asked (a catalog made with `record_changes`)."""
         with self._lock:

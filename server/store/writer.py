@@ -15,12 +15,15 @@ StoreBusy, HTTP 503).
 
 The thread survives any failure of a job, including a BaseException such as SystemExit
 (that job is refused with JobCrashed). If it stops anyway, `alive` turns false (health
-answers 503) and every write fails at once with WriterStopped instead of waiting forever.
+answers 503), every write fails at once with WriterStopped instead of waiting forever, and
+`on_death` is called on the event loop: the server's WriterSupervisor starts a new thread
+(`restart`) after a back-off (writer_supervisor.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import random
@@ -37,7 +40,7 @@ from sqlmodel import Session
 from server.domain.clock import Clock
 from server.domain.texts import text
 from server.store.catalog import Catalog
-from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_transient
+from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_busy, is_transient
 from server.store.hot import Hot
 from server.store.job import COMMANDS, ensure_command
 from server.store.settling import Outcome, Publisher, Waiter, settle_all
@@ -97,6 +100,14 @@ class Writer:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._stopping = False  # stop() was called: the thread's end is no death
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # called (on the event loop) when the thread stopped without being asked to
+        self.on_death: Callable[[], None] | None = None
+        # the WriterStopped answers: whether a restart is under way, and when it is expected
+        # back (Retry-After); both set by the supervisor
+        self.restarting = False
+        self.retry_after_s = WriterStopped.retry_after_s
         # SQLite: the writer's connection is kept between batches (a local file, no server
         # to lose it), so a batch does not check one out of the pool and give it back
         self._keep_connection = engine.dialect.name == "sqlite"
@@ -107,11 +118,23 @@ class Writer:
         self.batch_times = Timings()  # each batch, from its first statement to its commit
 
     def start(self) -> None:
-        self._stopped = False
-        self._thread = threading.Thread(target=self._loop, name="govqueue-writer", daemon=True)
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:  # started outside an event loop (tests): nobody to tell of a death
+            self._loop = None
+        self._stopped = self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="govqueue-writer", daemon=True)
         self._thread.start()
 
+    async def restart(self) -> None:
+        """A new thread after the last one died (`on_death`)."""
+        old = self._thread
+        if old is not None:
+            await asyncio.to_thread(old.join, 10)
+        self.start()
+
     def stop(self) -> None:
+        self._stopping = True
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(timeout=10)
@@ -140,7 +163,7 @@ class Writer:
         (`call(fn, ...)` with `fn` from server/commands/): any other is refused (ForeignJob)."""
         ensure_command(job, self.jobs_from)
         if self._refusing():
-            raise WriterStopped(text("server.writer_stopped"))
+            raise self._stopped_error()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._queue.put(_Pending(job, future=future, loop=loop))
@@ -148,7 +171,7 @@ class Writer:
             self._fail_queued()
         return await future
 
-    def _loop(self) -> None:
+    def _run(self) -> None:
         try:
             while (batch := self._take()) is not None:
                 try:
@@ -161,6 +184,10 @@ class Writer:
         finally:
             self._stopped = True
             self._drop_kept()
+            loop, on_death = self._loop, self.on_death
+            if not self._stopping and loop is not None and on_death is not None:
+                with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile
+                    loop.call_soon_threadsafe(on_death)
             self._fail_queued()
 
     def _connection(self) -> Connection:
@@ -212,8 +239,12 @@ class Writer:
             batch.append(item)
         return batch
 
+    def _stopped_error(self) -> WriterStopped:
+        reason = "server.writer_restarting" if self.restarting else "server.writer_stopped"
+        return WriterStopped(text(reason), self.retry_after_s)
+
     def _fail_queued(self) -> None:
-        error = WriterStopped(text("server.writer_stopped"))
+        error = self._stopped_error()
         while True:
             try:
                 item = self._queue.get_nowait()
@@ -250,6 +281,11 @@ class Writer:
                 )
                 time.sleep(random.uniform(0, 0.002 * attempt))
             except Exception as exc:
+                if is_busy(exc):  # SQLite: another program held the file's write lock too long
+                    log.warning("writer: the database stayed locked; %d jobs refused", len(batch))
+                    busy = StoreBusy(text("server.store_busy"))
+                    outcomes, events = [(False, busy) for _ in batch], []
+                    break
                 log.exception("commit of a batch of %d jobs failed", len(batch))
                 outcomes, events = [(False, exc) for _ in batch], []
                 break

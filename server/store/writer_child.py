@@ -2,7 +2,7 @@
 it takes the jobs the server hands over, runs each batch with the same `Writer.execute` as
 the writer thread, and answers with the batch's events, catalog changes and outcomes.
 
-It is a program of its own (`python -c ENTRY URL CHECKPOINTER JOBS_FD REPLIES_FD MODULE...`,
+It is a program of its own (`python -c ENTRY URL CHECKPOINTER BUSY_S JOBS_FD REPLIES_FD MODULE...`,
 see `command`), not a fork of the server: it imports the writer and the commands its jobs
 call, nothing of HTTP, and shares no pages with the server that a fork would copy."""
 
@@ -17,12 +17,13 @@ import pickle
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from server.domain.clock import SystemClock
 from server.store.catalog import Catalog
-from server.store.engine import make_engine
+from server.store.engine import DEFAULT_WRITE_BUSY_TIMEOUT_S, make_engine
 from server.store.failures import JobCrashed
 from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.settling import Outcome
@@ -44,34 +45,46 @@ READY = b"ready"  # the child's first message: it has imported what it needs, th
 ENTRY = "from server.store.writer_child import main; main()"
 
 
+@dataclass(frozen=True)
+class Options:
+    """How the writer process opens the file. `checkpointer`: the server runs the WAL's
+    checkpoints (checkpoint.py); `busy_timeout_s`: how long a batch waits for another
+    program's write lock before its jobs are refused (StoreBusy)."""
+
+    checkpointer: bool = False
+    busy_timeout_s: float = DEFAULT_WRITE_BUSY_TIMEOUT_S
+
+
 def command(
-    url: str, checkpointer: bool, jobs_fd: int, replies_fd: int, imports: Sequence[str]
+    url: str, options: Options, jobs_fd: int, replies_fd: int, imports: Sequence[str]
 ) -> list[str]:
     """The writer process's command line (this interpreter); `jobs_fd` and `replies_fd` are
     the pipe ends it inherits."""
-    flag = "1" if checkpointer else "0"
-    return [sys.executable, "-c", ENTRY, url, flag, str(jobs_fd), str(replies_fd), *imports]
+    flag = "1" if options.checkpointer else "0"
+    busy = repr(options.busy_timeout_s)
+    return [sys.executable, "-c", ENTRY, url, flag, busy, str(jobs_fd), str(replies_fd), *imports]
 
 
 def main() -> None:
     """The program `command` runs."""
-    url, flag, jobs_fd, replies_fd, *imports = sys.argv[1:]
-    child_main(url, flag == "1", int(jobs_fd), int(replies_fd), imports)
+    url, flag, busy, jobs_fd, replies_fd, *imports = sys.argv[1:]
+    options = Options(checkpointer=flag == "1", busy_timeout_s=float(busy))
+    child_main(url, options, int(jobs_fd), int(replies_fd), imports)
 
 
 def forked_main(
-    url: str, checkpointer: bool, jobs: Connection, replies: Connection, imports: Sequence[str]
+    url: str, options: Options, jobs: Connection, replies: Connection, imports: Sequence[str]
 ) -> None:
     """The writer process as a forkserver's child (writer_launch.fork_child): the pipe ends
     arrive as Connections."""
     jobs_fd, replies_fd = os.dup(jobs.fileno()), os.dup(replies.fileno())
     jobs.close()
     replies.close()
-    child_main(url, checkpointer, jobs_fd, replies_fd, imports)
+    child_main(url, options, jobs_fd, replies_fd, imports)
 
 
 def child_main(
-    url: str, checkpointer: bool, jobs_fd: int, replies_fd: int, imports: Sequence[str] = ()
+    url: str, options: Options, jobs_fd: int, replies_fd: int, imports: Sequence[str] = ()
 ) -> None:
     """The writer process: batches from `jobs_fd`, answers to `replies_fd`, until the jobs
     end. The first answer is READY, once the modules the jobs call are imported (no answer
@@ -83,7 +96,12 @@ def child_main(
         importlib.import_module(module)
     # what was imported lives as long as the process: a garbage collection need not visit it
     gc.freeze()
-    engine = make_engine(url, writer=True, checkpointer=checkpointer)
+    engine = make_engine(
+        url,
+        writer=True,
+        checkpointer=options.checkpointer,
+        busy_timeout_s=options.busy_timeout_s,
+    )
     catalog = Catalog(record_changes=True)
     writer = Writer(engine, SystemClock(), _no_publish, catalog=catalog)
     try:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from server.store import writer_child
-from server.store.writer_child import PROCESS_NAME, command, forked_main
+from server.store.writer_child import PROCESS_NAME, Options, command, forked_main
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the `server` package
 
@@ -44,19 +44,19 @@ class Child(Protocol):
 
 
 def exec_child(
-    url: str, checkpointer: bool, jobs_fd: int, replies_fd: int, imports: Sequence[str]
+    url: str, options: Options, jobs_fd: int, replies_fd: int, imports: Sequence[str]
 ) -> Child:
     """The writer process as a program of its own, given the child's two pipe ends (which
     the caller still closes on its side)."""
     return subprocess.Popen(
-        command(url, checkpointer, jobs_fd, replies_fd, imports),
+        command(url, options, jobs_fd, replies_fd, imports),
         pass_fds=(jobs_fd, replies_fd),
         env=_child_environment(),
     )
 
 
 def fork_child(
-    url: str, checkpointer: bool, jobs_fd: int, replies_fd: int, imports: Sequence[str]
+    url: str, options: Options, jobs_fd: int, replies_fd: int, imports: Sequence[str]
 ) -> Child:
     """The writer process forked by this process's forkserver (started, with the writer and
     `imports` imported, at the first call), given the child's two pipe ends (which the
@@ -69,7 +69,7 @@ def fork_child(
     try:
         process = context.Process(
             target=forked_main,
-            args=(url, checkpointer, jobs, replies, tuple(imports)),
+            args=(url, options, jobs, replies, tuple(imports)),
             name=PROCESS_NAME,
             daemon=True,
         )

@@ -31,8 +31,10 @@ Guarantees are the thread writer's: nobody gets an answer before the commit is d
 one writer per SQLite file (the serving lock stays with the server process); the events of a
 batch are published once committed, in seq order. If the child dies (killed, out of memory)
 the pipe closes: the callers waiting get WriterStopped (503), `alive` turns false (health
-answers 503) and later writes are refused at once — what was acknowledged was committed. If
-the server dies, the child reads the end of its pipe, finishes what it has, and exits.
+answers 503), later writes are refused at once — what was acknowledged was committed — and
+`on_death` is called: the server's WriterSupervisor (writer_supervisor.py) starts a new child
+(`restart`) after a back-off, and `retry_after_s` says when in the 503s meanwhile. If the
+server dies, the child reads the end of its pipe, finishes what it has, and exits.
 
 The child ignores SIGINT and SIGTERM: a Ctrl-C reaches the whole process group, and the
 server, not the child, decides when writing stops (`stop`: the child drains its pipe first).
@@ -58,13 +60,14 @@ from typing import TypeVar
 from server.domain.clock import Clock
 from server.domain.texts import text
 from server.store.catalog import Catalog
+from server.store.engine import DEFAULT_WRITE_BUSY_TIMEOUT_S
 from server.store.failures import JobCrashed, WriterStopped
 from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.job import COMMANDS, ensure_command
 from server.store.settling import Publisher, Waiter, settle_all
 from server.store.timings import Timings
 from server.store.transaction import Tx
-from server.store.writer_child import ID_BYTES, READY, instant_bytes
+from server.store.writer_child import ID_BYTES, READY, Options, instant_bytes
 from server.store.writer_launch import Child, exec_child, fork_child
 
 log = logging.getLogger(__name__)
@@ -87,6 +90,7 @@ class WriterProcess:
         publish: Publisher,
         *,
         checkpointer: bool = False,
+        busy_timeout_s: float = DEFAULT_WRITE_BUSY_TIMEOUT_S,
         catalog: Catalog | None = None,
         imports: Sequence[str] = (),
         forkserver: bool = False,
@@ -101,7 +105,7 @@ class WriterProcess:
         self._forkserver = forkserver
         self._clock = clock
         self._publish = publish
-        self._checkpointer = checkpointer
+        self._options = Options(checkpointer=checkpointer, busy_timeout_s=busy_timeout_s)
         self.catalog = catalog or Catalog()
         self._waiting: dict[int, Waiter] = {}
         self._ids = itertools.count(1)
@@ -115,6 +119,12 @@ class WriterProcess:
         self.batches = 0
         self.jobs = 0
         self.batch_times = Timings()  # each batch's time in the child (monitoring)
+        # called (on the event loop) when the child stopped without being asked to
+        self.on_death: Callable[[], None] | None = None
+        # the WriterStopped answers: whether a restart is under way, and when it is expected
+        # back (Retry-After); both set by the supervisor
+        self.restarting = False
+        self.retry_after_s = WriterStopped.retry_after_s
 
     @property
     def queued(self) -> int:
@@ -125,34 +135,69 @@ class WriterProcess:
         """Start the child and wait until it is ready (it has imported the commands and opened
         the file); call it on the server's event loop (which reads the answers)."""
         loop = asyncio.get_running_loop()
+        self._attach(loop, *self._launch())
+
+    async def restart(self) -> None:
+        """Start a new child after the last one died (`on_death`): the same as `start`, with
+        the waiting for it off the event loop."""
+        loop = asyncio.get_running_loop()
+        self._let_go()
+        self._attach(loop, *await asyncio.to_thread(self._launch))
+
+    def _launch(self) -> tuple[Child, int, int]:
+        """A new child, ready (blocks until it is): (it, our jobs end, our replies end)."""
         jobs_out, jobs_in = os.pipe()  # each end is close-on-exec; the child is passed its own
         replies_out, replies_in = os.pipe()
         _widen(jobs_in)
         _widen(replies_in)
         launch = fork_child if self._forkserver else exec_child
         try:
-            process = launch(self._url, self._checkpointer, jobs_out, replies_in, self._imports)
+            process = launch(self._url, self._options, jobs_out, replies_in, self._imports)
         except BaseException:
             for fd in (jobs_out, jobs_in, replies_out, replies_in):
                 os.close(fd)
             raise
         os.close(jobs_out)  # the child's ends: when the child goes, reading its answers ends
         os.close(replies_in)
-        self._jobs, self._process, self._replies, self._loop = jobs_in, process, replies_out, loop
         try:
             self._wait_ready(replies_out, process)
         except BaseException:
-            self._jobs = self._replies = None
             os.close(jobs_in)
             os.close(replies_out)
             process.kill()
             process.wait()
-            self._process = None
             raise
+        return process, jobs_in, replies_out
+
+    def _attach(
+        self, loop: asyncio.AbstractEventLoop, process: Child, jobs: int, replies: int
+    ) -> None:
+        self._jobs, self._process, self._replies, self._loop = jobs, process, replies, loop
         self._stopped = False
         self._answers = Frames(self._settle)
-        os.set_blocking(replies_out, False)
-        loop.add_reader(replies_out, self._readable, replies_out)
+        os.set_blocking(replies, False)
+        loop.add_reader(replies, self._readable, replies)
+
+    def _let_go(self) -> None:
+        """Close what is left of a dead child: our end of its jobs pipe, and the child itself
+        (reaped, so that no `<defunct>` stays)."""
+        with self._send_lock:
+            jobs, self._jobs = self._jobs, None
+            if jobs is not None:
+                os.close(jobs)
+        process, self._process = self._process, None
+        if process is not None:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # pragma: no cover - its pipe closed: it is going
+                process.kill()
+                process.wait()
+
+    @property
+    def exit_code(self) -> int | None:
+        """The child's exit code once it has exited (negative: the signal that killed it)."""
+        process = self._process
+        return process.poll() if process is not None else None
 
     def _wait_ready(self, fd: int, process: Child) -> None:
         """Block until the child's READY (at most START_WAIT_S); a child that exits first or
@@ -222,7 +267,7 @@ class WriterProcess:
         module-level function of server/commands/ (any other is refused: ForeignJob)."""
         ensure_command(job, self.jobs_from)
         if self._stopped:
-            raise WriterStopped(text("server.writer_stopped"))
+            raise self._stopped_error()
         try:
             body = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
@@ -242,7 +287,7 @@ class WriterProcess:
                 send_frame(jobs, head + body)
         except OSError:
             self._waiting.pop(number, None)
-            raise WriterStopped(text("server.writer_stopped")) from None
+            raise self._stopped_error() from None
         if self._stopped:  # it stopped between the check and the send: nobody will answer
             self._fail_waiting()
         return await future
@@ -263,10 +308,19 @@ class WriterProcess:
         if replies is None:
             return
         self._close(replies)
-        if not self._stopped:
-            log.critical("the writer process stopped: writes are refused")
+        if self._stopped:  # asked to stop
+            self._fail_waiting()
+            return
         self._stopped = True
-        self._fail_waiting()
+        log.critical(
+            "the writer process (pid %s) stopped%s: writes are refused until it is restarted",
+            self.pid,
+            f" with exit code {self.exit_code}" if self.exit_code is not None else "",
+        )
+        if self.on_death is not None:
+            self.on_death()  # the supervisor schedules a restart (and sets retry_after_s)
+        # the child may have committed some of these before it died: they cannot know
+        self._fail_waiting(WriterStopped(text("server.writer_died_in_flight"), self.retry_after_s))
 
     def _drain(self, fd: int) -> None:
         """Read the answers still to come, until the child closes its end (at most
@@ -314,8 +368,12 @@ class WriterProcess:
         self.catalog.forget(changes)  # before anyone is told: reads then see the change
         settle_all(waiters, outcomes, self._publish if events else None, events)
 
-    def _fail_waiting(self) -> None:
-        error = WriterStopped(text("server.writer_stopped"))
+    def _stopped_error(self) -> WriterStopped:
+        reason = "server.writer_restarting" if self.restarting else "server.writer_stopped"
+        return WriterStopped(text(reason), self.retry_after_s)
+
+    def _fail_waiting(self, error: WriterStopped | None = None) -> None:
+        error = error or self._stopped_error()
         while self._waiting:
             try:
                 _number, waiter = self._waiting.popitem()

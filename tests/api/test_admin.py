@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from typing import Any
+
 import pytest
 
 from client.errors import Conflict, InvalidRequest, NotFound
-from tests.helpers import LiveServer
+from tests.helpers import LiveServer, Seeded
 
 
 async def test_create_and_list_everything(server: LiveServer) -> None:
@@ -99,3 +103,87 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(server: LiveServ
         await admin.admin_create("devices", {"hall_id": hid, "kind": "printer", "label": "x"})
     assert [s["prefix"] for s in await admin.admin_list("services", hall_id=hid)] == ["A"]
     assert await admin.admin_list("devices", hall_id=hid) == []
+
+
+class HeldHasher:
+    """The test's argon2 hasher, holding each hash until the test lets it go."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def hash(self, password: str) -> str:
+        self.started.set()
+        assert self.release.wait(30), "the test never let the hash go"
+        return str(self._inner.hash(password))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@pytest.mark.parametrize("change", ["create", "reset"])
+async def test_a_new_password_is_hashed_before_the_writer_and_holds_no_ticket(
+    server: LiveServer, hall: Seeded, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Hashing a password takes ~0.15 s: done inside a writer job, it held every kiosk's
+    ticket as long. The serving process hashes it first; meanwhile tickets are issued."""
+    from server import security
+
+    staff_id = 0
+    if change == "reset":
+        created = await server.admin.admin_create(
+            "staff",
+            {
+                "staff_no": "H100",
+                "name": "重置",
+                "role": "window",
+                "password": "password-0",
+                "hall_id": hall.hall_id,
+            },
+        )
+        staff_id = created["id"]
+    held = HeldHasher(security._hasher)
+    monkeypatch.setattr(security, "_hasher", held)
+    if change == "create":
+        body = {
+            "staff_no": "H100",
+            "name": "新人",
+            "role": "window",
+            "password": "password-8",
+            "hall_id": hall.hall_id,
+        }
+        pending = asyncio.create_task(server.admin.admin_create("staff", body))
+    else:
+        pending = asyncio.create_task(
+            server.admin.request(
+                "PATCH", f"/admin/staff/{staff_id}", json={"password": "password-8"}
+            )
+        )
+    assert await asyncio.to_thread(held.started.wait, 30), "hashed by the serving process"
+    kiosk = server.client(hall.kiosk_token)
+    ticket = await kiosk.issue_ticket(hall.services["A"])  # while the hash is under way
+    assert ticket["number"] == "A001" and not pending.done()
+    held.release.set()
+    await pending
+    clerk = await server.login("H100", "password-8")
+    assert clerk.token
+
+
+async def test_a_short_password_is_refused_before_any_hashing(
+    server: LiveServer, hall: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import security
+
+    held = HeldHasher(security._hasher)
+    monkeypatch.setattr(security, "_hasher", held)
+    body = {
+        "staff_no": "H101",
+        "name": "短",
+        "role": "window",
+        "password": "short",
+        "hall_id": hall.hall_id,
+    }
+    with pytest.raises(InvalidRequest) as refused:
+        await server.admin.admin_create("staff", body)
+    assert "至少需要 8 位" in refused.value.detail and not held.started.is_set()

@@ -29,6 +29,7 @@ from server.domain.actor import StaffActor, ensure_hall
 from server.domain.texts import text
 from server.queries import admin as lists
 from server.queries.views import ServiceOut, WindowOut
+from server.security import hash_off_loop
 from server.store.job import call
 from server.store.tables import Device, Hall, Service, Staff
 
@@ -156,8 +157,10 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
         admin.ensure_deployment_admin(user, text("action.create_global_staff"))
     else:
         ensure_hall(user, body.hall_id)
+    # hashed here, before the writer: inside its job the hash would hold every write
+    password = await hash_off_loop(admin.checked_password(body.password))
     return await runtime.write(
-        call(admin.create_staff, body.staff_no, body.name, body.role, body.password, body.hall_id)
+        call(admin.create_staff, body.staff_no, body.name, body.role, password, body.hall_id)
     )
 
 
@@ -177,7 +180,10 @@ async def update_staff(
     A change of role, password or `active` ends the account's sessions at once, in every
     server process: its tokens are refused (401) and its live connections closed.
     """
-    changes = admin.StaffChanges(**body.model_dump(exclude_unset=True))
+    given = body.model_dump(exclude_unset=True)
+    if given.get("password") is not None:  # hashed here, before the writer (as create_staff)
+        given["password"] = await hash_off_loop(admin.checked_password(given["password"]))
+    changes = admin.StaffChanges(**given)
     staff, ended = await runtime.write(call(admin.update_staff, user, staff_id, changes))
     if ended:
         runtime.access.revoked("staff", staff.id or 0)  # other processes: see server/access.py
