@@ -377,9 +377,10 @@ async def test_apply_while_the_server_runs_on_the_same_file(tmp_path: Path) -> N
 
 
 class LockProbingHasher:
-    """The test's argon2 hasher, which at every hash tries to take the database file's write
-    lock without waiting: apply must never hash while its transaction holds it (each hash
-    takes ~0.15 s in production; inside the transaction a running server's kiosks waited)."""
+    """The test's argon2 hasher, which at every hash takes the database file's write lock
+    (waiting at most 2 s: a running server's writer holds it for a few milliseconds per
+    batch): apply must never hash while its transaction holds it (each hash takes ~0.15 s in
+    production; inside the transaction a running server's kiosks waited)."""
 
     def __init__(self, inner: Any, database: Path) -> None:
         self._inner = inner
@@ -388,12 +389,13 @@ class LockProbingHasher:
         self.locked_while_hashing = 0
 
     def hash(self, password: str) -> str:
-        conn = sqlite3.connect(self._database, timeout=0, isolation_level=None)
+        conn = sqlite3.connect(self._database, timeout=2, isolation_level=None)
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
         except sqlite3.OperationalError:
             self.locked_while_hashing += 1
+            raise AssertionError("apply hashes a password while the file is write-locked")
         finally:
             conn.close()
         self.hashed += 1

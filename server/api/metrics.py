@@ -122,6 +122,11 @@ def families(runtime: Runtime, feed: Feed, scraped: monitoring.Scraped) -> Itera
     yield GaugeMetricFamily(
         "govqueue_writer_queue_jobs", "Changes handed to the writer, not done yet", writer.queued
     )
+    yield CounterMetricFamily(
+        "govqueue_writer_restarts",
+        "Times the server started its writer again after it died (docs/decisions.md)",
+        writer.restarts,
+    )
     yield CounterMetricFamily("govqueue_writer_batches", "Writer transactions", writer.batches)
     yield CounterMetricFamily("govqueue_writer_jobs", "Changes written", writer.jobs)
     yield _histogram(

@@ -108,6 +108,7 @@ class Writer:
         # back (Retry-After); both set by the supervisor
         self.restarting = False
         self.retry_after_s = WriterStopped.retry_after_s
+        self.restarts = 0  # times the supervisor brought it back (monitoring)
         # SQLite: the writer's connection is kept between batches (a local file, no server
         # to lose it), so a batch does not check one out of the pool and give it back
         self._keep_connection = engine.dialect.name == "sqlite"

@@ -125,6 +125,7 @@ class WriterProcess:
         # back (Retry-After); both set by the supervisor
         self.restarting = False
         self.retry_after_s = WriterStopped.retry_after_s
+        self.restarts = 0  # times the supervisor brought it back (monitoring)
 
     @property
     def queued(self) -> int:

@@ -50,6 +50,7 @@ class Restartable(Protocol):
     on_death: Callable[[], None] | None
     restarting: bool
     retry_after_s: int
+    restarts: int
 
     @property
     def alive(self) -> bool: ...
@@ -124,6 +125,7 @@ class WriterSupervisor:
                 log.exception("the writer could not be started again")
                 continue
             self.restarts += 1
+            self._writer.restarts += 1
             self._running_since = time.monotonic()
             self._writer.restarting = False
             following = self.backoff_s[min(self._attempts, len(self.backoff_s) - 1)]

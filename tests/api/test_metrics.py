@@ -88,6 +88,8 @@ async def test_metrics_show_queues_calls_feed_devices_writer_and_store_errors(
 
         writer = server.runtime.writer
         assert isinstance(writer, WriterProcess) and writer.pid is not None
+        assert value(samples, "govqueue_writer_restarts_total") == 0
+        server.app.state.supervisor.backoff_s = (600.0,)  # stays down while this test looks
         os.kill(writer.pid, signal.SIGKILL)
         async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
             while (await http.get("/health")).status_code != 503:
