@@ -395,7 +395,7 @@ class LockProbingHasher:
             conn.execute("ROLLBACK")
         except sqlite3.OperationalError:
             self.locked_while_hashing += 1
-            raise AssertionError("apply hashes a password while the file is write-locked")
+            raise AssertionError("apply hashes a password while the file is write-locked") from None
         finally:
             conn.close()
         self.hashed += 1
