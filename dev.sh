@@ -27,6 +27,7 @@ APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-chi-sim    # reading Chinese off screenshots (optional checks)
   xvfb xdotool                           # real app processes on a virtual screen, tapped (tests/apps/x11.py)
   prometheus                             # promtool: checks docs/monitoring's alert rules and queries
+  nginx openssl systemd                  # deploy/: the TLS proxy in front of a real server, the units verified
 )
 UV_VERSION=0.13.8
 PYTHON=${PYTHON:-python3.11}
