@@ -105,6 +105,7 @@ class PadController(QObject):
             return
         self.hall_id, self.window_id = me["hall_id"], me["window_id"]
         self.window_number = me.get("window_number") or ""
+        log.info("this is the rating pad %s of window %s", me.get("label"), self.window_number)
         self.feed = FeedBridge(
             self.runner,
             self.settings.server,
@@ -121,6 +122,8 @@ class PadController(QObject):
         self.feed.start()
 
     def _not_identified(self, error: BaseException) -> None:
+        if self.error != message_for(error):
+            log.warning("who this pad is not known yet: %s", message_for(error))
         self.error = message_for(error)
         self.changed.emit()
         if isinstance(error, ServerUnavailable):
@@ -133,6 +136,7 @@ class PadController(QObject):
             ).failure(self._not_identified).run_in_background()
 
     def _refused(self, detail: str) -> None:
+        log.warning("the live feed was refused: %s", detail)
         self.error = detail
         self.changed.emit()
 
@@ -171,6 +175,7 @@ class PadController(QObject):
                 data.ticket_id, data.number, message.at.timestamp(), self._t()
             )
         ):
+            log.info("rating offered for %s", data.number)
             self.changed.emit()
 
     # --- the applicant's touches -------------------------------------------------------------
@@ -202,6 +207,7 @@ class PadController(QObject):
 
     def _send(self, rating: Rating, attempts: int) -> None:
         def sent(_answer: Any) -> None:
+            log.info("rating of ticket %d recorded", rating.ticket_id)
             self.sent.append(rating)
             sub = text("pad.thanks_bad.sub") if rating.level <= 2 else text("pad.thanks.sub")
             self.thanks_text = (text("pad.thanks"), sub)
@@ -210,6 +216,7 @@ class PadController(QObject):
 
         def failed(error: BaseException) -> None:
             if isinstance(error, Conflict) and error.code == "already_exists":
+                log.info("rating of ticket %d refused: it was rated already", rating.ticket_id)
                 self.thanks_text = (text("pad.already"), text("pad.already.sub"))
                 self.state.sent(self._t())
             elif isinstance(error, ServerUnavailable) and attempts > 1:
@@ -221,6 +228,7 @@ class PadController(QObject):
                     if isinstance(error, ApiError)
                     else text("failed.unreachable")
                 )
+                log.warning("rating of ticket %d not recorded: %s", rating.ticket_id, detail)
                 self.state.send_failed(text("pad.failed", detail=detail), self._t())
             self.changed.emit()
 

@@ -3,8 +3,10 @@ rating, thanks. Widgets only: they read the PadController and call its methods."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -25,6 +27,15 @@ from window_client.pad_controller import PadController
 from window_client.rating import LEVELS, Screen
 from window_client.texts import text
 from window_client.views.style import STYLESHEET, PadSizes
+
+log = logging.getLogger(__name__)
+
+
+def _rect_text(widget: QWidget, window: QWidget) -> str:
+    """Where `widget` is in the window: x,y wxh."""
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return f"{top_left.x()},{top_left.y()} {widget.width()}x{widget.height()}"
+
 
 TOUCH_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
@@ -157,7 +168,9 @@ class ReasonsPage(QWidget):
         self.level = _label("padNumber", sizes.number_px // 2 + 8, bold=True)
         self.heading = _label("padHeading", sizes.heading_px - 6, bold=True)
         self.heading.setText(text("pad.reasons.heading"))
-        grid = QGridLayout()
+        self.tag_box = QWidget()  # hidden while the on-screen keyboard is up
+        grid = QGridLayout(self.tag_box)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(sizes.shell.spacing_px)
         self.tags: dict[str, QPushButton] = {}
         for i, tag in enumerate(c.settings.bad_reasons):
@@ -169,7 +182,7 @@ class ReasonsPage(QWidget):
             button.clicked.connect(lambda _=False, t=tag: c.toggle_reason(t))
             grid.addWidget(button, i // 4, i % 4)
             self.tags[tag] = button
-        comment_label = _label("muted", sizes.shell.small_px)
+        self.comment_label = comment_label = _label("muted", sizes.shell.small_px)
         comment_label.setText(text("pad.reasons.comment"))
         comment_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.comment = QLineEdit()
@@ -178,8 +191,15 @@ class ReasonsPage(QWidget):
         self.comment.setMinimumHeight(sizes.shell.touch_min_px)
         self.comment.setMaxLength(200)
         self.comment.textEdited.connect(c.set_comment)
+        self.chosen = _label("muted", sizes.shell.small_px)  # the reasons, while typing
+        self.chosen.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.chosen.hide()
         self.back = named(QPushButton(text("pad.reasons.back")), "secondary")
         self.submit = named(QPushButton(text("pad.reasons.submit")), "primary")
+        for button in (self.back, self.submit, *self.tags.values()):
+            # a touch on a button leaves the keyboard with the comment: taking the focus would
+            # close the on-screen keyboard and move the button away under the finger
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for button in (self.back, self.submit):
             button.setFont(theme.font(sizes.tag_px, bold=True))
             button.setMinimumHeight(sizes.tag_height_px)
@@ -198,18 +218,34 @@ class ReasonsPage(QWidget):
         top.addWidget(self.level)
         top.addWidget(self.heading, 1)
         column.addLayout(top)
-        column.addLayout(grid)
+        column.addWidget(self.tag_box)
         column.addWidget(comment_label)
         column.addWidget(self.comment)
+        column.addWidget(self.chosen)
         column.addStretch(1)
         column.addLayout(buttons)
         column.addWidget(self.countdown)
+
+    def set_typing(self, typing: bool) -> None:
+        """While the on-screen keyboard is up, only what typing needs stays, above it: the
+        level, the comment field, 重新选择 and 提交评价 (the reasons chosen are kept)."""
+        self.tag_box.setVisible(not typing)
+        self.comment_label.setVisible(not typing)
+        self.countdown.setVisible(not typing)
+        self.chosen.setVisible(typing)
+        self.heading.setText(text("pad.reasons.typing" if typing else "pad.reasons.heading"))
 
     def show_reasons(self, c: PadController) -> None:
         level = c.state.level
         self.level.setText(text(f"level.{level}") if level else "")
         for tag, button in self.tags.items():
             button.setChecked(tag in c.state.reasons)
+        chosen = [tag for tag in self.tags if tag in c.state.reasons]
+        self.chosen.setText(
+            text("pad.reasons.chosen", reasons="、".join(chosen))
+            if chosen
+            else text("pad.reasons.none_chosen")
+        )
         if self.comment.text() != c.state.comment:
             self.comment.setText(c.state.comment)
         left = c.seconds_left()
@@ -274,6 +310,15 @@ class PadWindow(QWidget):
         controller.changed.connect(self.refresh)
         controller.connection.connect(self.marker.set_state)
         controller._ticker.timeout.connect(self._countdown)
+        self.keyboard = QRect()  # where the on-screen keyboard covers this window (its coordinates)
+        self._keyboard_logged = "on-screen keyboard gone"
+        self._keyboard_log = QTimer(self)
+        self._keyboard_log.setSingleShot(True)
+        self._keyboard_log.setInterval(300)
+        self._keyboard_log.timeout.connect(self._log_keyboard)
+        method = QGuiApplication.inputMethod()
+        method.visibleChanged.connect(self._keyboard_changed)
+        method.keyboardRectangleChanged.connect(self._keyboard_changed)
         self.resize(width, height)
         self.refresh()
         app = QApplication.instance()
@@ -297,6 +342,45 @@ class PadWindow(QWidget):
         else:
             self.message.show_message(c)
             self.stack.setCurrentWidget(self.message)
+        if screen is not Screen.reasons and self.reasons.comment.hasFocus():
+            self.reasons.comment.clearFocus()  # the on-screen keyboard goes with the page
+            QGuiApplication.inputMethod().hide()
+
+    def _keyboard_changed(self) -> None:
+        method = QGuiApplication.inputMethod()
+        shown = method.isVisible() and self.reasons.comment.hasFocus()
+        self.keyboard_at(method.keyboardRectangle().toRect() if shown else QRect())
+
+    def keyboard_at(self, keyboard: QRect) -> None:
+        """The on-screen keyboard covers `keyboard` (screen coordinates; empty: it is gone).
+        Qt's keyboard is a window of its own along the bottom of the screen, 5/16 of the
+        screen's width high (400 px of a 1280×800 pad): the pad's content moves into what is
+        left above it, so the field being edited and 提交评价 stay in sight."""
+        mine = QRect(self.mapToGlobal(QPoint(0, 0)), self.size())
+        covered = keyboard.intersected(mine)
+        below = mine.bottom() - covered.top() + 1 if not covered.isEmpty() else 0
+        self.keyboard = covered.translated(-mine.topLeft()) if below else QRect()
+        typing = below > 0
+        layout = self.layout()
+        assert layout is not None
+        layout.setContentsMargins(0, 0, 0, below)
+        self.header.setVisible(not typing)
+        self.reasons.set_typing(typing)
+        layout.activate()
+        self._keyboard_log.start()  # once it has stopped moving (it slides in and grows)
+
+    def _log_keyboard(self) -> None:
+        if self.keyboard.isEmpty():
+            line = "on-screen keyboard gone"
+        else:
+            line = (
+                f"on-screen keyboard over the bottom {self.height() - self.keyboard.top()} px: "
+                f"comment field at {_rect_text(self.reasons.comment, self)}, "
+                f"提交评价 at {_rect_text(self.reasons.submit, self)}"
+            )
+        if line != self._keyboard_logged:
+            log.info("%s", line)
+            self._keyboard_logged = line
 
     def _countdown(self) -> None:
         c = self.controller
