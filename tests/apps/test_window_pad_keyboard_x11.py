@@ -64,7 +64,7 @@ def test_typing_a_comment_on_the_real_keyboard(
                 screen.tap(point.x(), point.y())
             shown = SHOWN.search(pad.wait_for_log(SHOWN.pattern))
             assert shown is not None
-            below, fx, fy, fw, fh, sx, sy, sw, sh = (int(v) for v in shown.groups())
+            below, _, fy, _, fh, sx, sy, sw, sh = (int(v) for v in shown.groups())
             top = 800 - below
             assert below == 400  # Qt's keyboard: 5/16 of the screen's width
             assert fy + fh <= top and sy + sh <= top  # both in sight, above it
@@ -74,7 +74,7 @@ def test_typing_a_comment_on_the_real_keyboard(
                 if key == "h":  # the keyboard grows a row of candidates: the pad moves up again
                     grown = SHOWN.search(pad.wait_for_log(SHOWN.pattern))
                     assert grown is not None
-                    below, fx, fy, fw, fh, sx, sy, sw, sh = (int(v) for v in grown.groups())
+                    below, _, fy, _, fh, sx, sy, sw, sh = (int(v) for v in grown.groups())
                     assert below > 400 and fy + fh <= 800 - below and sy + sh <= 800 - below
             shots = Path(os.environ.get("GOVQUEUE_SCREENSHOTS_DIR") or tmp_path)
             screen.save(shots / "window-pad-keyboard.png")
