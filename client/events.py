@@ -175,7 +175,18 @@ class EvaluationCreated(EventData):
 # --- alerts: what a supervisor must see, until someone acknowledges it ----------------------
 
 AlertKind = Literal[
-    "printer_out", "device_error", "device_offline", "bad_rating", "pause_long", "wait_over"
+    "printer_out",
+    "device_error",
+    "device_offline",
+    "bad_rating",
+    "pause_long",
+    "wait_over",
+    "platform_backlog",  # 好差评 records waiting to reach the platform too long
+    "platform_failed",  # 好差评 records the platform refused, or never took
+    "followup_due",  # a 差评's 回访 deadline is near
+    "followup_overdue",  # … has passed
+    "rectification_due",  # a 差评's 整改 deadline is near
+    "rectification_overdue",  # … has passed
 ]
 
 

@@ -9,6 +9,7 @@ import httpx
 
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, error_for
+from client.platform import OutboxItem, PlatformOutbox
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -283,3 +284,23 @@ class ApiClient:
             json={"way": way, "result": result_text, "satisfied": satisfied},
         )
         return result
+
+    # --- 好差评 to the government platform ------------------------------------------------
+    async def platform_outbox(self, hall_id: int | None = None) -> PlatformOutbox:
+        """Where the hall's records to the platform stand (supervisor, admin)."""
+        params = {"hall_id": hall_id} if hall_id is not None else None
+        return PlatformOutbox.model_validate(
+            await self.request("GET", "/platform/outbox", params=params)
+        )
+
+    async def outbox_retry(self, message_id: int) -> OutboxItem:
+        """Send a failed record again now (admin)."""
+        return OutboxItem.model_validate(
+            await self.request("POST", f"/platform/outbox/{message_id}/retry")
+        )
+
+    async def outbox_mark(self, message_id: int, note: str) -> OutboxItem:
+        """Settle a failed record by hand, with a note (admin)."""
+        return OutboxItem.model_validate(
+            await self.request("POST", f"/platform/outbox/{message_id}/mark", json={"note": note})
+        )

@@ -10,6 +10,7 @@ import pkgutil
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -31,6 +32,7 @@ from server.api.routes import (
     health,
     integrations,
     maintenance,
+    platform,
     rectifications,
     stats,
     tickets,
@@ -42,7 +44,9 @@ from server.commands.queue_counts import publish_queue_counts
 from server.console import pages as console_pages
 from server.console import session_routes as console_session
 from server.domain.clock import Clock, SystemClock
+from server.domain.outbox import RetryPolicy
 from server.maintenance.nightly import Nightly
+from server.outbox.sender import WAKING_EVENTS, Sender, SenderSettings
 from server.realtime.endpoint import router as ws_router
 from server.realtime.feed import Feed
 from server.realtime.feed_path import FeedPath
@@ -54,7 +58,7 @@ from server.store import migrate
 from server.store.checkpoint import Checkpointer
 from server.store.engine import make_engine
 from server.store.file_lock import serving_lock, sqlite_file
-from server.store.job import call
+from server.store.job import Call, call
 from server.store.transaction import CommittedEvent
 from server.store.writer import Writer
 from server.store.writer_process import WriterProcess
@@ -69,6 +73,7 @@ WRITER_IMPORTS = tuple(
 
 log = logging.getLogger("govqueue")
 GIL_SWITCH_INTERVAL_S = 0.0005
+SUBMIT_WAIT_S = 60.0  # the outbox sender's wait for a write (the writer answers in ms)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -116,6 +121,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             for event in events:
                 if event.type.startswith("ticket.") or event.type == "window.status":
                     runtime.dirty_halls.add(event.hall_id)
+                elif event.type in WAKING_EVENTS and runtime.sender is not None:
+                    runtime.sender.wake()
 
         writer: Writer | WriterProcess = (
             Writer(write_engine, clock, on_commit)
@@ -166,6 +173,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             nightly = Nightly(settings, url, clock, runtime.write)
             app.state.nightly = nightly
             tasks.append(asyncio.create_task(nightly.loop(settings.maintenance_check_s)))
+        if settings.outbox_sender:
+            # SQLite: the only server of the file, so the only sender
+            runtime.sender = _sender(runtime, asyncio.get_running_loop(), database is not None)
+            runtime.sender.start()
         try:
             yield
         finally:
@@ -173,6 +184,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if runtime.sender is not None:  # off the loop: the sender may wait on a write
+                await asyncio.to_thread(runtime.sender.stop)
             if revocations is not None:
                 await revocations.stop()
             await feed.stop()
@@ -222,6 +235,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         integrations,
         alerts,
         maintenance,
+        platform,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)
@@ -257,6 +271,29 @@ def _give_up(app: FastAPI) -> None:
         logging.shutdown()
         os._exit(EXIT_CODE)
     stop()
+
+
+def _sender(runtime: Runtime, loop: asyncio.AbstractEventLoop, only_sender: bool) -> Sender:
+    """The outbox's sender (server/outbox/sender.py): a thread whose writes go through the
+    writer on this loop."""
+    settings = runtime.settings
+
+    def submit(job: Call[Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(runtime.write(job), loop).result(SUBMIT_WAIT_S)
+
+    policy = RetryPolicy(
+        base_s=settings.outbox_backoff_base_s,
+        cap_s=settings.outbox_backoff_cap_s,
+        max_attempts=settings.outbox_max_attempts,
+    )
+    sender_settings = SenderSettings(
+        poll_s=settings.outbox_poll_s,
+        timeout_s=settings.outbox_timeout_s,
+        lease_s=settings.outbox_lease_s,
+        only_sender=only_sender,
+        policy=policy,
+    )
+    return Sender(runtime.read_engine, runtime.clock, submit, sender_settings)
 
 
 async def _queue_counts_loop(runtime: Runtime) -> None:

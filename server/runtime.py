@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine
@@ -19,6 +19,9 @@ from server.settings import Settings
 from server.store.transaction import Tx
 from server.store.writer import Writer
 from server.store.writer_process import WriterProcess
+
+if TYPE_CHECKING:
+    from server.outbox.sender import Sender
 
 R = TypeVar("R")
 
@@ -38,6 +41,7 @@ class Runtime:
     client_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     readers: CapacityLimiter = field(init=False)
     started_at: datetime = field(init=False)  # by the server's clock
+    sender: Sender | None = None  # the outbox's (server/outbox/sender.py), when it runs here
 
     def __post_init__(self) -> None:
         self.readers = CapacityLimiter(self.settings.readers)

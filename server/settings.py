@@ -124,6 +124,30 @@ class Settings(BaseSettings):
         description="/metrics also answers a request with `Authorization: Bearer <token>` "
         "(without it: only requests from this machine that did not come through a proxy)",
     )
+    outbox_sender: bool = Field(
+        default=True,
+        description="Deliver the outbox (好差评 platform records) from this process",
+    )
+    outbox_poll_s: float = Field(
+        default=1.0, gt=0, description="How often the outbox sender looks for due messages"
+    )
+    outbox_timeout_s: float = Field(
+        default=10.0, gt=0, description="A receiver that has not answered by then is tried again"
+    )
+    outbox_lease_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="A sender's claim on a message: another process takes it over after this",
+    )
+    outbox_backoff_base_s: float = Field(
+        default=10.0, gt=0, description="Wait after the first failed try (then doubled)"
+    )
+    outbox_backoff_cap_s: float = Field(
+        default=1800.0, gt=0, description="Longest wait between two tries"
+    )
+    outbox_max_attempts: int = Field(
+        default=48, ge=1, description="Tries without an acknowledgement before `failed`"
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",

@@ -22,12 +22,16 @@ def free_port() -> int:
 
 
 async def start_server_process(
-    url: str, data_dir: Path, port: int | None = None
+    url: str,
+    data_dir: Path,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`govqueue serve` on 127.0.0.1 (a free port, or `port`: the same one again after a
-    restart); returns once /health answers."""
+    restart), with `extra_env` added to its environment; returns once /health answers."""
     port = port or free_port()
     env = {**os.environ, "GOVQUEUE_SECRET_KEY": "process-test-secret-0123456789abcdef"}
+    env.update(extra_env or {})
     command = [GOVQUEUE, "serve", "--db", url, "--data-dir", str(data_dir), "--port", str(port)]
     proc = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}"

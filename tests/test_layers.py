@@ -4,6 +4,8 @@
     store             tables, engines, the writer: domain only
     commands/queries  writes and reads, side by side: neither imports the other (queries may use
                       commands/lookups.py, the loaders both need), nor anything outward
+    outbox            messages leaving the hall: profiles (pure data and mapping, like the
+                      domain) and the sender (a thread that posts and records through commands)
     runtime, access   the process's state
     maintenance       backups, restores, the nightly jobs: the store and queries, no edge
     api, realtime     the edges; app.py and cli/ put it all together
@@ -38,6 +40,7 @@ from server.store.transaction import Tx
 from server.watch import watch_once
 from tests.helpers import STAFF_PASSWORD as PASSWORD
 from tests.helpers import LiveServer, open_window, seed_hall
+from tests.outbox.helpers import admin_apply, hall_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ROOT / "server"
@@ -61,7 +64,14 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (),
     ),
     ("server.store", ("server.commands", "server.queries", "fastapi", *OUTWARD), ()),
-    ("server.commands", ("server.queries", "fastapi", *OUTWARD), ()),
+    ("server.commands", ("server.queries", "fastapi", "server.outbox.sender", *OUTWARD), ()),
+    # the outbox's profiles: data and mapping only, importable by the writer's commands
+    (
+        "server.outbox.profile",
+        ("server.store", "server.commands", "server.queries", "sqlalchemy", "sqlmodel", "httpx"),
+        (),
+    ),
+    ("server.outbox", ("server.api", "fastapi", *OUTWARD), ()),
     # statistics: the stats engineer's piece (issue 11), layered there
     ("server.queries", ("server.api", "fastapi", *OUTWARD), ("server.queries.stats",)),
     ("server.runtime", ("server.api", "server.realtime"), ()),
@@ -323,8 +333,15 @@ async def every_kind_of_write(server: LiveServer) -> None:
     assert called is not None and called["id"] == first["id"]
     await clerk.ticket_action(first["id"], "start")
     await clerk.ticket_action(first["id"], "finish", {"outcome": "done"})
+    # the hall reports to a 好差评 platform (its key is not set here: every try fails)
+    file = hall_file(server.settings.data_dir, "http://127.0.0.1:9/hcp")
+    admin_apply(file, server.settings.resolved_database_url())
     pad = server.client(hall.window_device_tokens["1"])
-    await pad.evaluate(first["id"], 1, ["等候时间长"])  # opens a rectification
+    await pad.evaluate(first["id"], 1, ["等候时间长"])  # opens a rectification; to the outbox
+    while not (tried := (await admin.platform_outbox(hall.hall_id)).waiting)[0].attempts:
+        await asyncio.sleep(0.02)  # the sender claims and records its first try
+    await admin.outbox_retry(tried[0].id)
+    await admin.outbox_mark(tried[0].id, "已线下报送")
     await clerk.call_next(hall.windows["1"])
     await clerk.ticket_action(second["id"], "start")
     await clerk.ticket_action(second["id"], "transfer", {"service_id": hall.services["B"]})

@@ -167,6 +167,11 @@ def apply(
         finally:
             reader.dispose()
             engine.dispose()
+    if spec.platform is not None and not os.environ.get(spec.platform.api_key_env):
+        result.warnings.append(
+            f"环境变量 {spec.platform.api_key_env}（好差评平台的密钥）在本机未设置："
+            "运行 govqueue serve 的环境中需要设置它，否则记录发不出去"
+        )
     print_result(console, file, result, dry_run=dry_run, shared_password=password_env)
 
 

@@ -22,6 +22,7 @@ def print_result(
     if not result.changed:
         console.print(f"[green]无变更：{hall}已与 {file} 一致。[/green]", soft_wrap=True)
         _untouched(console, result)
+        _warnings(console, result)
         return
     verb = "将" if dry_run else "已"
     for book, action in ((result.created, "新建"), (result.updated, "修改")):
@@ -31,6 +32,7 @@ def print_result(
                 soft_wrap=True,
             )
     _untouched(console, result)
+    _warnings(console, result)
     if dry_run:
         console.print(f"[yellow]试运行（--dry-run）：{hall}没有任何修改。[/yellow]", soft_wrap=True)
         return
@@ -64,3 +66,8 @@ def _untouched(console: Console, result: ApplyResult) -> None:
             f"{SECTIONS[s]} {escape('、'.join(items))}" for s, items in result.untouched.items()
         ]
         console.print(f"文件中没有写、保持不变：{'；'.join(parts)}", soft_wrap=True)
+
+
+def _warnings(console: Console, result: ApplyResult) -> None:
+    for warning in result.warnings:
+        console.print(f"[yellow]注意：{escape(warning)}[/yellow]", soft_wrap=True)

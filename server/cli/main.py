@@ -18,6 +18,7 @@ from server.cli import (
     db,
     demo,
     export,
+    hcp,
     maintenance,
     plan,
     serve,
@@ -39,6 +40,7 @@ COMMANDS: list[Callable[[typer.Typer], None]] = [
     backup.register,
     maintenance.register,
     plan.register,
+    hcp.register,
 ]
 
 for register in COMMANDS:

@@ -58,6 +58,7 @@ class ServiceSpec:
     target_handle_minutes: int = 15
     hours: list[list[str]] | None = None
     enabled: bool = True
+    item_code: str | None = None  # 事项编码 (the 好差评 platform's)
 
 
 def create_service(tx: Tx, spec: ServiceSpec) -> Service:
@@ -78,6 +79,7 @@ def create_service(tx: Tx, spec: ServiceSpec) -> Service:
         target_wait_minutes=spec.target_wait_minutes,
         target_handle_minutes=spec.target_handle_minutes,
         enabled=spec.enabled,
+        item_code=spec.item_code,
     )
     tx.session.add(service)
     tx.session.flush()

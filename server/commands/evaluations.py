@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from client.events import EvaluationCreated
-from server.commands import lookups
+from server.commands import lookups, platform_records
 from server.commands.alerts import raise_alert
 from server.commands.stats_marks import note_late_change
 from server.domain.actor import Actor, DeviceActor, PublicActor
@@ -94,6 +94,7 @@ def evaluate(
                 deadline=deadline,
             )
         )
+    platform_records.rating_made(tx, evaluation, ticket)  # to the 好差评 platform, if any
     window = tx.session.get(Window, ticket.window_id) if ticket.window_id else None
     staff = tx.session.get(Staff, ticket.staff_id) if ticket.staff_id else None
     tx.emit(

@@ -32,6 +32,7 @@ SERVICE_FIELDS = frozenset(
         "target_handle_minutes",
         "hours",
         "enabled",
+        "item_code",
     }
 )
 

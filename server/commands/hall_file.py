@@ -35,6 +35,7 @@ from server.commands.hall_file_source import (
 )
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.errors import DomainError
+from server.outbox import profile as profiles
 
 # ---------------------------------------------------------------------------- the checked model
 
@@ -79,6 +80,14 @@ class ServiceEntry(_Entry):
     target_wait_minutes: int = Field(default=20, ge=1, le=24 * 60)
     target_handle_minutes: int = Field(default=15, ge=1, le=24 * 60)
     enabled: bool = True
+    item_code: Ident | None = Field(default=None, min_length=1, max_length=64)  # 事项编码
+
+    @field_validator("item_code")
+    @classmethod
+    def _item_code(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value):
+            raise PydanticCustomError("hall_file", "事项编码只能含字母、数字和 - _ .")
+        return value
 
     @field_validator("prefix")
     @classmethod
@@ -137,8 +146,56 @@ class DeviceEntry(_Entry):
     window: Ident | None = None
 
 
+class PlatformSpec(_Entry):
+    """`[platform]`: where the hall's 好差评 records go (server/outbox/, docs/platform.md)."""
+
+    profile: Ident = Field(min_length=1, max_length=64)
+    url: Text = Field(min_length=1, max_length=500)
+    api_key_env: Ident = Field(min_length=1, max_length=128)
+    region_code: Ident
+    alert_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str) -> str:
+        try:
+            profiles.load("platform", value)
+        except profiles.ProfileError as exc:
+            raise PydanticCustomError("hall_file", "；".join(exc.problems)) from exc
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise PydanticCustomError(
+                "hall_file", "应是平台的接收地址，如 https://hcp.example.gov.cn/api/rating"
+            )
+        return value
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", value):
+            raise PydanticCustomError(
+                "hall_file",
+                "应是环境变量的名字（大写字母、数字、下划线，如 GOVQUEUE_HCP_KEY），不是密钥本身",
+            )
+        return value
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{6}|\d{12}", value):
+            raise PydanticCustomError(
+                "hall_file", "行政区划代码应为 6 位（GB/T 2260）或 12 位数字，如 330106"
+            )
+        return value
+
+
 class HallFile(_Entry):
     hall: HallSpec
+    platform: PlatformSpec | None = None
     services: list[ServiceEntry] = Field(default_factory=list)
     windows: list[WindowEntry] = Field(default_factory=list)
     staff: list[StaffEntry] = Field(default_factory=list)
@@ -261,6 +318,7 @@ FIELDS = {
     "windows": list(WindowEntry.model_fields),
     "staff": list(StaffEntry.model_fields),
     "devices": list(DeviceEntry.model_fields),
+    "platform": list(PlatformSpec.model_fields),
 }
 
 

@@ -25,12 +25,18 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from server.commands import admin, hall_edit
-from server.commands.hall_file import DeviceEntry, HallFile, ServiceEntry, StaffEntry
+from server.commands.hall_file import (
+    DeviceEntry,
+    HallFile,
+    PlatformSpec,
+    ServiceEntry,
+    StaffEntry,
+)
 from server.domain.calendar import ServiceHours
 from server.domain.enums import DeviceKind, Role
 from server.domain.errors import Conflict
 from server.security import HashedPassword
-from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
+from server.store.tables import Device, Hall, Receiver, Service, Staff, Window, WindowService
 from server.store.transaction import Tx
 
 KIND_LABELS = {"kiosk": "取号机", "display": "显示屏", "window": "窗口评价器"}
@@ -42,9 +48,18 @@ SERVICE_FIELDS = {
     "target_wait_minutes": "等候目标",
     "target_handle_minutes": "办理目标",
     "enabled": "启用",
+    "item_code": "事项编码",
+}
+PLATFORM_FIELDS = {
+    "profile": "对接配置",
+    "url": "地址",
+    "key_env": "密钥变量",
+    "region_code": "行政区划代码",
+    "alert_minutes": "积压提醒",
 }
 SECTIONS = {
     "hall": "大厅",
+    "platform": "好差评平台",
     "services": "业务",
     "windows": "窗口",
     "staff": "工作人员",
@@ -105,6 +120,7 @@ class ApplyResult:
     untouched: dict[str, list[str]] = field(default_factory=dict)  # in the hall, not in the file
     devices: list[NewDevice] = field(default_factory=list)
     accounts: list[NewAccount] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # nothing wrong with the file, but look
 
     @property
     def changed(self) -> bool:
@@ -120,6 +136,8 @@ def apply_hall(tx: Tx, spec: HallFile, passwords: Mapping[str, FirstPassword]) -
     PasswordsNeeded when one is missing."""
     result = ApplyResult()
     hall = _hall(tx, spec, result)
+    if spec.platform is not None:
+        _platform(tx, hall, spec.platform, result)
     services = _services(tx, hall, spec.services, result)
     windows = _windows(tx, hall, spec, services, result)
     _staff(tx, hall, spec.staff, passwords, result)
@@ -204,6 +222,43 @@ def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
     return hall
 
 
+def _platform(tx: Tx, hall: Hall, spec: PlatformSpec, result: ApplyResult) -> None:
+    """The hall's 好差评 platform (a receiver of the "platform" channel)."""
+    wanted = {
+        "profile": spec.profile,
+        "url": spec.url,
+        "key_env": spec.api_key_env,
+        "region_code": spec.region_code,
+        "alert_minutes": spec.alert_minutes,
+    }
+    receiver = tx.session.exec(
+        select(Receiver).where(Receiver.hall_id == hall.id, Receiver.channel == "platform")
+    ).first()
+    if receiver is None:
+        receiver = Receiver(
+            hall_id=hall.id or 0, channel="platform", profile="", url="", key_env=""
+        )
+        changed = list(PLATFORM_FIELDS)
+        result._add(result.created, "platform", f"{spec.profile} {spec.url}")
+    else:
+        current = {
+            "profile": receiver.profile,
+            "url": receiver.url,
+            "key_env": receiver.key_env,
+            "region_code": receiver.params.get("region_code"),
+            "alert_minutes": receiver.alert_minutes,
+        }
+        changed = [k for k in PLATFORM_FIELDS if current[k] != wanted[k]]
+        if changed:
+            what = "、".join(PLATFORM_FIELDS[k] for k in changed)
+            result._add(result.updated, "platform", f"{spec.profile}：{what}")
+    if changed:
+        receiver.profile, receiver.url = spec.profile, spec.url
+        receiver.key_env, receiver.alert_minutes = spec.api_key_env, spec.alert_minutes
+        receiver.params = {**receiver.params, "region_code": spec.region_code}
+        tx.session.add(receiver)
+
+
 def _services(
     tx: Tx, hall: Hall, entries: list[ServiceEntry], result: ApplyResult
 ) -> dict[str, int]:
@@ -225,6 +280,7 @@ def _services(
                     target_handle_minutes=entry.target_handle_minutes,
                     hours=entry.hours,
                     enabled=entry.enabled,
+                    item_code=entry.item_code,
                 ),
             )
             result._add(result.created, "services", f"{entry.prefix} {entry.name}")
@@ -236,6 +292,7 @@ def _services(
                 "target_wait_minutes": service.target_wait_minutes,
                 "target_handle_minutes": service.target_handle_minutes,
                 "enabled": service.enabled,
+                "item_code": service.item_code,
             }
             changes = {
                 name: getattr(entry, name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client.events import RectificationFollowedUp, RectificationRectified
-from server.commands import lookups
+from server.commands import lookups, platform_records
 from server.commands.stats_marks import note_late_change
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.errors import Conflict, NotFound
@@ -42,6 +42,7 @@ def rectify(tx: Tx, actor: StaffActor, rectification_id: int, measures: str) -> 
     tx.session.add(rectification)
     tx.session.flush()
     _changed(tx, rectification)
+    platform_records.rectification_changed(tx, rectification, "rectification")
     tx.emit(
         hall_id,
         RectificationRectified(
@@ -69,6 +70,7 @@ def follow_up(
     tx.session.add(rectification)
     tx.session.flush()
     _changed(tx, rectification)
+    platform_records.rectification_changed(tx, rectification, "followup")
     tx.emit(
         hall_id,
         RectificationFollowedUp(

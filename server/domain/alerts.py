@@ -14,7 +14,9 @@ from datetime import datetime
 from .texts import text
 
 # the kinds a watch keeps in step with the hall (raised while they hold, resolved after)
-WATCHED_KINDS = ("wait_over", "pause_long")
+# the 好差评 loop's (server/domain/rating_loop.py): records stuck on their way to the platform
+PLATFORM_KINDS = ("platform_backlog", "platform_failed")
+WATCHED_KINDS = ("wait_over", "pause_long", *PLATFORM_KINDS)
 
 
 @dataclass(frozen=True)

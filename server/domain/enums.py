@@ -57,3 +57,4 @@ class EvaluationChannel(StrEnum):
     window = "window"  # the evaluator pad at the window
     mobile = "mobile"  # the ticket's QR page
     kiosk = "kiosk"
+    phone = "phone"  # a rating taken by phone and entered at the console

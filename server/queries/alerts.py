@@ -18,6 +18,7 @@ from server.domain.alerts import (
     wait_over,
 )
 from server.domain.enums import WindowState
+from server.queries.outbox import platform_conditions
 from server.store.tables import Alert, Device, Hall, Service, Window
 
 AlertState = Literal["open", "all"]
@@ -133,6 +134,7 @@ def watch_findings(
         ):
             if is_offline(device.last_seen_at, now, offline_after_s, watching_since):
                 findings.offline.append(device.id or 0)
+        findings.holding.extend(platform_conditions(session, hall_id, now))
         findings.ongoing = {
             (kind, subject)
             for kind, subject in session.exec(

@@ -40,6 +40,7 @@ class Service(SQLModel, table=True):
     target_wait_minutes: int = 20
     target_handle_minutes: int = 15
     enabled: bool = True
+    item_code: str | None = Field(default=None, max_length=64)  # 事项编码, for the 好差评 platform
 
 
 class Window(SQLModel, table=True):
@@ -192,6 +193,19 @@ class Evaluation(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc())
 
 
+class TicketCase(SQLModel, table=True):
+    """办件编号: a case of the hall's case system (办件系统) handled on a ticket; a ticket may
+    have several. The 好差评 record of the ticket's rating carries them."""
+
+    __tablename__ = "ticket_case"
+    __table_args__ = (UniqueConstraint("ticket_id", "case_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    case_no: str = Field(max_length=50)
+    added_at: datetime = Field(sa_column=_utc())
+    added_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
 class Rectification(SQLModel, table=True):
     __table_args__ = (Index("ix_rectification_opened_at", "opened_at"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -264,6 +278,58 @@ class Event(SQLModel, table=True):
     data: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class Receiver(SQLModel, table=True):
+    """Where a hall's messages of one channel go ("platform": the 好差评 platform; later
+    "sms"): the profile (server/outbox/profiles/<channel>/<profile>.toml), the address, the
+    name of the environment variable that holds the key (never the key itself), the
+    channel's own settings (`params`, e.g. the platform's region_code) and after how many
+    minutes a message still pending raises an alert."""
+
+    __table_args__ = (UniqueConstraint("hall_id", "channel"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    channel: str = Field(max_length=16)
+    profile: str = Field(max_length=64)
+    url: str = Field(max_length=500)
+    key_env: str = Field(max_length=128)
+    params: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    alert_minutes: int = 10
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message leaving the hall (server/outbox/): written in the transaction of the change
+    that causes it, sent until acknowledged, with `key` as its idempotency key. Messages of
+    one `subject` (a ticket's rating loop) are sent in id order."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "key"),
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_subject", "channel", "subject", "id"),
+        Index("ix_outbox_hall", "hall_id", "channel", "state", "created_at"),
+        Index("ix_outbox_hall_sent", "hall_id", "sent_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    hall_id: int = Field(foreign_key="hall.id")
+    subject: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    key: str = Field(max_length=128)
+    payload: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=_utc())
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_utc())
+    claimed_by: str | None = Field(default=None, max_length=32)
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    last_status: int | None = None
+    last_answer: str | None = Field(default=None, max_length=1000)
+    sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    handled_by: int | None = Field(default=None, foreign_key="staff.id")
+    handled_note: str | None = Field(default=None, max_length=500)
+
+
 class StatsDay(SQLModel, table=True):
     """The statistics rollup of one hall's closed business day (server/queries/stats/rollup.py):
     the day's ticket facts and window time, packed. `changes` counts late writes to the day
@@ -309,11 +375,14 @@ __all__ = [
     "Hall",
     "Integration",
     "MaintenanceRun",
+    "OutboxMessage",
+    "Receiver",
     "Rectification",
     "Service",
     "Staff",
     "StatsDay",
     "Ticket",
+    "TicketCase",
     "TicketCounter",
     "Window",
     "WindowService",

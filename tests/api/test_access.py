@@ -38,6 +38,7 @@ STAFF_ROUTES = [
 SUPERVISOR_ROUTES = [
     ("GET", "/stats/indicators?hall_id={hall}", None),
     ("GET", "/stats/tickets?hall_id={hall}", None),
+    ("GET", "/platform/outbox?hall_id={hall}", None),
 ]
 ADMIN_ROUTES = [
     ("POST", "/admin/halls", {"code": "X", "name": "x"}),
@@ -60,6 +61,8 @@ ADMIN_ROUTES = [
     ("GET", "/admin/staff", None),
     ("POST", "/admin/devices", {"hall_id": "{hall}", "kind": "kiosk", "label": "x"}),
     ("GET", "/admin/devices", None),
+    ("POST", "/platform/outbox/1/retry", None),
+    ("POST", "/platform/outbox/1/mark", {"note": "x"}),
 ]
 KIOSK_ROUTES = [("POST", "/tickets", {"service_id": "{service}"})]
 ALL_ROUTES = STAFF_ROUTES + SUPERVISOR_ROUTES + ADMIN_ROUTES + KIOSK_ROUTES

@@ -8,6 +8,7 @@ Writes docs/screenshots/console-*.png (committed; README shows them).
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -29,10 +30,15 @@ from tests.helpers import (
     seed_hall,
     start_server,
 )
+from tests.outbox.fake_platform import FakePlatform
+from tests.outbox.helpers import KEY_ENV, SECRET, admin_apply, hall_file
 
 
-async def morning(server: LiveServer, clock: ManualClock) -> tuple[Seeded, list[Any]]:
-    """Three windows, two services, a morning of tickets, a pause, a bad rating."""
+async def morning(
+    server: LiveServer, clock: ManualClock, platform_url: str | None = None
+) -> tuple[Seeded, list[Any]]:
+    """Three windows, two services, a morning of tickets, a pause, a bad rating; the ratings
+    reported to the 好差评 platform at `platform_url`, when given."""
     hall = await seed_hall(
         server,
         code="XQ",
@@ -40,6 +46,10 @@ async def morning(server: LiveServer, clock: ManualClock) -> tuple[Seeded, list[
     )
     admin = server.admin
     await admin.request("PATCH", f"/admin/halls/{hall.hall_id}", json={"name": "新区政务服务中心"})
+    if platform_url is not None:
+        file = hall_file(server.settings.data_dir, platform_url, code="XQ")
+        file.write_text(file.read_text().replace("XQ 政务服务中心", "新区政务服务中心"))
+        admin_apply(file, server.settings.resolved_database_url())
     await admin.request(
         "PUT",
         f"/admin/halls/{hall.hall_id}/notice",
@@ -108,9 +118,14 @@ async def bad_rating(server: LiveServer, hall: Seeded, serving: list[Any]) -> No
 async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     clock = ManualClock(HALL_OPENING)
+    # the 好差评 platform takes the first three ratings, refuses the fourth, then is down
+    os.environ[KEY_ENV] = SECRET
+    fake = FakePlatform(SECRET, mode="500")
+    fake.set_mode("500", "ok", "ok", "ok", "400")
+    platform_url = fake.start()
     with tempfile.TemporaryDirectory() as tmp:
         async with start_server(Path(tmp), clock) as server:
-            hall, serving = await morning(server, clock)
+            hall, serving = await morning(server, clock, platform_url)
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
                 context = await new_context(browser)
@@ -143,7 +158,11 @@ async def main(out: Path) -> None:
                 await tab.click("#device-form button[type=submit]")
                 await tab.wait_for_selector("#device-token")
                 await tab.screenshot(path=str(out / "console-settings-device.png"))
+                await tab.goto(f"{server.base_url}/console/platform?hall={hall.hall_id}")
+                await tab.wait_for_selector("#platform-failed tr[data-message]")
+                await tab.screenshot(path=str(out / "console-platform.png"))
                 await browser.close()
+    fake.stop()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ const PAGES = {
   stats: () => import("./pages/stats.js").then((m) => m.StatsPage),
   rectifications: () => import("./pages/rectifications.js").then((m) => m.RectificationsPage),
   complaints: () => import("./pages/complaints.js").then((m) => m.ComplaintsPage),
+  platform: () => import("./pages/platform.js").then((m) => m.PlatformPage),
   settings: () => import("./pages/settings.js").then((m) => m.SettingsPage),
 };
 // Pages that can show several halls side by side (an admin of the whole deployment).
