@@ -47,6 +47,14 @@ LogFileOpt = Annotated[
         "rotated at 5 MB, 5 old files kept)",
     ),
 ]
+PairOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pair",
+        help="First start: exchange the console's pairing code (ABCD-EFGH) for this device's "
+        "token and save it in the settings file",
+    ),
+]
 ScreenshotOpt = Annotated[
     Path | None,
     typer.Option(

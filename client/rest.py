@@ -131,6 +131,12 @@ class ApiClient:
         result: dict[str, Any] = await self.request("GET", "/devices/me")
         return result
 
+    async def pair(self, code: str) -> dict[str, Any]:
+        """Exchange a one-time pairing code (the console's 设备 → 配对码) for this device's
+        token: {device_id, kind, label, hall_id, hall_name, token}. No token needed."""
+        result: dict[str, Any] = await self.request("POST", "/devices/pair", json={"code": code})
+        return result
+
     async def report_device_status(
         self,
         status: str,

@@ -11,6 +11,7 @@ from app_shell.cli import (
     ConfigOpt,
     FullscreenOpt,
     LogFileOpt,
+    PairOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
@@ -50,6 +51,7 @@ def display(
     config: ConfigOpt = None,
     screenshot: ScreenshotOpt = None,
     log_file: LogFileOpt = None,
+    pair: PairOpt = None,
     test_voice: Annotated[
         bool,
         typer.Option("--test-voice", help="Say a sample call (or write it with --to) and exit"),
@@ -67,13 +69,16 @@ def display(
 ) -> None:
     """大厅显示屏 — the hall screen (综合屏) or a window screen (窗口屏) that shows and says
     the calls."""
+    from app_shell.pairing import load_paired
     from app_shell.settings import SettingsError
     from display_app.settings import DisplaySettings
     from display_app.voice.engines import VoiceError
 
     try:
-        settings = DisplaySettings.load(
+        settings = load_paired(
+            DisplaySettings,
             config,
+            pair,
             mode=mode,
             window=window,
             voice=voice,

@@ -10,6 +10,7 @@ from app_shell.cli import (
     ConfigOpt,
     FullscreenOpt,
     LogFileOpt,
+    PairOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
@@ -37,17 +38,21 @@ def kiosk(
     config: ConfigOpt = None,
     screenshot: ScreenshotOpt = None,
     log_file: LogFileOpt = None,
+    pair: PairOpt = None,
     test_print: Annotated[
         bool, typer.Option("--test-print", help="Print a sample ticket and exit (for installers)")
     ] = False,
 ) -> None:
     """自助取号机 — the ticket kiosk (touch screen + thermal printer)."""
+    from app_shell.pairing import load_paired
     from app_shell.settings import SettingsError
     from kiosk_app.settings import KioskSettings
 
     try:
-        settings = KioskSettings.load(
+        settings = load_paired(
+            KioskSettings,
             config,
+            pair,
             printer=printer,
             paper=paper,
             **common_overrides(

@@ -32,6 +32,7 @@ from server.api.routes import (
     health,
     integrations,
     maintenance,
+    pairing,
     platform,
     rectifications,
     stats,
@@ -236,6 +237,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         alerts,
         maintenance,
         platform,
+        pairing,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)

@@ -318,6 +318,8 @@ async def every_kind_of_write(server: LiveServer) -> None:
     spare = await admin.admin_create(
         "devices", {"hall_id": hall.hall_id, "kind": "kiosk", "label": "备用取号机"}
     )
+    code = await admin.request("POST", f"/admin/devices/{spare['id']}/pairing-code")
+    await server.client().pair(code["code"])  # the device's new token for the code
     await admin.request("DELETE", f"/admin/devices/{spare['id']}")
     portal = {"name": "政务服务网", "hall_id": hall.hall_id}
     integration = await admin.request("POST", "/admin/integrations", json=portal)

@@ -11,6 +11,7 @@ from app_shell.cli import (
     ConfigOpt,
     FullscreenOpt,
     LogFileOpt,
+    PairOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
@@ -39,6 +40,7 @@ def window(
     config: ConfigOpt = None,
     screenshot: ScreenshotOpt = None,
     log_file: LogFileOpt = None,
+    pair: PairOpt = None,
 ) -> None:
     """窗口叫号终端 — the window staff's calling program; with --evaluator, the 评价器."""
     from app_shell.settings import SettingsError
@@ -49,9 +51,12 @@ def window(
     )
     try:
         if evaluator:
+            from app_shell.pairing import load_paired
             from window_client.main import main_pad
 
-            code = main_pad(PadSettings.load(config, **overrides), screenshot=screenshot)
+            code = main_pad(
+                load_paired(PadSettings, config, pair, **overrides), screenshot=screenshot
+            )
         else:
             from window_client.main import main
 

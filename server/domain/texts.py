@@ -91,6 +91,9 @@ ZH_CN: dict[str, str] = {
     "staff.not_found": "工作人员不存在（编号 {staff_id}）。",
     "staff.not_self": "不能停用自己的账号或更改自己的角色，请由其他管理员操作。",
     "device.not_found": "设备不存在（编号 {device_id}）。",
+    "pairing.revoked": "设备“{label}”已停用，不能配对；请新建设备。",
+    "pairing.invalid": "配对码无效、已用过或已过期（10 分钟内有效，只能用一次）：请在管理控制台的“设备”中重新生成。",
+    "pairing.bad_format": "配对码应为 8 位字母和数字，例如 ABCD-EFGH（不区分大小写）。",
     # alerts (server/commands/alerts.py): the sentence every console shows
     "alert.not_found": "提醒不存在（编号 {alert_id}）。",
     "alert.printer_out": "{label}打印机缺纸，请尽快加纸；号票改为屏幕显示。",

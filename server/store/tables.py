@@ -348,6 +348,19 @@ class StatsDay(SQLModel, table=True):
     facts: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
+class DevicePairing(SQLModel, table=True):
+    """A one-time pairing code for a device (server/commands/pairing.py): only its SHA-256
+    is kept; it is good until `expires_at`, once."""
+
+    __tablename__ = "device_pairing"
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(sa_column=_utc())
+    expires_at: datetime = Field(sa_column=_utc())
+    used_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
 class MaintenanceRun(SQLModel, table=True):
     """One night's maintenance (server/maintenance/nightly.py): claimed by inserting the row
     (one per night, whichever process or command gets there first), finished with each
@@ -370,6 +383,7 @@ __all__ = [
     "Complaint",
     "ConsoleSession",
     "Device",
+    "DevicePairing",
     "Evaluation",
     "Event",
     "Hall",

@@ -295,6 +295,8 @@ export const T = {
       tokenOnce: "设备令牌只显示这一次，请立即抄录或扫码配置到设备上：",
       created: "登记时间", health: "状态", lastSeen: "最后联系", version: "版本", confirmRevoke: "吊销后该设备立即无法使用，确定吊销吗？",
       qrAlt: "设备令牌二维码",
+      pair: "配对码",
+      pairingHint: (until) => `或在设备上输入配对码（${until} 前有效，只能用一次；使用后上面的令牌作废）：`,
       server: "服务器地址：",
     },
     notice: { text: "公告内容", updated: "最后更新" },

@@ -431,7 +431,8 @@ function Devices({ hall }) {
       fieldFor: { invalid_input: "window_id" },
       done: async (device) => {
         await loadQrLibrary();
-        setCreated({ ...device, qr: qrDataUrl(device.token) });
+        const pairing = await post(`/admin/devices/${device.id}/pairing-code`, {});
+        setCreated({ ...device, qr: qrDataUrl(device.token), pairing });
         form.setValues({ kind: "kiosk", label: "", window_id: "" });
         reload();
       },
@@ -446,14 +447,27 @@ function Devices({ hall }) {
       setRowError(err);
     }
   };
+  const pairAgain = async (d) => {
+    setRowError(null);
+    try {
+      setCreated({ ...d, pairing: await post(`/admin/devices/${d.id}/pairing-code`, {}) });
+    } catch (err) {
+      setRowError(err);
+    }
+  };
   const numbers = new Map(windows.map((w) => [w.id, w.number]));
   return html`
     ${created ? html`<section class="card">
         <div class="token-box" id="device-token" style="margin-top:0">
-          <img src=${created.qr} alt=${S.device.qrAlt} />
+          ${created.qr ? html`<img src=${created.qr} alt=${S.device.qrAlt} />` : null}
           <div><b>${created.label}</b>（${T.device.kind[created.kind]}）
-            <div class="small">${S.device.tokenOnce}</div>
-            <code class="token">${created.token}</code>
+            ${created.token ? html`<div class="small">${S.device.tokenOnce}</div>
+            <code class="token">${created.token}</code>` : null}
+            ${created.pairing ? html`<div class="pairing" id="pairing-code">
+              <div class="small">${S.device.pairingHint(fmt.time(created.pairing.expires_at, hall.timezone))}</div>
+              <code class="pairing-code">${created.pairing.code}</code>
+              <div class="small muted">govqueue ${created.kind === "window" ? "window --evaluator" : created.kind} --server ${location.origin} --pair ${created.pairing.code}</div>
+            </div>` : null}
             <div class="small muted">${S.device.server}${location.origin}</div>
           </div>
         </div>
@@ -475,7 +489,8 @@ function Devices({ hall }) {
           <td class="num small">${fmt.dateTime(d.created_at, hall.timezone)}</td>
           <td>${d.revoked_at
             ? html`<span class="badge idle revoked">${S.device.revoked} ${fmt.dateTime(d.revoked_at, hall.timezone)}</span>`
-            : html`<button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button>`}</td></tr>`;
+            : html`<button class="secondary pair" onClick=${() => pairAgain(d)}>${S.device.pair}</button>
+              <button class="danger revoke" onClick=${() => revoke(d)}>${S.device.revoke}</button>`}</td></tr>`;
         })}
         </tbody>
       </table>
