@@ -151,29 +151,44 @@ class Database:
 
 
 class Server:
-    """`govqueue serve` in its own process (stopped with SIGINT, like Ctrl+C)."""
+    """`govqueue serve` in its own process (stopped with SIGINT, like Ctrl+C), with the
+    logging a hall gets: the default (one access line per request, server/logs.py), unless
+    `log_level` says otherwise. `source`: run the server of another checkout of govqueue
+    (same virtualenv) instead of this one, e.g. main before a change, for a before/after
+    comparison; its output goes to a file in its data dir."""
 
-    def __init__(self, db: Database, workers: int = 1) -> None:
+    def __init__(
+        self,
+        db: Database,
+        workers: int = 1,
+        *,
+        log_level: str | None = None,
+        source: Path | None = None,
+    ) -> None:
         self.db = db
         self.workers = workers
+        self.log_level = log_level
+        self.source = source
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
-        self.proc = subprocess.Popen(
-            [
-                GOVQUEUE,
-                "serve",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--workers",
-                str(self.workers),
-            ],
-            env=self.db.env,
-        )
+        args = ["serve", "--port", str(self.port), "--workers", str(self.workers)]
+        if self.log_level:
+            args += ["--log-level", self.log_level]
+        if self.source is None:
+            self.proc = subprocess.Popen([GOVQUEUE, *args], env=self.db.env)
+        else:
+            run = "import sys; from server.cli.main import app; sys.argv[0] = 'govqueue'; app()"
+            out = (self.db.data_dir / "server-output.log").open("ab")
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", run, *args],
+                env={**self.db.env, "PYTHONPATH": str(self.source)},
+                cwd=self.source,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         wait_healthy(self.base + "/api/v1/health", self.proc)
         if self.workers > 1:  # every worker up: the health answer comes from any one
             deadline = time.monotonic() + 60

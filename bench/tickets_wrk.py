@@ -160,12 +160,26 @@ def bench_issue(server: Server, hall: Hall, args: argparse.Namespace) -> None:
         raise
     service = str(hall.services["issue"])
     rows: dict[str, list[WrkRun]] = {"govqueue": [], "fastapi": [], "raw": []}
+    before: tuple[Server, Hall] | None = None
+    if args.compare_with:  # the same bench against another checkout (main before a change)
+        db = Database.fresh()
+        other = Server(db, log_level=args.server_log_level, source=Path(args.compare_with))
+        other.start()
+        other_hall = asyncio.run(seed(other.base, ["issue"], 1, "issue"))
+        before = (other, other_hall)
+        rows["before"] = []
     try:
         targets = [
             ("govqueue", server.base, [hall.kiosk, service], server.pids()),
             ("fastapi", refs[0].base, [TOKEN, "1"], [refs[0].proc.pid]),
             ("raw", refs[1].base, [TOKEN, "1"], [refs[1].proc.pid]),
         ]
+        if before is not None:
+            other, other_hall = before
+            other_service = str(other_hall.services["issue"])
+            targets.insert(
+                1, ("before", other.base, [other_hall.kiosk, other_service], other.pids())
+            )
         # warm-up: first requests pay imports, caches and connection set-up
         for _name, base, wargs, pids in targets:
             wrk(
@@ -198,7 +212,18 @@ def bench_issue(server: Server, hall: Hall, args: argparse.Namespace) -> None:
     finally:
         for ref in refs:
             ref.stop()
+        if before is not None:
+            before[0].stop()
     med = {k: statistics.median(x.rps for x in v) for k, v in rows.items()}
+    if before is not None:
+        now = [g.rps / b.rps for g, b in zip(rows["govqueue"], rows["before"], strict=True)]
+        print(
+            f"  this checkout vs {args.compare_with}: median {med['govqueue']:.0f}/s vs "
+            f"{med['before']:.0f}/s, {statistics.median(now):.1%} "
+            f"(rounds: {', '.join(f'{x:.0%}' for x in now)}); server CPU per request "
+            f"{statistics.median(x.cpu_ms for x in rows['govqueue']):.2f} vs "
+            f"{statistics.median(x.cpu_ms for x in rows['before']):.2f} ms"
+        )
     cpu = {k: statistics.median(x.cpu_ms for x in v) for k, v in rows.items()}
     loop = statistics.median(x.loop_ms for x in rows["govqueue"])
     ratios = [g.rps / f.rps for g, f in zip(rows["govqueue"], rows["fastapi"], strict=True)]
@@ -422,7 +447,7 @@ async def _fanout(server: Server, hall: Hall, args: argparse.Namespace) -> None:
 def prepared_hall(db: Database, args: argparse.Namespace, workers: int = 1) -> tuple[Server, Hall]:
     """Seed a hall through the API, then (server stopped) write the waiting tickets the
     depth and cycle runs need straight into the database, and start the server again."""
-    server = Server(db, workers).start()
+    server = Server(db, workers, log_level=args.server_log_level).start()
     names = ["issue", "cycles", "deep", *(f"shallow{r}" for r in range(1, args.rounds + 1))]
     hall = asyncio.run(seed(server.base, names, args.windows, "cycles"))
     server.stop()
@@ -523,6 +548,18 @@ def main() -> None:
         help="the subscribers' client (bench/feed_subscribers.py)",
     )
     parser.add_argument("--postgres", help="a PostgreSQL server URL (…/postgres) for 'postgres'")
+    parser.add_argument(
+        "--server-log-level",
+        default=None,
+        help="govqueue serve --log-level (default: the server's own, with its access log, "
+        "as a hall runs it; 'warning' leaves the access log out)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        metavar="DIR",
+        help="issue: also run the server of another checkout (e.g. main before a change, "
+        "`git archive`d into DIR), round by round with this one",
+    )
     parser.add_argument("--workers", default="1,2", help="server processes on PostgreSQL")
     args = parser.parse_args()
     args.only = [s.strip() for s in args.only.split(",") if s.strip()]

@@ -10,11 +10,12 @@ import pkgutil
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from server import commands
+from server import commands, logs
 from server.access import RevocationListener
 from server.api import errors, logredact, metrics, responses
 from server.api.fast_path import FastPath
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # switch interval it then waits behind the event loop each time (convoy effect),
         # which cost most of the throughput and the latency tails. 0.5 ms fixes that.
         sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+        if settings.log_file is not None:  # govqueue serve (each process of --workers N)
+            start_logging(settings)
         logredact.install()  # again: uvicorn may have configured its loggers since
         url = settings.resolved_database_url()
         with serving_lock(url):  # a second server on the same SQLite file is refused
@@ -215,6 +218,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     responses.install(app)
     # outermost: the live feed's connections skip every layer below (server/realtime/feed_path.py)
     app.add_middleware(FeedPath)
+    # around everything: one buffered line per HTTP request, when the server logs (server/logs.py)
+    app.add_middleware(logs.AccessLog)
     logredact.install()
     api = APIRouter(prefix="/api/v1")
     # FastAPI matches a request against the routes in order (each included router's routes,
@@ -296,6 +301,20 @@ def _sender(runtime: Runtime, loop: asyncio.AbstractEventLoop, only_sender: bool
         policy=policy,
     )
     return Sender(runtime.read_engine, runtime.clock, submit, sender_settings)
+
+
+def start_logging(settings: Settings) -> Path:
+    """The server's log as settings say (server/logs.py); `{pid}` in the file name is this
+    process's id (several server processes: one file each)."""
+    assert settings.log_file is not None
+    path = Path(str(settings.log_file).replace("{pid}", str(os.getpid())))
+    return logs.configure(
+        path,
+        fmt=settings.log_format,
+        level=settings.log_level,
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
+    )
 
 
 async def _queue_counts_loop(runtime: Runtime) -> None:

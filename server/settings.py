@@ -6,7 +6,7 @@ import json
 import secrets
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -148,6 +148,17 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(
         default=48, ge=1, description="Tries without an acknowledgement before `failed`"
     )
+    log_file: Path | None = Field(
+        default=None,
+        description="The server's log (govqueue serve: default <data dir>/logs/govqueue.log; "
+        "{pid} in the name is the process id); None: logging is left as it is (tests)",
+    )
+    log_format: Literal["plain", "json"] = Field(
+        default="plain", description="plain lines, or one JSON object per line"
+    )
+    log_level: str = Field(default="info", description="info: with one line per request")
+    log_max_bytes: int = Field(default=10 * 1024 * 1024, ge=10_000, description="rotate at")
+    log_backups: int = Field(default=10, ge=1, le=1000, description="rotated files kept")
     public_base_url: str | None = Field(
         default=None,
         description="Address phones reach the server at, for the QR link; default: as requested",

@@ -25,7 +25,18 @@ def serve(
     workers: Annotated[
         int, typer.Option(help="Server processes (more than 1 needs PostgreSQL)", min=1)
     ] = 1,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    log_level: Annotated[
+        str, typer.Option(help="info (one line per request), warning, error (GOVQUEUE_LOG_LEVEL)")
+    ] = "",
+    log_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="The server's log (GOVQUEUE_LOG_FILE; default DATA_DIR/logs/govqueue.log)"
+        ),
+    ] = None,
+    log_format: Annotated[
+        str, typer.Option(help="plain or json: one JSON object per line (GOVQUEUE_LOG_FORMAT)")
+    ] = "",
 ) -> None:
     """Run the server (REST /api/v1, live feed /ws, ticket pages /t/…).
 
@@ -41,6 +52,14 @@ def serve(
     from server.store.file_lock import DatabaseInUse, hold_serving_lock
 
     settings = settings_for(db, data_dir)
+    if log_format and log_format not in ("plain", "json"):
+        raise fail(f"日志格式“{log_format}”无效：请用 plain 或 json。", 2)
+    default_log = (
+        settings.data_dir / "logs" / ("govqueue.log" if workers == 1 else "govqueue-{pid}.log")
+    )
+    settings.log_file = (log_file or settings.log_file or default_log).absolute()
+    settings.log_format = log_format or settings.log_format  # type: ignore[assignment]
+    settings.log_level = log_level or settings.log_level
     url = database_url(settings)
     if workers > 1 and not url.startswith("postgresql"):
         raise fail(
@@ -61,10 +80,16 @@ def serve(
         raise fail(exc.message, 2) from None
     except migrate.DatabaseTooNew as exc:
         raise fail(too_new(url, exc), 2) from None
+    from server.app import start_logging
+
+    written = start_logging(settings)  # before uvicorn: its start-up lines go there too
+    print(f"服务器日志：{written}（{settings.log_format}）", flush=True)
     options: dict[str, object] = {
         "host": host,
         "port": port,
-        "log_level": log_level,
+        "log_level": settings.log_level,
+        "log_config": None,  # the loggers are ours (server/logs.py)
+        "access_log": False,  # one buffered line per request from server/logs.py instead
         "ws": "websockets-sansio",
         # Compression costs a zlib pass per subscriber per event (and memory per connection);
         # feed messages are small, so fan-out is faster and leaner without it.
@@ -85,6 +110,9 @@ def serve(
         return
     os.environ["GOVQUEUE_DATABASE_URL"] = url
     os.environ["GOVQUEUE_SECRET_KEY"] = secret_key  # one key for all
+    os.environ["GOVQUEUE_LOG_FILE"] = str(settings.log_file)  # govqueue-{pid}.log each
+    os.environ["GOVQUEUE_LOG_FORMAT"] = settings.log_format
+    os.environ["GOVQUEUE_LOG_LEVEL"] = settings.log_level
     if data_dir:
         os.environ["GOVQUEUE_DATA_DIR"] = str(data_dir)
     uvicorn.run("server.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
