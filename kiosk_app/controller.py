@@ -33,7 +33,7 @@ from kiosk_app.printing.status import PrinterState
 from kiosk_app.services import ServiceButton, service_buttons
 from kiosk_app.settings import KioskSettings
 from kiosk_app.texts import text
-from kiosk_app.ticket import IssuedTicket
+from kiosk_app.ticket import IssuedTicket, ticket_notice
 
 log = logging.getLogger(__name__)
 REFRESH_DEBOUNCE_MS = 250
@@ -157,6 +157,7 @@ class KioskController(QObject):
             return
         self.hall_id = int(me["hall_id"])
         self.hall_name = str(me["hall_name"])
+        self.layout = TicketLayout(self.settings.paper, ticket_notice(self.settings, me))
         self.device_label = str(me.get("label", ""))
         log.info(
             "this is kiosk %s (device %s) of %s (hall %d); printer %s",

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
+
 from app_shell.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from app_shell.timefmt import now_utc
+from client.addresses import is_loopback_url
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.spec import PrinterSpecError, parse_spec
 from kiosk_app.printing.status import PrinterState
 from kiosk_app.settings import KioskSettings
 from kiosk_app.texts import text
-from kiosk_app.ticket import IssuedTicket
+from kiosk_app.ticket import IssuedTicket, ticket_notice
+
+
+def hall_address(settings: KioskSettings) -> tuple[str, dict[str, Any]]:
+    """The address real tickets' QR codes use, and what the server says of this kiosk, when
+    the server answers (`GET /devices/me`: GOVQUEUE_PUBLIC_BASE_URL, else the address this
+    kiosk reaches it at); `--server` otherwise. Reads only: a test reports no health."""
+    if not settings.device_token:
+        return settings.server, {}
+    try:
+        answer = httpx.get(
+            settings.server + "/api/v1/devices/me",
+            headers={"Authorization": f"Bearer {settings.device_token}"},
+            timeout=3.0,
+        )
+        me: dict[str, Any] = answer.json() if answer.status_code == 200 else {}
+    except (httpx.HTTPError, ValueError):
+        me = {}
+    return str(me.get("public_base_url") or settings.server), me
 
 
 def sample_ticket(server: str) -> IssuedTicket:
@@ -36,9 +59,10 @@ def test_print(settings: KioskSettings) -> tuple[int, str]:
     if spec.kind == "none":
         return EXIT_USAGE, text("test.none")
     printer = TicketPrinter(spec, timeout_s=settings.printer_timeout_s)
-    data = TicketLayout(settings.paper, settings.ticket_notice).render(
-        sample_ticket(settings.server)
-    )
+    address, me = hall_address(settings)
+    ticket = sample_ticket(address)
+    notice = ticket_notice(settings, me) if me else settings.ticket_notice
+    data = TicketLayout(settings.paper, notice).render(ticket)
     try:
         state = printer.send(data)
     except PrinterFault as fault:
@@ -46,4 +70,7 @@ def test_print(settings: KioskSettings) -> tuple[int, str]:
     message = text("test.sent", printer=spec, paper=settings.paper)
     if state is PrinterState.paper_low:
         message += " " + state.label + "。"
+    message += "\n" + text("test.address", url=ticket.public_url)
+    if is_loopback_url(address):
+        message += "\n" + text("test.loopback", url=address)
     return EXIT_OK, message

@@ -19,10 +19,10 @@ class KioskSettings(AppSettings):
         description="tcp://host:9100, usb:VID:PID, serial:/dev/ttyUSB0, file:PATH or none",
     )
     paper: Literal[58, 80] = Field(default=80, description="Paper width in millimetres")
-    ticket_notice: str = Field(
-        default="过号请重新取号，请留意叫号。",
+    ticket_notice: str | None = Field(
+        default=None,
         max_length=200,
-        description="Printed under the QR code",
+        description="Printed under the QR code; default: the hall's no-show rule, in words",
     )
     confirm_seconds: int = Field(default=10, ge=3, le=120, description="Confirmation screen time")
     fault_seconds: int = Field(

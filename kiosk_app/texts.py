@@ -74,7 +74,10 @@ ZH_CN: dict[str, str] = {
     "ticket.wait": "预计等候：{wait}",
     "ticket.issued": "取号时间：{time}",
     "ticket.scan": "扫码查看排队进度",
-    "ticket.notice": "过号请重新取号，请留意叫号。",
+    "ticket.notice": "过号请重新取号，请留意叫号。",  # the hall does not requeue no-shows
+    "ticket.notice.requeue": "过号请到窗口说明，可重新排队；请留意叫号。",
+    "test.address": "二维码地址：{url}",
+    "test.loopback": "注意：二维码地址 {url} 是本机地址，手机扫码打不开。请在服务器上设置 GOVQUEUE_PUBLIC_BASE_URL（大厅网络中手机能访问的地址），或用 --server 指定该地址。",
     "ticket.green": "【绿色通道】",
     # test print
     "test.hall": "测试大厅",

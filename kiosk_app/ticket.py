@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from app_shell.timefmt import parse_instant
+from kiosk_app.settings import KioskSettings
+from kiosk_app.texts import text
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,11 @@ class IssuedTicket:
             public_url=str(body["public_url"]),
             green=body.get("priority", "normal") != "normal",
         )
+
+
+def ticket_notice(settings: KioskSettings, me: dict[str, Any]) -> str:
+    """The words under the QR code: the kiosk's own notice when one is set, else the hall's
+    no-show rule (过号重排 or 过号需重新取号), as `GET /devices/me` tells it."""
+    if settings.ticket_notice:
+        return settings.ticket_notice
+    return text("ticket.notice.requeue" if me.get("no_show_requeue", True) else "ticket.notice")

@@ -10,7 +10,7 @@
     取号时间：2026-11-26 09:05
              ▣ QR ▣                   <- native QR of the ticket's page /t/{public_token}
           扫码查看排队进度
-    过号请重新取号，请留意叫号。        <- configurable notice, wrapped to the paper
+    过号请到窗口说明，可重新排队…      <- the hall's no-show rule (or a configured notice), wrapped
     (feed, cut)
 
 Chinese goes out in the printer's Chinese mode: `FS &`, the GB18030 bytes, `FS .`, one
@@ -70,7 +70,7 @@ def wrap_columns(s: str, columns: int) -> list[str]:
 class TicketLayout:
     """Builds the bytes of one ticket (or a test ticket) for a paper width."""
 
-    def __init__(self, paper_mm: int, notice: str = "") -> None:
+    def __init__(self, paper_mm: int, notice: str | None = None) -> None:
         self.paper = Paper.of(paper_mm)
         self.notice = notice or text("ticket.notice")
 

@@ -173,6 +173,21 @@ def apply(
             "运行 govqueue serve 的环境中需要设置它，否则记录发不出去"
         )
     print_result(console, file, result, dry_run=dry_run, shared_password=password_env)
+    warning = public_address_warning(settings_for(db).public_base_url)
+    if warning:
+        typer.echo(f"注意：{warning}", err=True)
+
+
+def public_address_warning(public_base_url: str | None) -> str | None:
+    """A sentence when the address printed in ticket QR codes is this machine's own."""
+    from client.addresses import is_loopback_url
+
+    if public_base_url and is_loopback_url(public_base_url):
+        return (
+            f"GOVQUEUE_PUBLIC_BASE_URL={public_base_url} 是本机地址：号票二维码指向它，"
+            "办事群众的手机扫码打不开。请改为大厅网络中手机能访问的地址（如 http://192.168.1.10:8000）。"
+        )
+    return None
 
 
 APPLY_ATTEMPTS = 3

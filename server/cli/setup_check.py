@@ -344,7 +344,42 @@ def check_programs(report: Report) -> None:
         )
 
 
-CHECKS: list[Callable[[Report], None]] = [check_qt, check_speech, check_printing, check_programs]
+def check_public_address(report: Report) -> None:
+    """The address in ticket QR codes: GOVQUEUE_PUBLIC_BASE_URL, else the address the kiosk
+    reaches the server at (its `server` setting). A loopback one opens nothing on a phone."""
+    from app_shell.settings import AppSettings, SettingsError
+    from client.addresses import is_loopback_url
+    from server.settings import Settings
+
+    public = Settings().public_base_url
+    if public:
+        if is_loopback_url(public):
+            report.warnings.append(
+                f"号票二维码地址 GOVQUEUE_PUBLIC_BASE_URL={public} 是本机地址，手机扫码打不开："
+                "请设置为大厅网络中手机能访问的地址（如 http://192.168.1.10:8000）"
+            )
+        else:
+            report.passed.append(f"号票二维码地址：{public}")
+        return
+    try:
+        server = AppSettings.load().server
+    except SettingsError:
+        return
+    if is_loopback_url(server):
+        report.warnings.append(
+            f"未设置 GOVQUEUE_PUBLIC_BASE_URL，号票二维码将用取号机连接服务器的地址；本机程序的服务器地址 "
+            f"{server} 是本机地址，手机扫码打不开：请在服务器上设置 GOVQUEUE_PUBLIC_BASE_URL"
+            "（大厅网络中手机能访问的地址）"
+        )
+
+
+CHECKS: list[Callable[[Report], None]] = [
+    check_qt,
+    check_speech,
+    check_printing,
+    check_programs,
+    check_public_address,
+]
 
 
 def run_checks() -> Report:

@@ -29,6 +29,7 @@ class DeviceIdentity:
     hall_timezone: str
     window_id: int | None
     window_number: str | None
+    no_show_requeue: bool = True
 
 
 def _device(session: Session, actor: DeviceActor) -> Device:
@@ -51,6 +52,7 @@ def identity(session: Session, actor: DeviceActor) -> DeviceIdentity:
         hall_timezone=hall.timezone,
         window_id=device.window_id,
         window_number=window.number if window else None,
+        no_show_requeue=hall.no_show_requeue,
     )
 
 

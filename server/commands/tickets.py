@@ -33,6 +33,7 @@ from server.domain.queueing import format_number
 from server.domain.texts import text
 from server.store.catalog import ServiceInfo
 from server.store.hot import FoundTicket, TicketRow
+from server.store.tables import Hall
 from server.store.transaction import Tx
 
 
@@ -219,6 +220,10 @@ def transition(
     """recall, start, finish, no_show, requeue, cancel."""
     ticket, window_number, window_staff, counted = ticket_to_change(tx, ticket_id)
     _check_window(actor, ticket, window_number, window_staff)
+    if action == "requeue":  # rare: the hall's rule read through the ORM
+        hall_row = tx.session.get(Hall, ticket.hall_id)
+        if hall_row is not None and not hall_row.no_show_requeue:
+            raise Conflict(text("ticket.requeue_off", number=ticket.number), code="requeue_off")
     before = ticket.status
     ticket.status = next_ticket_status(
         action, TicketStatus(ticket.status), number=ticket.number

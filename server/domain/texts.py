@@ -19,6 +19,7 @@ ZH_CN: dict[str, str] = {
     "ticket.not_finished": "号票 {number} 尚未办结，办结后才能评价。",
     "ticket.evaluation_staff": "工作人员不能为号票评价，请由办事群众在评价器或手机上评价。",
     "ticket.evaluation_other_window": "该评价器属于其他窗口，不能评价号票 {number}。",
+    "ticket.requeue_off": "本大厅过号需重新取号，号票 {number} 不能重新排队（可在 设置 → 大厅 开启过号重排）。",
     "ticket.rating_closed": "评价已关闭：号票 {number} 于 {finished} 办结，扫码评价须在办结后 {days} 天内进行。",
     # windows
     "window.not_found": "窗口不存在（编号 {window_id}）。",

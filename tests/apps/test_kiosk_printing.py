@@ -82,7 +82,7 @@ def test_the_printer_receives_the_ticket_in_gb18030_with_native_qr_and_cut(
         "扫码查看排队进度",
     ):
         assert expected in lines, (expected, lines)
-    assert "".join(lines).endswith("过号请重新取号，请留意叫号。")
+    assert "".join(lines).endswith("过号请到窗口说明，可重新排队；请留意叫号。")
     assert b"\x1b!\x30\x1bE\x01\x1ba\x01A001\n" in job  # double width+height, bold, centred
     assert native_qr_data(job) == ticket.public_url
     assert ticket.public_url.startswith(app_server.base_url + "/t/")

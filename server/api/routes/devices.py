@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from server.api.deps import RuntimeDep, require_device
@@ -30,6 +30,13 @@ class DeviceMeOut(BaseModel):
     hall_timezone: str
     window_id: int | None
     window_number: str | None
+    public_base_url: str = Field(
+        description="the address ticket QR codes use: GOVQUEUE_PUBLIC_BASE_URL, else the one "
+        "this device reached the server at"
+    )
+    no_show_requeue: bool = Field(
+        default=True, description="the hall lets windows put a no-show back in the queue (过号重排)"
+    )
 
 
 class DeviceStatusIn(BaseModel):
@@ -64,7 +71,7 @@ class DeviceStatusOut(BaseModel):
 
 
 @router.get("/me", response_model=DeviceMeOut)
-async def who_am_i(runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
+async def who_am_i(request: Request, runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
     """The calling device: its hall (id, name, time zone), label, kind and window."""
     me = await runtime.read(lambda session: devices.identity(session, device))
     return DeviceMeOut(
@@ -76,6 +83,8 @@ async def who_am_i(runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
         hall_timezone=me.hall_timezone,
         window_id=me.window_id,
         window_number=me.window_number,
+        public_base_url=(runtime.settings.public_base_url or str(request.base_url)).rstrip("/"),
+        no_show_requeue=me.no_show_requeue,
     )
 
 
