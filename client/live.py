@@ -136,7 +136,13 @@ class LiveFeed:
             except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError) as exc:
                 # InvalidHandshake: an HTTP error status, or a connection cut before the
                 # server answered (a server being killed, a proxy in front of one restarting)
-                log.info("live feed lost (%s); reconnecting in %.1fs", exc, delay)
+                # (the first failure of an outage is worth a line; the retries are not)
+                log.log(
+                    logging.INFO if delay <= self._delay else logging.DEBUG,
+                    "live feed lost (%s); reconnecting in %.1fs",
+                    exc,
+                    delay,
+                )
             except InvalidURI as exc:
                 raise ServerUnavailable(f"服务器地址无效：{self.base_url}") from exc
             finally:

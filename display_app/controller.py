@@ -141,6 +141,13 @@ class DisplayController(QObject):
             return
         self.board.hall_id = int(me["hall_id"])
         self.board.hall_name = str(me.get("hall_name", ""))
+        log.info(
+            "this is display %s of %s (hall %d), %s mode",
+            me.get("label"),
+            self.board.hall_name,
+            self.board.hall_id,
+            self.settings.mode,
+        )
         self.feed = FeedBridge(
             self.runner,
             self.settings.server,
@@ -218,6 +225,12 @@ class DisplayController(QObject):
         self.highlighted = self.settings.highlight_seconds > 0
         if self.highlighted:
             self._highlight.start()
+        log.info(
+            "%s %s to window %s shown",
+            "recall of" if call.recall else "call of",
+            call.number,
+            call.window_number,
+        )
         self.call_shown.emit(call)
         self._say(self.announcer.call(call))
 
@@ -243,6 +256,7 @@ class DisplayController(QObject):
             self.message = ""
 
     def _set_message(self, message: str) -> None:
+        if message != self.message:
+            log.warning("%s", message)
         self.message = message
-        log.warning("%s", message)
         self.changed.emit()

@@ -85,7 +85,7 @@ class TicketPrinter:
             except PrinterFault as fault:
                 return fault.state
             except (EscposError, OSError) as exc:
-                log.info("printer %s offline: %s", self.spec, exc)
+                log.debug("printer %s offline: %s", self.spec, exc)  # the controller says it once
                 return PrinterState.offline
             try:
                 return self._status(device)

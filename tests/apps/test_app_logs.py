@@ -1,7 +1,9 @@
 """Each app's log (issue 22, item 8): a rotating file in a documented place (or --log-file),
 saying which program and versions ran, without tokens. What the apps write into it as they
-run (printer faults, reconnects, refused actions) is checked where those happen, e.g. the
-kiosk process in test_kiosk_taps_x11.py."""
+run: below for the kiosk and the display (a printer failure, two server outages, a call); the
+window client's actions and reconnects in test_window_focus_x11.py and its refusals in
+test_window_desk.py; the pad's ratings and keyboard in test_window_pad_keyboard_x11.py; the
+kiosk's touches and tickets in test_kiosk_taps_x11.py."""
 
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ from pathlib import Path
 import pytest
 
 from app_shell.logs import default_log_file, start_logging, state_dir, stop_logging
+from client.rest import ApiClient
 from tests.apps.conftest import ThreadedServer
+from tests.apps.printer_double import TcpTestPrinter
 from tests.apps.window_helpers import staffed_fixture  # noqa: F401 (fixture)
+from tests.apps.x11 import AppProcess
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
 
@@ -110,3 +115,61 @@ def test_each_app_logs_its_start_where_the_docs_say(
     )
     assert result.returncode == 0, result.stderr
     assert "自助取号机 starting" in elsewhere.read_text(encoding="utf-8")
+
+
+def test_a_printer_failure_and_two_server_outages_are_in_the_logs(
+    app_server: ThreadedServer, tcp_printer: TcpTestPrinter, tmp_path: Path
+) -> None:
+    """What stayed out of the logs on the field trial's first day: a kiosk and a hall display
+    running (offscreen, as processes) through a printer that goes off and a server that goes
+    away twice."""
+    hall = app_server.hall
+    assert hall is not None
+    common = ("--server", app_server.base_url)
+    kiosk = AppProcess.start(
+        None,
+        tmp_path,
+        "kiosk",
+        *common,
+        "--token",
+        hall.kiosk_token,
+        "--printer",
+        tcp_printer.spec,
+        env={"GOVQUEUE_PRINTER_CHECK_SECONDS": "5"},
+    )
+    display = AppProcess.start(
+        None, tmp_path, "display", *common, "--token", hall.display_token, "--voice", "off"
+    )
+    apps = (kiosk, display)
+    try:
+        for app in apps:
+            app.wait_for_log(r"live feed connected", anywhere=True)
+        kiosk.wait_for_log(rf"printer {tcp_printer.spec}: ok \(打印机正常\)", anywhere=True)
+        tcp_printer.stop()  # the printer's cable is pulled
+        kiosk.wait_for_log(rf"WARNING .* printer {tcp_printer.spec}: offline \(打印机未连接\)")
+        for _ in range(2):  # the server goes away, and comes back, twice
+            app_server.stop()
+            for app in apps:
+                app.wait_for_log(r"WARNING app_shell.feed: live feed lost: reconnecting")
+            app_server.start()
+            for app in apps:
+                app.wait_for_log(r"INFO app_shell.feed: live feed connected")
+        app_server.call(lambda c: c.issue_ticket(hall.services["A"]), token=hall.kiosk_token)
+        call_a_ticket(app_server)
+        display.wait_for_log(r"call of A001 to window 1 shown")
+        for app in apps:
+            assert " starting: govqueue " in app.log_text()
+    finally:
+        for app in apps:
+            app.stop()
+
+
+def call_a_ticket(server: ThreadedServer) -> None:
+    hall = server.hall
+    assert hall is not None
+
+    async def work(admin: ApiClient) -> None:
+        await admin.window_action(hall.windows["1"], "open")
+        await admin.call_next(hall.windows["1"])
+
+    server.call(work)

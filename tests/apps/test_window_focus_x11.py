@@ -59,6 +59,11 @@ def test_a_clerk_works_the_desk_by_keys_alone(staffed: ThreadedServer, tmp_path:
             desk.wait_for_log(r"finish done: A002 done \(supplement\)")
             screen.key("F1")
             desk.wait_for_log(r"call done: A003 called")
+            # the server goes away and comes back: the desk's log says so (issue 22, item 8)
+            staffed.stop()
+            desk.wait_for_log(r"WARNING app_shell.feed: live feed lost: reconnecting")
+            staffed.start()
+            desk.wait_for_log(r"INFO app_shell.feed: live feed connected")
             assert STAFF_PASSWORD not in desk.log_text()
         finally:
             desk.stop()

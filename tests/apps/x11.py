@@ -164,7 +164,7 @@ class VirtualScreen:
 
 @dataclass
 class AppProcess:
-    """A `govqueue` app on a virtual screen, with its own log file."""
+    """A `govqueue` app on a virtual screen (or offscreen: no screen), with its own log file."""
 
     proc: subprocess.Popen[str]
     log_file: Path
@@ -174,7 +174,7 @@ class AppProcess:
     @classmethod
     def start(
         cls,
-        screen: VirtualScreen,
+        screen: VirtualScreen | None,
         folder: Path,
         command: str,
         *args: str,
@@ -194,7 +194,8 @@ class AppProcess:
                 [GOVQUEUE, command, *args, "--log-file", str(log_file)],
                 env={
                     **clean,
-                    "DISPLAY": screen.display,
+                    # no screen: Qt's offscreen platform, the app runs all the same
+                    **({"DISPLAY": screen.display} if screen else {"QT_QPA_PLATFORM": "offscreen"}),
                     "XDG_CONFIG_HOME": str(folder),
                     **(env or {}),
                 },
@@ -207,16 +208,19 @@ class AppProcess:
     def log_text(self) -> str:
         return self.log_file.read_text(encoding="utf-8") if self.log_file.exists() else ""
 
-    def wait_for_log(self, pattern: str, *, timeout: float = X_WAIT_S) -> str:
-        """The first log line after the ones already waited for that matches `pattern`
-        (a regular expression); fails when the app ends or says nothing of it in time."""
+    def wait_for_log(
+        self, pattern: str, *, timeout: float = X_WAIT_S, anywhere: bool = False
+    ) -> str:
+        """The first log line after the ones already waited for (or, `anywhere`, in the whole
+        log) that matches `pattern` (a regular expression); fails when the app ends or says
+        nothing of it in time."""
         regex = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
             lines = self.log_text().splitlines()
-            for index in range(self.seen, len(lines)):
+            for index in range(0 if anywhere else self.seen, len(lines)):
                 if regex.search(lines[index]):
-                    self.seen = index + 1
+                    self.seen = max(self.seen, index + 1)
                     return lines[index]
             if self.proc.poll() is not None:
                 raise AssertionError(
