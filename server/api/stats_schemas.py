@@ -165,3 +165,94 @@ class RectificationOut(BaseModel):
 class RectificationPage(BaseModel):
     total: int
     items: list[RectificationOut]
+
+
+# --- GET /stats/plan: the staffing plan (docs/planning.md) ----------------------------------
+
+
+class PlanFigures(BaseModel):
+    """Expected waits of a group of tickets over the simulated days (all runs pooled), and the
+    10th–90th percentile of the runs' own figures ([low, high]; null without tickets)."""
+
+    tickets: float = Field(description="Tickets per day, mean over the runs")
+    wait_avg_s: int | None
+    wait_p90_s: int | None
+    over_target_wait_rate: float | None = Field(description="超时等候率 (docs/indicators.md)")
+    wait_avg_s_range: list[float] | None
+    wait_p90_s_range: list[float] | None
+    over_target_wait_rate_range: list[float] | None
+
+
+class PlanCurrentHour(PlanFigures):
+    open: float = Field(description="Window-hours open in the hour in the current staffing")
+
+
+class PlanProposedHour(PlanFigures):
+    open: int = Field(description="Windows to open in the hour")
+    windows: list[str] = Field(description="Their numbers")
+    met: bool = Field(description="False: the target cannot be met in this hour")
+
+
+class PlanHourOut(BaseModel):
+    hour: int
+    label: str = Field(description="HH:00–HH:00 (hall time)")
+    arrivals: float = Field(description="Expected tickets entering the queue in the hour")
+    plan: PlanProposedHour
+    current: PlanCurrentHour
+
+
+class PlanDayFigures(PlanFigures):
+    window_hours: float
+
+
+class PlanTotalOut(BaseModel):
+    plan: PlanDayFigures
+    current: PlanDayFigures
+
+
+class PlanServiceOut(BaseModel):
+    service_id: int
+    name: str
+    prefix: str
+    target_minutes: int
+    history_tickets: int
+    expected_tickets: float
+    occupancy_samples: int
+    occupancy_avg_s: int
+    occupancy_p90_s: int | None
+    green_share: float
+
+
+class PlanWindowOut(BaseModel):
+    window_id: int
+    number: str
+    services: list[str] = Field(description="Service names in the window's order of priority")
+
+
+class PlanOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    hall_id: int
+    hall_code: str
+    hall_name: str
+    from_: str = Field(alias="from", description="First day of the history read")
+    to: str
+    day: str = Field(description="The day planned")
+    day_class: str = Field(description="weekday0…weekday6, holiday, after_holiday, makeup_workday")
+    day_class_label: str
+    basis_class: str = Field(description="The class whose days were averaged (may be wider)")
+    basis_class_label: str
+    basis_days: list[str]
+    history_days: int
+    target_minutes: int | None = Field(description="null: each service's own target wait")
+    target_share: float = Field(description="Share of an hour's tickets allowed over target")
+    min_service_tickets: int
+    runs: int
+    seed: int
+    current_day: str | None = Field(description="Whose open time is the current staffing")
+    services: list[PlanServiceOut]
+    windows: list[PlanWindowOut]
+    hours: list[PlanHourOut]
+    total: PlanTotalOut
+    unmet_hours: list[int]
+    simulated_days: int
+    notes: list[str]

@@ -43,7 +43,8 @@ def plan(
     from server.cli.plan_report import print_plan
     from server.domain.clock import SystemClock
     from server.domain.errors import DomainError
-    from server.queries.staffing_plan import PlanRequest, hall_id_of, staffing_plan
+    from server.queries.plan_request import PlanRequest, hall_id_of
+    from server.queries.staffing_plan import staffing_plan
     from server.store import migrate
     from server.store.engine import make_engine
 

@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime
@@ -101,12 +102,40 @@ async def warm_indicators(
     statistics process; if that process died (killed, out of memory), once more in a new
     one."""
     args = (database_url, hall_ids, start, end, now, zone, grouping, counts_basic)
+    return await _in_warm_process(_indicators_job, *args)
+
+
+def _plan_job(database_url: str, request: Any, now: datetime, calendar: Any) -> tuple[str, Any]:
+    """In the warm process: ("ok", the staffing plan as JSON-ready data) or ("refused", …)."""
+    from sqlmodel import Session
+
+    from server.queries.staffing_plan import staffing_plan
+    from server.store.engine import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return "ok", staffing_plan(session, request, now=now, calendar=calendar)
+    except DomainError as exc:
+        return "refused", exc.message
+    finally:
+        engine.dispose()
+
+
+async def warm_plan(
+    database_url: str, request: Any, now: datetime, calendar: Any
+) -> dict[str, Any]:
+    """The staffing plan (server/queries/staffing_plan.py: `request` a PlanRequest, `calendar`
+    a WorkingCalendar), simulated in the warm statistics process: seconds of pure Python
+    that would otherwise hold the serving process's event loop and GIL."""
+    return await _in_warm_process(_plan_job, database_url, request, now, calendar)
+
+
+async def _in_warm_process(job: Callable[..., tuple[str, Any]], *args: Any) -> dict[str, Any]:
     for attempt in (1, 2):
         pool = _executor()
         try:
-            status, found = await asyncio.get_running_loop().run_in_executor(
-                pool, _indicators_job, *args
-            )
+            status, found = await asyncio.get_running_loop().run_in_executor(pool, job, *args)
             break
         except BrokenProcessPool:
             _discard(pool)  # the next one starts a new process

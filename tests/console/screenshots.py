@@ -1,6 +1,7 @@
 """Screenshots of every console page at 1366×768, from a real server with a realistic morning.
 
     .venv/bin/python -m tests.console.screenshots docs/screenshots
+    .venv/bin/python -m tests.console.screenshots docs/screenshots plan   # 开窗建议 only
 
 Writes docs/screenshots/console-*.png (committed; README shows them).
 """
@@ -11,6 +12,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from tests.helpers import (
 )
 from tests.outbox.fake_platform import FakePlatform
 from tests.outbox.helpers import KEY_ENV, SECRET, admin_apply, hall_file
+from tests.planning_history import write_history
 
 
 async def morning(
@@ -165,5 +168,39 @@ async def main(out: Path) -> None:
     fake.stop()
 
 
+async def plan_page(out: Path) -> None:
+    """统计 › 开窗建议 of a hall with seven weeks of history, the whole page."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with start_server(Path(tmp), ManualClock(HALL_OPENING)) as server:
+            ids = write_history(
+                str(server.settings.database_url), date(2026, 10, 12), date(2026, 11, 25)
+            )
+            await server.admin.admin_create(
+                "staff",
+                {
+                    "staff_no": "P001",
+                    "name": "赵主任",
+                    "role": "supervisor",
+                    "password": STAFF_PASSWORD,
+                    "hall_id": ids.hall,
+                },
+            )
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                context = await new_context(browser)
+                tab = await sign_in(context, server.base_url, "P001", STAFF_PASSWORD, "stats")
+                await tab.click("#tab-plan")
+                await tab.wait_for_selector("#plan-table tr[data-hour]", timeout=300_000)
+                await tab.wait_for_timeout(1000)  # the chart's first paint
+                await tab.screenshot(path=str(out / "console-plan.png"), full_page=True)
+                await browser.close()
+
+
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    if sys.argv[2:] == ["plan"]:
+        asyncio.run(plan_page(folder))
+    else:
+        asyncio.run(main(folder))
+        asyncio.run(plan_page(folder))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -21,14 +22,18 @@ from server.api.stats_schemas import (
     Grouping,
     IndicatorRowOut,
     IndicatorsOut,
+    PlanOut,
     TicketPage,
     TicketRecordOut,
 )
-from server.api.stats_scope import hall_ids_for, parse_day, scope_for
+from server.api.stats_scope import hall_ids_for, one_hall, parse_day, scope_for
+from server.commands import lookups
+from server.domain.calendar import business_day, hall_zone
 from server.exports.layout import ROWS_PER_SHEET
 from server.exports.process import run_worker, stream_worker
 from server.exports.report import check_xlsx_rows, hall_name
-from server.exports.warm import warm_indicators
+from server.exports.warm import warm_indicators, warm_plan
+from server.queries.plan_request import DEFAULT_RUNS, DEFAULT_SEED, PlanRequest, check
 from server.queries.stats.indicators import ColdPeriod, Scope, compute
 from server.queries.stats.records import count_records, record_page
 
@@ -258,3 +263,72 @@ async def export(
         headers=headers,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
+
+
+# A plan's history, when the request names none: the four weeks before the day planned.
+PLAN_HISTORY_DAYS = 28
+
+
+@router.get(
+    "/plan",
+    response_model=PlanOut,
+    response_model_by_alias=True,
+    responses=errors(*AUTH, 404, 422),
+)
+async def plan(
+    runtime: RuntimeDep,
+    user: Supervisor,
+    hall_id: HallId = None,
+    start: Annotated[
+        str | None,
+        Query(alias="from", description="First day of history; default 28 days before `to`"),
+    ] = None,
+    end: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            description="Last day of history; default the day before `day`, at most today",
+        ),
+    ] = None,
+    day: Annotated[
+        str | None, Query(description="The day to plan YYYY-MM-DD; default tomorrow (hall time)")
+    ] = None,
+    target_minutes: Annotated[
+        int | None, Query(description="Target wait for every service; default each one's own")
+    ] = None,
+    runs: Annotated[int, Query(description="Simulated days (1–200)")] = DEFAULT_RUNS,
+    seed: Annotated[
+        int, Query(description="Random seed: the same seed, the same plan")
+    ] = DEFAULT_SEED,
+) -> PlanOut:
+    """How many windows to open hour by hour on `day`, from the hall's history `from`..`to`:
+    the fewest with which 90 % of each hour's applicants (and of each service's) are called
+    within the target, with the expected waits of that plan and of the current staffing and
+    their spread over `runs` simulated days (docs/planning.md). Simulated in the warm
+    statistics process, not in this one."""
+    hall = one_hall(user, hall_id)
+    first, last, planned = parse_day(start, "from"), parse_day(end, "to"), parse_day(day, "day")
+    now = runtime.clock.now()
+    settings = runtime.settings
+
+    def request(session: Session) -> PlanRequest:
+        today = business_day(now, hall_zone(lookups.hall(session, hall).timezone))
+        the_day = planned or today + timedelta(days=1)
+        to = last or min(today, the_day - timedelta(days=1))
+        made = PlanRequest(
+            hall,
+            first or to - timedelta(days=PLAN_HISTORY_DAYS - 1),
+            to,
+            the_day,
+            target_minutes,
+            runs,
+            seed,
+        )
+        check(made)
+        return made
+
+    made = await runtime.read(request)
+    found = await warm_plan(
+        settings.resolved_database_url(), made, now, settings.working_calendar()
+    )
+    return PlanOut.model_validate(found)

@@ -1,25 +1,34 @@
-// 统计: a period (today, this week, this month, custom) and a grouping; the indicator table;
-// three charts; the XLSX / CSV download of the same period (GET /stats/export).
+// 统计, two tabs: 指标统计 — a period (today, this week, this month, custom) and a grouping; the
+// indicator table; three charts; the XLSX / CSV download of the same period (GET
+// /stats/export) — and 开窗建议 (#plan, pages/stats_plan.js: GET /stats/plan).
 import { html, useEffect, useRef, useState } from "../../vendor/preact-htm-3.1.1.js";
 import { get, query } from "../api.js";
 import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field } from "../ui.js";
+import { loadChartLibrary } from "../charts.js";
+import { PlanView } from "./stats_plan.js";
 
 const S = T.stats;
+const VIEWS = ["indicators", "plan"];
 
-function loadChartLibrary() {
-  if (window.Chart) return Promise.resolve(window.Chart);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = "/console/static/vendor/chart-4.5.1.umd.min.js";
-    script.onload = () => resolve(window.Chart);
-    script.onerror = reject;
-    document.head.appendChild(script);
-  });
+export function StatsPage({ user, hall, hallId }) {
+  const initial = location.hash === "#plan" ? "plan" : "indicators";
+  const [view, setView] = useState(initial);
+  const choose = (v) => {
+    setView(v);
+    history.replaceState(null, "", v === "plan" ? "#plan" : location.pathname + location.search);
+  };
+  return html`
+    <h1>${S.title}</h1>
+    <div class="tabs" role="tablist" id="stats-tabs">
+      ${VIEWS.map((v) => html`<button type="button" role="tab" id=${`tab-${v}`} class=${v === view ? "on" : ""}
+        aria-selected=${v === view} onClick=${() => choose(v)}>${S.views[v]}</button>`)}
+    </div>
+    ${view === "plan" ? html`<${PlanView} hall=${hall} hallId=${hallId} />` : html`<${IndicatorsView} user=${user} hallId=${hallId} />`}`;
 }
 
-export function StatsPage({ user, hallId }) {
+function IndicatorsView({ user, hallId }) {
   const compare = hallId === "all";
   const [today, setToday] = useState(null); // the server's business day (its clock decides)
   const [period, setPeriod] = useState("today");
@@ -72,7 +81,6 @@ export function StatsPage({ user, hallId }) {
   const exportUrl = (format) => `/api/v1/stats/export${query({ ...hallParam, ...b, format })}`;
   const groups = compare ? ["hall", "day", "hour", "service"] : ["day", "hour", "service", "window", "staff"];
   return html`
-    <h1>${S.title}</h1>
     <section class="card controls" id="stats-controls">
       <${Field} label=${S.period} name="period">
         <span class="seg">${["today", "week", "month", "custom"].map((p) => html`
