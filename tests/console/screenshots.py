@@ -104,11 +104,33 @@ async def morning(
             "ticket_id": issued[0]["id"],
         },
     )
-    await kiosk.report_device_status("warning", printer="paper_low", detail="打印纸余量不足")
     await clerks["3"].window_action(hall.windows["3"], "pause", {"reason": "临时离岗"})
-    clock.advance(60 * 18)
+    await report_health(server, hall)
+    for _ in range(18):  # the apps' heartbeat every minute; pad 3's PC was switched off
+        clock.advance(60)
+        await report_health(server, hall, silent="3")
     await kiosk.issue_ticket(hall.services["B"])
     return hall, serving
+
+
+async def report_health(server: LiveServer, hall: Seeded, silent: str | None = None) -> None:
+    """Every device says how it is, as the apps do every minute (app_shell/health.py)."""
+    version = {"version": "0.1.0"}
+    kiosk = server.client(hall.kiosk_token)
+    await kiosk.request(
+        "POST",
+        "/devices/me/status",
+        json={"status": "warning", "printer": "paper_low", "detail": "打印纸余量不足", **version},
+    )
+    display = server.client(hall.display_token)
+    sound = "本机没有声音设备：叫号只显示，不播报"
+    await display.request(
+        "POST", "/devices/me/status", json={"status": "warning", "detail": sound, **version}
+    )
+    for number, token in hall.window_device_tokens.items():
+        if number != silent:
+            pad = server.client(token)
+            await pad.request("POST", "/devices/me/status", json={"status": "ok", **version})
 
 
 async def bad_rating(server: LiveServer, hall: Seeded, serving: list[Any]) -> None:
@@ -127,7 +149,7 @@ async def main(out: Path) -> None:
     fake.set_mode("500", "ok", "ok", "ok", "400")
     platform_url = fake.start()
     with tempfile.TemporaryDirectory() as tmp:
-        async with start_server(Path(tmp), clock) as server:
+        async with start_server(Path(tmp), clock, alert_check_interval_s=0.3) as server:
             hall, serving = await morning(server, clock, platform_url)
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -145,6 +167,7 @@ async def main(out: Path) -> None:
                 # A bad rating arrives while the page is open.
                 await bad_rating(server, hall, serving)
                 await tab.wait_for_selector("[data-kind=bad_rating]")
+                await tab.wait_for_selector("[data-kind=device_offline]")
                 await tab.wait_for_timeout(1000)
                 await tab.screenshot(path=str(out / "console-overview.png"))
                 for page in ("stats", "rectifications", "complaints"):
@@ -156,7 +179,12 @@ async def main(out: Path) -> None:
                 tab = await sign_in(context, server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
                 await tab.wait_for_timeout(1000)
                 await tab.screenshot(path=str(out / "console-settings.png"))
-                await tab.click("#tab-devices")
+                await tab.goto(
+                    f"{server.base_url}/console/settings?hall={hall.hall_id}&tab=devices"
+                )
+                await tab.wait_for_selector("#device-list tr[data-kind=display] .version")
+                await tab.wait_for_timeout(500)
+                await tab.screenshot(path=str(out / "console-settings-devices.png"))
                 await tab.fill("#device-form [name=label]", "2号取号机（东门）")
                 await tab.click("#device-form button[type=submit]")
                 await tab.wait_for_selector("#device-token")

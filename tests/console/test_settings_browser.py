@@ -11,7 +11,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from client.errors import ApiError
 from tests.console.pages import new_context, sign_in
-from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
+from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer, seed_hall
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -159,3 +159,28 @@ async def test_admin_deactivates_resets_and_revokes_through_the_pages(
     with pytest.raises(ApiError) as revoked:
         await kiosk.issue_ticket(service["id"])
     assert revoked.value.status == 401
+
+
+async def test_admin_sets_the_halls_rules(
+    module_server: LiveServer, context: BrowserContext
+) -> None:
+    """扫码评价期限, the pause-alert threshold and 过号重排 are the hall's, set under 设置 → 大厅."""
+    hall = await seed_hall(module_server, code="RULES")
+    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
+    rules = tab.locator("#hall-rules")
+    await expect(rules.locator("[name=rating_window_days]")).to_have_value("7")
+    await expect(rules.locator("[name=pause_alert_minutes]")).to_have_value("15")
+    await expect(rules.locator("[name=no_show_requeue]")).to_be_checked()
+    await rules.locator("[name=rating_window_days]").fill("3")
+    await rules.locator("[name=pause_alert_minutes]").fill("20")
+    await rules.locator("[name=no_show_requeue]").uncheck()
+    await rules.locator("button[type=submit]").click()
+    await expect(tab.locator(".form-ok")).to_contain_text("已保存")
+    halls = await module_server.admin.request("GET", "/admin/halls")
+    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    assert saved["rating_window_days"] == 3 and saved["pause_alert_minutes"] == 20
+    assert saved["no_show_requeue"] is False
+    await rules.locator("[name=pause_alert_minutes]").fill("0")
+    await rules.locator("button[type=submit]").click()
+    await expect(rules.locator("[data-field=pause_alert_minutes] .field-error")).to_be_visible()

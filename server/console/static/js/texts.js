@@ -329,6 +329,14 @@ export const T = {
     adminOnly: "设置仅供管理员使用。",
     hall: {
       code: "编码", name: "名称", timezone: "时区", create: "新建大厅",
+      rules: {
+        title: "大厅规则",
+        ratingDays: "扫码评价期限（天）",
+        ratingHint: "办结后在号票二维码页面评价的期限",
+        pauseMinutes: "暂停提醒阈值（分钟）",
+        requeue: "允许过号重排（窗口可让过号者重新排队）",
+        requeueHint: "号票底部的提示随此设置：允许时印“过号请到窗口说明，可重新排队”，否则印“过号请重新取号”（取号机重新启动后生效）。",
+      },
     },
     service: {
       name: "业务名称", prefix: "号码前缀", hours: "取号时间", hoursHint: "如 09:00-12:00, 13:30-17:00；留空为全天",

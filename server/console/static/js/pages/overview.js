@@ -175,10 +175,11 @@ export function DeviceRows({ devices, zone }) {
   return rows.map((d) => {
     const state = deviceState(d);
     return html`<tr data-device=${d.id} data-kind=${d.kind}>
-      <td>${d.label}<div class="small muted">${T.device.kind[d.kind] || d.kind}${d.version ? ` · ${d.version}` : ""}</div></td>
+      <td>${d.label}<div class="small muted">${T.device.kind[d.kind] || d.kind}</div></td>
       <td class="health"><span class=${`badge ${state.badge}`}>${state.label}</span>
         ${d.detail && d.online !== false ? html`<div class="small muted">${d.detail}</div>` : null}</td>
-      <td class="small num seen">${d.last_seen_at ? fmt.time(d.last_seen_at, zone) : T.none}</td>
+      <td class="small num"><span class="seen">${d.last_seen_at ? fmt.time(d.last_seen_at, zone) : T.none}</span>
+        ${d.version ? html`<div class="muted version">${d.version}</div>` : null}</td>
     </tr>`;
   });
 }

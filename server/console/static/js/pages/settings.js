@@ -24,6 +24,7 @@ export function SettingsPage({ user, hall, halls }) {
     </div>
     ${needsHall ? html`<p class="muted">${halls.length ? T.pickHallFirst : T.noHalls}</p>` : null}
     ${tab === "halls" ? html`<${Halls} user=${user} halls=${halls} />` : null}
+    ${tab === "halls" && hall ? html`<${HallRules} hall=${hall} />` : null}
     ${tab === "services" && hall ? html`<${Services} hall=${hall} />` : null}
     ${tab === "windows" && hall ? html`<${Windows} hall=${hall} />` : null}
     ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
@@ -70,6 +71,43 @@ function Halls({ user, halls }) {
       <${FormMessages} form=${form} />
     </section>` : null}
   `;
+}
+
+// The hall's rules: how long the QR page takes a rating, when a pause is an alert, and
+// whether windows may put a no-show back in the queue (the ticket's footer says which).
+function HallRules({ hall }) {
+  const R = S.hall.rules;
+  const form = useForm({
+    rating_window_days: String(hall.rating_window_days ?? 7),
+    pause_alert_minutes: String(hall.pause_alert_minutes ?? 15),
+    no_show_requeue: hall.no_show_requeue !== false,
+  });
+  const save = (e) =>
+    form.submit(e, {
+      required: ["rating_window_days", "pause_alert_minutes"],
+      run: (v) => patch(`/admin/halls/${hall.id}`, {
+        rating_window_days: Number(v.rating_window_days),
+        pause_alert_minutes: Number(v.pause_alert_minutes),
+        no_show_requeue: Boolean(v.no_show_requeue),
+      }),
+    });
+  return html`
+    <section class="card">
+      <h2>${R.title}</h2>
+      <form class="inline" id="hall-rules" onSubmit=${save} novalidate>
+        <${Field} label=${R.ratingDays} name="rating_window_days" error=${form.errors.rating_window_days} hint=${R.ratingHint}>
+          <input type="number" min="1" max="90" name="rating_window_days" value=${form.values.rating_window_days}
+            onInput=${form.set("rating_window_days")} style="width:90px" /><//>
+        <${Field} label=${R.pauseMinutes} name="pause_alert_minutes" error=${form.errors.pause_alert_minutes}>
+          <input type="number" min="1" max="480" name="pause_alert_minutes" value=${form.values.pause_alert_minutes}
+            onInput=${form.set("pause_alert_minutes")} style="width:90px" /><//>
+        <label class="check"><input type="checkbox" name="no_show_requeue" checked=${form.values.no_show_requeue}
+          onChange=${(e) => form.setValues({ ...form.values, no_show_requeue: e.target.checked })} /> ${R.requeue}</label>
+        <button type="submit" disabled=${form.busy}>${T.save}</button>
+      </form>
+      <p class="small muted">${R.requeueHint}</p>
+      <${FormMessages} form=${form} />
+    </section>`;
 }
 
 function HallRow({ hall }) {
