@@ -1,7 +1,7 @@
 """The command-line options every app takes (typer), and turning them into settings.
 
 No Qt here: `govqueue --help` must stay fast. An app's own `cli.py` declares its command
-with these options plus its own, and `server/cli/apps.py` only registers it.
+with these options plus its own, and `govqueue/cli.py` only registers it.
 """
 
 from __future__ import annotations

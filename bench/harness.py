@@ -180,7 +180,7 @@ class Server:
         if self.source is None:
             self.proc = subprocess.Popen([GOVQUEUE, *args], env=self.db.env)
         else:
-            run = "import sys; from server.cli.main import app; sys.argv[0] = 'govqueue'; app()"
+            run = "import sys; from govqueue.cli import app; sys.argv[0] = 'govqueue'; app()"
             out = (self.db.data_dir / "server-output.log").open("ab")
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", run, *args],

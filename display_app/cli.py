@@ -1,4 +1,4 @@
-"""`govqueue display`: the hall display's command and options (registered by server/cli/apps.py)."""
+"""`govqueue display`: the hall display's command and options (registered by govqueue/cli.py)."""
 
 from __future__ import annotations
 

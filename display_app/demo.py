@@ -41,7 +41,7 @@ class DemoDisplay:
         launcher = (
             [str(script)]
             if script.exists()
-            else [sys.executable, "-c", "from server.cli.main import app; app()"]
+            else [sys.executable, "-c", "from govqueue.cli import app; app()"]
         )
         return [*launcher, "display", "--server", hall.base_url]
 

@@ -1,4 +1,4 @@
-"""`govqueue kiosk`: the kiosk's command and options (registered by server/cli/apps.py)."""
+"""`govqueue kiosk`: the kiosk's command and options (registered by govqueue/cli.py)."""
 
 from __future__ import annotations
 

@@ -15,13 +15,12 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from server import commands, logs
+from server import commands, logs, metrics
 from server.access import RevocationListener
-from server.api import errors, logredact, metrics, responses
+from server.api import errors, logredact, responses
 from server.api.fast_path import FastPath
 from server.api.limits import BodyLimit
 from server.api.public_page import router as public_page_router
-from server.api.public_rating import router as public_rating_router
 from server.api.routes import (
     admin,
     alerts,
@@ -251,7 +250,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(api)
     app.include_router(ws_router)
     app.include_router(public_page_router)
-    app.include_router(public_rating_router)
     app.include_router(console_pages.router)
     app.include_router(metrics.router)
     return app

@@ -1,16 +1,24 @@
-"""Dependencies point inwards: the import rules of server/, checked on the source (ast).
+"""Dependencies point inwards: the import rules of the project, checked on the source (ast),
+imports inside functions included (tests/import_graph.py reads them).
 
+    client            the Qt-free client library and the wire models: nothing else of ours
     domain            knows nothing of the rest (no HTTP, SQL, Qt)
-    store             tables, engines, the writer: domain only
-    commands/queries  writes and reads, side by side: neither imports the other (queries may use
-                      commands/lookups.py, the loaders both need), nor anything outward
+    store             tables, engines, the writer, the loaders by id (lookups): domain only
+    commands/queries  writes and reads, side by side: neither imports the other, nor anything
+                      outward; exports read through queries
     outbox            messages leaving the hall: profiles (pure data and mapping, like the
                       domain) and the sender (a thread that posts and records through commands)
     runtime, access   the process's state
     maintenance       backups, restores, the nightly jobs: the store and queries, no edge
-    api, realtime     the edges; app.py and cli/ put it all together
+    auth              who is calling (tokens, the console's cookie): below every edge
+    api, realtime     the edges, side by side; console/ is routes on top of api
+    app, metrics      put it all together (/metrics reads every part of the process)
+    demo, cli         the simulated day, the server's commands; govqueue/ (the command, the
+                      apps' launchers, setup-check) stands above the server and the apps
+    app_shell, apps   the Qt layer on client/, each app on it; none imports the server
 
-Routes and dependencies read through queries/, never with their own SQL. Every writer job is a
+No module takes part in an import circle, not even through an import inside a function. Routes
+and dependencies read through queries/, never with their own SQL. Every writer job is a
 module-level function of server/commands/ (the writer refuses any other, server/store/job.py),
 and unpickling all of them loads nothing of the web framework.
 """
@@ -40,16 +48,27 @@ from server.store.transaction import Tx
 from server.watch import watch_once
 from tests.helpers import STAFF_PASSWORD as PASSWORD
 from tests.helpers import LiveServer, open_window, seed_hall
+from tests.import_graph import (
+    ROOT,
+    circles,
+    describe,
+    graph,
+    imports_in,
+    module_name,
+    project_modules,
+    within,
+)
 from tests.outbox.helpers import admin_apply, hall_file
 
-ROOT = Path(__file__).resolve().parents[1]
-SERVER = ROOT / "server"
-
-OUTWARD = ("server.api", "server.realtime", "server.runtime", "server.app", "server.cli")
-OUTWARD += ("server.access", "server.demo", "server.embedded", "server.watch", "server.logs")
+APPS = ("app_shell", "kiosk_app", "display_app", "window_client", "govqueue")
+EDGES = ("server.api", "server.realtime", "server.console", "server.app", "server.cli")
+EDGES += ("server.demo", "server.embedded", "server.watch", "server.metrics", "server.logs")
+OUTWARD = (*EDGES, "server.runtime", "server.access", "server.auth", "server.exports", *APPS)
+OUTWARD += ("server.maintenance",)
 
 # (modules the rule applies to, imports they must not make, modules exempt from the rule)
 RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("client", ("server", *APPS, "PySide6"), ()),
     (
         "server.domain",
         (
@@ -59,85 +78,113 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
             "sqlalchemy",
             "sqlmodel",
             "fastapi",
+            "starlette",
             *OUTWARD,
         ),
         (),
     ),
-    ("server.store", ("server.commands", "server.queries", "fastapi", *OUTWARD), ()),
-    ("server.commands", ("server.queries", "fastapi", "server.outbox.sender", *OUTWARD), ()),
+    ("server.store", ("server.commands", "server.queries", "fastapi", "starlette", *OUTWARD), ()),
+    ("server.commands", ("server.queries", "fastapi", "starlette", "server.outbox.sender"), ()),
+    ("server.commands", OUTWARD, ()),
     # the outbox's profiles: data and mapping only, importable by the writer's commands
     (
         "server.outbox.profile",
         ("server.store", "server.commands", "server.queries", "sqlalchemy", "sqlmodel", "httpx"),
         (),
     ),
-    ("server.outbox", ("server.api", "fastapi", *OUTWARD), ()),
-    # statistics: the stats engineer's piece (issue 11), layered there
-    ("server.queries", ("server.api", "fastapi", *OUTWARD), ("server.queries.stats",)),
-    ("server.runtime", ("server.api", "server.realtime"), ()),
+    ("server.outbox", ("fastapi", "starlette", *OUTWARD), ()),
+    ("server.queries", ("server.commands", "fastapi", "starlette", *OUTWARD), ()),
+    ("server.exports", ("server.commands", "fastapi", "starlette", *EDGES, *APPS), ()),
+    ("server.runtime", (*EDGES, "server.auth", *APPS), ()),
     # backups, restores, the nightly maintenance: under the edges, which start them
-    ("server.maintenance", ("server.api", "server.realtime", "server.app", "server.cli"), ()),
-    ("server.access", ("server.api", "server.realtime", "server.runtime"), ()),
+    ("server.maintenance", (*EDGES, *APPS), ()),
+    ("server.access", (*EDGES, "server.runtime", "server.auth", *APPS), ()),
+    ("server.auth", (*EDGES, "fastapi", *APPS), ()),
+    ("server.api", ("server.realtime", "server.console", "server.app", "server.cli"), ()),
+    ("server.api", ("server.demo", "server.metrics", *APPS), ()),
+    ("server.realtime", ("server.api", "server.console", "server.app", "server.cli"), ()),
+    ("server.realtime", ("server.demo", "server.metrics", *APPS), ()),
+    ("server.console", ("server.realtime", "server.app", "server.cli", "server.demo", *APPS), ()),
+    ("server", APPS, ()),
+    ("app_shell", ("server", "kiosk_app", "display_app", "window_client", "govqueue"), ()),
+    ("kiosk_app", ("server", "display_app", "window_client", "govqueue"), ()),
+    ("display_app", ("server", "kiosk_app", "window_client", "govqueue"), ()),
+    ("window_client", ("server", "kiosk_app", "display_app", "govqueue"), ()),
     # no SQL of their own: they read through server/queries
     ("server.api.deps", ("sqlmodel", "sqlalchemy", "server.store.tables"), ()),
+    ("server.auth", ("sqlmodel", "sqlalchemy", "server.store.tables"), ()),
     ("server.api.routes.admin", ("sqlmodel", "sqlalchemy"), ()),
     ("server.api.routes.auth", ("sqlmodel", "sqlalchemy", "server.store.tables"), ()),
     ("server.api.routes.integrations", ("sqlmodel", "sqlalchemy"), ()),
 ]
 
-# Known exceptions, each with the reason and who removes it (none now: the live feed moved off
-# the Runtime into server/realtime/feed.py).
+# Known exceptions, each with the reason and who removes it (none now).
 ALLOWED: set[tuple[str, str]] = set()
 
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(), str(path))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return found
-
-
-def within(name: str, package: str) -> bool:
-    return name == package or name.startswith(package + ".")
-
-
-MODULES = {module_name(p): p for p in SERVER.rglob("*.py")}
+MODULES = project_modules()
+SERVER_MODULES = {name: path for name, path in MODULES.items() if within(name, "server")}
+GRAPH = graph(MODULES)
 
 
 def test_modules_are_found() -> None:
     assert {"server.domain.calendar", "server.queries.admin", "server.api.deps"} <= set(MODULES)
+    assert {"client.rest", "app_shell.bridge", "kiosk_app.controller"} <= set(MODULES)
+
+
+def imported_names(module: str) -> set[str]:
+    """Every name `module` imports (`a.b`, and `a.b.c` for `from a.b import c`)."""
+    return {i.name for i in imports_in(MODULES[module], module)}
+
+
+def broken_rule(package: str, forbidden: tuple[str, ...], exempt: tuple[str, ...]) -> list[str]:
+    broken = []
+    for name, path in sorted(MODULES.items()):
+        if not within(name, package) or any(within(name, e) for e in exempt):
+            continue
+        for imported in imports_in(path, name):
+            if any(name == m and within(imported.name, t) for m, t in ALLOWED):
+                continue
+            if any(within(imported.name, f) for f in forbidden) and not within(
+                imported.name, package
+            ):
+                where = " (in a function)" if imported.in_function else ""
+                broken.append(f"{name} imports {imported.name}, line {imported.line}{where}")
+    return sorted(set(broken))
 
 
 @pytest.mark.parametrize(("package", "forbidden", "exempt"), RULES, ids=[r[0] for r in RULES])
 def test_dependencies_point_inwards(
     package: str, forbidden: tuple[str, ...], exempt: tuple[str, ...]
 ) -> None:
-    broken = []
-    for name, path in sorted(MODULES.items()):
-        if not within(name, package) or any(within(name, e) for e in exempt):
-            continue
-        for imported in sorted(imports_of(path)):
-            if any(name == m and within(imported, t) for m, t in ALLOWED):
-                continue
-            if any(within(imported, f) for f in forbidden) and not within(imported, package):
-                broken.append(f"{name} imports {imported}")
+    broken = broken_rule(package, forbidden, exempt)
     assert not broken, "\n".join(broken)
 
 
-def test_the_rules_catch_a_violation(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.py"
-    bad.write_text("from server.api.schemas import TicketOut\nimport sqlmodel\n")
-    assert {"server.api.schemas", "sqlmodel"} <= imports_of(bad)
+def test_no_module_takes_part_in_an_import_circle() -> None:
+    found = circles(GRAPH)
+    assert not found, "import circles:\n" + "\n".join(describe(g, GRAPH) for g in found)
+
+
+def test_the_rules_catch_an_import_in_a_function_and_a_circle(tmp_path: Path) -> None:
+    package = tmp_path / "server"
+    (package / "api").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "api" / "__init__.py").write_text("")
+    (package / "api" / "schemas.py").write_text("import sqlmodel\n")
+    (package / "domain.py").write_text(
+        "from . import rules\ndef f():\n    from server.api.schemas import TicketOut\n"
+    )
+    (package / "rules.py").write_text("def g():\n    import server.domain\n")
+    modules = project_modules(tmp_path, ["server"])
+    assert module_name(package / "api" / "__init__.py", tmp_path) == "server.api"
+    found = {(i.name, i.in_function) for i in imports_in(package / "domain.py", "server.domain")}
+    assert {("server.rules", False), ("server.api.schemas.TicketOut", True)} <= found
+    edges = graph(modules)
+    assert set(edges["server.domain"]) == {"server.rules", "server.api.schemas"}
+    assert circles(edges) == [["server.domain", "server.rules"]]
+    assert "server.rules -> server.domain (line 2, in a function)" in describe(
+        ["server.domain", "server.rules"], edges
+    )
 
 
 # --- writer jobs: every one is a module-level function of server/commands/ -----------------
@@ -174,7 +221,7 @@ def writer_jobs() -> dict[str, set[str]]:
     """Every function handed to the writer as `call(fn, ...)` in server/: {its dotted name:
     the modules that hand it over} (an expression that is not a name is kept as its text)."""
     jobs: dict[str, set[str]] = {}
-    for name, path in MODULES.items():
+    for name, path in SERVER_MODULES.items():
         tree = ast.parse(path.read_text(), str(path))
         aliases = import_aliases(tree)
         for node in ast.walk(tree):
@@ -223,7 +270,7 @@ def defines_a_writer_job(path: Path) -> list[str]:
 def test_no_module_outside_the_commands_and_the_store_defines_a_writer_job() -> None:
     broken = [
         f"{name}: {', '.join(jobs)}"
-        for name, path in sorted(MODULES.items())
+        for name, path in sorted(SERVER_MODULES.items())
         if not within(name, WRITER_JOB_PACKAGE) and not within(name, "server.store")
         if (jobs := defines_a_writer_job(path))
     ]
@@ -377,6 +424,6 @@ async def every_kind_of_write(server: LiveServer) -> None:
 def test_the_demo_and_the_staffing_plan_share_one_simulation_engine() -> None:
     """The demo's day and the plan's Monte Carlo run on the same discrete-event calendar
     (server/domain/des.py), and the plan's simulation calls in the queue engine's order."""
-    assert "server.domain.des.EventCalendar" in imports_of(MODULES["server.demo.des"])
-    day = imports_of(MODULES["server.domain.planning.day"])
+    assert "server.domain.des.EventCalendar" in imported_names("server.demo.des")
+    day = imported_names("server.domain.planning.day")
     assert {"server.domain.des.Simulation", "server.domain.queueing.WaitingLines"} <= day

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import setup_check
+from govqueue import setup_check
 from tests.test_cli import run
 
 

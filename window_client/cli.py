@@ -1,5 +1,5 @@
 """`govqueue window`: the clerk's window client, or with `--evaluator` the window's rating pad
-(registered by server/cli/apps.py)."""
+(registered by govqueue/cli.py)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from server.store.failures import StoreBusy, StoreUnavailable, is_busy
 log = logging.getLogger("govqueue.errors")
 
 # Answers this process gave because the store could not do the work (503 by code, 500
-# internal_error): /metrics shows them (server/api/metrics.py)
+# internal_error): /metrics shows them (server/metrics.py)
 STORE_ERRORS: Counter[str] = Counter()
 
 STATUS: list[tuple[type[e.DomainError], int]] = [

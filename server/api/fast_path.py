@@ -8,7 +8,7 @@ layer answers the common, well-formed case directly:
 
 - the path is exactly one of those routes, the id a plain positive number in range;
 - a bearer token that the access caches already know and that may act (the same cached
-  checks as server/api/deps.py's: `cached_device`, `cached_staff`), of the right kind or role;
+  checks as server/auth/tokens.py's: `cached_device`, `cached_staff`), of the right kind or role;
 - a body (where the route takes one) that is `application/json` and validates into the same
   pydantic model as the route's (same `json.loads`, same model, python mode).
 
@@ -38,14 +38,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.api.deps import WINDOW_ROLES, cached_device, cached_staff
-from server.api.params import MAX_ID
+from server.api.deps import WINDOW_ROLES
 from server.api.routes.tickets import issue_answer, transition_answer
 from server.api.routes.windows import call_next_answer
 from server.api.schemas import FinishIn, TicketIn
+from server.auth.tokens import cached_device, cached_staff
 from server.domain.enums import DeviceKind
 from server.runtime import Runtime
 from server.security import is_device_token
+from server.store.types import MAX_ID
 
 PREFIX = "/api/v1/"
 # path segment after /tickets/{id}/ -> the transition's action (no body)

@@ -14,8 +14,8 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from server.domain.names import clean_name, clean_text
+from server.store.types import MAX_ID
 
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 

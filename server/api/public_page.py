@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
+from client.rating import BAD_LEVELS, DEFAULT_BAD_REASONS, LEVEL_NAMES
 from server.api.deps import RuntimeDep
+from server.api.params import PublicToken
 from server.api.public_rating import STYLE as RATING_STYLE
-from server.api.public_rating import rating_section
-from server.domain.errors import NotFound
+from server.api.public_rating import T as RATING_TEXTS
+from server.api.public_rating import rating_section, read_form
+from server.api.schemas import EvaluationIn
+from server.commands.evaluations import evaluate_by_token
+from server.domain.errors import DomainError, NotFound
 from server.queries.public import public_view
 from server.queries.views import PublicTicketOut
 from server.runtime import Runtime
+from server.store.job import call
 
 router = APIRouter(include_in_schema=False)
 
@@ -125,3 +133,45 @@ async def ticket_page(
 ) -> HTMLResponse:
     """The page; `?level=1|2` shows the reasons of a bad rating, `?rated=1` the thanks."""
     return await page_response(runtime, public_token, level=level, just_rated=bool(rated))
+
+
+@router.post("/t/{public_token}/rating", response_class=HTMLResponse)
+async def rate(public_token: PublicToken, request: Request, runtime: RuntimeDep) -> Response:
+    """The rating form of the QR page (see the module's docstring)."""
+    form = read_form(await request.body())
+    back = f"/t/{quote(public_token, safe='')}"
+    try:
+        level = int(form.get("level", [""])[0])
+    except ValueError:
+        level = 0
+    if level not in LEVEL_NAMES:
+        return await page_response(
+            runtime, public_token, message=RATING_TEXTS["bad_form"], status=422
+        )
+    if level in BAD_LEVELS and form.get("step", [""])[0] != "reasons":
+        return RedirectResponse(f"{back}?level={level}#rate", status_code=303)
+    comment = (form.get("comment", [""])[0] or "").strip() or None
+    reasons = [r for r in form.get("reasons", []) if r in DEFAULT_BAD_REASONS]
+    if level not in BAD_LEVELS:
+        reasons, comment = [], None
+    try:
+        checked = EvaluationIn(level=level, reasons=reasons, comment=comment)
+    except ValidationError as exc:
+        detail = "；".join(str(err["msg"]) for err in exc.errors())
+        return await page_response(runtime, public_token, level=level, message=detail, status=422)
+    try:
+        await runtime.write(
+            call(
+                evaluate_by_token,
+                public_token,
+                checked.level,
+                list(checked.reasons),
+                checked.comment,
+                rectification_days=runtime.settings.rectification_working_days,
+                calendar=runtime.settings.working_calendar(),
+            )
+        )
+    except DomainError as exc:
+        status = 404 if exc.code == "not_found" else 409
+        return await page_response(runtime, public_token, message=exc.message, status=status)
+    return RedirectResponse(f"{back}?rated=1#rate", status_code=303)

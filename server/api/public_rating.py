@@ -10,8 +10,8 @@ Plain HTML forms, no script, nothing from another host:
     /t/{token}?level=2         the reasons (check boxes) and a comment, 提交评价 / 重新选择
     POST /t/{token}/rating     with step=reasons: rated → /t/{token}?rated=1
 
-This module only renders the rating part of the page and takes its form; the page itself is
-server/api/public_page.py (so 补充评价 / 追评 and a live page can grow here and there apart).
+This module renders the rating part of the page and reads its form; the page and both routes
+are server/api/public_page.py (so 补充评价 / 追评 and a live page can grow here and there apart).
 """
 
 from __future__ import annotations
@@ -21,20 +21,8 @@ from datetime import datetime
 from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
-
 from client.rating import BAD_LEVELS, DEFAULT_BAD_REASONS, LEVEL_NAMES, LEVELS, MAX_COMMENT
-from server.api.deps import RuntimeDep
-from server.api.params import PublicToken
-from server.api.schemas import EvaluationIn
-from server.commands.evaluations import evaluate_by_token
-from server.domain.errors import DomainError
 from server.queries.views import PublicTicketOut
-from server.store.job import call
-
-router = APIRouter(include_in_schema=False)
 
 STYLE = """
  .rate { margin-top:18px; }
@@ -136,50 +124,8 @@ def rating_section(
     )
 
 
-def _form(body: bytes) -> dict[str, list[str]]:
+def read_form(body: bytes) -> dict[str, list[str]]:
     try:
         return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=40)
     except (UnicodeDecodeError, ValueError):
         return {}
-
-
-@router.post("/t/{public_token}/rating", response_class=HTMLResponse)
-async def rate(public_token: PublicToken, request: Request, runtime: RuntimeDep) -> Response:
-    """The rating form of the QR page (see the module's docstring)."""
-    from server.api.public_page import page_response  # the page renders this module's part
-
-    form = _form(await request.body())
-    back = f"/t/{quote(public_token, safe='')}"
-    try:
-        level = int(form.get("level", [""])[0])
-    except ValueError:
-        level = 0
-    if level not in LEVEL_NAMES:
-        return await page_response(runtime, public_token, message=T["bad_form"], status=422)
-    if level in BAD_LEVELS and form.get("step", [""])[0] != "reasons":
-        return RedirectResponse(f"{back}?level={level}#rate", status_code=303)
-    comment = (form.get("comment", [""])[0] or "").strip() or None
-    reasons = [r for r in form.get("reasons", []) if r in DEFAULT_BAD_REASONS]
-    if level not in BAD_LEVELS:
-        reasons, comment = [], None
-    try:
-        checked = EvaluationIn(level=level, reasons=reasons, comment=comment)
-    except ValidationError as exc:
-        detail = "；".join(str(err["msg"]) for err in exc.errors())
-        return await page_response(runtime, public_token, level=level, message=detail, status=422)
-    try:
-        await runtime.write(
-            call(
-                evaluate_by_token,
-                public_token,
-                checked.level,
-                list(checked.reasons),
-                checked.comment,
-                rectification_days=runtime.settings.rectification_working_days,
-                calendar=runtime.settings.working_calendar(),
-            )
-        )
-    except DomainError as exc:
-        status = 404 if exc.code == "not_found" else 409
-        return await page_response(runtime, public_token, message=exc.message, status=status)
-    return RedirectResponse(f"{back}?rated=1#rate", status_code=303)

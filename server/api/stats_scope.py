@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from server.commands import lookups
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import business_day, hall_zone
 from server.domain.enums import Role
 from server.domain.errors import InvalidInput
 from server.domain.texts import text
 from server.queries.stats.indicators import Scope
+from server.store import lookups
 
 MAX_DAYS = 366
 MIN_DAY, MAX_DAY = date(2000, 1, 1), date(2099, 12, 31)

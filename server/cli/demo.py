@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 from rich.console import Console
@@ -12,12 +13,30 @@ from rich.console import Console
 from server.cli.common import console, fail
 from server.cli.database import opened
 
+if TYPE_CHECKING:
+    from server.demo.run import DemoHall
+
+HALL_SCREEN = "hall_screen"  # the command's context object names its screen under this key
+
+
+class HallScreen(Protocol):
+    """What `--display` opens on the simulated day: the hall display (display_app/demo.py),
+    handed in by the `govqueue` command (govqueue/cli.py) as `ctx.obj[HALL_SCREEN]`."""
+
+    async def open(self, hall: DemoHall) -> None: ...
+
+    def close(self) -> None: ...
+
+
+ScreenFactory = Callable[[Console, Path], HallScreen]
+
 
 def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
 def demo(
+    ctx: typer.Context,
     speed: Annotated[
         float,
         typer.Option(help="Simulated seconds per real second (0: as fast as possible)", min=0),
@@ -41,6 +60,9 @@ def demo(
 
     from server.demo.run import demo_database, prepare_demo, run_demo
 
+    factory: ScreenFactory | None = (ctx.obj or {}).get(HALL_SCREEN) if display else None
+    if display and factory is None:
+        raise fail("这个命令不带大厅显示屏；请用 govqueue demo --display。", 2)
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="govqueue-demo-"))
     elif (data_dir / "govqueue.db").exists():
@@ -48,11 +70,7 @@ def demo(
     with opened(demo_database(data_dir)):
         prepare_demo(data_dir)
     wide = console if console.is_terminal else Console(width=120)
-    screen = None
-    if display:
-        from display_app.demo import DemoDisplay
-
-        screen = DemoDisplay(wide, data_dir / "display.log")
+    screen = None if factory is None else factory(wide, data_dir / "display.log")
     try:
         code = run_demo(
             speed=speed,

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from client.events import DeviceRevoked, StaffUpdated
-from server.commands import lookups, windows
+from server.commands import windows
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.enums import DeviceKind, Role, WindowState
@@ -19,6 +19,7 @@ from server.domain.errors import AlreadyExists, InvalidInput, PermissionDenied
 from server.domain.names import clean_name
 from server.domain.texts import text
 from server.security import HashedPassword, hash_device_token, hash_password, new_device_token
+from server.store import lookups
 from server.store.statements import NOTIFY_REVOCATION
 from server.store.tables import Device, Hall, Service, Staff, Window, WindowService
 from server.store.transaction import Tx

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 
 from client.events import ComplaintCreated, ComplaintHandled
-from server.commands import lookups
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.texts import text
+from server.store import lookups
 from server.store.tables import Complaint, Staff
 from server.store.transaction import Tx
 

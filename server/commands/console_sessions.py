@@ -1,5 +1,5 @@
 """The web console's sessions as writes: a sign-in stores the SHA-256 of a new random token
-(never the token), a sign-out marks its row ended (server/console/session.py is the cookie
+(never the token), a sign-out marks its row ended (server/auth/console_session.py is the cookie
 side)."""
 
 from __future__ import annotations

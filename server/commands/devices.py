@@ -8,11 +8,11 @@ from typing import Literal
 from sqlmodel import Session
 
 from client.events import DeviceStatus
-from server.commands import lookups
 from server.commands.alerts import raise_alert, resolve_alert
 from server.domain.actor import DeviceActor
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
+from server.store import lookups
 from server.store.tables import Device, Window
 from server.store.transaction import Tx
 

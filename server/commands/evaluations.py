@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from client.events import EvaluationCreated
-from server.commands import lookups, platform_records
+from server.commands import platform_records
 from server.commands.alerts import raise_alert
 from server.commands.stats_marks import note_late_change
 from server.domain.actor import Actor, DeviceActor, PublicActor
@@ -14,6 +14,7 @@ from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
 from server.domain.errors import AlreadyExists, Conflict, NotFound, PermissionDenied
 from server.domain.rating import rating_closes_at
 from server.domain.texts import text
+from server.store import lookups
 from server.store.tables import Evaluation, Hall, Rectification, Staff, Ticket, Window
 from server.store.transaction import Tx
 

@@ -12,11 +12,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from client.events import NoticeUpdated
-from server.commands import lookups
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.errors import AlreadyExists, InvalidInput
 from server.domain.texts import text
+from server.store import lookups
 from server.store.tables import Hall, Service, Window, WindowService
 from server.store.transaction import Tx
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 
 from client.events import IntegrationCreated, IntegrationRevoked
-from server.commands import lookups
 from server.commands.admin import ensure_deployment_admin
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.errors import InvalidInput
 from server.domain.names import clean_name
 from server.domain.texts import text
 from server.security import hash_client_secret, new_client_credentials
+from server.store import lookups
 from server.store.statements import NOTIFY_REVOCATION
 from server.store.tables import Integration
 from server.store.transaction import Tx

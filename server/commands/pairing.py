@@ -11,13 +11,13 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from server.commands import lookups
 from server.commands.admin import _notify_revocation
 from server.domain import pairing
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.errors import InvalidInput
 from server.domain.texts import text
 from server.security import hash_device_token, new_device_token
+from server.store import lookups
 from server.store.tables import Device, DevicePairing, Hall
 from server.store.transaction import Tx
 

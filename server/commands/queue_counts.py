@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client.events import QueueCounts
-from server.commands.lookups import service_counts
+from server.store.lookups import service_counts
 from server.store.transaction import Tx
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from client.events import RectificationFollowedUp, RectificationRectified
-from server.commands import lookups, platform_records
+from server.commands import platform_records
 from server.commands.stats_marks import note_late_change
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.errors import Conflict, NotFound
 from server.domain.texts import text
+from server.store import lookups
 from server.store.tables import Rectification
 from server.store.transaction import Tx
 

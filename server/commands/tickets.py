@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from client import events as ev
-from server.commands import lookups
 from server.commands.stats_marks import note_late_change
 from server.commands.ticket_events import TICKET_EVENT_TYPES, ticket_fields
 from server.domain.actor import Actor, DeviceActor, StaffActor, ensure_hall
@@ -31,6 +30,7 @@ from server.domain.errors import (
 from server.domain.lifecycle import next_ticket_status
 from server.domain.queueing import format_number
 from server.domain.texts import text
+from server.store import lookups
 from server.store.catalog import ServiceInfo
 from server.store.hot import FoundTicket, TicketRow
 from server.store.tables import Hall

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from client.events import TicketCalled
-from server.commands import lookups
 from server.commands.payloads import window_event
 from server.commands.ticket_events import ticket_fields
 from server.domain.actor import Actor, StaffActor, ensure_hall
@@ -15,6 +14,7 @@ from server.domain.errors import Conflict, NotFound, PermissionDenied, WindowNot
 from server.domain.lifecycle import ACTIVE_AT_WINDOW, next_ticket_status, next_window_state
 from server.domain.queueing import Candidate, pick_next
 from server.domain.texts import text
+from server.store import lookups
 from server.store.hot import TicketRow
 from server.store.tables import Ticket, Window
 from server.store.transaction import Tx

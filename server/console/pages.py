@@ -2,7 +2,7 @@
 
 The pages are a small front end (Preact + htm, vendored, no build step) that talks to the
 same REST API and `/ws` feed as every other client, signed in with the cookie session
-(server/console/session.py). Nothing is loaded from outside this server.
+(server/auth/console_session.py). Nothing is loaded from outside this server.
 """
 
 from __future__ import annotations

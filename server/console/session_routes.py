@@ -16,8 +16,8 @@ from server.api.deps import RuntimeDep
 from server.api.responses import AUTH, BODY, errors
 from server.api.routes import auth
 from server.api.schemas import LoginIn
+from server.auth import console_session as session
 from server.commands import console_sessions
-from server.console import session
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator
 
 from server.domain.errors import DomainError, InvalidInput
-from server.exports.worker import DB_ENV
+from server.exports.worker_command import worker_env
 
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
@@ -26,17 +25,13 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
         await proc.wait()
 
 
-def _env(database_url: str) -> dict[str, str]:
-    return {**os.environ, DB_ENV: database_url}
-
-
 async def run_worker(args: list[str], database_url: str) -> None:
     """Run the worker to completion; its Chinese message becomes the error if it refuses."""
     proc = await asyncio.create_subprocess_exec(
         *args,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
-        env=_env(database_url),
+        env=worker_env(database_url),
     )
     try:
         _, err = await proc.communicate()
@@ -56,7 +51,7 @@ async def stream_worker(args: list[str], database_url: str) -> AsyncIterator[byt
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=_env(database_url),
+        env=worker_env(database_url),
     )
     assert proc.stdout is not None and proc.stderr is not None
     stderr_task = asyncio.create_task(proc.stderr.read())

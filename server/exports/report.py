@@ -7,13 +7,11 @@ loop, the GIL or the garbage collector of the serving process.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -25,26 +23,15 @@ from server.domain.indicators import GROUPINGS
 from server.domain.texts import text
 from server.exports.details import csv_lines, xlsx_rows
 from server.exports.masking import mask_name, mask_phone
+from server.exports.report_data import ReportData
+from server.exports.worker_command import worker_command, worker_env
 from server.queries.complaints import ComplaintFilter, stream_complaints
-from server.queries.stats.indicators import Indicators, Scope, compute
+from server.queries.stats.indicators import Scope, compute
 from server.queries.stats.labels import load_labels
 from server.queries.stats.records import count_records
 
 Progress = Callable[[int], None]
 MAX_DETAIL_SHEETS = 4  # beyond 4 × 1,048,575 rows the 明细 goes to CSV
-
-
-@dataclass
-class ReportData:
-    scope: Scope
-    hall_name: str
-    generated_at: str
-    indicators: dict[str, Indicators]
-    total: dict[str, Any]
-    ticket_count: int
-
-    def local(self, instant: datetime) -> datetime:
-        return instant.astimezone(self.scope.zone).replace(tzinfo=None)
 
 
 def hall_name(session: Session, scope: Scope) -> str:
@@ -193,31 +180,10 @@ def write_csv_part(engine: Engine, scope: Scope, out: BinaryIO, progress: Progre
 
 def _csv_helper(engine: Engine, scope: Scope, path: Path) -> subprocess.Popen[bytes]:
     """`python -m server.exports.worker --format csv-part` for `scope`, into `path`."""
-    from server.exports.worker import DB_ENV
-
     url = engine.url.render_as_string(hide_password=False)
-    halls = ",".join(map(str, scope.hall_ids)) if scope.hall_ids else "all"
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server.exports.worker",
-            "--halls",
-            halls,
-            "--from",
-            scope.start.isoformat(),
-            "--to",
-            scope.end.isoformat(),
-            "--now",
-            scope.now.isoformat(),
-            "--tz",
-            scope.zone.key,
-            "--format",
-            "csv-part",
-            "--out",
-            str(path),
-        ],
-        env={**os.environ, DB_ENV: url},
+        worker_command(scope, "--format", "csv-part", "--out", str(path)),
+        env=worker_env(url),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -21,11 +21,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from server.domain.errors import DomainError
+from server.exports.worker_command import DB_ENV
 from server.queries.stats.indicators import Scope
 from server.store.engine import make_engine
-
-# The server passes the URL in the environment: a PostgreSQL password never shows in `ps`.
-DB_ENV = "GOVQUEUE_EXPORT_DB"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from server.exports.layout import (
     Column,
     display_width,
 )
-from server.exports.report import ReportData
+from server.exports.report_data import ReportData
 from server.queries.stats.detail_rows import Style
 
 SECONDS_PER_DAY = 86400.0

@@ -1,5 +1,5 @@
 """What authentication reads: a device by its token's hash, a staff account by id or 工号, an
-integration by id or client id."""
+integration by id or client id, a console session by its token's hash."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from server.domain.actor import DeviceActor, IntegrationActor
 from server.domain.enums import DeviceKind, Role
-from server.store.tables import Device, Integration, Staff
+from server.store.tables import ConsoleSession, Device, Integration, Staff
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,13 @@ def _account(staff: Staff) -> StaffAccount:
         active=staff.active,
         token_version=staff.token_version,
     )
+
+
+def console_session(session: Session, token_hash: str) -> tuple[ConsoleSession, Staff] | None:
+    """The console session stored under this hash, with its staff member's account."""
+    row = session.exec(
+        select(ConsoleSession, Staff)
+        .join(Staff, Staff.id == ConsoleSession.staff_id)  # type: ignore[arg-type]
+        .where(ConsoleSession.token_hash == token_hash)
+    ).first()
+    return (row[0], row[1]) if row is not None else None

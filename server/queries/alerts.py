@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from server.commands import lookups
 from server.domain.alerts import (
     WATCHED_KINDS,
     AlertCondition,
@@ -19,6 +18,7 @@ from server.domain.alerts import (
 )
 from server.domain.enums import WindowState
 from server.queries.outbox import platform_conditions
+from server.store import lookups
 from server.store.tables import Alert, Device, Hall, Service, Window
 
 AlertState = Literal["open", "all"]

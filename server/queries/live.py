@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from client.wire import RecentCall, SnapshotData, WindowView
-from server.commands import lookups
 from server.domain.calendar import business_day, day_bounds, hall_zone
 from server.domain.lifecycle import ACTIVE_AT_WINDOW
+from server.store import lookups
 from server.store.tables import Event, Hall, Staff, Ticket, Window, WindowService
 
 

@@ -9,12 +9,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from client.platform import OutboxItem, PlatformOutbox
-from server.commands import lookups
 from server.domain.alerts import AlertCondition
 from server.domain.calendar import business_day, day_bounds, hall_zone
 from server.domain.outbox import OutboxState
 from server.domain.rating_loop import platform_backlog, platform_failed
 from server.outbox import profile as profiles
+from server.store import lookups
 from server.store.tables import OutboxMessage, Receiver, Ticket
 
 CHANNEL = "platform"

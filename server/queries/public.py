@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from server.commands.lookups import estimate, people_ahead
 from server.domain.enums import TicketStatus
 from server.domain.errors import NotFound
 from server.domain.rating import rating_closes_at
 from server.domain.texts import text
 from server.queries.views import PublicTicketOut
 from server.store.catalog import Catalog
+from server.store.lookups import estimate, people_ahead
 from server.store.tables import Evaluation, Hall, Ticket, Window
 
 

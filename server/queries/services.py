@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from server.commands import lookups
-from server.commands.lookups import estimate
 from server.domain.calendar import business_day, hall_zone
 from server.queries.views import ServiceStatusOut
+from server.store import lookups
 from server.store.catalog import Catalog
+from server.store.lookups import estimate
 from server.store.tables import Service, TicketCounter
 
 

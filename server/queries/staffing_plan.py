@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from server.commands import lookups
 from server.domain.calendar import WorkingCalendar, hall_zone
 from server.domain.errors import InvalidInput
 from server.domain.planning.history import (
@@ -38,6 +37,7 @@ from server.domain.planning.search import MIN_SERVICE_TICKETS, TARGET_SHARE
 from server.domain.texts import text
 from server.queries import plan_history
 from server.queries.plan_request import PlanRequest, check
+from server.store import lookups
 from server.store.tables import Hall
 
 

@@ -14,11 +14,11 @@ from client.desk import (
     ServiceQueue,
     WindowQueue,
 )
-from server.commands import lookups
 from server.domain.calendar import business_day, hall_zone
 from server.domain.enums import Priority, TicketStatus
 from server.domain.lifecycle import ACTIVE_AT_WINDOW
 from server.domain.queueing import Candidate, order_key
+from server.store import lookups
 from server.store.tables import Service, Staff, Ticket, Window
 
 NEXT_PER_SERVICE = 3

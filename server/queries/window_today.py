@@ -10,9 +10,9 @@ from typing import Any
 from sqlmodel import Session
 
 from client.desk import Figures, TodayFigures
-from server.commands import lookups
 from server.domain.calendar import business_day, hall_zone
 from server.queries.stats.indicators import Scope, compute
+from server.store import lookups
 from server.store.tables import Staff
 
 

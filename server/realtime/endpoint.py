@@ -13,9 +13,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlmodel import Session
 
 from client.wire import ErrorMessage
-from server.api.deps import actor_from_token
-from server.api.params import MAX_ID
-from server.console.session import websocket_actor
+from server.auth.console_session import websocket_actor
+from server.auth.tokens import actor_from_token
 from server.domain import texts
 from server.domain.actor import ensure_hall
 from server.domain.errors import AuthenticationRequired, DomainError
@@ -24,6 +23,7 @@ from server.realtime.direct import socket_of
 from server.realtime.feed import Feed
 from server.realtime.hub import Subscription, encode, visible_to
 from server.runtime import Runtime
+from server.store.types import MAX_ID
 
 router = APIRouter()
 PATH = "/ws"

@@ -116,7 +116,7 @@ class Alert(SQLModel, table=True):
 
 
 class ConsoleSession(SQLModel, table=True):
-    """A web console sign-in (server/console/session.py): the cookie holds a random token,
+    """A web console sign-in (server/auth/console_session.py): the cookie holds a random token,
     only its hash is kept; signing out or expiry ends it at once in every process."""
 
     __tablename__ = "console_session"

@@ -10,9 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from rich.console import Console
+from typer.testing import CliRunner
 
 from display_app.demo import DemoDisplay
+from govqueue.cli import app
+from server.cli import demo
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import serve_hall
 
@@ -58,3 +62,12 @@ def test_the_demo_opens_the_hall_screen_and_closes_it(
     asyncio.run(headless.open(hall))
     assert not headless.showing and headless.process is None
     assert "未能打开大厅显示屏（没有可用的显示器" in out.getvalue()
+
+
+def test_govqueue_demo_display_is_the_hall_display_and_the_server_alone_has_none() -> None:
+    assert app.info.context_settings == {"obj": {demo.HALL_SCREEN: DemoDisplay}}
+    server_only = typer.Typer()
+    demo.register(server_only)  # its one command: `demo` itself
+    result = CliRunner().invoke(server_only, ["--display", "--speed", "0"])
+    assert result.exit_code == 2
+    assert "这个命令不带大厅显示屏" in result.output

@@ -12,10 +12,10 @@ from server.api.deps import RuntimeDep, Supervisor
 from server.api.params import IdPath, OptionalIdQuery
 from server.api.responses import AUTH, errors
 from server.api.stats_scope import one_hall
-from server.commands import lookups
 from server.commands.alerts import acknowledge_alert
 from server.domain.actor import ensure_hall
 from server.queries.alerts import AlertOut, AlertState, hall_alerts
+from server.store import lookups
 from server.store.job import call
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])

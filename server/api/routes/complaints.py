@@ -19,7 +19,6 @@ from server.api.stats_schemas import (
     ComplaintState,
 )
 from server.api.stats_scope import hall_ids_for, one_hall, parse_day, period
-from server.commands import lookups
 from server.commands.complaints import create_complaint, handle_complaint
 from server.domain.actor import ensure_hall
 from server.domain.calendar import day_bounds, hall_zone
@@ -31,6 +30,7 @@ from server.queries.complaints import (
     count_complaints,
     list_complaints,
 )
+from server.store import lookups
 from server.store.job import call
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])

@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
-from server.commands import lookups
 from server.domain.actor import ensure_hall
 from server.queries.devices import DeviceHealth, hall_devices
+from server.store import lookups
 
 router = APIRouter(prefix="/halls", tags=["halls"])
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,6 @@ from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from server.api.deps import RuntimeDep, Supervisor
-from server.api.params import MAX_ID
 from server.api.responses import AUTH, errors
 from server.api.stats_schemas import (
     Grouping,
@@ -27,15 +25,17 @@ from server.api.stats_schemas import (
     TicketRecordOut,
 )
 from server.api.stats_scope import hall_ids_for, one_hall, parse_day, scope_for
-from server.commands import lookups
 from server.domain.calendar import business_day, hall_zone
 from server.exports.layout import ROWS_PER_SHEET
 from server.exports.process import run_worker, stream_worker
 from server.exports.report import check_xlsx_rows, hall_name
 from server.exports.warm import warm_indicators, warm_plan
+from server.exports.worker_command import worker_command
 from server.queries.plan_request import DEFAULT_RUNS, DEFAULT_SEED, PlanRequest, check
 from server.queries.stats.indicators import ColdPeriod, Scope, compute
 from server.queries.stats.records import count_records, record_page
+from server.store import lookups
+from server.store.types import MAX_ID
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 
@@ -61,24 +61,6 @@ HallId = Annotated[
 # colder goes to a worker process, which also rolls those days up for the next time.
 IN_PROCESS_DAYS = 31
 IN_PROCESS_COLD_DAYS = 3
-
-
-def _worker_args(scope: Scope, hall_ids: tuple[int, ...] | None, now: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "server.exports.worker",
-        "--halls",
-        ",".join(map(str, hall_ids)) if hall_ids else "all",
-        "--from",
-        scope.start.isoformat(),
-        "--to",
-        scope.end.isoformat(),
-        "--now",
-        now,
-        "--tz",
-        scope.zone.key,
-    ]
 
 
 @router.get(
@@ -233,13 +215,13 @@ async def export(
     period = f"{scope.start.isoformat()}_{scope.end.isoformat()}"
     filename = f"{name}_窗口服务统计_{period}.{format}"
     fallback = f"govqueue-{'-'.join(map(str, hall_ids or ('all',)))}-{period}.{format}"
-    args = [
-        *_worker_args(scope, hall_ids, now.isoformat()),
+    args = worker_command(
+        scope,
         "--format",
         format,
         "--counts-basic",
         "true" if settings.satisfaction_counts_basic else "false",
-    ]
+    )
     if not details:
         args.append("--no-details")
     database_url = settings.resolved_database_url()

@@ -14,12 +14,12 @@ from client.desk import DeskWindow, WindowQueue
 from server.api.deps import RuntimeDep, WindowStaff
 from server.api.params import IdPath, IdQuery
 from server.api.responses import AUTH, errors
-from server.commands import lookups
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.enums import Role
 from server.domain.errors import PermissionDenied
 from server.domain.texts import text
 from server.queries import window_desk
+from server.store import lookups
 
 router = APIRouter(prefix="/windows", tags=["windows"])
 

@@ -1,4 +1,5 @@
-"""The indicators of a period: what callers use (Scope, Indicators, compute, ColdPeriod).
+"""The indicators of a period: what callers use (Scope, Indicators, compute, ColdPeriod; the
+types are scope.py's, which the computation imports too).
 
 This module is light on purpose: the serving process imports it (routes, the window's
 today figures), and `import server.app` must not load numpy (+12 MB in every serving
@@ -10,52 +11,13 @@ statistics process, or the serving process itself once it answers a short period
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from server.domain.calendar import day_bounds
-from server.domain.indicators import IndicatorRow
+from server.queries.stats.scope import TOTAL, ColdPeriod, Indicators, Scope
 
-TOTAL = "total"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """One hall (or every hall: `hall_ids` None) over business days start..end."""
-
-    hall_ids: tuple[int, ...] | None
-    start: date
-    end: date
-    now: datetime
-    zone: ZoneInfo
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        return day_bounds(self.start, self.zone)[0], day_bounds(self.end, self.zone)[1]
-
-    @property
-    def as_of(self) -> datetime:
-        return min(self.now, self.bounds[1])
-
-
-@dataclass
-class Indicators:
-    grouping: str
-    total: dict[str, Any]
-    rows: list[IndicatorRow]
-
-
-class ColdPeriod(Exception):
-    """The period has more closed days without a rollup than may be read live here."""
-
-    def __init__(self, days: int) -> None:
-        super().__init__(f"{days} closed days without a rollup")
-        self.days = days
+__all__ = ["TOTAL", "ColdPeriod", "Indicators", "Scope", "compute"]
 
 
 def compute(

@@ -37,9 +37,9 @@ from server.queries.stats.aggregate import (
 )
 from server.queries.stats.complaints import complaint_records
 from server.queries.stats.facts import Facts, micros
-from server.queries.stats.indicators import TOTAL, Indicators, Scope
 from server.queries.stats.labels import Labels, load_labels
 from server.queries.stats.rollup import period_facts
+from server.queries.stats.scope import TOTAL, Indicators, Scope
 from server.queries.stats.sql import SERVICE, STAFF
 
 

@@ -31,7 +31,6 @@ from sqlmodel import Session
 from server.domain.calendar import day_bounds
 from server.domain.indicators import period_days
 from server.queries.stats.facts import Facts, Packed, live_facts, pack
-from server.queries.stats.indicators import ColdPeriod
 from server.queries.stats.rect_records import (
     Record,
     in_order,
@@ -39,6 +38,7 @@ from server.queries.stats.rect_records import (
     pack_records,
     unpack_records,
 )
+from server.queries.stats.scope import ColdPeriod
 from server.queries.stats.sql import HALL
 from server.store.tables import StatsDay
 

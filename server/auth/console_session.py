@@ -1,7 +1,9 @@
 """The web console's sign-in: a server-side session named by an HttpOnly, SameSite cookie.
 
 The REST API and `/ws` accept it in addition to bearer tokens (server/api/deps.py and the
-feed endpoint call `cookie_actor`), so the console uses the same routes as every client.
+feed endpoint call `cookie_actor`), so the console uses the same routes as every client; the
+sign-in and sign-out routes are server/console/session_routes.py, their writes
+server/commands/console_sessions.py.
 
 - The cookie `gq_session` holds 256 random bits; only their SHA-256 is stored
   (`console_session`). Every request looks the session and its staff row up, so signing out,
@@ -21,7 +23,6 @@ import hmac
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
@@ -30,8 +31,8 @@ from server.domain.actor import StaffActor
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
+from server.queries import access as access_queries
 from server.runtime import Runtime
-from server.store.tables import ConsoleSession, Staff
 
 SESSION_COOKIE = "gq_session"
 CSRF_COOKIE = "gq_csrf"
@@ -48,15 +49,6 @@ def csrf_token(secret_key: str, session_token: str) -> str:
 def real_now() -> datetime:
     """Sessions expire in real time, like access tokens (the hall clock may be simulated)."""
     return datetime.now(UTC)
-
-
-def _load(session: Session, token: str) -> tuple[ConsoleSession, Staff] | None:
-    row = session.exec(
-        select(ConsoleSession, Staff)
-        .join(Staff, Staff.id == ConsoleSession.staff_id)  # type: ignore[arg-type]
-        .where(ConsoleSession.token_hash == token_hash(token))
-    ).first()
-    return (row[0], row[1]) if row is not None else None
 
 
 def same_origin(conn: HTTPConnection) -> bool:
@@ -84,7 +76,8 @@ async def cookie_actor(
         sent = conn.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, csrf_token(runtime.secret_key, token)):
             raise PermissionDenied(text("console.csrf"), code="csrf")
-    found = await runtime.read(lambda s: _load(s, token))
+    hashed = token_hash(token)
+    found = await runtime.read(lambda s: access_queries.console_session(s, hashed))
     if found is None:
         raise AuthenticationRequired(text("console.session_ended"), code="session_ended")
     row, staff = found
