@@ -319,6 +319,32 @@ class IntegrationRevoked(EventData):
     by_staff_no: str
 
 
+# --- appointments (预约): no personal data, no check-in code -----------------------------------
+
+
+class AppointmentBooked(EventData):
+    """An integration (the 政务服务网) booked a slot."""
+
+    TYPE = "appointment.booked"
+    appointment_id: int
+    service_id: int
+    slot_start: datetime
+    slot_end: datetime
+    integration_id: int | None = None
+
+
+class AppointmentCancelled(EventData):
+    """An appointment was cancelled (by the integration that booked it, or by staff)."""
+
+    TYPE = "appointment.cancelled"
+    appointment_id: int
+    service_id: int
+    slot_start: datetime
+    slot_end: datetime
+    by_integration_id: int | None = None
+    by_staff_no: str | None = None
+
+
 def event_model(type_: str) -> type[EventData]:
     return EVENT_MODELS.get(type_, UnknownEvent)
 

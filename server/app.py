@@ -24,6 +24,7 @@ from server.api.public_page import router as public_page_router
 from server.api.routes import (
     admin,
     alerts,
+    appointments,
     auth,
     complaints,
     devices,
@@ -242,6 +243,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         maintenance,
         platform,
         pairing,
+        appointments,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)

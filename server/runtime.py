@@ -3,6 +3,7 @@ caches and the login throttle. The live feed (server/realtime/feed.py) is kept b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +47,11 @@ class Runtime:
     def __post_init__(self) -> None:
         self.readers = CapacityLimiter(self.settings.readers)
         self.started_at = self.clock.now()
+
+    @functools.cached_property
+    def personal_key(self) -> str:
+        """The key of the hash ID numbers are matched by (server/security.py id_hash)."""
+        return self.settings.resolved_personal_data_key()
 
     async def read(self, fn: Callable[[Session], R]) -> R:
         """Run a read-only query in a worker thread with its own session, at most

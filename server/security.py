@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import hmac
 import math
 import os
 import secrets
@@ -222,6 +223,13 @@ def hash_device_token(token: str) -> str:
 
 def is_device_token(token: str) -> bool:
     return token.startswith(DEVICE_TOKEN_PREFIX)
+
+
+def id_hash(key: str, id_no: str) -> str:
+    """The keyed hash (HMAC-SHA256) an ID number is matched by; the number itself is never
+    stored. `id_no` already normalised (server/domain/personal.py). Without the key (kept
+    outside the database) a copy of the database cannot be searched for a known number."""
+    return hmac.new(key.encode(), id_no.encode(), hashlib.sha256).hexdigest()
 
 
 # --- integrations (OAuth2 client credentials) -------------------------------------------------

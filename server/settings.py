@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None, description="JWT signing key; default: generated once into data_dir"
     )
+    personal_data_key: str | None = Field(
+        default=None,
+        description="Key of the hash ID numbers are matched by (appointments); default: "
+        "generated once into data_dir (personal.key). Keep it: a new key no longer matches "
+        "the appointments already booked",
+    )
+    appointment_on_time_minutes: int = Field(
+        default=15,
+        ge=0,
+        le=240,
+        description="预约准时率: an appointment called within this many minutes of its slot's start",
+    )
     access_token_minutes: int = 12 * 60
     integration_token_seconds: int = Field(
         default=3600,
@@ -186,10 +198,20 @@ class Settings(BaseSettings):
     def resolved_secret_key(self) -> str:
         if self.secret_key:
             return self.secret_key
+        self.secret_key = self._key_file("secret.key")
+        return self.secret_key
+
+    def resolved_personal_data_key(self) -> str:
+        if self.personal_data_key:
+            return self.personal_data_key
+        self.personal_data_key = self._key_file("personal.key")
+        return self.personal_data_key
+
+    def _key_file(self, name: str) -> str:
+        """A key generated once into the data dir (readable by its owner only)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / "secret.key"
+        path = self.data_dir / name
         if not path.exists():
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
-        self.secret_key = path.read_text().strip()
-        return self.secret_key
+        return path.read_text().strip()

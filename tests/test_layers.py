@@ -46,6 +46,7 @@ from server.runtime import Runtime
 from server.store.job import Call
 from server.store.transaction import Tx
 from server.watch import watch_once
+from tests.appointment_helpers import booker, enable_appointments, local
 from tests.helpers import STAFF_PASSWORD as PASSWORD
 from tests.helpers import LiveServer, open_window, seed_hall
 from tests.import_graph import (
@@ -371,6 +372,11 @@ async def every_kind_of_write(server: LiveServer) -> None:
     portal = {"name": "政务服务网", "hall_id": hall.hall_id}
     integration = await admin.request("POST", "/admin/integrations", json=portal)
     await admin.request("DELETE", f"/admin/integrations/{integration['id']}")
+    await enable_appointments(admin, hall.services["A"])
+    await admin.request("PUT", f"{hall_path}/appointments", json={"grace_minutes": 10})
+    portal = await booker(server, hall.hall_id)
+    booked = await portal.book(hall.services["A"], local("2026-11-27", "09:00"))
+    assert (await portal.cancel(booked.json()["id"])).status_code == 200
     kiosk = server.client(hall.kiosk_token)
     await kiosk.report_device_status("warning", printer="paper_low")
     first = await kiosk.issue_ticket(hall.services["A"])

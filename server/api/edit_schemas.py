@@ -37,6 +37,11 @@ class ServicePatch(BaseModel):
         default=None, max_length=12, description='e.g. [["09:00","12:00"],["13:30","17:00"]]'
     )
     enabled: bool | None = None
+    appointment_slot_minutes: int | None = Field(default=None, ge=5, le=240)
+    appointment_quota: int | None = Field(
+        default=None, ge=0, le=1000, description="people per slot; 0: no appointments"
+    )
+    appointment_days_ahead: int | None = Field(default=None, ge=0, le=60)
 
 
 class WindowPatch(BaseModel):
@@ -55,3 +60,39 @@ class NoticeOut(BaseModel):
     text: str
     updated_at: datetime | None
     updated_by: str | None
+
+
+class AppointmentRulesIn(BaseModel):
+    """A hall's appointment rules (the hall file's `[appointments]`): the fields given change,
+    the others stay."""
+
+    same_day: bool | None = Field(default=None, description="booking for today allowed")
+    book_before_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    cancel_before_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    early_minutes: int | None = Field(
+        default=None, ge=0, le=240, description="check-in opens this long before the slot"
+    )
+    grace_minutes: int | None = Field(
+        default=None, ge=0, le=240, description="check-in closes this long after the slot"
+    )
+    no_show_limit: int | None = Field(
+        default=None, ge=0, le=100, description="no-shows that bar online booking; 0: never"
+    )
+    no_show_days: int | None = Field(default=None, ge=1, le=366)
+    ban_days: int | None = Field(default=None, ge=1, le=366)
+    retention_days: int | None = Field(
+        default=None, ge=1, le=3650, description="personal data deleted this long after the day"
+    )
+
+
+class AppointmentRulesOut(BaseModel):
+    hall_id: int
+    same_day: bool
+    book_before_minutes: int
+    cancel_before_minutes: int
+    early_minutes: int
+    grace_minutes: int
+    no_show_limit: int
+    no_show_days: int
+    ban_days: int
+    retention_days: int

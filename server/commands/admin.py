@@ -60,12 +60,22 @@ class ServiceSpec:
     hours: list[list[str]] | None = None
     enabled: bool = True
     item_code: str | None = None  # 事项编码 (the 好差评 platform's)
+    appointment_slot_minutes: int = 30
+    appointment_quota: int = 0
+    appointment_days_ahead: int = 5
+
+
+def check_appointments(hours: ServiceHours, quota: int, name: str) -> None:
+    """A service that takes appointments needs hours to cut into slots."""
+    if quota > 0 and not hours.periods:
+        raise InvalidInput(text("appointment.needs_hours", service=name))
 
 
 def create_service(tx: Tx, spec: ServiceSpec) -> Service:
     lookups.hall(tx.session, spec.hall_id)
     name = _clean(spec.name, "业务名称")
     hours = ServiceHours.parse(spec.hours)
+    check_appointments(hours, spec.appointment_quota, name)
     taken = tx.session.exec(
         select(Service).where(Service.hall_id == spec.hall_id, Service.prefix == spec.prefix)
     ).first()
@@ -81,6 +91,9 @@ def create_service(tx: Tx, spec: ServiceSpec) -> Service:
         target_handle_minutes=spec.target_handle_minutes,
         enabled=spec.enabled,
         item_code=spec.item_code,
+        appointment_slot_minutes=spec.appointment_slot_minutes,
+        appointment_quota=spec.appointment_quota,
+        appointment_days_ahead=spec.appointment_days_ahead,
     )
     tx.session.add(service)
     tx.session.flush()

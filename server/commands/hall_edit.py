@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from client.events import NoticeUpdated
+from server.commands.admin import check_appointments
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.errors import AlreadyExists, InvalidInput
@@ -33,6 +34,9 @@ SERVICE_FIELDS = frozenset(
         "hours",
         "enabled",
         "item_code",
+        "appointment_slot_minutes",
+        "appointment_quota",
+        "appointment_days_ahead",
     }
 )
 
@@ -63,6 +67,7 @@ def update_service(tx: Tx, service_id: int, changes: dict[str, Any]) -> Service:
             raise AlreadyExists(text("service.prefix_taken", prefix=prefix))
     for name in SERVICE_FIELDS & changes.keys():
         setattr(service, name, changes[name])
+    check_appointments(ServiceHours.parse(service.hours), service.appointment_quota, service.name)
     tx.session.add(service)
     tx.session.flush()
     tx.catalog.service_changed(service_id)

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -89,6 +90,11 @@ class ServiceEntry(_Entry):
             raise PydanticCustomError("hall_file", "事项编码只能含字母、数字和 - _ .")
         return value
 
+    # appointments (预约): slot length, people per slot (0 or absent: none), working days ahead
+    appointment_slot_minutes: int = Field(default=30, ge=5, le=240)
+    appointment_quota: int = Field(default=0, ge=0, le=1000)
+    appointment_days_ahead: int = Field(default=5, ge=0, le=60)
+
     @field_validator("prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
@@ -119,6 +125,15 @@ class ServiceEntry(_Entry):
                 )
         hours = _domain_check(lambda: ServiceHours.parse(periods))
         return hours.to_json()
+
+    @model_validator(mode="after")
+    def _slots_need_hours(self) -> ServiceEntry:
+        if self.appointment_quota > 0 and not self.hours:
+            raise PydanticCustomError(
+                "hall_file",
+                "接受预约（appointment_quota 大于 0）时必须写 hours（预约时段按取号时段划分）",
+            )
+        return self
 
 
 class WindowEntry(_Entry):
@@ -193,9 +208,24 @@ class PlatformSpec(_Entry):
         return value
 
 
+class AppointmentsEntry(_Entry):
+    """The hall's appointment rules (`[appointments]`); what is not written keeps its value."""
+
+    same_day: bool | None = None
+    book_before_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    cancel_before_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    early_minutes: int | None = Field(default=None, ge=0, le=240)
+    grace_minutes: int | None = Field(default=None, ge=0, le=240)
+    no_show_limit: int | None = Field(default=None, ge=0, le=100)
+    no_show_days: int | None = Field(default=None, ge=1, le=366)
+    ban_days: int | None = Field(default=None, ge=1, le=366)
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+
+
 class HallFile(_Entry):
     hall: HallSpec
     platform: PlatformSpec | None = None
+    appointments: AppointmentsEntry | None = None
     services: list[ServiceEntry] = Field(default_factory=list)
     windows: list[WindowEntry] = Field(default_factory=list)
     staff: list[StaffEntry] = Field(default_factory=list)
@@ -314,6 +344,7 @@ def _message(error: Any, fields: dict[str, list[str]]) -> str:
 FIELDS = {
     "": list(HallFile.model_fields),
     "hall": list(HallSpec.model_fields),
+    "appointments": list(AppointmentsEntry.model_fields),
     "services": list(ServiceEntry.model_fields),
     "windows": list(WindowEntry.model_fields),
     "staff": list(StaffEntry.model_fields),

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from server.commands import admin, hall_edit
+from server.commands import admin, appointment_rules, hall_edit
 from server.commands.hall_file import (
     DeviceEntry,
     HallFile,
@@ -49,6 +49,9 @@ SERVICE_FIELDS = {
     "target_handle_minutes": "办理目标",
     "enabled": "启用",
     "item_code": "事项编码",
+    "appointment_slot_minutes": "预约时段长度",
+    "appointment_quota": "每时段预约名额",
+    "appointment_days_ahead": "可预约天数",
 }
 PLATFORM_FIELDS = {
     "profile": "对接配置",
@@ -57,9 +60,21 @@ PLATFORM_FIELDS = {
     "region_code": "行政区划代码",
     "alert_minutes": "积压提醒",
 }
+RULE_LABELS = {
+    "same_day": "当天预约",
+    "book_before_minutes": "预约截止",
+    "cancel_before_minutes": "取消截止",
+    "early_minutes": "提前签到",
+    "grace_minutes": "迟到宽限",
+    "no_show_limit": "失约次数限制",
+    "no_show_days": "失约统计天数",
+    "ban_days": "限制预约天数",
+    "retention_days": "个人信息保存天数",
+}
 SECTIONS = {
     "hall": "大厅",
     "platform": "好差评平台",
+    "appointments": "预约规则",
     "services": "业务",
     "windows": "窗口",
     "staff": "工作人员",
@@ -138,6 +153,7 @@ def apply_hall(tx: Tx, spec: HallFile, passwords: Mapping[str, FirstPassword]) -
     hall = _hall(tx, spec, result)
     if spec.platform is not None:
         _platform(tx, hall, spec.platform, result)
+    _rules(tx, hall, spec, result)
     services = _services(tx, hall, spec.services, result)
     windows = _windows(tx, hall, spec, services, result)
     _staff(tx, hall, spec.staff, passwords, result)
@@ -259,6 +275,18 @@ def _platform(tx: Tx, hall: Hall, spec: PlatformSpec, result: ApplyResult) -> No
         tx.session.add(receiver)
 
 
+def _rules(tx: Tx, hall: Hall, spec: HallFile, result: ApplyResult) -> None:
+    if spec.appointments is None:
+        return
+    wanted = spec.appointments.model_dump(exclude_none=True)
+    current = asdict(tx.catalog.rules(tx.open_session, hall.id or 0))
+    changes = {k: v for k, v in wanted.items() if current[k] != v}
+    if changes:
+        appointment_rules.set_rules(tx, hall.id or 0, changes)
+        what = "、".join(RULE_LABELS[k] for k in changes)
+        result._add(result.updated, "appointments", f"{hall.code}：{what}")
+
+
 def _services(
     tx: Tx, hall: Hall, entries: list[ServiceEntry], result: ApplyResult
 ) -> dict[str, int]:
@@ -281,6 +309,9 @@ def _services(
                     hours=entry.hours,
                     enabled=entry.enabled,
                     item_code=entry.item_code,
+                    appointment_slot_minutes=entry.appointment_slot_minutes,
+                    appointment_quota=entry.appointment_quota,
+                    appointment_days_ahead=entry.appointment_days_ahead,
                 ),
             )
             result._add(result.created, "services", f"{entry.prefix} {entry.name}")
@@ -293,6 +324,9 @@ def _services(
                 "target_handle_minutes": service.target_handle_minutes,
                 "enabled": service.enabled,
                 "item_code": service.item_code,
+                "appointment_slot_minutes": service.appointment_slot_minutes,
+                "appointment_quota": service.appointment_quota,
+                "appointment_days_ahead": service.appointment_days_ahead,
             }
             changes = {
                 name: getattr(entry, name)

@@ -21,6 +21,9 @@ class ServiceOut(BaseModel):
     target_handle_minutes: int
     hours: list[list[str]]
     enabled: bool
+    appointment_slot_minutes: int = 30
+    appointment_quota: int = 0
+    appointment_days_ahead: int = 5
 
 
 class ServiceStatusOut(ServiceOut):

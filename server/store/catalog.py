@@ -11,16 +11,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from server.domain.appointments import AppointmentPolicy, ServiceBooking
 from server.domain.calendar import ServiceHours, hall_zone
 from server.domain.errors import NotFound
 from server.domain.texts import text
-from server.store.tables import Hall, Service, Ticket, Window, WindowService
+from server.store.tables import AppointmentRules, Hall, Service, Ticket, Window, WindowService
 
 # a session, or a function that opens one: the cache asks for it only when it misses
 SessionSource = Session | Callable[[], Session]
@@ -42,19 +43,21 @@ class ServiceInfo:
     target_handle_minutes: int
     enabled: bool
     zone: ZoneInfo
+    booking: ServiceBooking = field(default_factory=ServiceBooking)
 
 
 class Catalog:
     def __init__(self, ttl: float = 1.0, *, record_changes: bool = False) -> None:
         self.ttl = ttl
         # the writer process's catalog records what its jobs changed, for the server's
-        # catalog to forget too (service ids; None: the windows)
+        # catalog to forget too (service ids; None: the windows; -hall id: its rules)
         self._record_changes = record_changes
         self._changes: list[int | None] = []
         self._lock = threading.Lock()
         self._services: dict[int, tuple[float, ServiceInfo]] = {}
         self._open_windows: dict[int, tuple[float, int]] = {}
         self._mean_handle: dict[tuple[int, object], tuple[float, float]] = {}
+        self._rules: dict[int, tuple[float, AppointmentPolicy]] = {}
 
     def service(self, session: SessionSource, service_id: int) -> ServiceInfo:
         now = time.monotonic()
@@ -84,6 +87,9 @@ class Catalog:
             target_handle_minutes=s.target_handle_minutes,
             enabled=s.enabled,
             zone=hall_zone(tz),
+            booking=ServiceBooking(
+                s.appointment_slot_minutes, s.appointment_quota, s.appointment_days_ahead
+            ),
         )
         with self._lock:
             self._services[service_id] = (now, info)
@@ -138,6 +144,25 @@ class Catalog:
             self._mean_handle[key] = (now, mean)
         return mean
 
+    def rules(self, session: SessionSource, hall_id: int) -> AppointmentPolicy:
+        """The hall's appointment rules (the defaults when it has set none)."""
+        now = time.monotonic()
+        cached = self._rules.get(hall_id)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        row = _opened(session).get(AppointmentRules, hall_id)
+        policy = rules_of(row)
+        with self._lock:
+            self._rules[hall_id] = (now, policy)
+        return policy
+
+    def rules_changed(self, hall_id: int) -> None:
+        """Forget a hall's appointment rules (just edited here; other processes: the ttl)."""
+        with self._lock:
+            self._rules.pop(hall_id, None)
+            if self._record_changes:
+                self._changes.append(-hall_id)  # negative: a hall's rules (see `forget`)
+
     def service_changed(self, service_id: int) -> None:
         """Forget a service this process cached (it was just edited here)."""
         with self._lock:
@@ -169,5 +194,23 @@ class Catalog:
         for change in changes:
             if change is None:
                 self.window_changed()
+            elif change < 0:
+                self.rules_changed(-change)
             else:
                 self.service_changed(change)
+
+
+def rules_of(row: AppointmentRules | None) -> AppointmentPolicy:
+    if row is None:
+        return AppointmentPolicy()
+    return AppointmentPolicy(
+        same_day=row.same_day,
+        book_before_minutes=row.book_before_minutes,
+        cancel_before_minutes=row.cancel_before_minutes,
+        early_minutes=row.early_minutes,
+        grace_minutes=row.grace_minutes,
+        no_show_limit=row.no_show_limit,
+        no_show_days=row.no_show_days,
+        ban_days=row.ban_days,
+        retention_days=row.retention_days,
+    )

@@ -12,6 +12,13 @@ from sqlalchemy import Connection, func
 from sqlmodel import Session, SQLModel, col, select
 
 from client.events import ServiceCount
+from server.domain.appointments import (
+    AppointmentPolicy,
+    Slot,
+    cancel_deadline,
+    check_in_closes,
+    check_in_opens,
+)
 from server.domain.calendar import business_day, hall_zone
 from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
@@ -26,7 +33,7 @@ from server.store.statements import (
     OLDEST_WAITING,
     QUEUE_COUNTS,
 )
-from server.store.tables import Hall, Service, Ticket, Window, WindowService
+from server.store.tables import Appointment, Hall, Service, Ticket, Window, WindowService
 from server.store.transaction import Tx
 
 M = TypeVar("M", bound=SQLModel)
@@ -176,3 +183,63 @@ def people_ahead(session: Session, ticket: Ticket | TicketRow) -> int:
     else:
         query = query.where(col(Ticket.priority) != Priority.normal, earlier)
     return session.exec(query).one()
+
+
+@dataclass(frozen=True)
+class AppointmentRecord:
+    """An appointment as the routes answer it (plain data: it crosses the writer's pipe)."""
+
+    id: int
+    hall_id: int
+    service_id: int
+    service_name: str
+    zone: str
+    business_day: date
+    slot_start: datetime
+    slot_end: datetime
+    code: str
+    status: str
+    id_type: str
+    id_last4: str | None
+    name: str | None
+    phone: str | None
+    created_at: datetime
+    cancelled_at: datetime | None
+    checked_in_at: datetime | None
+    ticket_id: int | None
+    integration_id: int | None
+    check_in_opens_at: datetime
+    check_in_closes_at: datetime
+    cancel_deadline: datetime
+    replayed: bool = False
+
+
+def appointment_record(
+    row: Appointment, service: ServiceInfo, policy: AppointmentPolicy, *, replayed: bool = False
+) -> AppointmentRecord:
+    slot = Slot(row.slot_start, row.slot_end)
+    return AppointmentRecord(
+        id=row.id or 0,
+        hall_id=row.hall_id,
+        service_id=row.service_id,
+        service_name=service.name,
+        zone=service.zone.key,
+        business_day=row.business_day,
+        slot_start=row.slot_start,
+        slot_end=row.slot_end,
+        code=row.code,
+        status=row.status,
+        id_type=row.id_type,
+        id_last4=row.id_last4,
+        name=row.name,
+        phone=row.phone,
+        created_at=row.created_at,
+        cancelled_at=row.cancelled_at,
+        checked_in_at=row.checked_in_at,
+        ticket_id=row.ticket_id,
+        integration_id=row.integration_id,
+        check_in_opens_at=check_in_opens(slot, policy),
+        check_in_closes_at=check_in_closes(slot, policy),
+        cancel_deadline=cancel_deadline(slot, policy),
+        replayed=replayed,
+    )

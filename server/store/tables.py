@@ -41,6 +41,11 @@ class Service(SQLModel, table=True):
     target_handle_minutes: int = 15
     enabled: bool = True
     item_code: str | None = Field(default=None, max_length=64)  # 事项编码, for the 好差评 platform
+    # appointments (预约): slots of this length within the hours, this many people a slot
+    # (0: none), this many working days ahead (server/domain/appointments.py)
+    appointment_slot_minutes: int = 30
+    appointment_quota: int = 0
+    appointment_days_ahead: int = 5
 
 
 class Window(SQLModel, table=True):
@@ -264,6 +269,70 @@ class Integration(SQLModel, table=True):
     revoked_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
+class AppointmentRules(SQLModel, table=True):
+    """A hall's appointment rules (the hall file's `[appointments]`); no row: the defaults."""
+
+    __tablename__ = "appointment_rules"
+    hall_id: int = Field(foreign_key="hall.id", primary_key=True)
+    same_day: bool = False
+    book_before_minutes: int = 120
+    cancel_before_minutes: int = 120
+    early_minutes: int = 30
+    grace_minutes: int = 15
+    no_show_limit: int = 3
+    no_show_days: int = 30
+    ban_days: int = 30
+    retention_days: int = 90
+
+
+class Appointment(SQLModel, table=True):
+    """A booked slot (预约). The ID number is never stored: its keyed hash (to match it at
+    check-in) and its last 4 digits (to show). Name and phone are kept for the clerk who
+    serves the person and shown masked everywhere else; all four are emptied
+    `retention_days` after the day (the row stays, for the counts)."""
+
+    __table_args__ = (
+        UniqueConstraint("hall_id", "business_day", "code"),
+        Index("ix_appointment_slot", "service_id", "slot_start", "status"),
+        Index("ix_appointment_person", "hall_id", "id_hash", "business_day"),
+        Index("ix_appointment_hall_day", "hall_id", "business_day", "slot_start"),
+        Index("ux_appointment_request", "integration_id", "request_id", unique=True),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    service_id: int = Field(foreign_key="service.id")
+    business_day: date
+    slot_start: datetime = Field(sa_column=_utc())
+    slot_end: datetime = Field(sa_column=_utc())
+    code: str = Field(max_length=6)
+    status: str = Field(default="booked", max_length=16)
+    id_type: str = Field(max_length=24)
+    id_hash: str | None = Field(default=None, max_length=64)
+    id_last4: str | None = Field(default=None, max_length=4)
+    name: str | None = Field(default=None, max_length=50)
+    phone: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=_utc())
+    cancelled_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    checked_in_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    missed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    purged_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")
+    request_id: str | None = Field(default=None, max_length=64)
+
+
+class AppointmentLift(SQLModel, table=True):
+    """A supervisor lifted a person's no-show bar: their misses before it no longer count."""
+
+    __tablename__ = "appointment_lift"
+    __table_args__ = (Index("ix_appointment_lift_person", "hall_id", "id_hash"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    id_hash: str = Field(max_length=64)
+    lifted_at: datetime = Field(sa_column=_utc())
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
 class Event(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("hall_id", "seq"),
@@ -380,6 +449,9 @@ class MaintenanceRun(SQLModel, table=True):
 
 __all__ = [
     "Alert",
+    "Appointment",
+    "AppointmentLift",
+    "AppointmentRules",
     "Complaint",
     "ConsoleSession",
     "Device",

@@ -6,10 +6,20 @@ can neither create halls nor accounts outside it.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, status
 
 from server.api.deps import AdminUser, RuntimeDep, Supervisor
-from server.api.edit_schemas import HallPatch, NoticeIn, NoticeOut, ServicePatch, WindowPatch
+from server.api.edit_schemas import (
+    AppointmentRulesIn,
+    AppointmentRulesOut,
+    HallPatch,
+    NoticeIn,
+    NoticeOut,
+    ServicePatch,
+    WindowPatch,
+)
 from server.api.params import IdPath, OptionalIdQuery
 from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import (
@@ -24,10 +34,11 @@ from server.api.schemas import (
     StaffPatch,
     WindowIn,
 )
-from server.commands import admin, hall_edit
+from server.commands import admin, appointment_rules, hall_edit
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.texts import text
 from server.queries import admin as lists
+from server.queries import appointments as appointment_reads
 from server.queries.views import ServiceOut, WindowOut
 from server.security import hash_off_loop
 from server.store.job import call
@@ -84,6 +95,36 @@ async def set_notice(
         updated_at=hall.notice_updated_at,
         updated_by=hall.notice_updated_by,
     )
+
+
+@router.get(
+    "/halls/{hall_id}/appointments",
+    response_model=AppointmentRulesOut,
+    responses=errors(*AUTH, 404, 422),
+)
+async def read_appointment_rules(
+    hall_id: IdPath, runtime: RuntimeDep, user: Supervisor
+) -> AppointmentRulesOut:
+    """The hall's appointment rules (the hall file's `[appointments]`)."""
+    ensure_hall(user, hall_id)
+    catalog = runtime.writer.catalog
+    policy = await runtime.read(lambda s: appointment_reads.hall_rules(s, catalog, hall_id))
+    return AppointmentRulesOut(hall_id=hall_id, **asdict(policy))
+
+
+@router.put(
+    "/halls/{hall_id}/appointments",
+    response_model=AppointmentRulesOut,
+    responses=errors(*AUTH, 404, *BODY),
+)
+async def set_appointment_rules(
+    hall_id: IdPath, body: AppointmentRulesIn, runtime: RuntimeDep, user: AdminUser
+) -> AppointmentRulesOut:
+    """Change the hall's appointment rules: the fields given, the others stay."""
+    ensure_hall(user, hall_id)
+    changes = body.model_dump(exclude_unset=True)
+    policy = await runtime.write(call(appointment_rules.set_rules, hall_id, changes))
+    return AppointmentRulesOut(hall_id=hall_id, **asdict(policy))
 
 
 @router.post(
