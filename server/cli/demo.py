@@ -47,6 +47,14 @@ def demo(
         typer.Option(formats=["%Y-%m-%d"], help="Simulated date (default: today in Shanghai)"),
     ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Keep the demo database here")] = None,
+    days: Annotated[
+        int,
+        typer.Option(
+            help="Simulate this many working days ending with --day (history for govqueue plan)",
+            min=1,
+            max=120,
+        ),
+    ] = 1,
     port: Annotated[int, typer.Option(help="Port (0 = any free port)")] = 0,
     display: Annotated[
         bool, typer.Option("--display", help="Open the hall screen on the simulated day")
@@ -80,6 +88,7 @@ def demo(
             console=wide,
             day=day.date() if day else None,
             on_ready=None if screen is None else screen.open,
+            days=days,
         )
     finally:
         if screen is not None:

@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,8 @@ from server.commands.admin import create_staff, new_password_hash
 from server.demo import scenario
 from server.demo.des import Scheduler
 from server.demo.report import print_report, print_totals
-from server.demo.simulation import DaySimulation
+from server.demo.simulation import DaySimulation, Hall
+from server.domain.calendar import WorkingCalendar
 from server.domain.clock import ManualClock, SystemClock
 from server.domain.enums import Role
 from server.embedded import running_server
@@ -83,10 +84,25 @@ def run_demo(
     console: Console,
     day: date | None = None,
     on_ready: OnReady | None = None,
+    days: int = 1,
 ) -> int:
-    """Simulate the day on the database `prepare_demo(data_dir)` made; print the report."""
+    """Simulate the day (or the `days` working days ending with it) on the database
+    `prepare_demo(data_dir)` made; print the report of the day."""
     day = day or datetime.now(ZONE).date()  # today, read now (never frozen at start-up)
-    return asyncio.run(_demo(speed, seed, data_dir, port, console, day, on_ready))
+    return asyncio.run(_demo(speed, seed, data_dir, port, console, demo_days(day, days), on_ready))
+
+
+def demo_days(day: date, count: int) -> list[date]:
+    """`day` and the working days before it (China's calendar: no weekends or holidays, 调休
+    Saturdays worked), `count` in all, oldest first — weeks of history for `govqueue plan`."""
+    calendar = WorkingCalendar()
+    found = [day]
+    before = day
+    while len(found) < count:
+        before -= timedelta(days=1)
+        if calendar.is_working_day(before):
+            found.append(before)
+    return found[::-1]
 
 
 async def _demo(
@@ -95,48 +111,67 @@ async def _demo(
     data_dir: Path,
     port: int,
     console: Console,
-    day: date,
+    days: list[date],
     on_ready: OnReady | None,
 ) -> int:
     settings = Settings(
         data_dir=data_dir, database_url=demo_database(data_dir), queue_counts_interval_s=0.25
     )
     pace = f"{speed:g} 倍速" if speed > 0 else "不限速"
+    day = days[-1]
+    which = (
+        f"{day} 一个工作日"
+        if len(days) == 1
+        else f"{days[0]} 至 {day} 共 {len(days)} 个工作日（报告为最后一天）"
+    )
     console.print(
-        f"[bold]govqueue 演示[/bold]：模拟 {day} 一个工作日 {DAY_START}–{DAY_END}"
+        f"[bold]govqueue 演示[/bold]：模拟 {which} {DAY_START}–{DAY_END}"
         f"（{pace}，种子 {seed}），数据库 {settings.database_url}",
         soft_wrap=True,
     )
-    clock = ManualClock(scenario.local(day, "08:55", ZONE))
-    scheduler = Scheduler(clock, speed=speed if speed > 0 else None)
+    clock = ManualClock(scenario.local(days[0], "08:55", ZONE))
     async with running_server(create_app(settings, clock), port=port) as base:
         console.print(f"服务器已启动：{base}  （接口文档 {base}/docs）")
         admin = ApiClient(base)
-        await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-        sim = DaySimulation(base, scheduler, day, ZONE, seed, admin)
+        hall: Hall | None = None
         try:
-            await sim.seed_hall()
-            console.print(
-                f"已建立：{len(scenario.SERVICES)} 项业务、{len(scenario.WINDOWS)} 个窗口、"
-                f"{len(scenario.WINDOWS) + 1} 名工作人员、1 台取号机、1 块大厅显示屏、"
-                f"{len(scenario.WINDOWS)} 台评价器"
-            )
-            if on_ready is not None:
-                h = sim.hall
-                await on_ready(
-                    DemoHall(base, h.hall_id, h.display_token, h.kiosk_token, day, clock)
-                )
-            await sim.start()
-            with _progress(console, sim, scheduler):
-                await scheduler.run()
-            by_service = await admin.indicators(
-                sim.hall.hall_id, group_by="service", start=day.isoformat()
-            )
-            by_window = await admin.indicators(
-                sim.hall.hall_id, group_by="window", start=day.isoformat()
-            )
+            for n, today in enumerate(days, start=1):
+                clock.set(scenario.local(today, "08:55", ZONE))
+                await admin.login(ADMIN_NO, ADMIN_PASSWORD)  # yesterday's sign-in has expired
+                scheduler = Scheduler(clock, speed=speed if speed > 0 else None)
+                # the day reported keeps the seed's own day; the ones before draw their own
+                sim = DaySimulation(base, scheduler, today, ZONE, seed - len(days) + n, admin, hall)
+                try:
+                    if hall is None:
+                        await sim.seed_hall()
+                        console.print(
+                            f"已建立：{len(scenario.SERVICES)} 项业务、{len(scenario.WINDOWS)} 个窗口、"
+                            f"{len(scenario.WINDOWS) + 1} 名工作人员、1 台取号机、1 块大厅显示屏、"
+                            f"{len(scenario.WINDOWS)} 台评价器"
+                        )
+                        if on_ready is not None:
+                            h = sim.hall
+                            await on_ready(
+                                DemoHall(
+                                    base, h.hall_id, h.display_token, h.kiosk_token, today, clock
+                                )
+                            )
+                    hall = sim.hall
+                    await sim.start()
+                    with _progress(console, sim, scheduler, hourly=today == day) as progress:
+                        await scheduler.run()
+                    if today != day:
+                        console.print(f"{today}（第 {n} 天）{progress.summary()}")
+                        continue
+                    by_service = await admin.indicators(
+                        sim.hall.hall_id, group_by="service", start=day.isoformat()
+                    )
+                    by_window = await admin.indicators(
+                        sim.hall.hall_id, group_by="window", start=day.isoformat()
+                    )
+                finally:
+                    await sim.close()
         finally:
-            await sim.close()
             await admin.aclose()
     print_totals(console, sim.tally, by_service)
     print_report(console, day.isoformat(), by_service, by_window)
@@ -147,8 +182,11 @@ async def _demo(
 class _progress:
     """Shows how the day goes: a live bar on a terminal, else one line per simulated hour."""
 
-    def __init__(self, console: Console, sim: DaySimulation, scheduler: Scheduler) -> None:
-        self.console, self.sim, self.scheduler = console, sim, scheduler
+    def __init__(
+        self, console: Console, sim: DaySimulation, scheduler: Scheduler, *, hourly: bool = True
+    ) -> None:
+        """`hourly`: without a terminal, a line per simulated hour (else none)."""
+        self.console, self.sim, self.scheduler, self.hourly = console, sim, scheduler, hourly
         self.start, self.end = sim.at(DAY_START), sim.at(DAY_END)
         self.total = (self.end - self.start).total_seconds()
         self.bar: Progress | None = None
@@ -164,7 +202,7 @@ class _progress:
                 TextColumn("{task.fields[info]}"),
                 TimeElapsedColumn(),
             ]
-            self.bar = Progress(*columns, console=self.console)
+            self.bar = Progress(*columns, console=self.console, transient=not self.hourly)
             self.bar.__enter__()
             self.task = self.bar.add_task(f"模拟时间 {DAY_START}", total=self.total, info="")
         self.scheduler.on_instant = self.instant
@@ -175,7 +213,7 @@ class _progress:
         if self.bar is not None:
             self.draw(self.scheduler.now(), final=True)
             self.bar.__exit__(None, None, None)
-        elif exc[0] is None:
+        elif exc[0] is None and self.hourly:
             self.console.print(
                 f"{self.scheduler.now().astimezone(ZONE):%H:%M} 全部窗口已关闭 · {self.summary()}"
             )
@@ -192,7 +230,7 @@ class _progress:
             if time.monotonic() - self.last_draw > 0.1:
                 self.draw(now)
             return
-        while now >= self.next_hour and self.next_hour <= self.end:
+        while self.hourly and now >= self.next_hour and self.next_hour <= self.end:
             self.console.print(f"{self.next_hour:%H:%M} {self.summary()}")
             self.next_hour = self.next_hour.replace(hour=self.next_hour.hour + 1)
 

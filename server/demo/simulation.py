@@ -73,14 +73,16 @@ class DaySimulation:
         zone: ZoneInfo,
         seed: int,
         admin: ApiClient,
+        hall: Hall | None = None,
     ) -> None:
+        """`hall`: the hall an earlier day set up (None: `seed_hall()` sets it up)."""
         self.base_url = base_url
         self.sim = sim
         self.day = day
         self.zone = zone
         self.seed = seed
         self.admin = admin
-        self.hall = Hall()
+        self.hall = hall or Hall()
         self.tally = Tally()
         self.arrivals_done = False
         self.pending_requeues = 0
