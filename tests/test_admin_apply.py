@@ -482,3 +482,33 @@ async def test_kiosks_keep_taking_tickets_while_apply_adds_many_staff(
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_halls_rules_from_the_file_and_a_loopback_public_address(
+    db: str, tmp_path: Path
+) -> None:
+    """扫码评价期限, the pause threshold and 过号重排 come from the file when it names them (and
+    stay as they are when it does not); a loopback GOVQUEUE_PUBLIC_BASE_URL is warned about."""
+    assert apply(EXAMPLE, db).returncode == 0
+    assert rows(
+        db, "select rating_window_days, pause_alert_minutes, no_show_requeue from hall"
+    ) == [(7, 15, 1)]
+    text = EXAMPLE.read_text().replace(
+        'timezone = "Asia/Shanghai"',
+        'timezone = "Asia/Shanghai"\nrating_window_days = 3\npause_alert_minutes = 20\n'
+        "no_show_requeue = false",
+    )
+    changed = tmp_path / "hall.toml"
+    changed.write_text(text)
+    result = apply(changed, db, env={"GOVQUEUE_PUBLIC_BASE_URL": "http://127.0.0.1:8000"})
+    assert result.returncode == 0, result.stderr
+    assert "扫码评价期限、暂停提醒阈值、过号重排" in result.stdout
+    assert "是本机地址" in result.stderr and "手机扫码打不开" in result.stderr
+    assert rows(
+        db, "select rating_window_days, pause_alert_minutes, no_show_requeue from hall"
+    ) == [(3, 20, 0)]
+    again = apply(EXAMPLE, db)  # a file without them leaves them as they are
+    assert again.returncode == 0 and "是本机地址" not in again.stderr
+    assert rows(
+        db, "select rating_window_days, pause_alert_minutes, no_show_requeue from hall"
+    ) == [(3, 20, 0)]

@@ -65,6 +65,10 @@ class HallSpec(_Entry):
     code: Ident = Field(min_length=1, max_length=32)
     name: Text = Field(min_length=1, max_length=100)
     timezone: str = "Asia/Shanghai"
+    # the hall's rules; left out: as they are (set in the console's 设置 → 大厅, or defaults)
+    rating_window_days: int | None = Field(default=None, ge=1, le=90)
+    pause_alert_minutes: int | None = Field(default=None, ge=1, le=480)
+    no_show_requeue: bool | None = None
 
     @field_validator("timezone")
     @classmethod

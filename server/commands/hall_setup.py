@@ -224,12 +224,26 @@ def _refuse_foreign(existing: dict[str, _Account], hall_id: int | None, hall_cod
 def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
     wanted = spec.hall
     hall = tx.session.exec(select(Hall).where(Hall.code == wanted.code)).first()
+    rules = {
+        k: getattr(wanted, k)
+        for k in ("rating_window_days", "pause_alert_minutes", "no_show_requeue")
+        if getattr(wanted, k) is not None
+    }
     if hall is None:
         hall = admin.create_hall(tx, wanted.code, wanted.name, wanted.timezone)
+        if rules:
+            hall = hall_edit.update_hall(tx, hall.id or 0, rules)
         result._add(result.created, "hall", f"{wanted.code} {wanted.name}")
     else:
-        labels = {"name": "名称", "timezone": "时区"}
-        changes = {k: getattr(wanted, k) for k in labels if getattr(hall, k) != getattr(wanted, k)}
+        labels = {
+            "name": "名称",
+            "timezone": "时区",
+            "rating_window_days": "扫码评价期限",
+            "pause_alert_minutes": "暂停提醒阈值",
+            "no_show_requeue": "过号重排",
+        }
+        wanted_values = {"name": wanted.name, "timezone": wanted.timezone, **rules}
+        changes = {k: v for k, v in wanted_values.items() if getattr(hall, k) != v}
         if changes:
             hall = hall_edit.update_hall(tx, hall.id or 0, changes)
             what = "、".join(labels[k] for k in changes)
