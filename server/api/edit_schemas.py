@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from server.api.params import Id, Label, NoticeText, WindowNumber
+from server.api.patch import Patch
 
 
-class HallPatch(BaseModel):
+class HallPatch(Patch):
     """Only the fields given are changed."""
 
     name: Label | None = None
@@ -25,8 +26,10 @@ class HallPatch(BaseModel):
     )
 
 
-class ServicePatch(BaseModel):
+class ServicePatch(Patch):
     """Only the fields given are changed; `daily_limit: null` removes the limit."""
+
+    NULLABLE = frozenset({"daily_limit"})
 
     name: Label | None = None
     prefix: str | None = Field(default=None, min_length=1, max_length=4, pattern=r"^[A-Z]{1,4}$")
@@ -44,7 +47,7 @@ class ServicePatch(BaseModel):
     appointment_days_ahead: int | None = Field(default=None, ge=0, le=60)
 
 
-class WindowPatch(BaseModel):
+class WindowPatch(Patch):
     number: WindowNumber | None = None
     service_ids: list[Id] | None = Field(
         default=None, max_length=100, description="In order of priority; replaces the list"

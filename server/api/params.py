@@ -31,6 +31,11 @@ IdQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
 OptionalIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 """An optional id in the query string: `?hall_id=3`."""
 
+MAX_OFFSET = 10_000_000
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip (≤ 10,000,000)")]
+"""`?offset=` of every paged list: one bound for all (past it SQLite's 64-bit integers
+overflowed into a 500); a list that long is paged with a keyset or exported instead."""
+
 PublicToken = Annotated[str, Path(min_length=1, max_length=64)]
 """The ticket holder's token (the QR code's link)."""
 

@@ -17,6 +17,7 @@ from server.api.params import (
     StaffNo,
     WindowNumber,
 )
+from server.api.patch import Patch
 from server.domain.enums import DeviceKind, Outcome, Priority, Role
 
 
@@ -85,7 +86,7 @@ class StaffIn(BaseModel):
     hall_id: Id | None = None
 
 
-class StaffPatch(BaseModel):
+class StaffPatch(Patch):
     """Only the fields given change."""
 
     name: PersonName | None = None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
-from server.api.params import IdPath, OptionalIdQuery, StaffNoQuery
+from server.api.params import IdPath, Offset, OptionalIdQuery, StaffNoQuery
 from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
     FollowUpIn,
@@ -61,7 +61,7 @@ async def list_(
     window_id: OptionalIdQuery = None,
     staff_no: StaffNoQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> RectificationPage:
     """Rectifications, newest first."""
     hall_ids = hall_ids_for(user, hall_id)

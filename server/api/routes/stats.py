@@ -15,6 +15,7 @@ from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from server.api.deps import RuntimeDep, Supervisor
+from server.api.params import Offset
 from server.api.responses import AUTH, errors
 from server.api.stats_schemas import (
     Grouping,
@@ -135,7 +136,7 @@ async def ticket_list(
     start: From = None,
     end: To = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
     after: Annotated[
         int | None,
         Query(ge=0, le=MAX_ID, description="Keyset paging: the `next_after` of the previous page"),
