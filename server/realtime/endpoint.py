@@ -232,13 +232,36 @@ async def _stream(ws: WebSocket, sub: Subscription, last_sent: int) -> None:
 
 
 async def _drain_incoming(ws: WebSocket) -> None:
-    """Answer pings; return when the client disconnects."""
+    """Answer pings; return when the client disconnects. Anything else a client sends (text
+    that is not JSON, JSON that is not an object such as `[1]` or `"ping"`, binary frames)
+    is ignored — the feed goes on — and the first such message of a connection is logged."""
+    logged = False
     while True:
         message = await ws.receive()
         if message["type"] == "websocket.disconnect":
             return
         raw = message.get("text")
-        if raw:
-            with contextlib.suppress(ValueError):
-                if json.loads(raw).get("type") == "ping":
-                    await ws.send_text('{"type":"pong"}')
+        if _is_ping(raw):
+            await ws.send_text('{"type":"pong"}')
+        elif not logged:
+            logged = True
+            log.info(
+                'live feed: ignored a message from %s that is not {"type": "ping"}: %.60r',
+                _peer(ws),
+                raw if raw is not None else message.get("bytes"),
+            )
+
+
+def _is_ping(raw: str | None) -> bool:
+    if not raw:
+        return False
+    try:
+        parsed = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
+        return False
+    return isinstance(parsed, dict) and parsed.get("type") == "ping"
+
+
+def _peer(ws: WebSocket) -> str:
+    client = ws.client
+    return f"{client.host}:{client.port}" if client is not None else "?"
