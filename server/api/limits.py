@@ -1,5 +1,9 @@
 """A request body larger than `MAX_BODY_BYTES` is refused (413, in Chinese) before any of it
-is parsed: nothing a kiosk, window or admin sends comes near it."""
+is parsed: nothing a kiosk, window or admin sends comes near it. A JSON body (content type
+`application/json` or `…+json`) that is not UTF-8 is refused 400 before it is parsed:
+Python's `json.loads` reads bytes in UTF-16 and UTF-32 too (it guesses from the NUL bytes),
+which docs/api.md rules out. JSON text never holds a raw NUL byte (RFC 8259 escapes control
+characters), so a NUL is as sure a sign of UTF-16/32 as a byte sequence UTF-8 cannot decode."""
 
 from __future__ import annotations
 
@@ -41,20 +45,25 @@ class BodyLimit:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
+        if size and not _readable_json(chunks, scope):
+            await self._refuse(send, 400, UNREADABLE, "http_400")
+            return
         await self.app(scope, _replay(chunks, None, receive), send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(
+        self, send: Send, status: int = 413, detail: str | None = None, code: str | None = None
+    ) -> None:
         body = json.dumps(
             {
-                "detail": f"请求内容过大（上限 {self.limit // 1024} KB），请精简后重试。",
-                "code": "payload_too_large",
+                "detail": detail or f"请求内容过大（上限 {self.limit // 1024} KB），请精简后重试。",
+                "code": code or "payload_too_large",
             },
             ensure_ascii=False,
         ).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
@@ -63,6 +72,35 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+UNREADABLE = "请求内容无法解析：请发送 UTF-8 编码的 JSON（嵌套不要过深）。"
+
+
+def _readable_json(chunks: list[bytes], scope: Scope) -> bool:
+    """False for a JSON body that is not UTF-8 (see the module's docstring); other bodies
+    are not looked at."""
+    if not _is_json(scope):
+        return True
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if b"\x00" in body:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_json(scope: Scope) -> bool:
+    """The content type FastAPI reads as JSON: application/json or application/…+json."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            kind = value.split(b";", 1)[0].strip().lower()
+            return kind == b"application/json" or (
+                kind.startswith(b"application/") and kind.endswith(b"+json")
+            )
+    return False
 
 
 def _content_length(scope: Scope) -> int | None:

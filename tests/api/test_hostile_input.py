@@ -82,6 +82,50 @@ async def test_unreadable_bodies_get_a_chinese_400(server: LiveServer, hall: See
     assert "JSON" in assert_chinese_error(r, 422)["detail"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "gbk"])
+async def test_a_json_body_that_is_not_utf8_is_400_and_creates_nothing(
+    server: LiveServer, hall: Seeded, encoding: str
+) -> None:
+    """Python's json.loads reads UTF-16 and UTF-32 bytes too; docs/api.md says UTF-8 only."""
+    admin = server.admin.token
+    body = json.dumps({"code": "U16", "name": "编码测试大厅"}, ensure_ascii=False)
+    for content_type in ("application/json", "application/json; charset=utf-16", "x/y+json"):
+        r = await send(
+            server,
+            "POST",
+            "/admin/halls",
+            admin,
+            content=body.encode(encoding),
+            headers={"content-type": content_type.replace("x/y", "application/merge-patch")},
+        )
+        assert assert_chinese_error(r, 400)["code"] == "http_400"
+        assert "UTF-8" in r.json()["detail"]
+    # the kiosks' fast path is behind the same check (an ASCII body in GBK is UTF-8 too)
+    ticket = json.dumps({"service_id": hall.services["A"]}).encode(encoding)
+    if encoding != "gbk":
+        r = await send(
+            server,
+            "POST",
+            "/tickets",
+            hall.kiosk_token,
+            content=ticket,
+            headers={"content-type": "application/json"},
+        )
+        assert assert_chinese_error(r, 400)["code"] == "http_400"
+    assert "U16" not in [h["code"] for h in await server.admin.admin_list("halls")]
+    assert (await server.admin.ticket_records(hall.hall_id))["total"] == 0
+    # the same in UTF-8 (with or without a BOM) is taken
+    created = await send(
+        server,
+        "POST",
+        "/admin/halls",
+        admin,
+        content=body.encode("utf-8"),
+        headers={"content-type": "application/json"},
+    )
+    assert created.status_code == 201
+
+
 async def test_bodies_are_limited_in_size(server: LiveServer, hall: Seeded) -> None:
     admin = str(server.admin.token)
     r = await send(
