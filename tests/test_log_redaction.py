@@ -93,6 +93,8 @@ async def test_a_days_path_leaves_no_token_password_or_personal_data_in_the_log(
         ).json()
         await http.get(f"/tickets/public/{ticket['public_token']}")
         await http.get(f"{base}/t/{ticket['public_token']}")
+        await http.get(f"{base}/t/{ticket['public_token']}", params={"rated": 1})
+        await http.post(f"{base}/t/{ticket['public_token']}/rating", data={"level": "5"})
         complaint = {
             "hall_id": hall["id"],
             "channel": "phone",

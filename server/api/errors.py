@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api import validation
+from server.api.logredact import redact
 from server.domain import errors as e
 from server.domain.texts import text
 from server.security import RateLimited, TooManyAttempts
@@ -106,9 +107,9 @@ async def database_unavailable(request: Request, exc: Exception) -> JSONResponse
     """The database refused the connection or the statement (server down, disk); a SQLite
     file that stayed locked by another program is 503 store_busy (nothing was written)."""
     if is_busy(exc):
-        log.warning("database locked on %s %s", request.method, request.url.path)
+        log.warning("database locked on %s %s", request.method, redact(request.url.path))
         return await store_unavailable(request, StoreBusy(text("server.store_busy")))
-    log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("database error on %s %s", request.method, redact(request.url.path), exc_info=exc)
     STORE_ERRORS["database_unavailable"] += 1
     return JSONResponse(
         {"detail": text("server.database_unavailable"), "code": "database_unavailable"},
@@ -152,7 +153,10 @@ class InternalErrors:
             incident = secrets.token_hex(4)
             STORE_ERRORS["internal_error"] += 1
             log.exception(
-                "internal error %s on %s %s", incident, scope.get("method"), scope.get("path")
+                "internal error %s on %s %s",
+                incident,
+                scope.get("method"),
+                redact(str(scope.get("path"))),
             )
             if started:  # part of an answer is out: nothing valid can follow
                 raise

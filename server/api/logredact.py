@@ -1,5 +1,8 @@
 """Credentials never reach a log: the live feed takes its token in the query string
-(`/ws?hall_id=1&token=…`), which uvicorn writes into its access and WebSocket log lines."""
+(`/ws?hall_id=1&token=…`), and a ticket's public token (the QR code's link, which lets its
+holder rate the ticket) is in the path (`/t/…`, `/t/…/rating`, `/api/v1/tickets/public/…`);
+uvicorn writes both into its access and WebSocket log lines, and the server's own error lines
+name the path."""
 
 from __future__ import annotations
 
@@ -7,11 +10,13 @@ import logging
 import re
 
 SECRET_PARAM = re.compile(r"(?i)((?:^|[?&])(?:token|access_token|password)=)[^&\s\"']*")
+# a public ticket token in a path: /t/<token>[/rating], /api/v1/tickets/public/<token>
+PUBLIC_TOKEN = re.compile(r"((?:^|[\s\"'])(?:/api/v1/tickets/public|/t)/)[^/?#\s\"']+")
 LOGGERS = ("uvicorn.access", "uvicorn.error", "uvicorn")
 
 
 def redact(text: str) -> str:
-    return SECRET_PARAM.sub(r"\1***", text)
+    return PUBLIC_TOKEN.sub(r"\1***", SECRET_PARAM.sub(r"\1***", text))
 
 
 class RedactCredentials(logging.Filter):
