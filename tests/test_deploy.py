@@ -211,3 +211,39 @@ async def console_sign_in(https: str) -> None:
             await expect(tab.locator("header.top")).to_contain_text("管理控制台")
         finally:
             await chromium.close()
+
+
+def test_the_hall_pc_units_verify(tmp_path: Path) -> None:
+    """The kiosk session (cage on tty1) and the apps' user units, as the package installs them."""
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze is missing: bash dev.sh setup installs Debian's systemd"
+    system = tmp_path / "usr/lib/systemd/system"
+    shutil.copytree("/lib/systemd/system", system, symlinks=True)
+    user = tmp_path / "usr/lib/systemd/user"
+    if Path("/usr/lib/systemd/user").is_dir():
+        shutil.copytree("/usr/lib/systemd/user", user, symlinks=True)
+    user.mkdir(parents=True, exist_ok=True)
+    hall_pc = DEPLOY / "hall-pc"
+    shutil.copy(hall_pc / "govqueue-cage@.service", system / "govqueue-cage@.service")
+    for unit in (hall_pc / "user").glob("*.service"):
+        shutil.copy(unit, user / unit.name)
+    for program in ("usr/bin/govqueue", "usr/bin/cage"):
+        (tmp_path / program).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / program).write_text("#!/bin/sh\n")
+        (tmp_path / program).chmod(0o755)
+    # user units as the system manager reads them (--user takes no --root): the same
+    # syntax, the programs at their paths, graphical-session.target from the user units
+    for target in user.glob("graphical-session*.target"):
+        shutil.copy(target, system / target.name)
+    shutil.copy(system / "govqueue-cage@.service", system / "govqueue-cage@kiosk.service")
+    units = [system / "govqueue-cage@kiosk.service"]
+    for unit in sorted(user.glob("govqueue-*.service")):
+        shutil.copy(unit, system / unit.name)
+        units.append(system / unit.name)
+    done = subprocess.run(
+        [analyze, "verify", f"--root={tmp_path}", *(str(u) for u in units)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
