@@ -130,8 +130,10 @@ def test_the_package_installs_on_a_fresh_debian_and_its_kiosk_takes_a_ticket(
             wait_for(lambda: log.exists() and "screen loading -> start" in log.read_text())
             x, y, _, _ = screen.window_geometry("自助取号机")
             time.sleep(SETTLE_S)  # the kiosk ignores a touch just after its screen changed
+            if os.environ.get("GOVQUEUE_HALL_PC_SHOT"):  # what the tap lands on, to look at
+                screen.save(Path(os.environ["GOVQUEUE_HALL_PC_SHOT"]))
             screen.tap(x + button.x(), y + button.y())
-            wait_for(lambda: hall_tickets(app_server) > before)
+            wait_for(lambda: hall_tickets(app_server) > before, "the tapped ticket")
         finally:
             os.killpg(kiosk.pid, signal.SIGTERM)
             kiosk.wait(30)
@@ -145,8 +147,8 @@ def hall_tickets(server: ThreadedServer) -> int:
     return len(records["items"])
 
 
-def wait_for(check: Any, timeout: float = 120) -> None:
+def wait_for(check: Any, what: str = "", timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
