@@ -20,7 +20,7 @@ from client.errors import ApiError
 from client.events import TicketIssued
 from client.live import LiveFeed
 from client.rest import ApiClient
-from client.wire import LiveMessage
+from client.wire import LiveMessage, SnapshotMessage
 from server.app import WRITER_IMPORTS
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
@@ -135,13 +135,18 @@ async def test_a_killed_writer_process_is_restarted_and_no_ticket_is_lost_double
             reconnect_delay=0.05,
         )
 
+        snapshot = asyncio.Event()
+
         async def screen() -> None:
             async for message in feed:
+                if isinstance(message, SnapshotMessage):
+                    snapshot.set()
                 if isinstance(message, LiveMessage) and isinstance(message.data, TicketIssued):
                     seen.append(message.data.number)
 
         screen_task = asyncio.create_task(screen())
-        await asyncio.wait_for(feed.connected.wait(), 10)
+        # from its first snapshot on, the screen is owed every ticket.issued
+        await asyncio.wait_for(snapshot.wait(), 10)
         with caplog.at_level(logging.WARNING, logger="govqueue.writer"):
             async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
 
