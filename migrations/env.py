@@ -25,13 +25,28 @@ def run_offline() -> None:
 def run_online() -> None:
     engine = make_engine(url, writer=True)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table, drops it and renames the copy: with foreign
+            # keys enforced, dropping a table other rows point at (hall, device, …) fails on
+            # any database with data in it. Off during the migrations (outside a transaction,
+            # where SQLite honours it), checked once they are done.
+            # on the driver's connection: SQLAlchemy's would begin a transaction first
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")
         context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            connection=connection, target_metadata=target_metadata, render_as_batch=sqlite
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+            driver.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(
+                    f"the migrations left rows whose foreign keys point nowhere: {broken[:5]}"
+                )
     engine.dispose()
 
 
