@@ -31,18 +31,28 @@ echo "[deb] the locked packages for $arch ($platform)"
 "$uv" pip install --quiet --target "$lib" --python-version 3.11 --python-platform "$platform" \
   --no-deps --no-compile -r "$work/requirements.txt"
 echo "[deb] govqueue's own packages"
-for package in server client migrations app_shell kiosk_app display_app window_client; do
+# the wheel's packages and the command's entry point, as pyproject.toml names them
+read -r packages entry < <(python3 - "$project/pyproject.toml" <<'PY'
+import sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))
+packages = project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+print(",".join(packages), project["project"]["scripts"]["govqueue"])
+PY
+)
+for package in ${packages//,/ }; do
   cp -r "$project/$package" "$lib/"
 done
+module=${entry%%:*}
+function=${entry##*:}
 find "$lib" -name __pycache__ -prune -exec rm -rf {} +
 rm -rf "$lib"/bin  # console scripts of the wheels: /usr/bin/govqueue is the one entry point
 
 install -d "$root/usr/bin"
-cat >"$root/usr/bin/govqueue" <<'SH'
+cat >"$root/usr/bin/govqueue" <<SH
 #!/bin/sh
 # govqueue's apps (and commands) with the packages of /opt/govqueue-apps/lib
-PYTHONPATH=/opt/govqueue-apps/lib exec /usr/bin/python3.11 -c \
-  'import sys; sys.argv[0] = "govqueue"; from server.cli.main import app; app()' "$@"
+PYTHONPATH=/opt/govqueue-apps/lib exec /usr/bin/python3.11 -c \\
+  'import sys; sys.argv[0] = "govqueue"; from $module import $function; $function()' "\$@"
 SH
 chmod 0755 "$root/usr/bin/govqueue"
 install -D -m 0644 "$here/govqueue-cage@.service" "$root/usr/lib/systemd/system/govqueue-cage@.service"
