@@ -87,6 +87,11 @@ class WindowQueue(_Model):
     no_shows: list[DeskTicket] = Field(
         default_factory=list, description="today's no-shows at this window, latest first"
     )
+    case_numbers: str = Field(
+        default="off",
+        description="the hall's 办件编号 at 办结: off (not asked), optional (asked, may be "
+        "skipped), required (outcome 办结 needs one)",
+    )
 
 
 class Figures(_Model):

@@ -74,7 +74,12 @@ class Settings(BaseSettings):
     )
     default_timezone: str = "Asia/Shanghai"
     satisfaction_counts_basic: bool = True
-    rectification_working_days: int = 15
+    rectification_working_days: int = Field(
+        default=15, description="差评整改 deadline in working days (a hall may set its own)"
+    )
+    followup_working_days: int = Field(
+        default=1, description="回访 within this many working days of 整改 (a hall may set its own)"
+    )
     extra_holidays: Annotated[list[date], NoDecode] = Field(
         default_factory=list,
         description="Local days off on top of China's public holidays (YYYY-MM-DD, comma-separated)",

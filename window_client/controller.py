@@ -392,8 +392,10 @@ class WindowController(QObject):
         outcome: str | None = None,
         service_id: int | None = None,
         reason: str | None = None,
+        case_nos: list[str] | None = None,
     ) -> bool:
-        """Ask the server to do `action`; False when it does not apply now (nothing is sent)."""
+        """Ask the server to do `action`; False when it does not apply now (nothing is sent).
+        A finish carries the 办件编号 entered at 办结 (`case_nos`)."""
         model = self.model
         if model is None or action not in model.enabled():
             return False
@@ -413,6 +415,8 @@ class WindowController(QObject):
                 if outcome is None:
                     return False
                 body = {"outcome": outcome}
+                if case_nos:
+                    body["case_nos"] = list(case_nos)
             elif action is Action.transfer:
                 if service_id is None:
                     return False
@@ -432,6 +436,11 @@ class WindowController(QObject):
             lambda answer: self._confirmed(model, action, answer, reason)
         ).failure(self._failed(action)).finally_(settled).run_in_background()
         return True
+
+    def case_policy(self) -> str:
+        """The hall's 办件编号 at 办结: off, optional or required (from the window's queue)."""
+        model = self.model
+        return model.queue.case_numbers if model is not None and model.queue else "off"
 
     def _ticket_for(self, action: Action) -> int | None:
         model = self.model

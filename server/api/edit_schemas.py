@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +24,24 @@ class HallPatch(Patch):
     )
     no_show_requeue: bool | None = Field(
         default=None, description="过号重排: windows may put a no-show back in the queue"
+    )
+    case_numbers: Literal["off", "optional", "required"] | None = Field(
+        default=None, description="办件编号 at 办结: not asked, asked, or required for 办结"
+    )
+    rectification_working_days: int | None = Field(
+        default=None, ge=1, le=60, description="a 差评's 整改 deadline, in working days"
+    )
+    followup_working_days: int | None = Field(
+        default=None, ge=1, le=30, description="回访 within this many working days of 整改"
+    )
+    rectification_warn_days: int | None = Field(
+        default=None, ge=0, le=30, description="超期预警 this many working days before 整改 is due"
+    )
+    followup_warn_hours: int | None = Field(
+        default=None, ge=0, le=72, description="超期预警 this many hours before 回访 is due"
+    )
+    re_rating: bool | None = Field(
+        default=None, description="the applicant may rate once more (追评) after 整改"
     )
 
 

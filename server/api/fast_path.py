@@ -143,8 +143,10 @@ class FastPath:
             finish_in = _validated(FinishIn, body)
             if finish_in is None:
                 return None
-            outcome = finish_in.outcome
-            return lambda: transition_answer(runtime, staff, ident, "finish", outcome=outcome)
+            outcome, numbers = finish_in.outcome, finish_in.case_nos
+            return lambda: transition_answer(
+                runtime, staff, ident, "finish", outcome=outcome, case_nos=numbers
+            )
         return lambda: transition_answer(runtime, staff, ident, kind)
 
     def _base_url(self, scope: Scope) -> str:

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from server.domain.cases import clean_case_no
+from server.domain.errors import DomainError
 from server.domain.names import clean_name, clean_text
 from server.store.types import MAX_ID
 
@@ -78,6 +80,19 @@ def _clean_notice(value: Any) -> Any:
 
 NoticeText = Annotated[str, BeforeValidator(_clean_notice), StringConstraints(max_length=500)]
 """The hall notice: like a comment, but empty (or blank) means no notice."""
+
+
+def _case_no(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return clean_case_no(value)
+    except DomainError as exc:
+        raise ValueError(exc.message.removesuffix("。")) from None
+
+
+CaseNo = Annotated[str, BeforeValidator(_case_no), StringConstraints(max_length=50)]
+"""办件编号: letters, digits and '-', at most 50 (server/domain/cases.py)."""
 
 
 def _in_range(day: date) -> date:

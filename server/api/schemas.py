@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.api.params import (
+    CaseNo,
     Code,
     Comment,
     Id,
@@ -18,6 +19,7 @@ from server.api.params import (
     WindowNumber,
 )
 from server.api.patch import Patch
+from server.domain.cases import MAX_PER_TICKET as MAX_CASES
 from server.domain.enums import DeviceKind, Outcome, Priority, Role
 
 
@@ -52,6 +54,12 @@ class HallOut(BaseModel):
     rating_window_days: int = 7
     pause_alert_minutes: int = 15
     no_show_requeue: bool = True
+    case_numbers: str = "off"
+    rectification_working_days: int | None = None
+    followup_working_days: int | None = None
+    rectification_warn_days: int = 3
+    followup_warn_hours: int = 4
+    re_rating: bool = True
 
 
 class ServiceIn(BaseModel):
@@ -170,6 +178,22 @@ class IssuedTicketOut(TicketOut):
 
 class FinishIn(BaseModel):
     outcome: Outcome
+    case_nos: list[CaseNo] = Field(
+        default_factory=list,
+        max_length=MAX_CASES,
+        description="办件编号 handled on this ticket, attached with the finish; a hall that "
+        "requires them refuses outcome `done` without one (409)",
+    )
+
+
+class CasesIn(BaseModel):
+    case_nos: list[CaseNo] = Field(min_length=1, max_length=MAX_CASES, description="办件编号")
+
+
+class CasesOut(BaseModel):
+    ticket_id: int
+    number: str
+    case_nos: list[str] = Field(description="every 办件编号 of the ticket, in the order attached")
 
 
 class TransferIn(BaseModel):

@@ -21,8 +21,18 @@ from server.store import lookups
 from server.store.tables import Hall, Service, Window, WindowService
 from server.store.transaction import Tx
 
+# the 差评 loop's settings (issue 25): 办件编号 at 办结, deadlines, 超期预警, 追评
+LOOP_FIELDS = {
+    "case_numbers",
+    "rectification_working_days",
+    "followup_working_days",
+    "rectification_warn_days",
+    "followup_warn_hours",
+    "re_rating",
+}
 HALL_FIELDS = frozenset(
     {"name", "timezone", "rating_window_days", "pause_alert_minutes", "no_show_requeue"}
+    | LOOP_FIELDS
 )
 SERVICE_FIELDS = frozenset(
     {
@@ -50,6 +60,9 @@ def update_hall(tx: Tx, hall_id: int, changes: dict[str, Any]) -> Hall:
             setattr(hall, name, changes[name])
     tx.session.add(hall)
     tx.session.flush()
+    if changes.get("case_numbers") is not None:  # cached with each service (the finish reads it)
+        for service_id in tx.session.exec(select(Service.id).where(Service.hall_id == hall_id)):
+            tx.catalog.service_changed(service_id or 0)
     return hall
 
 

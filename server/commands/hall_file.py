@@ -69,6 +69,13 @@ class HallSpec(_Entry):
     rating_window_days: int | None = Field(default=None, ge=1, le=90)
     pause_alert_minutes: int | None = Field(default=None, ge=1, le=480)
     no_show_requeue: bool | None = None
+    # the 差评 loop (issue 25; not written: left as they are)
+    case_numbers: Literal["off", "optional", "required"] | None = None
+    rectification_working_days: int | None = Field(default=None, ge=1, le=60)
+    followup_working_days: int | None = Field(default=None, ge=1, le=30)
+    rectification_warn_days: int | None = Field(default=None, ge=0, le=30)
+    followup_warn_hours: int | None = Field(default=None, ge=0, le=72)
+    re_rating: bool | None = None
 
     @field_validator("timezone")
     @classmethod

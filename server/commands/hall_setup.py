@@ -53,6 +53,14 @@ SERVICE_FIELDS = {
     "appointment_quota": "每时段预约名额",
     "appointment_days_ahead": "可预约天数",
 }
+LOOP_LABELS = {
+    "case_numbers": "办件编号",
+    "rectification_working_days": "整改时限",
+    "followup_working_days": "回访时限",
+    "rectification_warn_days": "整改预警",
+    "followup_warn_hours": "回访预警",
+    "re_rating": "追评",
+}
 PLATFORM_FIELDS = {
     "profile": "对接配置",
     "url": "地址",
@@ -234,6 +242,9 @@ def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
         if rules:
             hall = hall_edit.update_hall(tx, hall.id or 0, rules)
         result._add(result.created, "hall", f"{wanted.code} {wanted.name}")
+        given = {k: getattr(wanted, k) for k in LOOP_LABELS if getattr(wanted, k) is not None}
+        if given:
+            hall = hall_edit.update_hall(tx, hall.id or 0, given)
     else:
         labels = {
             "name": "名称",
@@ -241,8 +252,10 @@ def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
             "rating_window_days": "扫码评价期限",
             "pause_alert_minutes": "暂停提醒阈值",
             "no_show_requeue": "过号重排",
+            **LOOP_LABELS,
         }
-        wanted_values = {"name": wanted.name, "timezone": wanted.timezone, **rules}
+        loop = {k: getattr(wanted, k) for k in LOOP_LABELS if getattr(wanted, k) is not None}
+        wanted_values = {"name": wanted.name, "timezone": wanted.timezone, **rules, **loop}
         changes = {k: v for k, v in wanted_values.items() if getattr(hall, k) != v}
         if changes:
             hall = hall_edit.update_hall(tx, hall.id or 0, changes)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from client import events as ev
+from server.commands import cases
 from server.commands.stats_marks import note_late_change
 from server.commands.ticket_events import TICKET_EVENT_TYPES, ticket_fields
 from server.domain.actor import Actor, DeviceActor, StaffActor, ensure_hall
@@ -215,15 +216,24 @@ def _late(tx: Tx, ticket: TicketRow, service: ServiceInfo) -> None:
 
 
 def transition(
-    tx: Tx, actor: Actor, ticket_id: int, action: str, *, outcome: Outcome | None = None
+    tx: Tx,
+    actor: Actor,
+    ticket_id: int,
+    action: str,
+    *,
+    outcome: Outcome | None = None,
+    case_nos: list[str] | None = None,
 ) -> TicketRow:
-    """recall, start, finish, no_show, requeue, cancel."""
+    """recall, start, finish, no_show, requeue, cancel. A finish may bring the ticket's
+    办件编号 (`case_nos`), attached in the same transaction."""
     ticket, window_number, window_staff, counted = ticket_to_change(tx, ticket_id)
     _check_window(actor, ticket, window_number, window_staff)
     if action == "requeue":  # rare: the hall's rule read through the ORM
         hall_row = tx.session.get(Hall, ticket.hall_id)
         if hall_row is not None and not hall_row.no_show_requeue:
             raise Conflict(text("ticket.requeue_off", number=ticket.number), code="requeue_off")
+    if action == "finish":
+        _cases_at_finish(tx, actor, ticket, outcome, case_nos or [])
     before = ticket.status
     ticket.status = next_ticket_status(
         action, TicketStatus(ticket.status), number=ticket.number
@@ -265,6 +275,21 @@ def transition(
         ),
     )
     return ticket
+
+
+def _cases_at_finish(
+    tx: Tx, actor: Actor, ticket: TicketRow, outcome: Outcome | None, numbers: list[str]
+) -> None:
+    """办件编号 at 办结: those given are attached; a hall that requires them refuses 办结 (the
+    outcome) without one (补正, 退件 and 不予受理 may have none)."""
+    if numbers and ticket.status == TicketStatus.serving:
+        staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
+        cases.add_cases(tx, ticket.id, numbers, staff_id=staff_id)
+    if outcome != Outcome.done:
+        return
+    policy = tx.catalog.service(tx.open_session, ticket.service_id).case_numbers
+    if policy == "required" and not cases.has_cases(tx, ticket.id):
+        raise Conflict(text("case.required"))
 
 
 def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> TicketRow:

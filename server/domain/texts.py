@@ -201,6 +201,11 @@ ZH_CN: dict[str, str] = {
     "outbox.key_missing": "环境变量 {env} 未设置（好差评平台的密钥），请在服务器上设置后重启服务。",
     "outbox.kind_not_taken": "对接配置 {profile} 不上报此类记录（{kind}）。",
     "outbox.no_answer": "平台无应答：{reason}",
+    "case.bad_no": "办件编号“{value}”不正确：应为字母、数字或“-”，最长 50 位（扫码枪请设为回车结尾）。",
+    "case.too_many": "一张号票最多录入 20 个办件编号。",
+    "case.required": "本大厅要求办结时录入办件编号：请扫描或输入办件系统中的编号后再办结（补正、退件、不予受理可不录）。",
+    "case.not_now": "号票 {number} 当前为“{status}”：办件编号在办理中或办结后录入。",
+    "case.not_yours": "号票 {number} 不是您办理的；补录办件编号请联系值班主管，或由办件系统推送。",
     # actions (used in messages)
     "action.create_hall": "创建大厅",
     "action.create_global_staff": "创建不属于任何大厅的账号",

@@ -157,4 +157,5 @@ def window_queue(session: Session, window_id: int, now: datetime) -> WindowQueue
         services=[q.model_copy(update={"next": q.next[:NEXT_PER_SERVICE]}) for q in queues],
         next=heads[:NEXT_OVERALL],
         no_shows=[_desk_ticket(session, t, names.get(t.service_id, "")) for t in no_shows],
+        case_numbers=hall.case_numbers,
     )

@@ -44,6 +44,7 @@ class ServiceInfo:
     enabled: bool
     zone: ZoneInfo
     booking: ServiceBooking = field(default_factory=ServiceBooking)
+    case_numbers: str = "off"  # the hall's 办件编号 policy at 办结: off | optional | required
 
 
 class Catalog:
@@ -67,7 +68,7 @@ class Catalog:
         row = (
             _opened(session)
             .execute(
-                select(Service, col(Hall.timezone))
+                select(Service, col(Hall.timezone), col(Hall.case_numbers))
                 .join(Hall, col(Hall.id) == col(Service.hall_id))
                 .where(col(Service.id) == service_id)
             )
@@ -75,7 +76,7 @@ class Catalog:
         )
         if row is None:
             raise NotFound(text("service.not_found", service_id=service_id))
-        s, tz = row
+        s, tz, case_numbers = row
         info = ServiceInfo(
             id=s.id,
             hall_id=s.hall_id,
@@ -90,6 +91,7 @@ class Catalog:
             booking=ServiceBooking(
                 s.appointment_slot_minutes, s.appointment_quota, s.appointment_days_ahead
             ),
+            case_numbers=case_numbers,
         )
         with self._lock:
             self._services[service_id] = (now, info)

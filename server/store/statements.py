@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, case, func, select, text
 
-from server.store.tables import Hall, Ticket, TicketCounter, Window
+from server.store.tables import Hall, Ticket, TicketCase, TicketCounter, Window
 
 
 def _table(model: Any) -> Table:
@@ -59,6 +59,9 @@ LOCK_HALL = (
 SHORT_LOCK_TIMEOUT = text("SET LOCAL lock_timeout = '200ms'")
 DEFAULT_LOCK_TIMEOUT = text("SET LOCAL lock_timeout TO DEFAULT")
 HALL_OF_TICKET = select(TICKET.c.hall_id).where(TICKET.c.id == bindparam("id"))
+CASE = _table(TicketCase)
+# has a ticket a 办件编号? (a hall that requires one at 办结: one probe of its unique index)
+HAS_CASE = select(CASE.c.id).where(CASE.c.ticket_id == bindparam("ticket_id")).limit(1)
 HALL_OF_WINDOW = select(WINDOW.c.hall_id).where(WINDOW.c.id == bindparam("id"))
 
 # A device revoked or a staff account changed (payload "device:ID" / "staff:ID"): every

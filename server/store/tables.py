@@ -27,6 +27,15 @@ class Hall(SQLModel, table=True):
     rating_window_days: int = 7  # the QR page rates a finished ticket this many days
     pause_alert_minutes: int = 15  # a window paused longer raises an alert
     no_show_requeue: bool = True  # 过号重排: a window may put a no-show back in the queue
+    # the 差评 loop (issue 25): 办件编号 at 办结 (off | optional | required); deadlines in
+    # working days (None: the deployment's GOVQUEUE_RECTIFICATION_WORKING_DAYS /
+    # GOVQUEUE_FOLLOWUP_WORKING_DAYS); how long before a deadline 超期预警 warns; 追评 allowed
+    case_numbers: str = Field(default="off", max_length=16)
+    rectification_working_days: int | None = None
+    followup_working_days: int | None = None
+    rectification_warn_days: int = 3
+    followup_warn_hours: int = 4
+    re_rating: bool = True
 
 
 class Service(SQLModel, table=True):
@@ -209,6 +218,7 @@ class TicketCase(SQLModel, table=True):
     case_no: str = Field(max_length=50)
     added_at: datetime = Field(sa_column=_utc())
     added_by: int | None = Field(default=None, foreign_key="staff.id")
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")  # the 办件系统
 
 
 class Rectification(SQLModel, table=True):
@@ -226,6 +236,39 @@ class Rectification(SQLModel, table=True):
     followup_way: str | None = Field(default=None, max_length=16)
     followup_satisfied: bool | None = None
     followup_by: int | None = Field(default=None, foreign_key="staff.id")
+    followup_deadline: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class Appeal(SQLModel, table=True):
+    """申诉: the hall asks that a 差评 (malicious or mistaken) not count; an admin decides.
+    An upheld appeal excludes the rating from 满意率 (docs/indicators.md)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", unique=True)
+    hall_id: int = Field(foreign_key="hall.id", index=True)
+    reason: str = Field(max_length=500)
+    evidence: str = Field(default="", max_length=2000)
+    state: str = Field(default="pending", max_length=16)  # pending | upheld | rejected
+    filed_at: datetime = Field(sa_column=_utc())
+    filed_by: int | None = Field(default=None, foreign_key="staff.id")
+    decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    decided_by: int | None = Field(default=None, foreign_key="staff.id")
+    decision: str | None = Field(default=None, max_length=500)
+
+
+class ReRating(SQLModel, table=True):
+    """追评: the applicant's second rating of a 差评's ticket after its 整改 (评价次数 = 2), from
+    the ticket's page. The first rating stays what the statistics count."""
+
+    __tablename__ = "re_rating"
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", unique=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    level: int
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    comment: str | None = Field(default=None, max_length=500)
+    channel: str = Field(max_length=16)
+    created_at: datetime = Field(sa_column=_utc())
 
 
 class Complaint(SQLModel, table=True):
@@ -449,6 +492,7 @@ class MaintenanceRun(SQLModel, table=True):
 
 __all__ = [
     "Alert",
+    "Appeal",
     "Appointment",
     "AppointmentLift",
     "AppointmentRules",
@@ -462,6 +506,7 @@ __all__ = [
     "Integration",
     "MaintenanceRun",
     "OutboxMessage",
+    "ReRating",
     "Receiver",
     "Rectification",
     "Service",

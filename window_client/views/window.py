@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from app_shell import theme
 from app_shell.feed import ConnectionState
@@ -16,7 +16,7 @@ from window_client.controller import Phase, WindowController
 from window_client.present import staff_line, window_state, window_title
 from window_client.texts import text
 from window_client.views.desk import DeskPage
-from window_client.views.dialogs import ChoiceDialog, ask
+from window_client.views.dialogs import ask
 from window_client.views.sign_in import ChoosePage, SignInPage
 from window_client.views.style import STYLESHEET, DeskSizes
 
@@ -66,7 +66,7 @@ class WindowClientWindow(QWidget):
         column.setSpacing(0)
         column.addWidget(self.header)
         column.addWidget(self.stack, 1)
-        self.dialog: ChoiceDialog | None = None
+        self.dialog: QDialog | None = None
         controller.phase_changed.connect(lambda _: self.refresh())
         controller.changed.connect(self.refresh)
         controller.connection.connect(self.marker.set_state)
@@ -75,16 +75,23 @@ class WindowClientWindow(QWidget):
         self.refresh()
 
     def ask(self, action: Action) -> None:
-        self.dialog = ask(self, self.controller, self.sizes, action)
-        if self.dialog is not None:
-            log.info("dialog: %s", self.dialog.windowTitle())
-            self.dialog.finished.connect(self._dialog_closed)
-            take_keyboard(self.dialog)
+        dialog = ask(self, self.controller, self.sizes, action, then=self._follow)
+        if dialog is not None:
+            self._follow(dialog)
+
+    def _follow(self, dialog: QDialog) -> None:
+        """A dialog is open: it has the keyboard until it closes."""
+        self.dialog = dialog
+        log.info("dialog: %s", dialog.windowTitle())
+        dialog.finished.connect(self._dialog_closed)
+        take_keyboard(dialog)
 
     def _dialog_closed(self) -> None:
         """The keyboard comes back to the desk after every dialog: without a window manager
         nobody else gives it back, and F1 would do nothing until a click."""
         log.info("dialog closed")
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # a second dialog followed the first (办结's outcome): it keeps the keyboard
         self.dialog = None
         take_keyboard(self)
 

@@ -7,10 +7,18 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from server.api.convert import issued_ticket_out, json_answer, ticket_out
-from server.api.deps import KioskDevice, OptionalActor, RuntimeDep, WindowStaff
+from server.api.deps import (
+    KioskDevice,
+    OptionalActor,
+    RuntimeDep,
+    StaffOrIntegration,
+    WindowStaff,
+)
 from server.api.params import IdPath, PublicToken
 from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import (
+    CasesIn,
+    CasesOut,
     EvaluationIn,
     EvaluationOut,
     FinishIn,
@@ -19,7 +27,7 @@ from server.api.schemas import (
     TicketOut,
     TransferIn,
 )
-from server.commands import evaluations, tickets
+from server.commands import cases, evaluations, tickets
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.errors import AuthenticationRequired
 from server.domain.texts import text
@@ -95,7 +103,26 @@ async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> R
 async def finish(
     ticket_id: IdPath, body: FinishIn, runtime: RuntimeDep, staff: WindowStaff
 ) -> Response:
-    return await transition_answer(runtime, staff, ticket_id, "finish", outcome=body.outcome)
+    """办结 with an outcome; `case_nos` (办件编号) are attached in the same transaction."""
+    return await transition_answer(
+        runtime, staff, ticket_id, "finish", outcome=body.outcome, case_nos=body.case_nos
+    )
+
+
+@router.post(
+    "/{ticket_id}/cases", response_model=CasesOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
+async def attach_cases(
+    ticket_id: IdPath, body: CasesIn, runtime: RuntimeDep, caller: StaffOrIntegration
+) -> CasesOut:
+    """Attach 办件编号 to a ticket being served or finished: the clerk of that window (while
+    serving, or the one who finished it, the same day), a supervisor or admin of the hall, or
+    the hall's case system (an integration credential). Numbers already attached are kept
+    once. Answers every number of the ticket."""
+    ticket, numbers = await runtime.write(
+        call(cases.attach_cases, caller, ticket_id, body.case_nos)
+    )
+    return CasesOut(ticket_id=ticket.id or 0, number=ticket.number, case_nos=numbers)
 
 
 @router.post(
