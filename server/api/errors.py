@@ -11,6 +11,7 @@ import logging
 import secrets
 import sqlite3
 from collections import Counter
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -163,11 +164,30 @@ class InternalErrors:
             await internal_error_response(incident)(scope, receive, send)
 
 
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+
+# which answer each error gets; the app's exception handlers, and the fast path's
+HANDLERS: dict[type[Exception], Handler] = {
+    e.DomainError: domain_error,
+    RequestValidationError: validation_error,
+    StarletteHTTPException: http_error,
+    StoreUnavailable: store_unavailable,
+    OperationalError: database_unavailable,
+    sqlite3.OperationalError: database_unavailable,
+}
+
+
+def handler_for(exc: Exception) -> Handler | None:
+    """The handler of `exc`: its class's, else its nearest base class's (the order in which
+    Starlette looks the app's handlers up); None for any other exception (a 500)."""
+    for cls in type(exc).__mro__:
+        handler = HANDLERS.get(cls)
+        if handler is not None:
+            return handler
+    return None
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(e.DomainError, domain_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(StoreUnavailable, store_unavailable)
-    app.add_exception_handler(OperationalError, database_unavailable)
-    app.add_exception_handler(sqlite3.OperationalError, database_unavailable)
+    for cls, handler in HANDLERS.items():
+        app.add_exception_handler(cls, handler)
     app.add_middleware(InternalErrors)

@@ -17,28 +17,35 @@ It then runs the route's own work function (`issue_answer`, `transition_answer`,
 no or unknown token, a token that must be read from the database, another content type, bad
 JSON, a body that does not validate, another method or path — goes to the FastAPI app
 unchanged (the body read so far replayed), so every refusal of a request is FastAPI's.
-Refusals of the work itself (the command raises) are answered by the app's own exception
-handlers, looked up as Starlette's ExceptionMiddleware does; any other exception goes on to
+Refusals of the work itself (the command raises) are answered by the handlers the app
+registers (server/api/errors.py, `handler_for`); any other exception goes on to
 InternalErrors (a JSON 500), as from a route. This layer sits inside BodyLimit and
 InternalErrors (server/app.py adds it first), so both apply to it as to every route.
 tests/api/test_fast_path.py checks that both paths answer byte for byte the same.
+
+It uses no private part of Starlette or FastAPI. Its own copy of the routing is checked
+against the app's (`check_routes`, in tests/api/test_fast_path.py: every path it answers
+must be a POST route of the app), and every request it hands to FastAPI is counted by reason (`fallbacks`)
+and logged (DEBUG; an unexpected error while preparing one is an ERROR with its traceback).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from fastapi import FastAPI
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.api.deps import WINDOW_ROLES
+from server.api.errors import handler_for
 from server.api.routes.tickets import issue_answer, transition_answer
 from server.api.routes.windows import call_next_answer
 from server.api.schemas import FinishIn, TicketIn
@@ -58,10 +65,30 @@ TRANSITIONS = {
     "cancel": "cancel",
 }
 JSON = b"application/json"
+# the app's routes this layer answers (tests/api/test_fast_path.py checks the app has them)
+ROUTES = (
+    "/api/v1/tickets",
+    "/api/v1/windows/{window_id}/call-next",
+    "/api/v1/tickets/{ticket_id}/finish",
+    *(f"/api/v1/tickets/{{ticket_id}}/{verb}" for verb in TRANSITIONS),
+)
 
+log = logging.getLogger(__name__)
 Work = Callable[[], Awaitable[Response]]
-Handler = Callable[[Request, Exception], Any]
 M = TypeVar("M", bound=BaseModel)
+
+
+def check_routes(app: FastAPI) -> None:
+    """Refuse (RuntimeError) an app in which a path this layer answers is not a POST route
+    (read from its OpenAPI schema: seconds, so a test does it, not every start): this
+    layer's copy of the routing would answer a path the app no longer has."""
+    paths = app.openapi()["paths"]
+    missing = [path for path in ROUTES if "post" not in paths.get(path, {})]
+    if missing:
+        raise RuntimeError(
+            f"server/api/fast_path.py answers POST {', '.join(missing)}, which the app no "
+            "longer routes: update ROUTES and _route together with the routes"
+        )
 
 
 class FastPath:
@@ -71,6 +98,7 @@ class FastPath:
         self.app = app
         self.enabled = True  # off: everything goes to FastAPI (tests compare the two)
         self.served = 0  # requests answered here
+        self.fallbacks: Counter[str] = Counter()  # requests of its routes FastAPI answered
         self._base_urls: dict[tuple[Any, ...], str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,58 +119,67 @@ class FastPath:
     ) -> None:
         kind, ident = route
         read: list[Message] = []
-        work: Work | None = None
+        work: Work | str = "no bearer token"
         token, content_type = _headers(scope)
-        if token is not None and (kind not in ("issue", "finish") or content_type == JSON):
+        if token is not None and kind in ("issue", "finish") and content_type != JSON:
+            work = "not application/json"
+        elif token is not None:
             body: bytes | None = b""
             if kind in ("issue", "finish"):
                 body = await _read_body(receive, read)
-            if body is not None:
-                try:
-                    work = self._work(kind, ident, scope, token, body)
-                except Exception:  # anything unexpected: FastAPI decides
-                    work = None
-        if work is None:
+            work = (
+                "the client left"
+                if body is None
+                else self._prepared(kind, ident, scope, token, body)
+            )
+        if isinstance(work, str):
+            self.fallbacks[work] += 1
+            log.debug("fast path: %s %s goes to FastAPI: %s", kind, ident, work)
             await self.app(scope, _replay(read, receive) if read else receive, send)
             return
         self.served += 1
         try:
-            response = await work()
+            response: Response = await work()
         except Exception as exc:
-            handler = _handler(scope, exc)
+            handler = handler_for(exc)
             if handler is None:
                 raise  # InternalErrors: a JSON 500, as from a route
-            request = Request(scope, receive)
-            if asyncio.iscoroutinefunction(handler):
-                response = await handler(request, exc)
-            else:
-                response = await run_in_threadpool(handler, request, exc)
+            response = await handler(Request(scope, receive), exc)
         await response(scope, receive, send)
 
-    def _work(self, kind: str, ident: int, scope: Scope, token: str, body: bytes) -> Work | None:
+    def _prepared(self, kind: str, ident: int, scope: Scope, token: str, body: bytes) -> Work | str:
+        """The work, or why FastAPI answers instead; an error here is a bug of this layer:
+        logged with its traceback, and FastAPI answers."""
+        try:
+            return self._work(kind, ident, scope, token, body)
+        except Exception:
+            log.exception("fast path: preparing %s %s failed; FastAPI answers it", kind, ident)
+            return "error in the fast path"
+
+    def _work(self, kind: str, ident: int, scope: Scope, token: str, body: bytes) -> Work | str:
         runtime: Runtime | None = getattr(scope["app"].state, "runtime", None)
         if runtime is None:
-            return None
+            return "no runtime"
         if kind == "issue":
             device = cached_device(runtime, token)
             if device is None or device.kind != DeviceKind.kiosk:
-                return None
+                return "not a cached kiosk"
             ticket_in = _validated(TicketIn, body)
             if ticket_in is None:
-                return None
+                return "body does not validate"
             base = runtime.settings.public_base_url or self._base_url(scope)
             return lambda: issue_answer(runtime, device, ticket_in, base)
         if is_device_token(token):  # refused by the route (403)
-            return None
+            return "a device's token"
         staff = cached_staff(runtime, token)
         if staff is None or staff.role not in WINDOW_ROLES:
-            return None
+            return "not cached window staff"
         if kind == "call-next":
             return lambda: call_next_answer(runtime, staff, ident)
         if kind == "finish":
             finish_in = _validated(FinishIn, body)
             if finish_in is None:
-                return None
+                return "body does not validate"
             outcome, numbers = finish_in.outcome, finish_in.case_nos
             return lambda: transition_answer(
                 runtime, staff, ident, "finish", outcome=outcome, case_nos=numbers
@@ -247,24 +284,6 @@ def _validated(model: type[M], body: bytes) -> M | None:
     """The body as FastAPI reads a JSON body into `model` (json.loads, then validation in
     python mode); None when it would not (FastAPI then answers the refusal)."""
     try:
-        value = json.loads(body)
-    except Exception:
+        return model.model_validate(json.loads(body))
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, too deep, not valid
         return None
-    try:
-        return model.model_validate(value)
-    except Exception:
-        return None
-
-
-def _handler(scope: Scope, exc: Exception) -> Handler | None:
-    """The app's exception handler for `exc`, looked up as Starlette's ExceptionMiddleware
-    does (the first class of its MRO that has one; handlers of `Exception` itself belong to
-    ServerErrorMiddleware, not to it)."""
-    handlers = scope["app"].exception_handlers
-    for cls in type(exc).__mro__:
-        if cls is Exception:
-            return None
-        if cls in handlers:
-            handler: Handler = handlers[cls]
-            return handler
-    return None

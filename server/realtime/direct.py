@@ -7,9 +7,12 @@ waking one task per subscriber to push the message through Starlette, uvicorn an
 websockets state machine (about three quarters of the server's CPU per delivered message).
 
 This needs uvicorn's `websockets-sansio` protocol (what `govqueue serve` and the embedded
-server run), reached through the ASGI `receive` callable Starlette keeps; under any other
-ASGI server `socket_of` answers None and the subscriber is served through its queue as
-before. A `DirectSocket` refuses a write (the hub then queues the event) when the connection
+server run), reached through the ASGI `receive` callable Starlette keeps. These are private
+parts of uvicorn and Starlette, and this module is the only one that touches them (`_USED`,
+`missing_parts`); under any other ASGI server `socket_of` answers None and the subscriber is
+served through its queue as before. Should an upgrade of uvicorn or Starlette take one of
+them away, the queue path serves every subscriber, the server logs it once as a warning, and
+tests/realtime/test_direct_socket.py fails. A `DirectSocket` refuses a write (the hub then queues the event) when the connection
 is not open, or when its transport is paused because the client does not read (write buffer
 above the high-water mark): so a slow screen still goes through its bounded queue and is
 closed with 4408 when it overflows, and never grows the server's memory.
@@ -17,12 +20,19 @@ closed with 4408 when it overflows, and never grows the server's memory.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
 from starlette.websockets import WebSocket
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
+
+log = logging.getLogger(__name__)
+# what this module reads of a uvicorn websockets-sansio protocol object
+_USED = ("transport", "writable", "close_sent", "disconnected", "conn")
+_warned: set[str] = set()
+SANSIO = WebSocketsSansIOProtocol.__module__
 
 
 def text_frame(text: str) -> bytes:
@@ -61,15 +71,34 @@ class DirectSocket:
 def socket_of(ws: WebSocket) -> DirectSocket | None:
     """The connection's socket when the server is uvicorn's websockets-sansio protocol and
     the connection negotiated no extension; else None (the queue path serves it)."""
-    receive: Any = getattr(ws, "_receive", None)
-    protocol = getattr(receive, "__self__", None)
-    if not isinstance(protocol, WebSocketsSansIOProtocol) or not all(
-        hasattr(protocol, name) for name in _USED
-    ):  # another server, or a uvicorn that changed: tests/realtime/test_fanout.py fails
+    receive: Any = getattr(ws, "_receive", None)  # Starlette keeps the ASGI receive here
+    if receive is None:
+        _warn_once("starlette", "Starlette's WebSocket no longer keeps `_receive`")
+        return None
+    protocol = getattr(receive, "__self__", None)  # uvicorn's receive is a bound method
+    if not isinstance(protocol, WebSocketsSansIOProtocol):
+        if (getattr(receive, "__module__", None) or "") == SANSIO:
+            _warn_once("uvicorn", "uvicorn's websockets-sansio receive is not its protocol's")
+        return None  # another server or protocol: the queue path, as designed
+    missing = missing_parts(protocol)
+    if missing:
+        _warn_once("uvicorn", f"uvicorn's websockets-sansio protocol lacks {missing}")
         return None
     if protocol.conn.extensions:
         return None
     return DirectSocket(protocol)
 
 
-_USED = ("transport", "writable", "close_sent", "disconnected", "conn")
+def missing_parts(protocol: object) -> list[str]:
+    """The parts of uvicorn's protocol this module uses that `protocol` lacks."""
+    return [name for name in _USED if not hasattr(protocol, name)]
+
+
+def _warn_once(part: str, what: str) -> None:
+    if part not in _warned:
+        _warned.add(part)
+        log.warning(
+            "%s: the live feed writes through each subscriber's queue instead (slower; "
+            "server/realtime/direct.py needs updating)",
+            what,
+        )

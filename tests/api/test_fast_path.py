@@ -12,13 +12,17 @@ which the fast path answers through the app's own exception handlers.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from server.api.fast_path import FastPath
+from server.api.fast_path import FastPath, check_routes
+from server.app import create_app
+from server.settings import Settings
 from tests.helpers import LiveServer, Seeded, open_window
 
 # values that differ between two tickets of the same shape
@@ -255,3 +259,38 @@ async def test_the_schema_still_lists_the_routes(server: LiveServer) -> None:
     for action in ("recall", "start", "finish", "no-show", "requeue", "cancel"):
         assert "post" in paths[f"/api/v1/tickets/{{ticket_id}}/{action}"]
     assert "204" in paths["/api/v1/windows/{window_id}/call-next"]["post"]["responses"]
+
+
+def test_the_fast_path_answers_only_routes_the_app_has() -> None:
+    check_routes(create_app(Settings(database_url="sqlite:///unused.db")))
+    app = FastAPI()
+
+    @app.post("/api/v1/tickets")
+    async def issue() -> None: ...
+
+    with pytest.raises(RuntimeError, match=r"answers POST /api/v1/windows/\{window_id\}/call-next"):
+        check_routes(app)
+
+
+async def test_every_request_handed_to_fastapi_is_counted_and_a_bug_is_logged(
+    server: LiveServer, hall: Seeded, both: Both, caplog: pytest.LogCaptureFixture
+) -> None:
+    kiosk, a = hall.kiosk_token, hall.services["A"]
+    fallbacks = both.fast.fallbacks
+    fallbacks.clear()
+    first, served = await both.send(True, "/tickets", kiosk, {"service_id": a})
+    assert first.status_code == 201 and not served  # its token was not cached yet
+    await both.send(True, "/tickets", kiosk, raw=b"{}", headers={"Content-Type": "text/plain"})
+    await both.send(True, "/tickets", None, {"service_id": a})
+    assert fallbacks == {"not a cached kiosk": 1, "not application/json": 1, "no bearer token": 1}
+
+    def broken(*args: object) -> None:
+        raise KeyError("a bug of the fast path")
+
+    both.fast._work = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, logger="server.api.fast_path"):
+        answer, served = await both.send(True, "/tickets", kiosk, {"service_id": a})
+    assert answer.status_code == 201 and not served  # FastAPI answered it
+    assert fallbacks["error in the fast path"] == 1
+    [logged] = [r for r in caplog.records if r.name == "server.api.fast_path"]
+    assert "preparing issue 0 failed" in logged.getMessage() and logged.exc_info is not None
