@@ -7,6 +7,7 @@ its event loop.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -41,9 +42,40 @@ from server.store import lookups
 from server.store.tables import Hall
 
 
+@dataclass
+class PlanInputs:
+    """What the simulation is made of, read from the database."""
+
+    hall: Hall
+    hall_model: HallModel
+    demand: dict[int, dict[int, float]]
+    current: Staffing
+    current_day: date | None
+    basis: DemandBasis
+    history_days: int
+    tickets: list[PastTicket]
+    notes: list[str]
+
+
 def staffing_plan(
     session: Session, request: PlanRequest, *, now: datetime, calendar: WorkingCalendar
 ) -> dict[str, Any]:
+    """The plan of `request`, as JSON-ready data (see PlanOut in server/api/stats_schemas.py)."""
+    inputs = read_inputs(session, request, now=now, calendar=calendar)
+    result = make_plan(
+        inputs.hall_model, inputs.demand, inputs.current, runs=request.runs, seed=request.seed
+    )
+    notes = list(inputs.notes)
+    if result.unmet:
+        notes.append(_unmet_note(result, inputs.hall_model))
+    return _report(inputs, request, result, notes)
+
+
+def read_inputs(
+    session: Session, request: PlanRequest, *, now: datetime, calendar: WorkingCalendar
+) -> PlanInputs:
+    """The hall's model, the expected arrivals and the current staffing (bad input: a Chinese
+    InvalidInput)."""
     check(request)
     hall = lookups.hall(session, request.hall_id)
     zone = hall_zone(hall.timezone)
@@ -104,10 +136,9 @@ def staffing_plan(
         if current_day is not None
         else text("plan.note.no_current")
     )
-    result = make_plan(hall_model, demand, current, runs=request.runs, seed=request.seed)
-    if result.unmet:
-        notes.append(_unmet_note(result, hall_model))
-    return _report(hall, request, basis, len(days), hall_model, tickets, result, current_day, notes)
+    return PlanInputs(
+        hall, hall_model, demand, current, current_day, basis, len(days), tickets, notes
+    )
 
 
 def _basis_note(day: date, basis: DemandBasis) -> str:
@@ -197,16 +228,15 @@ def _figures(group: GroupResult) -> dict[str, Any]:
 
 
 def _report(
-    hall: Hall,
-    request: PlanRequest,
-    basis: DemandBasis,
-    history_day_count: int,
-    model: HallModel,
-    tickets: list[PastTicket],
-    result: DayPlan,
-    current_day: date | None,
-    notes: list[str],
+    inputs: PlanInputs, request: PlanRequest, result: DayPlan, notes: list[str]
 ) -> dict[str, Any]:
+    hall, basis, model, current_day = (
+        inputs.hall,
+        inputs.basis,
+        inputs.hall_model,
+        inputs.current_day,
+    )
+    tickets, history_day_count = inputs.tickets, inputs.history_days
     names = {s.service_id: s.name for s in model.services}
     counts: dict[int, int] = {}
     for t in tickets:
