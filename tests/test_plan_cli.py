@@ -166,6 +166,15 @@ def test_the_xlsx_sheet(history: str, tmp_path: Path) -> None:
     basis = book["业务与窗口"]
     assert [c.value for c in basis[3]][:4] == ["户籍办理", "A", 20, basis["D3"].value]
     assert basis["D3"].value > 1000  # history tickets of 户籍办理
+    # the expected arrivals per hour and service, adding up to the day's
+    cells = [[c.value for c in row] for row in basis.iter_rows()]
+    start = next(i for i, r in enumerate(cells) if str(r[0]).startswith("预计取号（每小时"))
+    assert cells[start + 1][:4] == ["时段", "户籍办理", "社保医保", "不动产登记"]
+    per_hour = cells[start + 2 : start + 10]
+    assert [r[0] for r in per_hour][:2] == ["09:00–10:00", "10:00–11:00"]
+    total = sum(n for r in per_hour for n in r[1:4])
+    assert total == pytest.approx(day_total(result.stdout)[0], abs=0.1)
+    assert per_hour[1][1] > per_hour[1][3]  # 户籍办理 busier than 不动产登记 at 10:00
 
 
 @pytest.mark.parametrize(

@@ -197,6 +197,7 @@ class PlanHourOut(BaseModel):
     hour: int
     label: str = Field(description="HH:00–HH:00 (hall time)")
     arrivals: float = Field(description="Expected tickets entering the queue in the hour")
+    arrivals_by_service: dict[str, float] = Field(description="The same by service id")
     plan: PlanProposedHour
     current: PlanCurrentHour
 
@@ -206,6 +207,7 @@ class PlanDayFigures(PlanFigures):
 
 
 class PlanTotalOut(BaseModel):
+    arrivals: float = Field(description="Expected tickets of the day (the hours' sum)")
     plan: PlanDayFigures
     current: PlanDayFigures
 

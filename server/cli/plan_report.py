@@ -73,7 +73,7 @@ def table(report: dict[str, Any]) -> Table:
     t.add_section()
     t.add_row(
         "[bold]全天[/bold]",
-        f"{plan['tickets']:.1f}",
+        f"{report['total']['arrivals']:.1f}",
         f"{plan['window_hours']} 窗口·时",
         "",
         _cell(plan, "wait_avg_s", duration),
@@ -115,7 +115,7 @@ def lines(report: dict[str, Any]) -> list[str]:
         )
     plan, now = report["total"]["plan"], report["total"]["current"]
     out.append(
-        f"全天 预计取号 {plan['tickets']:.1f} | 建议 {plan['window_hours']} 窗口·时：{_plain(plan)}"
+        f"全天 预计取号 {report['total']['arrivals']:.1f} | 建议 {plan['window_hours']} 窗口·时：{_plain(plan)}"
         f" | {current_name(report)} {_open(now['window_hours'])} 窗口·时：{_plain(now)}"
     )
     return out

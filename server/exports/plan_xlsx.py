@@ -101,7 +101,7 @@ def write_plan_xlsx(report: dict[str, Any], path: Path) -> None:
     total_row = top + 1 + len(rows)
     sheet.write(total_row, 0, "全天", bold["int"])
     total = {
-        "arrivals": report["total"]["plan"]["tickets"],
+        "arrivals": report["total"]["arrivals"],
         "plan": {
             **report["total"]["plan"],
             "open": report["total"]["plan"]["window_hours"],
@@ -179,8 +179,18 @@ def write_plan_xlsx(report: dict[str, Any], path: Path) -> None:
         basis.write(r, 0, f"{w['number']}号窗口", plain)
         basis.write(r, 1, " → ".join(w["services"]), plain)
     days = report["basis_days"]
+    top = at + 4 + len(report["windows"])
+    basis.write(top, 0, f"预计取号（每小时，按业务；“{report['basis_class_label']}”的平均）", title)
+    basis.write(top + 1, 0, "时段", head)
+    for c, s in enumerate(report["services"], start=1):
+        basis.write(top + 1, c, s["name"], head)
+    for r, row in enumerate(report["hours"], start=top + 2):
+        basis.write(r, 0, row["label"], plain)
+        for c, s in enumerate(report["services"], start=1):
+            n = row["arrivals_by_service"].get(str(s["service_id"]), 0.0)
+            basis.write_number(r, c, n, formats["num"])
     basis.write(
-        at + 3 + len(report["windows"]),
+        top + 3 + len(report["hours"]),
         0,
         f"到达量按 {len(days)} 个“{report['basis_class_label']}”的平均：{'、'.join(days)}",
         note,

@@ -254,6 +254,9 @@ def _report(
                 "hour": row.hour,
                 "label": f"{row.hour:02d}:00–{row.hour + 1:02d}:00",
                 "arrivals": round(row.arrivals, 2),
+                "arrivals_by_service": {
+                    str(service): round(n, 2) for service, n in row.arrivals_by_service.items()
+                },
                 "plan": plan,
                 "current": current,
             }
@@ -311,7 +314,11 @@ def _report(
             for w in model.windows
         ],
         "hours": hours,
-        "total": {"plan": plan_total, "current": current_total},
+        "total": {
+            "arrivals": round(sum(row.arrivals for row in result.hours), 2),
+            "plan": plan_total,
+            "current": current_total,
+        },
         "unmet_hours": sorted(result.unmet),
         "simulated_days": result.simulated_days,
         "notes": notes,

@@ -111,7 +111,7 @@ function PlanResult({ result }) {
               <td class="n">${Number(h.current.open.toFixed(2))}</td>
               <${Figures} side=${h.current} />
             </tr>`)}
-          <tr class="total" style="font-weight:700"><td>${P.day_total}</td><td class="n">${plan.tickets.toFixed(1)}</td>
+          <tr class="total" style="font-weight:700"><td>${P.day_total}</td><td class="n">${result.total.arrivals.toFixed(1)}</td>
             <td class="n">${plan.window_hours}</td><td class="small muted">${P.windowHours}</td><${Figures} side=${plan} />
             <td class="n">${now.window_hours}</td><${Figures} side=${now} /></tr>
         </tbody>
