@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -104,8 +105,9 @@ def main() -> None:
         f"   ≈{tickets_simulated:,.0f} applicants simulated, "
         f"{cpu / tickets_simulated * 1e6:.1f} µs CPU each"
     )
-    walls = []
+    walls, cpus = [], []
     for _ in range(args.repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(
             [GOVQUEUE, "plan", "--db", url, "--hall", "DEMO", "--from", FIRST.isoformat(),
@@ -113,8 +115,13 @@ def main() -> None:
             capture_output=True, text=True,
         )  # fmt: skip
         walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         assert done.returncode == 0, done.stderr
-    print(f"  govqueue plan … (a new process, end to end)  {statistics.median(walls):6.2f} s wall")
+    print(
+        f"  govqueue plan … (a new process, end to end)  {statistics.median(walls):6.2f} s wall"
+        f"  {statistics.median(cpus):6.2f} s CPU"
+    )
     print("\n" + "\n".join(done.stdout.splitlines()[-4:]))
 
 
