@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from server.store.writer_child import PROCESS_NAME  # noqa: E402
+from server.store.writer.child import PROCESS_NAME  # noqa: E402
 
 
 def processes_rss(pids: list[int]) -> int:

@@ -32,7 +32,7 @@ from harness import Database, load_average
 from process_family import family
 from tickets_wrk import POST_TICKET, WINDOW_CYCLE, finish_current, prepared_hall, wrk
 
-from server.store.writer_child import PROCESS_NAME
+from server.store.writer.child import PROCESS_NAME
 
 # (layer, pattern on "function (file)" of a frame): the first layer found walking a stack
 # from its leaf upwards is the one the sample is charged to.
@@ -164,7 +164,7 @@ def main() -> None:
         if args.gil:
             command.append("--gil")
         spy_proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # SQLite's writer runs in a process of its own (server/store/writer_process.py): a
+        # SQLite's writer runs in a process of its own (server/store/writer/process.py): a
         # second py-spy samples it, summarised apart
         writers = [p.pid for p in family(server.pids()) if p.name() == PROCESS_NAME]
         writer_out = out.with_suffix(".writer.collapsed")

@@ -43,7 +43,7 @@ from server.embedded import running_server
 from server.runtime import Runtime
 from server.settings import Settings
 from server.store.job import Call, call
-from server.store.writer import Writer
+from server.store.writer.group_commit import Writer
 
 # calls seen by the profile hook, per thread (--calls)
 CALLS: dict[int, int] = {}

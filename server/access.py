@@ -4,16 +4,14 @@ integrations that a revocation empties at once, and the live connections a revoc
 Revoking a device, deactivating a staff member or changing their role or password commits in
 one server process, which then calls `AccessCache.revoked` itself. On PostgreSQL the same
 transaction runs `pg_notify('govqueue_revocations', 'device:ID' | 'staff:ID')` (see
-commands/admin.py); every process's `RevocationListener` turns it into the same call. A
-listener that (re)connects empties its caches, since notifications sent while it was away are
-lost; and every entry expires after `ttl` seconds in any case. So a revoked credential is
+commands/admin.py); every process hears it on its one listener (server/store/listener.py,
+`listen_for_revocations`) and makes the same call. When that listener (re)connects the caches
+empty, since notifications sent while it was away are lost; and every entry expires after `ttl` seconds in any case. So a revoked credential is
 refused on its next request in every process, and its open /ws connections are closed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections import defaultdict
@@ -23,6 +21,7 @@ from typing import Literal
 
 from server.domain.actor import DeviceActor, StaffActor
 from server.queries.access import DeviceAccount, IntegrationAccount, StaffAccount
+from server.store.listener import PostgresListener
 from server.store.statements import REVOCATION_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -139,46 +138,14 @@ class AccessCache:
         return len(watches)
 
 
-class RevocationListener:
-    """On PostgreSQL: applies the revocations committed by every server process."""
+def listen_for_revocations(listener: PostgresListener, cache: AccessCache) -> None:
+    """On PostgreSQL: apply the revocations every server process commits. Whenever the
+    listener (re)connects or loses its connection, the caches empty: what was revoked while
+    it was not listening is read again."""
 
-    def __init__(self, libpq_url: str, cache: AccessCache) -> None:
-        self._url = libpq_url
-        self._cache = cache
-        self._task: asyncio.Task[None] | None = None
-        self.connected = asyncio.Event()
+    def revoked(payload: str) -> None:
+        parsed = parse_payload(payload)
+        if parsed is not None:
+            cache.revoked(*parsed)
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._listen())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-
-    async def _listen(self) -> None:
-        import psycopg  # the optional PostgreSQL driver
-
-        delay = 0.5
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True
-                ) as conn:
-                    await conn.execute(f"LISTEN {REVOCATION_CHANNEL}")
-                    self._cache.clear()  # anything revoked while not listening
-                    self.connected.set()
-                    delay = 0.5
-                    async for notify in conn.notifies():
-                        parsed = parse_payload(notify.payload)
-                        if parsed is not None:
-                            self._cache.revoked(*parsed)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # connection lost: empty the caches, reconnect
-                self.connected.clear()
-                self._cache.clear()
-                log.warning("revocation listener lost its PostgreSQL connection (%s)", exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+    listener.listen(REVOCATION_CHANNEL, revoked, on_connected=cache.clear, on_lost=cache.clear)

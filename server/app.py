@@ -8,7 +8,7 @@ import logging
 import os
 import pkgutil
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from server import commands, logs, metrics
-from server.access import RevocationListener
+from server.access import listen_for_revocations
 from server.api import errors, logredact, responses
 from server.api.fast_path import FastPath
 from server.api.limits import BodyLimit
@@ -52,7 +52,6 @@ from server.outbox.sender import WAKING_EVENTS, Sender, SenderSettings
 from server.realtime.endpoint import router as ws_router
 from server.realtime.feed import Feed
 from server.realtime.feed_path import FeedPath
-from server.realtime.relay import libpq_url
 from server.runtime import Runtime
 from server.security import LoginThrottle
 from server.settings import Settings
@@ -61,10 +60,11 @@ from server.store.checkpoint import Checkpointer
 from server.store.engine import make_engine
 from server.store.file_lock import serving_lock, sqlite_file
 from server.store.job import Call, call
+from server.store.listener import PostgresListener
 from server.store.transaction import CommittedEvent
-from server.store.writer import Writer
-from server.store.writer_process import WriterProcess
-from server.store.writer_supervisor import EXIT_CODE, WriterSupervisor
+from server.store.writer.group_commit import Writer
+from server.store.writer.process import WriterProcess
+from server.store.writer.supervisor import EXIT_CODE, WriterSupervisor
 from server.watch import watch_forever
 
 # what the writer process imports as it starts: the commands its jobs call (not this module:
@@ -74,8 +74,23 @@ WRITER_IMPORTS = tuple(
 )
 
 log = logging.getLogger("govqueue")
+# The GIL's switch interval while the server serves (docs/runtime.md): a thread that releases
+# the GIL for a SQLite call (the writer thread, the readers) waits behind the event loop for
+# the whole interval each time it wants it back; with the default 5 ms that convoy cost most
+# of the writer thread's throughput and the latency tails.
 GIL_SWITCH_INTERVAL_S = 0.0005
 SUBMIT_WAIT_S = 60.0  # the outbox sender's wait for a write (the writer answers in ms)
+
+
+@contextlib.contextmanager
+def switch_interval(seconds: float) -> Iterator[None]:
+    """The GIL's switch interval set to `seconds` for the block, the previous one restored."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -84,16 +99,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The writer thread releases the GIL on every SQLite call; with the default 5 ms
-        # switch interval it then waits behind the event loop each time (convoy effect),
-        # which cost most of the throughput and the latency tails. 0.5 ms fixes that.
-        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         if settings.log_file is not None:  # govqueue serve (each process of --workers N)
             start_logging(settings)
         logredact.install()  # again: uvicorn may have configured its loggers since
         url = settings.resolved_database_url()
-        with serving_lock(url):  # a second server on the same SQLite file is refused
-            async with _serving(app, url):
+        with switch_interval(GIL_SWITCH_INTERVAL_S), serving_lock(url):
+            async with _serving(app, url):  # serving_lock: one server per SQLite file
                 yield
 
     @asynccontextmanager
@@ -105,7 +116,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         read_engine = make_engine(url, readers=settings.readers)
         database = sqlite_file(url)
         checkpointer = Checkpointer(database) if database is not None else None
-        # SQLite: the writer runs in a process of its own (writer_process.py) unless told not
+        # SQLite: the writer runs in a process of its own (writer/process.py) unless told not
         write_engine = (
             None
             if database is not None and settings.writer_process
@@ -149,7 +160,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         runtime = Runtime(
             settings, clock, read_engine, writer, settings.resolved_secret_key(), throttle
         )
-        feed = Feed(runtime, url)
+        # PostgreSQL: one LISTEN connection for the relay and the revocations
+        runtime.listener = PostgresListener(url) if url.startswith("postgresql") else None
+        feed = Feed(runtime)
         app.state.runtime = runtime
         app.state.feed = feed
         writer.start()
@@ -163,13 +176,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         if checkpointer is not None:
             checkpointer.start()
         await feed.start()
-        revocations = (
-            RevocationListener(libpq_url(url), runtime.access)
-            if url.startswith("postgresql")
-            else None
-        )
-        if revocations is not None:
-            await revocations.start()
+        if runtime.listener is not None:  # the relay has registered (feed.start)
+            listen_for_revocations(runtime.listener, runtime.access)
+            await runtime.listener.start()
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
         watch_task = asyncio.create_task(watch_forever(runtime))
         tasks = [counts_task, watch_task]
@@ -190,8 +199,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                     await task
             if runtime.sender is not None:  # off the loop: the sender may wait on a write
                 await asyncio.to_thread(runtime.sender.stop)
-            if revocations is not None:
-                await revocations.stop()
+            if runtime.listener is not None:
+                await runtime.listener.stop()
             await feed.stop()
             await supervisor.stop()
             writer.stop()
@@ -200,6 +209,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             read_engine.dispose()
             if write_engine is not None:
                 write_engine.dispose()
+            await asyncio.to_thread(runtime.statistics.shutdown)
+            await asyncio.to_thread(runtime.passwords.shutdown)
 
     app = FastAPI(
         title="govqueue",
@@ -258,7 +269,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 
 def _writer_restarted(runtime: Runtime, feed: Feed) -> None:
-    """The writer runs again after it died (writer_supervisor.py). What it changed in its last
+    """The writer runs again after it died (writer/supervisor.py). What it changed in its last
     moments was never reported: forget the caches, and ask the live feed's clients to resume
     from the log (a batch committed just before the death was never published)."""
     runtime.access.clear()

@@ -1,5 +1,7 @@
 """Everything one server process holds: settings, clock, engines, the writer, the access
-caches and the login throttle. The live feed (server/realtime/feed.py) is kept beside it."""
+caches, the login throttle, the password threads and the statistics process. The live feed
+(server/realtime/feed.py) is kept beside it. The application's lifespan (server/app.py)
+starts and stops what runs; docs/runtime.md draws it all."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from sqlmodel import Session
 
 from server.access import AccessCache
 from server.domain.clock import Clock
-from server.security import LoginThrottle, RateLimit
+from server.exports.warm import StatisticsProcess
+from server.security import LoginThrottle, PasswordThreads, RateLimit
 from server.settings import Settings
+from server.store.listener import PostgresListener
 from server.store.transaction import Tx
-from server.store.writer import Writer
-from server.store.writer_process import WriterProcess
+from server.store.writer.group_commit import Writer
+from server.store.writer.process import WriterProcess
 
 if TYPE_CHECKING:
     from server.outbox.sender import Sender
@@ -43,6 +47,9 @@ class Runtime:
     readers: CapacityLimiter = field(init=False)
     started_at: datetime = field(init=False)  # by the server's clock
     sender: Sender | None = None  # the outbox's (server/outbox/sender.py), when it runs here
+    passwords: PasswordThreads = field(default_factory=PasswordThreads)
+    listener: PostgresListener | None = None  # PostgreSQL: the process's LISTEN connection
+    statistics: StatisticsProcess = field(default_factory=StatisticsProcess)
 
     def __post_init__(self) -> None:
         self.readers = CapacityLimiter(self.settings.readers)

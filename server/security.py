@@ -33,8 +33,6 @@ from server.domain.errors import DomainError
 from server.domain.texts import text
 
 _hasher = PasswordHasher()
-# Two at a time: bounded CPU and memory however many logins arrive at once.
-_password_checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="govqueue-password")
 
 DEVICE_TOKEN_PREFIX = "gqd_"
 ALGORITHM = "HS256"
@@ -72,12 +70,6 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
 
 
-async def hash_off_loop(password: str) -> HashedPassword:
-    """`hash_password` in the password threads (never on the event loop, two at a time)."""
-    loop = asyncio.get_running_loop()
-    return HashedPassword(await loop.run_in_executor(_password_checks, hash_password, password))
-
-
 @functools.cache
 def dummy_password_hash() -> str:
     """A hash to verify against when the staff number is unknown (constant-time login)."""
@@ -91,14 +83,31 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-async def check_password(password_hash: str | None, password: str) -> bool:
-    """verify_password off the event loop; with no hash (unknown 工号) it checks against a
-    dummy hash, so the answer takes as long and does not reveal which numbers exist."""
+class PasswordThreads:
+    """argon2 off the event loop: hashes and checks in two threads of their own (two at a
+    time: bounded CPU and memory however many logins arrive at once). The server's runtime
+    holds one (`runtime.passwords`); the application's lifespan shuts it down."""
 
-    def check() -> bool:
-        return verify_password(password_hash or dummy_password_hash(), password)
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govqueue-password")
 
-    return await asyncio.get_running_loop().run_in_executor(_password_checks, check)
+    async def hash(self, password: str) -> HashedPassword:
+        """`hash_password` in these threads."""
+        loop = asyncio.get_running_loop()
+        return HashedPassword(await loop.run_in_executor(self._pool, hash_password, password))
+
+    async def check(self, password_hash: str | None, password: str) -> bool:
+        """verify_password in these threads; with no hash (unknown 工号) it checks against a
+        dummy hash, so the answer takes as long and does not reveal which numbers exist."""
+
+        def check() -> bool:
+            return verify_password(password_hash or dummy_password_hash(), password)
+
+        return await asyncio.get_running_loop().run_in_executor(self._pool, check)
+
+    def shutdown(self) -> None:
+        """Finish the checks under way (each takes a fraction of a second), take no more."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class TooManyAttempts(DomainError):

@@ -133,7 +133,7 @@ class LiveServer:
 @asynccontextmanager
 async def start_server(data_dir: Path, clock: Clock, **settings: Any) -> AsyncIterator[LiveServer]:
     """A real server in this process. Its writer process comes from this process's
-    forkserver (server/store/writer_launch.py): ~450 starts would otherwise spend ~4 minutes
+    forkserver (server/store/writer/launch.py): ~450 starts would otherwise spend ~4 minutes
     of CPU importing the same writer. The default start, a program of its own, is what
     tests/store/test_writer_process.py and every server started as a process (processes.py)
     run."""

@@ -136,7 +136,7 @@ def checked_password(password: str) -> str:
 
 def new_password_hash(password: str) -> HashedPassword:
     """A new password checked and hashed, before the transaction that stores it (the
-    command line; the server hashes with security.hash_off_loop)."""
+    command line; the server hashes with runtime.passwords.hash)."""
     return HashedPassword(hash_password(checked_password(password)))
 
 
@@ -242,7 +242,7 @@ class StaffChanges:
     name: str | None = None
     role: Role | None = None
     active: bool | None = None
-    password: HashedPassword | None = None  # hashed before the job (security.hash_off_loop)
+    password: HashedPassword | None = None  # hashed before the job (runtime.passwords.hash)
 
 
 # Changes that end the account's sessions: its access tokens are refused from then on.

@@ -21,15 +21,14 @@ from server.store.transaction import CommittedEvent
 
 
 class Feed:
-    def __init__(self, runtime: Runtime, url: str) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.hub = Hub(runtime.settings.feed_queue_limit)
         self.hub.wall_clock = isinstance(runtime.clock, SystemClock)
         # On PostgreSQL, processes share the feed: every publication goes through the relay,
         # which reads the log in seq order. On SQLite (one process) events go straight out.
-        self.relay = (
-            PostgresRelay(url, self.hub, runtime.read) if url.startswith("postgresql") else None
-        )
+        listener = runtime.listener
+        self.relay = None if listener is None else PostgresRelay(listener, self.hub, runtime.read)
         # hall id -> (monotonic time built, seq, the encoded snapshot message)
         self.snapshots: dict[int, tuple[float, int, str]] = {}
         self._building: dict[int, asyncio.Future[tuple[int, str]]] = {}

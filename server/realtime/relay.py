@@ -17,11 +17,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
 from sqlmodel import select as sqlmodel_select
 
 from server.realtime.hub import Hub
+from server.store.listener import PostgresListener
 from server.store.tables import Event, Hall
 from server.store.transaction import CommittedEvent
 
@@ -31,22 +31,14 @@ CHANNEL = "govqueue_events"
 Reader = Callable[[Callable[[Session], Any]], Awaitable[Any]]
 
 
-def libpq_url(sqlalchemy_url: str) -> str:
-    return (
-        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
-
-
 class PostgresRelay:
-    def __init__(self, url: str, hub: Hub, read: Reader) -> None:
-        self._url = libpq_url(url)
+    def __init__(self, listener: PostgresListener, hub: Hub, read: Reader) -> None:
+        self._listener = listener
         self._hub = hub
         self._read = read
         self._last: dict[int, int] = {}
         self._dirty: set[int] = set()
         self._running: dict[int, asyncio.Task[None]] = {}
-        self._listener: asyncio.Task[None] | None = None
-        self.connected = asyncio.Event()
 
     async def start(self) -> None:
         def last_seqs(session: Session) -> dict[int, int]:
@@ -55,10 +47,12 @@ class PostgresRelay:
             }
 
         self._last = await self._read(last_seqs)
-        self._listener = asyncio.create_task(self._listen())
+        # the process's listener (server/store/listener.py) starts once all have registered
+        self._listener.listen(CHANNEL, self._notified, on_connected=self._catch_up_all)
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._listener, *self._running.values()) if t is not None]
+        """Stop the catch-ups under way (the listener is stopped by its owner, first)."""
+        tasks = list(self._running.values())
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -90,27 +84,11 @@ class PostgresRelay:
                 self._last[hall_id] = events[-1].seq
                 self._hub.publish(events)
 
-    async def _listen(self) -> None:
-        import psycopg  # the optional PostgreSQL driver: not loaded by a server on SQLite
+    def _notified(self, payload: str) -> None:
+        with contextlib.suppress(ValueError):
+            self.poke(int(payload))
 
-        delay = 0.5
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True
-                ) as conn:
-                    await conn.execute(f"LISTEN {CHANNEL}")
-                    self.connected.set()
-                    delay = 0.5
-                    for hall_id in list(self._last):  # anything missed while disconnected
-                        self.poke(hall_id)
-                    async for notify in conn.notifies():
-                        with contextlib.suppress(ValueError):
-                            self.poke(int(notify.payload))
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # connection lost: reconnect, then catch up
-                self.connected.clear()
-                log.warning("event relay lost its PostgreSQL connection (%s); retrying", exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+    def _catch_up_all(self) -> None:
+        """Listening (again): anything missed while not listening."""
+        for hall_id in list(self._last):
+            self.poke(hall_id)

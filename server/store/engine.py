@@ -1,7 +1,7 @@
 """Engines: SQLite in WAL mode with full fsync on commit, or PostgreSQL.
 
 Each server process has a read engine (pooled, concurrent readers) and a write engine used
-by exactly one thread, the writer (see writer.py).
+by exactly one thread, the writer (see writer/group_commit.py).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ class StoreUnavailable(Exception):
 
 class WriterStopped(StoreUnavailable):
     """The writer is not running: it is being restarted (Retry-After: when it should be back,
-    writer_supervisor.py), or it was stopped with the server."""
+    writer/supervisor.py), or it was stopped with the server."""
 
     code = "writer_stopped"
     retry_after_s = 30

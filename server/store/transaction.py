@@ -8,7 +8,7 @@ queue heads while another process is changing them), and two transactions never 
 each other's rows in opposite orders. A batch of the writer can hold several halls: they
 are locked in ascending id; a hall with a lower id than one already held is taken with a
 short lock timeout instead, and the writer runs the batch again with its halls locked in
-order (see writer.py). On SQLite the writer's BEGIN IMMEDIATE already serialises every
+order (see writer/group_commit.py). On SQLite the writer's BEGIN IMMEDIATE already serialises every
 change, so the lock is only recorded.
 """
 

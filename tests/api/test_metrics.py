@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from server.domain.clock import SystemClock
 from server.queries import monitoring
-from server.store.writer_process import WriterProcess
+from server.store.writer.process import WriterProcess
 from tests.helpers import LiveServer, open_window, seed_hall, start_server
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]

@@ -747,7 +747,6 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
     """A period with more closed days not rolled up than the serving process reads live goes
     to the worker process, which gives the same figures and rolls the days up."""
     from server.api.routes import stats as route
-    from server.exports import warm
 
     sup, hall = scenario["sup"], scenario["hall"]
     use_rollups(scenario["server"], hall, rolled_up=False)
@@ -777,12 +776,13 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
         # one warm process serves the next request too (the days are rolled up now: only a
         # long period goes there); killed, it is replaced at once
         monkeypatch.setattr(route, "IN_PROCESS_DAYS", 0)
-        first = warm.warm_pid()
+        statistics = scenario["server"].runtime.statistics
+        first = statistics.pid
         assert first is not None
-        assert await from_worker() == in_process and warm.warm_pid() == first
+        assert await from_worker() == in_process and statistics.pid == first
         os.kill(first, signal.SIGKILL)
         assert await from_worker() == in_process
-        assert warm.warm_pid() not in (None, first)
+        assert statistics.pid not in (None, first)
     engine = make_engine(str(scenario["server"].settings.database_url))
     try:
         from sqlmodel import Session

@@ -70,8 +70,6 @@ async def get_plan(served: dict[str, Any], who: str = "sup", **params: Any) -> h
 async def test_the_route_gives_the_plan_of_the_command_computed_elsewhere(
     served: dict[str, Any],
 ) -> None:
-    from server.exports import warm
-
     response = await get_plan(
         served, **{"from": "2025-09-01", "to": "2025-10-31"}, day="2025-11-05", runs=6
     )
@@ -92,7 +90,7 @@ async def test_the_route_gives_the_plan_of_the_command_computed_elsewhere(
     assert [h["hour"] for h in body["hours"]] == list(range(9, 17))
     assert all(h["plan"]["met"] for h in body["hours"])
     # computed by the warm statistics process, not this one (the serving process)
-    assert warm.warm_pid() not in (None, os.getpid())
+    assert server.runtime.statistics.pid not in (None, os.getpid())
 
 
 async def test_the_event_loop_answers_while_a_plan_is_simulated(served: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Messages framed by their length on a pipe (server/store/frames.py), as the writer process
+"""Messages framed by their length on a pipe (server/store/writer/frames.py), as the writer process
 and the server exchange them."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
-from server.store.frames import LENGTH_BYTES, READ_BYTES, Frames, send_frame
+from server.store.writer.frames import LENGTH_BYTES, READ_BYTES, Frames, send_frame
 
 
 def test_messages_are_cut_whole_however_the_bytes_arrive() -> None:

@@ -17,7 +17,7 @@ from server.domain.clock import ManualClock
 from server.store.engine import make_engine
 from server.store.job import Call, call
 from server.store.transaction import Tx, transaction
-from server.store.writer import Writer
+from server.store.writer.group_commit import Writer
 from tests.helpers import HALL_OPENING, migrated_database
 
 

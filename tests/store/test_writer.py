@@ -18,10 +18,10 @@ from server.domain.errors import Conflict
 from server.store.engine import make_engine
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped
 from server.store.job import Call, ForeignJob, call
-from server.store.settling import Publisher
 from server.store.tables import Event, Hall
 from server.store.transaction import CommittedEvent, Tx
-from server.store.writer import MAX_ATTEMPTS, Writer
+from server.store.writer.group_commit import MAX_ATTEMPTS, Writer
+from server.store.writer.settling import Publisher
 from tests.helpers import HALL_OPENING, migrated_database
 
 

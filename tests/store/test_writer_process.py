@@ -27,9 +27,9 @@ from server.domain.clock import ManualClock
 from server.store import migrate
 from server.store.failures import WriterStopped
 from server.store.job import ForeignJob, call
-from server.store.writer_child import instant_bytes, instant_from
-from server.store.writer_process import WriterProcess
-from server.store.writer_supervisor import EXIT_CODE
+from server.store.writer.child import instant_bytes, instant_from
+from server.store.writer.process import WriterProcess
+from server.store.writer.supervisor import EXIT_CODE
 from tests.helpers import (
     ADMIN_NO,
     ADMIN_PASSWORD,
@@ -47,7 +47,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(params=[False, True], ids=["own-program", "forkserver"])
 def forkserver(request: pytest.FixtureRequest) -> bool:
-    """Both ways to start the writer process (writer_launch.py)."""
+    """Both ways to start the writer process (writer/launch.py)."""
     return bool(request.param)
 
 

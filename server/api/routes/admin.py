@@ -40,7 +40,6 @@ from server.domain.texts import text
 from server.queries import admin as lists
 from server.queries import appointments as appointment_reads
 from server.queries.views import ServiceOut, WindowOut
-from server.security import hash_off_loop
 from server.store.job import call
 from server.store.tables import Device, Hall, Service, Staff
 
@@ -199,7 +198,7 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
     else:
         ensure_hall(user, body.hall_id)
     # hashed here, before the writer: inside its job the hash would hold every write
-    password = await hash_off_loop(admin.checked_password(body.password))
+    password = await runtime.passwords.hash(admin.checked_password(body.password))
     return await runtime.write(
         call(admin.create_staff, body.staff_no, body.name, body.role, password, body.hall_id)
     )
@@ -223,7 +222,7 @@ async def update_staff(
     """
     given = body.model_dump(exclude_unset=True)
     if given.get("password") is not None:  # hashed here, before the writer (as create_staff)
-        given["password"] = await hash_off_loop(admin.checked_password(given["password"]))
+        given["password"] = await runtime.passwords.hash(admin.checked_password(given["password"]))
     changes = admin.StaffChanges(**given)
     staff, ended = await runtime.write(call(admin.update_staff, user, staff_id, changes))
     if ended:

@@ -19,7 +19,6 @@ from server.queries.access import integration_by_client_id, staff_by_no
 from server.runtime import Runtime
 from server.security import (
     TooManyAttempts,
-    check_password,
     issue_access_token,
     issue_integration_token,
     same_secret,
@@ -44,7 +43,7 @@ async def authenticate(body: LoginIn, runtime: Runtime, address: str) -> TokenOu
 
     staff = await runtime.read(lambda session: staff_by_no(session, body.staff_no))
     # Verify even for an unknown staff number so timing does not reveal which numbers exist.
-    ok = await check_password(staff.password_hash if staff else None, body.password)
+    ok = await runtime.passwords.check(staff.password_hash if staff else None, body.password)
     if staff is None or not ok:
         raise AuthenticationRequired(text("auth.bad_credentials"), code="bad_credentials")
     runtime.login_throttle.succeeded(body.staff_no, address, attempt)

@@ -30,7 +30,6 @@ from server.domain.calendar import business_day, hall_zone
 from server.exports.layout import ROWS_PER_SHEET
 from server.exports.process import run_worker, stream_worker
 from server.exports.report import check_xlsx_rows, hall_name
-from server.exports.warm import warm_indicators, warm_plan
 from server.exports.worker_command import worker_command
 from server.queries.plan_request import DEFAULT_RUNS, DEFAULT_SEED, PlanRequest, check
 from server.queries.stats.indicators import ColdPeriod, Scope, compute
@@ -114,7 +113,7 @@ async def indicators(
     loaded = await runtime.read(load)
     if isinstance(loaded, IndicatorsOut):
         return loaded
-    found = await warm_indicators(
+    found = await runtime.statistics.indicators(
         settings.resolved_database_url(),
         hall_ids,
         loaded.start,
@@ -311,7 +310,7 @@ async def plan(
         return made
 
     made = await runtime.read(request)
-    found = await warm_plan(
+    found = await runtime.statistics.plan(
         settings.resolved_database_url(), made, now, settings.working_calendar()
     )
     return PlanOut.model_validate(found)

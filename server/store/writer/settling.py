@@ -1,6 +1,6 @@
 """Handing a writer batch's outcomes back to the callers: each caller's future is settled
 on its own event loop, one wake-up of each loop per batch, the batch's events published
-first. Shared by the writer thread (writer.py) and the writer process (writer_process.py).
+first. Shared by the writer thread (writer/group_commit.py) and the writer process (writer/process.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from server.store.transaction import CommittedEvent
 
-log = logging.getLogger("server.store.writer")
+log = logging.getLogger("server.store.writer.group_commit")
 
 Publisher = Callable[[list[CommittedEvent]], None]
 Outcome = tuple[bool, Any]  # (True, result) or (False, exception)

@@ -17,7 +17,7 @@ The thread survives any failure of a job, including a BaseException such as Syst
 (that job is refused with JobCrashed). If it stops anyway, `alive` turns false (health
 answers 503), every write fails at once with WriterStopped instead of waiting forever, and
 `on_death` is called on the event loop: the server's WriterSupervisor starts a new thread
-(`restart`) after a back-off (writer_supervisor.py).
+(`restart`) after a back-off (writer/supervisor.py).
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ from server.store.catalog import Catalog
 from server.store.failures import JobCrashed, StoreBusy, WriterStopped, is_busy, is_transient
 from server.store.hot import Hot
 from server.store.job import COMMANDS, ensure_command
-from server.store.settling import Outcome, Publisher, Waiter, settle_all
 from server.store.timings import Timings
 from server.store.transaction import BatchSession, CommittedEvent, Tx
+from server.store.writer.settling import Outcome, Publisher, Waiter, settle_all
 
 log = logging.getLogger(__name__)
 

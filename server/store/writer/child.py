@@ -1,4 +1,4 @@
-"""The writer process's own side (server/store/writer_process.py starts it and talks to it):
+"""The writer process's own side (server/store/writer/process.py starts it and talks to it):
 it takes the jobs the server hands over, runs each batch with the same `Writer.execute` as
 the writer thread, and answers with the batch's events, catalog changes and outcomes.
 
@@ -25,10 +25,10 @@ from server.domain.clock import SystemClock
 from server.store.catalog import Catalog
 from server.store.engine import DEFAULT_WRITE_BUSY_TIMEOUT_S, make_engine
 from server.store.failures import JobCrashed
-from server.store.frames import READ_BYTES, Frames, send_frame
-from server.store.settling import Outcome
 from server.store.transaction import CommittedEvent
-from server.store.writer import Entry, Writer
+from server.store.writer.frames import READ_BYTES, Frames, send_frame
+from server.store.writer.group_commit import Entry, Writer
+from server.store.writer.settling import Outcome
 
 if TYPE_CHECKING:  # only the forkserver's child is handed Connections
     from multiprocessing.connection import Connection
@@ -42,7 +42,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 PROCESS_NAME = "govqueue-writer"  # at most 15 characters (Linux's comm)
 READY = b"ready"  # the child's first message: it has imported what it needs, the file is open
-ENTRY = "from server.store.writer_child import main; main()"
+ENTRY = "from server.store.writer.child import main; main()"
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def _run(writer: Writer, catalog: Catalog, messages: list[bytes]) -> bytes:
         entries.append(Entry(job, at))
         slots.append(index)
     events: list[CommittedEvent] = []
-    seconds = 0.0  # the batch's time, for the server's monitoring (writer_process.py)
+    seconds = 0.0  # the batch's time, for the server's monitoring (writer/process.py)
     if entries:
         before = writer.batch_times.sum
         ran, events = writer.execute(entries)

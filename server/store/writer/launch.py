@@ -1,5 +1,5 @@
-"""Two ways to start the writer process (server/store/writer_process.py), one program
-(writer_child.py) either way:
+"""Two ways to start the writer process (server/store/writer/process.py), one program
+(writer/child.py) either way:
 
 - `exec_child` (the default): a program of its own, the server's interpreter started with the
   two pipe ends. It imports the writer and the commands (~0.5 s of CPU) and shares nothing
@@ -22,10 +22,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
-from server.store import writer_child
-from server.store.writer_child import PROCESS_NAME, Options, command, forked_main
+from server.store.writer import child as writer_child
+from server.store.writer.child import PROCESS_NAME, Options, command, forked_main
 
-ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the `server` package
+ROOT = Path(__file__).resolve().parents[3]  # the folder that holds the `server` package
 
 
 class Child(Protocol):

@@ -14,7 +14,7 @@ How it works:
   stamped when the request hands the job over (the server's clock: ManualClock and
   ScaledClock work as before), and the pipe keeps the order, so queue times still follow
   the order numbers were given in.
-- The child is a program of its own (writer_child.py, started with the server's interpreter
+- The child is a program of its own (writer/child.py, started with the server's interpreter
   and the two pipe ends), not a fork: it holds the writer and the commands, nothing of HTTP,
   and no forkserver or resource tracker runs beside it (together they took ~40 MB more). It
   takes what one read brings (up to MAX_BATCH) as one batch, runs it with the same
@@ -32,7 +32,7 @@ one writer per SQLite file (the serving lock stays with the server process); the
 batch are published once committed, in seq order. If the child dies (killed, out of memory)
 the pipe closes: the callers waiting get WriterStopped (503), `alive` turns false (health
 answers 503), later writes are refused at once — what was acknowledged was committed — and
-`on_death` is called: the server's WriterSupervisor (writer_supervisor.py) starts a new child
+`on_death` is called: the server's WriterSupervisor (writer/supervisor.py) starts a new child
 (`restart`) after a back-off, and `retry_after_s` says when in the 503s meanwhile. If the
 server dies, the child reads the end of its pipe, finishes what it has, and exits.
 
@@ -62,13 +62,13 @@ from server.domain.texts import text
 from server.store.catalog import Catalog
 from server.store.engine import DEFAULT_WRITE_BUSY_TIMEOUT_S
 from server.store.failures import JobCrashed, WriterStopped
-from server.store.frames import READ_BYTES, Frames, send_frame
 from server.store.job import COMMANDS, ensure_command
-from server.store.settling import Publisher, Waiter, settle_all
 from server.store.timings import Timings
 from server.store.transaction import Tx
-from server.store.writer_child import ID_BYTES, READY, Options, instant_bytes
-from server.store.writer_launch import Child, exec_child, fork_child
+from server.store.writer.child import ID_BYTES, READY, Options, instant_bytes
+from server.store.writer.frames import READ_BYTES, Frames, send_frame
+from server.store.writer.launch import Child, exec_child, fork_child
+from server.store.writer.settling import Publisher, Waiter, settle_all
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class WriterProcess:
         """`imports`: modules the child imports before it says it is ready (the commands its
         jobs call; a job naming another module imports it when first unpickled), so that no
         answer waits for imports. `forkserver`: start it from this process's forkserver, not
-        as a program of its own (writer_launch.py)."""
+        as a program of its own (writer/launch.py)."""
         self._url = url
         self.jobs_from: tuple[str, ...] = (COMMANDS,)  # as Writer's
         self._imports = tuple(imports)

@@ -1,5 +1,5 @@
 """Messages on a pipe, each framed by its length: what the writer process and the server
-(server/store/writer_process.py) send each other both ways. A reader cuts the messages out
+(server/store/writer/process.py) send each other both ways. A reader cuts the messages out
 of whatever one read returns, so a batch of messages costs one system call, not two (length,
 then body) per message as `multiprocessing.Connection.recv_bytes` does."""
 
