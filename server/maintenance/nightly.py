@@ -25,17 +25,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
-from sqlmodel import Session
-
 from server.commands import maintenance as jobs
 from server.domain.clock import Clock
 from server.maintenance import backups
-from server.queries.stats.rollup import build_rollups, plan
 from server.settings import Settings
 from server.store.file_lock import sqlite_file
 from server.store.job import Call, call
-from server.store.tables import Hall, Ticket
 
 log = logging.getLogger("govqueue.maintenance")
 R = TypeVar("R")
@@ -105,6 +100,10 @@ class Nightly:
         return {"step": name, "ok": ok, "detail": detail, "seconds": seconds}
 
     async def _rollup(self) -> str:
+        # Imported here: the rollup reads the statistics' facts with numpy, which the serving
+        # process does not load until statistics are computed (tests/api/test_stats_imports.py).
+        from server.maintenance.rollups import rollup_closed_days
+
         return await asyncio.to_thread(rollup_closed_days, self.url, self.clock.now())
 
     async def _retention(self) -> str:
@@ -133,38 +132,6 @@ class Nightly:
         if database is None:
             return "PostgreSQL: autovacuum"
         return await asyncio.to_thread(checkpoint_truncate, database)
-
-
-def rollup_closed_days(url: str, now: datetime) -> str:
-    """Roll up every closed day of every hall that has tickets and no valid rollup."""
-    from server.store.engine import make_engine
-
-    engine = make_engine(url)
-    try:
-        built = 0
-        for hall_id, zone, days in _cold_days(engine, now):
-            built += len(build_rollups(engine, {hall_id: days}, zone, now))
-        return f"{built} 天"
-    finally:
-        engine.dispose()
-
-
-def _cold_days(engine: Engine, now: datetime) -> list[tuple[int, ZoneInfo, list[date]]]:
-    out = []
-    with Session(engine) as session:
-        halls = session.execute(select(Hall.id, Hall.timezone)).all()  # type: ignore[call-overload]
-        for hall_id, zone_name in halls:
-            first = session.execute(
-                select(func.min(Ticket.business_day)).where(Ticket.hall_id == hall_id)
-            ).scalar()
-            if first is None:
-                continue
-            zone = ZoneInfo(zone_name)
-            todo = plan(session, (hall_id,), first, now.astimezone(zone).date(), zone, now)
-            days = todo.cold.get(hall_id, [])
-            if days:
-                out.append((hall_id, zone, days))
-    return out
 
 
 def checkpoint_truncate(database: Path) -> str:
