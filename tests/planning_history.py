@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from server.domain.calendar import AFTER_HOLIDAY, WorkingCalendar, day_class
 from server.domain.planning.day import draw_arrivals, simulate_day
@@ -126,6 +126,8 @@ def write_history(url: str, first: date, last: date, *, seed: int = 1, code: str
                 conn.execute(insert(TICKET), tickets)
             if events:
                 conn.execute(insert(EVENT), events)
+                # the server numbers the hall's next event after these
+                conn.execute(update(HALL).where(HALL.c.id == ids.hall).values(last_seq=len(events)))
     finally:
         engine.dispose()
     return ids
