@@ -218,10 +218,10 @@ class Server:
         return [main.pid, *(c.pid for c in main.children(recursive=True))]
 
     def rss(self) -> int:
-        return processes_rss(self.pids())
+        return int(processes_rss(self.pids()))
 
     def pss(self) -> int:
-        return processes_pss(self.pids())
+        return int(processes_pss(self.pids()))
 
     def __enter__(self) -> Server:
         return self.start()

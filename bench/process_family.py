@@ -43,7 +43,7 @@ def family(pids: list[int]) -> list[psutil.Process]:
 def _serves(process: psutil.Process) -> bool:
     """A process that runs an event loop: not the writer process."""
     try:
-        return process.name() != PROCESS_NAME
+        return bool(process.name() != PROCESS_NAME)
     except psutil.Error:
         return False
 

@@ -29,7 +29,7 @@ class Audio:
     """Mono 16-bit samples at `rate` Hz."""
 
     rate: int
-    samples: array  # array('h')
+    samples: array[int]  # array('h')
 
     @property
     def seconds(self) -> float:
@@ -135,7 +135,7 @@ def join(parts: Iterable[Audio], *, rate: int | None = None) -> Audio:
     return Audio(target, out)
 
 
-def _downmix(samples: array, channels: int) -> array:
+def _downmix(samples: array[int], channels: int) -> array[int]:
     frames = len(samples) // channels
     return array(
         "h",

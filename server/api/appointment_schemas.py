@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from server.api.params import Id, PersonName
-from server.commands.appointments import AppointmentRecord
 from server.domain.appointments import STATUS_NAMES, AppointmentStatus
 from server.domain.personal import ID_TYPE_NAMES, IdType, mask_name, mask_phone, masked_id
+from server.store.lookups import AppointmentRecord
 
 REQUEST_ID = Field(
     default=None,

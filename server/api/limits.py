@@ -96,7 +96,7 @@ def _is_json(scope: Scope) -> bool:
     """The content type FastAPI reads as JSON: application/json or application/…+json."""
     for name, value in scope.get("headers", []):
         if name == b"content-type":
-            kind = value.split(b";", 1)[0].strip().lower()
+            kind: bytes = value.split(b";", 1)[0].strip().lower()
             return kind == b"application/json" or (
                 kind.startswith(b"application/") and kind.endswith(b"+json")
             )

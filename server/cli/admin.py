@@ -99,7 +99,8 @@ def apply(
 
     from server.cli.hall_report import print_result
     from server.commands.admin import MIN_PASSWORD_LENGTH
-    from server.commands.hall_file import HallFileError, read_hall_file
+    from server.commands.hall_file import read_hall_file
+    from server.commands.hall_file_source import HallFileError
     from server.commands.hall_setup import (
         FirstPassword,
         PasswordsNeeded,

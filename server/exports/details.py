@@ -24,7 +24,7 @@ from server.queries.stats.detail_rows import (
     stream_rendered,
     xlsx_pieces,
 )
-from server.queries.stats.sql import HALL, SERVICE, STAFF, WINDOW
+from server.queries.stats.sql import HALL, SERVICE, STAFF, WINDOW, of_halls
 
 # XML 1.0 forbids most control characters; drop them, escape the specials and the row mark.
 _XML = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord(ROW_MARK): "&#64;"}
@@ -64,12 +64,13 @@ def _xml_cell(letter: str, value: str | None) -> str:
 
 
 def _names(session: Session, hall_ids: tuple[int, ...] | None, xlsx: bool) -> Names:
-    def where(query, column):  # type: ignore[no-untyped-def]
-        return query if hall_ids is None else query.where(column.in_(hall_ids))
-
-    halls = _all(session, where(select(HALL.c.id, HALL.c.name), HALL.c.id))
-    services = _all(session, where(select(SERVICE.c.id, SERVICE.c.name), SERVICE.c.hall_id))
-    windows = _all(session, where(select(WINDOW.c.id, WINDOW.c.number), WINDOW.c.hall_id))
+    halls = _all(session, of_halls(select(HALL.c.id, HALL.c.name), HALL.c.id, hall_ids))
+    services = _all(
+        session, of_halls(select(SERVICE.c.id, SERVICE.c.name), SERVICE.c.hall_id, hall_ids)
+    )
+    windows = _all(
+        session, of_halls(select(WINDOW.c.id, WINDOW.c.number), WINDOW.c.hall_id, hall_ids)
+    )
     staff = _all(session, select(STAFF.c.id, STAFF.c.staff_no, STAFF.c.name))
     if xlsx:
         return Names(

@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from server.queries.stats.detail_rows import ROW_MARK
 
 
-class BulkRowsWorksheet(Worksheet):
+class BulkRowsWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no types
     """A worksheet that also takes whole batches of rows already rendered as XML."""
 
     def write_rendered(self, first_row: int, rows: Sequence[str], columns: int) -> None:

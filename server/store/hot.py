@@ -150,7 +150,7 @@ class Hot:
     def one(self, name: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
         cursor = self._cursor
         cursor.execute(self._sql[name], params)
-        row = cursor.fetchone()
+        row: tuple[Any, ...] | None = cursor.fetchone()
         if row is not None and self.sqlite:
             cursor.fetchall()  # finish the statement (RETURNING rows are read to the end)
         return row
@@ -158,7 +158,8 @@ class Hot:
     def all(self, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         cursor = self._cursor
         cursor.execute(self._sql[name], params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
     def run(self, name: str, params: dict[str, Any]) -> None:
         self._cursor.execute(self._sql[name], params)

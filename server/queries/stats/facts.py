@@ -197,7 +197,7 @@ def _lengths_and_reasons(part: Facts | Packed) -> tuple[dict[str, int], list[str
 
 def _inflate(stream: Any, data: Packed, size: int) -> bytes:
     """Exactly `size` more bytes from a zlib stream."""
-    out = stream.decompress(data, size)
+    out: bytes = stream.decompress(data, size)
     while len(out) < size and stream.unconsumed_tail:
         out += stream.decompress(stream.unconsumed_tail, size - len(out))
     if len(out) != size:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
-from server.queries.stats.sql import HALL, SERVICE, STAFF, WINDOW
+from server.queries.stats.sql import HALL, SERVICE, STAFF, WINDOW, of_halls
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,13 @@ class Labels:
 
 
 def load_labels(session: Session, hall_ids: tuple[int, ...] | None) -> Labels:
-    def where(query, column):  # type: ignore[no-untyped-def]
-        return query if hall_ids is None else query.where(column.in_(hall_ids))
-
-    halls = session.execute(where(select(HALL.c.id, HALL.c.name), HALL.c.id))
-    services = session.execute(where(select(SERVICE.c.id, SERVICE.c.name), SERVICE.c.hall_id))
-    windows = session.execute(where(select(WINDOW.c.id, WINDOW.c.number), WINDOW.c.hall_id))
+    halls = session.execute(of_halls(select(HALL.c.id, HALL.c.name), HALL.c.id, hall_ids))
+    services = session.execute(
+        of_halls(select(SERVICE.c.id, SERVICE.c.name), SERVICE.c.hall_id, hall_ids)
+    )
+    windows = session.execute(
+        of_halls(select(WINDOW.c.id, WINDOW.c.number), WINDOW.c.hall_id, hall_ids)
+    )
     staff = session.execute(select(STAFF.c.staff_no, STAFF.c.name))
     return Labels(
         halls={str(i): name for i, name in halls},

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Integer, Table, case, cast, func, literal
+from sqlalchemy import BigInteger, Integer, Select, Table, case, cast, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -163,6 +163,15 @@ def local_time_serial(
     """`column` as an Excel date serial (days since 1899-12-30) in `zone`."""
     if dialect == "sqlite":
         offset = _sqlite_offset(column, zone, start, end)
-        return func.julianday(column) - EXCEL_EPOCH_JULIAN + offset / 86400.0
+        serial: ColumnElement[Any] = func.julianday(column) - EXCEL_EPOCH_JULIAN + offset / 86400.0
+        return serial
     local = func.timezone(zone.key, column)
     return func.extract("epoch", local) / 86400.0 + EXCEL_EPOCH_UNIX_DAYS
+
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def of_halls(query: S, column: ColumnElement[Any], hall_ids: tuple[int, ...] | None) -> S:
+    """`query` limited to the rows whose `column` is one of `hall_ids` (None: every hall)."""
+    return query if hall_ids is None else query.where(column.in_(hall_ids))
