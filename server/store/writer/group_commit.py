@@ -268,11 +268,9 @@ class Writer:
         events: list[CommittedEvent] = []
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                result = self._attempt(batch, prelock, isolate=False)
-                if result is None:  # a job refused: run the batch again, each job in a savepoint
-                    result = self._attempt(batch, prelock, isolate=True)
-                assert result is not None
-                outcomes, events = result
+                together = self._attempt_together(batch, prelock)
+                # a job refused: run the batch again, each job in a savepoint
+                outcomes, events = together or self._attempt_isolated(batch, prelock)
                 break
             except _Retry as retry:
                 self.retries += 1
@@ -300,18 +298,16 @@ class Writer:
         self.batch_times.observe(time.perf_counter() - started)
         return outcomes, events
 
-    def _attempt(
-        self, batch: Sequence[Entry], prelock: set[int], *, isolate: bool
-    ) -> tuple[list[Outcome], list[CommittedEvent]] | None:
-        """Run and commit the batch. Without `isolate`, the first refusal rolls everything
-        back and returns None (or, for a batch of one, the refusal itself). Raises _Retry
-        when the database rolled the transaction back.
+    def _attempt_isolated(
+        self, batch: Sequence[Entry], prelock: set[int]
+    ) -> tuple[list[Outcome], list[CommittedEvent]]:
+        """Run and commit the batch with each job in a savepoint of its own: a refused job
+        leaves no trace, the others commit. Raises _Retry when the database rolled the
+        transaction back.
 
         Each job's instant is taken when it starts (and again when it had to wait for its
         hall's lock): a ticket's queue time then follows the order its number was given in,
         across processes too."""
-        if not isolate:
-            return self._attempt_together(batch, prelock)
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
@@ -327,20 +323,16 @@ class Writer:
                     now = pending.at or self._clock.now()
                     tx = Tx(session, self._clock, now, self.catalog, held_halls=held)
                     before = set(held)
-                    savepoint = session.begin_nested() if isolate else None
+                    savepoint = session.begin_nested()
                     try:
                         result = pending.job(tx)
-                        if savepoint is not None:
-                            savepoint.commit()
+                        savepoint.commit()
                     except BaseException as exc:  # refuse the job, keep going
                         if is_transient(exc):
                             raise
                         refusal = exc if isinstance(exc, Exception) else _crashed(exc)
                         if not isinstance(exc, Exception):
                             log.error("writer: a job raised %r; refused", exc, exc_info=exc)
-                        if savepoint is None:
-                            session.rollback()
-                            return ([(False, refusal)], []) if len(batch) == 1 else None
                         savepoint.rollback()
                         held.intersection_update(before)  # its locks went with the savepoint
                         outcomes.append((False, refusal))
@@ -358,10 +350,11 @@ class Writer:
     def _attempt_together(
         self, batch: Sequence[Entry], prelock: set[int]
     ) -> tuple[list[Outcome], list[CommittedEvent]] | None:
-        """`_attempt` without savepoints, the common case: the transaction is the
-        connection's own, and an ORM session is opened on it only if a job needs one (the
-        hot jobs, on driver-level SQL, do not): no Session to build, begin, commit and close
-        per batch."""
+        """The batch in one transaction without savepoints, the common case: the first refusal
+        rolls everything back and returns None (for a batch of one, the refusal itself). The
+        transaction is the connection's own, and an ORM session is opened on it only if a job
+        needs one (the hot jobs, on driver-level SQL, do not): no Session to build, begin,
+        commit and close per batch."""
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
