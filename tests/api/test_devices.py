@@ -39,18 +39,20 @@ async def test_only_devices_may_ask(server: LiveServer, hall: Seeded) -> None:
 
 async def test_reported_status_reaches_the_hall_feed(server: LiveServer, hall: Seeded) -> None:
     received: list[LiveMessage] = []
+    following = asyncio.Event()
 
     async def follow() -> None:
         async with LiveFeed(
             server.base_url, hall_id=hall.hall_id, token=hall.display_token
         ) as feed:
             async for message in feed:
+                following.set()  # the snapshot came first: the screen follows the hall now
                 if isinstance(message, LiveMessage) and message.type == "device.status":
                     received.append(message)
                     return
 
     watcher = asyncio.create_task(follow())
-    await asyncio.sleep(0.3)
+    await asyncio.wait_for(following.wait(), 10)
     kiosk = server.client(hall.kiosk_token)
     answer = await kiosk.report_device_status("error", printer="paper_out", detail="打印机缺纸")
     assert answer["status"] == "error" and answer["printer"] == "paper_out"

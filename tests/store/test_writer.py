@@ -25,6 +25,25 @@ from server.store.writer.settling import Publisher
 from tests.helpers import HALL_OPENING, migrated_database
 
 
+class Published(list[CommittedEvent]):
+    """The events the writer published, and a way to wait for them (it publishes on the
+    loop once the commit is durable)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grew = asyncio.Event()
+
+    def __call__(self, events: list[CommittedEvent]) -> None:
+        self.extend(events)
+        self.grew.set()
+
+    async def wait_for(self, count: int) -> None:
+        async with asyncio.timeout(10):
+            while len(self) < count:
+                self.grew.clear()
+                await self.grew.wait()
+
+
 def add_hall(tx: Tx, code: str, fail: bool = False) -> str:
     hall = Hall(code=code, name=code, created_at=tx.now)
     tx.session.add(hall)
@@ -66,8 +85,8 @@ def hopeless(tx: Tx) -> None:
 @pytest.mark.parametrize("batch_size", [1, 5])
 async def test_a_refused_job_is_rolled_back_alone(tmp_path: Path, batch_size: int) -> None:
     url = migrated_database(tmp_path)
-    published: list[CommittedEvent] = []
-    writer = make_writer(url, published.extend)
+    published = Published()
+    writer = make_writer(url, published)
     codes = [f"H{i}" for i in range(batch_size)]
     failing = codes[len(codes) // 2]
     # queued before the writer starts, so they are taken as one batch
@@ -87,7 +106,7 @@ async def test_a_refused_job_is_rolled_back_alone(tmp_path: Path, batch_size: in
         events = list(session.exec(select(Event).order_by(col(Event.id))))
     assert stored == set(codes) - {failing}
     assert sorted(e.data["text"] for e in events) == sorted(set(codes) - {failing})
-    await asyncio.sleep(0.05)  # publication is scheduled on the loop after the commit
+    await published.wait_for(len(codes) - 1)  # published on the loop after the commit
     assert sorted(e.data["text"] for e in published) == sorted(set(codes) - {failing})
 
 
@@ -127,8 +146,8 @@ async def test_a_job_raising_a_base_exception_is_refused_and_the_writer_goes_on(
 
 async def test_a_batch_rolled_back_by_the_database_is_run_again(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
-    published: list[CommittedEvent] = []
-    writer = make_writer(url, published.extend)
+    published = Published()
+    writer = make_writer(url, published)
     failures = iter([sqlstate_error("40P01"), sqlstate_error("40001"), sqlstate_error("55P03")])
 
     futures = [
@@ -142,7 +161,7 @@ async def test_a_batch_rolled_back_by_the_database_is_run_again(tmp_path: Path) 
     assert writer.batches == 1 and writer.retries == 3
     with Session(make_engine(url)) as session:
         assert sorted(session.exec(select(Hall.code))) == ["A", "U"]  # once each
-    await asyncio.sleep(0.05)
+    await published.wait_for(2)
     assert sorted(e.data["text"] for e in published) == ["A", "U"]
 
 
@@ -179,7 +198,8 @@ async def test_when_the_writer_thread_dies_writes_fail_at_once(
     writer.start()
     assert await writer.run(make_hall("A")) == "A" and writer.alive
     queued = asyncio.ensure_future(writer.run(make_hall("B")))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # B is queued (run puts it before it awaits its answer)
+    assert writer._queue.qsize() == 1 and not queued.done()
     gate.set()
     with pytest.raises(WriterStopped, match="数据写入已停止"):
         await asyncio.wait_for(queued, 5)  # queued before it died: failed, not forgotten
