@@ -21,6 +21,7 @@ from display_app.views.style import CONTRAST_PAIRS
 from server.domain.clock import ManualClock
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import make_display
+from tests.apps.screen_text import assert_says
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, HALL_OPENING
 
 SERVICES = [
@@ -165,10 +166,13 @@ def test_the_display_colours_are_readable() -> None:
         assert contrast_ratio(text, background) >= 4.5, (text, background)
 
 
-def save(display: Any, qtbot: QtBot, path: Path) -> None:
+def save(display: Any, qtbot: QtBot, path: Path, *says: str) -> None:
     qtbot.waitUntil(lambda: display.window.up_to_date, timeout=3000)
     qtbot.wait(50)
-    assert display.window.grab().save(str(path))
+    image = display.window.grab()
+    assert image.save(str(path))
+    if says:
+        assert_says(image.toImage(), *says)
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (3840, 2160)])
@@ -191,7 +195,8 @@ def test_hall_screen(
     width, height = size
     # 4K is checked, not committed (a large file)
     folder = tmp_path if width > 1920 else out_dir(tmp_path)
-    save(display, qtbot, folder / f"display-hall-{width}x{height}.png")
+    says = ("政务服务中心", "社保医保") if width == 1920 else ()  # one size read, for time
+    save(display, qtbot, folder / f"display-hall-{width}x{height}.png", *says)
     display.controller.stop()
     runner.submit(display.api.aclose()).result(5)
 
@@ -214,7 +219,8 @@ def test_window_screen(
     name: str,
 ) -> None:
     display = make_display(qtbot, runner, picture_server, size=size, mode="window", window=window)
-    save(display, qtbot, out_dir(tmp_path) / name)
+    says = {"6": ("办理业务", "系统维护")}.get(window, ())
+    save(display, qtbot, out_dir(tmp_path) / name, *says)
     display.controller.stop()
     runner.submit(display.api.aclose()).result(5)
 

@@ -18,6 +18,7 @@ from kiosk_app.controller import PrintState, Screen
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import tap
 from tests.apps.printer_double import TcpTestPrinter
+from tests.apps.screen_text import assert_says
 
 SERVICES = [
     {"name": "户籍办理", "prefix": "A", "target_handle_minutes": 6},
@@ -75,18 +76,19 @@ def test_kiosk_pictures(
     c, window = kiosk.controller, kiosk.window
     qtbot.wait(300)
 
-    def save(name: str) -> Path:
+    def save(name: str, *says: str) -> Path:
         path = folder / f"kiosk-{name}-{orientation}.png"
         image = window.grab().toImage()
         assert (image.width(), image.height()) == size  # nothing pushes the window past the screen
         assert image.save(str(path))
+        assert_says(image, *says)
         return path
 
-    save("start")
+    save("start", "请选择您要办理的业务", "社保医保", "已停止取号")
     tap(qtbot, kiosk, window.start_screen.tile(ids["B"]))
     qtbot.waitUntil(lambda: c.print_state is PrintState.printed, timeout=10_000)
     assert c.screen is Screen.confirm
-    save("confirmation")
+    save("confirmation", "取号成功", "前面还有")
     c.back_to_start()
     tcp_printer.condition.paper_out = True
     tap(qtbot, kiosk, window.start_screen.tile(ids["A"]))
@@ -94,7 +96,7 @@ def test_kiosk_pictures(
     assert c.screen is Screen.fault
     shown = window.ticket_screen
     assert shown.number.text() == "A008" and shown.reprint.isVisible()
-    save("printer-fault")
+    save("printer-fault", "打印机缺纸", "您的号码", "A008")
     for widget in (shown.reprint, shown.done):
         assert widget.height() >= 64 and widget.width() >= 64  # >= 15 mm on a 21.5" panel
     for tile in window.start_screen.tiles:

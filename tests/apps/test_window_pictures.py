@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from client.rest import ApiClient
 from server.domain.clock import ManualClock
 from tests.apps.conftest import ThreadedServer
+from tests.apps.screen_text import assert_says
 from tests.apps.window_helpers import clients_fixture  # noqa: F401 (fixtures)
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, HALL_OPENING, STAFF_PASSWORD, Seeded
 from window_client.actions import Action
@@ -100,7 +101,7 @@ def out_dir(tmp_path: Path) -> Path:
     return Path(target) if target else tmp_path
 
 
-def save(widget: QWidget, path: Path, size: tuple[int, int]) -> None:
+def save(widget: QWidget, path: Path, size: tuple[int, int], *says: str) -> None:
     widget.header.tick()  # type: ignore[attr-defined]  # the clock shows the (test) time now
     # texts set just now ask for a new layout; let it happen, as the event loop would before
     # painting, so the picture is not cut at the sizes of the previous texts
@@ -110,6 +111,8 @@ def save(widget: QWidget, path: Path, size: tuple[int, int]) -> None:
     image = widget.grab()
     assert (image.width(), image.height()) == size
     assert image.save(str(path), "PNG") and path.stat().st_size > 10_000
+    if says:
+        assert_says(image.toImage(), *says)
 
 
 def test_desk_pictures(
@@ -118,7 +121,7 @@ def test_desk_pictures(
     out = out_dir(tmp_path)
     clock = hall_server.clock
     desk = clients.desk(hall_server, window="3")
-    save(desk.window, out / "window-signin.png", (1366, 768))
+    save(desk.window, out / "window-signin.png", (1366, 768), "窗口叫号终端", "工作人员签到")
     desk.sign_in("SM0317")
     save(desk.window, out / "window-choose.png", (1366, 768))
     desk.sign_in("SM0317", "3")
@@ -151,13 +154,13 @@ def test_desk_pictures(
     clock.advance(247)
     desk.window.desk.refresh()
     assert desk.window.desk.ticket.timer.text() == "04:07"
-    save(desk.window, out / "window-desk-serving.png", (1366, 768))
+    save(desk.window, out / "window-desk-serving.png", (1366, 768), "本窗口队列", "今日数据")
     desk.act(Action.finish, outcome="supplement")
     qtbot.waitUntil(lambda: desk.model.today is not None and desk.model.today.window.served == 3)
     desk.act(Action.pause, reason="业务咨询")
     clock.advance(6 * 60)
     desk.window.desk.refresh()
-    save(desk.window, out / "window-desk-paused.png", (1366, 768))
+    save(desk.window, out / "window-desk-paused.png", (1366, 768), "暂停服务", "业务咨询")
 
 
 def test_pad_pictures(
@@ -168,7 +171,7 @@ def test_pad_pictures(
     desk.sign_in("SM0317", "3")
     pad = clients.pad(hall_server, "3")
     qtbot.waitUntil(lambda: pad.controller.staff_no == "SM0317")
-    save(pad.window, out / "window-pad-idle.png", (1280, 800))
+    save(pad.window, out / "window-pad-idle.png", (1280, 800), "欢迎您对我们的服务进行评价")
     desk.act(Action.call)
     desk.act(Action.start)
     hall_server.clock.advance(300)
@@ -182,4 +185,4 @@ def test_pad_pictures(
     save(pad.window, out / "window-pad-reasons.png", (1280, 800))
     pad.controller.submit()
     qtbot.waitUntil(lambda: pad.controller.screen is Screen.thanks)
-    save(pad.window, out / "window-pad-thanks.png", (1280, 800))
+    save(pad.window, out / "window-pad-thanks.png", (1280, 800), "感谢", "回访")
