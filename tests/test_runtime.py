@@ -10,6 +10,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psutil
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy import create_engine, text
 
 from server.app import GIL_SWITCH_INTERVAL_S
 from server.domain.clock import ManualClock
+from server.queries.stats.indicators import Scope
 from tests.helpers import HALL_OPENING, seed_hall, start_server
 
 
@@ -37,9 +39,8 @@ async def test_a_server_stops_what_it_started_and_gives_the_switch_interval_back
         runtime = server.runtime
         day = date(2026, 11, 26)
         url = server.settings.resolved_database_url()
-        found = await runtime.statistics.indicators(
-            url, (hall.hall_id,), day, day, HALL_OPENING, "Asia/Shanghai", "day", True
-        )
+        scope = Scope((hall.hall_id,), day, day, HALL_OPENING, ZoneInfo("Asia/Shanghai"))
+        found = await runtime.statistics.indicators(url, scope, "day", True)
         assert found["total"] is not None
         statistics = runtime.statistics.pid
         assert statistics is not None and statistics != os.getpid()

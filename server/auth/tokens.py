@@ -9,6 +9,8 @@ The REST dependencies (server/api/deps.py), the fast path and the live feed all 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from server.domain.actor import DeviceActor, StaffActor
 from server.domain.enums import Role
@@ -88,6 +90,27 @@ def _staff_actor(account: StaffAccount) -> StaffActor:
     )
 
 
+A = TypeVar("A")
+
+
+async def _cached(
+    runtime: Runtime,
+    cached: A | None,
+    load: Callable[..., A | None],  # a read of runtime.read (a Session in, no SQL here)
+    remember: Callable[[A, int], None],
+) -> A:
+    """The cached account, else the database's (then remembered, unless a revocation came
+    meanwhile: the cache's generation); AuthenticationRequired when there is none."""
+    if cached is not None:
+        return cached
+    generation = runtime.access.generation
+    account = await runtime.read(load)
+    if account is None:
+        raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
+    remember(account, generation)
+    return account
+
+
 async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
     """The staff member, as the database has them now (through a cache that a deactivation or
     a change of role or password empties at once: server/access.py)."""
@@ -96,13 +119,12 @@ async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
         raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
     staff_id, version = claims
     cache = runtime.access
-    account = cache.staff(staff_id)
-    if account is None:
-        generation = cache.generation
-        account = await runtime.read(lambda s: access_queries.staff_account(s, staff_id))
-        if account is None:
-            raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
-        cache.remember_staff(account, generation)
+    account = await _cached(
+        runtime,
+        cache.staff(staff_id),
+        lambda s: access_queries.staff_account(s, staff_id),
+        cache.remember_staff,
+    )
     if not account.active:
         raise AuthenticationRequired(text("auth.inactive"), code="inactive")
     if account.token_version != version:
@@ -113,13 +135,12 @@ async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
 async def device_from_token(runtime: Runtime, token: str) -> DeviceActor:
     token_hash = hash_device_token(token)
     cache = runtime.access
-    account = cache.device(token_hash)
-    if account is None:
-        generation = cache.generation
-        account = await runtime.read(lambda s: access_queries.device_by_token_hash(s, token_hash))
-        if account is None:
-            raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
-        cache.remember_device(token_hash, account, generation)
+    account = await _cached(
+        runtime,
+        cache.device(token_hash),
+        lambda s: access_queries.device_by_token_hash(s, token_hash),
+        lambda found, generation: cache.remember_device(token_hash, found, generation),
+    )
     if account.revoked:
         raise AuthenticationRequired(text("auth.device_revoked"), code="revoked")
     return account.actor
@@ -143,13 +164,12 @@ async def integration_account(runtime: Runtime, token: str) -> IntegrationAccoun
     if ident is None:
         raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
     cache = runtime.access
-    account = cache.integration(ident)
-    if account is None:
-        generation = cache.generation
-        account = await runtime.read(lambda s: access_queries.integration_account(s, ident))
-        if account is None:
-            raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
-        cache.remember_integration(account, generation)
+    account = await _cached(
+        runtime,
+        cache.integration(ident),
+        lambda s: access_queries.integration_account(s, ident),
+        cache.remember_integration,
+    )
     if account.revoked:
         raise AuthenticationRequired(text("integration.revoked"), code="revoked")
     return account

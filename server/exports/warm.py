@@ -19,11 +19,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from server.domain.errors import DomainError, InvalidInput
+from server.queries.stats.indicators import Scope
 
 log = logging.getLogger(__name__)
 MAX_JOBS = 100
@@ -40,25 +40,14 @@ def _warm_up() -> None:
     import server.queries.stats.indicators  # noqa: F401
 
 
-def _indicators_job(
-    database_url: str,
-    hall_ids: tuple[int, ...] | None,
-    start: date,
-    end: date,
-    now: datetime,
-    zone: str,
-    grouping: str,
-    counts_basic: bool,
-) -> Answer:
+def _indicators_job(database_url: str, scope: Scope, grouping: str, counts_basic: bool) -> Answer:
     """In the warm process: ("ok", indicators as JSON-ready data) or ("refused", message),
     with the process's id."""
     from server.exports.worker import indicators
-    from server.queries.stats.indicators import Scope
     from server.store.engine import make_engine
 
     engine = make_engine(database_url)
     try:
-        scope = Scope(hall_ids, start, end, now, ZoneInfo(zone))
         return "ok", indicators(engine, scope, grouping, counts_basic), os.getpid()
     except DomainError as exc:
         return "refused", exc.message, os.getpid()
@@ -93,21 +82,12 @@ class StatisticsProcess:
         self.pid: int | None = None  # the process that answered last (tests, diagnostics)
 
     async def indicators(
-        self,
-        database_url: str,
-        hall_ids: tuple[int, ...] | None,
-        start: date,
-        end: date,
-        now: datetime,
-        zone: str,
-        grouping: str,
-        counts_basic: bool,
+        self, database_url: str, scope: Scope, grouping: str, counts_basic: bool
     ) -> dict[str, Any]:
         """The indicators of a period, computed (and its closed days rolled up) in the warm
         statistics process; if that process died (killed, out of memory), once more in a
         new one."""
-        args = (database_url, hall_ids, start, end, now, zone, grouping, counts_basic)
-        return await self._run(_indicators_job, *args)
+        return await self._run(_indicators_job, database_url, scope, grouping, counts_basic)
 
     async def plan(
         self, database_url: str, request: Any, now: datetime, calendar: Any

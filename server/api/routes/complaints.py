@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
 from server.api.params import IdPath, Offset, OptionalIdQuery, StaffNoQuery
+from server.api.records import page, read_one, read_one_of_hall
 from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
     ComplaintChannel,
@@ -20,9 +21,7 @@ from server.api.stats_schemas import (
 )
 from server.api.stats_scope import hall_ids_for, one_hall, parse_day, period
 from server.commands.complaints import create_complaint, handle_complaint
-from server.domain.actor import ensure_hall
 from server.domain.calendar import day_bounds, hall_zone
-from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.queries.complaints import (
     ComplaintFilter,
@@ -37,15 +36,8 @@ router = APIRouter(prefix="/complaints", tags=["complaints"])
 
 
 async def _read_one(runtime: RuntimeDep, complaint_id: int) -> ComplaintOut:
-    now = runtime.clock.now()
-
-    def load(session: Session) -> ComplaintOut:
-        item = complaint(session, complaint_id, now)
-        if item is None:
-            raise NotFound(text("complaint.not_found", complaint_id=complaint_id))
-        return ComplaintOut.model_validate(item)
-
-    return await runtime.read(load)
+    missing = text("complaint.not_found", complaint_id=complaint_id)
+    return await read_one(runtime, complaint, complaint_id, ComplaintOut, missing)
 
 
 @router.post("", response_model=ComplaintOut, status_code=201, responses=errors(*AUTH, 404, *BODY))
@@ -109,22 +101,16 @@ async def list_(
             a, b = period(first, last, first or last)  # type: ignore[arg-type]
             lo, hi = day_bounds(a, zone)[0], day_bounds(b, zone)[1]
         f = ComplaintFilter(hall_ids, lo, hi, state, overdue, channel, window_id, staff_no)
-        return ComplaintPage(
-            total=count_complaints(session, f, now),
-            items=[
-                ComplaintOut.model_validate(item)
-                for item in list_complaints(session, f, now, limit=limit, offset=offset)
-            ],
-        )
+        items = list_complaints(session, f, now, limit=limit, offset=offset)
+        return page(ComplaintPage, count_complaints(session, f, now), items)
 
     return await runtime.read(load)
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut, responses=errors(*AUTH, 404, 422))
 async def get_one(runtime: RuntimeDep, user: Supervisor, complaint_id: IdPath) -> ComplaintOut:
-    found = await _read_one(runtime, complaint_id)
-    ensure_hall(user, found.hall_id)
-    return found
+    missing = text("complaint.not_found", complaint_id=complaint_id)
+    return await read_one_of_hall(runtime, user, complaint, complaint_id, ComplaintOut, missing)
 
 
 @router.post(

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
 from server.api.params import IdPath, Offset, OptionalIdQuery, StaffNoQuery
+from server.api.records import page, read_one, read_one_of_hall
 from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
     FollowUpIn,
@@ -19,8 +20,6 @@ from server.api.stats_schemas import (
 )
 from server.api.stats_scope import hall_ids_for, parse_day, period
 from server.commands.rectifications import follow_up, rectify
-from server.domain.actor import ensure_hall
-from server.domain.errors import NotFound
 from server.domain.texts import text
 from server.queries.rectifications import (
     RectificationFilter,
@@ -34,15 +33,8 @@ router = APIRouter(prefix="/rectifications", tags=["rectifications"])
 
 
 async def _read_one(runtime: RuntimeDep, rectification_id: int) -> RectificationOut:
-    now = runtime.clock.now()
-
-    def load(session: Session) -> RectificationOut:
-        item = rectification(session, rectification_id, now)
-        if item is None:
-            raise NotFound(text("rectification.not_found", rectification_id=rectification_id))
-        return RectificationOut.model_validate(item)
-
-    return await runtime.read(load)
+    missing = text("rectification.not_found", rectification_id=rectification_id)
+    return await read_one(runtime, rectification, rectification_id, RectificationOut, missing)
 
 
 @router.get("", response_model=RectificationPage, responses=errors(*AUTH, 404, 422))
@@ -72,13 +64,8 @@ async def list_(
     f = RectificationFilter(hall_ids, first, last, state, overdue, window_id, staff_no)
 
     def load(session: Session) -> RectificationPage:
-        return RectificationPage(
-            total=count_rectifications(session, f, now),
-            items=[
-                RectificationOut.model_validate(item)
-                for item in list_rectifications(session, f, now, limit=limit, offset=offset)
-            ],
-        )
+        items = list_rectifications(session, f, now, limit=limit, offset=offset)
+        return page(RectificationPage, count_rectifications(session, f, now), items)
 
     return await runtime.read(load)
 
@@ -89,9 +76,10 @@ async def list_(
 async def get_one(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath
 ) -> RectificationOut:
-    found = await _read_one(runtime, rectification_id)
-    ensure_hall(user, found.hall_id)
-    return found
+    missing = text("rectification.not_found", rectification_id=rectification_id)
+    return await read_one_of_hall(
+        runtime, user, rectification, rectification_id, RectificationOut, missing
+    )
 
 
 @router.post(

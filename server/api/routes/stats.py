@@ -114,14 +114,7 @@ async def indicators(
     if isinstance(loaded, IndicatorsOut):
         return loaded
     found = await runtime.statistics.indicators(
-        settings.resolved_database_url(),
-        hall_ids,
-        loaded.start,
-        loaded.end,
-        now,
-        loaded.zone.key,
-        group_by,
-        settings.satisfaction_counts_basic,
+        settings.resolved_database_url(), loaded, group_by, settings.satisfaction_counts_basic
     )
     rows = [IndicatorRowOut.model_validate(row) for row in found["rows"]]
     return out(loaded, found["total"], rows)
