@@ -124,10 +124,13 @@ class AsyncRunner(QObject):
         self._poster.posted.emit(fn)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Cancel the remaining tasks and stop the loop thread."""
+        """Cancel the remaining tasks and stop the loop thread (a loop never started is
+        closed here: nothing else would)."""
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout)
+        elif self._thread.ident is None and not self._loop.is_closed():
+            self._loop.close()
 
     @property
     def running(self) -> bool:

@@ -138,6 +138,8 @@ class ThreadedServer:
             self.run(self.admin.aclose())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
+        if not self._thread.is_alive():
+            self.loop.close()
 
 
 async def seed_devices_hall(admin: ApiClient, code: str = "H1") -> Seeded:
