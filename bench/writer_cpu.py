@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Database, load_average, prefill_waiting, seed
 
+from client.actions import TicketAction
 from server.app import create_app
 from server.commands import tickets as ticket_commands
 from server.commands import windows as window_commands
@@ -157,13 +158,15 @@ async def run(args: argparse.Namespace) -> None:
                             call(window_commands.call_next, actor, window_id)
                         )
                         assert ticket is not None, "the bench seeds enough waiting tickets"
-                        start = call(ticket_commands.transition, actor, ticket.id, "start")
+                        start = call(
+                            ticket_commands.transition, actor, ticket.id, TicketAction.start
+                        )
                         await runtime.write(start)
                         finish = call(
                             ticket_commands.transition,
                             actor,
                             ticket.id,
-                            "finish",
+                            TicketAction.finish,
                             outcome=Outcome.done,
                         )
                         await runtime.write(finish)

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from client.actions import TicketAction
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, error_for
 from client.platform import OutboxItem, PlatformOutbox
@@ -170,11 +171,13 @@ class ApiClient:
         return result
 
     async def ticket_action(
-        self, ticket_id: int, action: str, body: dict[str, Any] | None = None
+        self, ticket_id: int, action: TicketAction | str, body: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """action: recall, start, finish, no-show, requeue, transfer, cancel."""
+        """A TicketAction (not `call`), or its route's segment: recall, start, finish,
+        no-show, requeue, transfer, cancel."""
+        segment = action.path if isinstance(action, TicketAction) else action
         result: dict[str, Any] = await self.request(
-            "POST", f"/tickets/{ticket_id}/{action}", json=body
+            "POST", f"/tickets/{ticket_id}/{segment}", json=body
         )
         return result
 

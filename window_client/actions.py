@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from client.actions import TicketAction
+
 
 class Action(StrEnum):
     call = "call"  # 叫号 (call-next)
@@ -49,15 +51,10 @@ SHORTCUTS: dict[Action, str] = {
     Action.resume: "F9",  # one key toggles 暂停 / 恢复
 }
 
-# The REST path segment of each ticket action (POST /tickets/{id}/<segment>).
+# The REST path segment of each ticket action (POST /tickets/{id}/<segment>): the wire's
+# TicketAction names them, once for the server, the client library and this client.
 TICKET_PATHS: dict[Action, str] = {
-    Action.recall: "recall",
-    Action.start: "start",
-    Action.finish: "finish",
-    Action.no_show: "no-show",
-    Action.requeue: "requeue",
-    Action.transfer: "transfer",
-    Action.cancel: "cancel",
+    Action(a.value): a.path for a in TicketAction if a is not TicketAction.call
 }
 
 ACTIVE = frozenset({"called", "serving"})

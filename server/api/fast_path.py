@@ -44,6 +44,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from client.actions import WITHOUT_BODY, TicketAction
 from server.api.deps import WINDOW_ROLES
 from server.api.errors import handler_for
 from server.api.routes.tickets import issue_answer, transition_answer
@@ -57,13 +58,7 @@ from server.store.types import MAX_ID
 
 PREFIX = "/api/v1/"
 # path segment after /tickets/{id}/ -> the transition's action (no body)
-TRANSITIONS = {
-    "recall": "recall",
-    "start": "start",
-    "no-show": "no_show",
-    "requeue": "requeue",
-    "cancel": "cancel",
-}
+TRANSITIONS: dict[str, TicketAction] = {action.path: action for action in WITHOUT_BODY}
 JSON = b"application/json"
 # the app's routes this layer answers (tests/api/test_fast_path.py checks the app has them)
 ROUTES = (
@@ -182,9 +177,9 @@ class FastPath:
                 return "body does not validate"
             outcome, numbers = finish_in.outcome, finish_in.case_nos
             return lambda: transition_answer(
-                runtime, staff, ident, "finish", outcome=outcome, case_nos=numbers
+                runtime, staff, ident, TicketAction.finish, outcome=outcome, case_nos=numbers
             )
-        return lambda: transition_answer(runtime, staff, ident, kind)
+        return lambda: transition_answer(runtime, staff, ident, TicketAction(kind))
 
     def _base_url(self, scope: Scope) -> str:
         """`str(request.base_url)`, as the route computes it, cached per host."""

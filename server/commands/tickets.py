@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from client import events as ev
+from client.actions import TicketAction
 from server.commands import cases
 from server.commands.stats_marks import note_late_change
 from server.commands.ticket_events import TICKET_EVENT_TYPES, ticket_fields
@@ -219,7 +220,7 @@ def transition(
     tx: Tx,
     actor: Actor,
     ticket_id: int,
-    action: str,
+    action: TicketAction,
     *,
     outcome: Outcome | None = None,
     case_nos: list[str] | None = None,

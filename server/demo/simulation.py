@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from client.actions import TicketAction
 from client.errors import Conflict
 from client.rest import ApiClient
 from server.demo import scenario
@@ -227,7 +228,7 @@ class DaySimulation:
             await self.sim.sleep(40)
             await clerk.ticket_action(tid, "recall")
             await self.sim.sleep(40)
-            await clerk.ticket_action(tid, "no-show")
+            await clerk.ticket_action(tid, TicketAction.no_show)
             self.tally.no_shows += 1
             if rng.random() < 0.5:  # half come back within a quarter of an hour
                 self.pending_requeues += 1

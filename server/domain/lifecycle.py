@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from client.actions import TicketAction as A
+
 from .enums import TicketStatus as T
 from .enums import WindowState as W
 from .errors import IllegalTransition
 from .texts import text
 
-# action -> (states it may start from, state it leads to)
+# action -> (states it may start from, state it leads to); the actions are the wire's
+# (client/actions.py), so the server, the client library and the apps name them alike
 TICKET_TRANSITIONS: dict[str, tuple[frozenset[T], T]] = {
-    "call": (frozenset({T.waiting}), T.called),
-    "recall": (frozenset({T.called}), T.called),
-    "start": (frozenset({T.called}), T.serving),
-    "finish": (frozenset({T.serving}), T.done),
-    "no_show": (frozenset({T.called}), T.no_show),
-    "requeue": (frozenset({T.no_show}), T.waiting),
-    "transfer": (frozenset({T.serving}), T.transferred),
-    "cancel": (frozenset({T.waiting, T.called, T.no_show}), T.cancelled),
+    A.call: (frozenset({T.waiting}), T.called),
+    A.recall: (frozenset({T.called}), T.called),
+    A.start: (frozenset({T.called}), T.serving),
+    A.finish: (frozenset({T.serving}), T.done),
+    A.no_show: (frozenset({T.called}), T.no_show),
+    A.requeue: (frozenset({T.no_show}), T.waiting),
+    A.transfer: (frozenset({T.serving}), T.transferred),
+    A.cancel: (frozenset({T.waiting, T.called, T.no_show}), T.cancelled),
 }
 
 WINDOW_TRANSITIONS: dict[str, tuple[frozenset[W], W]] = {

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 
+from client.actions import TicketAction
 from server.api.convert import issued_ticket_out, json_answer, ticket_out
 from server.api.deps import (
     KioskDevice,
@@ -78,7 +79,7 @@ async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> Publi
 
 
 async def transition_answer(
-    runtime: Runtime, actor: Actor, ticket_id: int, action: str, **kw: Any
+    runtime: Runtime, actor: Actor, ticket_id: int, action: TicketAction, **kw: Any
 ) -> Response:
     """The work and the answer of the transition routes (also server/api/fast_path.py's)."""
     ticket = await runtime.write(call(tickets.transition, actor, ticket_id, action, **kw))
@@ -89,12 +90,12 @@ async def transition_answer(
     "/{ticket_id}/recall", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def recall(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await transition_answer(runtime, staff, ticket_id, "recall")
+    return await transition_answer(runtime, staff, ticket_id, TicketAction.recall)
 
 
 @router.post("/{ticket_id}/start", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422))
 async def start(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await transition_answer(runtime, staff, ticket_id, "start")
+    return await transition_answer(runtime, staff, ticket_id, TicketAction.start)
 
 
 @router.post(
@@ -105,7 +106,7 @@ async def finish(
 ) -> Response:
     """办结 with an outcome; `case_nos` (办件编号) are attached in the same transaction."""
     return await transition_answer(
-        runtime, staff, ticket_id, "finish", outcome=body.outcome, case_nos=body.case_nos
+        runtime, staff, ticket_id, TicketAction.finish, outcome=body.outcome, case_nos=body.case_nos
     )
 
 
@@ -129,21 +130,21 @@ async def attach_cases(
     "/{ticket_id}/no-show", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def no_show(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await transition_answer(runtime, staff, ticket_id, "no_show")
+    return await transition_answer(runtime, staff, ticket_id, TicketAction.no_show)
 
 
 @router.post(
     "/{ticket_id}/requeue", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def requeue(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await transition_answer(runtime, staff, ticket_id, "requeue")
+    return await transition_answer(runtime, staff, ticket_id, TicketAction.requeue)
 
 
 @router.post(
     "/{ticket_id}/cancel", response_model=TicketOut, responses=errors(*AUTH, 404, 409, 422)
 )
 async def cancel(ticket_id: IdPath, runtime: RuntimeDep, staff: WindowStaff) -> Response:
-    return await transition_answer(runtime, staff, ticket_id, "cancel")
+    return await transition_answer(runtime, staff, ticket_id, TicketAction.cancel)
 
 
 @router.post(
