@@ -221,6 +221,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # global tracer, meter and logger providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    app.state.settings = settings  # for whoever runs it: server/embedded.py's uvicorn options
     # the kiosks' and windows' hot requests, inside BodyLimit and InternalErrors (added after
     # it, so around it) and in front of FastAPI's router: server/api/fast_path.py
     app.add_middleware(FastPath)

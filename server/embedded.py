@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from server.api.serving import uvicorn_options
+
 
 @asynccontextmanager
 async def running_server(
@@ -21,13 +23,8 @@ async def running_server(
     # Accepted connections inherit this: small responses go out at once (no 40 ms Nagle stall).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-        lifespan="on",
-    )
+    options = uvicorn_options(getattr(app.state, "settings", None))
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", **options)
     server = uvicorn.Server(config)
     # the server ends itself when its writer cannot be kept running (app.py, _give_up)
     app.state.stop_serving = lambda: setattr(server, "should_exit", True)

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
         "apply, a migration) holds the file's write lock before it is refused with 503 "
         "store_busy",
     )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed "
+        "(comma-separated addresses or networks, e.g. 127.0.0.1 or 10.0.0.0/8; * for any); "
+        "default: none, the peer's own address is the client's",
+    )
     readers: int = Field(
         default=8,
         ge=1,

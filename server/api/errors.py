@@ -24,7 +24,7 @@ from server.api import validation
 from server.api.logredact import redact
 from server.domain import errors as e
 from server.domain.texts import text
-from server.security import RateLimited, TooManyAttempts
+from server.security import LoginBusy, RateLimited, TooManyAttempts
 from server.store.failures import StoreBusy, StoreUnavailable, is_busy
 
 log = logging.getLogger("govqueue.errors")
@@ -35,6 +35,7 @@ STORE_ERRORS: Counter[str] = Counter()
 
 STATUS: list[tuple[type[e.DomainError], int]] = [
     (TooManyAttempts, 429),
+    (LoginBusy, 503),
     (RateLimited, 429),
     (e.NotFound, 404),
     (e.AuthenticationRequired, 401),
@@ -54,7 +55,7 @@ def status_for(error: e.DomainError) -> int:
 async def domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, e.DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, e.AuthenticationRequired) else None
-    if isinstance(exc, TooManyAttempts | RateLimited):
+    if isinstance(exc, TooManyAttempts | RateLimited | LoginBusy):
         headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(
         {"detail": exc.message, "code": exc.code}, status_code=status_for(exc), headers=headers

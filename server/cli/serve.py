@@ -37,6 +37,15 @@ def serve(
     log_format: Annotated[
         str, typer.Option(help="plain or json: one JSON object per line (GOVQUEUE_LOG_FORMAT)")
     ] = "",
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Reverse proxies whose X-Forwarded-For/-Proto are believed, comma-separated "
+            "(e.g. 127.0.0.1 for nginx on this machine); default none "
+            "(GOVQUEUE_FORWARDED_ALLOW_IPS). See docs/api.md",
+        ),
+    ] = None,
 ) -> None:
     """Run the server (REST /api/v1, live feed /ws, ticket pages /t/…).
 
@@ -47,6 +56,7 @@ def serve(
 
     import uvicorn
 
+    from server.api.serving import uvicorn_options
     from server.app import create_app
     from server.store import migrate
     from server.store.file_lock import DatabaseInUse, hold_serving_lock
@@ -60,6 +70,8 @@ def serve(
     settings.log_file = (log_file or settings.log_file or default_log).absolute()
     settings.log_format = log_format or settings.log_format  # type: ignore[assignment]
     settings.log_level = log_level or settings.log_level
+    if forwarded_allow_ips is not None:
+        settings.forwarded_allow_ips = forwarded_allow_ips
     url = database_url(settings)
     if workers > 1 and not url.startswith("postgresql"):
         raise fail(
@@ -90,10 +102,7 @@ def serve(
         "log_level": settings.log_level,
         "log_config": None,  # the loggers are ours (server/logs.py)
         "access_log": False,  # one buffered line per request from server/logs.py instead
-        "ws": "websockets-sansio",
-        # Compression costs a zlib pass per subscriber per event (and memory per connection);
-        # feed messages are small, so fan-out is faster and leaner without it.
-        "ws_per_message_deflate": False,
+        **uvicorn_options(settings),  # the bounded head, the feed's WebSockets, proxies
     }
     if workers == 1:
         app = create_app(settings)

@@ -54,7 +54,7 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-@router.post("/session", response_model=SessionOut, responses=errors(*AUTH, 429, *BODY))
+@router.post("/session", response_model=SessionOut, responses=errors(*AUTH, 429, 503, *BODY))
 async def sign_in(
     body: LoginIn, request: Request, response: Response, runtime: RuntimeDep
 ) -> SessionOut:

@@ -87,6 +87,7 @@ ZH_CN: dict[str, str] = {
     "console.cross_origin": "拒绝来自其他网站的请求。",
     "hall.notice_saved": "大厅公告已更新。",
     "window.services_required": "请为窗口至少选择一项业务。",
+    "auth.login_busy": "服务器正在处理大量登录请求，请 1 秒后再试。",
     "auth.too_many_attempts": "登录失败次数过多，请 {seconds} 秒后再试；忘记密码请联系管理员重置。",
     # the server itself (not the request) cannot do it
     "server.writer_stopped": "服务器的数据写入已停止，本次操作未保存。请稍后重试；如果一再出现，请联系系统管理员检查服务（govqueue serve）。",

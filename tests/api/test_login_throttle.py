@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import threading
 import time
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from client.errors import ApiError, Unauthorized
+from server import security
+from server.domain.clock import ManualClock
 from server.security import LoginThrottle, TooManyAttempts
-from tests.helpers import STAFF_PASSWORD, LiveServer, Seeded
+from tests.helpers import STAFF_PASSWORD, LiveServer, Seeded, start_server
 
 
 def test_throttle_counts_failures_in_a_sliding_window() -> None:
@@ -84,7 +89,9 @@ async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, ha
     await probe
     assert len(answers) == 200
     assert answers.count(401) == server.settings.login_failures_per_address
-    assert answers.count(429) == 200 - server.settings.login_failures_per_address
+    # the rest refused without a hash: 429 (this address failed too often), or 503 when more
+    # than MAX_PENDING_CHECKS were under way at once (a withdrawn attempt, counted for nobody)
+    assert answers.count(429) + answers.count(503) == 200 - answers.count(401)
     print(
         f"/health during 200 failed logins: n={len(latencies)}, "
         f"median {statistics.median(latencies) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
@@ -97,3 +104,69 @@ async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, ha
     with pytest.raises(ApiError) as info:
         await server.client().login("nobody", "guess-guess-guess")
     assert info.value.status == 429
+
+
+async def guess(
+    http: httpx.AsyncClient, staff_no: str, forwarded_for: str | None = None
+) -> httpx.Response:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    body = {"staff_no": staff_no, "password": "guess-guess-guess"}
+    return await http.post("/api/v1/auth/login", json=body, headers=headers)
+
+
+async def test_x_forwarded_for_is_not_believed_from_an_unnamed_proxy(server: LiveServer) -> None:
+    """300 guesses with a new X-Forwarded-For each used to get 300 × 401: uvicorn believed
+    the header from 127.0.0.1. By default no proxy is trusted: the peer is the client."""
+    limit = server.settings.login_failures_per_address
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        statuses = [
+            (await guess(http, f"G{n}", f"198.51.100.{n}")).status_code for n in range(limit + 5)
+        ]
+    assert statuses == [401] * limit + [429] * 5
+
+
+async def test_x_forwarded_for_from_a_named_proxy_is_the_client(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    async with start_server(tmp_path, clock, forwarded_allow_ips="127.0.0.1") as server:
+        limit = server.settings.login_failures_per_address
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            first = [(await guess(http, f"P{n}", "203.0.113.7")).status_code for n in range(limit)]
+            assert first == [401] * limit
+            assert (await guess(http, "P-last", "203.0.113.7")).status_code == 429
+            # another applicant's phone behind the same proxy is another client
+            assert (await guess(http, "Q1", "203.0.113.8")).status_code == 401
+
+
+async def test_password_checks_are_bounded_over_all_clients(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most MAX_PENDING_CHECKS password checks wait or run at once; the next login is a
+    503 login_busy at once (Retry-After: 1), not counted as a failed attempt."""
+    held = threading.Event()
+    inner = security._hasher
+
+    class Held:
+        def verify(self, stored: str, password: str) -> bool:
+            assert held.wait(30)
+            return bool(inner.verify(stored, password))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(inner, name)
+
+    monkeypatch.setattr(security, "_hasher", Held())
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as http:
+        waiting = [
+            asyncio.create_task(guess(http, f"B{n}")) for n in range(security.MAX_PENDING_CHECKS)
+        ]
+        while security.pending_checks() < security.MAX_PENDING_CHECKS:
+            await asyncio.sleep(0.01)
+        busy = await guess(http, "B-busy")
+        assert busy.status_code == 503 and busy.json()["code"] == "login_busy"
+        assert busy.headers["Retry-After"] == "1" and "请 1 秒后再试" in busy.json()["detail"]
+        held.set()
+        assert [(await w).status_code for w in waiting] == [401] * security.MAX_PENDING_CHECKS
+        # the busy attempt counted for nobody: this address has failures left until the limit
+        left = server.settings.login_failures_per_address - security.MAX_PENDING_CHECKS
+        assert [(await guess(http, f"C{n}")).status_code for n in range(left)] == [401] * left
+        assert (await guess(http, "C-last")).status_code == 429

@@ -18,6 +18,7 @@ from server.domain.texts import text
 from server.queries.access import integration_by_client_id, staff_by_no
 from server.runtime import Runtime
 from server.security import (
+    LoginBusy,
     TooManyAttempts,
     issue_access_token,
     issue_integration_token,
@@ -27,7 +28,7 @@ from server.security import (
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenOut, responses=errors(401, 429, *BODY))
+@router.post("/login", response_model=TokenOut, responses=errors(401, 429, 503, *BODY))
 async def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> TokenOut:
     return await authenticate(body, runtime, client_address(request))
 
@@ -43,7 +44,11 @@ async def authenticate(body: LoginIn, runtime: Runtime, address: str) -> TokenOu
 
     staff = await runtime.read(lambda session: staff_by_no(session, body.staff_no))
     # Verify even for an unknown staff number so timing does not reveal which numbers exist.
-    ok = await runtime.passwords.check(staff.password_hash if staff else None, body.password)
+    try:
+        ok = await runtime.passwords.check(staff.password_hash if staff else None, body.password)
+    except LoginBusy:
+        runtime.login_throttle.withdraw(body.staff_no, address, attempt)
+        raise
     if staff is None or not ok:
         raise AuthenticationRequired(text("auth.bad_credentials"), code="bad_credentials")
     runtime.login_throttle.succeeded(body.staff_no, address, attempt)
