@@ -275,7 +275,8 @@ async def test_a_writer_that_cannot_be_started_again_ends_the_server_with_exit_c
         writer._imports = ("server.no_such_module",)  # every new writer fails to start
         with caplog.at_level(logging.WARNING, logger="govqueue.writer"):
             os.kill(writer.pid, signal.SIGKILL)
-            for _ in range(600):
+            # each attempt starts an interpreter that fails: seconds each on a loaded machine
+            for _ in range(6000):
                 if getattr(server.app.state, "exit_code", None) is not None:
                     break
                 await asyncio.sleep(0.05)
