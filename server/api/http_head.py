@@ -46,68 +46,55 @@ REFUSAL = b"".join(
 )
 
 
+class _HeadTooLarge(Exception):
+    """Raised from the parser's callback: it stops parsing; uvicorn's protocol answers a
+    parser error through `send_400_response`, which answers 431 instead."""
+
+
 class HeadLimitedHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol with the head bounded (see the module's docstring)."""
+    """uvicorn's httptools protocol with the head bounded (see the module's docstring).
+
+    Two of uvicorn's methods are extended and nothing per header: each request costs one
+    length check on completion — the byte count only when what was read with the head could
+    exceed the bound (bench/request_checks.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._head_bytes = 0
-        self._header_count = 0
-        self._head_done = True  # between requests: no head under way
-        self._unfinished = 0
+        self._unfinished = 0  # read since an unfinished head began (before this read)
+        self._in_flight = 0  # the same with this read: the head cannot be longer
         self._over = False
         self._refused = False
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:  # lingering after a 431: dropped
+            return
+        self._in_flight = self._unfinished + len(data)
+        super().data_received(data)
         if self._refused:
             return
-        super().data_received(data)
-        if self._over:
-            self._refuse()
-        elif self._head_done:
-            self._unfinished = 0
-        else:
-            self._unfinished += len(data)
+        scope = self.scope
+        if scope is not None and "method" not in scope:  # a head not finished yet
+            self._unfinished = self._in_flight
             if self._unfinished > UNFINISHED_BYTES:
+                self._over = True
                 self._refuse()
-
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self._head_bytes = self._header_count = 0
-        self._head_done = False
-
-    def on_url(self, url: bytes) -> None:
-        self._head_bytes += len(url)
-        if self._head_bytes > MAX_HEAD_BYTES:
-            self._over = True
-            return
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._header_count += 1
-        self._head_bytes += len(name) + len(value)
-        if self._over or self._head_bytes > MAX_HEAD_BYTES or self._header_count > MAX_HEADERS:
-            self._over = True  # kept no further: the request is refused once parsed this far
-            return
-        super().on_header(name, value)
+        else:
+            self._unfinished = 0
 
     def on_headers_complete(self) -> None:
-        self._head_done = True
-        if self._over:
-            return  # refused in data_received: no request is started
+        headers = self.headers
+        if len(headers) > MAX_HEADERS or (
+            self._in_flight > MAX_HEAD_BYTES and _head_bytes(self.url, headers) > MAX_HEAD_BYTES
+        ):
+            self._over = True
+            raise _HeadTooLarge  # no request is started; answered in send_400_response
         super().on_headers_complete()
 
-    def handle_websocket_upgrade(self) -> None:
-        if not self._over:  # a refused head never becomes a WebSocket
-            super().handle_websocket_upgrade()
-
-    def on_body(self, body: bytes) -> None:
-        if not self._over:
-            super().on_body(body)
-
-    def on_message_complete(self) -> None:
-        if not self._over:
-            super().on_message_complete()
+    def send_400_response(self, msg: str) -> None:
+        if self._over:
+            self._refuse()
+            return
+        super().send_400_response(msg)
 
     def _refuse(self) -> None:
         """Answer 431 and close, lingering: what the client still sends is read and dropped
@@ -123,3 +110,7 @@ class HeadLimitedHttpTools(HttpToolsProtocol):
         if transport.can_write_eof():
             transport.write_eof()
         asyncio.get_running_loop().call_later(LINGER_S, transport.close)
+
+
+def _head_bytes(url: bytes, headers: list[tuple[bytes, bytes]]) -> int:
+    return len(url) + sum(len(name) + len(value) for name, value in headers)
