@@ -512,3 +512,36 @@ def test_the_halls_rules_from_the_file_and_a_loopback_public_address(
     assert rows(
         db, "select rating_window_days, pause_alert_minutes, no_show_requeue from hall"
     ) == [(3, 20, 0)]
+
+
+BILLION_LAUGHS = "hall: {code: B, name: 炸弹}\n" + "\n".join(
+    f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9 if i else ["哈"] * 9) + "]" for i in range(10)
+)
+HOSTILE_FILES = {
+    "bomb.yaml": (BILLION_LAUGHS, "第 3 行：不支持 YAML 别名（*l0）"),
+    "flow.yaml": ("hall: " + "[" * 5000 + "]" * 5000, "第 1 行：嵌套超过 32 层"),
+    "block.yaml": ("".join(" " * i + f"k{i}:\n" for i in range(1000)), "第 33 行：嵌套超过 32 层"),
+    "array.toml": ("x = " + "[" * 5000 + "]" * 5000, "第 1 行：嵌套超过 32 层"),
+    "table.toml": ("x = " + "{y = " * 5000 + "1" + "}" * 5000, "第 1 行：嵌套超过 32 层"),
+    "dotted.toml": ("a." * 5000 + "b = 1\n", "第 1 行：嵌套超过 32 层"),
+    "huge.toml": ("# " + "长" * 1_000_000 + "\n", "文件过大（3,000,003 字节，上限 2 MB）"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_FILES))
+def test_hostile_hall_files_are_refused_in_bounded_time_with_a_clear_line(
+    db: str, tmp_path: Path, name: str
+) -> None:
+    """A YAML alias bomb ran 60 s to 6.7 GB; 5,000 levels of nesting printed a 1,103-line
+    RecursionError. Each is one Chinese line naming the file and where, exit code 1, and
+    nothing written."""
+    source, expected = HOSTILE_FILES[name]
+    hall_file = tmp_path / name
+    hall_file.write_text(source, encoding="utf-8")
+    before = dump(db)
+    result = apply(hall_file, db)
+    assert result.returncode == 1
+    assert f"{hall_file}" in result.stderr and expected in result.stderr, result.stderr[-500:]
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+    assert len(result.stderr.splitlines()) == 2  # the problem, then 未做任何修改
+    assert dump(db) == before

@@ -26,12 +26,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from server.commands.hall_file_source import (
+    MAX_FILE_BYTES,
     HallFileError,
     LineOf,
     Path_,
     Problem,
     parse_toml,
     parse_yaml,
+    too_large,
     where,
 )
 from server.domain.calendar import ServiceHours, hall_zone
@@ -390,6 +392,9 @@ def check(
 def read_hall_file(path: Path) -> HallFile:
     filename = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise too_large(size, filename)
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise HallFileError(filename, [Problem(None, "", "文件不存在")]) from None

@@ -2,6 +2,12 @@
 
 tomllib keeps no positions, so `toml_lines` finds where tables and keys start; PyYAML's node
 graph has them. Syntax errors come back as a `Problem` with line, column and a Chinese reason.
+
+What a hostile (or broken) file can cost is bounded before a parser sees it: at most
+MAX_FILE_BYTES, brackets nested at most MAX_DEPTH deep (tomllib and PyYAML's composer recurse:
+5,000 levels were a 1,103-line RecursionError; PyYAML's scanner took 60 s on them), YAML
+nested at most as deep in any way, and no YAML aliases (`*name`: nine of them nine deep, a
+"billion laughs", ran 60 s to 6.7 GB; a hall file has no use for them).
 """
 
 from __future__ import annotations
@@ -101,9 +107,67 @@ def _syntax(kind: str, raw: str) -> str:
     return f"{kind} 语法错误：{raw}"
 
 
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a hall with 2,000 staff is ~100 kB
+MAX_DEPTH = 32  # a hall file nests 4 deep (hall file, services, an entry, its hours)
+
+
+def too_large(size: int, filename: str) -> HallFileError:
+    return HallFileError(
+        filename,
+        [Problem(None, "", f"文件过大（{size:,} 字节，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）")],
+    )
+
+
+def _too_deep(line: int | None, filename: str) -> HallFileError:
+    message = f"嵌套超过 {MAX_DEPTH} 层（大厅文件最多 4 层）：请检查括号和缩进"
+    return HallFileError(filename, [Problem(line, "", message)])
+
+
+def _bracket_depth(text: str, filename: str) -> None:
+    """HallFileError when `[`/`{` nest deeper than MAX_DEPTH in `text` (quoted strings and
+    comments already blanked out), before any parser recurses into them."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(number, filename)
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+
+
+_YAML_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+_YAML_COMMENT = re.compile(r"(?:^|\s)#.*$", re.M)
+
+
+def _check_yaml_shape(source: str, filename: str) -> None:
+    """Bracket depth (text), then the events: nesting of any kind, and aliases (refused)."""
+    _bracket_depth(_YAML_COMMENT.sub("", _YAML_QUOTED.sub('""', source)), filename)
+    depth = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            message = f"不支持 YAML 别名（*{event.anchor}）：请把内容直接写出来"
+            raise HallFileError(filename, [Problem(event.start_mark.line + 1, "", message)])
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(event.start_mark.line + 1, filename)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def parse_toml(source: str, filename: str) -> tuple[Any, LineOf]:
+    blanked = _TOML_STRING.sub('""', _TOML_COMMENT.sub("", source))
+    _bracket_depth(blanked, filename)
+    for number, line in enumerate(blanked.splitlines(), start=1):  # a.b.c… keys nest too
+        key = _TOML_HEADER.match(line.strip()) or _TOML_KEY.match(line)
+        if key and key.group(key.lastindex or 0).count(".") >= MAX_DEPTH:
+            raise _too_deep(number, filename)
     try:
         data = tomllib.loads(source)
+    except RecursionError:  # nested deeper than the checks above could see
+        raise _too_deep(None, filename) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = int(found.group(1)) if found else None
@@ -115,6 +179,7 @@ def parse_toml(source: str, filename: str) -> tuple[Any, LineOf]:
 
 
 _TOML_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_TOML_COMMENT = re.compile(r"#[^\n\"']*$", re.M)  # a comment with no quote in it
 
 
 def toml_lines(source: str) -> dict[Path_, int]:
@@ -167,6 +232,7 @@ def _key_parts(key: str) -> list[str]:
 
 def parse_yaml(source: str, filename: str) -> tuple[Any, LineOf, list[Problem]]:
     try:
+        _check_yaml_shape(source, filename)
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
