@@ -160,8 +160,8 @@ def _check_yaml_shape(source: str, filename: str) -> None:
 def parse_toml(source: str, filename: str) -> tuple[Any, LineOf]:
     blanked = _TOML_STRING.sub('""', _TOML_COMMENT.sub("", source))
     _bracket_depth(blanked, filename)
-    for number, line in enumerate(blanked.splitlines(), start=1):  # a.b.c… keys nest too
-        key = _TOML_HEADER.match(line.strip()) or _TOML_KEY.match(line)
+    for number, written in enumerate(blanked.splitlines(), start=1):  # a.b.c… keys nest too
+        key = _TOML_HEADER.match(written.strip()) or _TOML_KEY.match(written)
         if key and key.group(key.lastindex or 0).count(".") >= MAX_DEPTH:
             raise _too_deep(number, filename)
     try:
