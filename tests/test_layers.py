@@ -427,6 +427,8 @@ async def every_kind_of_write(server: LiveServer) -> None:
     nightly = Nightly(server.settings, str(server.settings.database_url), server.clock,
                       server.runtime.write)  # fmt: skip
     assert await nightly.run_due() is not None  # claim, retention, finish
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as balancer:
+        assert (await balancer.get("/api/v1/health/ready")).status_code == 200  # its probe
 
 
 def test_the_demo_and_the_staffing_plan_share_one_simulation_engine() -> None:

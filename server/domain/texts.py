@@ -87,6 +87,11 @@ ZH_CN: dict[str, str] = {
     "console.cross_origin": "拒绝来自其他网站的请求。",
     "hall.notice_saved": "大厅公告已更新。",
     "window.services_required": "请为窗口至少选择一项业务。",
+    "health.not_ready": "服务器未就绪（{failed}）。",
+    "health.feed_not_listening": "没有连上 PostgreSQL 的事件通知（LISTEN），其他服务进程的叫号可能收不到",
+    "health.store_slow": "写入测试 {seconds:.0f} 秒内没有完成",
+    "health.store_failed": "数据库拒绝写入：{reason}",
+    "health.migrations": "数据库结构版本为 {current}，本程序为 {head}：请运行 govqueue db upgrade 或更新程序",
     "auth.login_busy": "服务器正在处理大量登录请求，请 1 秒后再试。",
     "auth.too_many_attempts": "登录失败次数过多，请 {seconds} 秒后再试；忘记密码请联系管理员重置。",
     # the server itself (not the request) cannot do it

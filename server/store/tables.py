@@ -518,3 +518,12 @@ __all__ = [
     "Window",
     "WindowService",
 ]
+
+
+class HealthProbe(SQLModel, table=True):
+    """The row readiness writes (server/commands/health.py): one commit proves the store takes
+    writes (a full disk, a read-only file, a lost database server fail it)."""
+
+    __tablename__ = "health_probe"
+    id: int | None = Field(default=None, primary_key=True)
+    checked_at: datetime = Field(sa_column=_utc())

@@ -164,7 +164,7 @@ class Writer:
         (`call(fn, ...)` with `fn` from server/commands/): any other is refused (ForeignJob)."""
         ensure_command(job, self.jobs_from)
         if self._refusing():
-            raise self._stopped_error()
+            raise self.stopped_error()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._queue.put(_Pending(job, future=future, loop=loop))
@@ -240,12 +240,13 @@ class Writer:
             batch.append(item)
         return batch
 
-    def _stopped_error(self) -> WriterStopped:
+    def stopped_error(self) -> WriterStopped:
+        """The answer to a write while the writer is not running (restarting, or stopped)."""
         reason = "server.writer_restarting" if self.restarting else "server.writer_stopped"
         return WriterStopped(text(reason), self.retry_after_s)
 
     def _fail_queued(self) -> None:
-        error = self._stopped_error()
+        error = self.stopped_error()
         while True:
             try:
                 item = self._queue.get_nowait()

@@ -268,7 +268,7 @@ class WriterProcess:
         module-level function of server/commands/ (any other is refused: ForeignJob)."""
         ensure_command(job, self.jobs_from)
         if self._stopped:
-            raise self._stopped_error()
+            raise self.stopped_error()
         try:
             body = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
@@ -288,7 +288,7 @@ class WriterProcess:
                 send_frame(jobs, head + body)
         except OSError:
             self._waiting.pop(number, None)
-            raise self._stopped_error() from None
+            raise self.stopped_error() from None
         if self._stopped:  # it stopped between the check and the send: nobody will answer
             self._fail_waiting()
         return await future
@@ -369,12 +369,13 @@ class WriterProcess:
         self.catalog.forget(changes)  # before anyone is told: reads then see the change
         settle_all(waiters, outcomes, self._publish if events else None, events)
 
-    def _stopped_error(self) -> WriterStopped:
+    def stopped_error(self) -> WriterStopped:
+        """The answer to a write while the writer is not running (restarting, or stopped)."""
         reason = "server.writer_restarting" if self.restarting else "server.writer_stopped"
         return WriterStopped(text(reason), self.retry_after_s)
 
     def _fail_waiting(self, error: WriterStopped | None = None) -> None:
-        error = error or self._stopped_error()
+        error = error or self.stopped_error()
         while self._waiting:
             try:
                 _number, waiter = self._waiting.popitem()
