@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from server.store.checkpoint import WRITER_AUTOCHECKPOINT_PAGES
+from server.store.checkpoint import WAL_KEEP_BYTES, WRITER_AUTOCHECKPOINT_PAGES
 
 # SQLite: how long a connection waits for another's write lock. The CLI's changes wait as
 # long as a person would; the server's writer much less (DEFAULT_WRITE_BUSY_TIMEOUT_S), so a
@@ -91,4 +91,6 @@ def _writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # copy the WAL back only if that thread has fallen far behind
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA wal_autocheckpoint={WRITER_AUTOCHECKPOINT_PAGES}")
+    # each time the WAL restarts from its beginning, the file is cut back to this size
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_KEEP_BYTES}")
     cursor.close()
