@@ -1,6 +1,7 @@
-"""The OpenAPI document says what the API really answers, and a bounded schemathesis run
-(valid and invalid requests, with an admin's and a kiosk's token) finds no server error and no
-answer that breaks the document."""
+"""The OpenAPI document says what the API really answers, and a bounded schemathesis run over
+every operation (valid and invalid requests, with an admin's and a kiosk's token) finds no
+server error, no undocumented status and no answer that breaks the document. Operations that
+did not document their errors used to be left out (issue 23 item 11)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from schemathesis.checks import (
 
 from tests.helpers import LiveServer, Seeded
 
-EXAMPLES = 4  # per operation, token and mode: about 450 requests in all
+# per operation, token and mode; every operation is run (37 s of the suite at load 15 on two
+# cores: issue 23 allows ~60 s)
+EXAMPLES = 4
 # Routes left out of the run (none now: /stats/export is fuzzed too — its refusals come
 # before any worker process starts, and a handful of valid exports of a small hall is cheap).
 NOT_YET: tuple[str, ...] = ()
@@ -57,7 +60,12 @@ async def test_the_document_shows_the_real_error_model_and_statuses(server: Live
         ("/api/v1/admin/halls", "post"): {"401", "403", "409", "413", "422"},
         ("/api/v1/admin/staff/{staff_id}", "patch"): {"401", "403", "404", "413", "422"},
         ("/api/v1/admin/devices/{device_id}", "delete"): {"401", "403", "404", "422"},
-        ("/api/v1/auth/login", "post"): {"401", "413", "422"},
+        ("/api/v1/auth/login", "post"): {"401", "413", "422", "429", "503"},
+        # the four that did not say so (issue 23 item 11)
+        ("/api/v1/devices/me", "get"): {"401", "403"},
+        ("/api/v1/devices/me/status", "post"): {"400", "401", "403", "413", "422"},
+        ("/api/v1/halls/{hall_id}/devices", "get"): {"401", "403", "404", "422"},
+        ("/api/v1/windows/{window_id}/today", "get"): {"401", "403", "404", "422"},
     }
     for (path, method), statuses in expected.items():
         responses = paths[path][method]["responses"]
@@ -65,19 +73,18 @@ async def test_the_document_shows_the_real_error_model_and_statuses(server: Live
         for status in statuses:
             ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith("/ValidationErrorOut" if status == "422" else "/ErrorOut")
+    ready = paths["/api/v1/health/ready"]["get"]["responses"]["503"]
+    assert ready["content"]["application/json"]["schema"]["$ref"].endswith("/NotReadyOut")
 
 
 def fuzz(base_url: str, tokens: dict[str, str]) -> list[str]:
     """Runs in a worker thread (schemathesis is synchronous) while the server keeps serving."""
     schema = schemathesis.openapi.from_url(base_url + "/openapi.json")
-    documented = _documenting_errors(httpx.get(base_url + "/openapi.json").json())
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
         if operation.path.startswith(NOT_YET):
             continue
-        if (operation.method.lower(), operation.full_path) not in documented:
-            continue  # a route that does not document its errors yet (its owner's to add)
         for who, token in tokens.items():
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 run = _test(operation.as_strategy(generation_mode=mode), base_url, token)
@@ -85,21 +92,9 @@ def fuzz(base_url: str, tokens: dict[str, str]) -> list[str]:
                     run()
                 except Unsatisfiable:  # no input to make invalid (e.g. GET /health)
                     continue
-                except Exception as exc:  # a failed check: collect them all, then report
+                except (Exception, BaseExceptionGroup) as exc:  # a failed check: collect them all
                     failures.append(f"{operation.label} as {who} ({mode.value}): {exc}")
     return failures
-
-
-def _documenting_errors(document: dict[str, Any]) -> set[tuple[str, str]]:
-    """(method, path) of the operations that document their 4xx answers (beyond FastAPI's
-    automatic 422): the others are their owners' to document (docs/api.md)."""
-    found = set()
-    for path, operations in document["paths"].items():
-        for method, operation in operations.items():
-            answers = operation.get("responses", {})
-            if any(s.startswith("4") and s != "422" for s in answers):
-                found.add((method, path))
-    return found
 
 
 def _test(strategy: Any, base_url: str, token: str) -> Any:

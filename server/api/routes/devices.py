@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from server.api.deps import RuntimeDep, require_device
+from server.api.responses import AUTH, BODY, errors
 from server.commands import devices
 from server.domain.actor import DeviceActor
 from server.domain.enums import DeviceKind
@@ -70,7 +71,7 @@ class DeviceStatusOut(BaseModel):
     last_seen_at: datetime | None = None
 
 
-@router.get("/me", response_model=DeviceMeOut)
+@router.get("/me", response_model=DeviceMeOut, responses=errors(*AUTH))
 async def who_am_i(request: Request, runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
     """The calling device: its hall (id, name, time zone), label, kind and window."""
     me = await runtime.read(lambda session: devices.identity(session, device))
@@ -88,7 +89,7 @@ async def who_am_i(request: Request, runtime: RuntimeDep, device: AnyDevice) -> 
     )
 
 
-@router.post("/me/status", response_model=DeviceStatusOut)
+@router.post("/me/status", response_model=DeviceStatusOut, responses=errors(*AUTH, *BODY))
 async def report_status(
     body: DeviceStatusIn, runtime: RuntimeDep, device: AnyDevice
 ) -> DeviceStatusOut:

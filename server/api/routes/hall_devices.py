@@ -8,6 +8,8 @@ from fastapi import APIRouter
 from sqlmodel import Session
 
 from server.api.deps import RuntimeDep, Supervisor
+from server.api.params import IdPath
+from server.api.responses import AUTH, errors
 from server.domain.actor import ensure_hall
 from server.queries.devices import DeviceHealth, hall_devices
 from server.store import lookups
@@ -15,8 +17,12 @@ from server.store import lookups
 router = APIRouter(prefix="/halls", tags=["halls"])
 
 
-@router.get("/{hall_id}/devices", response_model=list[DeviceHealth])
-async def list_devices(hall_id: int, runtime: RuntimeDep, user: Supervisor) -> list[DeviceHealth]:
+@router.get(
+    "/{hall_id}/devices", response_model=list[DeviceHealth], responses=errors(*AUTH, 404, 422)
+)
+async def list_devices(
+    hall_id: IdPath, runtime: RuntimeDep, user: Supervisor
+) -> list[DeviceHealth]:
     """Supervisors of the hall and admins. Revoked devices are left out."""
     ensure_hall(user, hall_id)
 
