@@ -27,6 +27,7 @@ import logging.handlers
 import os
 import queue
 import re
+import signal
 import sys
 import threading
 import time
@@ -158,6 +159,22 @@ def stop() -> None:
         _listener = None
 
 
+def stop_before_termination() -> None:
+    """Make SIGTERM write the queued lines before the process ends. uvicorn shuts down on
+    SIGTERM, puts the previous handler back and raises the signal again (so the exit status
+    says it was terminated); with the default handler the process then ends at once, without
+    atexit, and the last lines still queued for the writing threads (the access log's, the
+    shutdown's) were lost. Call before uvicorn installs its own handlers."""
+
+    def write_then_end(signum: int, frame: object) -> None:
+        stop()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, write_then_end)
+
+
 # --- the access log ---------------------------------------------------------------------
 
 
@@ -262,4 +279,12 @@ class AccessLog:
             )
 
 
-__all__ = ["AccessLog", "configure", "default_log_file", "logged_path", "redact", "stop"]
+__all__ = [
+    "AccessLog",
+    "configure",
+    "default_log_file",
+    "logged_path",
+    "redact",
+    "stop",
+    "stop_before_termination",
+]

@@ -126,7 +126,9 @@ async def nginx_in_front(server_port: int, prefix: Path) -> AsyncIterator[tuple[
 
 async def test_the_live_path_through_nginx_over_tls(tmp_path: Path) -> None:
     url = migrated_database(tmp_path / "data")
-    server, local = await start_server_process(url, tmp_path / "data")
+    server, local = await start_server_process(
+        url, tmp_path / "data", extra_env={"GOVQUEUE_FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    )  # nginx on this machine is the proxy trusted (deploy/govqueue.env)
     tls = tmp_path / "nginx" / "tls" / "server.crt"
     (tmp_path / "nginx").mkdir()
     try:

@@ -92,9 +92,11 @@ def serve(
         raise fail(exc.message, 2) from None
     except migrate.DatabaseTooNew as exc:
         raise fail(too_new(url, exc), 2) from None
+    from server import logs
     from server.app import start_logging
 
     written = start_logging(settings)  # before uvicorn: its start-up lines go there too
+    logs.stop_before_termination()  # the last lines written when systemd stops the server
     print(f"服务器日志：{written}（{settings.log_format}）", flush=True)
     options: dict[str, object] = {
         "host": host,
