@@ -24,14 +24,13 @@ from PySide6.QtCore import QPoint
 
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import centre
-from tests.apps.x11 import VirtualScreen, needs_x
+from tests.apps.x11 import KIOSK_SETTLE_S, VirtualScreen, needs_x
 
 ROOT = Path(__file__).resolve().parents[2]
 FRESH_MACHINE = ROOT.parent / "shared" / "tools" / "fresh_machine.sh"
 if not FRESH_MACHINE.exists():  # a worktree: shared/ beside the main checkout
     FRESH_MACHINE = Path("/work/shared/tools/fresh_machine.sh")
 HOME = "/var/lib/govqueue-hall"
-SETTLE_S = 0.6 + 0.4  # kiosk_app: touches within 600 ms of a screen change are ignored
 
 pytestmark = [
     pytest.mark.slow,
@@ -129,7 +128,7 @@ def test_the_package_installs_on_a_fresh_debian_and_its_kiosk_takes_a_ticket(
         try:
             wait_for(lambda: log.exists() and "screen loading -> start" in log.read_text())
             x, y, _, _ = screen.window_geometry("自助取号机")
-            time.sleep(SETTLE_S)  # the kiosk ignores a touch just after its screen changed
+            time.sleep(KIOSK_SETTLE_S)  # the kiosk ignores a touch just after its screen changed
             if os.environ.get("GOVQUEUE_HALL_PC_SHOT"):  # what the tap lands on, to look at
                 screen.save(Path(os.environ["GOVQUEUE_HALL_PC_SHOT"]))
             screen.tap(x + button.x(), y + button.y())

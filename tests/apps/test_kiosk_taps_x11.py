@@ -17,9 +17,7 @@ from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import centre
 from tests.apps.printer_double import TcpTestPrinter
 from tests.apps.test_kiosk_start import issued_today
-from tests.apps.x11 import AppProcess, VirtualScreen, needs_x
-
-SETTLE_S = 0.6 + 0.4  # the kiosk ignores touches for 0.6 s after its screen changed (on purpose)
+from tests.apps.x11 import KIOSK_SETTLE_S, AppProcess, VirtualScreen, needs_x
 
 
 def tickets(server: ThreadedServer) -> list[tuple[str, str]]:
@@ -76,17 +74,17 @@ def test_a_real_kiosk_tapped_on_its_screen(
             kiosk.wait_for_log(r"woken by a touch")
             kiosk.wait_for_log(r"screen idle -> start")
             # 2. a double tap on 绿色通道: the second tap lands where 返回 now is, and is ignored
-            time.sleep(SETTLE_S)
+            time.sleep(KIOSK_SETTLE_S)
             tap("green", times=2)
             kiosk.wait_for_log(r"a touch right after the screen changed was ignored")
-            time.sleep(SETTLE_S)
+            time.sleep(KIOSK_SETTLE_S)
             tap("B")
             kiosk.wait_for_log(r"ticket B001 issued \(社保医保, green channel\)")
             kiosk.wait_for_log(r"ticket B001 printed")
             assert tickets(app_server) == [("B001", "green")]  # the waking tap took none
             # 3. a double tap on a service: one ticket
             kiosk.wait_for_log(r"screen confirm -> start")
-            time.sleep(SETTLE_S)
+            time.sleep(KIOSK_SETTLE_S)
             tap("A", times=2)
             kiosk.wait_for_log(r"ticket A001 issued \(户籍办理\)")
             kiosk.wait_for_log(r"ticket A001 printed")

@@ -32,6 +32,8 @@ GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
 HAVE_X = bool(shutil.which("Xvfb") and shutil.which("xdotool"))
 needs_x = pytest.mark.skipif(not HAVE_X, reason="Xvfb and xdotool are not installed")
 X_WAIT_S = 30.0  # generous: the machine may be busy
+# the kiosk ignores touches for 0.6 s after its screen changed (on purpose: tap_settle_ms)
+KIOSK_SETTLE_S = 0.6 + 0.4
 
 
 def display_numbers() -> range:
