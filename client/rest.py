@@ -93,6 +93,18 @@ class ApiClient:
         self.token = result["access_token"]
         return result
 
+    async def change_password(self, old_password: str, new_password: str) -> dict[str, Any]:
+        """The signed-in staff member's own new password; the client goes on with the new
+        token the server gives (the earlier ones have ended)."""
+        result: dict[str, Any] = await self.request(
+            "POST",
+            "/auth/password",
+            json={"old_password": old_password, "new_password": new_password},
+        )
+        if result.get("access_token"):
+            self.token = result["access_token"]
+        return result
+
     async def health(self) -> dict[str, Any]:
         result: dict[str, Any] = await self.request("GET", "/health")
         return result

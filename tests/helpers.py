@@ -224,6 +224,7 @@ async def seed_hall(
                 "role": "window",
                 "password": STAFF_PASSWORD,
                 "hall_id": hall_id,
+                "must_change_password": False,  # the tests' accounts sign in and work at once
             },
         )
         staff[number] = staff_no
@@ -236,6 +237,7 @@ async def seed_hall(
             "role": "supervisor",
             "password": STAFF_PASSWORD,
             "hall_id": hall_id,
+            "must_change_password": False,
         },
     )
     kiosk = await admin.admin_create(

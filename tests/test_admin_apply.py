@@ -361,7 +361,9 @@ async def test_apply_while_the_server_runs_on_the_same_file(tmp_path: Path) -> N
         async with ApiClient(base, kiosk_token) as kiosk, ApiClient(base) as clerk:
             ticket = await kiosk.issue_ticket(service_id)
             assert ticket["number"] == "A001"
-            await clerk.login("L001", password)
+            signed_in = await clerk.login("L001", password)
+            assert signed_in["must_change_password"]  # a first password: changed before work
+            await clerk.change_password(password, "L001-own-password")
             await clerk.window_action(window_id, "open")
             called = await clerk.call_next(window_id)
             assert called is not None and called["id"] == ticket["id"]

@@ -363,6 +363,8 @@ async def every_kind_of_write(server: LiveServer) -> None:
     staff = await admin.admin_list("staff", hall_id=hall.hall_id)
     clerk_2 = next(s for s in staff if s["staff_no"] == hall.staff["2"])
     await admin.request("PATCH", f"/admin/staff/{clerk_2['id']}", json={"name": "窗口二"})
+    own = await server.login(hall.staff["2"])
+    await own.change_password(PASSWORD, "clerk-2-own-password")  # their own, by themselves
     spare = await admin.admin_create(
         "devices", {"hall_id": hall.hall_id, "kind": "kiosk", "label": "备用取号机"}
     )

@@ -98,6 +98,7 @@ async def test_two_processes_call_every_ticket_once_in_strict_queue_order(tmp_pa
                         "role": "window",
                         "password": STAFF_PASSWORD,
                         "hall_id": hall["id"],
+                        "must_change_password": False,
                     },
                 )
                 windows.append(w["id"])
@@ -207,6 +208,7 @@ async def test_subscribers_of_one_process_see_every_call_of_the_other(tmp_path: 
                     "role": "window",
                     "password": STAFF_PASSWORD,
                     "hall_id": hall["id"],
+                    "must_change_password": False,
                 },
             )
             kiosk_token = (

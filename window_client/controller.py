@@ -49,8 +49,12 @@ def _summary(answer: Any) -> str:
 
 class Phase(StrEnum):
     sign_in = "sign_in"
+    password = "password"  # the clerk's own new password (forced after a first one)
     choose = "choose"
     desk = "desk"
+
+
+MIN_PASSWORD_LENGTH = 8  # the server's rule, checked here first only to say it sooner
 
 
 class WindowController(QObject):
@@ -83,6 +87,7 @@ class WindowController(QObject):
         self.model: DeskModel | None = None
         self.feed: FeedBridge | None = None
         self.busy = False
+        self.password_forced = False
         self.last_notice = ("", False)
         self.is_loaded = False  # the server answered once
         self.server_ok = False
@@ -156,8 +161,8 @@ class WindowController(QObject):
 
         async def work() -> tuple[dict[str, Any], list[DeskWindow], list[dict[str, Any]]]:
             me = await self.api.login(staff_no, password)
-            if me.get("hall_id") is None:
-                return me, [], []
+            if me.get("hall_id") is None or me.get("must_change_password"):
+                return me, [], []  # nothing else is allowed before the password is changed
             windows = await self.api.hall_windows(me["hall_id"])
             services = await self.api.services(me["hall_id"])
             return me, windows, services
@@ -175,8 +180,63 @@ class WindowController(QObject):
             return
         self.me, self.windows, self.services = me, windows, services
         log.info("signed in: %s %s (%s)", me.get("staff_no"), me.get("name"), me.get("role"))
+        if me.get("must_change_password"):
+            log.info("a first password: %s changes it before anything else", me.get("staff_no"))
+            self.password_forced = True
+            self._set_phase(Phase.password)
+            self._notice(text("password.first"), failure=False)
+            return
         self._notice("", failure=False)
         self._set_phase(Phase.choose)
+        self.windows_loaded.emit()
+
+    # --- the clerk's own password --------------------------------------------------------------
+    def ask_password_change(self) -> None:
+        """From the window choice: change one's own password (not forced: 返回 goes back)."""
+        if self.me is None or self.busy:
+            return
+        self.password_forced = False
+        self._set_phase(Phase.password)
+        self._notice(text("password.own"), failure=False)
+
+    def cancel_password_change(self) -> None:
+        if self.password_forced:
+            self.sign_out()  # a first password must be changed before anything else
+        else:
+            self._set_phase(Phase.choose)
+            self._notice("", failure=False)
+            self.windows_loaded.emit()
+
+    def change_password(self, old: str, new: str, repeat: str) -> None:
+        """The clerk's own new password; the server checks the old one and the rules. Then on
+        to the window choice, with the new token the server gives."""
+        if self.busy or self.me is None:
+            return
+        if not old or not new or not repeat:
+            self._notice(text("password.missing"), failure=True)
+            return
+        if new != repeat:
+            self._notice(text("password.mismatch"), failure=True)
+            return
+        if len(new) < MIN_PASSWORD_LENGTH:
+            self._notice(text("password.too_short"), failure=True)
+            return
+        hall_id = self.me["hall_id"]
+
+        async def work() -> tuple[list[DeskWindow], list[dict[str, Any]]]:
+            await self.api.change_password(old, new)
+            return await self.api.hall_windows(hall_id), await self.api.services(hall_id)
+
+        self._run(work, self._password_changed, what=None)
+
+    def _password_changed(self, result: tuple[list[DeskWindow], list[dict[str, Any]]]) -> None:
+        assert self.me is not None
+        log.info("password changed by %s", self.me.get("staff_no"))
+        self.me["must_change_password"] = False
+        self.password_forced = False
+        self.windows, self.services = result
+        self._set_phase(Phase.choose)
+        self._notice(text("password.done"), failure=False)
         self.windows_loaded.emit()
 
     def preferred_window(self) -> DeskWindow | None:
@@ -499,7 +559,7 @@ class WindowController(QObject):
                 detail = text("failed.unreachable")
             else:
                 detail = message_for(error)
-            what = action.value if action is not None else "sign-in or window choice"
+            what = action.value if action is not None else "sign-in, password or window choice"
             log.warning("%s not done: %s", what, detail)
             if action is not None:
                 detail = text("failed", action=text(f"action.{action.value}"), detail=detail)

@@ -36,6 +36,27 @@ class TokenOut(BaseModel):
     name: str
     role: Role
     hall_id: int | None
+    must_change_password: bool = Field(
+        default=False,
+        description="true: a first password (or an administrator's reset); until it is changed "
+        "(POST /auth/password) every other request is refused with 403 password_change_required",
+    )
+
+
+class PasswordChangeIn(BaseModel):
+    old_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChangedOut(BaseModel):
+    staff_id: int
+    staff_no: str
+    must_change_password: bool = False
+    access_token: str | None = Field(
+        default=None,
+        description="A new bearer token (the earlier ones are ended); none for the console's "
+        "cookie session, which goes on",
+    )
 
 
 class HallIn(BaseModel):
@@ -92,6 +113,9 @@ class StaffIn(BaseModel):
     role: Role
     password: str = Field(min_length=1, max_length=200)
     hall_id: Id | None = None
+    must_change_password: bool = Field(
+        default=True, description="The person changes this first password at their first sign-in"
+    )
 
 
 class StaffPatch(Patch):
@@ -111,6 +135,7 @@ class StaffOut(BaseModel):
     role: Role
     hall_id: int | None
     active: bool
+    must_change_password: bool = False
 
 
 class DeviceIn(BaseModel):

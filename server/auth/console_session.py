@@ -60,12 +60,18 @@ def same_origin(conn: HTTPConnection) -> bool:
 
 
 async def cookie_actor(
-    conn: HTTPConnection, runtime: Runtime, method: str = "GET"
+    conn: HTTPConnection,
+    runtime: Runtime,
+    method: str = "GET",
+    *,
+    changing_password: bool = False,
 ) -> StaffActor | None:
     """The staff member signed in with the console cookie; None when there is no cookie.
 
     Raises when the cookie is stale or ended (401), the account is inactive (401), or a
-    change lacks the CSRF token or comes from another origin (403).
+    change lacks the CSRF token or comes from another origin (403). An account that must
+    change its password may only do that, see who it is and sign out (`changing_password`);
+    anything else is 403 password_change_required.
     """
     token = conn.cookies.get(SESSION_COOKIE)
     if not token:
@@ -88,6 +94,8 @@ async def cookie_actor(
     role = Role(staff.role)
     if role not in CONSOLE_ROLES:
         raise PermissionDenied(text("console.role"), code="console_role")
+    if staff.must_change_password and not changing_password:
+        raise PermissionDenied(text("password.change_required"), code="password_change_required")
     return StaffActor(staff.id or 0, staff.staff_no, staff.name, role, staff.hall_id)
 
 

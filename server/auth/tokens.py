@@ -66,6 +66,8 @@ def cached_staff(runtime: Runtime, token: str) -> StaffActor | None:
     account = runtime.access.staff(claims[0])
     if account is None or not account.active or account.token_version != claims[1]:
         return None
+    if account.must_change_password:
+        return None  # refused by the full check, with its reason
     return _staff_actor(account)
 
 
@@ -111,9 +113,12 @@ async def _cached(
     return account
 
 
-async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
+async def staff_from_token(
+    runtime: Runtime, token: str, *, changing_password: bool = False
+) -> StaffActor:
     """The staff member, as the database has them now (through a cache that a deactivation or
-    a change of role or password empties at once: server/access.py)."""
+    a change of role or password empties at once: server/access.py). An account that must
+    change its password may do only that (`changing_password`): anything else is 403."""
     claims = _claims(runtime, token)
     if claims is None:
         raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
@@ -129,6 +134,8 @@ async def staff_from_token(runtime: Runtime, token: str) -> StaffActor:
         raise AuthenticationRequired(text("auth.inactive"), code="inactive")
     if account.token_version != version:
         raise AuthenticationRequired(text("auth.session_ended"), code="session_ended")
+    if account.must_change_password and not changing_password:
+        raise PermissionDenied(text("password.change_required"), code="password_change_required")
     return _staff_actor(account)
 
 

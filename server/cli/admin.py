@@ -63,7 +63,10 @@ def create_staff(
         engine = migrated_writer(url)
         try:
             with transaction(engine, SystemClock()) as tx:
-                staff = create(tx, staff_no, name, role_value, hashed, hall_id)
+                # a first password (typed by an installer, or piped in): changed at sign-in
+                staff = create(
+                    tx, staff_no, name, role_value, hashed, hall_id, must_change_password=True
+                )
         except DomainError as exc:
             console.print(f"[red]{exc.message}[/red]")
             raise typer.Exit(1) from None
@@ -72,6 +75,7 @@ def create_staff(
     console.print(
         f"[green]已创建工作人员 {staff.staff_no}（{staff.name}，{staff.role}），编号 {staff.id}[/green]"
     )
+    console.print("首次登录（窗口客户端或管理控制台）时需修改此密码。")
 
 
 @admin_app.command("apply")

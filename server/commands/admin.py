@@ -141,9 +141,17 @@ def new_password_hash(password: str) -> HashedPassword:
 
 
 def new_staff_row(
-    staff_no: str, name: str, role: Role, password: HashedPassword, hall_id: int | None
+    staff_no: str,
+    name: str,
+    role: Role,
+    password: HashedPassword,
+    hall_id: int | None,
+    *,
+    must_change_password: bool = False,
 ) -> dict[str, Any]:
-    """The columns of an account to add, its names checked (no database here)."""
+    """The columns of an account to add, its names checked (no database here).
+    `must_change_password`: the password is a first one someone else chose (admin apply, the
+    admin API, create-staff): the person changes it at their first sign-in."""
     staff_no, name = _clean(staff_no, "工号"), _clean(name, "姓名")
     if role != Role.admin and hall_id is None:
         raise InvalidInput(text("staff.needs_hall"))
@@ -155,14 +163,25 @@ def new_staff_row(
         "hall_id": hall_id,
         "active": True,
         "token_version": 0,
+        "must_change_password": must_change_password,
     }
 
 
 def create_staff(
-    tx: Tx, staff_no: str, name: str, role: Role, password: HashedPassword, hall_id: int | None
+    tx: Tx,
+    staff_no: str,
+    name: str,
+    role: Role,
+    password: HashedPassword,
+    hall_id: int | None,
+    *,
+    must_change_password: bool = False,
 ) -> Staff:
     """`password` is hashed by the caller, before the transaction (HashedPassword)."""
-    staff = Staff(**new_staff_row(staff_no, name, role, password, hall_id))
+    row = new_staff_row(
+        staff_no, name, role, password, hall_id, must_change_password=must_change_password
+    )
+    staff = Staff(**row)
     if hall_id is not None:
         lookups.hall(tx.session, hall_id)
     taken = tx.session.exec(select(Staff).where(Staff.staff_no == staff.staff_no)).first()
@@ -299,6 +318,8 @@ def update_staff(
         changed.append("active")
     if changes.password is not None:
         staff.password_hash = changes.password.value
+        # a password an administrator set for someone else is a first password again
+        staff.must_change_password = staff.id != actor.staff_id
         changed.append("password")
     if staff.id == actor.staff_id and {"role", "active"} & set(changed):
         raise PermissionDenied(text("staff.not_self"))

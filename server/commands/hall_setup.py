@@ -429,7 +429,12 @@ def _staff(
             first = passwords[entry.staff_no]
             new_rows.append(
                 admin.new_staff_row(
-                    entry.staff_no, entry.name, Role(entry.role), first.hashed, hall.id
+                    entry.staff_no,
+                    entry.name,
+                    Role(entry.role),
+                    first.hashed,
+                    hall.id,
+                    must_change_password=True,  # printed once, handed over: changed at sign-in
                 )
             )
             result._add(result.created, "staff", f"{entry.staff_no} {entry.name}")

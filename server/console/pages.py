@@ -17,7 +17,16 @@ from server.domain.errors import NotFound
 router = APIRouter(include_in_schema=False)
 
 STATIC = Path(__file__).parent / "static"
-PAGES = ("login", "overview", "stats", "rectifications", "complaints", "platform", "settings")
+PAGES = (
+    "login",
+    "password",
+    "overview",
+    "stats",
+    "rectifications",
+    "complaints",
+    "platform",
+    "settings",
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

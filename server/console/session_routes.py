@@ -21,6 +21,7 @@ from server.commands import console_sessions
 from server.domain.enums import Role
 from server.domain.errors import AuthenticationRequired, PermissionDenied
 from server.domain.texts import text
+from server.queries import access as access_queries
 from server.runtime import Runtime
 from server.store.job import call
 from server.store.tables import Hall
@@ -38,6 +39,9 @@ class SessionOut(BaseModel):
     hall_timezone: str | None = None
     csrf_token: str = Field(description="Send as header X-CSRF-Token with every change")
     expires_at: datetime | None = None
+    must_change_password: bool = Field(
+        default=False, description="true: the console shows only 修改密码 until it is changed"
+    )
 
 
 async def _hall(runtime: Runtime, hall_id: int | None) -> dict[str, str | None]:
@@ -77,15 +81,17 @@ async def sign_in(
         **await _hall(runtime, token.hall_id),
         csrf_token=csrf,
         expires_at=signed.expires_at,
+        must_change_password=token.must_change_password,
     )
 
 
 @router.get("/session", response_model=SessionOut, responses=errors(401))
 async def who(request: Request, runtime: RuntimeDep) -> SessionOut:
     """The signed-in console user (401 when not signed in)."""
-    actor = await session.cookie_actor(request, runtime)
+    actor = await session.cookie_actor(request, runtime, changing_password=True)
     if actor is None:
         raise AuthenticationRequired(text("console.session_ended"), code="session_ended")
+    account = await runtime.read(lambda s: access_queries.staff_account(s, actor.staff_id))
     return SessionOut(
         staff_id=actor.staff_id,
         staff_no=actor.staff_no,
@@ -94,6 +100,7 @@ async def who(request: Request, runtime: RuntimeDep) -> SessionOut:
         hall_id=actor.hall_id,
         **await _hall(runtime, actor.hall_id),
         csrf_token=session.csrf_token(runtime.secret_key, request.cookies[session.SESSION_COOKIE]),
+        must_change_password=bool(account and account.must_change_password),
     )
 
 
@@ -104,7 +111,7 @@ async def sign_out(request: Request, runtime: RuntimeDep) -> Response:
     if token:
         # already ended or expired: clearing the cookies is all that is left
         with contextlib.suppress(AuthenticationRequired):
-            await session.cookie_actor(request, runtime, request.method)
+            await session.cookie_actor(request, runtime, request.method, changing_password=True)
         now = session.real_now()
         await runtime.write(call(console_sessions.end, token, now))
     response = Response(status_code=status.HTTP_204_NO_CONTENT)

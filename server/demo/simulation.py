@@ -156,6 +156,7 @@ class DaySimulation:
                 "role": role,
                 "password": STAFF_PASSWORD,
                 "hall_id": self.hall.hall_id,
+                "must_change_password": False,  # simulated clerks sign in and work at once
             },
         )
 

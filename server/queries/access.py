@@ -27,6 +27,7 @@ class StaffAccount:
     hall_id: int | None
     active: bool
     token_version: int
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def _account(staff: Staff) -> StaffAccount:
         hall_id=staff.hall_id,
         active=staff.active,
         token_version=staff.token_version,
+        must_change_password=staff.must_change_password,
     )
 
 

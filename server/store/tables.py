@@ -83,6 +83,8 @@ class Staff(SQLModel, table=True):
     hall_id: int | None = Field(default=None, foreign_key="hall.id")
     active: bool = True
     token_version: int = 0  # raised to end every session issued before (see server/access.py)
+    # a password someone else chose (a first one, an admin's reset): changed at the next sign-in
+    must_change_password: bool = False
 
 
 class Device(SQLModel, table=True):

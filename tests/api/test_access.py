@@ -227,6 +227,7 @@ async def test_a_hall_admin_stays_inside_its_hall(server: LiveServer, hall: Seed
             "role": "admin",
             "password": "admin-password-2",
             "hall_id": hall.hall_id,
+            "must_change_password": False,
         },
     )
     hall_admin = await server.login("H1-ADMIN", "admin-password-2")

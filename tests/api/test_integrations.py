@@ -188,6 +188,7 @@ async def test_a_hall_admin_manages_only_its_hall(server: LiveServer, hall: Seed
             "role": "admin",
             "password": "hall-admin-pw1",
             "hall_id": hall.hall_id,
+            "must_change_password": False,
         },
     )
     hall_admin = await server.login("HA", "hall-admin-pw1")

@@ -209,6 +209,7 @@ async def test_who_may_change_which_account(server: LiveServer, hall: Seeded) ->
             "role": "admin",
             "password": STAFF_PASSWORD,
             "hall_id": hall.hall_id,
+            "must_change_password": False,
         },
     )
     hall_admin = await server.login("H1-ADMIN")

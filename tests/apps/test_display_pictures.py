@@ -85,6 +85,7 @@ def picture_hall(server: ThreadedServer) -> PictureHall:
                     "role": "window",
                     "password": PASSWORD,
                     "hall_id": hall["id"],
+                    "must_change_password": False,
                 },
             )
         kiosk = await admin.admin_create(

@@ -224,7 +224,9 @@ def test_a_refused_action_shows_the_server_message(
     qtbot.waitUntil(lambda: not other.controller.busy, timeout=10_000)
     assert other.controller.phase is Phase.choose
     assert other.window.choose.notice.text() == "1 号窗口已由其他工作人员签到，请使用自己的窗口。"
-    assert "sign-in or window choice not done: 1 号窗口已由其他工作人员签到" in caplog.text
+    assert (
+        "sign-in, password or window choice not done: 1 号窗口已由其他工作人员签到" in caplog.text
+    )
     # and the list is asked again: window 1 now shows who holds it, greyed
     tiles = other.window.choose.tiles
     qtbot.waitUntil(lambda: not tiles[hall.windows["1"]].isEnabled(), timeout=10_000)

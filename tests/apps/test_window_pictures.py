@@ -75,6 +75,7 @@ def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
                 "role": "window",
                 "password": STAFF_PASSWORD,
                 "hall_id": hall["id"],
+                "must_change_password": False,
             },
         )
         kiosk = await admin.admin_create(

@@ -104,6 +104,7 @@ async def test_other_halls_are_out_of_reach(server: LiveServer, hall: Seeded) ->
             "role": "admin",
             "password": STAFF_PASSWORD,
             "hall_id": other.hall_id,
+            "must_change_password": False,
         },
     )
     assert hall_admin["hall_id"] == other.hall_id

@@ -41,6 +41,7 @@ async def _seed(base: str) -> tuple[int, str]:
                 "role": "supervisor",
                 "password": STAFF_PASSWORD,
                 "hall_id": hall["id"],
+                "must_change_password": False,
             },
         )
         kiosk = await admin.admin_create(

@@ -52,6 +52,7 @@ async def seed(base: str) -> dict[str, Any]:
                 "role": "window",
                 "password": "window-password-1",
                 "hall_id": hall["id"],
+                "must_change_password": False,
             },
         )
     return {"hall": hall["id"], "service": service["id"], "window": window["id"], **kiosk}

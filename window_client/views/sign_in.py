@@ -21,7 +21,7 @@ from window_client.texts import text
 from window_client.views.style import DeskSizes
 
 
-def _card(sizes: DeskSizes) -> tuple[QWidget, QVBoxLayout]:
+def card(sizes: DeskSizes) -> tuple[QWidget, QVBoxLayout]:
     card = named(QWidget(), "card")
     card.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
     column = QVBoxLayout(card)
@@ -53,8 +53,8 @@ class SignInPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.controller = controller
-        card, column = _card(sizes)
-        card.setFixedWidth(round(sizes.number_px * 4.2))
+        box, column = card(sizes)
+        box.setFixedWidth(round(sizes.number_px * 4.2))
         heading = named(QLabel(text("signin.heading")), "cardTitle")
         heading.setFont(theme.font(sizes.shell.title_px, bold=True))
         self.staff_no = QLineEdit(controller.settings.staff_no or "")
@@ -86,7 +86,7 @@ class SignInPage(QWidget):
         column.addWidget(self.notice)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         controller.busy_changed.connect(self._busy)
 
@@ -125,6 +125,11 @@ class ChoosePage(QWidget):
         self.sign_out.setMinimumHeight(sizes.shell.touch_min_px)
         self.sign_out.setMinimumWidth(sizes.number_px * 2)
         self.sign_out.clicked.connect(lambda: controller.sign_out())
+        self.password = named(QPushButton(text("choose.password")), "secondary")
+        self.password.setFont(theme.font(sizes.shell.body_px))
+        self.password.setMinimumHeight(sizes.shell.touch_min_px)
+        self.password.setMinimumWidth(sizes.number_px * 2)
+        self.password.clicked.connect(controller.ask_password_change)
         column = QVBoxLayout(self)
         pad = sizes.shell.spacing_px * 3
         column.setContentsMargins(pad, pad, pad, pad)
@@ -136,6 +141,7 @@ class ChoosePage(QWidget):
         column.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
+        bottom.addWidget(self.password)
         bottom.addWidget(self.sign_out)
         column.addLayout(bottom)
         controller.windows_loaded.connect(self.refresh)

@@ -17,6 +17,7 @@ from window_client.present import staff_line, window_state, window_title
 from window_client.texts import text
 from window_client.views.desk import DeskPage
 from window_client.views.dialogs import ask
+from window_client.views.password import PasswordPage
 from window_client.views.sign_in import ChoosePage, SignInPage
 from window_client.views.style import STYLESHEET, DeskSizes
 
@@ -54,11 +55,12 @@ class WindowClientWindow(QWidget):
             self.header.extra.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
             self.header.extra.addSpacing(sizes.shell.spacing_px * 2)
         self.sign_in = SignInPage(controller, sizes)
+        self.password = PasswordPage(controller, sizes)
         self.choose = ChoosePage(controller, sizes)
         self.desk = DeskPage(controller, sizes)
         self.desk.asked.connect(self.ask)
         self.stack = QStackedWidget()
-        for page in (self.sign_in, self.choose, self.desk):
+        for page in (self.sign_in, self.password, self.choose, self.desk):
             page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             self.stack.addWidget(page)
         column = QVBoxLayout(self)
@@ -96,18 +98,23 @@ class WindowClientWindow(QWidget):
         take_keyboard(self)
 
     def _notice(self, message: str, failure: bool) -> None:
-        for page in (self.sign_in, self.choose):
+        for page in (self.sign_in, self.password, self.choose):
             page.notice.show_notice(message, failure)
 
     def refresh(self) -> None:
         c = self.controller
-        page = {Phase.sign_in: self.sign_in, Phase.choose: self.choose, Phase.desk: self.desk}[
-            c.phase
-        ]
+        page = {
+            Phase.sign_in: self.sign_in,
+            Phase.password: self.password,
+            Phase.choose: self.choose,
+            Phase.desk: self.desk,
+        }[c.phase]
         if self.stack.currentWidget() is not page:
             self.stack.setCurrentWidget(page)
             if page is self.sign_in:
                 self.sign_in.focus()
+            elif page is self.password:
+                self.password.shown()
             if self.dialog is not None and page is not self.desk:
                 self.dialog.reject()
         window = c.model.window if c.model and c.phase is Phase.desk else None

@@ -199,9 +199,16 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
         ensure_hall(user, body.hall_id)
     # hashed here, before the writer: inside its job the hash would hold every write
     password = await runtime.passwords.hash(admin.checked_password(body.password))
-    return await runtime.write(
-        call(admin.create_staff, body.staff_no, body.name, body.role, password, body.hall_id)
+    job = call(
+        admin.create_staff,
+        body.staff_no,
+        body.name,
+        body.role,
+        password,
+        body.hall_id,
+        must_change_password=body.must_change_password,
     )
+    return await runtime.write(job)
 
 
 @router.get("/staff", response_model=list[StaffOut], responses=errors(*AUTH, 422))

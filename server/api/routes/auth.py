@@ -72,6 +72,7 @@ async def authenticate(body: LoginIn, runtime: Runtime, address: str) -> TokenOu
         name=staff.name,
         role=Role(staff.role),
         hall_id=staff.hall_id,
+        must_change_password=staff.must_change_password,
     )
 
 

@@ -4,6 +4,7 @@ import { ApiError, api, toLogin } from "./api.js";
 import { T } from "./texts.js";
 import { Frame, chosenHall, loadHalls } from "./ui.js";
 import { LoginPage } from "./pages/login.js";
+import { PasswordPage } from "./pages/password.js";
 
 const PAGES = {
   overview: () => import("./pages/overview.js").then((m) => m.OverviewPage),
@@ -30,6 +31,16 @@ async function boot() {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return toLogin();
     root.textContent = err.detail || T.networkError;
+    return;
+  }
+  if (user.must_change_password && page !== "password") {
+    // a first password (or an administrator's reset): nothing else until it is changed
+    const back = location.pathname + location.search;
+    location.assign(`/console/password?next=${encodeURIComponent(back)}`);
+    return;
+  }
+  if (page === "password") {
+    render(html`<${PasswordPage} user=${user} />`, root);
     return;
   }
   const halls = await loadHalls(user);

@@ -28,7 +28,7 @@ export function pickHall(id) {
   location.assign(url.toString());
 }
 
-async function signOut() {
+export async function signOut() {
   try {
     await del("/auth/session");
   } finally {
@@ -62,6 +62,7 @@ export function Frame({ user, page, halls, hallId, allowAll = false, children })
           </select>`
         : html`<span class="who">${(halls || []).find((h) => h.id === hallId)?.name || ""}</span>`}
       <span class="who">${user.name}（${T.roles[user.role]}）</span>
+      <a class="link" id="change-password" href="/console/password">${T.changePassword}</a>
       <button class="link" id="sign-out" onClick=${signOut}>${T.signOut}</button>
     </header>
     <main>${children}</main>

@@ -5,7 +5,7 @@ import { api } from "../api.js";
 import { T } from "../texts.js";
 import { Field, useForm } from "../ui.js";
 
-function safeNext() {
+export function safeNext() {
   const next = new URLSearchParams(location.search).get("next") || "";
   // Only a page of this console: never an absolute or protocol-relative address.
   return /^\/console\/[a-z]+(\?[^\s]*)?$/.test(next) ? next : "/console/overview";
@@ -18,7 +18,12 @@ export function LoginPage() {
       required: ["staff_no", "password"],
       run: (v) => api("POST", "/auth/session", { staff_no: v.staff_no.trim(), password: v.password }, { redirectOn401: false }),
       fieldFor: { bad_credentials: "password", console_role: "staff_no", inactive: "staff_no", too_many_attempts: "password" },
-      done: () => location.assign(safeNext()),
+      done: (user) =>
+        location.assign(
+          user && user.must_change_password
+            ? `/console/password?next=${encodeURIComponent(safeNext())}`
+            : safeNext(),
+        ),
     });
   return html`
     <header class="top"><div class="brand">${T.brand}</div></header>

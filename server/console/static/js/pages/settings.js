@@ -375,7 +375,8 @@ function Staff({ hall }) {
         <thead><tr><th>${S.staff.staffNo}</th><th>${S.staff.name}</th><th>${S.staff.role}</th><th>${T.overview.state}</th><th></th></tr></thead>
         <tbody>${(staff || []).map((s) => html`
           <tr key=${s.id} data-staff=${s.staff_no}><td>${s.staff_no}</td><td>${s.name}</td><td>${T.roles[s.role]}</td>
-            <td>${s.active ? html`<span class="badge ok">${S.staff.active}</span>` : html`<span class="badge idle">${S.staff.inactive}</span>`}</td>
+            <td>${s.active ? html`<span class="badge ok">${S.staff.active}</span>` : html`<span class="badge idle">${S.staff.inactive}</span>`}
+              ${s.must_change_password ? html` <span class="badge warn must-change">${S.staff.mustChange}</span>` : null}</td>
             <td class="actions">
               ${s.active
                 ? html`<button class="danger deactivate" onClick=${() => setActive(s, false)}>${S.staff.deactivate}</button>`
@@ -412,6 +413,7 @@ function ResetPassword({ staff, done }) {
       required: ["password"],
       run: (v) => patch(`/admin/staff/${staff.id}`, { password: v.password }),
       fieldFor: { invalid_input: "password" },
+      done: () => form.setOk(`${T.saved}${S.staff.resetHint}`),
     });
   return html`<form class="inline" onSubmit=${save} novalidate>
     <${Field} label=${S.staff.newPassword} name="password" error=${form.errors.password}>

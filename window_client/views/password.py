@@ -1,0 +1,107 @@
+"""The clerk's own new password: after signing in with a first password (or one an
+administrator reset), and whenever the clerk asks from the window choice. Widgets only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app_shell import theme
+from app_shell.widgets import named
+from window_client.controller import WindowController
+from window_client.texts import text
+from window_client.views.sign_in import NoticeLabel, card
+from window_client.views.style import DeskSizes
+
+
+class PasswordPage(QWidget):
+    def __init__(
+        self, controller: WindowController, sizes: DeskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        box, column = card(sizes)
+        box.setFixedWidth(round(sizes.number_px * 5.2))
+        heading = named(QLabel(text("password.heading")), "cardTitle")
+        heading.setFont(theme.font(sizes.shell.title_px, bold=True))
+        self.who = named(QLabel(), "muted")
+        self.who.setFont(theme.font(sizes.shell.body_px))
+        self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()
+        form = QGridLayout()
+        form.setSpacing(sizes.shell.spacing_px)
+        fields = (
+            (text("password.old"), self.old),
+            (text("password.new"), self.new),
+            (text("password.repeat"), self.repeat),
+        )
+        for row, (label, field) in enumerate(fields):
+            name = QLabel(label)
+            name.setFont(theme.font(sizes.shell.body_px, bold=True))
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setFont(theme.font(sizes.shell.body_px))
+            field.setMinimumHeight(sizes.shell.touch_min_px)
+            field.setMaxLength(200)
+            form.addWidget(name, row, 0)
+            form.addWidget(field, row, 1)
+        rule = named(QLabel(text("password.rule")), "muted")
+        rule.setFont(theme.font(sizes.info_px))
+        self.submit = named(QPushButton(text("password.submit")), "primary")
+        self.back = named(QPushButton(text("password.cancel")), "secondary")
+        for button in (self.submit, self.back):
+            button.setFont(theme.font(sizes.shell.body_px, bold=True))
+            button.setMinimumHeight(sizes.shell.touch_min_px)
+        self.submit.clicked.connect(self.change)
+        self.back.clicked.connect(controller.cancel_password_change)
+        # keyboard first: Enter goes to the next field, then changes it
+        self.old.returnPressed.connect(self.new.setFocus)
+        self.new.returnPressed.connect(self.repeat.setFocus)
+        self.repeat.returnPressed.connect(self.change)
+        self.notice = NoticeLabel(sizes)
+        self.notice.setMinimumWidth(round(sizes.number_px * 4.5))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(sizes.shell.spacing_px)
+        buttons.addWidget(self.back, 1)
+        buttons.addWidget(self.submit, 2)
+        column.addWidget(heading)
+        column.addWidget(self.who)
+        column.addWidget(self.notice)
+        column.addLayout(form)
+        column.addWidget(rule)
+        column.addLayout(buttons)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        controller.busy_changed.connect(self._busy)
+
+    def change(self) -> None:
+        self.controller.change_password(self.old.text(), self.new.text(), self.repeat.text())
+
+    def shown(self) -> None:
+        """Each time the page comes up: empty fields, the cursor in the first one."""
+        c = self.controller
+        me = c.me or {}
+        self.who.setText(
+            text("choose.hello", name=me.get("name", ""), staff_no=me.get("staff_no", ""))
+        )
+        self.back.setText(text("choose.sign_out") if c.password_forced else text("password.cancel"))
+        for field in (self.old, self.new, self.repeat):
+            field.clear()
+        self.old.setFocus()
+
+    def _busy(self, busy: bool) -> None:
+        if self.controller.phase != "password":
+            return
+        self.submit.setEnabled(not busy)
+        self.submit.setText(text("password.busy") if busy else text("password.submit"))
+        if not busy and self.controller.phase == "password":
+            for field in (self.new, self.repeat):  # a refusal: type the new one again
+                field.clear()
