@@ -303,6 +303,7 @@ async def seed(
                     "role": "window",
                     "password": PASSWORD,
                     "hall_id": hall["id"],
+                    "must_change_password": False,  # benches and pictures sign in and work
                 },
             )
         kiosk = await admin.admin_create(

@@ -91,6 +91,7 @@ async def seed(base: str, windows: int) -> dict[str, object]:
                     "role": "window",
                     "password": PASSWORD,
                     "hall_id": hall["id"],
+                    "must_change_password": False,  # benches and pictures sign in and work
                 },
             )
             staff.append(f"B{n}")

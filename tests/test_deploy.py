@@ -166,7 +166,8 @@ async def live_path(api: httpx.AsyncClient, https: str, trust: ssl.SSLContext) -
     kiosk = await create("devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"})
     screen = await create("devices", {"hall_id": hall["id"], "kind": "display", "label": "s"})
     await create("staff", {"staff_no": "T-1", "name": "窗口一", "role": "window",
-                           "password": "window-password-1", "hall_id": hall["id"]})  # fmt: skip
+                           "password": "window-password-1", "hall_id": hall["id"],
+                           "must_change_password": False})  # fmt: skip
     feed = https.replace("https", "wss", 1) + "/ws?"
     feed += urlencode({"hall_id": hall["id"], "token": screen["token"]})
     async with websockets.connect(feed, ssl=trust) as display:

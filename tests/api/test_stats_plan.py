@@ -46,6 +46,7 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict
                     "role": role,
                     "password": STAFF_PASSWORD,
                     "hall_id": hall.hall,
+                    "must_change_password": False,
                 },
             )
         supervisor = await server.login("P001")

@@ -212,6 +212,7 @@ async def plan_page(out: Path) -> None:
                     "role": "supervisor",
                     "password": STAFF_PASSWORD,
                     "hall_id": ids.hall,
+                    "must_change_password": False,  # benches and pictures sign in and work
                 },
             )
             async with async_playwright() as p:

@@ -35,6 +35,7 @@ async def hall(module_server: LiveServer) -> Ids:
             "role": "supervisor",
             "password": STAFF_PASSWORD,
             "hall_id": ids.hall,
+            "must_change_password": False,
         },
     )
     return ids
