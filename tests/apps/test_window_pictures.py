@@ -182,7 +182,8 @@ def test_pad_pictures(
     pad.controller.choose(2)
     pad.controller.toggle_reason("等候时间长")
     pad.controller.toggle_reason("一次告知不清")
-    pad.window.reasons.comment.setText("材料清单和网上说的不一样")
+    pad.controller.set_comment("材料清单和网上说的不一样")  # as typed: the state holds it
+    pad.window.refresh()
     save(pad.window, out / "window-pad-reasons.png", (1280, 800))
     pad.controller.submit()
     qtbot.waitUntil(lambda: pad.controller.screen is Screen.thanks)
