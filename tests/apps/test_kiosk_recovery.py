@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app_shell.feed import ConnectionState
@@ -47,8 +48,9 @@ def test_server_stopped_and_restarted(
 
 
 def test_a_refused_ticket_says_why_and_stays_on_the_start_screen(
-    qtbot: QtBot, app_server: ThreadedServer, kiosks: Any
+    qtbot: QtBot, app_server: ThreadedServer, kiosks: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level("INFO", logger="kiosk_app.controller")
     hall = app_server.hall
     assert hall is not None
     made = app_server.call(
@@ -72,6 +74,8 @@ def test_a_refused_ticket_says_why_and_stays_on_the_start_screen(
         "未能取号：业务“不动产登记”当前不在取号时间内"
     )
     assert kiosk.controller.screen is Screen.start and kiosk.controller.ticket is None
+    refused = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert refused and refused[0].startswith("ticket refused by the server (service_closed): ")
     # and the list is reloaded at once: the button now says why it cannot be pressed
     qtbot.waitUntil(lambda: kiosk.tile_status(made["id"]) == "今日取号已结束", timeout=5000)
 
