@@ -53,6 +53,7 @@ from server.outbox.sender import WAKING_EVENTS, Sender, SenderSettings
 from server.realtime.endpoint import router as ws_router
 from server.realtime.feed import Feed
 from server.realtime.feed_path import FeedPath
+from server.realtime.ticket_feed import router as ticket_feed_router
 from server.runtime import Runtime
 from server.security import LoginThrottle
 from server.settings import Settings
@@ -265,6 +266,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     api.include_router(window_today_router)
     app.include_router(api)
     app.include_router(ws_router)
+    app.include_router(ticket_feed_router)
     app.include_router(public_page_router)
     app.include_router(console_pages.router)
     app.include_router(metrics.router)

@@ -38,6 +38,7 @@ STATUS: list[tuple[type[e.DomainError], int]] = [
     (LoginBusy, 503),
     (RateLimited, 429),
     (e.NotFound, 404),
+    (e.Gone, 410),
     (e.AuthenticationRequired, 401),
     (e.PermissionDenied, 403),
     (e.InvalidInput, 422),

@@ -49,6 +49,12 @@ class AlreadyExists(Conflict):
     code = "already_exists"
 
 
+class Gone(DomainError):
+    """It existed but is no longer available (a ticket's link after its rating window)."""
+
+    code = "gone"
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
 

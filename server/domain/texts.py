@@ -9,6 +9,8 @@ ZH_CN: dict[str, str] = {
     # tickets
     "ticket.not_found": "号票不存在（编号 {ticket_id}），请核对后重试。",
     "ticket.public_not_found": "未找到该号票，请核对二维码或票面信息。",
+    "ticket.public_expired": "号票 {number} 的链接已过期，如需帮助请到服务台咨询。",
+    "ticket.public_expired_done": "评价已关闭：号票 {number} 于 {finished} 办结，扫码评价须在办结后 {days} 天内进行；此链接已失效。",
     "ticket.illegal": "号票 {number} 当前状态为“{status}”，不能{action}。",
     "ticket.not_at_window": "号票 {number} 尚未叫到任何窗口，窗口人员只能操作叫到本窗口的号票。",
     "ticket.other_window": "号票 {number} 由 {window} 号窗口处理，本窗口不能操作。",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from server.domain.enums import TicketStatus
-from server.domain.errors import NotFound
-from server.domain.rating import rating_closes_at
+from server.domain.errors import Gone, NotFound
+from server.domain.rating import link_expires_at, rating_closes_at
 from server.domain.texts import text
 from server.queries.views import PublicTicketOut
 from server.store.catalog import Catalog
@@ -16,11 +17,35 @@ from server.store.lookups import estimate, people_ahead
 from server.store.tables import Evaluation, Hall, Ticket, Window
 
 
-def find_by_token(session: Session, public_token: str) -> Ticket:
+def find_by_token(session: Session, public_token: str, now: datetime | None = None) -> Ticket:
+    """The ticket of a public token; with `now`, refused (Gone) once its link expired."""
     ticket = session.exec(select(Ticket).where(Ticket.public_token == public_token)).first()
     if ticket is None:
         raise NotFound(text("ticket.public_not_found"))
+    if now is not None:
+        hall = session.get(Hall, ticket.hall_id)
+        expires = _expires(ticket, hall)
+        if now > expires:
+            raise Gone(_expired_text(ticket, hall))
     return ticket
+
+
+def _expired_text(ticket: Ticket, hall: Hall | None) -> str:
+    if ticket.status != TicketStatus.done or ticket.finished_at is None:
+        return text("ticket.public_expired", number=ticket.number)
+    zone = ZoneInfo(hall.timezone if hall else "Asia/Shanghai")
+    return text(
+        "ticket.public_expired_done",
+        number=ticket.number,
+        finished=ticket.finished_at.astimezone(zone).strftime("%m月%d日 %H:%M"),
+        days=hall.rating_window_days if hall else 7,
+    )
+
+
+def _expires(ticket: Ticket, hall: Hall | None) -> datetime:
+    zone = ZoneInfo(hall.timezone if hall else "Asia/Shanghai")
+    days = hall.rating_window_days if hall else 7
+    return link_expires_at(ticket.finished_at, ticket.business_day, zone, days)
 
 
 def public_view(
@@ -28,7 +53,7 @@ def public_view(
 ) -> PublicTicketOut:
     """The ticket as its holder sees it; `now` (the server's clock) decides whether the rating
     window is still open."""
-    ticket = find_by_token(session, public_token)
+    ticket = find_by_token(session, public_token, now)
     service = catalog.service(session, ticket.service_id)
     window = session.get(Window, ticket.window_id) if ticket.window_id else None
     moved_to = session.get(Ticket, ticket.transferred_to_id) if ticket.transferred_to_id else None

@@ -71,7 +71,9 @@ async def issue_answer(
     return json_answer(issued_ticket_out(issued, base.rstrip("/")), code)
 
 
-@router.get("/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 422))
+@router.get(
+    "/public/{public_token}", response_model=PublicTicketOut, responses=errors(404, 410, 422)
+)
 async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> PublicTicketOut:
     catalog = runtime.writer.catalog
     now = runtime.clock.now()

@@ -1,0 +1,83 @@
+"""The ticket page comes back by itself after the server restarts (issue 27): a real
+`govqueue serve` process is killed while the page is open on a phone-sized headless Chromium,
+the page says it is not live, the server starts again on the same port, and the page is live
+again — showing the call made after the restart — without a reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import expect
+
+from client.rest import ApiClient
+from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, migrated_database
+from tests.processes import start_server_process
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+async def _seed(base: str) -> tuple[str, int, int]:
+    """A hall with one service and one window: (kiosk token, service id, window id)."""
+    async with ApiClient(base) as admin:
+        await admin.login(ADMIN_NO, ADMIN_PASSWORD)
+        hall = await admin.admin_create("halls", {"code": "PR", "name": "手机页测试大厅"})
+        service = await admin.admin_create(
+            "services", {"hall_id": hall["id"], "name": "户籍", "prefix": "A"}
+        )
+        window = await admin.admin_create(
+            "windows", {"hall_id": hall["id"], "number": "5", "service_ids": [service["id"]]}
+        )
+        await admin.admin_create(
+            "staff",
+            {
+                "staff_no": "PR-W5",
+                "name": "窗口五",
+                "role": "window",
+                "password": STAFF_PASSWORD,
+                "hall_id": hall["id"],
+            },
+        )
+        kiosk = await admin.admin_create(
+            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "取号机"}
+        )
+        return str(kiosk["token"]), int(service["id"]), int(window["id"])
+
+
+async def test_the_page_is_live_again_after_the_server_restarts(
+    tmp_path: Path, browser: object
+) -> None:
+    url = migrated_database(tmp_path)
+    proc, base = await start_server_process(url, tmp_path)
+    port = int(base.rsplit(":", 1)[1])
+    context = await browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 375, "height": 667}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    try:
+        kiosk_token, service_id, window_id = await _seed(base)
+        async with ApiClient(base, kiosk_token) as kiosk:
+            await kiosk.issue_ticket(service_id)
+            mine = await kiosk.issue_ticket(service_id)
+        tab = await context.new_page()
+        tab.set_default_timeout(20_000)
+        await tab.goto(f"{base}/t/{mine['public_token']}")
+        conn, headline = tab.locator("#conn"), tab.locator("#headline")
+        await expect(conn).to_have_text("实时更新中")
+        await expect(headline).to_have_text("等候中 · 前面还有 1 人")
+        await tab.evaluate("window.notReloaded = true")
+        proc.kill()  # a crash: no goodbye to the page
+        proc.wait(10)
+        await expect(conn).to_contain_text("连接中断，正在重新连接")
+        await tab.wait_for_function("() => window.gqLive.reconnects >= 2")
+        proc, _ = await start_server_process(url, tmp_path, port)
+        async with ApiClient(base) as clerk:
+            await clerk.login("PR-W5", STAFF_PASSWORD)
+            await clerk.window_action(window_id, "open")
+            await clerk.call_next(window_id)
+        await expect(conn).to_have_text("实时更新中")
+        await expect(headline).to_have_text("等候中 · 前面还有 0 人")
+        assert await tab.evaluate("window.notReloaded") is True
+    finally:
+        await context.close()
+        proc.kill()
+        proc.wait(10)
