@@ -39,6 +39,13 @@ def kiosk(
     screenshot: ScreenshotOpt = None,
     log_file: LogFileOpt = None,
     pair: PairOpt = None,
+    elderly: Annotated[
+        bool | None,
+        typer.Option(
+            "--elderly",
+            help="Start in 长辈版: larger type, fewer choices, plain words (GOVQUEUE_ELDERLY)",
+        ),
+    ] = None,
     test_print: Annotated[
         bool, typer.Option("--test-print", help="Print a sample ticket and exit (for installers)")
     ] = False,
@@ -55,6 +62,7 @@ def kiosk(
             pair,
             printer=printer,
             paper=paper,
+            elderly=elderly,
             **common_overrides(
                 server=server, token=token, fullscreen=fullscreen, size=size, log_file=log_file
             ),

@@ -27,6 +27,7 @@ from client.errors import ApiError, ServerUnavailable
 from client.events import QueueCounts, TicketFields, WindowStatus
 from client.rest import ApiClient
 from client.wire import LiveMessage
+from kiosk_app import elderly
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.status import PrinterState
@@ -96,6 +97,10 @@ class KioskController(QObject):
         self.screen = Screen.loading
         self.changed_at = time.monotonic()  # when the screen (or the green mode) last changed
         self.green_mode = False
+        # 长辈版: larger, fewer choices, plain words; the mode the kiosk comes back to
+        self.elderly_default = settings.elderly
+        self.elderly = settings.elderly
+        self.page = 0  # of 长辈版's services
         self.ticket: IssuedTicket | None = None
         self.print_state: PrintState | None = None
         self.printer_state = PrinterState.none if not printer.configured else PrinterState.unknown
@@ -122,6 +127,7 @@ class KioskController(QObject):
             int(settings.confirm_seconds * 1000), self.back_to_start, single=True
         )
         self._idle = self._timer(int(settings.idle_seconds * 1000), self._go_idle, single=True)
+        self._apply_timeouts()
 
     def _timer(self, ms: int, slot: Callable[[], None], *, single: bool = False) -> QTimer:
         timer = QTimer(self)
@@ -159,6 +165,11 @@ class KioskController(QObject):
         self.hall_name = str(me["hall_name"])
         self.layout = TicketLayout(self.settings.paper, ticket_notice(self.settings, me))
         self.device_label = str(me.get("label", ""))
+        if me.get("kiosk_elderly") and not self.elderly_default:
+            self.elderly_default = True  # the hall's kiosks start in 长辈版
+            if self.screen is Screen.loading:
+                self.elderly = True
+                self._apply_timeouts()
         log.info(
             "this is kiosk %s (device %s) of %s (hall %d); printer %s",
             self.device_label,
@@ -289,6 +300,57 @@ class KioskController(QObject):
             self.touched()
             self.changed.emit()
 
+    # --- 长辈版 ------------------------------------------------------------------------------
+    def open_elderly(self) -> None:
+        if self.screen is Screen.start and not self.issuing and not self.elderly:
+            self._set_elderly(True)
+
+    def close_elderly(self) -> None:
+        if self.screen is Screen.start and not self.issuing and self.elderly:
+            self._set_elderly(False)
+
+    def _set_elderly(self, on: bool) -> None:
+        log.info("长辈版 %s", "opened" if on else "closed")
+        self.elderly, self.page, self.green_mode = on, 0, False
+        self._apply_timeouts()
+        self.changed_at = time.monotonic()
+        self.touched()
+        self.changed.emit()
+
+    def pages(self) -> list[list[ServiceButton]]:
+        return elderly.pages(self.buttons)
+
+    def page_buttons(self) -> list[ServiceButton]:
+        """The services 长辈版 shows now."""
+        pages = self.pages()
+        return pages[min(self.page, len(pages) - 1)] if pages else []
+
+    def turn_page(self, step: int) -> None:
+        """更多业务 (+1) or 上一页 (-1)."""
+        page = max(0, min(self.page + step, len(self.pages()) - 1))
+        if page != self.page and self.screen is Screen.start:
+            self.page = page
+            log.info("长辈版 page %d", page + 1)
+            self.changed_at = time.monotonic()
+            self.touched()
+            self.changed.emit()
+
+    def _apply_timeouts(self) -> None:
+        """The time-outs of the mode: never under a minute in 长辈版."""
+        s, on = self.settings, self.elderly
+        self._idle.setInterval(int(elderly.timeout_s(s.idle_seconds, on) * 1000))
+        self._return.setInterval(int(elderly.timeout_s(s.confirm_seconds, on) * 1000))
+
+    def timeout_s(self, screen: Screen) -> float:
+        """How long `screen` stays by itself in the current mode."""
+        s = self.settings
+        seconds = {
+            Screen.confirm: s.confirm_seconds,
+            Screen.fault: s.fault_seconds,
+            Screen.start: s.idle_seconds,
+        }.get(screen, s.idle_seconds)
+        return elderly.timeout_s(seconds, self.elderly)
+
     def close_green(self) -> None:
         if self.green_mode:
             self.green_mode = False
@@ -350,7 +412,7 @@ class KioskController(QObject):
         self.pending = None
         self.ticket = IssuedTicket.from_api(
             body, service_name=service_name, hall_name=self.hall_name
-        )
+        ).with_mode(self.elderly, self._windows_of(body))
         log.info(
             "ticket %s issued (%s%s)",
             self.ticket.number,
@@ -362,6 +424,10 @@ class KioskController(QObject):
         self._set_screen(Screen.confirm)
         self._print()
         self._debounce.start()
+
+    def _windows_of(self, body: dict[str, Any]) -> tuple[str, ...]:
+        button = self.button(int(body.get("service_id", 0)))
+        return button.window_numbers if button is not None else ()
 
     def _issue_failed(self, error: BaseException) -> None:
         if isinstance(error, ApiError):
@@ -403,7 +469,7 @@ class KioskController(QObject):
         self._printer_is(state)
         if self.screen is Screen.fault:
             self.fault = None  # reprinted: keep the ticket on screen a little, then go back
-        self._return.start(int(self.settings.confirm_seconds * 1000))
+        self._return.start(int(self.timeout_s(Screen.confirm) * 1000))
         self.changed.emit()
 
     def _printed_failed(self, error: BaseException) -> None:
@@ -421,7 +487,7 @@ class KioskController(QObject):
         self.fault = state
         self._printer_is(state)
         self._set_screen(Screen.fault)
-        self._return.start(int(self.settings.fault_seconds * 1000))
+        self._return.start(int(self.timeout_s(Screen.fault) * 1000))
         self.changed.emit()
 
     def reprint(self) -> bool:
@@ -464,6 +530,7 @@ class KioskController(QObject):
         self._return.stop()
         self.ticket, self.print_state, self.fault = None, None, None
         self.green_mode = False
+        self._back_to_default_mode()
         self._set_screen(Screen.start if self.is_loaded else Screen.loading)
         self.changed.emit()
 
@@ -499,8 +566,16 @@ class KioskController(QObject):
     def _go_idle(self) -> None:
         if self.screen is Screen.start and not self.issuing:
             self.green_mode = False
+            self._back_to_default_mode()
             self._set_screen(Screen.idle)
             self.changed.emit()
+
+    def _back_to_default_mode(self) -> None:
+        """The next person starts in the kiosk's own mode (standard, or 长辈版 when set)."""
+        self.page = 0
+        if self.elderly is not self.elderly_default:
+            self.elderly = self.elderly_default
+            self._apply_timeouts()
 
     def _set_screen(self, screen: Screen) -> None:
         if screen is self.screen:

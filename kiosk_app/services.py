@@ -27,6 +27,8 @@ class ServiceButton:
     estimated_wait_minutes: int
     availability: Availability
     status_text: str  # the second line: waiting and wait, or why it cannot be pressed
+    common: bool = False  # 常用业务: offered first in 长辈版
+    window_numbers: tuple[str, ...] = ()  # the windows that serve it
 
     @property
     def pressable(self) -> bool:
@@ -80,6 +82,8 @@ def service_button(service: dict[str, Any], now: datetime) -> ServiceButton:
         estimated_wait_minutes=int(service["estimated_wait_minutes"]),
         availability=availability,
         status_text=status,
+        common=bool(service.get("common", False)),
+        window_numbers=tuple(str(n) for n in service.get("window_numbers") or ()),
     )
 
 

@@ -45,3 +45,7 @@ class KioskSettings(AppSettings):
         default=30, ge=5, le=3600, description="Printer status check while idle"
     )
     printer_timeout_s: float = Field(default=3.0, gt=0, le=30)
+    elderly: bool = Field(
+        default=False,
+        description="Start in 长辈版 (the hall's setting kiosk_elderly does the same for all)",
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,11 @@ class IssuedTicket:
     issued_at: datetime
     public_url: str
     green: bool
+    elderly: bool = False  # taken in 长辈版: shown and printed larger, windows spelled out
+    window_numbers: tuple[str, ...] = ()  # the windows that serve its service
+
+    def with_mode(self, elderly: bool, window_numbers: tuple[str, ...]) -> IssuedTicket:
+        return replace(self, elderly=elderly, window_numbers=window_numbers)
 
     @classmethod
     def from_api(cls, body: dict[str, Any], *, service_name: str, hall_name: str) -> IssuedTicket:

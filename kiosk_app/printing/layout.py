@@ -13,6 +13,11 @@
     过号请到窗口说明，可重新排队…      <- the hall's no-show rule (or a configured notice), wrapped
     (feed, cut)
 
+A ticket taken in 长辈版 is printed larger, with the service and the windows spelled out:
+the number four times as wide and tall (`GS ! 0x33`), 办理：… / 请到：3号、5号窗口 / 前面还有
+3 人 twice as wide and tall (`GS ! 0x11`, which enlarges Chinese characters too, where
+`ESC !` enlarges only Latin ones), then the rest at the normal size.
+
 Chinese goes out in the printer's Chinese mode: `FS &`, the GB18030 bytes, `FS .`, one
 line at a time. The layout is built on python-escpos' `Dummy` printer, then sent in one go.
 """
@@ -25,11 +30,15 @@ from dataclasses import dataclass
 from escpos.printer import Dummy
 
 from app_shell.timefmt import datetime_text, wait_text
+from kiosk_app.elderly import windows_text
 from kiosk_app.texts import text
 from kiosk_app.ticket import IssuedTicket
 
 FS_CHINESE_ON = b"\x1c\x26"  # FS &
 FS_CHINESE_OFF = b"\x1c\x2e"  # FS .
+SIZE_NORMAL = b"\x1d!\x00"  # GS ! : every character, Chinese ones too, at 1x1
+SIZE_DOUBLE = b"\x1d!\x11"  # 2x2
+SIZE_QUAD = b"\x1d!\x33"  # 4x4
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,8 @@ class TicketLayout:
             p._raw(FS_CHINESE_ON + s.encode("gb18030") + FS_CHINESE_OFF + b"\n")
 
     def render(self, ticket: IssuedTicket) -> bytes:
+        if ticket.elderly:
+            return self.render_elderly(ticket)
         p = Dummy()
         cols = self.paper.columns
         p.hw("INIT")
@@ -108,6 +119,57 @@ class TicketLayout:
         p.qr(ticket.public_url, native=True, size=self.paper.qr_module_dots)
         self._line(p, text("ticket.scan"))
         p.set(align="left")
+        for line in wrap_columns(self.notice, cols):
+            self._line(p, line)
+        p.cut()
+        output: bytes = p.output
+        return output
+
+    def render_elderly(self, ticket: IssuedTicket) -> bytes:
+        """长辈版: larger type; what to do and where, in words."""
+        p = Dummy()
+        cols = self.paper.columns
+        p.hw("INIT")
+        p.set(align="center", bold=True, double_height=True)
+        for line in wrap_columns(ticket.hall_name, cols // 2 * 2):
+            self._line(p, line)
+        p.set(align="center", bold=False, normal_textsize=True)
+        self._line(p, "-" * cols)
+        p._raw(SIZE_DOUBLE)
+        self._line(p, text("elderly.ticket_number"))
+        p.set(bold=True)
+        p._raw(SIZE_QUAD)
+        self._line(p, ticket.number)
+        p._raw(SIZE_DOUBLE)
+        if ticket.green:
+            self._line(p, text("ticket.green"))
+        p.set(align="left")
+        big = [
+            text("ticket.elderly_service", service=ticket.service_name),
+            text("ticket.elderly_ahead", ahead=ticket.ahead),
+        ]
+        if ticket.window_numbers:
+            big.insert(
+                1, text("ticket.elderly_windows", windows=windows_text(ticket.window_numbers))
+            )
+        for line in big:
+            for wrapped in wrap_columns(line, cols // 2):
+                self._line(p, wrapped)
+        p.set(bold=False)
+        p._raw(SIZE_NORMAL)
+        for line in (
+            text("ticket.wait", wait=wait_text(ticket.estimated_wait_minutes)),
+            text("ticket.issued", time=datetime_text(ticket.issued_at)),
+        ):
+            for wrapped in wrap_columns(line, cols):
+                self._line(p, wrapped)
+        p.set(align="center")
+        p.ln()
+        p.qr(ticket.public_url, native=True, size=self.paper.qr_module_dots)
+        self._line(p, text("ticket.scan"))
+        p.set(bold=True, double_height=True)
+        self._line(p, text("ticket.elderly_listen"))
+        p.set(align="left", bold=False, normal_textsize=True)
         for line in wrap_columns(self.notice, cols):
             self._line(p, line)
         p.cut()

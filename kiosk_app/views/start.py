@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app_shell import theme
-from app_shell.widgets import named
+from app_shell.widgets import SpacedLabel, named
 from kiosk_app.controller import KioskController
 from kiosk_app.services import Availability, ServiceButton
 from kiosk_app.texts import text
@@ -45,7 +45,7 @@ class ServiceTile(QPushButton):
         self.badge.setFont(theme.font(sizes.tile_name_px, bold=True))
         self.name = _passive(named(QLabel(), "tileName"))
         self.name.setFont(theme.font(sizes.tile_name_px, bold=True))
-        self.status = _passive(named(QLabel(), "tileStatus"))
+        self.status = _passive(named(SpacedLabel(), "tileStatus"))
         self.status.setFont(theme.font(sizes.tile_status_px))
         self.status.setWordWrap(True)
         texts = QVBoxLayout()
@@ -113,18 +113,23 @@ class StartScreen(QWidget):
         self.prompt = named(QLabel(), "prompt")
         self.prompt.setFont(theme.font(sizes.shell.title_px, bold=True))
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner = named(QLabel(), "banner")
+        self.banner = named(SpacedLabel(), "banner")
         self.banner.setFont(theme.font(sizes.shell.body_px, bold=True))
         self.banner.setWordWrap(True)
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.hide()
         self.grid = QGridLayout()
         self.grid.setSpacing(pad)
-        self.empty = named(QLabel(), "muted")
+        self.empty = named(SpacedLabel(), "muted")
         self.empty.setFont(theme.font(sizes.shell.body_px))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.green = self._green_entry()
+        self.elderly = self._elderly_entry()  # 长辈版
+        entries = QHBoxLayout()
+        entries.setSpacing(pad)
+        entries.addWidget(self.green, 3)
+        entries.addWidget(self.elderly, 2)
         self.back = named(QPushButton(text("green.back")), "secondary")
         self.back.setFont(theme.font(sizes.shell.title_px, bold=True))
         self.back.setMinimumHeight(sizes.action_height_px)
@@ -136,7 +141,7 @@ class StartScreen(QWidget):
         column.addWidget(self.banner)
         column.addLayout(self.grid, 1)
         column.addWidget(self.empty, 1)
-        column.addWidget(self.green)
+        column.addLayout(entries)
         column.addWidget(self.back)
         controller.changed.connect(self.refresh)
         self.refresh()
@@ -156,6 +161,24 @@ class StartScreen(QWidget):
         inner.addWidget(who, 0, Qt.AlignmentFlag.AlignCenter)
         button.setAccessibleName(text("green.entry"))
         button.clicked.connect(self.controller.open_green)
+        return button
+
+    def _elderly_entry(self) -> QPushButton:
+        """长辈版: larger type, fewer choices, plain words."""
+        sizes = self.sizes
+        button = named(QPushButton(), "elderlyEntry")
+        button.setMinimumHeight(sizes.action_height_px + sizes.shell.spacing_px)
+        title = _passive(named(QLabel(text("elderly.entry")), "elderlyTitle"))
+        title.setFont(theme.font(sizes.tile_name_px, bold=True))
+        hint = _passive(named(QLabel(text("elderly.entry_hint")), "elderlyHint"))
+        hint.setFont(theme.font(sizes.shell.small_px))
+        inner = QVBoxLayout(button)
+        inner.setContentsMargins(sizes.shell.spacing_px, 8, sizes.shell.spacing_px, 8)
+        inner.setSpacing(4)
+        inner.addWidget(title, 0, Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(hint, 0, Qt.AlignmentFlag.AlignCenter)
+        button.setAccessibleName(text("elderly.entry"))
+        button.clicked.connect(self.controller.open_elderly)
         return button
 
     def columns(self) -> int:
@@ -191,6 +214,8 @@ class StartScreen(QWidget):
         self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))
         self.empty.setVisible(not c.buttons)
         self.green.setVisible(not green)
+        self.elderly.setVisible(not green)
+        self.elderly.setEnabled(c.is_loaded)
         self.green.setEnabled(c.server_ok and not c.issuing and bool(c.buttons))
         self.back.setVisible(green)
 

@@ -7,6 +7,19 @@ from dataclasses import dataclass
 from app_shell import theme
 from app_shell.theme import COLOURS as C
 
+# 长辈版's shared sizes: titles 60 px, body 40 px, the smallest line 34 px (a 1080-pixel
+# short side); touch targets 120 px and more
+ELDERLY_SHELL = theme.Sizes(
+    header_px=120,
+    title_px=60,
+    body_px=40,
+    small_px=34,
+    huge_px=220,
+    touch_min_px=120,
+    spacing_px=28,
+    radius_px=18,
+)
+
 
 @dataclass(frozen=True)
 class KioskSizes:
@@ -23,13 +36,25 @@ class KioskSizes:
     action_height_px: int
 
     @classmethod
-    def for_size(cls, width: int, height: int) -> KioskSizes:
+    def for_size(cls, width: int, height: int, *, elderly: bool = False) -> KioskSizes:
         factor = max(0.5, min(width, height) / 1080)
         landscape = width > height
 
         def s(px: int) -> int:
             return max(1, round(px * factor))
 
+        if elderly:  # 长辈版: larger type and targets (docs/decisions.md: 适老化 sizes)
+            return cls(
+                shell=ELDERLY_SHELL.scaled(factor),
+                tile_name_px=s(60),
+                tile_status_px=s(40),
+                tile_min_height_px=s(170 if landscape else 210),
+                badge_px=s(120),
+                number_px=s(170 if landscape else 220),
+                info_px=s(44),
+                qr_px=s(240 if landscape else 300),
+                action_height_px=s(120 if landscape else 150),
+            )
         return cls(
             shell=theme.SIZES.scaled(factor),
             tile_name_px=s(48),
@@ -106,5 +131,13 @@ QLabel#greenMark {{
 QLabel#info {{ color: {C.text}; }}
 QLabel#muted {{ color: {C.muted}; }}
 QLabel#idleTouch {{ color: {C.accent}; }}
+QPushButton#elderlyEntry {{
+    background: {C.card_bg}; color: {C.accent}; border: 4px solid {C.accent}; border-radius: 18px;
+}}
+QPushButton#elderlyEntry:pressed {{ background: #DCE6F7; }}
+QPushButton#elderlyEntry:disabled {{ background: {C.disabled_bg}; border: none; }}
+QLabel#elderlyTitle {{ color: {C.accent}; background: transparent; }}
+QLabel#elderlyHint {{ color: {C.text}; background: transparent; }}
+QLabel#pageLabel {{ color: {C.text}; }}
 QLabel#idleClock {{ color: {C.text}; }}
 """

@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBo
 
 from app_shell import theme
 from app_shell.timefmt import datetime_text, wait_text
-from app_shell.widgets import QrCode, named
+from app_shell.widgets import QrCode, SpacedLabel, named
 from kiosk_app.controller import KioskController, PrintState, Screen
+from kiosk_app.elderly import windows_text
 from kiosk_app.printing.status import PrinterState
 from kiosk_app.texts import text
 from kiosk_app.views.style import KioskSizes
@@ -25,7 +26,7 @@ FAULT_TEXT = {
 
 
 def _label(name: str, px: int, *, bold: bool = False, mono: bool = False) -> QLabel:
-    label = named(QLabel(), name)
+    label = named(SpacedLabel(), name)
     label.setFont(theme.font(px, bold=bold, mono=mono))
     label.setWordWrap(True)
     return label
@@ -33,10 +34,16 @@ def _label(name: str, px: int, *, bold: bool = False, mono: bool = False) -> QLa
 
 class TicketScreen(QWidget):
     def __init__(
-        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+        self,
+        controller: KioskController,
+        sizes: KioskSizes,
+        parent: QWidget | None = None,
+        *,
+        elderly: bool = False,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.elderly = elderly  # 长辈版: plain words, the windows spelled out
         s = sizes
         pad = s.shell.spacing_px
         self.heading = _label("okHeading", s.shell.title_px, bold=True)
@@ -44,13 +51,14 @@ class TicketScreen(QWidget):
         self.fault_text = _label("faultText", s.info_px, bold=True)
         self.fault_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption = _label("muted", s.info_px)
-        self.caption.setText(text("confirm.number"))
+        self.caption.setText(text("elderly.ticket_number" if elderly else "confirm.number"))
         self.number = _label("number", s.number_px, bold=True)
         self.number.setFont(theme.number_font(s.number_px))
         self.number.setWordWrap(False)
         self.green = _label("greenMark", s.info_px, bold=True)
         self.green.setText(text("green.mark"))
         self.service = _label("info", s.info_px, bold=True)
+        self.windows = _label("info", s.info_px, bold=True)
         self.ahead = _label("info", s.info_px)
         self.wait = _label("info", s.info_px)
         self.issued = _label("muted", s.shell.small_px)
@@ -63,7 +71,9 @@ class TicketScreen(QWidget):
         self.countdown = _label("muted", s.shell.small_px)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reprint = named(QPushButton(text("fault.reprint")), "primary")
-        self.done = named(QPushButton(text("confirm.done")), "secondary")
+        self.done = named(
+            QPushButton(text("elderly.done" if elderly else "confirm.done")), "secondary"
+        )
         for button in (self.reprint, self.done):
             button.setFont(theme.font(s.shell.title_px, bold=True))
             button.setMinimumHeight(s.action_height_px)
@@ -82,7 +92,7 @@ class TicketScreen(QWidget):
         info_box = QVBoxLayout()
         info_box.setSpacing(pad // 2)
         info_box.addStretch(1)
-        for line in (self.service, self.ahead, self.wait, self.issued):
+        for line in (self.service, self.windows, self.ahead, self.wait, self.issued):
             line.setAlignment(Qt.AlignmentFlag.AlignCenter)
             info_box.addWidget(line)
         info_box.addStretch(1)
@@ -125,6 +135,10 @@ class TicketScreen(QWidget):
         self.body.setDirection(
             QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
         )
+        # number, words, QR code: 长辈版's longer sentences need the widest column side by side
+        stretches = (3, 5, 2) if landscape and self.elderly else (3, 2, 3)
+        for index, stretch in enumerate(stretches):
+            self.body.setStretch(index, stretch)
 
     def refresh(self) -> None:
         c = self.controller
@@ -152,8 +166,20 @@ class TicketScreen(QWidget):
         self.fault_text.setVisible(fault)
         self.number.setText(ticket.number)
         self.green.setVisible(ticket.green)
-        self.service.setText(text("confirm.service", service=ticket.service_name))
-        self.ahead.setText(text("confirm.ahead", ahead=ticket.ahead))
+        plain = self.elderly
+        self.service.setText(
+            text(
+                "elderly.ticket_service" if plain else "confirm.service",
+                service=ticket.service_name,
+            )
+        )
+        self.windows.setText(
+            text("elderly.ticket_windows", windows=windows_text(ticket.window_numbers))
+        )
+        self.windows.setVisible(plain and bool(ticket.window_numbers))
+        self.ahead.setText(
+            text("elderly.ticket_ahead" if plain else "confirm.ahead", ahead=ticket.ahead)
+        )
         self.wait.setText(text("confirm.wait", wait=wait_text(ticket.estimated_wait_minutes)))
         self.issued.setText(text("confirm.issued", time=datetime_text(ticket.issued_at)))
         if self.qr.data != ticket.public_url:
@@ -164,7 +190,8 @@ class TicketScreen(QWidget):
                 text("fault.reprinting") if c.screen is Screen.fault else text("confirm.printing")
             )
         elif c.print_state is PrintState.printed:
-            line = text("fault.reprinted") if c.screen is Screen.fault else text("confirm.take")
+            take = "elderly.ticket_take" if self.elderly else "confirm.take"
+            line = text("fault.reprinted") if c.screen is Screen.fault else text(take)
         else:
             line = text("fault.photo")
         self.print_line.setText(line)

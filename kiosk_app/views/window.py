@@ -17,6 +17,7 @@ from app_shell import theme
 from app_shell.widgets import ClockHeader, ReconnectMarker, named
 from kiosk_app.controller import KioskController, Screen
 from kiosk_app.texts import text
+from kiosk_app.views.elderly import ElderlyStartScreen
 from kiosk_app.views.start import StartScreen
 from kiosk_app.views.style import STYLESHEET, KioskSizes
 from kiosk_app.views.ticket import TicketScreen
@@ -62,8 +63,18 @@ class KioskWindow(QWidget):
         self.start_screen.pressed.connect(controller.press)
         self.ticket_screen = TicketScreen(controller, sizes)
         self.idle_screen = IdleScreen(controller, sizes)
+        big = KioskSizes.for_size(width, height, elderly=True)  # 长辈版
+        self.elderly_screen = ElderlyStartScreen(controller, big)
+        self.elderly_screen.pressed.connect(controller.press)
+        self.elderly_ticket_screen = TicketScreen(controller, big, elderly=True)
         self.stack = QStackedWidget()
-        for screen in (self.start_screen, self.ticket_screen, self.idle_screen):
+        for screen in (
+            self.start_screen,
+            self.ticket_screen,
+            self.idle_screen,
+            self.elderly_screen,
+            self.elderly_ticket_screen,
+        ):
             # a hidden page must not make the window taller than the screen
             screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
             self.stack.addWidget(screen)
@@ -86,11 +97,17 @@ class KioskWindow(QWidget):
         c = self.controller
         self.header.set_title(c.hall_name or text("title"))
         self.marker.set_state(c.connection)
+        start = self.elderly_screen if c.elderly else self.start_screen
+        ticket = (
+            self.elderly_ticket_screen
+            if c.ticket is not None and c.ticket.elderly
+            else self.ticket_screen
+        )
         screen = {
-            Screen.loading: self.start_screen,
-            Screen.start: self.start_screen,
-            Screen.confirm: self.ticket_screen,
-            Screen.fault: self.ticket_screen,
+            Screen.loading: start,
+            Screen.start: start,
+            Screen.confirm: ticket,
+            Screen.fault: ticket,
             Screen.idle: self.idle_screen,
         }[c.screen]
         self.stack.setCurrentWidget(screen)

@@ -43,6 +43,13 @@ class HallPatch(Patch):
     re_rating: bool | None = Field(
         default=None, description="the applicant may rate once more (追评) after 整改"
     )
+    kiosk_elderly: bool | None = Field(default=None, description="kiosks start in 长辈版")
+    repeat_priority_calls: bool | None = Field(
+        default=None, description="hall screens say calls of 绿色通道 and 长辈 tickets twice over"
+    )
+    guide_window_id: int | None = Field(
+        default=None, ge=0, description="the 导办 desk's window (呼叫帮办 shows there); 0: none"
+    )
 
 
 class ServicePatch(Patch):
@@ -64,6 +71,7 @@ class ServicePatch(Patch):
         default=None, ge=0, le=1000, description="people per slot; 0: no appointments"
     )
     appointment_days_ahead: int | None = Field(default=None, ge=0, le=60)
+    common: bool | None = Field(default=None, description="常用业务: offered first in 长辈版")
 
 
 class WindowPatch(Patch):

@@ -81,6 +81,9 @@ class HallOut(BaseModel):
     rectification_warn_days: int = 3
     followup_warn_hours: int = 4
     re_rating: bool = True
+    kiosk_elderly: bool = False
+    repeat_priority_calls: bool = False
+    guide_window_id: int | None = None
 
 
 class ServiceIn(BaseModel):
@@ -99,6 +102,7 @@ class ServiceIn(BaseModel):
         default=0, ge=0, le=1000, description="people per slot; 0: no appointments"
     )
     appointment_days_ahead: int = Field(default=5, ge=0, le=60, description="working days")
+    common: bool = Field(default=False, description="常用业务: offered first in the kiosk's 长辈版")
 
 
 class WindowIn(BaseModel):

@@ -63,6 +63,7 @@ class ServiceSpec:
     appointment_slot_minutes: int = 30
     appointment_quota: int = 0
     appointment_days_ahead: int = 5
+    common: bool = False  # 常用业务 (长辈版)
 
 
 def check_appointments(hours: ServiceHours, quota: int, name: str) -> None:
@@ -94,6 +95,7 @@ def create_service(tx: Tx, spec: ServiceSpec) -> Service:
         appointment_slot_minutes=spec.appointment_slot_minutes,
         appointment_quota=spec.appointment_quota,
         appointment_days_ahead=spec.appointment_days_ahead,
+        common=spec.common,
     )
     tx.session.add(service)
     tx.session.flush()

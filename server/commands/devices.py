@@ -30,6 +30,9 @@ class DeviceIdentity:
     window_id: int | None
     window_number: str | None
     no_show_requeue: bool = True
+    kiosk_elderly: bool = False
+    repeat_priority_calls: bool = False
+    guide_desk: bool = False  # this window terminal is the hall's 导办 desk
 
 
 def _device(session: Session, actor: DeviceActor) -> Device:
@@ -53,6 +56,9 @@ def identity(session: Session, actor: DeviceActor) -> DeviceIdentity:
         window_id=device.window_id,
         window_number=window.number if window else None,
         no_show_requeue=hall.no_show_requeue,
+        kiosk_elderly=hall.kiosk_elderly,
+        repeat_priority_calls=hall.repeat_priority_calls,
+        guide_desk=device.window_id is not None and device.window_id == hall.guide_window_id,
     )
 
 

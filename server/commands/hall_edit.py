@@ -30,9 +30,12 @@ LOOP_FIELDS = {
     "followup_warn_hours",
     "re_rating",
 }
+# 适老化 (issue 29)
+ELDERLY_FIELDS = {"kiosk_elderly", "repeat_priority_calls", "guide_window_id"}
 HALL_FIELDS = frozenset(
     {"name", "timezone", "rating_window_days", "pause_alert_minutes", "no_show_requeue"}
     | LOOP_FIELDS
+    | ELDERLY_FIELDS
 )
 SERVICE_FIELDS = frozenset(
     {
@@ -47,6 +50,7 @@ SERVICE_FIELDS = frozenset(
         "appointment_slot_minutes",
         "appointment_quota",
         "appointment_days_ahead",
+        "common",
     }
 )
 
@@ -55,8 +59,10 @@ def update_hall(tx: Tx, hall_id: int, changes: dict[str, Any]) -> Hall:
     hall = lookups.hall(tx.session, hall_id)
     if "timezone" in changes:
         hall_zone(changes["timezone"])  # a clear error for an unknown zone
+    if changes.get("guide_window_id") is not None:
+        changes = {**changes, "guide_window_id": _guide_window(tx, hall_id, changes)}
     for name in HALL_FIELDS & changes.keys():
-        if changes[name] is not None:
+        if changes[name] is not None or name == "guide_window_id":
             setattr(hall, name, changes[name])
     tx.session.add(hall)
     tx.session.flush()
@@ -64,6 +70,17 @@ def update_hall(tx: Tx, hall_id: int, changes: dict[str, Any]) -> Hall:
         for service_id in tx.session.exec(select(Service.id).where(Service.hall_id == hall_id)):
             tx.catalog.service_changed(service_id or 0)
     return hall
+
+
+def _guide_window(tx: Tx, hall_id: int, changes: dict[str, Any]) -> int | None:
+    """The 导办 desk: a window of this hall, or none (0)."""
+    window_id = int(changes["guide_window_id"])
+    if window_id == 0:
+        return None
+    window = tx.session.get(Window, window_id)
+    if window is None or window.hall_id != hall_id:
+        raise InvalidInput(text("hall.guide_window", window_id=window_id))
+    return window_id
 
 
 def update_service(tx: Tx, service_id: int, changes: dict[str, Any]) -> Service:

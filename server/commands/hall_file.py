@@ -78,6 +78,9 @@ class HallSpec(_Entry):
     rectification_warn_days: int | None = Field(default=None, ge=0, le=30)
     followup_warn_hours: int | None = Field(default=None, ge=0, le=72)
     re_rating: bool | None = None
+    # 适老化 (issue 29; not written: left as they are)
+    kiosk_elderly: bool | None = None
+    repeat_priority_calls: bool | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -107,6 +110,7 @@ class ServiceEntry(_Entry):
     appointment_slot_minutes: int = Field(default=30, ge=5, le=240)
     appointment_quota: int = Field(default=0, ge=0, le=1000)
     appointment_days_ahead: int = Field(default=5, ge=0, le=60)
+    common: bool = False  # 常用业务: offered first in the kiosk's 长辈版
 
     @field_validator("prefix")
     @classmethod

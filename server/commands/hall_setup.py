@@ -52,6 +52,7 @@ SERVICE_FIELDS = {
     "appointment_slot_minutes": "预约时段长度",
     "appointment_quota": "每时段预约名额",
     "appointment_days_ahead": "可预约天数",
+    "common": "常用业务",
 }
 LOOP_LABELS = {
     "case_numbers": "办件编号",
@@ -234,7 +235,13 @@ def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
     hall = tx.session.exec(select(Hall).where(Hall.code == wanted.code)).first()
     rules = {
         k: getattr(wanted, k)
-        for k in ("rating_window_days", "pause_alert_minutes", "no_show_requeue")
+        for k in (
+            "rating_window_days",
+            "pause_alert_minutes",
+            "no_show_requeue",
+            "kiosk_elderly",
+            "repeat_priority_calls",
+        )
         if getattr(wanted, k) is not None
     }
     if hall is None:
@@ -252,6 +259,8 @@ def _hall(tx: Tx, spec: HallFile, result: ApplyResult) -> Hall:
             "rating_window_days": "扫码评价期限",
             "pause_alert_minutes": "暂停提醒阈值",
             "no_show_requeue": "过号重排",
+            "kiosk_elderly": "取号机默认长辈版",
+            "repeat_priority_calls": "优先号重复叫号",
             **LOOP_LABELS,
         }
         loop = {k: getattr(wanted, k) for k in LOOP_LABELS if getattr(wanted, k) is not None}
@@ -339,6 +348,7 @@ def _services(
                     appointment_slot_minutes=entry.appointment_slot_minutes,
                     appointment_quota=entry.appointment_quota,
                     appointment_days_ahead=entry.appointment_days_ahead,
+                    common=entry.common,
                 ),
             )
             result._add(result.created, "services", f"{entry.prefix} {entry.name}")
@@ -354,6 +364,7 @@ def _services(
                 "appointment_slot_minutes": service.appointment_slot_minutes,
                 "appointment_quota": service.appointment_quota,
                 "appointment_days_ahead": service.appointment_days_ahead,
+                "common": service.common,
             }
             changes = {
                 name: getattr(entry, name)

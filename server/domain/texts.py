@@ -46,6 +46,7 @@ ZH_CN: dict[str, str] = {
     "appointment_status.missed": "失约",
     # windows
     "window.not_found": "窗口不存在（编号 {window_id}）。",
+    "hall.guide_window": "导办台窗口（编号 {window_id}）不存在或不属于本大厅；请选择本大厅的一个窗口，或填 0 表示不设导办台。",
     "window.not_open": "{window} 号窗口当前为“{state}”，请先开启窗口再叫号。",
     "window.busy": "{window} 号窗口的号票 {number} 尚未处理完，请先办理、过号或办结。",
     "window.illegal": "{window} 号窗口当前为“{state}”，不能{action}。",

@@ -11,7 +11,7 @@ from server.queries.views import ServiceStatusOut
 from server.store import lookups
 from server.store.catalog import Catalog
 from server.store.lookups import estimate
-from server.store.tables import Service, TicketCounter
+from server.store.tables import Service, TicketCounter, Window, WindowService
 
 
 def service_statuses(
@@ -20,6 +20,7 @@ def service_statuses(
     hall = lookups.hall(session, hall_id)
     zone = hall_zone(hall.timezone)
     day = business_day(now, zone)
+    windows = _window_numbers(session, hall_id)
     out = []
     for service in session.exec(
         select(Service).where(Service.hall_id == hall_id).order_by(col(Service.id))
@@ -37,6 +38,21 @@ def service_statuses(
                 open_now=info.enabled and info.hours.is_open(now, info.zone) and remaining != 0,
                 issued_today=issued,
                 remaining_today=remaining,
+                window_numbers=windows.get(service.id or 0, []),
             )
         )
+    return out
+
+
+def _window_numbers(session: Session, hall_id: int) -> dict[int, list[str]]:
+    """The windows that serve each service (as printed above them), in the hall's order."""
+    rows = session.exec(
+        select(WindowService.service_id, Window.number)
+        .join(Window, col(Window.id) == col(WindowService.window_id))
+        .where(Window.hall_id == hall_id)
+        .order_by(col(Window.id))
+    )
+    out: dict[int, list[str]] = {}
+    for service_id, number in rows:
+        out.setdefault(service_id, []).append(number)
     return out

@@ -24,6 +24,7 @@ class ServiceOut(BaseModel):
     appointment_slot_minutes: int = 30
     appointment_quota: int = 0
     appointment_days_ahead: int = 5
+    common: bool = False
 
 
 class ServiceStatusOut(ServiceOut):
@@ -32,6 +33,9 @@ class ServiceStatusOut(ServiceOut):
     open_now: bool
     issued_today: int
     remaining_today: int | None
+    window_numbers: list[str] = Field(
+        default_factory=list, description="the windows that serve it (the 长辈版 ticket names them)"
+    )
 
 
 class WindowOut(BaseModel):

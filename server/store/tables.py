@@ -36,6 +36,11 @@ class Hall(SQLModel, table=True):
     rectification_warn_days: int = 3
     followup_warn_hours: int = 4
     re_rating: bool = True
+    # 适老化 (issue 29): kiosks start in 长辈版; calls of 绿色通道 and 长辈 tickets are said a
+    # second time on the hall screens; the window whose client shows 呼叫帮办 (the 导办 desk)
+    kiosk_elderly: bool = False
+    repeat_priority_calls: bool = False
+    guide_window_id: int | None = None
 
 
 class Service(SQLModel, table=True):
@@ -55,6 +60,7 @@ class Service(SQLModel, table=True):
     appointment_slot_minutes: int = 30
     appointment_quota: int = 0
     appointment_days_ahead: int = 5
+    common: bool = False  # 常用业务: what the kiosk's 长辈版 offers first (issue 29)
 
 
 class Window(SQLModel, table=True):

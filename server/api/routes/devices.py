@@ -38,6 +38,14 @@ class DeviceMeOut(BaseModel):
     no_show_requeue: bool = Field(
         default=True, description="the hall lets windows put a no-show back in the queue (过号重排)"
     )
+    kiosk_elderly: bool = Field(default=False, description="kiosks start in 长辈版 (适老化)")
+    repeat_priority_calls: bool = Field(
+        default=False,
+        description="hall screens say each call of a 绿色通道 or 长辈 ticket a second time",
+    )
+    guide_desk: bool = Field(
+        default=False, description="this window terminal is the hall's 导办 desk (呼叫帮办)"
+    )
 
 
 class DeviceStatusIn(BaseModel):
@@ -86,6 +94,9 @@ async def who_am_i(request: Request, runtime: RuntimeDep, device: AnyDevice) -> 
         window_number=me.window_number,
         public_base_url=(runtime.settings.public_base_url or str(request.base_url)).rstrip("/"),
         no_show_requeue=me.no_show_requeue,
+        kiosk_elderly=me.kiosk_elderly,
+        repeat_priority_calls=me.repeat_priority_calls,
+        guide_desk=me.guide_desk,
     )
 
 
