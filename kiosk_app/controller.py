@@ -138,6 +138,8 @@ class KioskController(QObject):
 
     # --- life ------------------------------------------------------------------------------
     def start(self) -> None:
+        if self.elderly:
+            log.info("this kiosk starts in 长辈版")
         self._load_identity()
 
     def stop(self) -> None:
@@ -167,6 +169,7 @@ class KioskController(QObject):
         self.device_label = str(me.get("label", ""))
         if me.get("kiosk_elderly") and not self.elderly_default:
             self.elderly_default = True  # the hall's kiosks start in 长辈版
+            log.info("the hall's kiosks start in 长辈版")
             if self.screen is Screen.loading:
                 self.elderly = True
                 self._apply_timeouts()

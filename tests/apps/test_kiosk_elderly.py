@@ -49,7 +49,11 @@ def elderly_hall(server: ThreadedServer, **hall_settings: Any) -> tuple[str, int
         for number, services in (("3", ["A", "B"]), ("5", ["A", "F"]), ("6", ["D", "E"])):
             await admin.admin_create(
                 "windows",
-                {"hall_id": hall["id"], "number": number, "service_ids": [ids[p] for p in services]},
+                {
+                    "hall_id": hall["id"],
+                    "number": number,
+                    "service_ids": [ids[p] for p in services],
+                },
             )
         if hall_settings:
             await admin.request("PATCH", f"/admin/halls/{hall['id']}", json=hall_settings)
@@ -86,7 +90,9 @@ def test_pages_put_the_common_services_first_four_at_most() -> None:
     unmarked = elderly.pages([button(i, common=False) for i in range(1, 6)])
     assert [len(page) for page in unmarked] == [4, 1]
     assert elderly.windows_text(["3", "5"]) == "3号、5号窗口"
-    assert elderly.windows_text([str(n) for n in range(1, 8)]) == "1号、2号、3号、4号、5号等 7 个窗口"
+    assert (
+        elderly.windows_text([str(n) for n in range(1, 8)]) == "1号、2号、3号、4号、5号等 7 个窗口"
+    )
     assert elderly.timeout_s(10, True) == 60 and elderly.timeout_s(10, False) == 10
     assert elderly.timeout_s(90, True) == 90
 
