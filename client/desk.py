@@ -33,6 +33,17 @@ class DeskWindow(_Model):
     service_ids: list[int] = Field(default_factory=list, description="in priority order")
 
 
+class DeskAppointment(_Model):
+    """The appointment (预约) a ticket was taken for. `name` in clear only on the desk of the
+    clerk serving it (masked elsewhere); the ID number only as its last 4 digits."""
+
+    id: int
+    slot_start: datetime
+    slot_end: datetime
+    name: str | None = None
+    id_no: str = ""
+
+
 class DeskTicket(_Model):
     """A ticket at the window (called, being served, or marked no-show there)."""
 
@@ -52,6 +63,7 @@ class DeskTicket(_Model):
     transferred_from: str | None = Field(
         default=None, description="number of the ticket this one was transferred from"
     )
+    appointment: DeskAppointment | None = None
 
 
 class QueuedTicket(_Model):
@@ -60,6 +72,8 @@ class QueuedTicket(_Model):
     service_id: int
     priority: str
     entered_queue_at: datetime
+    slot_start: datetime | None = Field(default=None, description="an appointment's slot")
+    slot_end: datetime | None = None
 
 
 class ServiceQueue(_Model):
@@ -82,7 +96,8 @@ class WindowQueue(_Model):
     next: list[QueuedTicket] = Field(
         default_factory=list,
         description="who this window would call next, in call order (green channel first, "
-        "then the window's service order, then time in the queue)",
+        "then appointments by slot, then walk-ins; each by the window's service order and "
+        "time in the queue)",
     )
     no_shows: list[DeskTicket] = Field(
         default_factory=list, description="today's no-shows at this window, latest first"

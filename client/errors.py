@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ClientError(Exception):
     """Base of every error the client library raises."""
@@ -14,11 +16,14 @@ class ServerUnavailable(ClientError):
 class ApiError(ClientError):
     """The server answered with an error: HTTP status, code and a Chinese message."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(
+        self, status: int, code: str, detail: str, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(f"{status} {code}: {detail}")
         self.status = status
         self.code = code
         self.detail = detail
+        self.extra = extra or {}  # the answer's other fields (e.g. when check-in opens)
 
 
 class Unauthorized(ApiError):
@@ -41,7 +46,7 @@ class InvalidRequest(ApiError):
     """422: the request's content is wrong."""
 
 
-def error_for(status: int, code: str, detail: str) -> ApiError:
+def error_for(status: int, code: str, detail: str, extra: dict[str, Any] | None = None) -> ApiError:
     cls = {
         401: Unauthorized,
         403: Forbidden,
@@ -49,4 +54,4 @@ def error_for(status: int, code: str, detail: str) -> ApiError:
         409: Conflict,
         422: InvalidRequest,
     }.get(status, ApiError)
-    return cls(status, code, detail)
+    return cls(status, code, detail, extra)

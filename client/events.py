@@ -49,6 +49,16 @@ class UnknownEvent(EventData):
 # --- tickets ---------------------------------------------------------------------------------
 
 
+class AppointmentRef(BaseModel):
+    """The appointment (预约) a ticket was taken for: its slot orders it in the queue (after
+    the green channel, before walk-ins). UTC, like every instant of the feed."""
+
+    model_config = ConfigDict(frozen=True)
+    id: int
+    slot_start: datetime
+    slot_end: datetime
+
+
 class TicketFields(EventData):
     """What every ticket event says about the ticket, after the change."""
 
@@ -64,6 +74,9 @@ class TicketFields(EventData):
     recall_count: int = 0
     entered_queue_at: datetime
     waiting: int = Field(description="tickets still waiting for this service after the change")
+    appointment: AppointmentRef | None = Field(
+        default=None, description="the appointment it was taken for (null: a walk-in)"
+    )
 
 
 class TicketIssued(TicketFields):
@@ -343,6 +356,39 @@ class AppointmentCancelled(EventData):
     slot_end: datetime
     by_integration_id: int | None = None
     by_staff_no: str | None = None
+
+
+class AppointmentCheckedIn(EventData):
+    """An appointment was checked in: its ticket was issued (`ticket.issued` comes with it)."""
+
+    TYPE = "appointment.checked_in"
+    appointment_id: int
+    ticket_id: int
+    number: str
+    service_id: int
+    slot_start: datetime
+    slot_end: datetime
+    by_staff_no: str | None = Field(default=None, description="a staffed desk's; null: kiosk")
+
+
+class AppointmentMissed(EventData):
+    """失约: not checked in by the end of the slot and the grace period."""
+
+    TYPE = "appointment.missed"
+    appointment_id: int
+    service_id: int
+    slot_start: datetime
+    slot_end: datetime
+
+
+class AppointmentBarLifted(EventData):
+    """A supervisor lifted the no-show bar of the person of this appointment (no personal
+    data here: the appointment is the handle)."""
+
+    TYPE = "appointment.bar_lifted"
+    appointment_id: int
+    by_staff_id: int
+    by_staff_no: str
 
 
 def event_model(type_: str) -> type[EventData]:

@@ -78,10 +78,16 @@ class ApiClient:
                 body = response.json()
             except ValueError:
                 body = {}
+            extra = (
+                {k: v for k, v in body.items() if k not in ("code", "detail")}
+                if isinstance(body, dict)
+                else {}
+            )
             raise error_for(
                 response.status_code,
                 str(body.get("code", f"http_{response.status_code}")),
                 str(body.get("detail", response.text)),
+                extra,
             )
         return response.json()
 
@@ -129,6 +135,26 @@ class ApiClient:
         """Take a number. Give the same `request_id` when retrying a request whose answer was
         lost: the server then returns the ticket it already issued instead of a second one."""
         body: dict[str, Any] = {"service_id": service_id, "priority": priority}
+        if request_id is not None:
+            body["request_id"] = request_id
+        result: dict[str, Any] = await self.request("POST", "/tickets", json=body)
+        return result
+
+    async def check_in(
+        self,
+        *,
+        appointment_code: str | None = None,
+        id_no: str | None = None,
+        request_id: str | None = None,
+    ) -> dict[str, Any]:
+        """预约签到 (a kiosk): today's appointment of the 6-digit code or the ID number checked
+        in; the ticket, with `appointment`. Refusals raise ApiError whose `extra` holds the
+        slot's facts (`opens_at`, `service_id`, …; docs/appointments.md)."""
+        body: dict[str, Any] = {}
+        if appointment_code is not None:
+            body["appointment_code"] = appointment_code
+        if id_no is not None:
+            body["id_no"] = id_no
         if request_id is not None:
             body["request_id"] = request_id
         result: dict[str, Any] = await self.request("POST", "/tickets", json=body)

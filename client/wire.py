@@ -19,7 +19,14 @@ from pydantic import (
     field_validator,
 )
 
-from client.events import EVENT_MODELS, EventData, ServiceCount, UnknownEvent, parse_event
+from client.events import (
+    EVENT_MODELS,
+    AppointmentRef,
+    EventData,
+    ServiceCount,
+    UnknownEvent,
+    parse_event,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +94,7 @@ class RecentCall(BaseModel):
     service_name: str
     window_id: int | None = None
     window_number: str | None = None
+    appointment: AppointmentRef | None = None
 
 
 class SnapshotData(BaseModel):

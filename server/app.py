@@ -43,6 +43,7 @@ from server.api.routes import (
 )
 from server.api.routes.window_desk import router as window_desk_router
 from server.api.routes.window_today import router as window_today_router
+from server.appointment_upkeep import upkeep_forever
 from server.commands.queue_counts import publish_queue_counts
 from server.console import pages as console_pages
 from server.console import session_routes as console_session
@@ -183,7 +184,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await runtime.listener.start()
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
         watch_task = asyncio.create_task(watch_forever(runtime))
-        tasks = [counts_task, watch_task]
+        upkeep_task = asyncio.create_task(upkeep_forever(runtime))
+        tasks = [counts_task, watch_task, upkeep_task]
         if settings.nightly_maintenance:
             nightly = Nightly(settings, url, clock, runtime.write)
             app.state.nightly = nightly

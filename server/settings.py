@@ -59,11 +59,8 @@ class Settings(BaseSettings):
         "generated once into data_dir (personal.key). Keep it: a new key no longer matches "
         "the appointments already booked",
     )
-    appointment_on_time_minutes: int = Field(
-        default=15,
-        ge=0,
-        le=240,
-        description="预约准时率: an appointment called within this many minutes of its slot's start",
+    appointment_upkeep_interval_s: float = Field(
+        default=60.0, description="How often appointments not checked in are marked 失约"
     )
     access_token_minutes: int = 12 * 60
     integration_token_seconds: int = Field(

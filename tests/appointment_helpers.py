@@ -4,7 +4,7 @@ integration with its token, valid ID card numbers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -116,3 +116,14 @@ async def appointment_hall(server: LiveServer, quota: int = 2) -> tuple[Seeded, 
     hall = await seed_hall(server)
     await enable_appointments(server.admin, hall.services["A"], quota)
     return hall, await booker(server, hall.hall_id)
+
+
+def at(day: str, hhmm: str) -> datetime:
+    """A local time of the hall as a UTC instant (for the ManualClock)."""
+    return datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=SHANGHAI).astimezone(UTC)
+
+
+async def post_ticket(server: LiveServer, token: str, body: dict[str, Any]) -> httpx.Response:
+    """POST /tickets as a kiosk (a walk-in's `service_id`, or `appointment_code` / `id_no`)."""
+    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        return await http.post("/tickets", json=body, headers={"Authorization": f"Bearer {token}"})

@@ -39,6 +39,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.appointment_upkeep import upkeep_once
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
 from server.maintenance.nightly import Nightly
@@ -46,7 +47,7 @@ from server.runtime import Runtime
 from server.store.job import Call
 from server.store.transaction import Tx
 from server.watch import watch_once
-from tests.appointment_helpers import booker, enable_appointments, local
+from tests.appointment_helpers import at, booker, enable_appointments, local, post_ticket
 from tests.helpers import STAFF_PASSWORD as PASSWORD
 from tests.helpers import LiveServer, open_window, seed_hall
 from tests.import_graph import (
@@ -66,6 +67,7 @@ EDGES = ("server.api", "server.realtime", "server.console", "server.app", "serve
 EDGES += ("server.demo", "server.embedded", "server.watch", "server.metrics", "server.logs")
 OUTWARD = (*EDGES, "server.runtime", "server.access", "server.auth", "server.exports", *APPS)
 OUTWARD += ("server.maintenance",)
+OUTWARD += ("server.appointment_upkeep",)
 
 # (modules the rule applies to, imports they must not make, modules exempt from the rule)
 RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
@@ -379,6 +381,10 @@ async def every_kind_of_write(server: LiveServer) -> None:
     portal = await booker(server, hall.hall_id)
     booked = await portal.book(hall.services["A"], local("2026-11-27", "09:00"))
     assert (await portal.cancel(booked.json()["id"])).status_code == 200
+    at_kiosk, at_desk, missed = [
+        (await portal.book(hall.services["A"], local("2026-11-27", hhmm))).json()
+        for hhmm in ("09:30", "09:30", "09:00")
+    ]
     kiosk = server.client(hall.kiosk_token)
     await kiosk.report_device_status("warning", printer="paper_low")
     first = await kiosk.issue_ticket(hall.services["A"])
@@ -431,6 +437,14 @@ async def every_kind_of_write(server: LiveServer) -> None:
     assert await nightly.run_due() is not None  # claim, retention, finish
     async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as balancer:
         assert (await balancer.get("/api/v1/health/ready")).status_code == 200  # its probe
+    server.clock.set(at("2026-11-27", "09:50"))  # appointments: check-in open, one 失约
+    kiosk_check_in = await post_ticket(
+        server, hall.kiosk_token, {"appointment_code": at_kiosk["code"]}
+    )
+    assert kiosk_check_in.status_code == 201, kiosk_check_in.text
+    await supervisor.request("POST", f"/appointments/{at_desk['id']}/check-in")
+    assert await upkeep_once(server.runtime) == 1  # the upkeep's job
+    await supervisor.request("POST", f"/appointments/no-shows/{missed['id']}/lift")
 
 
 def test_the_demo_and_the_staffing_plan_share_one_simulation_engine() -> None:

@@ -103,3 +103,39 @@ def appointment_out(r: AppointmentRecord) -> AppointmentOut:
         checked_in_at=local(r.checked_in_at),
         ticket_id=r.ticket_id,
     )
+
+
+class NoShowOut(BaseModel):
+    appointment_id: int = Field(description="their latest missed appointment (lift with it)")
+    name: str | None = Field(description="masked")
+    id_no: str = Field(description="masked")
+    phone: str | None = Field(description="masked")
+    misses: int = Field(description="no-shows within no_show_days, after the last lift")
+    last_missed_at: datetime
+    barred_until: datetime | None = Field(description="no online booking until then")
+
+
+class SlotCountsOut(BaseModel):
+    service_id: int
+    service_name: str
+    slot_start: datetime
+    slot_end: datetime
+    quota: int
+    booked: int = Field(description="appointments holding a seat (checked in, 失约 included)")
+    checked_in: int
+    called: int
+    missed: int
+    cancelled: int
+
+
+class DayAppointmentOut(AppointmentOut):
+    ticket_number: str | None = None
+    ticket_status: str | None = None
+    called_at: datetime | None = None
+
+
+class HallDayOut(BaseModel):
+    hall_id: int
+    business_day: date
+    slots: list[SlotCountsOut]
+    items: list[DayAppointmentOut]

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Response
 from pydantic import BaseModel
 
+from client.events import AppointmentRef
 from server.api.schemas import IssuedTicketOut, TicketOut
 from server.commands.tickets import IssuedTicket
 from server.store.hot import TicketRow
@@ -39,7 +40,16 @@ def _ticket_values(ticket: TicketRow) -> dict[str, Any]:
         "no_show_count": ticket.no_show_count,
         "origin_ticket_id": ticket.origin_ticket_id,
         "transferred_to_id": ticket.transferred_to_id,
+        "appointment": _appointment(ticket),
     }
+
+
+def _appointment(ticket: TicketRow) -> AppointmentRef | None:
+    if ticket.appointment_id is None or ticket.slot_start is None or ticket.slot_end is None:
+        return None
+    return AppointmentRef.model_construct(
+        id=ticket.appointment_id, slot_start=ticket.slot_start, slot_end=ticket.slot_end
+    )
 
 
 def ticket_out(ticket: TicketRow) -> TicketOut:

@@ -113,6 +113,9 @@ class AppointmentRulesIn(BaseModel):
     retention_days: int | None = Field(
         default=None, ge=1, le=3650, description="personal data deleted this long after the day"
     )
+    on_time_minutes: int | None = Field(
+        default=None, ge=0, le=240, description="预约准时率: called within this long of the slot"
+    )
 
 
 class AppointmentRulesOut(BaseModel):
@@ -126,3 +129,4 @@ class AppointmentRulesOut(BaseModel):
     no_show_days: int
     ban_days: int
     retention_days: int
+    on_time_minutes: int

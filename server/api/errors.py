@@ -59,7 +59,9 @@ async def domain_error(_: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, TooManyAttempts | RateLimited | LoginBusy):
         headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(
-        {"detail": exc.message, "code": exc.code}, status_code=status_for(exc), headers=headers
+        {**exc.extra, "detail": exc.message, "code": exc.code},
+        status_code=status_for(exc),
+        headers=headers,
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from client.events import AppointmentRef
 from server.api.params import (
     CaseNo,
     Code,
@@ -165,7 +166,10 @@ class DeviceCreatedOut(DeviceOut):
 
 
 class TicketIn(BaseModel):
-    service_id: Id
+    """A walk-in's ticket (`service_id`), or an appointment checked in (`appointment_code` or
+    `id_no`; `service_id` then optional, and must be the appointment's when given)."""
+
+    service_id: Id | None = None
     priority: Priority = Priority.normal
     request_id: str | None = Field(
         default=None,
@@ -176,6 +180,32 @@ class TicketIn(BaseModel):
         "same request again, because its answer was lost, returns the ticket already issued "
         "(200) instead of a second one (201)",
     )
+    appointment_code: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{6}$",
+        description="预约签到: the booking's 6-digit code (typed, or scanned from its QR)",
+    )
+    id_no: str | None = Field(
+        default=None,
+        min_length=5,
+        max_length=40,
+        description="预约签到: the person's ID number (typed or read by a card reader); never "
+        "stored, only matched by its keyed hash",
+    )
+
+    @model_validator(mode="after")
+    def _walk_in_or_appointment(self) -> TicketIn:
+        if self.service_id is None and self.appointment_code is None and self.id_no is None:
+            raise ValueError(
+                "请提供业务编号 service_id（取号），或预约码 appointment_code、证件号码 id_no（预约签到）"
+            )
+        if self.appointment_code is not None and self.id_no is not None:
+            raise ValueError("预约码 appointment_code 和证件号码 id_no 只需提供一个")
+        return self
+
+    @property
+    def checks_in(self) -> bool:
+        return self.appointment_code is not None or self.id_no is not None
 
 
 class TicketOut(BaseModel):
@@ -196,6 +226,7 @@ class TicketOut(BaseModel):
     no_show_count: int
     origin_ticket_id: int | None
     transferred_to_id: int | None
+    appointment: AppointmentRef | None = None
 
 
 class IssuedTicketOut(TicketOut):

@@ -59,6 +59,9 @@ class TicketRecordOut(BaseModel):
     rectification_deadline: datetime | None
     rectified_at: datetime | None
     followup_at: datetime | None
+    slot_start: datetime | None = Field(
+        default=None, description="预约: the slot's start of an appointment's ticket"
+    )
 
 
 class TicketPage(BaseModel):

@@ -44,12 +44,22 @@ FIELD_NAMES = {
     "timezone": "时区",
     "to": "结束日期",
     "window_id": "窗口编号",
+    "appointment_code": "预约码",
+    "id_no": "证件号码",
+    "id_type": "证件类型",
+    "phone": "手机号码",
+    "slot_start": "预约时段",
+    "appointment_quota": "每时段预约名额",
+    "appointment_slot_minutes": "预约时段长度（分钟）",
+    "appointment_days_ahead": "可预约工作日数",
 }
 
 # What a field must look like when it fails its pattern.
 PATTERN_HINTS = {
     "prefix": "应为 1–4 个大写字母（A–Z）",
     "request_id": "只能包含字母、数字、- 和 _",
+    "appointment_code": "应为 6 位数字",
+    "phone": "应为手机或电话号码（数字，可带 +、- 和空格）",
 }
 
 

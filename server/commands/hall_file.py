@@ -237,6 +237,7 @@ class AppointmentsEntry(_Entry):
     no_show_days: int | None = Field(default=None, ge=1, le=366)
     ban_days: int | None = Field(default=None, ge=1, le=366)
     retention_days: int | None = Field(default=None, ge=1, le=3650)
+    on_time_minutes: int | None = Field(default=None, ge=0, le=240)
 
 
 class HallFile(_Entry):

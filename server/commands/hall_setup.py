@@ -79,6 +79,7 @@ RULE_LABELS = {
     "no_show_days": "失约统计天数",
     "ban_days": "限制预约天数",
     "retention_days": "个人信息保存天数",
+    "on_time_minutes": "准时标准",
 }
 SECTIONS = {
     "hall": "大厅",

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from server.commands import appointment_upkeep
 from server.store.tables import Complaint, MaintenanceRun
 from server.store.transaction import Tx
 
@@ -80,3 +81,11 @@ def forget_complainants(tx: Tx, before: datetime) -> int:
         .values(complainant_name=None, complainant_phone=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@retention("appointments", "预约人的证件号（哈希及后四位）、姓名和电话")
+def forget_appointment_holders(tx: Tx, before: datetime) -> int:
+    """Appointments keep no personal data past their hall's `retention_days` after the day
+    (90 unless the hall sets it: docs/appointments.md), whatever `before` says; service,
+    slot, status and times stay, for the counts."""
+    return appointment_upkeep.purge_past_retention(tx)

@@ -39,6 +39,18 @@ def ticket_fields(
         "recall_count": ticket.recall_count,
         "entered_queue_at": json_instant(ticket.entered_queue_at),
         "waiting": waiting,
+        "appointment": appointment_ref(ticket),
+    }
+
+
+def appointment_ref(ticket: TicketRow) -> dict[str, Any] | None:
+    """ev.AppointmentRef of an appointment's ticket, as JSON; None for a walk-in."""
+    if ticket.appointment_id is None or ticket.slot_start is None or ticket.slot_end is None:
+        return None
+    return {
+        "id": ticket.appointment_id,
+        "slot_start": json_instant(ticket.slot_start),
+        "slot_end": json_instant(ticket.slot_end),
     }
 
 

@@ -54,7 +54,7 @@ class _Created:
     priority_waiting: int
 
 
-def _create_ticket(
+def create_ticket(
     tx: Tx,
     service: ServiceInfo,
     day: date,
@@ -64,9 +64,11 @@ def _create_ticket(
     device_id: int | None = None,
     origin_ticket_id: int | None = None,
     request_id: str | None = None,
+    appointment: tuple[int, datetime, datetime] | None = None,
 ) -> _Created:
-    # a transfer in is not counted against the new service's daily limit (docs/decisions.md)
-    counted = source != TicketSource.transfer
+    # a transfer in is not counted against the new service's daily limit (docs/decisions.md),
+    # nor an appointment's ticket (appointments have their own quota: docs/appointments.md)
+    counted = source not in (TicketSource.transfer, TicketSource.appointment)
     green = priority != Priority.normal
     row = tx.hot.one(
         "next_number",
@@ -108,6 +110,9 @@ def _create_ticket(
         "transferred_to_id": None,
         "device_id": device_id,
         "request_id": request_id,
+        "appointment_id": appointment[0] if appointment else None,
+        "slot_start": appointment[1] if appointment else None,
+        "slot_end": appointment[2] if appointment else None,
     }
     ticket_id = tx.hot.insert_ticket(values)
     return _Created(TicketRow(id=ticket_id, **values), waiting, priority_waiting)
@@ -147,7 +152,7 @@ def issue(
     tx.lock_hall(service.hall_id)
     day = business_day(tx.now, service.zone)
     source = TicketSource.kiosk if isinstance(actor, DeviceActor) else TicketSource.staff
-    created = _create_ticket(
+    created = create_ticket(
         tx,
         service,
         day,
@@ -308,7 +313,7 @@ def transfer(tx: Tx, actor: Actor, ticket_id: int, service_id: int) -> TicketRow
         "transfer", TicketStatus(ticket.status), number=ticket.number
     ).value
     ticket.finished_at = tx.now
-    created = _create_ticket(
+    created = create_ticket(
         tx,
         target,
         ticket.business_day,

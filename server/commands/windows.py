@@ -120,7 +120,13 @@ def call_next(tx: Tx, actor: Actor, window_id: int) -> TicketRow | None:
     day = business_day(tx.now, tx.catalog.service(tx.open_session, service_ids[0]).zone)
     heads = {head.id: head for head in hot.queue_heads(service_ids, day)}
     candidates = [
-        Candidate(head.id, head.service_id, Priority(head.priority), head.entered_queue_at)
+        Candidate(
+            head.id,
+            head.service_id,
+            Priority(head.priority),
+            head.entered_queue_at,
+            head.slot_start,
+        )
         for head in heads.values()
     ]
     chosen = pick_next(candidates, service_ids)

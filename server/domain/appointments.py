@@ -59,6 +59,7 @@ class AppointmentPolicy:
     no_show_days: int = 30
     ban_days: int = 30
     retention_days: int = 90
+    on_time_minutes: int = 15  # 预约准时率: called within this long of the slot's start
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,16 @@ from __future__ import annotations
 class DomainError(Exception):
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, extra: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        # facts a program may act on besides the message (e.g. when check-in opens): sent
+        # beside `detail` and `code`
+        self.extra = extra or {}
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

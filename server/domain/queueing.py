@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from .enums import Priority
@@ -22,12 +22,34 @@ class Candidate:
     service_id: int
     priority: Priority
     entered_queue_at: datetime
+    slot_start: datetime | None = None  # an appointment's ticket: its slot
 
 
-def order_key(candidate: Candidate, service_rank: dict[int, int]) -> tuple[int, int, datetime, int]:
-    """Green channel first, then the window's service order, then time in the queue."""
+# the lanes of a window's queue, called in this order
+GREEN, APPOINTMENT, WALK_IN = 0, 1, 2
+_NO_SLOT = datetime.min.replace(tzinfo=UTC)
+
+OrderKey = tuple[int, datetime, int, datetime, int]
+
+
+def lane(candidate: Candidate) -> int:
+    if candidate.priority != Priority.normal:
+        return GREEN
+    return APPOINTMENT if candidate.slot_start is not None else WALK_IN
+
+
+def order_key(candidate: Candidate, service_rank: dict[int, int]) -> OrderKey:
+    """Who a window calls first:
+
+    1. 绿色通道 (green channel): by the window's service order, then time in the queue;
+    2. appointments checked in (预约, within their slot's check-in window — the only way in):
+       by slot, then the window's service order, then check-in time;
+    3. walk-ins: by the window's service order, then time in the queue.
+    """
+    kind = lane(candidate)
     return (
-        0 if candidate.priority != Priority.normal else 1,
+        kind,
+        candidate.slot_start if kind == APPOINTMENT and candidate.slot_start else _NO_SLOT,
         service_rank.get(candidate.service_id, len(service_rank)),
         candidate.entered_queue_at,
         candidate.ticket_id,

@@ -63,6 +63,12 @@ INDICATOR_COLUMNS = [
     Column("投诉办结率", "complaint_closed_rate", "pct"),
     Column("投诉按时办结率", "complaint_on_time_rate", "pct"),
     Column("投诉平均处理时长", "complaint_handle_avg_s", "dur"),
+    Column("预约量", "appointments", "int"),
+    Column("预约签到量", "appointments_checked_in", "int"),
+    Column("失约量", "appointments_missed", "int"),
+    Column("预约到场率", "appointment_show_rate", "pct"),
+    Column("预约准时率", "appointment_on_time_rate", "pct"),
+    Column("平均预约等候", "appointment_wait_avg_s", "dur"),
 ]
 INDICATOR_BY_KEY = {c.key: c for c in INDICATOR_COLUMNS}
 
@@ -122,6 +128,17 @@ SUMMARY_SECTIONS: list[tuple[str, list[str]]] = [
             "complaint_handle_avg_s",
         ],
     ),
+    (
+        "预约",
+        [
+            "appointments",
+            "appointments_checked_in",
+            "appointments_missed",
+            "appointment_show_rate",
+            "appointment_on_time_rate",
+            "appointment_wait_avg_s",
+        ],
+    ),
 ]
 
 GROUPING_SHEETS = {
@@ -162,6 +179,7 @@ TICKET_COLUMNS = [
     Column("转至号码", "transferred_to", "text", 10),
     Column("评价等级", "evaluation_level", "int", 9),
     Column("评价时间", "evaluated_at", "time", 20),
+    Column("预约时段开始", "slot_start", "time", 20),
 ]
 
 RECTIFICATION_COLUMNS = [

@@ -4,10 +4,13 @@ ticket at it (client/desk.py). Today's figures are in window_today.py."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
 from client.desk import (
+    DeskAppointment,
     DeskTicket,
     DeskWindow,
     QueuedTicket,
@@ -17,9 +20,10 @@ from client.desk import (
 from server.domain.calendar import business_day, hall_zone
 from server.domain.enums import Priority, TicketStatus
 from server.domain.lifecycle import ACTIVE_AT_WINDOW
+from server.domain.personal import mask_name, masked_id
 from server.domain.queueing import Candidate, order_key
 from server.store import lookups
-from server.store.tables import Service, Staff, Ticket, Window
+from server.store.tables import Appointment, Service, Staff, Ticket, Window
 
 NEXT_PER_SERVICE = 3
 NEXT_OVERALL = 6
@@ -50,7 +54,23 @@ def hall_windows(session: Session, hall_id: int) -> list[DeskWindow]:
     return [desk_window(session, w) for w in windows]
 
 
-def _desk_ticket(session: Session, ticket: Ticket, service_name: str) -> DeskTicket:
+def _desk_appointment(session: Session, ticket: Ticket, reveal: bool) -> DeskAppointment | None:
+    if ticket.appointment_id is None or ticket.slot_start is None or ticket.slot_end is None:
+        return None
+    row = session.get(Appointment, ticket.appointment_id)
+    name = row.name if row is not None else None
+    return DeskAppointment(
+        id=ticket.appointment_id,
+        slot_start=ticket.slot_start,
+        slot_end=ticket.slot_end,
+        name=name if reveal else mask_name(name),
+        id_no=masked_id(row.id_last4 if row is not None else None),
+    )
+
+
+def _desk_ticket(
+    session: Session, ticket: Ticket, service_name: str, reveal: bool = False
+) -> DeskTicket:
     origin = session.get(Ticket, ticket.origin_ticket_id) if ticket.origin_ticket_id else None
     return DeskTicket(
         ticket_id=ticket.id or 0,
@@ -67,6 +87,7 @@ def _desk_ticket(session: Session, ticket: Ticket, service_name: str) -> DeskTic
         recall_count=ticket.recall_count,
         no_show_count=ticket.no_show_count,
         transferred_from=origin.number if origin else None,
+        appointment=_desk_appointment(session, ticket, reveal),
     )
 
 
@@ -75,7 +96,9 @@ def _in_call_order(queued: list[QueuedTicket], service_rank: dict[int, int]) -> 
     return sorted(
         queued,
         key=lambda t: order_key(
-            Candidate(t.ticket_id, t.service_id, Priority(t.priority), t.entered_queue_at),
+            Candidate(
+                t.ticket_id, t.service_id, Priority(t.priority), t.entered_queue_at, t.slot_start
+            ),
             service_rank,
         ),
     )
@@ -88,26 +111,32 @@ def _queued(ticket: Ticket) -> QueuedTicket:
         service_id=ticket.service_id,
         priority=ticket.priority,
         entered_queue_at=ticket.entered_queue_at,
+        slot_start=ticket.slot_start,
+        slot_end=ticket.slot_end,
     )
 
 
 def _service_queue(session: Session, service: Service, day: date) -> ServiceQueue:
     counts = lookups.queue_counts(session.connection(), service.id or 0, day)
-    # green first, then normal, each in queue order: one ix_ticket_queue probe per priority,
-    # however long the queue (ordering by a CASE over the priority sorted every waiting
-    # ticket of the service: 25 ms a view with 60,000 waiting on PostgreSQL)
+    # each lane in its own order — green and walk-ins by time in the queue, appointments by
+    # slot: one index probe a lane, however long the queue (ordering by a CASE on the
+    # priority sorted every waiting ticket of the service: 25 ms a view with 60,000 waiting)
+    waiting = (
+        col(Ticket.service_id) == service.id,
+        col(Ticket.business_day) == day,
+        col(Ticket.status) == TicketStatus.waiting,
+    )
+    by_time = (col(Ticket.entered_queue_at), col(Ticket.id))
+    slot = col(Ticket.slot_start)
+    lanes: list[tuple[Any, tuple[Any, ...]]] = [
+        (col(Ticket.priority) == p, by_time) for p in Priority if p != Priority.normal
+    ]
+    lanes.append((slot.is_not(None), (slot, col(Ticket.id))))
+    lanes.append((and_(col(Ticket.priority) == Priority.normal, slot.is_(None)), by_time))
     tickets: list[Ticket] = []
-    for priority in (*(p for p in Priority if p != Priority.normal), Priority.normal):
+    for where, order in lanes:
         tickets += session.exec(
-            select(Ticket)
-            .where(
-                Ticket.service_id == service.id,
-                Ticket.business_day == day,
-                Ticket.status == TicketStatus.waiting,
-                Ticket.priority == priority,
-            )
-            .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
-            .limit(NEXT_OVERALL)
+            select(Ticket).where(*waiting, where).order_by(*order).limit(NEXT_OVERALL)
         ).all()
     heads = _in_call_order([_queued(t) for t in tickets], {})[:NEXT_OVERALL]
     return ServiceQueue(
@@ -121,8 +150,12 @@ def _service_queue(session: Session, service: Service, day: date) -> ServiceQueu
     )
 
 
-def window_queue(session: Session, window_id: int, now: datetime) -> WindowQueue:
-    """The window, the ticket at it, its services' queues and who it would call next."""
+def window_queue(
+    session: Session, window_id: int, now: datetime, reader_id: int | None = None
+) -> WindowQueue:
+    """The window, the ticket at it, its services' queues and who it would call next. The
+    name of an appointment's applicant is in clear only for the clerk signed in at the
+    window (`reader_id`), who serves them."""
     window = lookups.window(session, window_id)
     hall = lookups.hall(session, window.hall_id)
     day = business_day(now, hall_zone(hall.timezone))
@@ -151,7 +184,12 @@ def window_queue(session: Session, window_id: int, now: datetime) -> WindowQueue
     return WindowQueue(
         business_day=day.isoformat(),
         window=desk_window(session, window),
-        current=_desk_ticket(session, current, names.get(current.service_id, ""))
+        current=_desk_ticket(
+            session,
+            current,
+            names.get(current.service_id, ""),
+            reveal=reader_id is not None and window.staff_id == reader_id,
+        )
         if current
         else None,
         services=[q.model_copy(update={"next": q.next[:NEXT_PER_SERVICE]}) for q in queues],

@@ -215,4 +215,5 @@ def rules_of(row: AppointmentRules | None) -> AppointmentPolicy:
         no_show_days=row.no_show_days,
         ban_days=row.ban_days,
         retention_days=row.retention_days,
+        on_time_minutes=row.on_time_minutes,
     )

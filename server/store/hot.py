@@ -93,6 +93,9 @@ class TicketRow:
     transferred_to_id: int | None
     device_id: int | None
     request_id: str | None
+    appointment_id: int | None
+    slot_start: datetime | None
+    slot_end: datetime | None
 
     @classmethod
     def from_db(cls, row: tuple[Any, ...]) -> TicketRow:
@@ -110,6 +113,8 @@ class TicketRow:
 
 
 _WIDTH = len(TICKET_COLUMNS)
+_INSERTED = TICKET_COLUMNS[1:]  # every column but the id
+_INSERTED_TIMES = tuple(name for name in _INSERTED if name in TIME_COLUMNS)
 _TIME_INDEXES = tuple(i for i, name in enumerate(TICKET_COLUMNS) if name in TIME_COLUMNS)
 _DAY_INDEX = TICKET_COLUMNS.index("business_day")
 _ALL_FIELDS = attrgetter(*TICKET_COLUMNS)
@@ -211,22 +216,21 @@ class Hot:
         self.run("update_ticket", params)
 
     def insert_ticket(self, values: dict[str, Any]) -> int:
-        params = dict(values)
-        for name in TIME_COLUMNS:
-            if params.get(name) is not None:
-                params[name] = self.time(params[name])
-            else:
-                params[name] = None
+        params: dict[str, Any] = dict.fromkeys(_INSERTED)  # a column not given is NULL
+        params.update(values)
+        for name in _INSERTED_TIMES:
+            instant = params[name]
+            if instant is not None:
+                params[name] = self.time(instant)
         params["business_day"] = self.day(params["business_day"])
-        for name in TICKET_COLUMNS[1:]:
-            params.setdefault(name, None)
         row = self.one("insert_ticket", params)
         assert row is not None
         return int(row[0])
 
     def queue_heads(self, service_ids: list[int], day: date) -> list[TicketRow]:
         """The first waiting ticket of each of the services for each priority (green
-        channel, normal): at most two a service, in one statement."""
+        channel, normal walk-ins) and the first appointment ticket in slot order: at most
+        three a service, in one statement."""
         if not service_ids:
             return []
         sql = queue_heads_sql(len(service_ids), self.sqlite)

@@ -37,10 +37,13 @@ TICKET_COLUMNS = (
     "transferred_to_id",
     "device_id",
     "request_id",
+    "appointment_id",
+    "slot_start",
+    "slot_end",
 )
 TIME_COLUMNS = frozenset(
     {"issued_at", "entered_queue_at", "called_at", "last_called_at", "serving_started_at",
-     "finished_at"}
+     "finished_at", "slot_start", "slot_end"}
 )  # fmt: skip
 # the columns a transition may change (one UPDATE writes them all)
 MUTABLE = (
@@ -130,18 +133,26 @@ SQL: dict[str, str] = {
 
 @functools.lru_cache(maxsize=64)
 def queue_heads_sql(services: int, sqlite: bool) -> str:
-    """The heads of several services' queues, one per service and priority, in one statement
-    (services :s0, :s1, …; the priorities written in), joined by UNION ALL. Each is an
-    equality on every column of ix_ticket_queue but the order, so one index probe however
-    long the queue is (`priority != 'normal'` walked every waiting ticket of the service)."""
+    """The heads of several services' queues in one statement (services :s0, :s1, …),
+    joined by UNION ALL: per service the first of each priority in queue order, walk-ins
+    only for the normal one, and the first appointment ticket in slot order. Each is an
+    equality on the leading columns of ix_ticket_queue (or of the partial
+    ix_ticket_appointment_queue) and its order, so one index probe however long the queue
+    is (`priority != 'normal'` walked every waiting ticket of the service); the normal
+    probe steps over the appointment tickets that entered before the first walk-in."""
+    lanes = [
+        (f"priority = '{p.value}'" + (" AND slot_start IS NULL" if p == Priority.normal else ""),
+         "entered_queue_at, id")
+        for p in Priority
+    ] + [("slot_start IS NOT NULL", "slot_start, id")]  # fmt: skip
     parts = [
         f"""SELECT * FROM (
             SELECT {_select_ticket()} FROM ticket
             WHERE service_id = :s{i} AND business_day = :day AND status = 'waiting'
-              AND priority = '{priority}'
-            ORDER BY entered_queue_at, id LIMIT 1) AS h{i}_{n}"""
+              AND {where}
+            ORDER BY {order} LIMIT 1) AS h{i}_{n}"""
         for i in range(services)
-        for n, priority in enumerate(p.value for p in Priority)
+        for n, (where, order) in enumerate(lanes)
     ]
     sql = " UNION ALL ".join(parts)
     return " ".join((sql if sqlite else _for_postgres("queue_heads", sql)).split())

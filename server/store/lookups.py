@@ -164,7 +164,8 @@ def estimate(
 
 
 def people_ahead(session: Session, ticket: Ticket | TicketRow) -> int:
-    """Waiting tickets of the same service that will be called first (green channel, earlier)."""
+    """Waiting tickets of the same service that will be called first (the domain's order:
+    green channel, then appointments by slot, then walk-ins by time in the queue)."""
     earlier = (col(Ticket.entered_queue_at) < ticket.entered_queue_at) | (
         (col(Ticket.entered_queue_at) == ticket.entered_queue_at) & (col(Ticket.id) < ticket.id)
     )
@@ -178,10 +179,17 @@ def people_ahead(session: Session, ticket: Ticket | TicketRow) -> int:
             col(Ticket.id) != ticket.id,
         )
     )
-    if ticket.priority == Priority.normal:
-        query = query.where((col(Ticket.priority) != Priority.normal) | earlier)
+    green = col(Ticket.priority) != Priority.normal
+    if ticket.priority != Priority.normal:
+        query = query.where(green, earlier)
+    elif ticket.slot_start is not None:
+        slot = ticket.slot_start
+        earlier_slot = (col(Ticket.slot_start) < slot) | (
+            (col(Ticket.slot_start) == slot) & (col(Ticket.id) < ticket.id)
+        )
+        query = query.where(green | earlier_slot)
     else:
-        query = query.where(col(Ticket.priority) != Priority.normal, earlier)
+        query = query.where(green | col(Ticket.slot_start).is_not(None) | earlier)
     return session.exec(query).one()
 
 

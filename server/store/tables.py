@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from server.store.types import UTCDateTime
@@ -176,6 +177,18 @@ class Ticket(SQLModel, table=True):
         Index("ux_ticket_device_request", "device_id", "request_id", unique=True),
         # a ticket still called or served at a window (call-next, live snapshot, desk)
         Index("ix_ticket_window_status", "window_id", "status"),
+        # appointment tickets waiting, in slot order (call-next's appointment lane); partial:
+        # a walk-in ticket is never written to it
+        Index(
+            "ix_ticket_appointment_queue",
+            "service_id",
+            "business_day",
+            "status",
+            "slot_start",
+            "id",
+            sqlite_where=sql_text("slot_start IS NOT NULL"),
+            postgresql_where=sql_text("slot_start IS NOT NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     hall_id: int = Field(foreign_key="hall.id")
@@ -202,6 +215,10 @@ class Ticket(SQLModel, table=True):
     transferred_to_id: int | None = Field(default=None, foreign_key="ticket.id")
     device_id: int | None = Field(default=None, foreign_key="device.id")
     request_id: str | None = Field(default=None, max_length=64)
+    # an appointment's ticket (预约): the appointment and its slot, which orders it in the queue
+    appointment_id: int | None = Field(default=None)
+    slot_start: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    slot_end: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class Evaluation(SQLModel, table=True):
@@ -334,6 +351,7 @@ class AppointmentRules(SQLModel, table=True):
     no_show_days: int = 30
     ban_days: int = 30
     retention_days: int = 90
+    on_time_minutes: int = 15
 
 
 class Appointment(SQLModel, table=True):
@@ -348,6 +366,9 @@ class Appointment(SQLModel, table=True):
         Index("ix_appointment_person", "hall_id", "id_hash", "business_day"),
         Index("ix_appointment_hall_day", "hall_id", "business_day", "slot_start"),
         Index("ux_appointment_request", "integration_id", "request_id", unique=True),
+        # the booked ones past their slot (失约 to mark), the ones still holding personal data
+        Index("ix_appointment_status_end", "status", "slot_end"),
+        Index("ix_appointment_purge", "purged_at", "business_day"),
     )
     id: int | None = Field(default=None, primary_key=True)
     hall_id: int = Field(foreign_key="hall.id")

@@ -22,6 +22,7 @@ DEFAULTS = {
     "no_show_days": 30,
     "ban_days": 30,
     "retention_days": 90,
+    "on_time_minutes": 15,
 }
 
 

@@ -10,8 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from tests.appointment_helpers import appointment_hall, id_card, local
+from server.domain.clock import ManualClock
+from server.maintenance.nightly import Nightly
+from tests.appointment_helpers import appointment_hall, at, id_card, local
 from tests.helpers import LiveServer
 
 ID_NO = id_card(321, birth="19811203")
@@ -57,9 +60,41 @@ async def test_the_id_number_is_nowhere_in_clear(
         xlsx = await supervisor.export(hall.hall_id, **{"from": day, "to": day, "format": "xlsx"})
         csv = await supervisor.export(hall.hall_id, **{"from": day, "to": day, "format": "csv"})
         records = await supervisor.ticket_page(hall.hall_id, **{"from": day, "to": day})
-        for text in (workbook_text(xlsx), csv.decode("utf-8-sig"), str(records)):
+        for exported in (workbook_text(xlsx), csv.decode("utf-8-sig"), str(records)):
             for form in [*forms_of(ID_NO), NAME, PHONE]:
-                assert form not in text, form
+                assert form not in exported, form
     # the server's log
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert ID_NO not in logged and NAME not in logged and PHONE not in logged
+
+
+async def test_personal_data_is_deleted_after_the_retention_and_counts_stay(
+    server: LiveServer, clock: ManualClock
+) -> None:
+    hall, integration = await appointment_hall(server, quota=2)
+    await server.admin.request(
+        "PUT", f"/admin/halls/{hall.hall_id}/appointments", json={"retention_days": 30}
+    )
+    kept = await integration.book(hall.services["A"], local("2026-11-30", "09:00"), id_no=ID_NO)
+    assert kept.status_code == 201
+    nightly = Nightly(
+        server.settings, str(server.settings.database_url), clock, server.runtime.write
+    )
+    clock.set(at("2026-12-30", "03:00"))  # 30 days after: still kept
+    assert await nightly.run_due() is not None
+    supervisor = await server.login(hall.supervisor_no)
+    day = await supervisor.request("GET", "/appointments/day", params={"day": "2026-11-30"})
+    assert day["items"][0]["name"] == "张*三" and day["items"][0]["id_no"].endswith(ID_NO[-4:])
+    clock.set(at("2026-12-31", "03:00"))  # the night after the 30th day
+    assert await nightly.run_due() is not None
+    day = await supervisor.request("GET", "/appointments/day", params={"day": "2026-11-30"})
+    assert day["slots"][0]["booked"] == 1 and day["slots"][0]["missed"] == 1  # counts stay
+    item = day["items"][0]
+    assert (item["name"], item["phone"], item["id_no"]) == (None, None, "")
+    engine = create_engine(server.settings.resolved_database_url())
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT name, phone, id_hash, id_last4, purged_at FROM appointment")
+        ).one()
+    engine.dispose()
+    assert row[:4] == (None, None, None, None) and row[4] is not None

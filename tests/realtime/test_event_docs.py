@@ -43,7 +43,7 @@ def _nested_model(annotation: object) -> tuple[type[BaseModel] | None, str]:
 def documented() -> tuple[dict[str, set[str]], set[str]]:
     text = DOC.read_text()
     ticket_line = next(line for line in text.splitlines() if line.startswith("**Ticket fields**"))
-    ticket_fields = set(re.findall(r"`([a-z_]+)`", ticket_line))
+    ticket_fields = set(re.findall(r"`([a-z_.]+)`", ticket_line))
     rows: dict[str, set[str]] = {}
     section = text.split("## Message types", 1)[1].split("\n## ", 1)[0]
     for line in section.splitlines():

@@ -78,11 +78,14 @@ def test_queue_heads_of_several_services_are_one_index_probe_each(tmp_path: Path
             for row in conn.execute("EXPLAIN QUERY PLAN " + queue_heads_sql(services, True), params)
         ]
         searches = [step for step in plan if step.startswith("SEARCH")]
-        assert len(searches) == 2 * services, plan  # green channel and normal, per service
-        assert all(
-            "ix_ticket_queue (service_id=? AND business_day=? AND status=? AND priority=?)" in step
-            for step in searches
-        ), plan
+        # per service: green channel and walk-ins, then appointments in slot order
+        assert len(searches) == 3 * services, plan
+        by_priority = (
+            "ix_ticket_queue (service_id=? AND business_day=? AND status=? AND priority=?)"
+        )
+        by_slot = "ix_ticket_appointment_queue (service_id=? AND business_day=? AND status=?"
+        assert sum(by_priority in step for step in searches) == 2 * services, plan
+        assert sum(by_slot in step for step in searches) == services, plan
         # the rest is the compound's plumbing: no scan of a table, no sort
         for step in plan:
             if not step.startswith("SEARCH"):

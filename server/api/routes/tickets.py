@@ -28,13 +28,15 @@ from server.api.schemas import (
     TicketOut,
     TransferIn,
 )
-from server.commands import cases, evaluations, tickets
+from server.commands import cases, check_in, evaluations, tickets
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.errors import AuthenticationRequired
+from server.domain.personal import normalize_id_no
 from server.domain.texts import text
 from server.queries.public import public_view
 from server.queries.views import PublicTicketOut
 from server.runtime import Runtime
+from server.security import id_hash
 from server.store.job import call
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -56,7 +58,12 @@ async def issue_ticket(
     body: TicketIn, request: Request, runtime: RuntimeDep, device: KioskDevice
 ) -> Response:
     """Take a number. The ticket is durable (fsynced) before this returns. A repeated
-    `request_id` returns the ticket already issued for it, with status 200."""
+    `request_id` returns the ticket already issued for it, with status 200.
+
+    预约签到: with `appointment_code` or `id_no` instead, today's appointment is checked in
+    and its ticket issued (`appointment` set): 404 `appointment_not_found`; 409 `too_early`
+    (check-in opens later: `opens_at`), `too_late` (offer a normal ticket for `service_id`),
+    `already_checked_in` (`number`), `appointment_cancelled`; each with the slot's facts."""
     base = runtime.settings.public_base_url or str(request.base_url)
     return await issue_answer(runtime, device, body, base)
 
@@ -66,9 +73,23 @@ async def issue_answer(
 ) -> Response:
     """The work and the answer of `issue_ticket` (also server/api/fast_path.py's)."""
     service_id, priority, request_id = body.service_id, body.priority, body.request_id
-    issued = await runtime.write(call(tickets.issue, device, service_id, priority, request_id))
+    if service_id is None or body.checks_in:
+        issued = await runtime.write(call(check_in.check_in, device, _check_in(runtime, body)))
+    else:
+        issued = await runtime.write(call(tickets.issue, device, service_id, priority, request_id))
     code = status.HTTP_200_OK if issued.replayed else status.HTTP_201_CREATED
     return json_answer(issued_ticket_out(issued, base.rstrip("/")), code)
+
+
+def _check_in(runtime: Runtime, body: TicketIn) -> check_in.CheckInRequest:
+    """The check-in of `body`: the ID number reduced to its keyed hash here, never handed on."""
+    hashed = id_hash(runtime.personal_key, normalize_id_no(body.id_no)) if body.id_no else None
+    return check_in.CheckInRequest(
+        code=body.appointment_code,
+        id_hash=hashed,
+        service_id=body.service_id,
+        request_id=body.request_id,
+    )
 
 
 @router.get(

@@ -48,6 +48,6 @@ async def window_queue(window_id: IdPath, runtime: RuntimeDep, staff: WindowStaf
 
     def load(session: Session) -> WindowQueue:
         check_desk(session, staff, window_id)
-        return window_desk.window_queue(session, window_id, now)
+        return window_desk.window_queue(session, window_id, now, staff.staff_id)
 
     return await runtime.read(load)

@@ -131,6 +131,7 @@ def _columns(dialect: str, zone: ZoneInfo, start: date, end: date) -> dict[str, 
                 ("serving_started_at", t.serving_started_at),
                 ("finished_at", t.finished_at),
                 ("evaluated_at", e.created_at),
+                ("slot_start", t.slot_start),
             )
         },
         "serial": lambda c: local_time_serial(dialect, c, zone, lo, hi),
@@ -185,7 +186,7 @@ def _pieces_query(
 
 
 def xlsx_pieces(dialect: str, codes: Codes, style: Style) -> Callable[[dict[str, Any]], Any]:
-    """XLSX: A-B | hall C | D | service E | F-S | window T, staff U-V | W-AA."""
+    """XLSX: A-B | hall C | D | service E | F-S | window T, staff U-V | W-AB."""
     cells = _Cells(style)
 
     def render(c: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
@@ -222,6 +223,7 @@ def xlsx_pieces(dialect: str, codes: Codes, style: Style) -> Callable[[dict[str,
                 cells.text("Y", _xml_escape(c["transferred_to"])),
                 cells.number("Z", c["evaluation_level"], style.number),
                 cells.number("AA", serial(times["evaluated_at"]), style.time),
+                cells.number("AB", serial(times["slot_start"]), style.time),
             ]
         )
         return one, two, three, four
@@ -267,6 +269,7 @@ def csv_pieces(dialect: str, codes: Codes) -> Callable[[dict[str, Any]], Any]:
             _csv_quote(dialect, c["transferred_to"]),
             c["evaluation_level"],
             local(times["evaluated_at"]),
+            local(times["slot_start"]),
         ]
         return one, two, three, line(",%s" * len(last), *last)
 

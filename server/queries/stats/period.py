@@ -18,6 +18,11 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from server.domain.appointment_stats import (
+    AppointmentFact,
+    appointment_indicators,
+    appointment_key,
+)
 from server.domain.indicators import (
     EMPTY_RANKED,
     ComplaintRecord,
@@ -35,6 +40,7 @@ from server.queries.stats.aggregate import (
     group_window_time,
     prepare,
 )
+from server.queries.stats.appointments import appointment_facts
 from server.queries.stats.complaints import complaint_records
 from server.queries.stats.facts import Facts, micros
 from server.queries.stats.labels import Labels, load_labels
@@ -131,6 +137,7 @@ def compute_period(
     )
     staff_numbers = _staff_numbers(session)
     complaints = complaint_records(session, scope.hall_ids, scope.bounds[0], scope.bounds[1])
+    appointments = appointment_facts(session, scope.hall_ids, scope.start, scope.end)
     labels = load_labels(session, scope.hall_ids)
     base = prepare(facts, _targets(session, scope.hall_ids), micros(scope.now))
 
@@ -154,8 +161,9 @@ def compute_period(
         grouped: Grouped[str],
         times: dict[str, WindowTime],
         mine: list[Any],
+        booked: list[AppointmentFact],
     ) -> Any:
-        return all_values(
+        found = all_values(
             grouped.sums.get(key, TicketSums()),
             grouped.waits.get(key, EMPTY_RANKED),
             grouped.handles.get(key, EMPTY_RANKED),
@@ -164,19 +172,26 @@ def compute_period(
             scope.as_of,
             counts_basic=counts_basic,
         )
+        found.update(appointment_indicators(booked, scope.as_of))
+        return found
 
     grouped, times = by_key(TOTAL)
-    total = values(TOTAL, "", grouped, times, complaints)
+    total = values(TOTAL, "", grouped, times, complaints, appointments)
     result: dict[str, Indicators] = {}
     for grouping in groupings:
         grouped, times = by_key(grouping)
         mine: dict[str, list[ComplaintRecord]] = defaultdict(list)
         for c in complaints:
             mine[complaint_key(c, grouping, scope.zone)].append(c)
-        keys = set(grouped.sums) | set(mine) | set(times)
+        booked: dict[str, list[AppointmentFact]] = defaultdict(list)
+        for a in appointments:
+            booked[appointment_key(a, grouping, scope.zone)].append(a)
+        keys = set(grouped.sums) | set(mine) | set(times) | set(booked)
         rows = [
             IndicatorRow(
-                key, _label(grouping, key, labels), values(grouping, key, grouped, times, mine[key])
+                key,
+                _label(grouping, key, labels),
+                values(grouping, key, grouped, times, mine[key], booked[key]),
             )
             for key in sorted(keys)
         ]

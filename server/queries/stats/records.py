@@ -59,6 +59,7 @@ RECORD_FIELDS = (
     "rectification_deadline",
     "rectified_at",
     "followup_at",
+    "slot_start",
 )
 TIME_FIELDS = (
     "issued_at",
@@ -70,6 +71,7 @@ TIME_FIELDS = (
     "rectification_deadline",
     "rectified_at",
     "followup_at",
+    "slot_start",
 )
 
 
@@ -125,6 +127,7 @@ def records_query(
         "rectification_deadline": r.deadline,
         "rectified_at": r.closed_at,
         "followup_at": r.followup_at,
+        "slot_start": t.slot_start,
         "target_wait_min": SERVICE.c.target_wait_minutes,
         "target_handle_min": SERVICE.c.target_handle_minutes,
     }
