@@ -41,6 +41,8 @@ class Colours:
     closed_text: str = "#8A1C1C"  # 已停止取号 (said in words too, never colour alone)
     green_bg: str = "#1E6B34"  # 绿色通道 (with a label and an icon)
     green_text: str = "#FFFFFF"
+    appointment_bg: str = "#7A3E00"  # 预约 (always with the word 预约 on it)
+    appointment_text: str = "#FFFFFF"
     danger_bg: str = "#B3261E"
     danger_text: str = "#FFFFFF"
     warning_bg: str = "#FFF4CE"
@@ -62,6 +64,8 @@ CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
     ("disabled_text", "disabled_bg"),
     ("closed_text", "disabled_bg"),
     ("green_text", "green_bg"),
+    ("appointment_text", "appointment_bg"),
+    ("appointment_bg", "card_bg"),
     ("danger_text", "danger_bg"),
     ("warning_text", "warning_bg"),
     ("danger_bg", "card_bg"),

@@ -42,6 +42,7 @@ class Call:
     service_name: str
     at: datetime
     recall: bool = False
+    slot: tuple[datetime, datetime] | None = None  # 预约: the appointment's slot (UTC)
 
 
 @dataclass
@@ -129,6 +130,7 @@ class Board:
                 service_name=c.service_name,
                 at=c.at,
                 recall=c.type == TicketRecalled.TYPE,
+                slot=(c.appointment.slot_start, c.appointment.slot_end) if c.appointment else None,
             )
             for c in sorted(data.recent_calls, key=lambda c: c.seq)
         ]
@@ -179,6 +181,11 @@ class Board:
                 service_name=data.service_name,
                 at=message.at,
                 recall=isinstance(data, TicketRecalled),
+                slot=(
+                    (data.appointment.slot_start, data.appointment.slot_end)
+                    if data.appointment
+                    else None
+                ),
             )
             self._add_call(call)
             return call

@@ -16,6 +16,8 @@ ZH_CN: dict[str, str] = {
     "call.none_hint": "请取号后留意叫号",
     "recent.title": "已叫号",
     "recent.row_window": "{window}号窗口",
+    "recent.row_appointment": "{window}号窗口 · 预约",
+    "call.appointment": "预约 {slot}",
     "counts.title": "等候人数",
     "counts.value": "{count} 人",
     # the window screen

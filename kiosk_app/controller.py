@@ -28,6 +28,7 @@ from client.events import QueueCounts, TicketFields, WindowStatus
 from client.rest import ApiClient
 from client.wire import LiveMessage
 from kiosk_app import elderly
+from kiosk_app.check_in import CheckInFlow
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.status import PrinterState
@@ -55,6 +56,7 @@ class PendingRequest:
 class Screen(StrEnum):
     loading = "loading"  # before the first service list
     start = "start"  # the services (normal or green channel)
+    appointment = "appointment"  # 预约取号: the code or the ID number
     confirm = "confirm"  # the ticket, printed (or printing)
     fault = "fault"  # the ticket on screen: the printer failed (or there is none)
     idle = "idle"
@@ -111,6 +113,7 @@ class KioskController(QObject):
         self.issuing = False
         self.pending: PendingRequest | None = None
         self.is_loaded = False
+        self.appointments = CheckInFlow(self, self)  # 预约取号
         # machinery
         self.feed: FeedBridge | None = None
         self._refreshing = False
@@ -231,6 +234,9 @@ class KioskController(QObject):
 
     def _services_loaded(self, services: list[dict[str, Any]]) -> None:
         self.buttons = service_buttons(services, self.now())
+        self.appointments.offered = any(
+            int(s.get("appointment_quota") or 0) > 0 and s.get("enabled", True) for s in services
+        )
         if not self.server_ok:
             log.info("services loaded: %d, tickets can be taken", len(services))
         self.server_ok = True
@@ -413,14 +419,20 @@ class KioskController(QObject):
 
     def _issued(self, body: dict[str, Any], service_name: str) -> None:
         self.pending = None
+        self.show_issued(body, service_name)
+
+    def show_issued(self, body: dict[str, Any], service_name: str) -> None:
+        """A ticket the server issued (a press, or an appointment checked in): on screen,
+        then printed."""
         self.ticket = IssuedTicket.from_api(
             body, service_name=service_name, hall_name=self.hall_name
         ).with_mode(self.elderly, self._windows_of(body))
         log.info(
-            "ticket %s issued (%s%s)",
+            "ticket %s issued (%s%s%s)",
             self.ticket.number,
             service_name,
             ", green channel" if self.ticket.green else "",
+            ", appointment" if self.ticket.slot else "",
         )
         self.green_mode = False
         self.fault = None
@@ -449,6 +461,29 @@ class KioskController(QObject):
         else:
             self._set_message(message_for(error))
         self._debounce.start()
+
+    # --- 预约取号 --------------------------------------------------------------------------
+    def open_appointment(self) -> bool:
+        """The 预约取号 screen, from the start screen (not while a ticket is being issued)."""
+        if self.screen is not Screen.start or self.issuing or not self.appointments.offered:
+            return False
+        self.green_mode = False
+        self.appointments.opened()
+        self._set_screen(Screen.appointment)
+        self.changed.emit()
+        return True
+
+    def close_appointment(self) -> None:
+        if self.screen is Screen.appointment:
+            self.appointments.reset()
+            self._set_screen(Screen.start)
+            self.changed.emit()
+
+    def take_instead(self, service_id: int) -> bool:
+        """A normal ticket of the service, offered when the appointment cannot be used."""
+        self._set_screen(Screen.start)
+        self.changed.emit()
+        return self.press(service_id)
 
     # --- printing --------------------------------------------------------------------------
     def _print(self) -> None:
@@ -534,6 +569,7 @@ class KioskController(QObject):
         self.ticket, self.print_state, self.fault = None, None, None
         self.green_mode = False
         self._back_to_default_mode()
+        self.appointments.reset()
         self._set_screen(Screen.start if self.is_loaded else Screen.loading)
         self.changed.emit()
 
@@ -565,6 +601,7 @@ class KioskController(QObject):
             self._return.start()
         if self.screen is Screen.start:
             self._idle.start()
+        self.appointments.touched()
 
     def _go_idle(self) -> None:
         if self.screen is Screen.start and not self.issuing:

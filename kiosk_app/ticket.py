@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from app_shell.timefmt import parse_instant
+from app_shell.timefmt import HALL_ZONE, local, parse_instant
 from kiosk_app.settings import KioskSettings
 from kiosk_app.texts import text
 
@@ -28,6 +28,17 @@ class IssuedTicket:
     def with_mode(self, elderly: bool, window_numbers: tuple[str, ...]) -> IssuedTicket:
         return replace(self, elderly=elderly, window_numbers=window_numbers)
 
+    # 预约: the appointment's slot (UTC), None for a walk-in
+    slot: tuple[datetime, datetime] | None = None
+
+    @property
+    def slot_text(self) -> str:
+        """10:00–10:30, in the hall's time."""
+        if self.slot is None:
+            return ""
+        start, end = (local(t, HALL_ZONE) for t in self.slot)
+        return f"{start:%H:%M}–{end:%H:%M}"
+
     @classmethod
     def from_api(cls, body: dict[str, Any], *, service_name: str, hall_name: str) -> IssuedTicket:
         issued = body["issued_at"]
@@ -41,7 +52,17 @@ class IssuedTicket:
             issued_at=issued if isinstance(issued, datetime) else parse_instant(str(issued)),
             public_url=str(body["public_url"]),
             green=body.get("priority", "normal") != "normal",
+            slot=_slot(body.get("appointment")),
         )
+
+
+def _slot(appointment: Any) -> tuple[datetime, datetime] | None:
+    if not isinstance(appointment, dict):
+        return None
+    return (
+        parse_instant(str(appointment["slot_start"])),
+        parse_instant(str(appointment["slot_end"])),
+    )
 
 
 def ticket_notice(settings: KioskSettings, me: dict[str, Any]) -> str:

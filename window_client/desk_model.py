@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from client.desk import DeskTicket, DeskWindow, TodayFigures, WindowQueue
+from client.desk import DeskAppointment, DeskTicket, DeskWindow, TodayFigures, WindowQueue
 from client.events import (
     TicketCalled,
     TicketFields,
@@ -102,6 +102,7 @@ class DeskModel:
             recall_count=answer["recall_count"],
             no_show_count=answer["no_show_count"],
             transferred_from=base.transferred_from if base else None,
+            appointment=base.appointment if base else _appointment(answer.get("appointment")),
         )
 
     def apply_transfer_answer(self, new_ticket: dict[str, Any]) -> None:
@@ -185,6 +186,19 @@ class DeskModel:
             recall_count=data.recall_count,
             no_show_count=shown.no_show_count if shown else 0,
             transferred_from=shown.transferred_from if shown else None,
+            appointment=(
+                shown.appointment
+                if shown and shown.appointment
+                else _appointment(data.appointment.model_dump() if data.appointment else None)
+            ),
         )
         if isinstance(data, TicketTransferred):
             self.transferred_to = data.new_ticket.number
+
+
+def _appointment(raw: dict[str, Any] | None) -> DeskAppointment | None:
+    """The appointment a ticket answer or event names (its slot; the applicant's name comes
+    with the window's queue, for the clerk serving them)."""
+    if not raw:
+        return None
+    return DeskAppointment(id=raw["id"], slot_start=raw["slot_start"], slot_end=raw["slot_end"])

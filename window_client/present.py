@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app_shell.timefmt import duration_text, timer_text
+from app_shell.timefmt import HALL_ZONE, duration_text, local, timer_text
 from client.desk import DeskWindow, Figures, QueuedTicket, TodayFigures, WindowQueue
 from window_client.desk_model import DeskModel
 from window_client.texts import text
 
 GREEN_MARK = "★"  # with the words 绿色通道, never colour alone
+APPOINTMENT_MARK = "预"  # 预约, in the queue's short lists (the word 预约 on the card)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,13 @@ class TicketLines:
     timer_label: str  # 办理用时 / 已叫号
     timer: str  # 04:07
     note: str  # 由 A003 转入 · 已重呼 1 次
+    appointment: str = ""  # 预约 10:00–10:30 (empty: a walk-in)
+    applicant: str = ""  # 申请人 张小三 · 证件尾号 1234 (the clerk's screen only)
+
+
+def slot_text(start: datetime, end: datetime) -> str:
+    """An appointment's slot in the hall's time: 10:00–10:30."""
+    return f"{local(start, HALL_ZONE):%H:%M}–{local(end, HALL_ZONE):%H:%M}"
 
 
 def _seconds(start: datetime | None, end: datetime) -> float:
@@ -64,6 +72,12 @@ def ticket_lines(model: DeskModel, now: datetime) -> TicketLines | None:
         notes.append(text("desk.transferred_from", number=t.transferred_from))
     if t.recall_count and status == "called":
         notes.append(text("desk.recalls", count=t.recall_count))
+    booked = t.appointment
+    applicant = []
+    if booked is not None and booked.name:
+        applicant.append(text("desk.applicant", name=booked.name))
+    if booked is not None and booked.id_no:
+        applicant.append(text("desk.id_tail", digits=booked.id_no[-4:]))
     return TicketLines(
         number=t.number,
         service=t.service_name,
@@ -73,6 +87,12 @@ def ticket_lines(model: DeskModel, now: datetime) -> TicketLines | None:
         timer_label=timer_label,
         timer=timer,
         note=" · ".join(notes),
+        appointment=(
+            text("desk.appointment", slot=slot_text(booked.slot_start, booked.slot_end))
+            if booked is not None
+            else ""
+        ),
+        applicant=" · ".join(applicant),
     )
 
 
@@ -135,7 +155,11 @@ def staff_line(window: DeskWindow | None) -> str:
 
 
 def numbered(ticket: QueuedTicket) -> str:
-    return f"{GREEN_MARK}{ticket.number}" if ticket.priority != "normal" else ticket.number
+    if ticket.priority != "normal":
+        return f"{GREEN_MARK}{ticket.number}"
+    if ticket.slot_start is not None:
+        return f"{ticket.number}({APPOINTMENT_MARK})"
+    return ticket.number
 
 
 @dataclass(frozen=True)
@@ -169,6 +193,8 @@ def next_up(queue: WindowQueue | None) -> str:
     first = queue.next[0]
     names = {s.service_id: s.name for s in queue.services}
     green = f" {GREEN_MARK}{text('desk.green')}" if first.priority != "normal" else ""
+    if not green and first.slot_start is not None and first.slot_end is not None:
+        green = " " + text("desk.appointment", slot=slot_text(first.slot_start, first.slot_end))
     return f"{first.number}{green} · {names.get(first.service_id, '')}"
 
 

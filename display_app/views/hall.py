@@ -3,6 +3,8 @@ counts per service. The header and the notice strip are the window's (views/wind
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -16,12 +18,19 @@ from PySide6.QtWidgets import (
 )
 
 from app_shell import theme
+from app_shell.timefmt import HALL_ZONE, local
 from app_shell.widgets import named
 from display_app.board import Call
 from display_app.controller import DisplayController
 from display_app.texts import text
 from display_app.views.parts import LINE_EM, FitLabel
 from display_app.views.style import DisplaySizes
+
+
+def slot_text(slot: tuple[datetime, datetime]) -> str:
+    """An appointment's slot in the hall's time: 10:00–10:30."""
+    start, end = (local(t, HALL_ZONE) for t in slot)
+    return f"{start:%H:%M}–{end:%H:%M}"
 
 
 def restyle(widget: QWidget, name: str, value: object) -> None:
@@ -86,6 +95,8 @@ class CurrentCall(QFrame):
             self.number.setText(call.number)
             self.where.setText(text("call.arrow", window=call.window_number))
             detail = call.service_name
+            if call.slot is not None:
+                detail = f"{text('call.appointment', slot=slot_text(call.slot))} · {detail}"
             if call.recall:
                 detail = f"{text('call.recall')} · {detail}"
             self.detail.setText(detail)
@@ -156,7 +167,8 @@ class RecentCalls(QFrame):
         for i, (number, window) in enumerate(self.rows):
             call = calls[i] if i < len(calls) else None
             number.setText(call.number if call else "")
-            window.setText(text("recent.row_window", window=call.window_number) if call else "")
+            key = "recent.row_appointment" if call and call.slot else "recent.row_window"
+            window.setText(text(key, window=call.window_number) if call else "")
             number.setVisible(call is not None)
             window.setVisible(call is not None)
 

@@ -4,6 +4,7 @@
     ------------------------------
                 A012                  <- double width and height, bold
           【绿色通道】                 <- green channel only
+        【预约】10:00–10:30            <- an appointment's ticket: its slot
     业务：户籍办理
     前面等候：5 人
     预计等候：约 15分钟
@@ -105,6 +106,9 @@ class TicketLayout:
         self._line(p, ticket.number)
         if ticket.green:
             self._line(p, text("ticket.green"))
+        if ticket.slot is not None:
+            p.set(align="center", bold=True, double_width=False, double_height=True)
+            self._line(p, text("ticket.appointment", slot=ticket.slot_text))
         p.set(align="left", bold=False, normal_textsize=True)
         for line in (
             text("ticket.service", service=ticket.service_name),

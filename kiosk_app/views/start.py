@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -130,6 +132,7 @@ class StartScreen(QWidget):
         entries.setSpacing(pad)
         entries.addWidget(self.green, 3)
         entries.addWidget(self.elderly, 2)
+        self.appointment = self._appointment_entry()
         self.back = named(QPushButton(text("green.back")), "secondary")
         self.back.setFont(theme.font(sizes.shell.title_px, bold=True))
         self.back.setMinimumHeight(sizes.action_height_px)
@@ -141,44 +144,51 @@ class StartScreen(QWidget):
         column.addWidget(self.banner)
         column.addLayout(self.grid, 1)
         column.addWidget(self.empty, 1)
+        column.addWidget(self.appointment)
         column.addLayout(entries)
         column.addWidget(self.back)
         controller.changed.connect(self.refresh)
         self.refresh()
 
     def _green_entry(self) -> QPushButton:
-        sizes = self.sizes
-        button = named(QPushButton(), "greenEntry")
-        button.setMinimumHeight(sizes.action_height_px + sizes.shell.spacing_px)
-        title = _passive(named(QLabel(text("green.entry")), "greenTitle"))
-        title.setFont(theme.font(sizes.tile_name_px, bold=True))
-        who = _passive(named(QLabel(text("green.who")), "greenWho"))
-        who.setFont(theme.font(sizes.shell.small_px))
-        inner = QVBoxLayout(button)
-        inner.setContentsMargins(sizes.shell.spacing_px, 8, sizes.shell.spacing_px, 8)
-        inner.setSpacing(4)
-        inner.addWidget(title, 0, Qt.AlignmentFlag.AlignCenter)
-        inner.addWidget(who, 0, Qt.AlignmentFlag.AlignCenter)
-        button.setAccessibleName(text("green.entry"))
-        button.clicked.connect(self.controller.open_green)
-        return button
+        return self._entry("green", "green.entry", "green.who", "Who", self.controller.open_green)
 
     def _elderly_entry(self) -> QPushButton:
         """长辈版: larger type, fewer choices, plain words."""
+        return self._entry(
+            "elderly", "elderly.entry", "elderly.entry_hint", "Hint", self.controller.open_elderly
+        )
+
+    def _appointment_entry(self) -> QPushButton:
+        """预约取号: above the 绿色通道 entry, shown when a service takes appointments."""
+        return self._entry(
+            "appointment",
+            "appointment.entry",
+            "appointment.who",
+            "Who",
+            self.controller.open_appointment,
+        )
+
+    def _entry(
+        self, name: str, title_key: str, hint_key: str, hint_name: str, slot: Callable[[], object]
+    ) -> QPushButton:
+        """A wide entry button of the start screen: its title and a line saying who it is for.
+        No keyboard focus: an ID card reader or a QR scanner types here and ends with Enter."""
         sizes = self.sizes
-        button = named(QPushButton(), "elderlyEntry")
+        button = named(QPushButton(), f"{name}Entry")
         button.setMinimumHeight(sizes.action_height_px + sizes.shell.spacing_px)
-        title = _passive(named(QLabel(text("elderly.entry")), "elderlyTitle"))
+        title = _passive(named(QLabel(text(title_key)), f"{name}Title"))
         title.setFont(theme.font(sizes.tile_name_px, bold=True))
-        hint = _passive(named(QLabel(text("elderly.entry_hint")), "elderlyHint"))
+        hint = _passive(named(QLabel(text(hint_key)), f"{name}{hint_name}"))
         hint.setFont(theme.font(sizes.shell.small_px))
         inner = QVBoxLayout(button)
         inner.setContentsMargins(sizes.shell.spacing_px, 8, sizes.shell.spacing_px, 8)
         inner.setSpacing(4)
         inner.addWidget(title, 0, Qt.AlignmentFlag.AlignCenter)
         inner.addWidget(hint, 0, Qt.AlignmentFlag.AlignCenter)
-        button.setAccessibleName(text("elderly.entry"))
-        button.clicked.connect(self.controller.open_elderly)
+        button.setAccessibleName(text(title_key))
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
         return button
 
     def columns(self) -> int:
@@ -217,6 +227,8 @@ class StartScreen(QWidget):
         self.elderly.setVisible(not green)
         self.elderly.setEnabled(c.is_loaded)
         self.green.setEnabled(c.server_ok and not c.issuing and bool(c.buttons))
+        self.appointment.setVisible(not green and c.appointments.offered)
+        self.appointment.setEnabled(c.server_ok and not c.issuing)
         self.back.setVisible(green)
 
     def _place_tiles(self) -> None:

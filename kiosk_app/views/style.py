@@ -128,6 +128,29 @@ QLabel#number {{ color: {C.text}; }}
 QLabel#greenMark {{
     background: {C.green_bg}; color: {C.green_text}; border-radius: 10px; padding: 4px 16px;
 }}
+QLabel#appointmentMark {{
+    background: {C.appointment_bg}; color: {C.appointment_text}; border-radius: 10px;
+    padding: 4px 16px;
+}}
+QPushButton#appointmentEntry {{
+    background: {C.card_bg}; border: 4px solid {C.appointment_bg}; border-radius: 18px;
+}}
+QPushButton#appointmentEntry:pressed {{ background: #F6E7D8; }}
+QPushButton#appointmentEntry:disabled {{ background: {C.disabled_bg}; border-color: #8C939E; }}
+QLabel#appointmentTitle {{ color: {C.appointment_bg}; background: transparent; }}
+QLabel#appointmentWho {{ color: {C.text}; background: transparent; }}
+QLabel#appointmentHeading {{
+    background: {C.appointment_bg}; color: {C.appointment_text}; border-radius: 14px;
+    padding: 10px 20px;
+}}
+QLineEdit#appointmentInput {{
+    background: {C.card_bg}; color: {C.text}; border: 4px solid {C.accent};
+    border-radius: 14px; padding: 8px 20px;
+}}
+QPushButton#key {{
+    background: {C.card_bg}; color: {C.text}; border: 3px solid #8C939E; border-radius: 14px;
+}}
+QPushButton#key:pressed {{ background: #DCE6F7; }}
 QLabel#info {{ color: {C.text}; }}
 QLabel#muted {{ color: {C.muted}; }}
 QLabel#idleTouch {{ color: {C.accent}; }}

@@ -57,6 +57,7 @@ class TicketScreen(QWidget):
         self.number.setWordWrap(False)
         self.green = _label("greenMark", s.info_px, bold=True)
         self.green.setText(text("green.mark"))
+        self.appointment = _label("appointmentMark", s.info_px, bold=True)
         self.service = _label("info", s.info_px, bold=True)
         self.windows = _label("info", s.info_px, bold=True)
         self.ahead = _label("info", s.info_px)
@@ -88,6 +89,7 @@ class TicketScreen(QWidget):
         number_box.addWidget(self.caption, 0, Qt.AlignmentFlag.AlignHCenter)
         number_box.addWidget(self.number, 0, Qt.AlignmentFlag.AlignHCenter)
         number_box.addWidget(self.green, 0, Qt.AlignmentFlag.AlignHCenter)
+        number_box.addWidget(self.appointment, 0, Qt.AlignmentFlag.AlignHCenter)
         number_box.addStretch(1)
         info_box = QVBoxLayout()
         info_box.setSpacing(pad // 2)
@@ -166,6 +168,8 @@ class TicketScreen(QWidget):
         self.fault_text.setVisible(fault)
         self.number.setText(ticket.number)
         self.green.setVisible(ticket.green)
+        self.appointment.setText(text("appointment.mark", slot=ticket.slot_text))
+        self.appointment.setVisible(ticket.slot is not None)
         plain = self.elderly
         self.service.setText(
             text(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -17,6 +17,7 @@ from app_shell import theme
 from app_shell.widgets import ClockHeader, ReconnectMarker, named
 from kiosk_app.controller import KioskController, Screen
 from kiosk_app.texts import text
+from kiosk_app.views.appointment import AppointmentScreen
 from kiosk_app.views.elderly import ElderlyStartScreen
 from kiosk_app.views.start import StartScreen
 from kiosk_app.views.style import STYLESHEET, KioskSizes
@@ -67,6 +68,7 @@ class KioskWindow(QWidget):
         self.elderly_screen = ElderlyStartScreen(controller, big)
         self.elderly_screen.pressed.connect(controller.press)
         self.elderly_ticket_screen = TicketScreen(controller, big, elderly=True)
+        self.appointment_screen = AppointmentScreen(controller, sizes)
         self.stack = QStackedWidget()
         for screen in (
             self.start_screen,
@@ -74,6 +76,7 @@ class KioskWindow(QWidget):
             self.idle_screen,
             self.elderly_screen,
             self.elderly_ticket_screen,
+            self.appointment_screen,
         ):
             # a hidden page must not make the window taller than the screen
             screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -109,6 +112,7 @@ class KioskWindow(QWidget):
             Screen.confirm: ticket,
             Screen.fault: ticket,
             Screen.idle: self.idle_screen,
+            Screen.appointment: self.appointment_screen,
         }[c.screen]
         self.stack.setCurrentWidget(screen)
 
@@ -118,6 +122,8 @@ class KioskWindow(QWidget):
         the touch that wakes the kiosk, or one that lands right after the screen changed,
         reaches no button, neither its press nor its release."""
         kind = event.type()
+        if kind is _E.KeyPress and isinstance(event, QKeyEvent):
+            return self._typed(event)
         if kind not in POINTER:
             return False
         if kind in PRESSES and not self._gesture:
@@ -130,3 +136,16 @@ class KioskWindow(QWidget):
         ):
             self._gesture = False
         return blocked
+
+    def _typed(self, event: QKeyEvent) -> bool:
+        """An ID card reader or a QR scanner types like a keyboard: its first key on the start
+        (or idle) screen opens 预约取号 and goes into its field, the rest follow there."""
+        c = self.controller
+        key = event.text()
+        if c.screen not in (Screen.start, Screen.idle) or not key.isalnum():
+            return False
+        c.touched()  # wakes the idle screen
+        if not c.open_appointment():
+            return False
+        c.appointments.key(key.upper())
+        return True

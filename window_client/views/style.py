@@ -128,6 +128,10 @@ QLabel#headlinePaused {{ color: {C.warning_text}; background: transparent; }}
 QLabel#greenMark {{
     background: {C.green_bg}; color: {C.green_text}; border-radius: 8px; padding: 4px 12px;
 }}
+QLabel#appointmentMark {{
+    background: {C.appointment_bg}; color: {C.appointment_text}; border-radius: 8px;
+    padding: 4px 12px;
+}}
 QLabel#notice {{
     color: {C.text}; background: transparent; border: 2px solid transparent;
     border-radius: 8px; padding: 6px 12px;
