@@ -22,6 +22,7 @@ PAGES = (
     "password",
     "overview",
     "stats",
+    "appointments",
     "rectifications",
     "complaints",
     "platform",

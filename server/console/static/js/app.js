@@ -12,6 +12,7 @@ const PAGES = {
   rectifications: () => import("./pages/rectifications.js").then((m) => m.RectificationsPage),
   complaints: () => import("./pages/complaints.js").then((m) => m.ComplaintsPage),
   platform: () => import("./pages/platform.js").then((m) => m.PlatformPage),
+  appointments: () => import("./pages/appointments.js").then((m) => m.AppointmentsPage),
   settings: () => import("./pages/settings.js").then((m) => m.SettingsPage),
 };
 // Pages that can show several halls side by side (an admin of the whole deployment).

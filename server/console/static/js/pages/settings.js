@@ -6,10 +6,11 @@ import { deviceState } from "../devices.js";
 import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, pickHall, useForm, useLoad } from "../ui.js";
+import { AppointmentSettings } from "./appointment_settings.js";
 import { Maintenance } from "./maintenance.js";
 
 const S = T.settings;
-const TABS = ["halls", "services", "windows", "staff", "devices", "notice", "maintenance"];
+const TABS = ["halls", "services", "windows", "staff", "devices", "notice", "appointments", "maintenance"];
 
 export function SettingsPage({ user, hall, halls }) {
   const initial = new URLSearchParams(location.search).get("tab");
@@ -30,6 +31,7 @@ export function SettingsPage({ user, hall, halls }) {
     ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
     ${tab === "devices" && hall ? html`<${Devices} hall=${hall} />` : null}
     ${tab === "notice" && hall ? html`<${Notice} hall=${hall} />` : null}
+    ${tab === "appointments" && hall ? html`<${AppointmentSettings} hall=${hall} />` : null}
     ${tab === "maintenance" ? html`<${Maintenance} />` : null}
   `;
 }
