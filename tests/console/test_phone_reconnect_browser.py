@@ -35,6 +35,7 @@ async def _seed(base: str) -> tuple[str, int, int]:
                 "name": "窗口五",
                 "role": "window",
                 "password": STAFF_PASSWORD,
+                "must_change_password": False,  # a test account, not a person's first password
                 "hall_id": hall["id"],
             },
         )
