@@ -415,6 +415,9 @@ async def every_kind_of_write(server: LiveServer) -> None:
     complaint = await supervisor.create_complaint({"channel": "phone", "content": "排队太久"})
     await supervisor.handle_complaint(complaint["id"], {"result": "已致电说明"})
     opened = (await supervisor.rectifications())["items"][0]
+    appeal = f"/rectifications/{opened['id']}/appeal"
+    await supervisor.request("POST", appeal, json={"reason": "误评"})
+    await admin.request("POST", f"{appeal}/decision", json={"upheld": False, "decision": "不成立"})
     await supervisor.rectify(opened["id"], "增开窗口")
     await supervisor.follow_up(opened["id"], "phone", "已回访", True)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as browser:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api.params import Id, Note, Paragraph, PersonName, Phone, StaffNo
+from server.api.params import Comment, Id, Note, Paragraph, PersonName, Phone, StaffNo
 
 Grouping = Literal["day", "hour", "hall", "service", "window", "staff"]
 
@@ -61,6 +61,10 @@ class TicketRecordOut(BaseModel):
     followup_at: datetime | None
     slot_start: datetime | None = Field(
         default=None, description="预约: the slot's start of an appointment's ticket"
+    )
+    appeal: AppealState | None = Field(
+        default=None,
+        description="申诉 of the rating: pending, upheld (the rating is not in 满意率), rejected",
     )
 
 
@@ -126,6 +130,7 @@ class ComplaintPage(BaseModel):
 
 
 RectificationState = Literal["open", "rectified", "followed_up"]
+AppealState = Literal["pending", "upheld", "rejected"]
 FollowUpWay = Literal["phone", "sms", "visit", "online"]
 
 
@@ -163,6 +168,28 @@ class RectificationOut(BaseModel):
     followup_way: str | None
     followup_result: str | None
     followup_satisfied: bool | None
+    appeal_id: int | None = None
+    appeal_state: AppealState | None = Field(
+        default=None, description="申诉: pending, upheld (not counted in 满意率), rejected"
+    )
+    appeal_state_text: str | None = None
+    appeal_reason: str | None = None
+    appeal_evidence: str | None = None
+    appeal_filed_at: datetime | None = None
+    appeal_decided_at: datetime | None = None
+    appeal_decision: str | None = None
+
+
+class AppealIn(BaseModel):
+    reason: Comment = Field(description="why the 差评 is malicious or mistaken")
+    evidence: Paragraph | None = Field(
+        default=None, description="监控录像、办件记录… as text (where it is kept, what it shows)"
+    )
+
+
+class AppealDecisionIn(BaseModel):
+    upheld: bool = Field(description="true: 申诉成立 — the rating no longer counts in 满意率")
+    decision: Comment = Field(description="the reasons of the decision")
 
 
 class RectificationPage(BaseModel):

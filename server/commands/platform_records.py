@@ -19,6 +19,7 @@ from server.commands import outbox
 from server.domain.calendar import day_bounds, hall_zone
 from server.domain.rating_record import idempotency_key, instant
 from server.store.tables import (
+    Appeal,
     Evaluation,
     Hall,
     OutboxMessage,
@@ -94,7 +95,7 @@ def rating_record(
         "window_no": window.number if window else "",
         "staff_no": _staff_no(tx, ticket.staff_id),
         "default_rating": False,
-        "excluded": False,
+        "excluded": excluded(tx, evaluation.id or 0),
     }
 
 
@@ -125,6 +126,27 @@ def followup_record(
     }
 
 
+def appeal_record(
+    tx: Tx, hall: Hall, target: Receiver, evaluation: Evaluation, appeal: Appeal
+) -> dict[str, Any]:
+    assert appeal.decided_at is not None
+    return {
+        **_common(hall, target, evaluation),
+        "decided_at": instant(appeal.decided_at),
+        "upheld": appeal.state == "upheld",
+        "reason": appeal.reason,
+        "decision": appeal.decision or "",
+    }
+
+
+def excluded(tx: Tx, evaluation_id: int) -> bool:
+    """An upheld 申诉 keeps the rating out of 满意率 (and says so to the platform)."""
+    state = tx.session.exec(
+        select(Appeal.state).where(Appeal.evaluation_id == evaluation_id)
+    ).first()
+    return state == "upheld"
+
+
 def _write(tx: Tx, hall: Hall, ticket_id: int, kind: str, record: dict[str, Any]) -> None:
     outbox.enqueue(
         tx,
@@ -148,11 +170,22 @@ def rating_made(tx: Tx, evaluation: Evaluation, ticket: Ticket) -> None:
 
 
 def rectification_changed(tx: Tx, rectification: Rectification, kind: str) -> None:
-    """整改 recorded (`kind` "rectification") or 回访 recorded ("followup"): its record, after
-    any earlier record of the rating never written (the hall began reporting later), so that
-    the platform never gets a later record before an earlier one."""
+    """整改 recorded (`kind` "rectification") or 回访 recorded ("followup")."""
     evaluation = tx.session.get(Evaluation, rectification.evaluation_id)
     assert evaluation is not None
+    _later_record(tx, evaluation, kind)
+
+
+def appeal_decided(tx: Tx, appeal: Appeal, evaluation: Evaluation) -> None:
+    """申诉 decided: its record (profiles that take one), and the rating's own record, if
+    still unsent, with `excluded` as it is now."""
+    _later_record(tx, evaluation, "appeal")
+    refresh_pending_rating(tx, evaluation.ticket_id)
+
+
+def _later_record(tx: Tx, evaluation: Evaluation, kind: str) -> None:
+    """A later record of a rating, after any earlier one never written (the hall began
+    reporting later), so that the platform never gets a later record before an earlier one."""
     target = receiver(tx, evaluation.hall_id)
     if target is None:
         return
@@ -262,4 +295,7 @@ def _records_of(
             records.append(
                 ("followup", followup_record(tx, hall, target, evaluation, rectification))
             )
+    appeal = tx.session.exec(select(Appeal).where(Appeal.evaluation_id == evaluation.id)).first()
+    if appeal is not None and appeal.decided_at is not None:
+        records.append(("appeal", appeal_record(tx, hall, target, evaluation, appeal)))
     return records

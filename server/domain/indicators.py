@@ -40,6 +40,7 @@ class TicketSums:
     on_time_handle: int = 0
     over_target_handle: int = 0
     evaluated: int = 0
+    appeal_excluded: int = 0  # ratings an upheld 申诉 keeps out of 满意率 (in `evaluated`)
     level_sum: int = 0
     level_5: int = 0
     level_4: int = 0
@@ -113,6 +114,7 @@ def ticket_indicators(
     """办事效率, 评价满意率 and 异常办理 of one group (formulas: shared INDICATORS.md)."""
     s = sums
     satisfied = s.level_5 + s.level_4 + (s.level_3 if counts_basic else 0)
+    rated = s.evaluated - s.appeal_excluded  # what 满意率 counts: not the upheld 申诉
     outcomes: dict[str, Any] = {}
     for outcome in Outcome:
         count = getattr(s, f"outcome_{outcome.value}")
@@ -139,10 +141,11 @@ def ticket_indicators(
         # 评价满意率
         "evaluated": s.evaluated,
         "evaluated_rate": rate(s.evaluated, s.served),
-        "satisfaction_rate": rate(satisfied, s.evaluated),
-        "very_satisfied_rate": rate(s.level_5, s.evaluated),
-        "bad_rate": rate(s.bad, s.evaluated),
-        "avg_level": _mean(s.level_sum, s.evaluated, 2),
+        "appeal_excluded": s.appeal_excluded,
+        "satisfaction_rate": rate(satisfied, rated),
+        "very_satisfied_rate": rate(s.level_5, rated),
+        "bad_rate": rate(s.bad, rated),
+        "avg_level": _mean(s.level_sum, rated, 2),
         "bad_count": s.bad,
         "rectified": s.rectified,
         "rectified_rate": rate(s.rectified, s.bad),

@@ -40,6 +40,7 @@ def codes() -> Codes:
         outcome=texts("outcome", [o.value for o in Outcome]),
         priority=texts("priority", [p.value for p in Priority]),
         source=texts("source", [s.value for s in TicketSource]),
+        appeal=texts("appeal", ["pending", "upheld", "rejected"]),
     )
 
 

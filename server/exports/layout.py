@@ -40,6 +40,7 @@ INDICATOR_COLUMNS = [
     Column("暂停时长", "paused_s", "dur"),
     Column("参评量", "evaluated", "int"),
     Column("参评率", "evaluated_rate", "pct"),
+    Column("申诉成立(不计满意率)", "appeal_excluded", "int"),
     Column("满意率", "satisfaction_rate", "pct"),
     Column("非常满意率", "very_satisfied_rate", "pct"),
     Column("差评量", "bad_count", "int"),
@@ -96,6 +97,7 @@ SUMMARY_SECTIONS: list[tuple[str, list[str]]] = [
         [
             "evaluated",
             "evaluated_rate",
+            "appeal_excluded",
             "satisfaction_rate",
             "very_satisfied_rate",
             "bad_count",
@@ -180,6 +182,7 @@ TICKET_COLUMNS = [
     Column("评价等级", "evaluation_level", "int", 9),
     Column("评价时间", "evaluated_at", "time", 20),
     Column("预约时段开始", "slot_start", "time", 20),
+    Column("申诉", "appeal", "text", 24),
 ]
 
 RECTIFICATION_COLUMNS = [
@@ -230,15 +233,23 @@ SOURCE_TEXT = {
     "staff": "窗口代取",
     "transfer": "转办",
 }
+# 申诉 of a rating, in the 明细: an upheld one says that 满意率 leaves it out
+APPEAL_TEXT = {
+    "upheld": "申诉成立（不计入满意率）",
+    "rejected": "申诉未成立",
+    "pending": "申诉中",
+}
 FOLLOW_UP_TEXT = {"phone": "电话", "sms": "短信", "visit": "上门", "online": "网上"}
 
 
 def code_text(field: str, value: str | None) -> str | None:
-    """Chinese for the coded values of the 明细 (status, outcome, priority, source)."""
+    """Chinese for the coded values of the 明细 (status, outcome, priority, source, appeal)."""
     if value is None:
         return None
     if field == "source":
         return SOURCE_TEXT.get(value, value)
+    if field == "appeal":
+        return APPEAL_TEXT.get(value, value)
     prefix = {"status": "status", "outcome": "outcome", "priority": "priority"}[field]
     return text(f"{prefix}.{value}")
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from server.domain.texts import text
 from server.queries.stats.sql import (
+    APPEAL,
     EVALUATION,
     RECTIFICATION,
     SERVICE,
@@ -32,6 +33,7 @@ class RectificationFilter:
     overdue: bool | None = None
     window_id: int | None = None
     staff_no: str | None = None
+    appeal: str | None = None  # pending | upheld | rejected
 
 
 def _state() -> Any:
@@ -49,6 +51,7 @@ def _query(f: RectificationFilter, now: datetime, columns: list[Any]) -> Select[
     query = select(*columns).select_from(
         RECTIFICATION.join(TICKET, t.id == r.ticket_id)
         .join(EVALUATION, EVALUATION.c.id == r.evaluation_id)
+        .outerjoin(APPEAL, APPEAL.c.evaluation_id == r.evaluation_id)
         .join(SERVICE, SERVICE.c.id == t.service_id)
         .outerjoin(WINDOW, WINDOW.c.id == t.window_id)
         .outerjoin(STAFF, STAFF.c.id == t.staff_id)
@@ -77,6 +80,8 @@ def _query(f: RectificationFilter, now: datetime, columns: list[Any]) -> Select[
         conditions.append(t.window_id == f.window_id)
     if f.staff_no is not None:
         conditions.append(STAFF.c.staff_no == f.staff_no)
+    if f.appeal is not None:
+        conditions.append(APPEAL.c.state == f.appeal)
     return query.where(and_(*conditions)) if conditions else query
 
 
@@ -104,6 +109,13 @@ def _columns() -> list[Any]:
         r.followup_way,
         r.followup_note.label("followup_result"),
         r.followup_satisfied,
+        APPEAL.c.id.label("appeal_id"),
+        APPEAL.c.state.label("appeal_state"),
+        APPEAL.c.reason.label("appeal_reason"),
+        APPEAL.c.evidence.label("appeal_evidence"),
+        APPEAL.c.filed_at.label("appeal_filed_at"),
+        APPEAL.c.decided_at.label("appeal_decided_at"),
+        APPEAL.c.decision.label("appeal_decision"),
     ]
 
 
@@ -115,6 +127,8 @@ def _out(row: Any, now: datetime) -> dict[str, Any]:
         done, deadline = item["rectified_at"], item["deadline"]
         item["overdue"] = done > deadline if done else now > deadline
     item["state_text"] = text(f"rectification_state.{item['state']}")
+    appeal = item.get("appeal_state")
+    item["appeal_state_text"] = text(f"appeal_state.{appeal}") if appeal else None
     item["reasons"] = list(item["reasons"] or [])
     return item
 

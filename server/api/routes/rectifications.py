@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import Session
 
-from server.api.deps import RuntimeDep, Supervisor
+from server.api.deps import AdminUser, RuntimeDep, Supervisor
 from server.api.params import IdPath, Offset, OptionalIdQuery, StaffNoQuery
 from server.api.records import page, read_one, read_one_of_hall
 from server.api.responses import AUTH, BODY, errors
 from server.api.stats_schemas import (
+    AppealDecisionIn,
+    AppealIn,
+    AppealState,
     FollowUpIn,
     RectificationOut,
     RectificationPage,
@@ -19,6 +22,7 @@ from server.api.stats_schemas import (
     RectifyIn,
 )
 from server.api.stats_scope import hall_ids_for, parse_day, period
+from server.commands.appeals import decide_appeal, file_appeal
 from server.commands.rectifications import follow_up, rectify
 from server.domain.texts import text
 from server.queries.rectifications import (
@@ -52,6 +56,9 @@ async def list_(
     ] = None,
     window_id: OptionalIdQuery = None,
     staff_no: StaffNoQuery = None,
+    appeal: Annotated[
+        AppealState | None, Query(description="申诉: pending (to decide), upheld, rejected")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> RectificationPage:
@@ -61,7 +68,7 @@ async def list_(
     if first or last:
         first, last = period(first, last, first or last)  # type: ignore[arg-type]
     now = runtime.clock.now()
-    f = RectificationFilter(hall_ids, first, last, state, overdue, window_id, staff_no)
+    f = RectificationFilter(hall_ids, first, last, state, overdue, window_id, staff_no, appeal)
 
     def load(session: Session) -> RectificationPage:
         items = list_rectifications(session, f, now, limit=limit, offset=offset)
@@ -112,5 +119,36 @@ async def follow_up_route(
         result=body.result,
         satisfied=body.satisfied,
     )
+    await runtime.write(job)
+    return await _read_one(runtime, rectification_id)
+
+
+@router.post(
+    "/{rectification_id}/appeal",
+    response_model=RectificationOut,
+    status_code=201,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
+async def appeal_route(
+    runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: AppealIn
+) -> RectificationOut:
+    """申诉: the hall holds this 差评 malicious or mistaken (reason and evidence); an admin
+    decides. Once per 差评."""
+    job = call(file_appeal, user, rectification_id, body.reason, body.evidence or "")
+    await runtime.write(job)
+    return await _read_one(runtime, rectification_id)
+
+
+@router.post(
+    "/{rectification_id}/appeal/decision",
+    response_model=RectificationOut,
+    responses=errors(*AUTH, 404, 409, *BODY),
+)
+async def decide_route(
+    runtime: RuntimeDep, user: AdminUser, rectification_id: IdPath, body: AppealDecisionIn
+) -> RectificationOut:
+    """An admin decides the 申诉, once: upheld (the rating leaves 满意率, in the statistics,
+    the exports and — where the hall's profile has a field — the platform) or rejected."""
+    job = call(decide_appeal, user, rectification_id, upheld=body.upheld, decision=body.decision)
     await runtime.write(job)
     return await _read_one(runtime, rectification_id)

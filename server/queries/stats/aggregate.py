@@ -11,6 +11,7 @@ import numpy as np
 from server.domain.enums import Outcome, TicketStatus
 from server.domain.indicators import Ranked, TicketSums, WindowTime, needed_ranks
 from server.queries.stats.facts import (
+    APPEAL_UPHELD,
     CALLED,
     FOLLOWED_UP,
     NO_SHOW,
@@ -103,10 +104,10 @@ def ranked(codes: np.ndarray, values: np.ndarray, k: int) -> list[Ranked]:
 
 
 # A ticket's *profile*: every small field the counts depend on, packed into one integer
-# (status 3 bits, flags 6, level 3, outcome 3, then four read-time bits). A year has a few
+# (status 3 bits, flags 7, level 3, outcome 3, then four read-time bits). A year has a few
 # hundred distinct profiles, so each grouping counts (key, profile) pairs once and every
 # count column is a sum over profiles, instead of one pass over the tickets per column.
-_FIELDS = (("status", 3), ("flags", 6), ("level", 3), ("outcome", 3))
+_FIELDS = (("status", 3), ("flags", 7), ("level", 3), ("outcome", 3))
 _BITS = ("over_wait", "has_handle_value", "handle_ok", "overdue_open")
 
 
@@ -163,7 +164,11 @@ def _count_columns(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     done = status == STATUS_CODES[TicketStatus.done.value]
     waiting = status == STATUS_CODES[TicketStatus.waiting.value]
     has_handle = done & f["has_handle_value"]
-    bad = (level >= 1) & (level <= 2)
+    # an upheld 申诉 keeps a rating out of 满意率 and the other rates, and out of the 差评 to
+    # rectify; it still counts as a rating made (参评率)
+    excluded = (flags & APPEAL_UPHELD) != 0
+    rated = (level > 0) & ~excluded
+    bad = rated & (level <= 2)
     rectified = (flags & RECTIFIED) != 0
     columns = {
         "issued": np.ones(len(status), bool),
@@ -175,9 +180,10 @@ def _count_columns(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "on_time_handle": done & f["handle_ok"],
         "over_target_handle": done & ~f["handle_ok"],
         "evaluated": level > 0,
-        "level_5": level == 5,
-        "level_4": level == 4,
-        "level_3": level == 3,
+        "appeal_excluded": (level > 0) & excluded,
+        "level_5": rated & (level == 5),
+        "level_4": rated & (level == 4),
+        "level_3": rated & (level == 3),
         "bad": bad,
         "rectified": bad & rectified,
         "rectified_on_time": bad & ((flags & RECTIFIED_ON_TIME) != 0),
@@ -210,7 +216,8 @@ def prepare(facts: Facts, targets: Targets, now_us: int) -> Prepared:
     profile_codes, profiles = key_codes(_profiles(facts, targets, now_us))
     fields = _fields_of(profiles)
     selects = {name: chosen.astype(np.int64) for name, chosen in _count_columns(fields).items()}
-    selects["level_sum"] = fields["level"].astype(np.int64)
+    counted = (fields["flags"] & APPEAL_UPHELD) == 0  # an upheld 申诉: not in 平均评分
+    selects["level_sum"] = np.where(counted, fields["level"], 0).astype(np.int64)
     status, handle = facts["status"], facts["handle"]
     return Prepared(
         profile_codes=profile_codes,

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from server.domain.calendar import day_bounds
 from server.domain.enums import TicketStatus
 from server.queries.stats.sql import (
+    APPEAL,
     EVALUATION,
     SERVICE,
     TICKET,
@@ -51,6 +52,7 @@ class Codes:
     outcome: dict[str, str]
     priority: dict[str, str]
     source: dict[str, str]
+    appeal: dict[str, str]  # 申诉 of the rating
 
 
 def _text(x: Any) -> ColumnElement[Any]:
@@ -146,6 +148,7 @@ def _columns(dialect: str, zone: ZoneInfo, start: date, end: date) -> dict[str, 
         "no_show_count": t.no_show_count,
         "transferred_to": target.c.number,
         "evaluation_level": e.level,
+        "appeal": APPEAL.c.state,
     }
 
 
@@ -167,6 +170,7 @@ def _pieces_query(
         TICKET.join(SERVICE, SERVICE.c.id == t.service_id)
         .outerjoin(target, target.c.id == t.transferred_to_id)
         .outerjoin(EVALUATION, e.ticket_id == t.id)
+        .outerjoin(APPEAL, APPEAL.c.evaluation_id == e.id)
     )
     return (
         select(
@@ -224,6 +228,7 @@ def xlsx_pieces(dialect: str, codes: Codes, style: Style) -> Callable[[dict[str,
                 cells.number("Z", c["evaluation_level"], style.number),
                 cells.number("AA", serial(times["evaluated_at"]), style.time),
                 cells.number("AB", serial(times["slot_start"]), style.time),
+                cells.text("AC", _coded(c["appeal"], codes.appeal)),
             ]
         )
         return one, two, three, four
@@ -270,6 +275,7 @@ def csv_pieces(dialect: str, codes: Codes) -> Callable[[dict[str, Any]], Any]:
             c["evaluation_level"],
             local(times["evaluated_at"]),
             local(times["slot_start"]),
+            _coded(c["appeal"], codes.appeal),
         ]
         return one, two, three, line(",%s" * len(last), *last)
 

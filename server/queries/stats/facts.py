@@ -31,6 +31,7 @@ from server.domain.calendar import day_bounds
 from server.domain.enums import Outcome, TicketStatus
 from server.domain.indicators import hour_pieces
 from server.queries.stats.sql import (
+    APPEAL,
     EVALUATION,
     RECTIFICATION,
     TICKET,
@@ -51,6 +52,7 @@ RECTIFICATION_OPENED = 4  # (a bad rating) with its rectification
 RECTIFIED = 8  # rectification closed (整改 recorded)
 RECTIFIED_ON_TIME = 16  # closed on or before its deadline
 FOLLOWED_UP = 32  # 回访 recorded
+APPEAL_UPHELD = 64  # (a rating) excluded from 满意率 by an upheld 申诉
 
 TICKET_COLUMNS: dict[str, Any] = {
     "hall": np.int32,
@@ -217,7 +219,7 @@ def _flag(condition: Any, bit: int) -> ColumnElement[Any]:
 
 
 def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo) -> Any:
-    t, e, r = TICKET.c, EVALUATION.c, RECTIFICATION.c
+    t, e, r, a = TICKET.c, EVALUATION.c, RECTIFICATION.c, APPEAL.c
     all_days = sorted({d for days in hall_days.values() for d in days})
     lo, hi = day_bounds(all_days[0], zone)[0], day_bounds(all_days[-1], zone)[1]
     done = t.status == TicketStatus.done.value
@@ -229,6 +231,7 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
         + _flag(r.closed_at.is_not(None), RECTIFIED)
         + _flag(r.closed_at <= r.deadline, RECTIFIED_ON_TIME)
         + _flag(r.followup_at.is_not(None), FOLLOWED_UP)
+        + _flag(a.id.is_not(None), APPEAL_UPHELD)
     )
     wait = seconds_between(dialect, t.entered_queue_at, t.called_at)
     handle = case((done, seconds_between(dialect, t.serving_started_at, t.finished_at)))
@@ -255,9 +258,9 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
             type_coerce(open_deadline, UTCDateTime()),
         )
         .select_from(
-            TICKET.outerjoin(EVALUATION, e.ticket_id == t.id).outerjoin(
-                RECTIFICATION, r.evaluation_id == e.id
-            )
+            TICKET.outerjoin(EVALUATION, e.ticket_id == t.id)
+            .outerjoin(RECTIFICATION, r.evaluation_id == e.id)
+            .outerjoin(APPEAL, and_(a.evaluation_id == e.id, a.state == "upheld"))
         )
         .where(period)
         .order_by(t.hall_id, t.business_day)

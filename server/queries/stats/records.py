@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from server.domain.enums import TicketStatus
 from server.queries.stats.sql import (
+    APPEAL,
     EVALUATION,
     HALL,
     RECTIFICATION,
@@ -60,6 +61,7 @@ RECORD_FIELDS = (
     "rectified_at",
     "followup_at",
     "slot_start",
+    "appeal",
 )
 TIME_FIELDS = (
     "issued_at",
@@ -128,6 +130,7 @@ def records_query(
         "rectified_at": r.closed_at,
         "followup_at": r.followup_at,
         "slot_start": t.slot_start,
+        "appeal": APPEAL.c.state,
         "target_wait_min": SERVICE.c.target_wait_minutes,
         "target_handle_min": SERVICE.c.target_handle_minutes,
     }
@@ -142,6 +145,7 @@ def records_query(
         .outerjoin(target, target.c.id == t.transferred_to_id)
         .outerjoin(EVALUATION, e.ticket_id == t.id)
         .outerjoin(RECTIFICATION, r.evaluation_id == e.id)
+        .outerjoin(APPEAL, APPEAL.c.evaluation_id == e.id)
     )
     return (
         select(*(columns[name].label(name) for name in names))

@@ -42,7 +42,7 @@ from server.queries.stats.scope import ColdPeriod
 from server.queries.stats.sql import HALL
 from server.store.tables import StatsDay
 
-FORMAT = 2  # bump when the packed facts change: older rollups are rebuilt
+FORMAT = 3  # bump when the packed facts change: older rollups are rebuilt
 GRACE = timedelta(minutes=10)
 BUILD_DAYS = 7  # days per query when building (bounded memory)
 

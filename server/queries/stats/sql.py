@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from server.store.tables import (
+    Appeal,
     Complaint,
     Evaluation,
     Event,
@@ -36,6 +37,7 @@ def _table(model: Any) -> Table:
 
 
 TICKET = _table(Ticket)
+APPEAL = _table(Appeal)
 SERVICE = _table(Service)
 WINDOW = _table(Window)
 STAFF = _table(Staff)

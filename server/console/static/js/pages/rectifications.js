@@ -9,7 +9,7 @@ import { ErrorBox, Field, FormMessages, useForm, useLoad } from "../ui.js";
 const R = T.rect;
 const PAGE = 50;
 
-export function RectificationsPage({ hallId, hall }) {
+export function RectificationsPage({ user, hallId, hall }) {
   const [state, setState] = useState("");
   const [overdue, setOverdue] = useState(false);
   const [offset, setOffset] = useState(0);
@@ -43,19 +43,30 @@ export function RectificationsPage({ hallId, hall }) {
               <td>${r.staff_name ? `${r.staff_name}（${r.staff_no}）` : r.staff_no || T.none}</td>
               <td><span class="badge bad">${T.levels[r.level]}</span></td>
               <td class="detail">${r.reasons.join("、") || T.none}${r.comment ? html`<div class="small muted">${r.comment}</div>` : null}</td>
-              <td class="num">${fmt.dateTime(r.deadline, zone)}${r.overdue ? html` <span class="badge bad">${R.overdue}</span>` : null}</td>
-              <td><span class=${`badge ${r.state === "open" ? "warn" : "ok"}`}>${r.state_text || R.states[r.state]}</span>
+              <td class="num">${fmt.dateTime(r.deadline, zone)}${r.overdue && r.appeal_state !== "upheld" ? html` <span class="badge bad">${R.overdue}</span>` : null}</td>
+              <td>${r.appeal_state === "upheld" && r.state === "open"
+                  ? html`<span class="badge idle">${R.noNeed}</span>`
+                  : html`<span class=${`badge ${r.state === "open" ? "warn" : "ok"}`}>${r.state_text || R.states[r.state]}</span>`}
                 ${r.measures ? html`<div class="small detail">${R.measures}：${r.measures}</div>` : null}
-                ${r.followup_result ? html`<div class="small detail">${R.result}：${r.followup_result}（${r.followup_satisfied ? R.againSatisfied : R.stillUnsatisfied}）</div>` : null}</td>
-              <td class="actions">
-                ${r.state === "open" ? html`<button class="rectify" onClick=${() => setOpen({ id: r.id, kind: "rectify" })}>${R.rectify}</button>` : null}
+                ${r.followup_result ? html`<div class="small detail">${R.result}：${r.followup_result}（${r.followup_satisfied ? R.againSatisfied : R.stillUnsatisfied}）</div>` : null}
+                ${r.appeal_state ? html`<div class="appeal"><span class=${`badge ${r.appeal_state === "upheld" ? "idle" : r.appeal_state === "pending" ? "warn" : "ok"}`}>${r.appeal_state_text}</span>
+                  <div class="small detail">${R.appealReason}：${r.appeal_reason}</div>
+                  ${r.appeal_decision ? html`<div class="small detail">${R.appealDecision}：${r.appeal_decision}</div>` : null}</div>` : null}</td>
+              <td><div class="actions">
+                ${r.state === "open" && r.appeal_state !== "upheld" ? html`<button class="rectify" onClick=${() => setOpen({ id: r.id, kind: "rectify" })}>${R.rectify}</button>` : null}
                 ${r.state === "rectified" ? html`<button class="follow-up" onClick=${() => setOpen({ id: r.id, kind: "follow" })}>${R.followUp}</button>` : null}
-              </td>
+                ${!r.appeal_state && r.state === "open" ? html`<button class="secondary appeal" onClick=${() => setOpen({ id: r.id, kind: "appeal" })}>${R.appeal}</button>` : null}
+                ${r.appeal_state === "pending" && user.role === "admin" ? html`<button class="decide" onClick=${() => setOpen({ id: r.id, kind: "decide" })}>${R.decide}</button>` : null}
+              </div></td>
             </tr>
             ${open && open.id === r.id ? html`<tr><td colspan="10">
               ${open.kind === "rectify"
                 ? html`<${RectifyForm} item=${r} done=${() => { setOpen(null); reload(); }} />`
-                : html`<${FollowUpForm} item=${r} done=${() => { setOpen(null); reload(); }} />`}
+                : open.kind === "follow"
+                ? html`<${FollowUpForm} item=${r} done=${() => { setOpen(null); reload(); }} />`
+                : open.kind === "appeal"
+                ? html`<${AppealForm} item=${r} done=${() => { setOpen(null); reload(); }} />`
+                : html`<${DecisionForm} item=${r} done=${() => { setOpen(null); reload(); }} />`}
             </td></tr>` : null}`)}
         </tbody>
       </table>
@@ -106,6 +117,46 @@ function FollowUpForm({ item, done }) {
     <${Field} label=${R.satisfied} name="satisfied" check=${true}>
       <input type="checkbox" name="satisfied" checked=${form.values.satisfied} onChange=${form.set("satisfied")} /><//>
     <button type="submit" disabled=${form.busy}>${T.save}</button>
+    <button type="button" class="secondary" onClick=${done}>${T.cancel}</button>
+  </form><${FormMessages} form=${form} />`;
+}
+
+function AppealForm({ item, done }) {
+  const form = useForm({ reason: "", evidence: "" });
+  const save = (e) => form.submit(e, {
+    required: ["reason"],
+    run: (v) => post(`/rectifications/${item.id}/appeal`, { reason: v.reason.trim(), evidence: v.evidence.trim() || null }),
+    fieldFor: { invalid_input: "reason", conflict: "reason" },
+    done,
+  });
+  return html`<form class="inline" id="appeal-form" onSubmit=${save} novalidate>
+    <${Field} label=${R.appealReason} name="reason" error=${form.errors.reason} hint=${R.appealReasonHint}>
+      <input name="reason" style="width:360px" value=${form.values.reason} onInput=${form.set("reason")} /><//>
+    <${Field} label=${R.appealEvidence} name="evidence" error=${form.errors.evidence} hint=${R.appealEvidenceHint}>
+      <textarea name="evidence" style="width:420px" value=${form.values.evidence} onInput=${form.set("evidence")}></textarea><//>
+    <button type="submit" disabled=${form.busy}>${R.appealSubmit}</button>
+    <button type="button" class="secondary" onClick=${done}>${T.cancel}</button>
+  </form><${FormMessages} form=${form} />`;
+}
+
+function DecisionForm({ item, done }) {
+  const form = useForm({ upheld: "true", decision: "" });
+  const save = (e) => form.submit(e, {
+    required: ["decision"],
+    run: (v) => post(`/rectifications/${item.id}/appeal/decision`, { upheld: v.upheld === "true", decision: v.decision.trim() }),
+    fieldFor: { invalid_input: "decision", conflict: "decision" },
+    done,
+  });
+  return html`<form class="inline" id="decision-form" onSubmit=${save} novalidate>
+    <div class="small detail">${R.appealReason}：${item.appeal_reason}${item.appeal_evidence ? html`<br />${R.appealEvidence}：${item.appeal_evidence}` : null}</div>
+    <${Field} label=${R.decision} name="upheld">
+      <select name="upheld" value=${form.values.upheld} onChange=${form.set("upheld")}>
+        <option value="true">${R.upheld}</option>
+        <option value="false">${R.rejected}</option>
+      </select><//>
+    <${Field} label=${R.appealDecision} name="decision" error=${form.errors.decision}>
+      <input name="decision" style="width:360px" value=${form.values.decision} onInput=${form.set("decision")} /><//>
+    <button type="submit" disabled=${form.busy}>${R.decideSubmit}</button>
     <button type="button" class="secondary" onClick=${done}>${T.cancel}</button>
   </form><${FormMessages} form=${form} />`;
 }

@@ -122,6 +122,7 @@ function IndicatorTable({ result }) {
             ${cols.map(([field, , kind]) => html`<td class="n">${fmt.indicator(result.total[field], kind)}</td>`)}</tr>
         </tbody>
       </table>
+      <p class="small muted" id="appeal-note">${S.appealNote(result.total.appeal_excluded || 0)}</p>
     </section>`;
 }
 

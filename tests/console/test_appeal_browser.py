@@ -1,0 +1,54 @@
+"""申诉 in headless Chromium: a supervisor appeals a 差评 on 差评整改 (reason and evidence, both
+checked), an admin decides it there; the statistics page says how many ratings 满意率 left out."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from tests.console.pages import new_context, sign_in
+from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, LiveServer, seed_hall
+from tests.outbox.test_delivery import rate
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+async def test_a_supervisor_appeals_and_an_admin_upholds(
+    browser: object, module_server: LiveServer
+) -> None:
+    server = module_server
+    hall = await seed_hall(server, code="AP")
+    await rate(server, hall, "1", 5)
+    ticket, _ = await rate(server, hall, "2", 1, ["态度不好"])
+    context = await new_context(browser)
+    tab = await sign_in(
+        context, server.base_url, hall.supervisor_no, STAFF_PASSWORD, "rectifications"
+    )
+    row = tab.locator(f"#rectifications tr[data-rect]:has-text('{ticket['number']}')")
+    await expect(row).to_contain_text("待整改")
+    assert await row.locator("button.decide").count() == 0, "a supervisor does not decide"
+    await row.locator("button.appeal").click()
+    await tab.click("#appeal-form button[type=submit]")
+    await expect(tab.locator("#appeal-form [data-field=reason] .field-error")).to_have_text("必填")
+    await tab.fill("#appeal-form [name=reason]", "恶意差评：评价人未在本窗口办理")
+    await tab.fill("#appeal-form [name=evidence]", "3号摄像头 09:40 录像；办件系统无该人记录")
+    await tab.click("#appeal-form button[type=submit]")
+    await expect(row).to_contain_text("申诉中")
+    await expect(row).to_contain_text("恶意差评")
+    assert await row.locator("button.appeal").count() == 0
+    await context.close()
+
+    context = await new_context(browser)
+    tab = await sign_in(context, server.base_url, ADMIN_NO, ADMIN_PASSWORD, "rectifications")
+    await tab.goto(f"{server.base_url}/console/rectifications?hall={hall.hall_id}")
+    row = tab.locator(f"#rectifications tr[data-rect]:has-text('{ticket['number']}')")
+    await row.locator("button.decide").click()
+    await expect(tab.locator("#decision-form")).to_contain_text("办件系统无该人记录")
+    await tab.select_option("#decision-form [name=upheld]", "true")
+    await tab.fill("#decision-form [name=decision]", "录像证实，申诉成立")
+    await tab.click("#decision-form button[type=submit]")
+    await expect(row).to_contain_text("申诉成立")
+    await expect(row).to_contain_text("录像证实")
+    await tab.goto(f"{server.base_url}/console/stats?hall={hall.hall_id}")
+    await expect(tab.locator("#appeal-note")).to_contain_text("本期 1 条")
+    await context.close()
