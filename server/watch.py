@@ -24,9 +24,10 @@ async def watch_once(runtime: Runtime) -> int:
     settings = runtime.settings
     now = runtime.clock.now()
     since = runtime.started_at
+    calendar = settings.working_calendar()
 
     def look(session: Session) -> list[HallFindings]:
-        return watch_findings(session, now, settings.device_offline_after_s, since)
+        return watch_findings(session, now, settings.device_offline_after_s, since, calendar)
 
     changed = 0
     for findings in await runtime.read(look):

@@ -420,6 +420,10 @@ async def every_kind_of_write(server: LiveServer) -> None:
     await admin.request("POST", f"{appeal}/decision", json={"upheld": False, "decision": "不成立"})
     await supervisor.rectify(opened["id"], "增开窗口")
     await supervisor.follow_up(opened["id"], "phone", "已回访", True)
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as phone:  # 追评
+        again = {"times": "2", "level": "4"}
+        rated = await phone.post(f"/t/{first['public_token']}/rating", data=again)
+        assert rated.status_code == 303, rated.text
     async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as browser:
         signed = await browser.post(
             "/api/v1/auth/session", json={"staff_no": hall.supervisor_no, "password": PASSWORD}

@@ -18,6 +18,7 @@ from server.api.public_rating import rating_section, read_form
 from server.api.schemas import EvaluationIn
 from server.api.ticket_page import not_found, render
 from server.commands.evaluations import evaluate_by_token
+from server.commands.re_ratings import re_rate_by_token
 from server.domain.errors import DomainError, Gone, NotFound
 from server.queries.public import public_view
 from server.runtime import Runtime
@@ -72,6 +73,7 @@ async def rate(public_token: PublicToken, request: Request, runtime: RuntimeDep)
         return await page_response(
             runtime, public_token, message=RATING_TEXTS["bad_form"], status=422
         )
+    again = form.get("times", [""])[0] == "2"  # 追评, after the 差评's 整改
     if level in BAD_LEVELS and form.get("step", [""])[0] != "reasons":
         return RedirectResponse(f"{back}?level={level}#rate", status_code=303)
     comment = (form.get("comment", [""])[0] or "").strip() or None
@@ -83,18 +85,21 @@ async def rate(public_token: PublicToken, request: Request, runtime: RuntimeDep)
     except ValidationError as exc:
         detail = "；".join(str(err["msg"]) for err in exc.errors())
         return await page_response(runtime, public_token, level=level, message=detail, status=422)
-    try:
-        await runtime.write(
-            call(
-                evaluate_by_token,
-                public_token,
-                checked.level,
-                list(checked.reasons),
-                checked.comment,
-                rectification_days=runtime.settings.rectification_working_days,
-                calendar=runtime.settings.working_calendar(),
-            )
+    job = (
+        call(re_rate_by_token, public_token, checked.level, list(checked.reasons), checked.comment)
+        if again
+        else call(
+            evaluate_by_token,
+            public_token,
+            checked.level,
+            list(checked.reasons),
+            checked.comment,
+            rectification_days=runtime.settings.rectification_working_days,
+            calendar=runtime.settings.working_calendar(),
         )
+    )
+    try:
+        await runtime.write(job)
     except DomainError as exc:
         status = {"not_found": 404, "gone": 410}.get(exc.code, 409)
         return await page_response(runtime, public_token, message=exc.message, status=status)

@@ -10,6 +10,9 @@ Plain HTML forms, no script, nothing from another host:
     /t/{token}?level=2         the reasons (check boxes) and a comment, 提交评价 / 重新选择
     POST /t/{token}/rating     with step=reasons: rated → /t/{token}?rated=1
 
+A rated 差评 whose 整改 the hall recorded offers one 追评 (评价次数 = 2) the same way, within the
+rating window counted from the 整改 (the form carries times=2; server/commands/re_ratings.py).
+
 This module renders the rating part of the page and reads its form; the page and both routes
 are server/api/public_page.py (so 补充评价 / 追评 and a live page can grow here and there apart).
 """
@@ -57,6 +60,9 @@ T = {
     "closed": "评价已关闭：本号票于 {finished} 办结，扫码评价须在办结后 {days} 天内进行。",
     "closes": "可在 {closes} 前评价。",
     "bad_form": "请选择评价等级后再提交。",
+    "again_title": "追评：您的差评已于 {rectified} 整改，请对整改结果再评价一次",
+    "again_thanks": "感谢您的追评！",
+    "again_done": "本号票已评价并追评，感谢您的参与。",
 }
 
 
@@ -79,10 +85,20 @@ def rating_section(
     if view.status != "done":
         return f'<section class="rate" id="rate">{note}</section>' if message else ""
     action = f"/t/{quote(token, safe='')}/rating"
-    if view.evaluated:
-        said = T["thanks"] if just_rated else T["rated"]
+    again = view.evaluated and view.re_rating_open
+    if view.evaluated and not again:
+        if view.re_rated:
+            said = T["again_thanks"] if just_rated else T["again_done"]
+        else:
+            said = T["thanks"] if just_rated else T["rated"]
         return f'<section class="rate" id="rate">{note}<p class="note ok">{e(said)}</p></section>'
-    if not view.can_evaluate:
+    times = '<input type="hidden" name="times" value="2">' if again else ""
+    title = (
+        T["again_title"].format(rectified=_time(view.rectified_at, zone))
+        if again and view.rectified_at
+        else T["title"]
+    )
+    if not again and not view.can_evaluate:
         days = (
             (view.rating_closes_at - view.finished_at).days
             if view.rating_closes_at and view.finished_at
@@ -99,7 +115,7 @@ def rating_section(
         return (
             f'<section class="rate" id="rate"><h2>{e(LEVEL_NAMES[level])} · {e(T["reasons"])}</h2>'
             f'{note}<form method="post" action="{action}">'
-            f'<input type="hidden" name="step" value="reasons">'
+            f'<input type="hidden" name="step" value="reasons">{times}'
             f'<input type="hidden" name="level" value="{level}">'
             f'<div class="reasons">{boxes}</div>'
             f'<label for="comment">{e(T["comment"])}</label>'
@@ -114,12 +130,12 @@ def rating_section(
     )
     closes = (
         f'<p class="small">{e(T["closes"].format(closes=_time(view.rating_closes_at, zone)))}</p>'
-        if view.rating_closes_at
+        if view.rating_closes_at and not again
         else ""
     )
     return (
-        f'<section class="rate" id="rate"><h2>{e(T["title"])}</h2>{note}'
-        f'<form method="post" action="{action}"><div class="levels">{buttons}</div></form>'
+        f'<section class="rate" id="rate"><h2>{e(title)}</h2>{note}'
+        f'<form method="post" action="{action}">{times}<div class="levels">{buttons}</div></form>'
         f"{closes}</section>"
     )
 

@@ -178,6 +178,13 @@ class RectificationOut(BaseModel):
     appeal_filed_at: datetime | None = None
     appeal_decided_at: datetime | None = None
     appeal_decision: str | None = None
+    followup_deadline: datetime | None = Field(
+        default=None, description="回访 due by then (the hall's working days after 整改)"
+    )
+    re_rating_level: int | None = Field(default=None, description="追评 (评价次数 2): its level")
+    re_rating_reasons: list[str] = Field(default_factory=list)
+    re_rating_comment: str | None = None
+    re_rated_at: datetime | None = None
 
 
 class AppealIn(BaseModel):

@@ -86,7 +86,8 @@ def evaluate(
     if level in BAD_LEVELS:
         hall = tx.session.get(Hall, ticket.hall_id)
         assert hall is not None
-        deadline = add_working_days(tx.now, rectification_days, hall_zone(hall.timezone), calendar)
+        days = hall.rectification_working_days or rectification_days  # the hall's own, if set
+        deadline = add_working_days(tx.now, days, hall_zone(hall.timezone), calendar)
         tx.session.add(
             Rectification(
                 evaluation_id=evaluation.id or 0,

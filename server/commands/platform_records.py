@@ -25,6 +25,7 @@ from server.store.tables import (
     OutboxMessage,
     Receiver,
     Rectification,
+    ReRating,
     Service,
     Staff,
     Ticket,
@@ -78,25 +79,38 @@ def _rating_id(hall: Hall, evaluation: Evaluation) -> str:
 
 
 def rating_record(
-    tx: Tx, hall: Hall, target: Receiver, evaluation: Evaluation, ticket: Ticket
+    tx: Tx,
+    hall: Hall,
+    target: Receiver,
+    evaluation: Evaluation,
+    ticket: Ticket,
+    again: ReRating | None = None,
 ) -> dict[str, Any]:
+    """The rating (times 1), or with `again` its 追评 (times 2: the second rating's level,
+    reasons, text, channel and time)."""
     service = tx.session.get(Service, ticket.service_id)
     window = tx.session.get(Window, ticket.window_id) if ticket.window_id else None
+    rated: Evaluation | ReRating = again or evaluation
     return {
         **_common(hall, target, evaluation),
+        "times": 2 if again is not None else 1,
         "case_nos": case_nos(tx, ticket.id or 0),
         "item_code": (service.item_code if service else None) or "",
         "item_name": service.name if service else "",
-        "channel": evaluation.channel,
-        "evaluated_at": instant(evaluation.created_at),
-        "level": evaluation.level,
-        "reasons": list(evaluation.reasons),
-        "text": evaluation.comment or "",
+        "channel": rated.channel,
+        "evaluated_at": instant(rated.created_at),
+        "level": rated.level,
+        "reasons": list(rated.reasons),
+        "text": rated.comment or "",
         "window_no": window.number if window else "",
         "staff_no": _staff_no(tx, ticket.staff_id),
         "default_rating": False,
         "excluded": excluded(tx, evaluation.id or 0),
     }
+
+
+def _re_rating(tx: Tx, evaluation: Evaluation) -> ReRating | None:
+    return tx.session.exec(select(ReRating).where(ReRating.evaluation_id == evaluation.id)).first()
 
 
 def rectification_record(
@@ -183,7 +197,12 @@ def appeal_decided(tx: Tx, appeal: Appeal, evaluation: Evaluation) -> None:
     refresh_pending_rating(tx, evaluation.ticket_id)
 
 
-def _later_record(tx: Tx, evaluation: Evaluation, kind: str) -> None:
+def re_rated(tx: Tx, evaluation: Evaluation) -> None:
+    """追评 made: its record (times 2), after every earlier one of the rating."""
+    _later_record(tx, evaluation, "rating", times=2)
+
+
+def _later_record(tx: Tx, evaluation: Evaluation, kind: str, times: int = 1) -> None:
     """A later record of a rating, after any earlier one never written (the hall began
     reporting later), so that the platform never gets a later record before an earlier one."""
     target = receiver(tx, evaluation.hall_id)
@@ -196,7 +215,7 @@ def _later_record(tx: Tx, evaluation: Evaluation, kind: str) -> None:
         key = idempotency_key(str(record["rating_id"]), int(record["times"]), earlier)
         if outbox.find(tx, CHANNEL, key) is None:
             _write(tx, hall, ticket.id or 0, earlier, record)
-        if earlier == kind:
+        if (earlier, record["times"]) == (kind, times):
             return
 
 
@@ -221,9 +240,8 @@ def refresh_pending_rating(tx: Tx, ticket_id: int) -> None:
         target = receiver(tx, message.hall_id)
         if evaluation is None or ticket is None or hall is None or target is None:
             continue
-        record = rating_record(tx, hall, target, evaluation, ticket)
-        record["times"] = message.payload.get("times", 1)
-        message.payload = record
+        again = _re_rating(tx, evaluation) if message.payload.get("times") == 2 else None
+        message.payload = rating_record(tx, hall, target, evaluation, ticket, again)
         tx.session.add(message)
 
 
@@ -298,4 +316,7 @@ def _records_of(
     appeal = tx.session.exec(select(Appeal).where(Appeal.evaluation_id == evaluation.id)).first()
     if appeal is not None and appeal.decided_at is not None:
         records.append(("appeal", appeal_record(tx, hall, target, evaluation, appeal)))
+    again = _re_rating(tx, evaluation)
+    if again is not None:  # 追评, after 整改
+        records.append(("rating", rating_record(tx, hall, target, evaluation, ticket, again)))
     return records

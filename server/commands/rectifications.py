@@ -6,6 +6,7 @@ from client.events import RectificationFollowedUp, RectificationRectified
 from server.commands import platform_records
 from server.commands.stats_marks import note_late_change
 from server.domain.actor import StaffActor, ensure_hall
+from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
 from server.domain.errors import Conflict, NotFound
 from server.domain.texts import text
 from server.store import lookups
@@ -33,10 +34,24 @@ def _changed(tx: Tx, rectification: Rectification) -> None:
     note_late_change(tx, ticket.hall_id, ticket.business_day, zone)
 
 
-def rectify(tx: Tx, actor: StaffActor, rectification_id: int, measures: str) -> Rectification:
+def rectify(
+    tx: Tx,
+    actor: StaffActor,
+    rectification_id: int,
+    measures: str,
+    *,
+    followup_days: int = 1,
+    calendar: WorkingCalendar | None = None,
+) -> Rectification:
+    """整改 recorded; 回访 is then due within the hall's `followup_working_days` (else
+    `followup_days`, the deployment's) working days."""
     rectification, hall_id = _load(tx, actor, rectification_id)
     if rectification.closed_at is not None:
         raise Conflict(text("rectification.already_rectified", rectification_id=rectification_id))
+    hall = lookups.hall(tx.session, hall_id)
+    days = hall.followup_working_days or followup_days
+    zone = hall_zone(hall.timezone)
+    rectification.followup_deadline = add_working_days(tx.now, days, zone, calendar)
     rectification.closed_at = tx.now
     rectification.note = measures
     rectification.rectified_by = actor.staff_id

@@ -16,7 +16,9 @@ from .texts import text
 # the kinds a watch keeps in step with the hall (raised while they hold, resolved after)
 # the 好差评 loop's (server/domain/rating_loop.py): records stuck on their way to the platform
 PLATFORM_KINDS = ("platform_backlog", "platform_failed")
-WATCHED_KINDS = ("wait_over", "pause_long", *PLATFORM_KINDS)
+# … and its 超期预警: a 差评's 整改 or 回访 deadline near (due) or passed (overdue)
+DEADLINE_KINDS = ("rectification_due", "rectification_overdue", "followup_due", "followup_overdue")
+WATCHED_KINDS = ("wait_over", "pause_long", *PLATFORM_KINDS, *DEADLINE_KINDS)
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,18 @@ def add_working_days(
         if calendar.is_working_day(local.date()):
             moved += 1
     return local.astimezone(UTC)
+
+
+def subtract_working_days(
+    end: datetime, days: int, zone: ZoneInfo, calendar: WorkingCalendar | None = None
+) -> datetime:
+    """`end` moved back by `days` working days, same local time (add_working_days backwards):
+    when a warning before a deadline in working days is due."""
+    calendar = calendar or WorkingCalendar()
+    local = end.astimezone(zone)
+    moved = 0
+    while moved < days:
+        local -= timedelta(days=1)
+        if calendar.is_working_day(local.date()):
+            moved += 1
+    return local.astimezone(UTC)

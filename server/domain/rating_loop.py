@@ -1,12 +1,15 @@
 """The 好差评 loop's lasting conditions, as pure rules: records that cannot reach the platform,
-and (issue 25) 回访 and 整改 deadlines coming near or passed. The server's watch
-(server/watch.py) checks them with the others and keeps one alert per condition."""
+and 超期预警 — a 差评's 整改 or 回访 deadline coming near or passed. The server's watch
+(server/watch.py) checks them with the others and keeps one alert per condition: the 'due'
+one is resolved when the 'overdue' one is raised, and both when the work is recorded."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .alerts import AlertCondition, minutes_between
+from .calendar import WorkingCalendar, subtract_working_days
 from .texts import text
 
 
@@ -29,3 +32,51 @@ def platform_failed(hall_id: int, failed: int) -> AlertCondition | None:
     if not failed:
         return None
     return AlertCondition("platform_failed", f"hall:{hall_id}", text("alert.platform_failed"))
+
+
+def _local(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%m-%d %H:%M")
+
+
+def rectification_deadline(
+    rectification_id: int,
+    ticket_id: int,
+    number: str,
+    deadline: datetime,
+    now: datetime,
+    warn_working_days: int,
+    zone: ZoneInfo,
+    calendar: WorkingCalendar | None = None,
+) -> AlertCondition | None:
+    """整改 not recorded: overdue once the deadline passed, due within the hall's warning
+    (working days before it)."""
+    subject, data = f"rectification:{rectification_id}", {"ticket_id": ticket_id}
+    when = _local(deadline, zone)
+    if now > deadline:
+        sentence = text("alert.rectification_overdue", number=number, deadline=when)
+        return AlertCondition("rectification_overdue", subject, sentence, "bad", data)
+    if now >= subtract_working_days(deadline, warn_working_days, zone, calendar):
+        sentence = text("alert.rectification_due", number=number, deadline=when)
+        return AlertCondition("rectification_due", subject, sentence, "warn", data)
+    return None
+
+
+def followup_deadline(
+    rectification_id: int,
+    ticket_id: int,
+    number: str,
+    deadline: datetime,
+    now: datetime,
+    warn_hours: int,
+    zone: ZoneInfo,
+) -> AlertCondition | None:
+    """整改 recorded, 回访 not: overdue once the deadline passed, due `warn_hours` before."""
+    subject, data = f"rectification:{rectification_id}", {"ticket_id": ticket_id}
+    when = _local(deadline, zone)
+    if now > deadline:
+        sentence = text("alert.followup_overdue", number=number, deadline=when)
+        return AlertCondition("followup_overdue", subject, sentence, "bad", data)
+    if now >= deadline - timedelta(hours=warn_hours):
+        sentence = text("alert.followup_due", number=number, deadline=when)
+        return AlertCondition("followup_due", subject, sentence, "warn", data)
+    return None

@@ -16,8 +16,10 @@ from server.domain.alerts import (
     pause_long,
     wait_over,
 )
+from server.domain.calendar import WorkingCalendar
 from server.domain.enums import WindowState
 from server.queries.outbox import platform_conditions
+from server.queries.rating_loop import deadline_conditions
 from server.store import lookups
 from server.store.tables import Alert, Device, Hall, Service, Window
 
@@ -90,9 +92,15 @@ class HallFindings:
 
 
 def watch_findings(
-    session: Session, now: datetime, offline_after_s: float, watching_since: datetime
+    session: Session,
+    now: datetime,
+    offline_after_s: float,
+    watching_since: datetime,
+    calendar: WorkingCalendar | None = None,
 ) -> list[HallFindings]:
-    """Every hall's long waits, long pauses and silent devices, against its open alerts."""
+    """Every hall's long waits, long pauses and silent devices, its 好差评 records stuck on the
+    way and its 差评 deadlines near or passed (working days by `calendar`), against its open
+    alerts."""
     found: list[HallFindings] = []
     for hall in session.exec(select(Hall).order_by(col(Hall.id))):
         hall_id = hall.id or 0
@@ -135,6 +143,7 @@ def watch_findings(
             if is_offline(device.last_seen_at, now, offline_after_s, watching_since):
                 findings.offline.append(device.id or 0)
         findings.holding.extend(platform_conditions(session, hall_id, now))
+        findings.holding.extend(deadline_conditions(session, hall, now, calendar))
         findings.ongoing = {
             (kind, subject)
             for kind, subject in session.exec(

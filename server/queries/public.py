@@ -14,7 +14,7 @@ from server.domain.texts import text
 from server.queries.views import PublicTicketOut
 from server.store.catalog import Catalog
 from server.store.lookups import estimate, people_ahead
-from server.store.tables import Evaluation, Hall, Ticket, Window
+from server.store.tables import Evaluation, Hall, Rectification, ReRating, Ticket, Window
 
 
 def find_by_token(session: Session, public_token: str, now: datetime | None = None) -> Ticket:
@@ -60,10 +60,18 @@ def public_view(
     waiting = ticket.status == TicketStatus.waiting
     ahead = people_ahead(session, ticket) if waiting else None
     evaluated = session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first()
+    rectified_at, re_rated = _rectified(session, evaluated)
     hall = session.get(Hall, ticket.hall_id)
     closes = rating_closes_at(ticket.finished_at, hall.rating_window_days if hall else 7)
     done = ticket.status == TicketStatus.done
     open_now = closes is None or now is None or now <= closes
+    again_closes = rating_closes_at(rectified_at, hall.rating_window_days if hall else 7)
+    re_rating_open = (
+        rectified_at is not None
+        and not re_rated
+        and bool(hall and hall.re_rating)
+        and (again_closes is None or now is None or now <= again_closes)
+    )
     return PublicTicketOut(
         hall_name=hall.name if hall else "",
         number=ticket.number,
@@ -84,4 +92,19 @@ def public_view(
         can_evaluate=done and evaluated is None and open_now,
         finished_at=ticket.finished_at if done else None,
         rating_closes_at=closes if done else None,
+        re_rating_open=re_rating_open,
+        re_rated=re_rated,
+        rectified_at=rectified_at,
     )
+
+
+def _rectified(session: Session, evaluation_id: int | None) -> tuple[datetime | None, bool]:
+    """When this ticket's 差评 was rectified (None: not, or no 差评), and whether its 追评 was
+    made."""
+    if evaluation_id is None:
+        return None, False
+    closed = session.exec(
+        select(Rectification.closed_at).where(Rectification.evaluation_id == evaluation_id)
+    ).first()
+    again = session.exec(select(ReRating.id).where(ReRating.evaluation_id == evaluation_id)).first()
+    return closed, again is not None

@@ -14,6 +14,7 @@ from server.domain.texts import text
 from server.queries.stats.sql import (
     APPEAL,
     EVALUATION,
+    RE_RATING,
     RECTIFICATION,
     SERVICE,
     STAFF,
@@ -52,6 +53,7 @@ def _query(f: RectificationFilter, now: datetime, columns: list[Any]) -> Select[
         RECTIFICATION.join(TICKET, t.id == r.ticket_id)
         .join(EVALUATION, EVALUATION.c.id == r.evaluation_id)
         .outerjoin(APPEAL, APPEAL.c.evaluation_id == r.evaluation_id)
+        .outerjoin(RE_RATING, RE_RATING.c.evaluation_id == r.evaluation_id)
         .join(SERVICE, SERVICE.c.id == t.service_id)
         .outerjoin(WINDOW, WINDOW.c.id == t.window_id)
         .outerjoin(STAFF, STAFF.c.id == t.staff_id)
@@ -116,6 +118,11 @@ def _columns() -> list[Any]:
         APPEAL.c.filed_at.label("appeal_filed_at"),
         APPEAL.c.decided_at.label("appeal_decided_at"),
         APPEAL.c.decision.label("appeal_decision"),
+        r.followup_deadline,
+        RE_RATING.c.level.label("re_rating_level"),
+        RE_RATING.c.reasons.label("re_rating_reasons"),
+        RE_RATING.c.comment.label("re_rating_comment"),
+        RE_RATING.c.created_at.label("re_rated_at"),
     ]
 
 
@@ -130,6 +137,8 @@ def _out(row: Any, now: datetime) -> dict[str, Any]:
     appeal = item.get("appeal_state")
     item["appeal_state_text"] = text(f"appeal_state.{appeal}") if appeal else None
     item["reasons"] = list(item["reasons"] or [])
+    if "re_rating_reasons" in item:
+        item["re_rating_reasons"] = list(item["re_rating_reasons"] or [])
     return item
 
 

@@ -78,3 +78,8 @@ class PublicTicketOut(BaseModel):
     rating_closes_at: datetime | None = Field(
         default=None, description="the QR page takes a rating until then (the hall's window)"
     )
+    re_rating_open: bool = Field(
+        default=False, description="追评 possible: the 差评 was rectified, not yet re-rated"
+    )
+    re_rated: bool = Field(default=False, description="the applicant made the 追评")
+    rectified_at: datetime | None = Field(default=None, description="整改 of this ticket's 差评")

@@ -52,3 +52,27 @@ async def test_a_supervisor_appeals_and_an_admin_upholds(
     await tab.goto(f"{server.base_url}/console/stats?hall={hall.hall_id}")
     await expect(tab.locator("#appeal-note")).to_contain_text("本期 1 条")
     await context.close()
+
+
+async def test_an_admin_sets_the_halls_loop_rules(
+    browser: object, module_server: LiveServer
+) -> None:
+    server = module_server
+    hall = await seed_hall(server, code="LR")
+    context = await new_context(browser)
+    tab = await sign_in(context, server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+    await tab.goto(f"{server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
+    form = tab.locator("#loop-rules")
+    await expect(form.locator("[name=case_numbers]")).to_have_value("off")
+    await expect(form.locator("[name=rectification_working_days]")).to_have_value("15")
+    await tab.select_option("#loop-rules [name=case_numbers]", "required")
+    await tab.fill("#loop-rules [name=rectification_working_days]", "10")
+    await tab.fill("#loop-rules [name=followup_warn_hours]", "8")
+    await tab.uncheck("#loop-rules [name=re_rating]")
+    await tab.click("#loop-rules button[type=submit]")
+    await expect(tab.locator("#loop-rules ~ .form-ok")).to_have_text("已保存。")
+    halls = await server.admin.request("GET", "/admin/halls")
+    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    assert (saved["case_numbers"], saved["rectification_working_days"]) == ("required", 10)
+    assert (saved["followup_warn_hours"], saved["re_rating"]) == (8, False)
+    await context.close()

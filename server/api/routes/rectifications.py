@@ -98,7 +98,16 @@ async def rectify_route(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: RectifyIn
 ) -> RectificationOut:
     """Record what was done (整改措施); the rectification is then closed (已整改)."""
-    await runtime.write(call(rectify, user, rectification_id, body.measures))
+    settings = runtime.settings
+    job = call(
+        rectify,
+        user,
+        rectification_id,
+        body.measures,
+        followup_days=settings.followup_working_days,
+        calendar=settings.working_calendar(),
+    )
+    await runtime.write(job)
     return await _read_one(runtime, rectification_id)
 
 

@@ -23,6 +23,7 @@ from server.store.tables import (
     Event,
     Hall,
     Rectification,
+    ReRating,
     Service,
     Staff,
     Ticket,
@@ -38,6 +39,7 @@ def _table(model: Any) -> Table:
 
 TICKET = _table(Ticket)
 APPEAL = _table(Appeal)
+RE_RATING = _table(ReRating)
 SERVICE = _table(Service)
 WINDOW = _table(Window)
 STAFF = _table(Staff)

@@ -48,7 +48,9 @@ export function RectificationsPage({ user, hallId, hall }) {
                   ? html`<span class="badge idle">${R.noNeed}</span>`
                   : html`<span class=${`badge ${r.state === "open" ? "warn" : "ok"}`}>${r.state_text || R.states[r.state]}</span>`}
                 ${r.measures ? html`<div class="small detail">${R.measures}：${r.measures}</div>` : null}
+                ${r.state === "rectified" && r.followup_deadline ? html`<div class="small detail">${R.followupBy}：${fmt.dateTime(r.followup_deadline, zone)}${new Date(r.followup_deadline) < new Date() ? html` <span class="badge bad">${R.overdue}</span>` : null}</div>` : null}
                 ${r.followup_result ? html`<div class="small detail">${R.result}：${r.followup_result}（${r.followup_satisfied ? R.againSatisfied : R.stillUnsatisfied}）</div>` : null}
+                ${r.re_rating_level ? html`<div class="small detail">${R.reRating}：<span class=${`badge ${r.re_rating_level <= 2 ? "bad" : "ok"}`}>${T.levels[r.re_rating_level]}</span>${r.re_rating_reasons.length ? `（${r.re_rating_reasons.join("、")}）` : ""}</div>` : null}
                 ${r.appeal_state ? html`<div class="appeal"><span class=${`badge ${r.appeal_state === "upheld" ? "idle" : r.appeal_state === "pending" ? "warn" : "ok"}`}>${r.appeal_state_text}</span>
                   <div class="small detail">${R.appealReason}：${r.appeal_reason}</div>
                   ${r.appeal_decision ? html`<div class="small detail">${R.appealDecision}：${r.appeal_decision}</div>` : null}</div>` : null}</td>

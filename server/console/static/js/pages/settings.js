@@ -26,6 +26,7 @@ export function SettingsPage({ user, hall, halls }) {
     ${needsHall ? html`<p class="muted">${halls.length ? T.pickHallFirst : T.noHalls}</p>` : null}
     ${tab === "halls" ? html`<${Halls} user=${user} halls=${halls} />` : null}
     ${tab === "halls" && hall ? html`<${HallRules} hall=${hall} />` : null}
+    ${tab === "halls" && hall ? html`<${LoopRules} hall=${hall} />` : null}
     ${tab === "services" && hall ? html`<${Services} hall=${hall} />` : null}
     ${tab === "windows" && hall ? html`<${Windows} hall=${hall} />` : null}
     ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
@@ -108,6 +109,50 @@ function HallRules({ hall }) {
         <button type="submit" disabled=${form.busy}>${T.save}</button>
       </form>
       <p class="small muted">${R.requeueHint}</p>
+      <${FormMessages} form=${form} />
+    </section>`;
+}
+
+// The 差评 loop (issue 25): 办件编号 at 办结, the 整改 and 回访 deadlines, 超期预警, 追评.
+function LoopRules({ hall }) {
+  const L = S.hall.loop;
+  const form = useForm({
+    case_numbers: hall.case_numbers || "off",
+    rectification_working_days: String(hall.rectification_working_days ?? 15),
+    followup_working_days: String(hall.followup_working_days ?? 1),
+    rectification_warn_days: String(hall.rectification_warn_days ?? 3),
+    followup_warn_hours: String(hall.followup_warn_hours ?? 4),
+    re_rating: hall.re_rating !== false,
+  });
+  const numbers = ["rectification_working_days", "followup_working_days", "rectification_warn_days", "followup_warn_hours"];
+  const save = (e) =>
+    form.submit(e, {
+      required: numbers,
+      run: (v) => patch(`/admin/halls/${hall.id}`, {
+        case_numbers: v.case_numbers,
+        ...Object.fromEntries(numbers.map((k) => [k, Number(v[k])])),
+        re_rating: Boolean(v.re_rating),
+      }),
+    });
+  const number = (name, min, max) => html`<input type="number" min=${min} max=${max} name=${name}
+    value=${form.values[name]} onInput=${form.set(name)} style="width:80px" />`;
+  return html`
+    <section class="card">
+      <h2>${L.title}</h2>
+      <form class="inline" id="loop-rules" onSubmit=${save} novalidate>
+        <${Field} label=${L.cases} name="case_numbers" error=${form.errors.case_numbers}>
+          <select name="case_numbers" value=${form.values.case_numbers} onChange=${form.set("case_numbers")}>
+            ${Object.entries(L.casesOptions).map(([k, v]) => html`<option value=${k}>${v}</option>`)}
+          </select><//>
+        <${Field} label=${L.rectDays} name="rectification_working_days" error=${form.errors.rectification_working_days}>${number("rectification_working_days", 1, 60)}<//>
+        <${Field} label=${L.followDays} name="followup_working_days" error=${form.errors.followup_working_days}>${number("followup_working_days", 1, 30)}<//>
+        <${Field} label=${L.rectWarn} name="rectification_warn_days" error=${form.errors.rectification_warn_days}>${number("rectification_warn_days", 0, 30)}<//>
+        <${Field} label=${L.followWarn} name="followup_warn_hours" error=${form.errors.followup_warn_hours}>${number("followup_warn_hours", 0, 72)}<//>
+        <label class="check"><input type="checkbox" name="re_rating" checked=${form.values.re_rating}
+          onChange=${(e) => form.setValues({ ...form.values, re_rating: e.target.checked })} /> ${L.reRating}</label>
+        <button type="submit" disabled=${form.busy}>${T.save}</button>
+      </form>
+      <p class="small muted">${L.hint}</p>
       <${FormMessages} form=${form} />
     </section>`;
 }
