@@ -24,7 +24,7 @@ def find_by_token(session: Session, public_token: str, now: datetime | None = No
         raise NotFound(text("ticket.public_not_found"))
     if now is not None:
         hall = session.get(Hall, ticket.hall_id)
-        expires = _expires(ticket, hall)
+        expires = _expires(session, ticket, hall)
         if now > expires:
             raise Gone(_expired_text(ticket, hall))
     return ticket
@@ -42,10 +42,20 @@ def _expired_text(ticket: Ticket, hall: Hall | None) -> str:
     )
 
 
-def _expires(ticket: Ticket, hall: Hall | None) -> datetime:
+def _expires(session: Session, ticket: Ticket, hall: Hall | None) -> datetime:
+    """The link's end: the rating window's, or later while a 追评 may still be made (the
+    hall's window again from the 整改, which may come days after the ticket finished)."""
     zone = ZoneInfo(hall.timezone if hall else "Asia/Shanghai")
     days = hall.rating_window_days if hall else 7
-    return link_expires_at(ticket.finished_at, ticket.business_day, zone, days)
+    expires = link_expires_at(ticket.finished_at, ticket.business_day, zone, days)
+    if hall is None or not hall.re_rating or ticket.finished_at is None:
+        return expires
+    evaluated = session.exec(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id)).first()
+    rectified_at, re_rated = _rectified(session, evaluated)
+    again_closes = rating_closes_at(rectified_at, days)
+    if again_closes is None or re_rated:
+        return expires
+    return max(expires, again_closes)
 
 
 def public_view(

@@ -164,7 +164,27 @@ async def test_a_hall_without_re_rating_and_a_closed_window(
         refused = await re_rate(http, token, {"level": "4"})
         assert refused.status_code == 409 and "本大厅不接受追评" in refused.text
         await set_rules(server, hall, re_rating=True)
-        clock.advance(8 * 24 * 3600)  # the hall's 7 days after 整改
-        assert "追评：" not in await page(http, token)
+        clock.advance(8 * 24 * 3600)  # the hall's 7 days after 整改 (and after 办结)
+        gone = await http.get(f"/t/{token}")
+        assert gone.status_code == 410, "the link ends once neither rating nor 追评 is possible"
         late = await re_rate(http, token, {"level": "4"})
-        assert late.status_code == 409 and "追评须在整改后 7 天内进行" in late.text
+        assert late.status_code == 410
+
+
+async def test_a_late_rectification_keeps_the_link_for_its_re_rating(
+    server: LiveServer, hall: Seeded, clock: ManualClock
+) -> None:
+    """整改 six days after 办结: the page outlives the 7-day rating window for the 追评."""
+    ticket, _ = await rate(server, hall, "1", 1, ["态度不好"])
+    token = ticket["public_token"]
+    supervisor = await server.login(hall.supervisor_no)
+    item = await the_rectification(server, hall)
+    clock.advance(6 * 24 * 3600)
+    await supervisor.rectify(item["id"], "约谈")
+    clock.advance(3 * 24 * 3600)  # 9 days after 办结, 3 after 整改
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        assert "追评：" in await page(http, token)
+        answer = await re_rate(http, token, {"level": "4"})
+        assert answer.status_code in (200, 303), answer.text
+        clock.advance(5 * 24 * 3600)  # 追评 made: the link ends with the rating window
+        assert (await http.get(f"/t/{token}")).status_code == 410
