@@ -1,7 +1,8 @@
 """The command-line options every app takes (typer), and turning them into settings.
 
 No Qt here: `govqueue --help` must stay fast. An app's own `cli.py` declares its command
-with these options plus its own, and `govqueue/cli.py` only registers it.
+with these options plus its own, and names its `register` as an entry point of
+`govqueue.commands` in pyproject.toml (server/cli/main.py finds it there).
 """
 
 from __future__ import annotations

@@ -180,9 +180,9 @@ class Server:
         if self.source is None:
             self.proc = subprocess.Popen([GOVQUEUE, *args], env=self.db.env)
         else:
-            run = (  # the command was server/cli/main.py before it became govqueue/cli.py
-                "import sys\ntry:\n    from govqueue.cli import app\nexcept ImportError:\n"
-                "    from server.cli.main import app\nsys.argv[0] = 'govqueue'\napp()"
+            run = (  # the command is server/cli/main.py; for a while it was govqueue/cli.py
+                "import sys\ntry:\n    from server.cli.main import app\nexcept ImportError:\n"
+                "    from govqueue.cli import app\nsys.argv[0] = 'govqueue'\napp()"
             )
             out = (self.db.data_dir / "server-output.log").open("ab")
             self.proc = subprocess.Popen(

@@ -1,4 +1,5 @@
-"""`govqueue display`: the hall display's command and options (registered by govqueue/cli.py)."""
+"""`govqueue display`: the hall display's command and options (an entry point of
+`govqueue.commands`, pyproject.toml)."""
 
 from __future__ import annotations
 

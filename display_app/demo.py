@@ -39,11 +39,15 @@ class DemoDisplay:
     def command(self, hall: DemoHallLike) -> list[str]:
         script = Path(sys.executable).with_name("govqueue")
         launcher = (
-            [str(script)]
-            if script.exists()
-            else [sys.executable, "-c", "from govqueue.cli import app; app()"]
+            [str(script), "display"]
+            if script.exists()  # else the display's own command, without the rest of govqueue
+            else [
+                sys.executable,
+                "-c",
+                "import typer; from display_app.cli import display; typer.run(display)",
+            ]
         )
-        return [*launcher, "display", "--server", hall.base_url]
+        return [*launcher, "--server", hall.base_url]
 
     async def open(self, hall: DemoHallLike) -> None:
         """Start the hall screen (`showing` tells whether it could: no screen here)."""

@@ -1,4 +1,5 @@
-"""`govqueue kiosk`: the kiosk's command and options (registered by govqueue/cli.py)."""
+"""`govqueue kiosk`: the kiosk's command and options (an entry point of `govqueue.commands`,
+pyproject.toml)."""
 
 from __future__ import annotations
 

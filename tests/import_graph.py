@@ -12,7 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # the project's own packages (tests/, bench/ and migrations/ stand outside the layers)
 PACKAGES = ("server", "client", "app_shell", "kiosk_app", "display_app", "window_client")
-PACKAGES += ("govqueue",)
 
 
 @dataclass(frozen=True)

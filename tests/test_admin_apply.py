@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from client.errors import ApiError
 from client.rest import ApiClient
-from govqueue.cli import app
+from server.cli.main import app
 from server.security import verify_password
 from tests.processes import start_server_process
 from tests.test_cli import run

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from govqueue.cli import app
+from server.cli.main import app
 from tests.test_cli import GOVQUEUE, run
 
 PASSWORD = "a-long-password\n"

@@ -13,8 +13,9 @@ imports inside functions included (tests/import_graph.py reads them).
     auth              who is calling (tokens, the console's cookie): below every edge
     api, realtime     the edges, side by side; console/ is routes on top of api
     app, metrics      put it all together (/metrics reads every part of the process)
-    demo, cli         the simulated day, the server's commands; govqueue/ (the command, the
-                      apps' launchers, setup-check) stands above the server and the apps
+    demo, cli         the simulated day, the server's commands; server/cli/main.py is the
+                      `govqueue` command, which finds the apps' commands (kiosk, display,
+                      window, setup-check) through entry points, never an import
     app_shell, apps   the Qt layer on client/, each app on it; none imports the server
 
 No module takes part in an import circle, not even through an import inside a function. Routes
@@ -62,7 +63,7 @@ from tests.import_graph import (
 )
 from tests.outbox.helpers import admin_apply, hall_file
 
-APPS = ("app_shell", "kiosk_app", "display_app", "window_client", "govqueue")
+APPS = ("app_shell", "kiosk_app", "display_app", "window_client")
 EDGES = ("server.api", "server.realtime", "server.console", "server.app", "server.cli")
 EDGES += ("server.demo", "server.embedded", "server.watch", "server.metrics", "server.logs")
 OUTWARD = (*EDGES, "server.runtime", "server.access", "server.auth", "server.exports", *APPS)
@@ -109,10 +110,10 @@ RULES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("server.realtime", ("server.demo", "server.metrics", *APPS), ()),
     ("server.console", ("server.realtime", "server.app", "server.cli", "server.demo", *APPS), ()),
     ("server", APPS, ()),
-    ("app_shell", ("server", "kiosk_app", "display_app", "window_client", "govqueue"), ()),
-    ("kiosk_app", ("server", "display_app", "window_client", "govqueue"), ()),
-    ("display_app", ("server", "kiosk_app", "window_client", "govqueue"), ()),
-    ("window_client", ("server", "kiosk_app", "display_app", "govqueue"), ()),
+    ("app_shell", ("server", "kiosk_app", "display_app", "window_client"), ()),
+    ("kiosk_app", ("server", "display_app", "window_client"), ()),
+    ("display_app", ("server", "kiosk_app", "window_client"), ()),
+    ("window_client", ("server", "kiosk_app", "display_app"), ()),
     # no SQL of their own: they read through server/queries
     ("server.api.deps", ("sqlmodel", "sqlalchemy", "server.store.tables"), ()),
     ("server.auth", ("sqlmodel", "sqlalchemy", "server.store.tables"), ()),
@@ -161,6 +162,39 @@ def test_dependencies_point_inwards(
 ) -> None:
     broken = broken_rule(package, forbidden, exempt)
     assert not broken, "\n".join(broken)
+
+
+# The repository's top level, as the brief fixes it (deploy/: the deployment an issue asked for).
+TOP_LEVEL = {"server", "migrations", "kiosk_app", "display_app", "window_client", "tests"}
+TOP_LEVEL |= {"README.md", "client", "app_shell", "docs", "bench", ".ci", "deploy"}
+TOP_LEVEL |= {"pyproject.toml", "uv.lock", "dev.sh", ".gitignore", ".python-version"}
+
+
+def test_the_repository_holds_only_the_briefs_top_level_folders() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    extra = sorted({path.split("/")[0] for path in tracked} - TOP_LEVEL)
+    assert not extra, f"not a folder of the brief's top level: {extra}"
+
+
+def test_the_command_reaches_the_apps_through_entry_points_only() -> None:
+    """server/cli/main.py finds the apps' commands through `govqueue.commands` (and the demo's
+    hall screen through `govqueue.demo`): pyproject.toml names only app modules there, and the
+    installed metadata says the same (else run `uv sync`)."""
+    import tomllib
+    from importlib.metadata import entry_points
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = project["project"]["entry-points"]
+    assert project["project"]["scripts"] == {"govqueue": "server.cli.main:app"}
+    assert set(declared["govqueue.commands"]) == {"setup-check", "kiosk", "display", "window"}
+    for group, entries in declared.items():
+        installed = {e.name: e.value for e in entry_points(group=group)}
+        assert installed == entries, f"stale metadata of {group}: run uv sync"
+        for value in entries.values():
+            module = value.split(":")[0]
+            assert module in MODULES and any(within(module, a) for a in APPS), value
 
 
 def test_no_module_takes_part_in_an_import_circle() -> None:

@@ -149,7 +149,7 @@ async def test_the_server_runs_the_due_night_itself(tmp_path: Path) -> None:
 def test_the_command_runs_the_due_night_once(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from govqueue.cli import app
+    from server.cli.main import app
 
     command = ["maintenance", "run", "--db", migrated_database(tmp_path)]
     first = CliRunner().invoke(app, command)  # today's due night, by the real clock

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govqueue import setup_check
+from app_shell import setup_check
 from tests.test_cli import run
 
 

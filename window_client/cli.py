@@ -1,5 +1,5 @@
 """`govqueue window`: the clerk's window client, or with `--evaluator` the window's rating pad
-(registered by govqueue/cli.py)."""
+(an entry point of `govqueue.commands`, pyproject.toml)."""
 
 from __future__ import annotations
 

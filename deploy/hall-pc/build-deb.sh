@@ -42,6 +42,22 @@ PY
 for package in ${packages//,/ }; do
   cp -r "$project/$package" "$lib/"
 done
+# the project's metadata: `govqueue` finds the apps' commands as entry points (server/cli/main.py)
+python3 - "$project/pyproject.toml" "$lib" <<'PY'
+import sys, tomllib
+from pathlib import Path
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+info = Path(sys.argv[2]) / f"govqueue-{project['version']}.dist-info"
+info.mkdir()
+(info / "METADATA").write_text(
+    f"Metadata-Version: 2.1\nName: govqueue\nVersion: {project['version']}\n"
+)
+groups = {"console_scripts": project["scripts"], **project["entry-points"]}
+(info / "entry_points.txt").write_text("".join(
+    f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in entries.items()) + "\n"
+    for group, entries in groups.items()
+))
+PY
 module=${entry%%:*}
 function=${entry##*:}
 find "$lib" -name __pycache__ -prune -exec rm -rf {} +

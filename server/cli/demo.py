@@ -21,7 +21,8 @@ HALL_SCREEN = "hall_screen"  # the command's context object names its screen und
 
 class HallScreen(Protocol):
     """What `--display` opens on the simulated day: the hall display (display_app/demo.py),
-    handed in by the `govqueue` command (govqueue/cli.py) as `ctx.obj[HALL_SCREEN]`."""
+    handed in by the `govqueue` command (server/cli/main.py, from the entry point
+    `hall-screen` of `govqueue.demo`) as `ctx.obj[HALL_SCREEN]`."""
 
     async def open(self, hall: DemoHall) -> None: ...
 

@@ -706,7 +706,7 @@ async def test_cli_export_without_a_terminal(scenario: dict[str, Any], tmp_path:
     # refusals, in this process (starting the CLI costs seconds)
     from typer.testing import CliRunner
 
-    from govqueue.cli import app
+    from server.cli.main import app
 
     for args, message in [
         (["--hall", "NOPE", "--from", PERIOD[0]], "不存在"),

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 from typer.testing import CliRunner
 
 from display_app.voice.pack import check_pack, clip_names
-from govqueue.cli import app
+from server.cli.main import app
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import Clerks, serve_hall
 

@@ -15,8 +15,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from display_app.demo import DemoDisplay
-from govqueue.cli import app
 from server.cli import demo
+from server.cli.main import app, open_hall_screen
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import serve_hall
 
@@ -65,7 +65,9 @@ def test_the_demo_opens_the_hall_screen_and_closes_it(
 
 
 def test_govqueue_demo_display_is_the_hall_display_and_the_server_alone_has_none() -> None:
-    assert app.info.context_settings == {"obj": {demo.HALL_SCREEN: DemoDisplay}}
+    assert app.info.context_settings == {"obj": {demo.HALL_SCREEN: open_hall_screen}}
+    screen = open_hall_screen(Console(file=io.StringIO()), Path("display.log"))  # opens nothing
+    assert isinstance(screen, DemoDisplay) and screen.process is None
     server_only = typer.Typer()
     demo.register(server_only)  # its one command: `demo` itself
     result = CliRunner().invoke(server_only, ["--display", "--speed", "0"])

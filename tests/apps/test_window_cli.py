@@ -12,7 +12,7 @@ from click.testing import Result
 from PySide6.QtGui import QImage
 from typer.testing import CliRunner
 
-from govqueue.cli import app
+from server.cli.main import app
 from tests.apps.conftest import ThreadedServer
 from tests.apps.window_helpers import staffed_fixture  # noqa: F401 (fixture)
 

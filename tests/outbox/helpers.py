@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from client.rest import ApiClient
-from govqueue.cli import app
+from server.cli.main import app
 
 KEY_ENV = "GOVQUEUE_TEST_HCP_KEY"
 SECRET = "hcp-secret-0123456789"

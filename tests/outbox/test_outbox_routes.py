@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from client.errors import ApiError
-from govqueue.cli import app
+from server.cli.main import app
 from server.domain.clock import ManualClock
 from tests.helpers import seed_hall
 from tests.outbox.helpers import admin_apply, hall_file, outbox_rows

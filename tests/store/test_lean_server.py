@@ -36,7 +36,7 @@ def test_a_server_on_an_up_to_date_sqlite_database_loads_none_of_them(tmp_path: 
     migrate.upgrade(url)
     loaded = _python(
         "import sys\n"
-        "import server.app, govqueue.cli\n"
+        "import server.app, server.cli.main\n"
         "from server.store import migrate\n"
         f"assert migrate.is_up_to_date({url!r})\n"
         "server.app.create_app()\n"

@@ -240,7 +240,7 @@ async def serves_the_upgraded_data(data_dir: Path, url: str) -> None:
 def test_serve_refuses_a_database_newer_than_itself(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from govqueue.cli import app
+    from server.cli.main import app
 
     url = fresh_database_url(tmp_path)
     migrate.upgrade(url)

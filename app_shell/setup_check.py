@@ -349,9 +349,8 @@ def check_public_address(report: Report) -> None:
     reaches the server at (its `server` setting). A loopback one opens nothing on a phone."""
     from app_shell.settings import AppSettings, SettingsError
     from client.addresses import is_loopback_url
-    from server.settings import Settings
 
-    public = Settings().public_base_url
+    public = os.environ.get("GOVQUEUE_PUBLIC_BASE_URL", "").strip() or None  # the server's setting
     if public:
         if is_loopback_url(public):
             report.warnings.append(
@@ -408,11 +407,14 @@ def main(echo: Callable[[str], None] = print) -> int:
     return 0
 
 
+def setup_check() -> None:
+    """Check that Qt, the CJK font, speech (espeak-ng) and printing work here; name what is missing."""
+    raise typer.Exit(main())
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("setup-check")
-    def setup_check() -> None:
-        """Check that Qt, the CJK font, speech (espeak-ng) and printing work here; name what is missing."""
-        raise typer.Exit(main())
+    """`govqueue setup-check` (an entry point of the `govqueue.commands` group, pyproject.toml)."""
+    app.command("setup-check")(setup_check)
 
 
 if __name__ == "__main__":
