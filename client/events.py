@@ -200,6 +200,7 @@ AlertKind = Literal[
     "followup_overdue",  # … has passed
     "rectification_due",  # a 差评's 整改 deadline is near
     "rectification_overdue",  # … has passed
+    "help",  # 呼叫帮办: someone at a kiosk asks for a person (issue 29)
 ]
 
 
@@ -241,6 +242,20 @@ class AlertAcknowledged(EventData):
     acknowledged_at: datetime
     by_staff_no: str
     by_name: str
+
+
+class HelpRequested(EventData):
+    """呼叫帮办: someone at a kiosk pressed 呼叫帮办 (issue 29). The alert of the same id is in
+    every console; `window_id` is the hall's 导办 desk, whose window client shows it (none: the
+    consoles only). Over when the alert is acknowledged (`alert.acknowledged`, once)."""
+
+    TYPE = "help.requested"
+    alert_id: int
+    device_id: int
+    label: str = Field(description="the kiosk's label, as staff know it: 1号取号机")
+    text: str = Field(description="the sentence to show: 1号取号机需要帮助")
+    requested_at: datetime
+    window_id: int | None = Field(default=None, description="the hall's 导办 desk, if any")
 
 
 # --- records of the supervisors (audit): no personal data, only ids and states ------------

@@ -160,6 +160,16 @@ class ApiClient:
         result: dict[str, Any] = await self.request("POST", "/tickets", json=body)
         return result
 
+    async def ask_for_help(self) -> dict[str, Any]:
+        """呼叫帮办 from this kiosk: `{alert_id, text, new}` (new: false when already asked)."""
+        result: dict[str, Any] = await self.request("POST", "/devices/me/help")
+        return result
+
+    async def take_help(self, alert_id: int) -> dict[str, Any]:
+        """The 导办 desk takes a 呼叫帮办 (once for everyone: the first one stands)."""
+        result: dict[str, Any] = await self.request("POST", f"/help/{alert_id}/ack")
+        return result
+
     async def public_ticket(self, public_token: str) -> dict[str, Any]:
         result: dict[str, Any] = await self.request("GET", f"/tickets/public/{public_token}")
         return result

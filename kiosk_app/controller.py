@@ -24,7 +24,7 @@ from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import now_utc
 from client.errors import ApiError, ServerUnavailable
-from client.events import QueueCounts, TicketFields, WindowStatus
+from client.events import AlertAcknowledged, QueueCounts, TicketFields, WindowStatus
 from client.rest import ApiClient
 from client.wire import LiveMessage
 from kiosk_app import elderly
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 REFRESH_DEBOUNCE_MS = 250
 ISSUE_ATTEMPTS = 3  # a lost answer is asked again with the same request_id
 PENDING_REUSE_S = 120.0  # an unanswered press of the same service reuses its request_id
+HELP_TAKEN_MS = 60_000  # 工作人员马上就到 shows this long after someone took the request
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ class Screen(StrEnum):
     confirm = "confirm"  # the ticket, printed (or printing)
     fault = "fault"  # the ticket on screen: the printer failed (or there is none)
     idle = "idle"
+
+
+class HelpState(StrEnum):
+    """呼叫帮办 as the kiosk shows it."""
+
+    none = "none"
+    asking = "asking"  # on its way to the server
+    asked = "asked"  # the hall's staff have been told
+    taken = "taken"  # someone took it: on the way
 
 
 class PrintState(StrEnum):
@@ -114,6 +124,8 @@ class KioskController(QObject):
         self.pending: PendingRequest | None = None
         self.is_loaded = False
         self.appointments = CheckInFlow(self, self)  # 预约取号
+        self.help = HelpState.none  # 呼叫帮办
+        self.help_alert_id: int | None = None
         # machinery
         self.feed: FeedBridge | None = None
         self._refreshing = False
@@ -130,6 +142,7 @@ class KioskController(QObject):
             int(settings.confirm_seconds * 1000), self.back_to_start, single=True
         )
         self._idle = self._timer(int(settings.idle_seconds * 1000), self._go_idle, single=True)
+        self._help_over = self._timer(HELP_TAKEN_MS, self._help_done, single=True)
         self._apply_timeouts()
 
     def _timer(self, ms: int, slot: Callable[[], None], *, single: bool = False) -> QTimer:
@@ -288,6 +301,12 @@ class KioskController(QObject):
 
     # --- live feed -------------------------------------------------------------------------
     def _on_event(self, message: LiveMessage) -> None:
+        data = message.data
+        if isinstance(data, AlertAcknowledged) and data.alert_id == self.help_alert_id:
+            log.info("help request %d taken by staff %s", data.alert_id, data.by_staff_no)
+            self.help = HelpState.taken
+            self._help_over.start()
+            self.changed.emit()
         if isinstance(message.data, TicketFields | QueueCounts | WindowStatus):
             self._debounce.start()  # counts, waits or open windows may have changed
 
@@ -308,6 +327,36 @@ class KioskController(QObject):
             self.changed_at = time.monotonic()
             self.touched()
             self.changed.emit()
+
+    # --- 呼叫帮办 ---------------------------------------------------------------------------
+    def ask_for_help(self) -> bool:
+        """呼叫帮办: tell the hall's staff that someone at this kiosk needs a person. Asking
+        again before anyone took it is the same request."""
+        self.touched()
+        if self.hall_id is None or self.help is HelpState.asking:
+            return False
+        self.help = HelpState.asking
+        self.changed.emit()
+        Operation(self.runner, self.api.ask_for_help, parent=self).success(
+            self._help_asked
+        ).failure(self._help_failed).run_in_background()
+        return True
+
+    def _help_asked(self, answer: dict[str, Any]) -> None:
+        self.help_alert_id = int(answer["alert_id"])
+        self.help = HelpState.asked
+        log.info("help asked (alert %d%s)", self.help_alert_id, "" if answer["new"] else ", again")
+        self._help_over.stop()
+        self.changed.emit()
+
+    def _help_failed(self, error: BaseException) -> None:
+        log.warning("help not asked: %s", message_for(error))
+        self.help = HelpState.none
+        self._set_message(text("help.failed"))
+
+    def _help_done(self) -> None:
+        self.help, self.help_alert_id = HelpState.none, None
+        self.changed.emit()
 
     # --- 长辈版 ------------------------------------------------------------------------------
     def open_elderly(self) -> None:

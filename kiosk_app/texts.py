@@ -61,6 +61,14 @@ ZH_CN: dict[str, str] = {
     "appointment.failed": "未能签到取号：{detail}",
     "appointment.normal": "取普通号（{service}）",
     "appointment.mark": "预约 {slot}",
+    # 呼叫帮办 (call for a person), on every screen
+    "help.button": "☎ 呼叫帮办",
+    "help.asking": "正在呼叫…",
+    "help.asked": "已呼叫，请稍候",
+    "help.taken": "工作人员马上就到",
+    "help.hint": "需要人帮忙？按右边的按钮，工作人员会过来。",
+    "help.hint_asked": "已通知大厅工作人员，请在这里稍等。",
+    "help.failed": "呼叫帮办未能送出，请向大厅工作人员招手示意。",
     "half.am": "上午",
     "half.pm": "下午",
     # issuing

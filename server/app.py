@@ -31,6 +31,7 @@ from server.api.routes import (
     hall_devices,
     halls,
     health,
+    help,
     integrations,
     maintenance,
     pairing,
@@ -261,6 +262,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         platform,
         pairing,
         appointments,
+        help,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)

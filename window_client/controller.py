@@ -418,6 +418,28 @@ class WindowController(QObject):
         if mine:
             self.changed.emit()
 
+    def take_help(self, alert_id: int) -> None:
+        """呼叫帮办: this desk goes (once for everyone; the first one to take it stands)."""
+        model = self.model
+        if model is None or alert_id not in model.help_requests:
+            return
+        words = model.help_requests[alert_id]
+        log.info("help request %d taken at this desk", alert_id)
+
+        def taken(_answer: object) -> None:
+            if model.help_requests.pop(alert_id, None) is not None:
+                model.version += 1
+            self._notice(text("help.taken", what=words), failure=False)
+            self.changed.emit()
+
+        def failed(error: BaseException) -> None:
+            log.warning("help request %d not taken: %s", alert_id, message_for(error))
+            self._notice(message_for(error), failure=True)
+
+        Operation(self.runner, lambda: self.api.take_help(alert_id), parent=self).success(
+            taken
+        ).failure(failed).run_in_background()
+
     def _signed_out_by_server(self, window: DeskWindow) -> None:
         if window.state == "closed":
             message = text("signed_out.closed", window=window.number)

@@ -15,6 +15,8 @@ from typing import Any
 
 from client.desk import DeskAppointment, DeskTicket, DeskWindow, TodayFigures, WindowQueue
 from client.events import (
+    AlertAcknowledged,
+    HelpRequested,
     TicketCalled,
     TicketFields,
     TicketRecalled,
@@ -42,6 +44,8 @@ class DeskModel:
     live: bool = False
     pending: Action | None = None
     services: dict[int, str] = field(default_factory=dict)  # the hall's services: id -> name
+    # 呼叫帮办 to this window (the hall's 导办 desk), not yet taken: alert id -> 1号取号机需要帮助
+    help_requests: dict[int, str] = field(default_factory=dict)
 
     # --- what the view needs ---------------------------------------------------------------
     @property
@@ -135,6 +139,8 @@ class DeskModel:
     def apply_event(self, message: LiveMessage) -> bool:
         """A live event; True when it concerns this window (the view and queue need a look)."""
         data = message.data
+        if isinstance(data, HelpRequested | AlertAcknowledged):
+            return self._apply_help(data)
         if isinstance(data, WindowStatus):
             if data.window_id != self.window_id:
                 return False
@@ -156,6 +162,17 @@ class DeskModel:
         if data.window_id != self.window_id:
             return False
         self._apply_ticket_event(data, message.at)
+        return True
+
+    def _apply_help(self, data: HelpRequested | AlertAcknowledged) -> bool:
+        """呼叫帮办 for this desk comes; taken (here or elsewhere), it goes."""
+        if isinstance(data, HelpRequested):
+            if data.window_id != self.window_id:
+                return False
+            self.help_requests[data.alert_id] = data.text
+        elif self.help_requests.pop(data.alert_id, None) is None:
+            return False
+        self.version += 1
         return True
 
     def _apply_ticket_event(self, data: TicketFields, at: datetime) -> None:

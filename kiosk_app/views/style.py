@@ -34,6 +34,7 @@ class KioskSizes:
     info_px: int
     qr_px: int
     action_height_px: int
+    help_px: int = 34  # 呼叫帮办 in the header
 
     @classmethod
     def for_size(cls, width: int, height: int, *, elderly: bool = False) -> KioskSizes:
@@ -54,6 +55,7 @@ class KioskSizes:
                 info_px=s(44),
                 qr_px=s(240 if landscape else 300),
                 action_height_px=s(120 if landscape else 150),
+                help_px=s(34),
             )
         return cls(
             shell=theme.SIZES.scaled(factor),
@@ -65,6 +67,7 @@ class KioskSizes:
             info_px=s(34),
             qr_px=s(300 if landscape else 360),
             action_height_px=s(100 if landscape else 120),
+            help_px=s(34),
         )
 
 
@@ -162,5 +165,17 @@ QPushButton#elderlyEntry:disabled {{ background: {C.disabled_bg}; border: none; 
 QLabel#elderlyTitle {{ color: {C.accent}; background: transparent; }}
 QLabel#elderlyHint {{ color: {C.text}; background: transparent; }}
 QLabel#pageLabel {{ color: {C.text}; }}
+QWidget#helpFooter {{ background: {C.card_bg}; border-top: 2px solid #C9D1DE; }}
+QLabel#helpHint {{ color: {C.text}; background: transparent; }}
+QPushButton#helpButton {{
+    background: {C.warning_bg}; color: {C.warning_text}; border: 3px solid #9A5B00;
+    border-radius: 14px;
+    padding: 0 18px;
+}}
+QPushButton#helpButton:pressed {{ background: #F2DD8F; }}
+QPushButton#helpButton[state="asked"], QPushButton#helpButton[state="asking"] {{
+    background: {C.card_bg}; color: {C.accent};
+}}
+QPushButton#helpButton[state="taken"] {{ background: {C.green_bg}; color: {C.green_text}; }}
 QLabel#idleClock {{ color: {C.text}; }}
 """

@@ -6,7 +6,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app_shell import theme
 from app_shell.widgets import ClockHeader, ReconnectMarker, named
-from kiosk_app.controller import KioskController, Screen
+from kiosk_app.controller import HelpState, KioskController, Screen
 from kiosk_app.texts import text
 from kiosk_app.views.appointment import AppointmentScreen
 from kiosk_app.views.elderly import ElderlyStartScreen
@@ -28,6 +30,47 @@ _E = QEvent.Type
 PRESSES = frozenset({_E.MouseButtonPress, _E.MouseButtonDblClick, _E.TouchBegin})
 ENDS = frozenset({_E.MouseButtonRelease, _E.TouchEnd, _E.TouchCancel})
 POINTER = PRESSES | ENDS | {_E.MouseMove, _E.TouchUpdate}
+
+
+HELP_TEXT = {
+    HelpState.none: "help.button",
+    HelpState.asking: "help.asking",
+    HelpState.asked: "help.asked",
+    HelpState.taken: "help.taken",
+}
+
+
+class HelpFooter(QWidget):
+    """呼叫帮办 at the bottom of every screen (within reach from a wheelchair), with what it
+    does in words; it says when the staff have been told and when someone is on the way."""
+
+    def __init__(
+        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("helpFooter")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.hint = named(QLabel(text("help.hint")), "helpHint")
+        self.hint.setFont(theme.font(sizes.shell.small_px))
+        self.button = named(QPushButton(text("help.button")), "helpButton")
+        self.button.setFont(theme.font(sizes.help_px, bold=True))
+        self.button.setMinimumSize(sizes.help_px * 8, sizes.help_px * 2 + sizes.shell.spacing_px)
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.clicked.connect(controller.ask_for_help)
+        row = QHBoxLayout(self)
+        pad = sizes.shell.spacing_px
+        row.setContentsMargins(pad * 2, pad // 2, pad * 2, pad // 2)
+        row.addWidget(self.hint, 1)
+        row.addWidget(self.button)
+
+    def refresh(self) -> None:
+        state = self.controller.help
+        self.button.setText(text(HELP_TEXT[state]))
+        self.hint.setText(text("help.hint_asked" if state is not HelpState.none else "help.hint"))
+        self.button.setProperty("state", state.value)
+        self.button.style().unpolish(self.button)
+        self.button.style().polish(self.button)
 
 
 class IdleScreen(QWidget):
@@ -60,6 +103,8 @@ class KioskWindow(QWidget):
         self.header = ClockHeader(text("title"), now=controller.now, sizes=sizes.shell)
         self.marker = ReconnectMarker(sizes.shell)
         self.header.extra.addWidget(self.marker)
+        self.footer = HelpFooter(controller, sizes)  # 呼叫帮办, under every screen
+        self.help = self.footer.button
         self.start_screen = StartScreen(controller, sizes)
         self.start_screen.pressed.connect(controller.press)
         self.ticket_screen = TicketScreen(controller, sizes)
@@ -86,6 +131,7 @@ class KioskWindow(QWidget):
         column.setSpacing(0)
         column.addWidget(self.header)
         column.addWidget(self.stack, 1)
+        column.addWidget(self.footer)
         controller.changed.connect(self.refresh)
         controller.screen_changed.connect(lambda _: self.refresh())
         self.resize(width, height)
@@ -100,6 +146,7 @@ class KioskWindow(QWidget):
         c = self.controller
         self.header.set_title(c.hall_name or text("title"))
         self.marker.set_state(c.connection)
+        self.footer.refresh()
         start = self.elderly_screen if c.elderly else self.start_screen
         ticket = (
             self.elderly_ticket_screen

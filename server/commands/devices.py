@@ -35,7 +35,7 @@ class DeviceIdentity:
     guide_desk: bool = False  # this window terminal is the hall's 导办 desk
 
 
-def _device(session: Session, actor: DeviceActor) -> Device:
+def device_of(session: Session, actor: DeviceActor) -> Device:
     device = session.get(Device, actor.device_id)
     if device is None or device.revoked_at is not None:
         raise AuthenticationRequired(text("auth.invalid_token"), code="invalid_token")
@@ -43,7 +43,7 @@ def _device(session: Session, actor: DeviceActor) -> Device:
 
 
 def identity(session: Session, actor: DeviceActor) -> DeviceIdentity:
-    device = _device(session, actor)
+    device = device_of(session, actor)
     hall = lookups.hall(session, device.hall_id)
     window = session.get(Window, device.window_id) if device.window_id is not None else None
     return DeviceIdentity(
@@ -74,7 +74,7 @@ def report_status(
     nothing (the 60 s heartbeat of a device that works) only moves `last_seen_at`; one that
     changes the health, the version, or brings the device back from 离线 is a `device.status`
     event, and raises or resolves its alerts (printer out of paper, device fault, offline)."""
-    device = _device(tx.session, actor)
+    device = device_of(tx.session, actor)
     tx.lock_hall(device.hall_id)
     version = version or device.version
     changed = (

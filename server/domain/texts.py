@@ -139,6 +139,8 @@ ZH_CN: dict[str, str] = {
     "pairing.bad_format": "配对码应为 8 位字母和数字，例如 ABCD-EFGH（不区分大小写）。",
     # alerts (server/commands/alerts.py): the sentence every console shows
     "alert.not_found": "提醒不存在（编号 {alert_id}）。",
+    "alert.help": "{label}需要帮助",
+    "help.not_help": "提醒 {alert_id} 不是呼叫帮办，请在管理后台处理。",
     "alert.printer_out": "{label}打印机缺纸，请尽快加纸；号票改为屏幕显示。",
     "alert.device_error": "{label}故障：{detail}",
     "alert.device_offline": "{label}已 {minutes} 分钟未与服务器联系（离线），请检查电源和网络。",

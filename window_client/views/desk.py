@@ -254,6 +254,51 @@ class TodayPanel(QWidget):
                 label.setText(value)
 
 
+class HelpBar(QWidget):
+    """呼叫帮办 at the 导办 desk: 1号取号机需要帮助 and 我去协助 (taken once for everyone)."""
+
+    def __init__(
+        self, controller: WindowController, sizes: DeskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("helpBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.words = _label("helpWords", sizes.button_px, bold=True)
+        self.more = _label("helpMore", sizes.shell.small_px)
+        self.go = named(QPushButton(text("help.go")), "helpGo")
+        self.go.setFont(theme.font(sizes.button_px, bold=True))
+        self.go.setMinimumHeight(sizes.button_height_px)
+        self.go.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.go.clicked.connect(self._take)
+        words = QVBoxLayout()
+        words.addWidget(self.words)
+        words.addWidget(self.more)
+        row = QHBoxLayout(self)
+        pad = sizes.shell.spacing_px
+        row.setContentsMargins(pad, pad // 2, pad, pad // 2)
+        row.addLayout(words, 1)
+        row.addWidget(self.go)
+        self.alert_id: int | None = None
+        self.hide()
+
+    def show_help(self) -> None:
+        model = self.controller.model
+        requests = list(model.help_requests.items()) if model else []
+        self.setVisible(bool(requests))
+        if not requests:
+            self.alert_id = None
+            return
+        self.alert_id, words = requests[0]
+        self.words.setText(words)
+        self.more.setText(text("help.more", count=len(requests) - 1))
+        self.more.setVisible(len(requests) > 1)
+
+    def _take(self) -> None:
+        if self.alert_id is not None:
+            self.controller.take_help(self.alert_id)
+
+
 class DeskPage(QWidget):
     """The desk. `asked(action)` is emitted when an action needs a choice first (a dialog)."""
 
@@ -267,6 +312,7 @@ class DeskPage(QWidget):
         self.sizes = sizes
         self.ticket = TicketCard(sizes)
         self.notice = NoticeLabel(sizes)
+        self.help = HelpBar(controller, sizes)  # 呼叫帮办, at the hall's 导办 desk
         self.buttons: dict[Action, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(sizes.shell.spacing_px)
@@ -274,6 +320,7 @@ class DeskPage(QWidget):
             grid.addWidget(self._button(action), i // 4, i % 4)
         left = QVBoxLayout()
         left.setSpacing(sizes.shell.spacing_px)
+        left.addWidget(self.help)
         left.addWidget(self.ticket)
         left.addWidget(self.notice)
         left.addStretch(1)
@@ -365,6 +412,7 @@ class DeskPage(QWidget):
                     _restyle(button)
             else:
                 button.setEnabled(action in enabled)
+        self.help.show_help()
         self.ticket.show_ticket(c)
         self.queue.show_queue(c)
         self.today.show_today(c)

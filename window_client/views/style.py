@@ -108,6 +108,12 @@ LEVEL_COLOURS: dict[int, tuple[str, str]] = {  # level -> (background, text)
 STYLESHEET = f"""
 QToolButton#level {{ border-radius: 14px; }}
 QWidget#card {{ background: {C.card_bg}; border-radius: 12px; }}
+QWidget#helpBar {{ background: {C.warning_bg}; border: 3px solid #9A5B00; border-radius: 12px; }}
+QLabel#helpWords, QLabel#helpMore {{ color: {C.warning_text}; background: transparent; }}
+QPushButton#helpGo {{
+    background: {C.accent}; color: {C.accent_text}; border: none; border-radius: 10px;
+    padding: 0 24px;
+}}
 QLabel#cardTitle {{ color: {C.accent}; background: transparent; }}
 QLabel#number {{ color: {C.text}; background: transparent; }}
 QLabel#numberIdle {{ color: {C.muted}; background: transparent; }}

@@ -28,6 +28,7 @@ export class HallLive {
     this.onChange = onChange;
     this.onFatal = onFatal;
     this.pauseLimitMin = 15; // the hall's, from GET /alerts
+    this.helpToday = null; // 呼叫帮办 today (GET /help/counts, then help.requested)
     this.seq = null;
     this.offset = null; // server clock − this PC's clock (ms)
     this.businessDay = null;
@@ -196,6 +197,8 @@ export class HallLive {
     } else if (type === "alert.acknowledged") {
       this.alertsById.delete(d.alert_id);
       this.acknowledged.add(d.alert_id);
+    } else if (type === "help.requested" && this.helpToday !== null) {
+      this.helpToday += 1;
     }
   }
 
@@ -244,6 +247,7 @@ export class HallLive {
       // raised live while the list was on its way
       for (const [id, a] of this.alertsById) if (!fresh.has(id) && a.live) fresh.set(id, a);
       this.alertsById = fresh;
+      this.helpToday = (await get("/help/counts", { hall_id: this.hall.id })).total;
       this.changed();
     } catch {
       /* the next snapshot (reconnect) asks again */

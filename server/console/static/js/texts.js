@@ -98,6 +98,7 @@ export const T = {
     noAlerts: "暂无需要处理的提醒。",
     ack: "确认",
     ackAll: "全部确认",
+    helpToday: (n) => `今日呼叫帮办 ${n} 次`,
     resolved: "（已恢复）",
     notice: "大厅公告",
     noNotice: "（无公告）",
@@ -125,6 +126,7 @@ export const T = {
       followup_overdue: "回访已超期",
       rectification_due: "整改即将到期",
       rectification_overdue: "整改已超期",
+      help: "呼叫帮办",
     },
   },
   device: {

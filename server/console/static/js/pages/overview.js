@@ -151,6 +151,7 @@ function Alerts({ feed }) {
     <section class="card" id="alerts">
       <h2>${O.alerts} <span class=${`badge ${alerts.length ? "bad" : "ok"}`}>${alerts.length}</span>
         <span style="flex:1"></span>
+        ${feed.helpToday !== null ? html`<span class="small muted" style="font-weight:400" id="help-today">${O.helpToday(feed.helpToday)}</span>` : null}
         ${alerts.length > 1 ? html`<button class="secondary" onClick=${() => feed.acknowledgeAll()}>${O.ackAll}</button>` : null}
       </h2>
       ${alerts.length === 0 ? html`<div class="alerts"><div class="none">${O.noAlerts}</div></div>` : null}
