@@ -424,6 +424,8 @@ async def every_kind_of_write(server: LiveServer) -> None:
     first = await kiosk.issue_ticket(hall.services["A"])
     second = await kiosk.issue_ticket(hall.services["A"])
     clerk = await open_window(server, hall, "1")
+    helped = await kiosk.ask_for_help()  # 呼叫帮办, taken at the 导办 desk
+    await clerk.take_help(helped["alert_id"])
     await clerk.window_action(hall.windows["1"], "pause", {"reason": "午休"})
     await clerk.window_action(hall.windows["1"], "resume")
     called = await clerk.call_next(hall.windows["1"])
