@@ -120,3 +120,29 @@ def test_without_the_apps_font_the_check_names_it_even_beside_another_cjk_font(
     assert result.returncode == 1
     out = result.stdout + result.stderr
     assert "  ✗ 没有程序使用的中文字体 WenQuanYi Micro Hei（Debian 包 fonts-wqy-microhei）" in out
+
+
+@pytest.mark.parametrize(
+    ("public", "server", "warned"),
+    [
+        ("http://127.0.0.1:8000", "http://192.168.1.10:8000", True),
+        ("http://192.168.1.10:8000", "http://127.0.0.1:8000", False),
+        ("", "http://localhost:8000", True),
+        ("", "http://192.168.1.10:8000", False),
+    ],
+)
+def test_a_loopback_address_in_the_tickets_qr_is_warned_about(
+    public: str, server: str, warned: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The QR codes point at GOVQUEUE_PUBLIC_BASE_URL, else at the address the kiosk reaches
+    the server at: a loopback one opens nothing on a phone (issue 22 item 11)."""
+    monkeypatch.setenv("GOVQUEUE_PUBLIC_BASE_URL", public)
+    monkeypatch.setenv("GOVQUEUE_SERVER", server)
+    report = setup_check.Report()
+    setup_check.check_public_address(report)
+    assert bool(report.warnings) is warned, report.warnings
+    if warned:
+        assert "本机地址" in report.warnings[0] and "GOVQUEUE_PUBLIC_BASE_URL" in report.warnings[0]
+    assert not report.problems  # a warning: the hall still works inside its walls
+    if public and not warned:
+        assert report.passed == [f"号票二维码地址：{public}"]
