@@ -183,6 +183,7 @@ class EvaluationCreated(EventData):
     level: int
     reasons: list[str] = Field(default_factory=list)
     channel: str
+    entered_by: str | None = None  # channel phone: the 工号 of who entered it at the console
 
 
 # --- alerts: what a supervisor must see, until someone acknowledges it ----------------------

@@ -8,9 +8,9 @@ from client.events import EvaluationCreated
 from server.commands import platform_records
 from server.commands.alerts import raise_alert
 from server.commands.stats_marks import note_late_change
-from server.domain.actor import Actor, DeviceActor, PublicActor
+from server.domain.actor import Actor, DeviceActor, PublicActor, StaffActor, ensure_hall
 from server.domain.calendar import WorkingCalendar, add_working_days, hall_zone
-from server.domain.enums import DeviceKind, EvaluationChannel, TicketStatus
+from server.domain.enums import DeviceKind, EvaluationChannel, Role, TicketStatus
 from server.domain.errors import AlreadyExists, Conflict, NotFound, PermissionDenied
 from server.domain.rating import rating_closes_at
 from server.domain.texts import text
@@ -48,11 +48,15 @@ def evaluate(
             channel = EvaluationChannel.kiosk
         else:
             raise PermissionDenied(text("auth.device_kind", kinds="窗口评价器或自助终端"))
+    elif isinstance(actor, StaffActor) and actor.role in (Role.supervisor, Role.admin):
+        # a rating the applicant gave by phone, entered at the console (评价渠道 电话)
+        ensure_hall(actor, ticket.hall_id)
+        channel = EvaluationChannel.phone
     else:
         raise PermissionDenied(text("ticket.evaluation_staff"))
     if ticket.status != TicketStatus.done:
         raise Conflict(text("ticket.not_finished", number=ticket.number))
-    if channel == EvaluationChannel.mobile:  # the QR page: within the hall's rating window
+    if channel in (EvaluationChannel.mobile, EvaluationChannel.phone):  # within the rating window
         hall_row = tx.session.get(Hall, ticket.hall_id)
         assert hall_row is not None
         closes = rating_closes_at(ticket.finished_at, hall_row.rating_window_days)
@@ -111,6 +115,7 @@ def evaluate(
             level=level,
             reasons=reasons,
             channel=channel,
+            entered_by=actor.staff_no if isinstance(actor, StaffActor) else None,
         ),
     )
     if level in BAD_LEVELS:

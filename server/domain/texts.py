@@ -19,10 +19,10 @@ ZH_CN: dict[str, str] = {
     "ticket.already_evaluated": "号票 {number} 已评价过，每张号票只能评价一次。",
     "ticket.request_reused": "该取号请求编号已用于号票 {number}（另一项业务）；请为新的取号生成新的 request_id。",
     "ticket.not_finished": "号票 {number} 尚未办结，办结后才能评价。",
-    "ticket.evaluation_staff": "工作人员不能为号票评价，请由办事群众在评价器或手机上评价。",
+    "ticket.evaluation_staff": "窗口工作人员不能为号票评价，请由办事群众在评价器或手机上评价；群众的电话评价由值班主管或管理员在控制台录入。",
     "ticket.evaluation_other_window": "该评价器属于其他窗口，不能评价号票 {number}。",
     "ticket.requeue_off": "本大厅过号需重新取号，号票 {number} 不能重新排队（可在 设置 → 大厅 开启过号重排）。",
-    "ticket.rating_closed": "评价已关闭：号票 {number} 于 {finished} 办结，扫码评价须在办结后 {days} 天内进行。",
+    "ticket.rating_closed": "评价已关闭：号票 {number} 于 {finished} 办结，扫码或电话评价须在办结后 {days} 天内进行。",
     # appointments (预约)
     "appointment.needs_hours": "业务“{service}”接受预约（appointment_quota 大于 0）时必须设置取号时段 hours，预约时段按取号时段划分。",
     "appointment.not_found": "预约不存在（编号 {appointment_id}）。",

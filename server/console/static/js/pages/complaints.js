@@ -1,7 +1,8 @@
 // 投诉: register a complaint (linked to a ticket and/or staff member), handle it, close it;
 // overdue ones stand out.
 import { html, useState } from "../../vendor/preact-htm-3.1.1.js";
-import { ApiError, get, post } from "../api.js";
+import { get, post } from "../api.js";
+import { findTicket } from "../find_ticket.js";
 import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, useForm, useLoad } from "../ui.js";
@@ -9,22 +10,6 @@ import { Pager } from "./rectifications.js";
 
 const C = T.comp;
 const PAGE = 50;
-
-// A ticket is named as people know it: its number (A012) on a business day.
-async function findTicket(hallId, day, number) {
-  const wanted = number.trim().toUpperCase();
-  let after;
-  for (;;) {
-    const page = await get("/stats/tickets", { hall_id: hallId, from: day, to: day, limit: 2000, after });
-    const hit = page.items.find((t) => t.number === wanted);
-    if (hit) return hit;
-    if (!page.next_after) break;
-    after = page.next_after;
-  }
-  const err = new ApiError(422, { detail: C.ticketMissing(day, wanted), code: "ticket_not_found" });
-  err.fields = { ticket_number: err.detail };
-  throw err;
-}
 
 // Personal data on screen is kept minimal (PIPL): 13812341234 -> 138****1234.
 function maskPhone(phone) {

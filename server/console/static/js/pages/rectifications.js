@@ -2,6 +2,7 @@
 // and state; record the rectification (整改) and the follow-up (回访); overdue ones stand out.
 import { html, useState } from "../../vendor/preact-htm-3.1.1.js";
 import { get, post } from "../api.js";
+import { findTicket } from "../find_ticket.js";
 import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, useForm, useLoad } from "../ui.js";
@@ -14,6 +15,7 @@ export function RectificationsPage({ user, hallId, hall }) {
   const [overdue, setOverdue] = useState(false);
   const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState(null); // {id, kind: "rectify" | "follow"}
+  const [phone, setPhone] = useState(false); // the form of a rating taken by phone
   const params = { hall_id: hallId === "all" ? undefined : hallId, state, overdue: overdue ? "true" : undefined, limit: PAGE, offset };
   const [page, error, reload] = useLoad(() => get("/rectifications", params), [hallId, state, overdue, offset]);
   if (hallId === null) return html`<p class="muted">${T.pickHallFirst}</p>`;
@@ -28,7 +30,11 @@ export function RectificationsPage({ user, hallId, hall }) {
         </select><//>
       <${Field} label=${R.onlyOverdue} name="overdue" check=${true}>
         <input type="checkbox" id="rect-overdue" checked=${overdue} onChange=${(e) => { setOffset(0); setOverdue(e.target.checked); }} /><//>
+      ${hallId !== "all" && user.role !== "staff"
+        ? html`<button class="secondary" id="phone-rating-open" onClick=${() => setPhone(!phone)}>${R.phoneRating}</button>`
+        : null}
     </section>
+    ${phone ? html`<${PhoneRatingForm} hallId=${hallId} zone=${zone} saved=${reload} close=${() => setPhone(false)} />` : null}
     <${ErrorBox} error=${error} />
     <section class="card scroll" id="rectifications">
       <table>
@@ -161,4 +167,42 @@ function DecisionForm({ item, done }) {
     <button type="submit" disabled=${form.busy}>${R.decideSubmit}</button>
     <button type="button" class="secondary" onClick=${done}>${T.cancel}</button>
   </form><${FormMessages} form=${form} />`;
+}
+
+// A rating the applicant gave by phone (评价渠道 电话): the ticket by its number and day, the
+// level, reasons and words; reported to the 好差评 platform like any rating.
+function PhoneRatingForm({ hallId, zone, saved, close }) {
+  const blank = { ticket_day: fmt.day(new Date(), zone), ticket_number: "", level: "5", reasons: "", comment: "" };
+  const form = useForm(blank);
+  const save = (e) => form.submit(e, {
+    required: ["ticket_day", "ticket_number"],
+    run: async (v) => {
+      const ticket = await findTicket(hallId, v.ticket_day, v.ticket_number);
+      const reasons = v.reasons.split(/[、,，;；\n]/).map((r) => r.trim()).filter(Boolean);
+      const level = Number(v.level);
+      const rated = await post(`/tickets/${ticket.ticket_id}/evaluation`, { level, reasons, comment: v.comment.trim() || null });
+      return { number: ticket.number, level: rated.level };
+    },
+    fieldFor: { conflict: "ticket_number", already_exists: "ticket_number", rating_closed: "ticket_number", permission_denied: "ticket_number", not_found: "ticket_number" },
+    done: (r) => { form.setValues(blank); saved(); form.setOk(R.phoneRated(r.number, T.levels[r.level])); },
+  });
+  return html`<section class="card" id="phone-rating">
+    <h2>${R.phoneRating}</h2>
+    <p class="small muted">${R.phoneRatingHint}</p>
+    <form class="inline" id="phone-rating-form" onSubmit=${save} novalidate>
+      <${Field} label=${T.comp.ticketDay} name="ticket_day" error=${form.errors.ticket_day}>
+        <input type="date" name="ticket_day" value=${form.values.ticket_day} onInput=${form.set("ticket_day")} /><//>
+      <${Field} label=${T.comp.ticketNumber} name="ticket_number" error=${form.errors.ticket_number}>
+        <input name="ticket_number" placeholder=${T.comp.ticketExample} value=${form.values.ticket_number} onInput=${form.set("ticket_number")} style="width:100px" /><//>
+      <${Field} label=${R.level} name="level" error=${form.errors.level}>
+        <select name="level" value=${form.values.level} onChange=${form.set("level")}>
+          ${[5, 4, 3, 2, 1].map((l) => html`<option value=${String(l)}>${T.levels[l]}</option>`)}
+        </select><//>
+      <${Field} label=${R.reasons} name="reasons" error=${form.errors.reasons} hint=${R.phoneReasonsHint}>
+        <input name="reasons" style="width:220px" value=${form.values.reasons} onInput=${form.set("reasons")} /><//>
+      <${Field} label=${R.phoneComment} name="comment" error=${form.errors.comment}>
+        <input name="comment" style="width:260px" value=${form.values.comment} onInput=${form.set("comment")} /><//>
+      <button type="submit" disabled=${form.busy}>${T.save}</button>
+      <button type="button" class="secondary" onClick=${close}>${T.close}</button>
+    </form><${FormMessages} form=${form} /></section>`;
 }
