@@ -24,6 +24,7 @@ from client.events import (
     WindowStatus,
 )
 from client.wire import LiveMessage, SnapshotData, SnapshotMessage, WindowView
+from display_app.voice.words import CallWords
 
 KEEP_CALLS = 50  # calls kept in memory (the screen shows fewer)
 # ticket states after which the ticket has left its window
@@ -43,6 +44,12 @@ class Call:
     at: datetime
     recall: bool = False
     slot: tuple[datetime, datetime] | None = None  # 预约: the appointment's slot (UTC)
+    priority: str = "normal"  # green: 绿色通道 (live calls; the snapshot does not say)
+
+    @property
+    def subtitle(self) -> str:
+        """The call as it is said, for those who cannot hear it (字幕)."""
+        return CallWords(self.number, self.window_number).sentence()
 
 
 @dataclass
@@ -181,6 +188,7 @@ class Board:
                 service_name=data.service_name,
                 at=message.at,
                 recall=isinstance(data, TicketRecalled),
+                priority=data.priority,
                 slot=(
                     (data.appointment.slot_start, data.appointment.slot_end)
                     if data.appointment

@@ -64,6 +64,7 @@ class DisplayController(QObject):
         self.message = text("device.loading")  # why the screen is not showing the hall yet
         self.is_loaded = False
         self.highlighted = False
+        self.repeat_priority = False  # the hall's repeat_priority_calls (GET /devices/me)
         self.sound_problem: str | None = None  # why this screen is not heard (no sound card)
         self.feed: FeedBridge | None = None
         self._stopped = False
@@ -141,6 +142,7 @@ class DisplayController(QObject):
             return
         self.board.hall_id = int(me["hall_id"])
         self.board.hall_name = str(me.get("hall_name", ""))
+        self.repeat_priority = bool(me.get("repeat_priority_calls", False))
         log.info(
             "this is display %s of %s (hall %d), %s mode",
             me.get("label"),
@@ -237,7 +239,11 @@ class DisplayController(QObject):
     def _say(self, call: Call | None) -> None:
         if call is None or self.speech is None:
             return
-        self.speech.put(Announcement(call.seq, call.number, call.window_number, call.recall))
+        said = Announcement(call.seq, call.number, call.window_number, call.recall)
+        self.speech.put(said)
+        if self.repeat_priority and call.priority != "normal":
+            log.info("call of %s (%s) said a second time", call.number, call.priority)
+            self.speech.put(said)  # the hall repeats 绿色通道 calls: after it, never over it
 
     def _highlight_over(self) -> None:
         self.highlighted = False

@@ -94,7 +94,8 @@ class CurrentCall(QFrame):
         else:
             self.number.setText(call.number)
             self.where.setText(text("call.arrow", window=call.window_number))
-            detail = call.service_name
+            # 字幕: the call as it is said, for those who cannot hear it, then the service
+            detail = f"{call.subtitle} · {call.service_name}"
             if call.slot is not None:
                 detail = f"{text('call.appointment', slot=slot_text(call.slot))} · {detail}"
             if call.recall:
@@ -239,6 +240,7 @@ class HallScreen(QWidget):
         self.current = CurrentCall()
         self.recent = RecentCalls()
         self.counts = WaitingCounts()
+        self.subtitle = self.current.detail  # 字幕 (issue 29): in the call's own panel
         top = QHBoxLayout()
         top.addWidget(self.current, 13)
         top.addWidget(self.recent, 7)

@@ -97,3 +97,39 @@ def test_the_notice_updates_live(qtbot: QtBot, hall_server: ThreadedServer, disp
     set_notice("")
     qtbot.waitUntil(lambda: not strip.isVisible(), timeout=3000)
     assert not strip.scrolling
+
+
+def test_every_call_has_a_subtitle_and_the_hall_can_say_green_calls_twice(
+    qtbot: QtBot, hall_server: ThreadedServer, displays: Any
+) -> None:
+    """适老化 (issue 29): the call as it is said, in a line of its own (for those who cannot
+    hear it); with the hall's repeat_priority_calls, a 绿色通道 call is said a second time,
+    after the first, never over it; a normal call once."""
+    hall = hall_server.hall
+    assert hall is not None
+    hall_server.call(
+        lambda c: c.request(
+            "PATCH", f"/admin/halls/{hall.hall_id}", json={"repeat_priority_calls": True}
+        )
+    )
+    clerks = Clerks(hall_server)
+    clerks.issue("A", 1)
+    green = hall_server.call(
+        lambda c: c.issue_ticket(hall.services["B"], "green"), token=hall.kiosk_token
+    )
+    display = displays()
+    screen = display.hall
+    assert display.controller.repeat_priority
+    [first] = clerks.call("1")  # the 绿色通道 ticket is called first
+    assert first == green["number"] == "B001"
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 2, timeout=5000)
+    assert screen.subtitle.text() == "请 B001 号 到 1 号窗口办理 · 社保医保"
+    assert display.speaker.texts == ["请 B001 号 到 1 号窗口办理"] * 2
+    assert display.speaker.overlaps == 0
+    [second] = clerks.call("2")
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 3, timeout=5000)
+    assert second == "A001" and screen.subtitle.text() == "请 A001 号 到 2 号窗口办理 · 户籍办理"
+    clerks.recall("2")
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 4, timeout=5000)
+    assert screen.subtitle.text() == "重呼 · 请 A001 号 到 2 号窗口办理 · 户籍办理"
+    assert display.speaker.texts[2:] == ["请 A001 号 到 2 号窗口办理"] * 2  # once each
