@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from server.api.params import Id, Label, NoticeText, WindowNumber
+from server.api.params import Id, ItemCode, Label, NoticeText, WindowNumber
 from server.api.patch import Patch
 
 
@@ -53,9 +53,10 @@ class HallPatch(Patch):
 
 
 class ServicePatch(Patch):
-    """Only the fields given are changed; `daily_limit: null` removes the limit."""
+    """Only the fields given are changed; `daily_limit: null` removes the limit, `item_code:
+    null` the 事项编码."""
 
-    NULLABLE = frozenset({"daily_limit"})
+    NULLABLE = frozenset({"daily_limit", "item_code"})
 
     name: Label | None = None
     prefix: str | None = Field(default=None, min_length=1, max_length=4, pattern=r"^[A-Z]{1,4}$")
@@ -66,6 +67,7 @@ class ServicePatch(Patch):
         default=None, max_length=12, description='e.g. [["09:00","12:00"],["13:30","17:00"]]'
     )
     enabled: bool | None = None
+    item_code: ItemCode | None = Field(default=None, description="事项编码 (好差评 platform)")
     appointment_slot_minutes: int | None = Field(default=None, ge=5, le=240)
     appointment_quota: int | None = Field(
         default=None, ge=0, le=1000, description="people per slot; 0: no appointments"

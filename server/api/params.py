@@ -94,6 +94,13 @@ def _case_no(value: Any) -> Any:
 CaseNo = Annotated[str, BeforeValidator(_case_no), StringConstraints(max_length=50)]
 """办件编号: letters, digits and '-', at most 50 (server/domain/cases.py)."""
 
+ItemCode = Annotated[
+    str,
+    _NAME,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+]
+"""A service's 事项编码 for the 好差评 platform (as the hall file's services[].item_code)."""
+
 
 def _in_range(day: date) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:

@@ -13,6 +13,7 @@ from server.api.params import (
     Code,
     Comment,
     Id,
+    ItemCode,
     Label,
     PersonName,
     ShortText,
@@ -98,6 +99,9 @@ class ServiceIn(BaseModel):
         list[Annotated[list[Annotated[str, Field(max_length=5)]], Field(max_length=2)]] | None
     ) = Field(default=None, max_length=12, description='e.g. [["09:00","12:00"],["13:30","17:00"]]')
     enabled: bool = True
+    item_code: ItemCode | None = Field(
+        default=None, description="事项编码: reported with each rating to the 好差评 platform"
+    )
     appointment_slot_minutes: int = Field(default=30, ge=5, le=240)
     appointment_quota: int = Field(
         default=0, ge=0, le=1000, description="people per slot; 0: no appointments"

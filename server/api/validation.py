@@ -52,6 +52,7 @@ FIELD_NAMES = {
     "appointment_quota": "每时段预约名额",
     "appointment_slot_minutes": "预约时段长度（分钟）",
     "appointment_days_ahead": "可预约工作日数",
+    "item_code": "事项编码",
 }
 
 # What a field must look like when it fails its pattern.
@@ -60,6 +61,7 @@ PATTERN_HINTS = {
     "request_id": "只能包含字母、数字、- 和 _",
     "appointment_code": "应为 6 位数字",
     "phone": "应为手机或电话号码（数字，可带 +、- 和空格）",
+    "item_code": "只能含字母、数字和 - _ .（省平台的事项编码）",
 }
 
 

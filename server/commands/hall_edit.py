@@ -37,6 +37,8 @@ HALL_FIELDS = frozenset(
     | LOOP_FIELDS
     | ELDERLY_FIELDS
 )
+# null removes these: the daily limit, the 事项编码
+NULLABLE_SERVICE = frozenset({"daily_limit", "item_code"})
 SERVICE_FIELDS = frozenset(
     {
         "name",
@@ -85,7 +87,7 @@ def _guide_window(tx: Tx, hall_id: int, changes: dict[str, Any]) -> int | None:
 
 def update_service(tx: Tx, service_id: int, changes: dict[str, Any]) -> Service:
     service = lookups.service(tx.session, service_id)
-    changes = {k: v for k, v in changes.items() if v is not None or k == "daily_limit"}
+    changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE_SERVICE}
     if "hours" in changes:
         changes["hours"] = ServiceHours.parse(changes["hours"]).to_json()
     prefix = changes.get("prefix")

@@ -21,6 +21,7 @@ class ServiceOut(BaseModel):
     target_handle_minutes: int
     hours: list[list[str]]
     enabled: bool
+    item_code: str | None = None  # 事项编码 (the 好差评 platform's)
     appointment_slot_minutes: int = 30
     appointment_quota: int = 0
     appointment_days_ahead: int = 5

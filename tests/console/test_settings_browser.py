@@ -49,8 +49,20 @@ async def test_admin_sets_up_a_hall_from_empty_to_a_kiosk_token(
     await tab.click("#tab-services")
     await _submit(tab, "#service-form", {"name": "户籍办理", "prefix": "A", "hours": "9点到12点"})
     await expect(tab.locator("#service-form [data-field=hours] .field-error")).to_be_visible()
-    await _submit(tab, "#service-form", {"hours": "09:00-12:00, 13:30-17:00"})
+    # 事项编码 (the 好差评 platform's): the server's check next to the field
+    await _submit(
+        tab, "#service-form", {"hours": "09:00-12:00, 13:30-17:00", "item_code": "330106/HJ"}
+    )
+    await expect(tab.locator("#service-form [data-field=item_code] .field-error")).to_contain_text(
+        "只能含字母、数字"
+    )
+    await _submit(tab, "#service-form", {"item_code": "330106-HJ-0001"})
     await expect(tab.locator("#service-list")).to_contain_text("户籍办理")
+    await expect(tab.locator("#service-list")).to_contain_text("事项编码 330106-HJ-0001")
+    listed = await module_server.admin.request(
+        "GET", "/admin/services", params={"hall_id": hall_id}
+    )
+    assert [s["item_code"] for s in listed] == ["330106-HJ-0001"]
     await _submit(tab, "#service-form", {"name": "社保医保", "prefix": "A", "hours": ""})
     await expect(tab.locator("#service-form [data-field=prefix] .field-error")).to_contain_text(
         "前缀"

@@ -114,3 +114,36 @@ def test_the_examples_report_with_the_reference_profile() -> None:
     assert spec.platform is not None and spec.platform.profile == "gbt39046"
     assert spec.platform.api_key_env == "GOVQUEUE_HCP_KEY"
     assert all(s.item_code for s in spec.services)
+
+
+async def test_the_admin_api_edits_a_services_item_code_and_the_next_rating_carries_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """事项编码 is hall data like any other: the admin API (and the console's 设置 → 业务, tested
+    in tests/console/test_settings_browser.py) set, change and clear it, checked as the hall
+    file checks it."""
+    import asyncio
+
+    from client.errors import ApiError
+    from tests.outbox.test_delivery import rate, reporting_hall
+
+    async with reporting_hall(tmp_path, monkeypatch) as (server, hall, fake, _clock):
+        service = f"/admin/services/{hall.services['A']}"
+        changed = await server.admin.request("PATCH", service, json={"item_code": "330106-HJ-9"})
+        assert changed["item_code"] == "330106-HJ-9"
+        _, evaluation = await rate(server, hall, "1", 5)
+        key = f"H1-{evaluation['id']}-1"
+        await asyncio.to_thread(fake.wait_for, lambda p: key in p.acked)
+        assert fake.stored[key].json()["itemCode"] == "330106-HJ-9"
+        with pytest.raises(ApiError) as bad:
+            await server.admin.request("PATCH", service, json={"item_code": "330106 HJ"})
+        assert bad.value.status == 422 and "事项编码" in str(bad.value)
+        assert "只能含字母、数字和 - _ ." in str(bad.value)
+        cleared = await server.admin.request("PATCH", service, json={"item_code": None})
+        assert cleared["item_code"] is None
+        created = await server.admin.request(
+            "POST",
+            "/admin/services",
+            json={"hall_id": hall.hall_id, "name": "不动产", "prefix": "C", "item_code": "BDC-1"},
+        )
+        assert created["item_code"] == "BDC-1"

@@ -440,6 +440,7 @@ export const T = {
       name: "业务名称", prefix: "号码前缀", hours: "取号时间", hoursHint: "如 09:00-12:00, 13:30-17:00；留空为全天",
       limit: "每日号源", limitHint: "留空为不限", targetWait: "目标等候（分钟）", targetHandle: "目标办理（分钟）",
       enabled: "启用", disabled: "已停用", create: "新建业务", allDay: "全天",
+      itemCode: "事项编码", itemCodeHint: "好差评上报用，按省事项库填写；不上报可留空",
     },
     window: { number: "窗口号", services: "办理业务（按优先级）", create: "新建窗口", state: "状态", pickHint: "勾选顺序即优先级" },
     staff: {

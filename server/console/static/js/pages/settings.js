@@ -216,6 +216,7 @@ function serviceBody(v) {
     target_wait_minutes: Number(v.target_wait_minutes),
     target_handle_minutes: Number(v.target_handle_minutes),
     enabled: !!v.enabled,
+    item_code: String(v.item_code ?? "").trim() || null,
   };
 }
 
@@ -250,6 +251,8 @@ function ServiceFields({ form }) {
       <input name="target_wait_minutes" type="number" min="1" value=${values.target_wait_minutes} onInput=${set("target_wait_minutes")} style="width:90px" /><//>
     <${Field} label=${S.service.targetHandle} name="target_handle_minutes" error=${errors.target_handle_minutes}>
       <input name="target_handle_minutes" type="number" min="1" value=${values.target_handle_minutes} onInput=${set("target_handle_minutes")} style="width:90px" /><//>
+    <${Field} label=${S.service.itemCode} name="item_code" error=${errors.item_code} hint=${S.service.itemCodeHint}>
+      <input name="item_code" value=${values.item_code ?? ""} onInput=${set("item_code")} style="width:160px" /><//>
     <${Field} label=${S.service.enabled} name="enabled" check=${true}>
       <input name="enabled" type="checkbox" checked=${values.enabled} onChange=${set("enabled")} /><//>`;
 }
@@ -257,7 +260,7 @@ function ServiceFields({ form }) {
 function Services({ hall }) {
   const [services, error, reload] = useLoad(() => get("/admin/services", { hall_id: hall.id }), [hall.id]);
   const [editing, setEditing] = useState(null);
-  const blank = { name: "", prefix: "", hours: "", daily_limit: "", target_wait_minutes: 20, target_handle_minutes: 15, enabled: true };
+  const blank = { name: "", prefix: "", hours: "", daily_limit: "", target_wait_minutes: 20, target_handle_minutes: 15, enabled: true, item_code: "" };
   const form = useForm(blank);
   const create = (e) =>
     form.submit(e, {
@@ -277,7 +280,7 @@ function Services({ hall }) {
           <th class="n">${S.service.limit}</th><th class="n">${S.service.targetWait}</th><th class="n">${S.service.targetHandle}</th><th>${T.overview.state}</th><th></th></tr></thead>
         <tbody>${(services || []).map((s) => editing === s.id
           ? html`<tr key=${s.id}><td colspan="8"><${ServiceEdit} service=${s} done=${() => { setEditing(null); reload(); }} /></td></tr>`
-          : html`<tr key=${s.id} data-service=${s.id}><td><b>${s.prefix}</b></td><td>${s.name}</td>
+          : html`<tr key=${s.id} data-service=${s.id}><td><b>${s.prefix}</b></td><td>${s.name}${s.item_code ? html`<div class="small muted item-code">${S.service.itemCode} ${s.item_code}</div>` : null}</td>
             <td>${hoursText(s.hours) || S.service.allDay}</td><td class="n">${s.daily_limit ?? T.unlimited}</td>
             <td class="n">${s.target_wait_minutes}</td><td class="n">${s.target_handle_minutes}</td>
             <td>${s.enabled ? html`<span class="badge ok">${S.service.enabled}</span>` : html`<span class="badge idle">${S.service.disabled}</span>`}</td>
@@ -296,7 +299,7 @@ function Services({ hall }) {
 }
 
 function ServiceEdit({ service, done }) {
-  const form = useForm({ ...service, hours: hoursText(service.hours), daily_limit: service.daily_limit ?? "" });
+  const form = useForm({ ...service, hours: hoursText(service.hours), daily_limit: service.daily_limit ?? "", item_code: service.item_code ?? "" });
   const save = (e) =>
     form.submit(e, {
       required: ["name", "prefix"],
