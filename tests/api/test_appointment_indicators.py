@@ -18,11 +18,21 @@ import csv
 import io
 import zipfile
 
+import openpyxl
+
 from server.domain.clock import ManualClock
+from server.exports.layout import INDICATOR_BY_KEY
+from tests.api.test_statistics_audit import cell_value
 from tests.appointment_helpers import appointment_hall, at, local, post_ticket
 from tests.helpers import LiveServer, open_window
 
 DAY = "2026-11-27"
+
+
+def same(got: object, want: object) -> bool:
+    if isinstance(want, float) and isinstance(got, int | float):
+        return abs(got - want) < 1e-3
+    return got == want
 
 
 async def test_the_appointment_indicators(server: LiveServer, clock: ManualClock) -> None:
@@ -63,6 +73,10 @@ async def test_the_appointment_indicators(server: LiveServer, clock: ManualClock
     assert {k: figures["total"][k] for k in expected} == expected
     (row,) = [r for r in figures["rows"] if r["key"] == str(a)]
     assert {k: row["values"][k] for k in expected} == expected
+    for grouping, key in (("day", DAY), ("hall", str(hall.hall_id))):
+        grouped = await supervisor.indicators(hall.hall_id, DAY, DAY, group_by=grouping)
+        (row,) = [r for r in grouped["rows"] if r["key"] == key]
+        assert {k: row["values"][k] for k in expected} == expected, grouping
     by_hour = await supervisor.indicators(hall.hall_id, DAY, DAY, group_by="hour")
     hours = {r["key"]: r["values"]["appointments"] for r in by_hour["rows"]}
     assert (hours["09"], hours["14"]) == (3, 1)
@@ -72,6 +86,24 @@ async def test_the_appointment_indicators(server: LiveServer, clock: ManualClock
         strings = "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
     for heading in ("预约量", "预约到场率", "预约准时率", "平均预约等候", "预约时段开始"):
         assert heading in strings, heading
+    # the figures themselves, in the 汇总 and 按事项 sheets
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    summary = book["汇总"]
+    labels = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(1, 80)}
+    by_service = book["按事项"]
+    headings = [c.value for c in by_service[1]]
+    for heading, key in (
+        ("预约量", "appointments"),
+        ("预约签到量", "appointments_checked_in"),
+        ("失约量", "appointments_missed"),
+        ("预约到场率", "appointment_show_rate"),
+        ("预约准时率", "appointment_on_time_rate"),
+        ("平均预约等候", "appointment_wait_avg_s"),
+    ):
+        kind = INDICATOR_BY_KEY[key].kind
+        assert same(cell_value(labels[heading], kind), expected[key]), heading
+        cell = by_service.cell(2, headings.index(heading) + 1).value
+        assert same(cell_value(cell, kind), expected[key]), heading
     rows = list(
         csv.reader(
             io.StringIO(

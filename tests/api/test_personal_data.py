@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, text
 
 from server.domain.clock import ManualClock
 from server.maintenance.nightly import Nightly
-from tests.appointment_helpers import appointment_hall, at, id_card, local
-from tests.helpers import LiveServer
+from tests.appointment_helpers import appointment_hall, at, id_card, local, post_ticket
+from tests.helpers import LiveServer, open_window
 
 ID_NO = id_card(321, birth="19811203")
 NAME, PHONE = "欧阳小明", "13912345678"
@@ -66,6 +66,54 @@ async def test_the_id_number_is_nowhere_in_clear(
     # the server's log
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert ID_NO not in logged and NAME not in logged and PHONE not in logged
+
+
+async def test_a_check_in_by_id_number_leaves_it_nowhere(
+    server: LiveServer, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The number typed (or read by a card reader) at the kiosk, the ticket it gave served,
+    finished and rated: not in the database file, the kiosk's answer, the 明细 or any export
+    of that day, nor the server's log; the name and phone neither (the clerk's screen apart)."""
+    caplog.set_level(logging.DEBUG)
+    hall, integration = await appointment_hall(server, quota=2)
+    day = "2026-11-27"
+    booked = await integration.book(
+        hall.services["A"], local(day, "10:00"), id_no=ID_NO, name=NAME, phone=PHONE
+    )
+    assert booked.status_code == 201
+    clock.set(at(day, "09:40"))
+    checked_in = await post_ticket(server, hall.kiosk_token, {"id_no": ID_NO.lower()})
+    assert checked_in.status_code == 201, checked_in.text
+    ticket = checked_in.json()
+    clerk = await open_window(server, hall, "1")
+    called = await clerk.call_next(hall.windows["1"])
+    assert called is not None and called["id"] == ticket["id"]
+    await clerk.ticket_action(ticket["id"], "start")
+    await clerk.ticket_action(ticket["id"], "finish", {"outcome": "done"})
+    pad = server.client(hall.window_device_tokens["1"])
+    await pad.evaluate(ticket["id"], 5, [])
+    supervisor = await server.login(hall.supervisor_no)
+    xlsx = await supervisor.export(hall.hall_id, **{"from": day, "to": day, "format": "xlsx"})
+    csv = await supervisor.export(hall.hall_id, **{"from": day, "to": day, "format": "csv"})
+    records = await supervisor.ticket_page(hall.hall_id, **{"from": day, "to": day})
+    assert "预约" in csv.decode("utf-8-sig") and ticket["number"] in str(records)
+    appointments = await supervisor.request("GET", "/appointments/day", params={"day": day})
+    for seen in (
+        checked_in.text,
+        workbook_text(xlsx),
+        csv.decode("utf-8-sig"),
+        str(records),
+        str(appointments),
+    ):
+        for form in [*forms_of(ID_NO), NAME, PHONE]:
+            assert form not in seen, form
+    if server.settings.resolved_database_url().startswith("sqlite"):
+        stored = database_bytes(server)
+        for form in forms_of(ID_NO):
+            assert form.encode() not in stored, form
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for form in [*forms_of(ID_NO), NAME, PHONE]:
+        assert form not in logged, form
 
 
 async def test_personal_data_is_deleted_after_the_retention_and_counts_stay(

@@ -71,7 +71,7 @@ async def day(module_server: LiveServer) -> dict[str, Any]:
     await clerk.call_next(hall.windows["1"])
     clock.set(at(DAY, "10:05"))
     await upkeep_once(server.runtime)
-    return {"hall": hall, "booked": booked}
+    return {"hall": hall, "booked": booked, "portal": portal}
 
 
 @pytest_asyncio.fixture(loop_scope="module")
@@ -115,7 +115,10 @@ async def test_the_day_per_slot_the_list_and_the_no_shows(
     await tab.click(f'tr[data-appointment="{sun}"] button.check-in')
     await expect(tab.locator("#appointment-message")).to_contain_text("已签到取号：A")
     await expect(tab.locator(f'tr[data-appointment="{sun}"]')).to_contain_text("已签到取号")
-    # lifting the bar
+    # lifting the bar: barred before, books online again at once after
+    later = local("2026-12-03", "09:00")
+    barred = await day["portal"].book(hall.services["A"], later, id_no=BARRED)
+    assert barred.status_code == 409 and barred.json()["code"] == "no_show_barred"
     await tab.click("#no-shows button.lift")
     await expect(tab.locator("#appointment-message")).to_contain_text("已解除限制")
     await expect(tab.locator("#no-shows tbody tr")).to_contain_text("没有失约记录")
@@ -125,6 +128,8 @@ async def test_the_day_per_slot_the_list_and_the_no_shows(
         )
         == []
     )
+    again = await day["portal"].book(hall.services["A"], later, id_no=BARRED)
+    assert again.status_code == 201, again.text
 
 
 async def test_settings_edit_the_rules(

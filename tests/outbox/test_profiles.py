@@ -280,3 +280,23 @@ def test_back_off_doubles_with_jitter_up_to_the_cap() -> None:
         assert max(delays) - min(delays) > ceiling / 4, "jittered, not the same for everyone"
     assert not policy.gives_up(4) and policy.gives_up(5)
     assert policy.delay(10_000) <= 300
+
+
+def test_hmac_sm3_is_gb_t_32905_sm3_in_rfc_2104_hmac() -> None:
+    """The SM3 the signature uses (OpenSSL's, through hashlib: no extra library, see
+    docs/decisions.md) gives GB/T 32905-2016's example digests, and the signature is HMAC
+    (RFC 2104, 64-byte blocks) over it, built here by hand."""
+    sm3 = "sm3"
+    assert hashlib.new(sm3, b"abc").hexdigest() == (
+        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    )
+    assert hashlib.new(sm3, b"abcd" * 16).hexdigest() == (
+        "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732"
+    )
+    body = b'{"pjbh":"HQ-42"}'
+    key = SECRET.encode().ljust(64, b"\0")
+    inner = hashlib.new(sm3, bytes(k ^ 0x36 for k in key) + body).digest()
+    by_hand = hashlib.new(sm3, bytes(k ^ 0x5C for k in key) + inner).hexdigest()
+    spec = profiles.load("platform", "zhejiang").signature
+    assert spec is not None and spec.algorithm == "hmac-sm3"
+    assert profiles.sign(spec, SECRET, body) == by_hand.upper()
