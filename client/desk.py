@@ -64,6 +64,9 @@ class DeskTicket(_Model):
         default=None, description="number of the ticket this one was transferred from"
     )
     appointment: DeskAppointment | None = None
+    rejoined: bool = Field(
+        default=False, description="重排: the applicant put it back in the queue from its page"
+    )
 
 
 class QueuedTicket(_Model):
@@ -74,6 +77,9 @@ class QueuedTicket(_Model):
     entered_queue_at: datetime
     slot_start: datetime | None = Field(default=None, description="an appointment's slot")
     slot_end: datetime | None = None
+    rejoined: bool = Field(
+        default=False, description="重排: the applicant put it back in the queue from its page"
+    )
 
 
 class ServiceQueue(_Model):

@@ -105,6 +105,10 @@ class TicketNoShow(TicketFields):
 
 class TicketRequeued(TicketFields):
     TYPE = "ticket.requeued"
+    by_applicant: bool = Field(
+        default=False,
+        description="扫码过号重排: the applicant rejoined from the ticket's page (not a window)",
+    )
 
 
 class TicketCancelled(TicketFields):

@@ -19,6 +19,7 @@ from client.events import (
     ServiceCount,
     TicketFields,
     TicketRecalled,
+    TicketRequeued,
     TicketServing,
     TicketTransferred,
     WindowStatus,
@@ -45,6 +46,7 @@ class Call:
     recall: bool = False
     slot: tuple[datetime, datetime] | None = None  # 预约: the appointment's slot (UTC)
     priority: str = "normal"  # green: 绿色通道 (live calls; the snapshot does not say)
+    rejoined: bool = False  # 重排: the applicant put it back in the queue from its page
 
     @property
     def subtitle(self) -> str:
@@ -93,6 +95,9 @@ class Board:
     windows: dict[int, WindowBoard] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)  # newest first
     loaded: bool = False
+    # tickets the applicant put back in the queue from their page (扫码过号重排) while this
+    # screen watched: their calls say 重排
+    rejoined: set[int] = field(default_factory=set)
 
     # --- reading ---------------------------------------------------------------------------
     @property
@@ -165,6 +170,7 @@ class Board:
         if self.business_day and day.isoformat() != self.business_day:
             self.business_day = day.isoformat()
             self.calls = []
+            self.rejoined.clear()
             for window in self.windows.values():
                 window.ticket_id = window.current_number = window.current_status = None
             return True
@@ -172,6 +178,8 @@ class Board:
 
     def _ticket(self, message: LiveMessage, data: TicketFields) -> Call | None:
         self._count(data)
+        if isinstance(data, TicketRequeued) and data.by_applicant:
+            self.rejoined.add(data.ticket_id)
         if isinstance(data, TicketTransferred):
             self._count(data.new_ticket)
         window = self.windows.get(data.window_id) if data.window_id is not None else None
@@ -194,6 +202,7 @@ class Board:
                     if data.appointment
                     else None
                 ),
+                rejoined=data.ticket_id in self.rejoined,
             )
             self._add_call(call)
             return call

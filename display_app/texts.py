@@ -12,6 +12,7 @@ ZH_CN: dict[str, str] = {
     "call.to_window": "到 {window} 号窗口",
     "call.arrow": "→ {window}号窗口",
     "call.recall": "重呼",
+    "call.rejoined": "重排",
     "call.none": "欢迎光临",
     "call.none_hint": "请取号后留意叫号",
     "recent.title": "已叫号",

@@ -470,6 +470,15 @@ async def every_kind_of_write(server: LiveServer) -> None:
     async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as phone:
         page = await phone.post(f"/t/{first['public_token']}/rating", data={"level": "5"})
         assert page.status_code == 409  # rated on the pad already: the QR page's job refuses
+        # 扫码过号重排 (issue 27): a no-show back in the queue from its page
+        missed = await kiosk.issue_ticket(hall.services["A"])
+        await clerk.window_action(hall.windows["1"], "open")
+        await clerk.call_next(hall.windows["1"])
+        await clerk.ticket_action(missed["id"], "no-show")
+        rejoined = await phone.post(f"/t/{missed['public_token']}/rejoin")
+        assert rejoined.status_code == 303, rejoined.text  # back to the page: accepted
+        await supervisor.ticket_action(missed["id"], "cancel")
+        await clerk.window_action(hall.windows["1"], "close")
     alert = (await supervisor.request("GET", "/alerts"))["items"][0]  # the 差评's
     await supervisor.request("POST", f"/alerts/{alert['id']}/ack")
     assert isinstance(server.clock, ManualClock)

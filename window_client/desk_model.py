@@ -208,6 +208,7 @@ class DeskModel:
                 if shown and shown.appointment
                 else _appointment(data.appointment.model_dump() if data.appointment else None)
             ),
+            rejoined=shown.rejoined if shown else False,
         )
         if isinstance(data, TicketTransferred):
             self.transferred_to = data.new_ticket.number

@@ -70,6 +70,8 @@ def ticket_lines(model: DeskModel, now: datetime) -> TicketLines | None:
     notes = []
     if t.transferred_from:
         notes.append(text("desk.transferred_from", number=t.transferred_from))
+    if t.rejoined:
+        notes.append(text("desk.rejoined"))
     if t.recall_count and status == "called":
         notes.append(text("desk.recalls", count=t.recall_count))
     booked = t.appointment
@@ -155,11 +157,14 @@ def staff_line(window: DeskWindow | None) -> str:
 
 
 def numbered(ticket: QueuedTicket) -> str:
+    """'A003', '★A003' (green channel), 'A003(预)' (an appointment), 'A003(重排)' (back in
+    the queue from its page)."""
+    rejoined = text("desk.rejoined_mark") if ticket.rejoined else ""
     if ticket.priority != "normal":
-        return f"{GREEN_MARK}{ticket.number}"
+        return f"{GREEN_MARK}{ticket.number}{rejoined}"
     if ticket.slot_start is not None:
-        return f"{ticket.number}({APPOINTMENT_MARK})"
-    return ticket.number
+        return f"{ticket.number}({APPOINTMENT_MARK}){rejoined}"
+    return ticket.number + rejoined
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,8 @@ def next_up(queue: WindowQueue | None) -> str:
     green = f" {GREEN_MARK}{text('desk.green')}" if first.priority != "normal" else ""
     if not green and first.slot_start is not None and first.slot_end is not None:
         green = " " + text("desk.appointment", slot=slot_text(first.slot_start, first.slot_end))
-    return f"{first.number}{green} · {names.get(first.service_id, '')}"
+    rejoined = text("desk.rejoined_mark") if first.rejoined else ""
+    return f"{first.number}{green}{rejoined} · {names.get(first.service_id, '')}"
 
 
 def _rate(value: float | None) -> str:

@@ -67,6 +67,8 @@ ZH_CN: dict[str, str] = {
     "desk.applicant": "申请人 {name}",
     "desk.id_tail": "证件尾号 {digits}",
     "desk.transferred_from": "由 {number} 转入",
+    "desk.rejoined": "重排：过号后申请人扫码重新排队",
+    "desk.rejoined_mark": "(重排)",
     "desk.waited": "等候 {duration}",
     "desk.called_for": "已叫号 {timer}",
     "desk.recalls": "已重呼 {count} 次",

@@ -100,6 +100,8 @@ class CurrentCall(QFrame):
                 detail = f"{text('call.appointment', slot=slot_text(call.slot))} · {detail}"
             if call.recall:
                 detail = f"{text('call.recall')} · {detail}"
+            if call.rejoined:
+                detail = f"{text('call.rejoined')} · {detail}"
             self.detail.setText(detail)
         restyle(self, "fresh", bool(fresh and call is not None))
 

@@ -50,6 +50,23 @@ class HallPatch(Patch):
     guide_window_id: int | None = Field(
         default=None, ge=0, description="the 导办 desk's window (呼叫帮办 shows there); 0: none"
     )
+    # the applicant's phone (issue 27)
+    notify_ahead: int | None = Field(
+        default=None,
+        ge=0,
+        le=50,
+        description="到号提醒 on the ticket's page this many ahead; 0: none",
+    )
+    rejoin_allowed: bool | None = Field(
+        default=None, description="扫码过号重排: a no-show may rejoin the queue from its page, once"
+    )
+    rejoin_minutes: int | None = Field(
+        default=None, ge=1, le=120, description="within this many minutes of being marked 过号"
+    )
+    rejoin_position: Literal["behind", "end"] | None = Field(
+        default=None, description="behind the next `rejoin_behind` waiting, or at the end"
+    )
+    rejoin_behind: int | None = Field(default=None, ge=1, le=50)
 
 
 class ServicePatch(Patch):

@@ -19,6 +19,7 @@ from server.api.schemas import EvaluationIn
 from server.api.ticket_page import not_found, render
 from server.commands.evaluations import evaluate_by_token
 from server.commands.re_ratings import re_rate_by_token
+from server.commands.rejoin import rejoin_by_token
 from server.domain.errors import DomainError, Gone, NotFound
 from server.queries.public import public_view
 from server.runtime import Runtime
@@ -35,7 +36,11 @@ async def page_response(
     message: str | None = None,
     just_rated: bool = False,
     status: int = 200,
+    about: str = "rating",
+    rejoined: bool = False,
 ) -> HTMLResponse:
+    """The page; `message` is an error shown in the rating part, or in the rejoin part when
+    `about` is "rejoin"."""
     now = runtime.clock.now()
     zone = ZoneInfo(runtime.settings.default_timezone)
     catalog = runtime.writer.catalog
@@ -45,19 +50,37 @@ async def page_response(
         return HTMLResponse(not_found("未找到该号票", exc.message), status_code=404)
     except Gone as exc:
         return HTMLResponse(not_found("号票链接已过期", exc.message), status_code=410)
+    rating_message = message if about == "rating" else None
     rating = rating_section(
-        view, public_token, zone, level=level, message=message, just_rated=just_rated
+        view, public_token, zone, level=level, message=rating_message, just_rated=just_rated
     )
-    page = render(view, public_token, zone, now, rating=rating, rating_style=RATING_STYLE)
+    rejoin_message = message if about == "rejoin" else None
+    page = render(
+        view,
+        public_token,
+        zone,
+        now,
+        rating=rating,
+        rating_style=RATING_STYLE,
+        rejoin_message=rejoin_message,
+        rejoined=rejoined,
+    )
     return HTMLResponse(page, status_code=status)
 
 
 @router.get("/t/{public_token}", response_class=HTMLResponse)
 async def ticket_page(
-    public_token: str, runtime: RuntimeDep, level: int | None = None, rated: int = 0
+    public_token: str,
+    runtime: RuntimeDep,
+    level: int | None = None,
+    rated: int = 0,
+    rejoined: int = 0,
 ) -> HTMLResponse:
-    """The page; `?level=1|2` shows the reasons of a bad rating, `?rated=1` the thanks."""
-    return await page_response(runtime, public_token, level=level, just_rated=bool(rated))
+    """The page; `?level=1|2` shows the reasons of a bad rating, `?rated=1` the thanks,
+    `?rejoined=1` that the ticket is back in the queue."""
+    return await page_response(
+        runtime, public_token, level=level, just_rated=bool(rated), rejoined=bool(rejoined)
+    )
 
 
 @router.post("/t/{public_token}/rating", response_class=HTMLResponse)
@@ -104,3 +127,17 @@ async def rate(public_token: PublicToken, request: Request, runtime: RuntimeDep)
         status = {"not_found": 404, "gone": 410}.get(exc.code, 409)
         return await page_response(runtime, public_token, message=exc.message, status=status)
     return RedirectResponse(f"{back}?rated=1#rate", status_code=303)
+
+
+@router.post("/t/{public_token}/rejoin", response_class=HTMLResponse)
+async def rejoin(public_token: PublicToken, runtime: RuntimeDep) -> Response:
+    """扫码过号重排 from the page's button (server/commands/rejoin.py): 303 back to the page,
+    or the page with the reason (409; 404, 410)."""
+    try:
+        await runtime.write(call(rejoin_by_token, public_token))
+    except DomainError as exc:
+        status = {"not_found": 404, "gone": 410}.get(exc.code, 409)
+        return await page_response(
+            runtime, public_token, message=exc.message, status=status, about="rejoin"
+        )
+    return RedirectResponse(f"/t/{quote(public_token, safe='')}?rejoined=1", status_code=303)

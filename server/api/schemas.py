@@ -86,6 +86,11 @@ class HallOut(BaseModel):
     kiosk_elderly: bool = False
     repeat_priority_calls: bool = False
     guide_window_id: int | None = None
+    notify_ahead: int = 3
+    rejoin_allowed: bool = True
+    rejoin_minutes: int = 10
+    rejoin_position: str = "behind"
+    rejoin_behind: int = 3
 
 
 class ServiceIn(BaseModel):

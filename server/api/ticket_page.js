@@ -45,6 +45,7 @@
     r.push([T.issued, time(v.issued_at)]);
     if (v.called_at) r.push([T.called_at, time(v.called_at)]);
     r.push([T.state, v.status_text]);
+    if (v.rejoined) r.push([T.rejoined, T.rejoined_value]);
     return r.map(function (x) { return "<dt>" + esc(x[0]) + "</dt><dd>" + esc(x[1]) + "</dd>"; }).join("");
   }
 
@@ -54,8 +55,7 @@
     h.innerHTML = headline(v);
     $("rows").innerHTML = rows(v);
     $("footer").textContent = fill(T.updated, { time: time(at || new Date().toISOString()) });
-    document.title = fill(T.title, { number: v.number });
-    if (window.gqNudge) window.gqNudge(v);
+    nudge(v, false);
   }
 
   function conn(on, text) {
@@ -70,12 +70,17 @@
     view = v;
     live.view = v;
     live.messages += 1;
-    // finished (or rated elsewhere): the server draws the rating part — load it once
-    if ((v.status === "done" && first.status !== "done") || v.evaluated !== first.evaluated) {
+    // finished (or rated elsewhere), or passed (过号): the server draws the rating or the
+    // 重新排队 part — load it once
+    var missed = v.status === "no_show" && before.status !== "no_show";
+    if ((v.status === "done" && first.status !== "done") || v.evaluated !== first.evaluated || missed) {
       stopped = true;
       location.reload();
       return;
     }
+    var rejoin = $("rejoin");
+    if (rejoin && before.status === "no_show" && v.status !== "no_show")
+      rejoin.parentNode.removeChild(rejoin); // back in the queue (the window's 过号重排)
     if (JSON.stringify(before) !== JSON.stringify(v) || live.messages === 1) draw(v, at);
   }
 
@@ -142,6 +147,97 @@
     if (e.persisted) { stopped = false; failures = 0; connect(); } // back from the page cache
   });
 
+  // --- 到号提醒: at the hall's N ahead and when called, a banner and the title; after the
+  // holder tapped 点击开启到号提醒 (browsers allow sound and vibration only after a tap) also
+  // vibration, a short sound made here (no file to load) and a notification where granted
+  var stage = null;
+  var reminding = false;
+  var audio = null;
+  live.alerts = [];
+
+  function stageOf(v) {
+    if (v.status === "called") return "called:" + v.recall_count;
+    if (v.status === "waiting" && v.notify_ahead > 0 && v.ahead !== null && v.ahead <= v.notify_ahead)
+      return "near";
+    return null;
+  }
+
+  function nudge(v, initial) {
+    var s = stageOf(v);
+    var b = $("banner");
+    var called = s !== null && s !== "near";
+    if (s === null) {
+      b.hidden = true;
+      document.title = fill(T.title, { number: v.number });
+    } else {
+      b.className = called ? "banner called" : "banner near";
+      b.textContent = called
+        ? fill(T.now, { window: v.window_number })
+        : v.ahead === 0 ? T.near0 : fill(T.near, { ahead: v.ahead });
+      b.hidden = false;
+      document.title = called
+        ? fill(T.title_called, { window: v.window_number, number: v.number })
+        : fill(T.title_near, { number: v.number, ahead: v.ahead });
+    }
+    var waiting = v.status === "waiting" || v.status === "called";
+    $("remind").hidden = !waiting;
+    $("remind-hint").hidden = !waiting;
+    if (s !== null && s !== stage && !initial) alarm(called, b.textContent);
+    stage = s;
+  }
+
+  function alarm(called, text) {
+    var done = { called: called, vibrated: false, sounded: false, notified: false };
+    live.alerts.push(done);
+    if (!reminding) return;
+    if (navigator.vibrate) done.vibrated = navigator.vibrate(called ? [400, 150, 400, 150, 400] : [300]);
+    done.sounded = beep(called ? 3 : 1);
+    if (window.Notification && Notification.permission === "granted") {
+      try {
+        new Notification(document.title, { body: text, tag: "gq-ticket", renotify: true });
+        done.notified = true;
+      } catch (e) { /* Android's Chrome shows notifications only through a service worker */ }
+    }
+  }
+
+  function beep(times) {
+    if (!audio) return false;
+    try {
+      var t = audio.currentTime + 0.05;
+      for (var i = 0; i < times; i++) {
+        var osc = audio.createOscillator();
+        var gain = audio.createGain();
+        osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.3, t + i * 0.4);
+        gain.gain.exponentialRampToValueAtTime(0.001, t + i * 0.4 + 0.3);
+        osc.connect(gain);
+        gain.connect(audio.destination);
+        osc.start(t + i * 0.4);
+        osc.stop(t + i * 0.4 + 0.32);
+      }
+      return true;
+    } catch (e) { return false; }
+  }
+
+  $("remind").addEventListener("click", function () {
+    reminding = true;
+    live.reminding = true;
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      if (Ctx && !audio) audio = new Ctx();
+      if (audio && audio.resume) audio.resume();
+    } catch (e) { audio = null; }
+    if (navigator.vibrate) navigator.vibrate(60);
+    beep(1); // a tap's confirmation: the sound works
+    if (window.Notification && Notification.permission === "default") {
+      try { Notification.requestPermission(); } catch (e) { /* old API */ }
+    }
+    var button = $("remind");
+    button.className = "remind on";
+    button.textContent = T.remind_on;
+  });
+
+  nudge(view, true);
   conn(false, T.connecting);
   connect();
 })();

@@ -14,6 +14,7 @@ import html
 import json
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from server.queries.views import PublicTicketOut
@@ -40,6 +41,26 @@ T = {
     "updated": "更新于 {time}",
     "static": "页面每 {seconds} 秒自动刷新 · 更新于 {time}",
     "title": "{number} 排队进度",
+    # 到号提醒: the banner and the title at the hall's N ahead and when called
+    "near": "即将到号：前面还有 {ahead} 人，请回到等候区留意叫号",
+    "near0": "下一位就是您，请在等候区留意叫号",
+    "now": "请到 {window} 号窗口办理",
+    "title_near": "【即将到号】{number} 前面还有 {ahead} 人",
+    "title_called": "【请到{window}号窗口】{number}",
+    "remind": "点击开启到号提醒",
+    "remind_on": "到号提醒已开启：快到号和叫号时手机会振动并响铃。",
+    "remind_hint": "锁屏或切换到其他应用时可能收不到提醒，请留意大厅叫号。",
+    # 扫码过号重排
+    "rejoin_can": "您的号码已过号。可在 {until} 前重新排队（仅一次），{where}。",
+    "rejoin_behind": "排在当前等候的 {n} 人之后",
+    "rejoin_end": "排到队尾",
+    "rejoin_button": "重新排队",
+    "rejoin_late": "过号已超过可重新排队的时间（{until} 前），请重新取号或到服务台咨询。",
+    "rejoin_used": "本号票已重新排过一次队，不能再次重排；请重新取号或到服务台咨询。",
+    "rejoin_off": "本大厅过号需重新取号，请到取号机重新取号或到服务台咨询。",
+    "rejoin_done": "已重新排队，请留意叫号。",
+    "rejoined": "重排",
+    "rejoined_value": "已扫码重新排队",
 }
 
 PAGE = """<!doctype html>
@@ -64,17 +85,35 @@ PAGE = """<!doctype html>
  .status.called, .status.serving {{ background:#fff1d6; color:#7a4a00; }}
  .status.called {{ font-size:34px; padding:18px 6px; font-weight:700; }}
  .status.transferred {{ background:#efe8fb; color:#5a2ea6; }}
+ .status.no_show, .status.cancelled {{ background:#fde8ea; color:#9b1c2c; }}
+ [hidden] {{ display:none !important; }}
  dl {{ display:grid; grid-template-columns:auto 1fr; gap:10px 16px; font-size:18px; margin:20px 0 0; }}
  dt {{ color:#5b6876; }} dd {{ margin:0; font-weight:600; }}
  footer {{ font-size:14px; color:#5b6876; text-align:center; margin-top:18px; }}
  .small {{ font-size:14px; color:#5b6876; }}
+ .banner {{ padding:14px 18px; font-size:22px; font-weight:700; background:#fff1d6; color:#7a4a00;
+           border-bottom:3px solid #e0a000; }}
+ .banner.called {{ background:#c8102e; color:#fff; border-color:#8a0b20; font-size:26px; }}
+ .remind {{ display:block; width:100%; box-sizing:border-box; margin-top:14px; min-height:56px;
+           font:inherit; font-size:20px; border:2px solid #1456a0; border-radius:12px;
+           background:#fff; color:#1456a0; }}
+ .remind.on {{ border-color:#1f6b35; color:#1f6b35; background:#e8f5ea; font-size:17px; }}
+ .rejoin {{ margin-top:16px; font-size:18px; }}
+ .rejoin p {{ margin:0 0 10px; padding:12px; border-radius:10px; background:#f2f5f8; }}
+ .rejoin p.error {{ background:#fde8ea; color:#9b1c2c; }}
+ .rejoin p.ok {{ background:#e8f5ea; color:#1f6b35; }}
+ .rejoin button {{ width:100%; min-height:56px; font:inherit; font-size:22px; font-weight:700;
+                  border:0; border-radius:12px; background:#1456a0; color:#fff; }}
 {rating_style}
 </style></head>
 <body><header>{hall} · 排队进度</header>
 <div id="conn" class="conn" role="status" hidden></div>
+<div id="banner" class="banner" role="alert" hidden></div>
 <main><div class="card">
 <div class="number">{number}</div><div class="service">{service}</div>
-<div id="headline" class="status {status}">{headline}</div><dl id="rows">{rows}</dl>{rating}</div>
+<div id="headline" class="status {status}">{headline}</div><dl id="rows">{rows}</dl>{rejoin}{rating}</div>
+<button id="remind" class="remind" type="button" hidden>{remind}</button>
+<p id="remind-hint" class="small" hidden>{remind_hint}</p>
 <footer id="footer">{footer}</footer></main>
 <script type="application/json" id="gq-config">{config}</script>
 <script>{script}</script></body></html>"""
@@ -118,8 +157,50 @@ def rows(view: PublicTicketOut, zone: ZoneInfo) -> str:
     if view.called_at:
         items.append((T["called_at"], _local(view.called_at, zone)))
     items.append((T["state"], view.status_text))
+    if view.rejoined:
+        items.append((T["rejoined"], T["rejoined_value"]))
     e = html.escape
     return "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
+
+
+def rejoin_section(
+    view: PublicTicketOut,
+    token: str,
+    zone: ZoneInfo,
+    now: datetime,
+    message: str | None,
+    just_done: bool,
+) -> str:
+    """扫码过号重排 on the page: the button while a no-show may rejoin, or why it may not."""
+    e = html.escape
+    notes = []
+    if message:
+        notes.append(f'<p class="error" role="alert">{e(message)}</p>')
+    if just_done and view.status == "waiting":
+        notes.append(f'<p class="ok">{e(T["rejoin_done"])}</p>')
+    if view.status == "no_show" and not message:
+        until = view.rejoin_until.astimezone(zone).strftime("%H:%M") if view.rejoin_until else ""
+        if view.can_rejoin:
+            where = (
+                T["rejoin_behind"].format(n=view.rejoin_behind)
+                if view.rejoin_position == "behind"
+                else T["rejoin_end"]
+            )
+            action = f"/t/{quote(token, safe='')}/rejoin"
+            notes.append(
+                f"<p>{e(T['rejoin_can'].format(until=until, where=where))}</p>"
+                f'<form method="post" action="{action}">'
+                f'<button type="submit">{e(T["rejoin_button"])}</button></form>'
+            )
+        elif view.rejoined:
+            notes.append(f"<p>{e(T['rejoin_used'])}</p>")
+        elif view.rejoin_until is not None:
+            notes.append(f"<p>{e(T['rejoin_late'].format(until=until))}</p>")
+        else:
+            notes.append(f"<p>{e(T['rejoin_off'])}</p>")
+    if not notes:
+        return ""
+    return f'<section id="rejoin" class="rejoin">{"".join(notes)}</section>'
 
 
 def render(
@@ -130,8 +211,11 @@ def render(
     *,
     rating: str = "",
     rating_style: str = "",
+    rejoin_message: str | None = None,
+    rejoined: bool = False,
 ) -> str:
-    """The page; `rating` is the rating part (server/api/public_rating.py)."""
+    """The page; `rating` is the rating part (server/api/public_rating.py); `rejoin_message`
+    a refusal of 扫码过号重排, `rejoined` that it was just accepted."""
     e = html.escape
     final = view.status in ("done", "cancelled", "transferred")
     updated = _local(now, zone)
@@ -156,6 +240,9 @@ def render(
         status=e(view.status),
         headline=headline(view),
         rows=rows(view, zone),
+        rejoin=rejoin_section(view, token, zone, now, rejoin_message, rejoined),
+        remind=e(T["remind"]),
+        remind_hint=e(T["remind_hint"]),
         config=config_json,
         script=SCRIPT,
     )

@@ -32,10 +32,19 @@ LOOP_FIELDS = {
 }
 # 适老化 (issue 29)
 ELDERLY_FIELDS = {"kiosk_elderly", "repeat_priority_calls", "guide_window_id"}
+# the applicant's phone (issue 27): 到号提醒, 扫码过号重排
+PHONE_FIELDS = {
+    "notify_ahead",
+    "rejoin_allowed",
+    "rejoin_minutes",
+    "rejoin_position",
+    "rejoin_behind",
+}
 HALL_FIELDS = frozenset(
     {"name", "timezone", "rating_window_days", "pause_alert_minutes", "no_show_requeue"}
     | LOOP_FIELDS
     | ELDERLY_FIELDS
+    | PHONE_FIELDS
 )
 # null removes these: the daily limit, the 事项编码
 NULLABLE_SERVICE = frozenset({"daily_limit", "item_code"})

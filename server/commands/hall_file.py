@@ -81,6 +81,12 @@ class HallSpec(_Entry):
     # 适老化 (issue 29; not written: left as they are)
     kiosk_elderly: bool | None = None
     repeat_priority_calls: bool | None = None
+    # the applicant's phone (issue 27; not written: left as they are)
+    notify_ahead: int | None = Field(default=None, ge=0, le=50)
+    rejoin_allowed: bool | None = None
+    rejoin_minutes: int | None = Field(default=None, ge=1, le=120)
+    rejoin_position: Literal["behind", "end"] | None = None
+    rejoin_behind: int | None = Field(default=None, ge=1, le=50)
 
     @field_validator("timezone")
     @classmethod

@@ -61,6 +61,12 @@ LOOP_LABELS = {
     "rectification_warn_days": "整改预警",
     "followup_warn_hours": "回访预警",
     "re_rating": "追评",
+    # the applicant's phone (issue 27)
+    "notify_ahead": "到号提醒人数",
+    "rejoin_allowed": "扫码过号重排",
+    "rejoin_minutes": "重排时限",
+    "rejoin_position": "重排位置",
+    "rejoin_behind": "重排顺延人数",
 }
 PLATFORM_FIELDS = {
     "profile": "对接配置",

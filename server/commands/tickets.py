@@ -273,13 +273,12 @@ def transition(
         waiting = counted
     else:
         waiting = hot.waiting(ticket.service_id, ticket.business_day)
-    tx.emit_data(
-        ticket.hall_id,
-        TICKET_EVENT_TYPES[action],
-        ticket_fields(
-            ticket, service_name=service.name, waiting=waiting, window_number=window_number
-        ),
+    data = ticket_fields(
+        ticket, service_name=service.name, waiting=waiting, window_number=window_number
     )
+    if action == "requeue":
+        data["by_applicant"] = False  # the window's 过号重排 (the applicant's: commands/rejoin.py)
+    tx.emit_data(ticket.hall_id, TICKET_EVENT_TYPES[action], data)
     return ticket
 
 

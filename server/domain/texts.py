@@ -9,6 +9,11 @@ ZH_CN: dict[str, str] = {
     # tickets
     "ticket.not_found": "号票不存在（编号 {ticket_id}），请核对后重试。",
     "ticket.public_not_found": "未找到该号票，请核对二维码或票面信息。",
+    "rejoin.off": "本大厅未开通扫码过号重排，号票 {number} 不能自行重新排队；请到服务台咨询或重新取号。",
+    "rejoin.used": "号票 {number} 已重新排过一次队，每张号票只能重排一次；请重新取号或到服务台咨询。",
+    "rejoin.not_missed": "号票 {number} 当前为「{status}」，只有过号的号票可以重新排队。",
+    "rejoin.too_late": "号票 {number} 过号已超过 {minutes} 分钟（截止 {until}），不能再重新排队；请重新取号或到服务台咨询。",
+    "rejoin.done": "已重新排队，请留意叫号。",
     "ticket.public_expired": "号票 {number} 的链接已过期，如需帮助请到服务台咨询。",
     "ticket.public_expired_done": "评价已关闭：号票 {number} 于 {finished} 办结，扫码评价须在办结后 {days} 天内进行；此链接已失效。",
     "ticket.illegal": "号票 {number} 当前状态为“{status}”，不能{action}。",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, select
+from sqlalchemy import Table, and_, func, select
 from sqlmodel import Session
 
 from server.domain.calendar import ServiceHours, day_bounds
@@ -93,7 +93,8 @@ def past_tickets(
             t.id,
             t.service_id,
             t.business_day,
-            t.entered_queue_at,
+            # arrived when it first joined the queue (扫码过号重排 moves its place, not that)
+            func.coalesce(t.first_entered_queue_at, t.entered_queue_at),
             t.priority,
             t.called_at,
             t.last_called_at,

@@ -13,7 +13,7 @@ from server.domain.rating import link_expires_at, rating_closes_at
 from server.domain.texts import text
 from server.queries.views import PublicTicketOut
 from server.store.catalog import Catalog
-from server.store.lookups import estimate, people_ahead
+from server.store.lookups import estimate, missed_at, people_ahead, rejoin_rule
 from server.store.tables import Evaluation, Hall, Rectification, ReRating, Ticket, Window
 
 
@@ -82,6 +82,10 @@ def public_view(
         and bool(hall and hall.re_rating)
         and (again_closes is None or now is None or now <= again_closes)
     )
+    rule = rejoin_rule(hall) if hall else None
+    until = None
+    if rule is not None and ticket.status == TicketStatus.no_show and ticket.rejoined_at is None:
+        until = rule.until(missed_at(session, ticket))
     return PublicTicketOut(
         hall_name=hall.name if hall else "",
         number=ticket.number,
@@ -105,6 +109,13 @@ def public_view(
         re_rating_open=re_rating_open,
         re_rated=re_rated,
         rectified_at=rectified_at,
+        recall_count=ticket.recall_count,
+        notify_ahead=hall.notify_ahead if hall else 3,
+        rejoined=ticket.rejoined_at is not None,
+        rejoin_until=until,
+        can_rejoin=until is not None and (now is None or now <= until),
+        rejoin_position=rule.position if rule else "behind",
+        rejoin_behind=rule.behind if rule else 3,
     )
 
 

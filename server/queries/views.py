@@ -84,3 +84,17 @@ class PublicTicketOut(BaseModel):
     )
     re_rated: bool = Field(default=False, description="the applicant made the 追评")
     rectified_at: datetime | None = Field(default=None, description="整改 of this ticket's 差评")
+    # the applicant's phone (issue 27)
+    recall_count: int = Field(default=0, description="重呼: called again this many times")
+    notify_ahead: int = Field(
+        default=3, description="the hall's 到号提醒: the page alerts with this many ahead (0: off)"
+    )
+    rejoined: bool = Field(default=False, description="扫码过号重排 used (once per ticket)")
+    rejoin_until: datetime | None = Field(
+        default=None,
+        description="a no-show may rejoin the queue from its page until then (the hall allows "
+        "it and it has not rejoined yet); null otherwise",
+    )
+    can_rejoin: bool = Field(default=False, description="POST …/rejoin would be accepted now")
+    rejoin_position: str = Field(default="behind", description="behind | end")
+    rejoin_behind: int = Field(default=3, description="behind the next this many waiting")

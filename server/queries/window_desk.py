@@ -80,7 +80,8 @@ def _desk_ticket(
         priority=ticket.priority,
         status=ticket.status,
         issued_at=ticket.issued_at,
-        entered_queue_at=ticket.entered_queue_at,
+        # its wait: from when it first joined the queue (扫码过号重排 moves only its place)
+        entered_queue_at=ticket.first_entered_queue_at or ticket.entered_queue_at,
         called_at=ticket.called_at,
         last_called_at=ticket.last_called_at,
         serving_started_at=ticket.serving_started_at,
@@ -88,6 +89,7 @@ def _desk_ticket(
         no_show_count=ticket.no_show_count,
         transferred_from=origin.number if origin else None,
         appointment=_desk_appointment(session, ticket, reveal),
+        rejoined=ticket.rejoined_at is not None,
     )
 
 
@@ -113,6 +115,7 @@ def _queued(ticket: Ticket) -> QueuedTicket:
         entered_queue_at=ticket.entered_queue_at,
         slot_start=ticket.slot_start,
         slot_end=ticket.slot_end,
+        rejoined=ticket.rejoined_at is not None,
     )
 
 

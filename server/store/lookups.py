@@ -23,6 +23,7 @@ from server.domain.calendar import business_day, hall_zone
 from server.domain.enums import Priority, TicketStatus
 from server.domain.errors import NotFound
 from server.domain.queueing import estimate_wait_minutes
+from server.domain.rejoin import RejoinRule
 from server.domain.texts import text
 from server.store.catalog import Catalog, ServiceInfo, SessionSource
 from server.store.hot import TicketRow
@@ -33,7 +34,15 @@ from server.store.statements import (
     OLDEST_WAITING,
     QUEUE_COUNTS,
 )
-from server.store.tables import Appointment, Hall, Service, Ticket, Window, WindowService
+from server.store.tables import (
+    Appointment,
+    Event,
+    Hall,
+    Service,
+    Ticket,
+    Window,
+    WindowService,
+)
 from server.store.transaction import Tx
 
 M = TypeVar("M", bound=SQLModel)
@@ -251,3 +260,68 @@ def appointment_record(
         cancel_deadline=cancel_deadline(slot, policy),
         replayed=replayed,
     )
+
+
+# --- 扫码过号重排 (issue 27) ----------------------------------------------------------------
+
+
+def missed_at(session: Session, ticket: Ticket) -> datetime | None:
+    """When the ticket was last marked 过号 (its latest ticket.no_show event), or None. Reads
+    the hall's no-shows since the ticket was first called (the event index: hall, type, at)."""
+    if ticket.called_at is None:
+        return None
+    rows = session.exec(
+        select(Event.at, Event.data)
+        .where(
+            Event.hall_id == ticket.hall_id,
+            Event.type == "ticket.no_show",
+            col(Event.at) >= ticket.called_at,
+        )
+        .order_by(col(Event.at).desc())
+    )
+    for at, data in rows:
+        if data.get("ticket_id") == ticket.id:
+            return at
+    return None
+
+
+def rejoin_rule(hall: Hall) -> RejoinRule:
+    return RejoinRule(
+        allowed=hall.rejoin_allowed,
+        minutes=hall.rejoin_minutes,
+        position=hall.rejoin_position,
+        behind=hall.rejoin_behind,
+    )
+
+
+def queue_keys(session: Session, ticket: Ticket, limit: int) -> tuple[list[datetime], int]:
+    """For a ticket about to rejoin its service's queue: the entered_queue_at of the first
+    `limit` waiting tickets of its lane (green channel, or walk-ins) in call order, and how
+    many of the lanes called before it wait (green channel and checked-in appointments, for
+    a walk-in). Tickets that joined in the same microsecond are in id order: a place just
+    after one of them is after all of them (the domain's place_after)."""
+    green = ticket.priority != Priority.normal
+    base = (
+        Ticket.service_id == ticket.service_id,
+        Ticket.business_day == ticket.business_day,
+        Ticket.status == TicketStatus.waiting,
+        col(Ticket.id) != ticket.id,
+    )
+    lane = (
+        col(Ticket.priority) != Priority.normal
+        if green
+        else (Ticket.priority == Priority.normal) & col(Ticket.slot_start).is_(None)
+    )
+    keys = list(
+        session.exec(
+            select(Ticket.entered_queue_at)
+            .where(*base, lane)
+            .order_by(col(Ticket.entered_queue_at), col(Ticket.id))
+            .limit(limit)
+        )
+    )
+    ahead = 0
+    if not green:
+        before = (col(Ticket.priority) != Priority.normal) | col(Ticket.slot_start).is_not(None)
+        ahead = session.exec(select(func.count()).select_from(Ticket).where(*base, before)).one()
+    return keys, ahead

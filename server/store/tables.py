@@ -42,6 +42,14 @@ class Hall(SQLModel, table=True):
     kiosk_elderly: bool = False
     repeat_priority_calls: bool = False
     guide_window_id: int | None = None
+    # the applicant's phone (issue 27): 到号提醒 this many ahead (0: none); 扫码过号重排: a
+    # no-show may rejoin from the ticket's page within rejoin_minutes, once, behind the next
+    # rejoin_behind waiting (rejoin_position "behind") or at the end ("end")
+    notify_ahead: int = 3
+    rejoin_allowed: bool = True
+    rejoin_minutes: int = 10
+    rejoin_position: str = Field(default="behind", max_length=8)
+    rejoin_behind: int = 3
 
 
 class Service(SQLModel, table=True):
@@ -219,6 +227,11 @@ class Ticket(SQLModel, table=True):
     appointment_id: int | None = Field(default=None)
     slot_start: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     slot_end: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    # 扫码过号重排 (issue 27): when the applicant put it back in the queue from its page (once),
+    # and when it first joined the queue (its wait counts from there; entered_queue_at is its
+    # place in the queue now). Not on the hot paths' TicketRow: only that rare change writes them.
+    rejoined_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    first_entered_queue_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class Evaluation(SQLModel, table=True):

@@ -29,6 +29,7 @@ from server.api.schemas import (
     TransferIn,
 )
 from server.commands import cases, check_in, evaluations, tickets
+from server.commands.rejoin import rejoin_by_token
 from server.domain.actor import Actor, DeviceActor, PublicActor
 from server.domain.errors import AuthenticationRequired
 from server.domain.personal import normalize_id_no
@@ -99,6 +100,19 @@ async def public_ticket(public_token: PublicToken, runtime: RuntimeDep) -> Publi
     catalog = runtime.writer.catalog
     now = runtime.clock.now()
     return await runtime.read(lambda s: public_view(s, catalog, public_token, now))
+
+
+@router.post(
+    "/public/{public_token}/rejoin",
+    response_model=PublicTicketOut,
+    responses=errors(404, 409, 410, 422),
+)
+async def rejoin_public(public_token: PublicToken, runtime: RuntimeDep) -> PublicTicketOut:
+    """扫码过号重排: the holder of a no-show ticket puts it back in the queue, if the hall
+    allows it, within its minutes of the 过号, once (409 with the reason otherwise:
+    rejoin_off, rejoin_used, rejoin_not_missed, rejoin_too_late); the ticket's view after."""
+    await runtime.write(call(rejoin_by_token, public_token))
+    return await public_ticket(public_token, runtime)
 
 
 async def transition_answer(

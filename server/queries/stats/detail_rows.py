@@ -112,7 +112,11 @@ def _csv_quote(dialect: str, x: Any) -> ColumnElement[Any]:
 
 
 def _columns(dialect: str, zone: ZoneInfo, start: date, end: date) -> dict[str, Any]:
+    from sqlalchemy import func
+
     t, e = TICKET.c, EVALUATION.c
+    # a ticket's wait counts from when it first joined the queue (扫码过号重排 moves its place)
+    joined = func.coalesce(t.first_entered_queue_at, t.entered_queue_at)
     target = aliased(TICKET, name="target")
     done = t.status == TicketStatus.done.value
     lo, hi = day_bounds(start, zone)[0], day_bounds(end, zone)[1]
@@ -138,10 +142,10 @@ def _columns(dialect: str, zone: ZoneInfo, start: date, end: date) -> dict[str, 
         },
         "serial": lambda c: local_time_serial(dialect, c, zone, lo, hi),
         "local": lambda c: local_time_text(dialect, c, zone, lo, hi),
-        "wait_s": seconds_between(dialect, t.entered_queue_at, t.called_at),
+        "wait_s": seconds_between(dialect, joined, t.called_at),
         "walk_s": seconds_between(dialect, t.called_at, t.serving_started_at),
         "handle_s": case((done, seconds_between(dialect, t.serving_started_at, t.finished_at))),
-        "total_s": case((done, seconds_between(dialect, t.entered_queue_at, t.finished_at))),
+        "total_s": case((done, seconds_between(dialect, joined, t.finished_at))),
         "target_wait_min": SERVICE.c.target_wait_minutes,
         "target_handle_min": SERVICE.c.target_handle_minutes,
         "recall_count": t.recall_count,

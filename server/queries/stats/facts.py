@@ -220,6 +220,8 @@ def _flag(condition: Any, bit: int) -> ColumnElement[Any]:
 
 def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo) -> Any:
     t, e, r, a = TICKET.c, EVALUATION.c, RECTIFICATION.c, APPEAL.c
+    # a ticket's wait counts from when it first joined the queue (扫码过号重排 moves its place)
+    joined = func.coalesce(t.first_entered_queue_at, t.entered_queue_at)
     all_days = sorted({d for days in hall_days.values() for d in days})
     lo, hi = day_bounds(all_days[0], zone)[0], day_bounds(all_days[-1], zone)[1]
     done = t.status == TicketStatus.done.value
@@ -233,7 +235,7 @@ def _ticket_query(dialect: str, hall_days: dict[int, list[date]], zone: ZoneInfo
         + _flag(r.followup_at.is_not(None), FOLLOWED_UP)
         + _flag(a.id.is_not(None), APPEAL_UPHELD)
     )
-    wait = seconds_between(dialect, t.entered_queue_at, t.called_at)
+    wait = seconds_between(dialect, joined, t.called_at)
     handle = case((done, seconds_between(dialect, t.serving_started_at, t.finished_at)))
     waiting_since = case(
         (and_(t.called_at.is_(None), t.status == TicketStatus.waiting.value), t.entered_queue_at)

@@ -95,6 +95,8 @@ def records_query(
     """The 明细 rows of a period in issue order: the `names` columns, instants passed
     through `time` (e.g. formatted by the database) when given."""
     t, e, r = TICKET.c, EVALUATION.c, RECTIFICATION.c
+    # a ticket's wait counts from when it first joined the queue (扫码过号重排 moves its place)
+    joined = func.coalesce(t.first_entered_queue_at, t.entered_queue_at)
     target = aliased(TICKET, name="target")
     done = t.status == TicketStatus.done.value
     columns = {
@@ -110,14 +112,14 @@ def records_query(
         "status": t.status,
         "outcome": t.outcome,
         "issued_at": t.issued_at,
-        "entered_queue_at": t.entered_queue_at,
+        "entered_queue_at": joined,
         "called_at": t.called_at,
         "serving_started_at": t.serving_started_at,
         "finished_at": t.finished_at,
-        "wait_s": seconds_between(dialect, t.entered_queue_at, t.called_at),
+        "wait_s": seconds_between(dialect, joined, t.called_at),
         "walk_s": seconds_between(dialect, t.called_at, t.serving_started_at),
         "handle_s": case((done, seconds_between(dialect, t.serving_started_at, t.finished_at))),
-        "total_s": case((done, seconds_between(dialect, t.entered_queue_at, t.finished_at))),
+        "total_s": case((done, seconds_between(dialect, joined, t.finished_at))),
         "window_number": WINDOW.c.number,
         "staff_no": STAFF.c.staff_no,
         "staff_name": STAFF.c.name,
