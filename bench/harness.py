@@ -112,6 +112,17 @@ class Database:
             check=True,
             capture_output=True,
         )
+        # create-staff makes an account that must change its password first (migration
+        # 0019); the benches sign in and work with the one they chose
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url)
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE staff SET must_change_password = false WHERE staff_no = :n"),
+                {"n": staff_no},
+            )
+        engine.dispose()
 
     def describe(self) -> str:
         if self.postgres_server:
