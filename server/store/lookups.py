@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection, func
+from sqlalchemy import Connection, and_, func
 from sqlmodel import Session, SQLModel, col, select
 
 from client.events import ServiceCount
@@ -310,7 +310,7 @@ def queue_keys(session: Session, ticket: Ticket, limit: int) -> tuple[list[datet
     lane = (
         col(Ticket.priority) != Priority.normal
         if green
-        else (Ticket.priority == Priority.normal) & col(Ticket.slot_start).is_(None)
+        else and_(col(Ticket.priority) == Priority.normal, col(Ticket.slot_start).is_(None))
     )
     keys = list(
         session.exec(

@@ -3,8 +3,8 @@
 applicant put it back in the queue from the page, once) and first_entered_queue_at (when it
 first joined the queue: its wait is measured from there, entered_queue_at is its place now)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 
 from server.store.types import UTCDateTime
 
-revision: str = "0021"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -32,7 +32,7 @@ HALL = (
 
 def upgrade() -> None:
     # plain ADD COLUMNs (no batch): a batch copies the table, and with foreign keys on,
-    # dropping the old one fails while other rows point at it (see 0019, 0020)
+    # dropping the old one fails while other rows point at it (see 0019)
     for column in HALL:
         op.add_column("hall", column)
     op.add_column("ticket", sa.Column("rejoined_at", UTCDateTime(), nullable=True))
