@@ -174,6 +174,15 @@ class ApiClient:
         result: dict[str, Any] = await self.request("GET", f"/tickets/public/{public_token}")
         return result
 
+    async def add_phone(self, ticket_id: int, phone: str) -> dict[str, Any]:
+        """短信提醒 (a kiosk): the applicant's mobile number for a ticket this kiosk issued;
+        `{ticket_id, phone}` with the number masked (138****1234)."""
+        body = {"phone": phone}
+        result: dict[str, Any] = await self.request(
+            "POST", f"/tickets/{ticket_id}/phone", json=body
+        )
+        return result
+
     # --- devices -------------------------------------------------------------------------
     async def device_me(self) -> dict[str, Any]:
         """Who this device token is: id, kind, label, hall_id, hall_name, window_id."""

@@ -38,6 +38,7 @@ from server.api.routes import (
     password,
     platform,
     rectifications,
+    sms,
     stats,
     tickets,
     windows,
@@ -45,6 +46,7 @@ from server.api.routes import (
 from server.api.routes.window_desk import router as window_desk_router
 from server.api.routes.window_today import router as window_today_router
 from server.appointment_upkeep import upkeep_forever
+from server.commands import sms as sms_jobs
 from server.commands.queue_counts import publish_queue_counts
 from server.console import pages as console_pages
 from server.console import session_routes as console_session
@@ -140,6 +142,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             for event in events:
                 if event.type.startswith("ticket.") or event.type == "window.status":
                     runtime.dirty_halls.add(event.hall_id)
+                    runtime.texting_halls.add(event.hall_id)
                 elif event.type in WAKING_EVENTS and runtime.sender is not None:
                     runtime.sender.wake()
 
@@ -186,7 +189,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         counts_task = asyncio.create_task(_queue_counts_loop(runtime))
         watch_task = asyncio.create_task(watch_forever(runtime))
         upkeep_task = asyncio.create_task(upkeep_forever(runtime))
-        tasks = [counts_task, watch_task, upkeep_task]
+        texts_task = asyncio.create_task(_texts_loop(runtime))
+        tasks = [counts_task, watch_task, upkeep_task, texts_task]
         if settings.nightly_maintenance:
             nightly = Nightly(settings, url, clock, runtime.write)
             app.state.nightly = nightly
@@ -263,6 +267,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         pairing,
         appointments,
         help,
+        sms,
     ):
         api.include_router(module.router)
     api.include_router(integrations.me_router)
@@ -335,6 +340,26 @@ def start_logging(settings: Settings) -> Path:
         max_bytes=settings.log_max_bytes,
         backups=settings.log_backups,
     )
+
+
+async def _texts_loop(runtime: Runtime) -> None:
+    """短信提醒 (server/commands/sms.py): after tickets of a hall moved, a writer job of its
+    own writes the text messages now due — never inside the call's transaction — and the
+    sender is woken. At most once per interval; a hall without an SMS gateway costs one
+    lookup."""
+    while True:
+        await asyncio.sleep(runtime.settings.queue_counts_interval_s)
+        if not runtime.texting_halls:
+            continue
+        halls = sorted(runtime.texting_halls)
+        runtime.texting_halls.clear()
+        try:
+            written = await runtime.write(call(sms_jobs.queue_texts, halls))
+        except Exception:  # logged; the next change of the hall tries again
+            log.exception("短信提醒: writing the due messages failed")
+            continue
+        if written and runtime.sender is not None:
+            runtime.sender.wake()
 
 
 async def _queue_counts_loop(runtime: Runtime) -> None:

@@ -40,6 +40,7 @@ class Runtime:
     secret_key: str
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     dirty_halls: set[int] = field(default_factory=set)
+    texting_halls: set[int] = field(default_factory=set)  # 短信提醒 to look at (server/app.py)
     access: AccessCache = field(default_factory=AccessCache)
     # integrations: requests per minute each, and failed client credentials (POST /auth/token)
     integration_limits: RateLimit = field(default_factory=RateLimit)

@@ -231,6 +231,39 @@ class PlatformSpec(_Entry):
         return value
 
 
+class SmsSpec(_Entry):
+    """`[sms]`: the hall's SMS gateway for 短信提醒 (issue 27; server/outbox/, profiles of
+    server/outbox/profiles/sms/): applicants who leave a number at the kiosk get texts."""
+
+    profile: Ident = Field(min_length=1, max_length=64)
+    url: Text = Field(min_length=1, max_length=500)
+    api_key_env: Ident = Field(min_length=1, max_length=128)
+    alert_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str) -> str:
+        try:
+            profiles.load("sms", value)
+        except profiles.ProfileError as exc:
+            raise PydanticCustomError("hall_file", "；".join(exc.problems)) from exc
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise PydanticCustomError(
+                "hall_file", "应是短信网关的接收地址，如 https://sms.example.com/api/send"
+            )
+        return value
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        return PlatformSpec._env_name(value)
+
+
 class AppointmentsEntry(_Entry):
     """The hall's appointment rules (`[appointments]`); what is not written keeps its value."""
 
@@ -249,6 +282,7 @@ class AppointmentsEntry(_Entry):
 class HallFile(_Entry):
     hall: HallSpec
     platform: PlatformSpec | None = None
+    sms: SmsSpec | None = None
     appointments: AppointmentsEntry | None = None
     services: list[ServiceEntry] = Field(default_factory=list)
     windows: list[WindowEntry] = Field(default_factory=list)

@@ -30,6 +30,7 @@ from server.commands.hall_file import (
     HallFile,
     PlatformSpec,
     ServiceEntry,
+    SmsSpec,
     StaffEntry,
 )
 from server.domain.calendar import ServiceHours
@@ -90,6 +91,7 @@ RULE_LABELS = {
 SECTIONS = {
     "hall": "大厅",
     "platform": "好差评平台",
+    "sms": "短信网关",
     "appointments": "预约规则",
     "services": "业务",
     "windows": "窗口",
@@ -169,6 +171,8 @@ def apply_hall(tx: Tx, spec: HallFile, passwords: Mapping[str, FirstPassword]) -
     hall = _hall(tx, spec, result)
     if spec.platform is not None:
         _platform(tx, hall, spec.platform, result)
+    if spec.sms is not None:
+        _sms(tx, hall, spec.sms, result)
     _rules(tx, hall, spec, result)
     services = _services(tx, hall, spec.services, result)
     windows = _windows(tx, hall, spec, services, result)
@@ -316,6 +320,23 @@ def _platform(tx: Tx, hall: Hall, spec: PlatformSpec, result: ApplyResult) -> No
         receiver.key_env, receiver.alert_minutes = spec.api_key_env, spec.alert_minutes
         receiver.params = {**receiver.params, "region_code": spec.region_code}
         tx.session.add(receiver)
+
+
+def _sms(tx: Tx, hall: Hall, spec: SmsSpec, result: ApplyResult) -> None:
+    """The hall's SMS gateway (a receiver of the "sms" channel, as the platform's)."""
+    receiver = tx.session.exec(
+        select(Receiver).where(Receiver.hall_id == hall.id, Receiver.channel == "sms")
+    ).first()
+    wanted = (spec.profile, spec.url, spec.api_key_env, spec.alert_minutes)
+    if receiver is None:
+        receiver = Receiver(hall_id=hall.id or 0, channel="sms", profile="", url="", key_env="")
+        result._add(result.created, "sms", f"{spec.profile} {spec.url}")
+    elif (receiver.profile, receiver.url, receiver.key_env, receiver.alert_minutes) != wanted:
+        result._add(result.updated, "sms", f"{spec.profile} {spec.url}")
+    else:
+        return
+    receiver.profile, receiver.url, receiver.key_env, receiver.alert_minutes = wanted
+    tx.session.add(receiver)
 
 
 def _rules(tx: Tx, hall: Hall, spec: HallFile, result: ApplyResult) -> None:

@@ -26,6 +26,7 @@ PAGES = (
     "rectifications",
     "complaints",
     "platform",
+    "sms",
     "settings",
 )
 SECURITY_HEADERS = {

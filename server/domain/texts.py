@@ -9,6 +9,13 @@ ZH_CN: dict[str, str] = {
     # tickets
     "ticket.not_found": "号票不存在（编号 {ticket_id}），请核对后重试。",
     "ticket.public_not_found": "未找到该号票，请核对二维码或票面信息。",
+    "sms.bad_phone": "请输入 11 位手机号码（如 13812345678）。",
+    "sms.off": "本大厅未开通短信提醒。",
+    "sms.not_waiting": "号票 {number} 已不在等候中，无需短信提醒。",
+    "sms.not_yours": "只能为本机刚取的号票登记手机号码。",
+    "sms.expired": "手机号码已按保存期限删除，未发送。",
+    "sms.near": "【{hall}】您的号码 {number} 前面还有 {ahead} 人，请回到等候区留意叫号。",
+    "sms.called": "【{hall}】请 {number} 号到 {window} 号窗口办理。",
     "rejoin.off": "本大厅未开通扫码过号重排，号票 {number} 不能自行重新排队；请到服务台咨询或重新取号。",
     "rejoin.used": "号票 {number} 已重新排过一次队，每张号票只能重排一次；请重新取号或到服务台咨询。",
     "rejoin.not_missed": "号票 {number} 当前为「{status}」，只有过号的号票可以重新排队。",

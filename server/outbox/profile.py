@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from server.domain import rating_record
+from server.domain import rating_record, sms
 
 PROFILES = Path(__file__).parent / "profiles"
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -52,6 +52,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
         rating_record.TIME_FIELDS,
         frozenset({"case_nos", "reasons"}),
     ),
+    # text messages to applicants (issue 27): server/domain/sms.py
+    "sms": Vocabulary(sms.FIELDS, {}, frozenset(), frozenset()),
 }
 
 

@@ -22,12 +22,16 @@ LISTED = 20  # waiting records listed (the oldest); failed ones are all listed, 
 FAILED = 500
 
 
-def delivery_state(session: Session, hall_id: int, now: datetime) -> PlatformOutbox:
+def delivery_state(
+    session: Session, hall_id: int, now: datetime, channel: str = CHANNEL
+) -> PlatformOutbox:
+    """Where the hall's messages of `channel` stand: the 好差评 platform's records, or the
+    text messages to applicants ("sms")."""
     hall = lookups.hall(session, hall_id)
     receiver = session.exec(
-        select(Receiver).where(Receiver.hall_id == hall_id, Receiver.channel == CHANNEL)
+        select(Receiver).where(Receiver.hall_id == hall_id, Receiver.channel == channel)
     ).first()
-    ours = (OutboxMessage.hall_id == hall_id, OutboxMessage.channel == CHANNEL)
+    ours = (OutboxMessage.hall_id == hall_id, OutboxMessage.channel == channel)
     start, _ = day_bounds(business_day(now, hall_zone(hall.timezone)), hall_zone(hall.timezone))
     sent_today = session.exec(
         select(func.count())
@@ -39,12 +43,12 @@ def delivery_state(session: Session, hall_id: int, now: datetime) -> PlatformOut
         .select_from(OutboxMessage)
         .where(*ours, OutboxMessage.state == OutboxState.pending)
     ).one()
-    waiting = _items(session, OutboxState.pending, hall_id, LISTED)
+    waiting = _items(session, OutboxState.pending, hall_id, LISTED, channel)
     oldest = (now - waiting[0].created_at).total_seconds() if waiting else None
     title = None
     if receiver is not None:
         try:
-            title = profiles.load(CHANNEL, receiver.profile).title
+            title = profiles.load(channel, receiver.profile).title
         except profiles.ProfileError:
             title = None
     alert_minutes = receiver.alert_minutes if receiver is not None else None
@@ -59,17 +63,19 @@ def delivery_state(session: Session, hall_id: int, now: datetime) -> PlatformOut
         pending=pending,
         oldest_pending_s=oldest,
         overdue=oldest is not None and alert_minutes is not None and oldest > alert_minutes * 60,
-        failed=_items(session, OutboxState.failed, hall_id, FAILED),
+        failed=_items(session, OutboxState.failed, hall_id, FAILED, channel),
         waiting=waiting,
     )
 
 
-def _items(session: Session, state: OutboxState, hall_id: int, limit: int) -> list[OutboxItem]:
+def _items(
+    session: Session, state: OutboxState, hall_id: int, limit: int, channel: str = CHANNEL
+) -> list[OutboxItem]:
     messages = session.exec(
         select(OutboxMessage)
         .where(
             OutboxMessage.hall_id == hall_id,
-            OutboxMessage.channel == CHANNEL,
+            OutboxMessage.channel == channel,
             OutboxMessage.state == state,
         )
         .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
@@ -83,9 +89,10 @@ def _items(session: Session, state: OutboxState, hall_id: int, limit: int) -> li
 
 
 def _ticket_id(message: OutboxMessage) -> int | None:
-    """Subjects of the platform channel are tickets: `ticket:<id>`."""
+    """Subjects are tickets: `ticket:<id>` (the platform's), `ticket:<id>:<which>` (a text
+    message's: each its own subject)."""
     if message.subject.startswith("ticket:"):
-        return int(message.subject.removeprefix("ticket:"))
+        return int(message.subject.removeprefix("ticket:").split(":", 1)[0])
     return None
 
 

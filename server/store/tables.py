@@ -234,6 +234,19 @@ class Ticket(SQLModel, table=True):
     first_entered_queue_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
+class TicketPhone(SQLModel, table=True):
+    """短信提醒 (issue 27): the mobile number an applicant left at the kiosk for one ticket.
+    Personal data: shown masked (138****1234) everywhere, in full only in the message to the
+    gateway; deleted by the nightly retention (server/commands/sms.py)."""
+
+    __tablename__ = "ticket_phone"
+    __table_args__ = (Index("ix_ticket_phone_hall_created", "hall_id", "created_at"),)
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    hall_id: int = Field(foreign_key="hall.id")
+    phone: str = Field(max_length=20)
+    created_at: datetime = Field(sa_column=_utc())
+
+
 class Evaluation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", unique=True)

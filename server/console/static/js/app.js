@@ -12,6 +12,7 @@ const PAGES = {
   rectifications: () => import("./pages/rectifications.js").then((m) => m.RectificationsPage),
   complaints: () => import("./pages/complaints.js").then((m) => m.ComplaintsPage),
   platform: () => import("./pages/platform.js").then((m) => m.PlatformPage),
+  sms: () => import("./pages/platform.js").then((m) => m.SmsPage),
   appointments: () => import("./pages/appointments.js").then((m) => m.AppointmentsPage),
   settings: () => import("./pages/settings.js").then((m) => m.SettingsPage),
 };

@@ -9,6 +9,7 @@ export const T = {
     rectifications: "差评整改",
     complaints: "投诉",
     platform: "好差评上报",
+    sms: "短信提醒",
     settings: "设置",
   },
   signOut: "退出",
@@ -280,6 +281,28 @@ export const T = {
     markSave: "标记",
     adminOnly: "重新发送和标记由管理员操作。",
     footer: (url) => `上报地址：${url}。平台应答 2xx 即视为已接收；同一记录重发时幂等键不变，平台可据此去重。`,
+  },
+  // 短信提醒 (issue 27): the same page over the outbox's "sms" channel
+  get sms() {
+    return {
+      ...this.platform,
+      title: "短信提醒",
+      notConfigured: "本大厅没有配置短信网关，取号时不提供短信提醒。",
+      howTo: "在大厅文件中写 [sms]（profile、url、api_key_env）后执行 govqueue admin apply，见 docs/platform.md。",
+      sentToday: "今日已发送",
+      pending: "待发送",
+      oldest: "最久待发送",
+      overdue: (m) => `超过 ${m} 分钟，请检查短信网关`,
+      failedCount: "发送失败",
+      failed: "发送失败的短信",
+      noFailed: "没有失败的短信。",
+      waiting: "待发送的短信",
+      kind: "短信",
+      kinds: { near: "快到号（前面还有 N 人）", called: "叫号（请到 N 号窗口）" },
+      answer: "网关应答",
+      markHint: "例如：已电话通知",
+      footer: (url) => `短信网关：${url}。网关应答 2xx 即视为已接收；重发时幂等键不变。短信内容含手机号码，此处不显示。`,
+    };
   },
   appointments: {
     title: "预约",

@@ -37,7 +37,7 @@ export async function signOut() {
 }
 
 export function Frame({ user, page, halls, hallId, allowAll = false, children }) {
-  const pages = ["overview", "stats", "appointments", "rectifications", "complaints", "platform"];
+  const pages = ["overview", "stats", "appointments", "rectifications", "complaints", "platform", "sms"];
   if (user.role === "admin") pages.push("settings");
   const deploymentAdmin = user.role === "admin" && user.hall_id === null;
   const hallQuery = hallId && deploymentAdmin ? `?hall=${hallId}` : "";

@@ -7,11 +7,19 @@ import * as fmt from "../fmt.js";
 import { T } from "../texts.js";
 import { ErrorBox, Field, FormMessages, useForm, useLoad } from "../ui.js";
 
-const P = T.platform;
 const REFRESH_MS = 10_000;
 
-export function PlatformPage({ user, hallId, hall }) {
-  const [state, error, reload] = useLoad(() => get("/platform/outbox", { hall_id: hallId }), [hallId]);
+export function PlatformPage(props) {
+  return OutboxPage({ ...props, P: T.platform, path: "/platform/outbox" });
+}
+
+// 短信提醒 (issue 27): the hall's text messages, the same outbox and the same handling
+export function SmsPage(props) {
+  return OutboxPage({ ...props, P: T.sms, path: "/sms/outbox" });
+}
+
+function OutboxPage({ user, hallId, hall, P, path }) {
+  const [state, error, reload] = useLoad(() => get(path, { hall_id: hallId }), [hallId]);
   const [marking, setMarking] = useState(null);
   const [busy, setBusy] = useState(null);
   const [actionError, setActionError] = useState(null);
@@ -74,7 +82,7 @@ export function PlatformPage({ user, hallId, hall }) {
                 <button class="secondary mark" onClick=${() => setMarking(m.id)}>${P.mark}</button>
               </div></td>` : null}
             </tr>
-            ${marking === m.id ? html`<tr><td colspan="7"><${MarkForm} item=${m} done=${() => { setMarking(null); reload(); }} /></td></tr>` : null}`)}
+            ${marking === m.id ? html`<tr><td colspan="7"><${MarkForm} item=${m} P=${P} done=${() => { setMarking(null); reload(); }} /></td></tr>` : null}`)}
         </tbody>
       </table>
       ${admin ? null : html`<p class="small muted">${P.adminOnly}</p>`}
@@ -102,7 +110,7 @@ export function PlatformPage({ user, hallId, hall }) {
     <p class="small muted">${P.footer(state.url)}</p>`;
 }
 
-function MarkForm({ item, done }) {
+function MarkForm({ item, P, done }) {
   const form = useForm({ note: "" });
   const save = (e) => form.submit(e, {
     required: ["note"],
