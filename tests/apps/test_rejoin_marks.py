@@ -92,5 +92,6 @@ def test_the_hall_screen_says_rejoined_when_it_calls_the_ticket_again(
         lambda: display.latest is not None and display.latest.number == "A001", timeout=3000
     )
     assert display.latest is not None and display.latest.rejoined
-    assert screen.current.detail.text() == "重排 · 户籍办理"
+    qtbot.waitUntil(lambda: screen.current.number.text() == "A001", timeout=3000)
+    assert screen.current.detail.text() == "重排 · 请 A001 号 到 1 号窗口办理 · 户籍办理"
     assert display.controller.board.calls[1].rejoined is False  # A002: a plain call
