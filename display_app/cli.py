@@ -72,8 +72,8 @@ def display(
     the calls."""
     from app_shell.pairing import load_paired
     from app_shell.settings import SettingsError
+    from app_shell.voice.engines import VoiceError
     from display_app.settings import DisplaySettings
-    from display_app.voice.engines import VoiceError
 
     try:
         settings = load_paired(
@@ -126,9 +126,9 @@ def _test_voice(settings: object, to: Path | None) -> None:
 
 
 def _make_pack(settings: object, folder: Path) -> str:
+    from app_shell.voice.engines import EspeakEngine
     from display_app.settings import DisplaySettings
     from display_app.texts import text
-    from display_app.voice.engines import EspeakEngine
     from display_app.voice.pack import make_default_pack
 
     assert isinstance(settings, DisplaySettings)

@@ -21,13 +21,14 @@ from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import local, now_utc
+from app_shell.voice.queue import SpeechQueue
 from client.rest import ApiClient
 from client.wire import LiveMessage, SnapshotMessage
 from display_app.announcing import Announcer
 from display_app.board import Board, Call, WindowBoard
 from display_app.settings import DisplaySettings
 from display_app.texts import text
-from display_app.voice.queue import Announcement, SpeechQueue
+from display_app.voice.announcement import Announcement
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from display_app.texts import text
 
 
 def build(shell: Shell) -> AppParts:
+    from app_shell.voice.speakers import SoundCardSpeaker, default_has_device
     from display_app.controller import DisplayController
     from display_app.speech import make_speech
     from display_app.views.display import DisplayWindow
-    from display_app.voice.speakers import SoundCardSpeaker, default_has_device
 
     settings = shell.settings
     assert isinstance(settings, DisplaySettings)
@@ -60,9 +60,9 @@ def play_sample(settings: DisplaySettings) -> tuple[int, str]:
     from PySide6.QtGui import QGuiApplication
 
     from app_shell.bridge import AsyncRunner
+    from app_shell.voice.queue import Utterance
+    from app_shell.voice.speakers import SoundCardSpeaker, default_has_device
     from display_app.speech import SAMPLE, sample_announcement, sample_audio
-    from display_app.voice.queue import Utterance
-    from display_app.voice.speakers import SoundCardSpeaker, default_has_device
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     if not default_has_device():

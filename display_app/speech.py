@@ -7,18 +7,19 @@ import logging
 from pathlib import Path
 
 from app_shell.settings import SettingsError
-from display_app.settings import DisplaySettings
-from display_app.texts import text
-from display_app.voice.audio import Audio
-from display_app.voice.engines import (
+from app_shell.voice.audio import Audio
+from app_shell.voice.engines import (
     EspeakEngine,
     FallbackEngine,
     VoiceEngine,
     VoicePackEngine,
     render_call,
 )
+from app_shell.voice.queue import Speaker, SpeechQueue
+from display_app.settings import DisplaySettings
+from display_app.texts import text
+from display_app.voice.announcement import Announcement
 from display_app.voice.pack import check_pack
-from display_app.voice.queue import Announcement, Speaker, SpeechQueue
 from display_app.voice.words import CallWords
 
 log = logging.getLogger(__name__)

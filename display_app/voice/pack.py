@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from display_app.voice.audio import Audio, chime
-from display_app.voice.engines import EspeakEngine
+from app_shell.voice.audio import Audio, chime
+from app_shell.voice.engines import EspeakEngine
 from display_app.voice.words import CHIME, DIGIT_CLIPS, LETTER_CLIPS, WORD_CLIPS, spoken_clip
 
 README = "说明.txt"

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DIGITS = "零一二三四五六七八九"
+from app_shell.voice.words import CHIME, DIGIT_CLIPS, DIGITS, LETTER_CLIPS, number_clips
+
+__all__ = ["CHIME", "DIGITS", "DIGIT_CLIPS", "LETTER_CLIPS", "CallWords", "number_clips"]
 TEN = "10"  # the clip and the word 十
 
 # Clip names of a voice pack (file NAME.wav) and what each says, in the order a hall records
@@ -27,19 +29,11 @@ WORD_CLIPS: dict[str, str] = {
     "chuangkou_banli": "窗口办理",
     TEN: "十",
 }
-DIGIT_CLIPS: dict[str, str] = {str(d): DIGITS[d] for d in range(10)}
-LETTER_CLIPS: dict[str, str] = {chr(c): chr(c) for c in range(ord("A"), ord("Z") + 1)}
-CHIME = "chime"
 
 
 def spoken_clip(name: str) -> str:
     """The word a clip says (what espeak-ng is given to make it)."""
     return WORD_CLIPS.get(name) or DIGIT_CLIPS.get(name) or LETTER_CLIPS.get(name) or name
-
-
-def number_clips(number: str) -> list[str]:
-    """A ticket number, character by character: A012 -> A 0 1 2."""
-    return [ch.upper() if ch.isascii() else ch for ch in number.strip() if not ch.isspace()]
 
 
 def window_clips(window: str) -> list[str]:
@@ -69,7 +63,7 @@ class CallWords:
         """The call as the hall writes it (and as the speech queue is given it)."""
         return f"请 {self.number} 号 到 {self.window} 号窗口办理"
 
-    def clips(self) -> list[str]:
+    def clips(self) -> list[str] | None:
         """The voice-pack clips of one saying of the call, in order (no chime)."""
         return [
             "qing",

@@ -12,6 +12,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from app_shell.bridge import AsyncRunner
+from app_shell.voice.queue import SpeechQueue
 from client.rest import ApiClient
 from display_app.board import Call
 from display_app.controller import DisplayController
@@ -19,7 +20,6 @@ from display_app.settings import DisplaySettings
 from display_app.views.display import DisplayWindow
 from display_app.views.hall import HallScreen
 from display_app.views.window_screen import WindowScreen
-from display_app.voice.queue import SpeechQueue
 from server.domain.clock import ManualClock
 from tests.apps.conftest import ThreadedServer
 from tests.apps.speaker_double import QuickEngine, RecordingSpeaker

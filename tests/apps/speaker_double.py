@@ -8,8 +8,8 @@ import time
 from array import array
 from dataclasses import dataclass, field
 
-from display_app.voice.audio import Audio
-from display_app.voice.queue import Utterance
+from app_shell.voice.audio import Audio
+from app_shell.voice.queue import Utterance
 from display_app.voice.words import CallWords
 
 

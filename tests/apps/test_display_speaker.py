@@ -10,9 +10,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app_shell.bridge import AsyncRunner
-from display_app.voice.audio import Audio
-from display_app.voice.queue import Announcement, SpeechQueue, Utterance
-from display_app.voice.speakers import SILENT_MESSAGE, SoundCardSpeaker, default_has_device
+from app_shell.voice.audio import Audio
+from app_shell.voice.queue import SpeechQueue, Utterance
+from app_shell.voice.speakers import SILENT_MESSAGE, SoundCardSpeaker, default_has_device
+from display_app.voice.announcement import Announcement
 from tests.apps.speaker_double import QuickEngine
 
 

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from display_app.voice.audio import Audio, AudioError, chime
-from display_app.voice.engines import (
+from app_shell.voice.audio import Audio, AudioError, chime
+from app_shell.voice.engines import (
     EspeakEngine,
     FallbackEngine,
     VoiceError,
     VoicePackEngine,
     render_call,
 )
+from app_shell.voice.queue import SpeechQueue
+from display_app.voice.announcement import Announcement
 from display_app.voice.pack import check_pack, clip_names
-from display_app.voice.queue import Announcement, SpeechQueue
 from display_app.voice.words import CallWords, window_clips
 from tests.apps.speaker_double import QuickEngine, RecordingSpeaker
 

@@ -1,13 +1,15 @@
-"""The speech queue: every call is said, one at a time, in the order it came.
+"""The speech queue: every phrase is said, one at a time, in the order it came.
 
     speech = SpeechQueue(engine, speaker, repeats=2, volume=80, shorten_at=3)
     runner.submit(speech.run())            # the worker, on the app's asyncio loop
     speech.put(Announcement(seq, "A012", "3"))   # from any thread (the GUI's, usually)
 
-Announcements never overlap and are never dropped: a new call waits until the one being
-said has finished. When a backlog builds up (`shorten_at` or more calls waiting, the one
-about to be said included) each is said once instead of `repeats` times, so the voice
-catches up with the screen, which shows every call anyway.
+Phrases never overlap: a new one waits until the one being said has finished. The hall
+display's calls are never dropped: when a backlog builds up (`shorten_at` or more waiting, the
+one about to be said included) each is said once instead of `repeats` times, so the voice
+catches up with the screen, which shows every call anyway. The kiosk's guidance
+(`latest_only=True`) keeps only the newest phrase waiting: a person who touched three services
+in a row hears the one under their finger, after the one being said has ended.
 
 Rendering (espeak-ng, joining clips) runs in a worker thread via `asyncio.to_thread`; the
 speaker plays the result (`Speaker.play` returns when the sound has ended). Qt-free.
@@ -21,36 +23,30 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol
 
-from display_app.voice.audio import Audio
-from display_app.voice.engines import VoiceEngine, VoiceError, render_call
-from display_app.voice.words import CallWords
+from app_shell.voice.audio import Audio
+from app_shell.voice.engines import VoiceEngine, VoiceError, render_call
+from app_shell.voice.words import Phrase
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Announcement:
-    """A call to be said: from the live feed's `ticket.called` / `ticket.recalled`."""
-
-    seq: int
-    number: str
-    window: str
-    recall: bool = False
+class Sayable(Protocol):
+    """What the queue is given: a call of the hall display, a phrase of the kiosk."""
 
     @property
-    def words(self) -> CallWords:
-        return CallWords(self.number, self.window)
+    def words(self) -> Phrase: ...
 
     @property
     def text(self) -> str:
-        return self.words.sentence()
+        """The sentence as written (logs, tests, subtitles)."""
+        ...
 
 
 @dataclass(frozen=True)
 class Utterance:
     """What the speaker is given: the sentence, its sound and how often it is said in it."""
 
-    announcement: Announcement
+    announcement: Sayable
     audio: Audio
     repeats: int
 
@@ -74,11 +70,14 @@ class SpeechQueue:
         repeats: int = 2,
         volume: int = 80,
         shorten_at: int = 3,
+        chime: bool = True,
+        latest_only: bool = False,
     ) -> None:
         self.engine, self.speaker = engine, speaker
         self.repeats, self.volume, self.shorten_at = repeats, volume, shorten_at
+        self.chime, self.latest_only = chime, latest_only
         self._lock = threading.Lock()
-        self._pending: list[Announcement] = []
+        self._pending: list[Sayable] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._failures: set[str] = set()
@@ -90,9 +89,12 @@ class SpeechQueue:
         with self._lock:
             return len(self._pending)
 
-    def put(self, announcement: Announcement) -> None:
-        """Queue a call (thread-safe; never blocks, never drops)."""
+    def put(self, announcement: Sayable) -> None:
+        """Queue a phrase (thread-safe; never blocks; with `latest_only`, it replaces the one
+        waiting, never the one being said)."""
         with self._lock:
+            if self.latest_only:
+                self._pending.clear()
             self._pending.append(announcement)
         if self._loop is not None and self._wake is not None:
             self._loop.call_soon_threadsafe(self._wake.set)
@@ -118,11 +120,16 @@ class SpeechQueue:
         """How often a call is said when `backlog` more are waiting behind it."""
         return 1 if backlog + 1 >= self.shorten_at else self.repeats
 
-    async def _say(self, item: Announcement, backlog: int) -> None:
+    async def _say(self, item: Sayable, backlog: int) -> None:
         repeats = self.repeats_for(backlog)
         try:
             audio = await asyncio.to_thread(
-                render_call, self.engine, item.words, repeats=repeats, volume=self.volume
+                render_call,
+                self.engine,
+                item.words,
+                repeats=repeats,
+                volume=self.volume,
+                chime=self.chime,
             )
         except VoiceError as exc:
             self._fail_once(str(exc), item)
@@ -135,10 +142,10 @@ class SpeechQueue:
         except Exception as exc:
             self._fail_once(f"播放失败：{exc}", item)
 
-    def _fail_once(self, message: str, item: Announcement) -> None:
+    def _fail_once(self, message: str, item: Sayable) -> None:
         """Log a voice failure once per kind (a missing clip must not flood the log)."""
         if message not in self._failures:
             self._failures.add(message)
-            log.error("叫号未能播报（%s）：%s；屏幕照常显示。", item.text, message)
+            log.error("未能播报（%s）：%s；屏幕照常显示。", item.text, message)
         else:
             log.debug("call %s not voiced: %s", item.text, message)

@@ -1,12 +1,12 @@
-"""Voice engines: turn a call into sound. Two behind one interface, both offline:
+"""Voice engines: turn a phrase into sound. Two behind one interface, both offline:
 
-- `EspeakEngine` — espeak-ng's Mandarin voice (`cmn-latn-pinyin`), synthesised per call.
+- `EspeakEngine` — espeak-ng's Mandarin voice (`cmn-latn-pinyin`), synthesised per phrase.
 - `VoicePackEngine` — a folder of recorded clips (请, 号, 到, 窗口办理, digits, letters,
-  chime) joined per call; see docs/voice.md for recording one.
+  chime) joined per phrase; see docs/voice.md for recording one.
 
-`render_call(engine, words, repeats=2, volume=80)` gives the whole announcement: the chime,
-then the sentence `repeats` times. Engines block (a subprocess, file reads): callers run them
-off the GUI thread (the speech queue does, through `asyncio.to_thread`).
+`render_call(engine, words, repeats=2, volume=80)` gives the whole utterance: the chime (unless
+`chime=False`), then the phrase `repeats` times. Engines block (a subprocess, file reads):
+callers run them off the GUI thread (the speech queue does, through `asyncio.to_thread`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import subprocess
 from pathlib import Path
 from typing import Protocol
 
-from display_app.voice.audio import DEFAULT_RATE, Audio, AudioError, chime, join
-from display_app.voice.words import CHIME, CallWords
+from app_shell.voice.audio import DEFAULT_RATE, Audio, AudioError, chime, join
+from app_shell.voice.words import CHIME, Phrase
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +37,20 @@ class VoiceEngine(Protocol):
 
     def chime(self) -> Audio: ...
 
-    def say(self, words: CallWords) -> Audio:
-        """One saying of the call (no chime, no repeat). Blocking; raises VoiceError."""
+    def say(self, words: Phrase) -> Audio:
+        """One saying of the phrase (no chime, no repeat). Blocking; raises VoiceError."""
         ...
 
 
-def render_call(engine: VoiceEngine, words: CallWords, *, repeats: int, volume: int) -> Audio:
-    """Chime, then the call `repeats` times, at `volume` percent (100 = as recorded)."""
+def render_call(
+    engine: VoiceEngine, words: Phrase, *, repeats: int, volume: int, chime: bool = True
+) -> Audio:
+    """Chime, then the phrase `repeats` times, at `volume` percent (100 = as recorded)."""
     said = engine.say(words)
     rate = said.rate
     parts = [engine.chime().resampled(rate), Audio.silence(GAP_AFTER_CHIME_S, rate)]
+    if not chime:
+        parts = []
     for i in range(max(1, repeats)):
         if i:
             parts.append(Audio.silence(GAP_BETWEEN_REPEATS_S, rate))
@@ -111,7 +115,7 @@ class EspeakEngine:
             self._chime = chime(DEFAULT_RATE)
         return self._chime
 
-    def say(self, words: CallWords) -> Audio:
+    def say(self, words: Phrase) -> Audio:
         return self.synthesise(words.spoken())
 
 
@@ -159,12 +163,15 @@ class VoicePackEngine:
             return self.clip(CHIME)
         return chime(self.rate)
 
-    def say(self, words: CallWords) -> Audio:
+    def say(self, words: Phrase) -> Audio:
         if not self.folder.is_dir():
             raise VoiceError(f"找不到语音包文件夹 {self.folder}。")
+        names = words.clips()
+        if names is None:
+            raise VoiceError(f"语音包没有“{words.spoken()}”的录音，改用 espeak-ng。")
         gap = Audio.silence(GAP_BETWEEN_CLIPS_S, self.rate)
         parts: list[Audio] = []
-        for name in words.clips():
+        for name in names:
             if parts:
                 parts.append(gap)
             parts.append(self.clip(name))
@@ -179,17 +186,20 @@ class FallbackEngine:
         self.engines = engines
         self.name = "+".join(e.name for e in engines)
         self._current: VoiceEngine = engines[0]
+        self._said: set[str] = set()  # what was logged (once each, not for every phrase)
 
     def chime(self) -> Audio:
         return self._current.chime()
 
-    def say(self, words: CallWords) -> Audio:
+    def say(self, words: Phrase) -> Audio:
         error: VoiceError | None = None
         for engine in self.engines:
             try:
                 said = engine.say(words)
             except VoiceError as exc:
-                log.warning("%s: %s", engine.name, exc)
+                if str(exc) not in self._said:
+                    self._said.add(str(exc))
+                    log.warning("%s: %s", engine.name, exc)
                 error = exc
                 continue
             self._current = engine

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from display_app.voice.queue import Utterance
+from app_shell.voice.queue import Utterance
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,15 @@ class SoundCardSpeaker:
     """Plays utterances with QSoundEffect. `post` runs a function on the GUI thread
     (`AsyncRunner.post_to_gui`)."""
 
-    def __init__(self, post: PostToGui, *, has_device: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        post: PostToGui,
+        *,
+        has_device: Callable[[], bool] | None = None,
+        silent_message: str = SILENT_MESSAGE,
+    ) -> None:
         self._post = post
+        self._silent_message = silent_message
         self._has_device = has_device or default_has_device
         self._silent: bool | None = None  # what was last logged
         self._failing = False
@@ -67,7 +74,7 @@ class SoundCardSpeaker:
         if silent == self._silent:
             return
         if silent:
-            log.warning(SILENT_MESSAGE)
+            log.warning(self._silent_message)
         elif self._silent is not None:
             log.info(BACK_MESSAGE)
         self._silent = silent
