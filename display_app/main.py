@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from app_shell.launcher import AppParts, Shell, run_app
@@ -53,28 +52,12 @@ def main(settings: DisplaySettings, screenshot: Path | None = None) -> int:
 
 def play_sample(settings: DisplaySettings) -> tuple[int, str]:
     """Say the sample call through the sound card: (exit code, message)."""
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QGuiApplication
-
-    from app_shell.bridge import AsyncRunner
     from app_shell.voice.queue import Utterance
-    from app_shell.voice.speakers import SoundCardSpeaker, default_has_device
+    from app_shell.voice.sample import has_sound_device, play
     from display_app.speech import SAMPLE, sample_announcement, sample_audio
 
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    if not default_has_device():
+    if not has_sound_device():
         return 1, text("voice.sample_silent")
     audio, engine = sample_audio(settings)
-    runner = AsyncRunner().start()
-    speaker = SoundCardSpeaker(runner.post_to_gui)
-    future = runner.submit(speaker.play(Utterance(sample_announcement(), audio, settings.repeats)))
-    poll = QTimer()
-    poll.timeout.connect(lambda: app.quit() if future.done() else None)
-    poll.start(100)
-    app.exec()
-    runner.stop()
-    speaker.close()
+    play(Utterance(sample_announcement(), audio, settings.repeats))
     return 0, text("voice.sample_played", sentence=SAMPLE.sentence(), engine=engine)

@@ -3,6 +3,7 @@ pyproject.toml)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,6 +48,27 @@ def kiosk(
             help="Start in 长辈版: larger type, fewer choices, plain words (GOVQUEUE_ELDERLY)",
         ),
     ] = None,
+    voice: Annotated[
+        str | None,
+        typer.Option(
+            help="Voice guidance: espeak, pack (recorded clips) or off (default; GOVQUEUE_VOICE)"
+        ),
+    ] = None,
+    voice_pack: Annotated[
+        Path | None, typer.Option(help="Folder of the voice pack (GOVQUEUE_VOICE_PACK)")
+    ] = None,
+    volume: Annotated[
+        int | None, typer.Option(help="Voice volume 0-100 (GOVQUEUE_VOLUME; default 80)")
+    ] = None,
+    test_voice: Annotated[
+        bool,
+        typer.Option(
+            "--test-voice", help="Say a sample of the voice guidance (or write it with --to)"
+        ),
+    ] = False,
+    to: Annotated[
+        Path | None, typer.Option("--to", help="With --test-voice: write the sample to this WAV")
+    ] = None,
     test_print: Annotated[
         bool, typer.Option("--test-print", help="Print a sample ticket and exit (for installers)")
     ] = False,
@@ -64,12 +86,18 @@ def kiosk(
             printer=printer,
             paper=paper,
             elderly=elderly,
+            voice=voice,
+            voice_pack=voice_pack,
+            volume=volume,
             **common_overrides(
                 server=server, token=token, fullscreen=fullscreen, size=size, log_file=log_file
             ),
         )
     except SettingsError as exc:
         fail(str(exc))
+    if test_voice:
+        _test_voice(settings, to)
+        return
     if test_print:
         from kiosk_app.sample_print import test_print as run_test_print
 
@@ -85,6 +113,26 @@ def kiosk(
     except SettingsError as exc:
         fail(str(exc))
     raise typer.Exit(code)
+
+
+def _test_voice(settings: object, to: Path | None) -> None:
+    from app_shell.exits import EXIT_FAILED
+    from app_shell.settings import SettingsError
+    from app_shell.voice.engines import VoiceError
+    from kiosk_app.settings import KioskSettings
+    from kiosk_app.speech import play_sample, write_sample
+
+    assert isinstance(settings, KioskSettings)
+    try:
+        if to is not None:
+            print(write_sample(settings, to))
+            return
+        code, message = play_sample(settings)
+    except (SettingsError, VoiceError) as exc:
+        fail(str(exc), EXIT_FAILED)
+    if code:
+        fail(message, code)
+    print(message)
 
 
 def register(app: typer.Typer) -> None:

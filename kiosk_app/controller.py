@@ -23,11 +23,12 @@ from app_shell.bridge import AsyncRunner, Operation, message_for
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import now_utc
+from app_shell.voice.queue import SpeechQueue
 from client.errors import ApiError, ServerUnavailable
 from client.events import AlertAcknowledged, QueueCounts, TicketFields, WindowStatus
 from client.rest import ApiClient
 from client.wire import LiveMessage
-from kiosk_app import elderly
+from kiosk_app import elderly, guidance
 from kiosk_app.check_in import CheckInFlow
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
@@ -92,10 +93,15 @@ class KioskController(QObject):
         *,
         now: Callable[[], datetime] = now_utc,
         health: HealthReporter | None = None,
+        speech: SpeechQueue | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner, self.api, self.settings, self.printer = runner, api, settings, printer
+        # 语音引导: with a speaker, the screen reads itself (touch once to hear, again to choose)
+        self.speech = speech
+        self.selected: int | None = None  # the service read out, waiting for a second touch
+        self._speaking: Any = None
         # the printer's state to the server: on change, every minute, on reconnect
         self.health = health or HealthReporter(runner, api, interval_s=settings.health_report_s)
         self.health.setParent(self)
@@ -154,12 +160,17 @@ class KioskController(QObject):
 
     # --- life ------------------------------------------------------------------------------
     def start(self) -> None:
+        if self.speech is not None:
+            self._speaking = self.runner.submit(self.speech.run())
+            log.info("voice guidance on (touch once to hear, again to choose)")
         if self.elderly:
             log.info("this kiosk starts in 长辈版")
         self._load_identity()
 
     def stop(self) -> None:
         self._stopped = True
+        if self._speaking is not None:
+            self._speaking.cancel()
         self.health.stop()
         for timer in self.findChildren(QTimer):
             timer.stop()
@@ -324,6 +335,7 @@ class KioskController(QObject):
         if self.screen is Screen.start and not self.issuing and not self.green_mode:
             self.green_mode = True
             log.info("green channel opened")
+            self.selected = None
             self.changed_at = time.monotonic()
             self.touched()
             self.changed.emit()
@@ -345,6 +357,7 @@ class KioskController(QObject):
     def _help_asked(self, answer: dict[str, Any]) -> None:
         self.help_alert_id = int(answer["alert_id"])
         self.help = HelpState.asked
+        self.say(guidance.help_asked())
         log.info("help asked (alert %d%s)", self.help_alert_id, "" if answer["new"] else ", again")
         self._help_over.stop()
         self.changed.emit()
@@ -370,6 +383,7 @@ class KioskController(QObject):
     def _set_elderly(self, on: bool) -> None:
         log.info("长辈版 %s", "opened" if on else "closed")
         self.elderly, self.page, self.green_mode = on, 0, False
+        self.selected = None
         self._apply_timeouts()
         self.changed_at = time.monotonic()
         self.touched()
@@ -388,6 +402,7 @@ class KioskController(QObject):
         page = max(0, min(self.page + step, len(self.pages()) - 1))
         if page != self.page and self.screen is Screen.start:
             self.page = page
+            self.selected = None
             log.info("长辈版 page %d", page + 1)
             self.changed_at = time.monotonic()
             self.touched()
@@ -413,6 +428,7 @@ class KioskController(QObject):
         if self.green_mode:
             self.green_mode = False
             log.info("green channel closed")
+            self.selected = None
             self.changed_at = time.monotonic()
             self.changed.emit()
 
@@ -420,6 +436,8 @@ class KioskController(QObject):
         """Take a ticket for the service (green channel when in that mode). A press while a
         ticket is being issued, or on a button that cannot be pressed, does nothing."""
         self.touched()
+        if self.speech is not None and self.selected != service_id:
+            return self._read_out(service_id)
         if not self.can_press(service_id):
             log.info(
                 "a press on service %d did nothing (%s)", service_id, self._why_not(service_id)
@@ -438,6 +456,27 @@ class KioskController(QObject):
             self._issue_failed
         ).finally_(self._issue_done).run_in_background()
         return True
+
+    def _read_out(self, service_id: int) -> bool:
+        """The first touch on a service with the voice on: say it and mark it; the next touch
+        on it takes the ticket. The screen changed under the finger (the tile says 再点一下取号):
+        a double tap's second tap is not a second touch."""
+        button = self.button(service_id)
+        if button is None or self.issuing or self.screen is not Screen.start:
+            return False
+        self.selected = service_id
+        self.changed_at = time.monotonic()
+        log.info("service %d read out (touch again to take a ticket)", service_id)
+        self.say(guidance.service(button), passing=True)
+        self.changed.emit()
+        return False
+
+    def say(self, phrase: guidance.Guide | None, *, passing: bool = False) -> None:
+        """Through the speaker (none: nothing); after what is being said, never over it. A
+        `passing` phrase (a service read out) gives way to the next passing one if it has not
+        begun."""
+        if phrase is not None and self.speech is not None:
+            self.speech.put(phrase, passing=passing)
 
     def _request_id(self, service_id: int, priority: str) -> str:
         """The idempotency key of this press: a new one, or that of an unanswered press of the
@@ -485,6 +524,7 @@ class KioskController(QObject):
         )
         self.green_mode = False
         self.fault = None
+        self.say(guidance.result(self.ticket.number, self.ticket.ahead))
         self._set_screen(Screen.confirm)
         self._print()
         self._debounce.start()
@@ -571,6 +611,8 @@ class KioskController(QObject):
                 state.label,
             )
         self.print_state = PrintState.failed
+        if self.printer.configured:
+            self.say(guidance.fault(state))
         self.fault = state
         self._printer_is(state)
         self._set_screen(Screen.fault)
@@ -671,6 +713,7 @@ class KioskController(QObject):
             return
         log.info("screen %s -> %s", self.screen.value, screen.value)
         self.screen = screen
+        self.selected = None
         self.changed_at = time.monotonic()
         if screen is Screen.start:
             self._idle.start()

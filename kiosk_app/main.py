@@ -20,7 +20,16 @@ def build(shell: Shell) -> AppParts:
     assert isinstance(settings, KioskSettings)
     printer = TicketPrinter(parse_spec(settings.printer), timeout_s=settings.printer_timeout_s)
     api = shell.api()
-    controller = KioskController(shell.runner, api, settings, printer, health=shell.health(api))
+    speech = None
+    if not shell.diagnostic and settings.voice != "off":
+        from app_shell.voice.speakers import SoundCardSpeaker
+        from kiosk_app.speech import make_speech
+
+        speaker = SoundCardSpeaker(shell.runner.post_to_gui, silent_message=text("voice.silent"))
+        speech = make_speech(settings, speaker)
+    controller = KioskController(
+        shell.runner, api, settings, printer, health=shell.health(api), speech=speech
+    )
     window = KioskWindow(controller, settings.width, settings.height)
     return AppParts.of(window, controller)
 
@@ -32,4 +41,8 @@ def main(settings: KioskSettings, screenshot: Path | None = None) -> int:
         parse_spec(settings.printer)
     except PrinterSpecError as exc:
         raise SettingsError(str(exc)) from exc
+    if screenshot is None:
+        from kiosk_app.speech import make_engine
+
+        make_engine(settings)  # a voice pack that is not there is said at once
     return run_app(text("title"), settings, build, screenshot=screenshot)

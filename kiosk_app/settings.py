@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -45,6 +46,16 @@ class KioskSettings(AppSettings):
         default=30, ge=5, le=3600, description="Printer status check while idle"
     )
     printer_timeout_s: float = Field(default=3.0, gt=0, le=30)
+    # voice guidance (语音引导): the screen reads itself through the kiosk's speaker
+    voice: Literal["espeak", "pack", "off"] = Field(
+        default="off",
+        description="espeak: espeak-ng Mandarin; pack: recorded clips (espeak-ng for the rest); "
+        "off: no speaker",
+    )
+    voice_pack: Path | None = Field(default=None, description="Folder of the voice pack's clips")
+    volume: int = Field(default=80, ge=0, le=100, description="Voice volume, percent")
+    espeak_voice: str = Field(default="cmn-latn-pinyin", max_length=40)
+    espeak_speed: int = Field(default=140, ge=80, le=300, description="Words per minute")
     elderly: bool = Field(
         default=False,
         description="Start in 长辈版 (the hall's setting kiosk_elderly does the same for all)",

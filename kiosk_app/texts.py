@@ -69,6 +69,16 @@ ZH_CN: dict[str, str] = {
     "help.hint": "需要人帮忙？按右边的按钮，工作人员会过来。",
     "help.hint_asked": "已通知大厅工作人员，请在这里稍等。",
     "help.failed": "呼叫帮办未能送出，请向大厅工作人员招手示意。",
+    # voice guidance (语音引导)
+    "voice.again": "再点一下取号",
+    "voice.again_short": "再点一下取号",
+    "voice.result": "您的号码是 {number}，前面还有 {ahead} 人",
+    "voice.silent": "本机没有可用的声音设备：语音引导不播放，屏幕照常使用。",
+    "voice.pack_missing": "找不到语音包文件夹 {path}，请检查 --voice-pack。",
+    "voice.pack_needed": "使用语音包时请用 --voice-pack 指定语音包文件夹。",
+    "voice.sample_written": "语音引导示例已写入 {path}（{seconds:.1f} 秒，{engine}）。",
+    "voice.sample_played": "已播放语音引导示例：{sentence}（{engine}）。",
+    "voice.sample_silent": "本机没有可用的声音设备，无法试听；可用 --to 文件.wav 写入文件后在别处播放。",
     "half.am": "上午",
     "half.pm": "下午",
     # issuing

@@ -7,9 +7,10 @@
 Phrases never overlap: a new one waits until the one being said has finished. The hall
 display's calls are never dropped: when a backlog builds up (`shorten_at` or more waiting, the
 one about to be said included) each is said once instead of `repeats` times, so the voice
-catches up with the screen, which shows every call anyway. The kiosk's guidance
-(`latest_only=True`) keeps only the newest phrase waiting: a person who touched three services
-in a row hears the one under their finger, after the one being said has ended.
+catches up with the screen, which shows every call anyway. The kiosk puts a service it reads
+out with `passing=True`: such a phrase waiting is dropped when another passing one comes (a
+person who touched three services in a row hears the one under their finger, after the one
+being said has ended); the others (the ticket, a fault) are never dropped.
 
 Rendering (espeak-ng, joining clips) runs in a worker thread via `asyncio.to_thread`; the
 speaker plays the result (`Speaker.play` returns when the sound has ended). Qt-free.
@@ -71,13 +72,12 @@ class SpeechQueue:
         volume: int = 80,
         shorten_at: int = 3,
         chime: bool = True,
-        latest_only: bool = False,
     ) -> None:
         self.engine, self.speaker = engine, speaker
         self.repeats, self.volume, self.shorten_at = repeats, volume, shorten_at
-        self.chime, self.latest_only = chime, latest_only
+        self.chime = chime
         self._lock = threading.Lock()
-        self._pending: list[Sayable] = []
+        self._pending: list[tuple[Sayable, bool]] = []  # (phrase, passing)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._failures: set[str] = set()
@@ -89,13 +89,13 @@ class SpeechQueue:
         with self._lock:
             return len(self._pending)
 
-    def put(self, announcement: Sayable) -> None:
-        """Queue a phrase (thread-safe; never blocks; with `latest_only`, it replaces the one
-        waiting, never the one being said)."""
+    def put(self, announcement: Sayable, *, passing: bool = False) -> None:
+        """Queue a phrase (thread-safe; never blocks). A `passing` one replaces the passing
+        ones still waiting (never the one being said, never one that is not passing)."""
         with self._lock:
-            if self.latest_only:
-                self._pending.clear()
-            self._pending.append(announcement)
+            if passing:
+                self._pending = [(p, was) for p, was in self._pending if not was]
+            self._pending.append((announcement, passing))
         if self._loop is not None and self._wake is not None:
             self._loop.call_soon_threadsafe(self._wake.set)
 
@@ -105,7 +105,7 @@ class SpeechQueue:
         self._wake = asyncio.Event()
         while True:
             with self._lock:
-                item = self._pending.pop(0) if self._pending else None
+                item = self._pending.pop(0)[0] if self._pending else None
                 backlog = len(self._pending)
             if item is None:
                 self._wake.clear()

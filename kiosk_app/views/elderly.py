@@ -121,6 +121,7 @@ class ElderlyStartScreen(QWidget):
                 pressable=c.can_press(button.service_id),
                 green=green,
                 offline=not c.server_ok,
+                selected=c.selected == button.service_id,
             )
         self._place_tiles()
         self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))

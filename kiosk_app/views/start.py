@@ -77,7 +77,13 @@ class ServiceTile(QPushButton):
         self._fit_status()
 
     def show_service(
-        self, button: ServiceButton, *, pressable: bool, green: bool, offline: bool
+        self,
+        button: ServiceButton,
+        *,
+        pressable: bool,
+        green: bool,
+        offline: bool,
+        selected: bool = False,
     ) -> None:
         self.service_id = button.service_id
         self.badge.setText(button.prefix)
@@ -87,6 +93,8 @@ class ServiceTile(QPushButton):
         if button.availability is Availability.open and offline:
             availability, status = "unreachable", text("service.unreachable")
         on = availability == "open"
+        if selected and on:  # read out by the voice: the next touch takes the ticket
+            status = text("voice.again_short")
         self.status_text = status
         self._fit_status()
         self.status.setObjectName("tileStatus" if on else "tileClosed")
@@ -94,6 +102,7 @@ class ServiceTile(QPushButton):
         self.badge.setObjectName(("badgeGreen" if green else "badge") if on else "badgeOff")
         self.setProperty("availability", availability)
         self.setProperty("green", "true" if green and on else "false")
+        self.setProperty("selected", "true" if selected and on else "false")
         self.setEnabled(pressable)
         self.setAccessibleName(f"{button.name}，{status}")
         for widget in (self, self.status, self.name, self.badge):
@@ -219,6 +228,7 @@ class StartScreen(QWidget):
                 pressable=c.can_press(button.service_id),
                 green=green,
                 offline=not c.server_ok,
+                selected=c.selected == button.service_id,
             )
         self._place_tiles()
         self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))

@@ -82,6 +82,7 @@ QPushButton#serviceTile[availability="disabled"], QPushButton#serviceTile[availa
     background: {C.disabled_bg}; border: 3px dashed #8C939E;
 }}
 QPushButton#serviceTile[green="true"] {{ border: 6px solid {C.green_bg}; }}
+QPushButton#serviceTile[selected="true"] {{ border: 8px solid {C.accent}; background: #E8EEF9; }}
 QLabel#tileName {{ color: {C.accent}; background: transparent; }}
 QLabel#tileStatus {{ color: {C.text}; background: transparent; }}
 QLabel#tileClosed {{ color: {C.closed_text}; background: transparent; }}

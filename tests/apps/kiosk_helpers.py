@@ -63,6 +63,7 @@ def make_kiosk(
     timers: dict[str, float] | None = None,
     token: str | None = None,
     server_url: str | None = None,
+    speech: Any = None,
     **settings: Any,
 ) -> Kiosk:
     """A kiosk showing its loaded start screen. `timers` overrides time-outs (seconds) below
@@ -85,6 +86,7 @@ def make_kiosk(
         config,
         TicketPrinter(parse_spec(printer), timeout_s=config.printer_timeout_s),
         now=server.clock.now,
+        speech=speech,
     )
     window = KioskWindow(controller, *size)
     qtbot.addWidget(window)

@@ -99,3 +99,46 @@ def test_elderly_screenshot_saves_the_elderly_start_screen(
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1080, 1920)
     assert "this kiosk starts in 长辈版" in log.read_text(encoding="utf-8")
+
+
+@needs_x
+def test_a_real_kiosk_with_voice_guidance_takes_a_ticket_at_the_second_touch(
+    app_server: ThreadedServer, kiosks: Any, tcp_printer: TcpTestPrinter, tmp_path: Path
+) -> None:
+    """`--voice espeak` on a machine without a sound card: the first touch on a service reads
+    it out (the log says so, and that nothing can be heard), the second takes the ticket."""
+    token, _, ids = elderly_hall(app_server)
+    model = kiosks(size=(1080, 1920), token=token)
+    where = centre(model.window, model.window.start_screen.tile(ids["B"]))
+    model.controller.stop()
+    with VirtualScreen(1080, 1920) as screen:
+        kiosk = AppProcess.start(
+            screen,
+            tmp_path,
+            "kiosk",
+            "--server",
+            app_server.base_url,
+            "--token",
+            token,
+            "--printer",
+            tcp_printer.spec,
+            "--size",
+            "1080x1920",
+            "--voice",
+            "espeak",
+        )
+        try:
+            kiosk.wait_for_log(r"voice guidance on")
+            kiosk.wait_for_log(r"screen loading -> start")
+            x, y, _, _ = screen.window_geometry("自助取号机")
+            time.sleep(SETTLE_S)
+            screen.tap(x + where.x(), y + where.y())
+            kiosk.wait_for_log(rf"service {ids['B']} read out")
+            kiosk.wait_for_log(r"没有可用的声音设备", anywhere=True)
+            assert not tcp_printer.printed()
+            time.sleep(SETTLE_S)
+            screen.tap(x + where.x(), y + where.y())
+            kiosk.wait_for_log(r"ticket B002 issued \(社保医保\)")
+            kiosk.wait_for_log(r"ticket B002 printed")
+        finally:
+            kiosk.stop()
