@@ -189,6 +189,30 @@ async def test_a_kiosk_out_of_paper_shows_and_raises_an_alert(
     await expect(tab.locator("#devices tr[data-kind=kiosk]")).to_contain_text("纸将用完")
 
 
+async def test_a_call_for_help_from_a_kiosk_shows_with_the_days_count(
+    module_server: LiveServer, seeded: Seeded, context: BrowserContext
+) -> None:
+    """呼叫帮办 (issue 29): the alert (1号取号机需要帮助) on every console, live; today's count
+    beside the alerts; acknowledged in the console, the kiosk's next press is a new one."""
+    tab = await sign_in(context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD)
+    count = tab.locator("#help-today")
+    await expect(count).to_have_text("今日呼叫帮办 0 次")
+    kiosk = module_server.client(seeded.kiosk_token)
+    await kiosk.ask_for_help()
+    alert = tab.locator("[data-kind=help]")
+    await expect(alert).to_contain_text("呼叫帮办")
+    await expect(alert).to_contain_text("1号取号机需要帮助")
+    await expect(count).to_have_text("今日呼叫帮办 1 次")
+    await kiosk.ask_for_help()  # pressed again before anyone came: the same request
+    await alert.locator("button.ack").click()
+    await expect(alert).to_have_count(0)
+    await kiosk.ask_for_help()
+    await expect(alert).to_have_count(1)
+    await expect(count).to_have_text("今日呼叫帮办 2 次")
+    await tab.reload()  # a page opened later reads the count from GET /help/counts
+    await expect(tab.locator("#help-today")).to_have_text("今日呼叫帮办 2 次")
+
+
 async def test_every_device_kind_with_health_last_seen_version_and_offline(
     module_server: LiveServer,
     seeded: Seeded,
