@@ -245,7 +245,7 @@ export const T = {
     ["appointments", "预约量", "n"],
     ["appointment_show_rate", "预约到场率", "p"],
     ["appointment_on_time_rate", "预约准时率", "p"],
-    ["appointment_wait_avg_s", "预约平均等候", "s"],
+    ["appointment_wait_avg_s", "平均预约等候", "s"],
   ],
   platform: {
     title: "好差评上报",
