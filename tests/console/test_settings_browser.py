@@ -196,3 +196,38 @@ async def test_admin_sets_the_halls_rules(
     await rules.locator("[name=pause_alert_minutes]").fill("0")
     await rules.locator("button[type=submit]").click()
     await expect(rules.locator("[data-field=pause_alert_minutes] .field-error")).to_be_visible()
+
+
+async def test_admin_sets_the_halls_elderly_rules_and_common_services(
+    module_server: LiveServer, context: BrowserContext
+) -> None:
+    """适老化 (issue 29) under 设置 → 大厅: kiosks in 长辈版, 绿色通道 calls said twice, the 导办
+    desk; 常用业务 on a service under 设置 → 业务."""
+    hall = await seed_hall(module_server, code="OLD")
+    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
+    card = tab.locator("#hall-elderly")
+    await expect(card.locator("[name=kiosk_elderly]")).not_to_be_checked()
+    await expect(card.locator("[name=guide_window_id] option")).to_have_count(1 + len(hall.windows))
+    await card.locator("[name=kiosk_elderly]").check()
+    await card.locator("[name=repeat_priority_calls]").check()
+    await card.locator("[name=guide_window_id]").select_option(str(hall.windows["2"]))
+    await card.locator("button[type=submit]").click()
+    await expect(card.locator("xpath=..").locator(".form-ok")).to_contain_text("已保存")
+    halls = await module_server.admin.request("GET", "/admin/halls")
+    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    assert saved["kiosk_elderly"] is True and saved["repeat_priority_calls"] is True
+    assert saved["guide_window_id"] == hall.windows["2"]
+    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=services")
+    row = tab.locator(f"[data-service='{hall.services['A']}']")
+    await row.locator("button").click()
+    editing = tab.locator("#service-list form")
+    await editing.locator("[name=common]").check()
+    await editing.locator("button[type=submit]").click()
+    await expect(tab.locator(f"[data-service='{hall.services['A']}'] .common")).to_have_text(
+        "常用业务"
+    )
+    services = await module_server.admin.request(
+        "GET", "/admin/services", params={"hall_id": hall.hall_id}
+    )
+    assert [s["prefix"] for s in services if s["common"]] == ["A"]

@@ -447,6 +447,14 @@ export const T = {
         requeue: "允许过号重排（窗口可让过号者重新排队）",
         requeueHint: "号票底部的提示随此设置：允许时印“过号请到窗口说明，可重新排队”，否则印“过号请重新取号”（取号机重新启动后生效）。",
       },
+      elderly: {
+        title: "适老化",
+        kiosk: "取号机默认使用长辈版（字大、选项少）",
+        repeat: "绿色通道叫号播报两遍",
+        guide: "导办台（呼叫帮办提醒显示在此窗口）",
+        noGuide: "不设导办台（只在管理后台提醒）",
+        hint: "取号机在重新连接服务器时读取长辈版设置；每张号票之后回到此默认版本。呼叫帮办的提醒同时显示在实时总览。",
+      },
       loop: {
         title: "差评处理规则",
         cases: "办结时录入办件编号",
@@ -464,6 +472,7 @@ export const T = {
       limit: "每日号源", limitHint: "留空为不限", targetWait: "目标等候（分钟）", targetHandle: "目标办理（分钟）",
       enabled: "启用", disabled: "已停用", create: "新建业务", allDay: "全天",
       itemCode: "事项编码", itemCodeHint: "好差评上报用，按省事项库填写；不上报可留空",
+      common: "常用业务", commonHint: "取号机长辈版首页先列出常用业务（每页最多 4 项）",
     },
     window: { number: "窗口号", services: "办理业务（按优先级）", create: "新建窗口", state: "状态", pickHint: "勾选顺序即优先级" },
     staff: {

@@ -27,6 +27,7 @@ export function SettingsPage({ user, hall, halls }) {
     ${tab === "halls" ? html`<${Halls} user=${user} halls=${halls} />` : null}
     ${tab === "halls" && hall ? html`<${HallRules} hall=${hall} />` : null}
     ${tab === "halls" && hall ? html`<${LoopRules} hall=${hall} />` : null}
+    ${tab === "halls" && hall ? html`<${ElderlyRules} hall=${hall} />` : null}
     ${tab === "services" && hall ? html`<${Services} hall=${hall} />` : null}
     ${tab === "windows" && hall ? html`<${Windows} hall=${hall} />` : null}
     ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
@@ -109,6 +110,44 @@ function HallRules({ hall }) {
         <button type="submit" disabled=${form.busy}>${T.save}</button>
       </form>
       <p class="small muted">${R.requeueHint}</p>
+      <${FormMessages} form=${form} />
+    </section>`;
+}
+
+// 适老化 (issue 29): kiosks in 长辈版, 绿色通道 calls said twice, the 导办 desk (呼叫帮办).
+function ElderlyRules({ hall }) {
+  const E = S.hall.elderly;
+  const [windows] = useLoad(() => get("/admin/windows", { hall_id: hall.id }), [hall.id]);
+  const form = useForm({
+    kiosk_elderly: !!hall.kiosk_elderly,
+    repeat_priority_calls: !!hall.repeat_priority_calls,
+    guide_window_id: String(hall.guide_window_id ?? 0),
+  });
+  const check = (name) => (e) => form.setValues({ ...form.values, [name]: e.target.checked });
+  const save = (e) =>
+    form.submit(e, {
+      run: (v) => patch(`/admin/halls/${hall.id}`, {
+        kiosk_elderly: Boolean(v.kiosk_elderly),
+        repeat_priority_calls: Boolean(v.repeat_priority_calls),
+        guide_window_id: Number(v.guide_window_id),
+      }),
+    });
+  return html`
+    <section class="card">
+      <h2>${E.title}</h2>
+      <form class="inline" id="hall-elderly" onSubmit=${save} novalidate>
+        <label class="check"><input type="checkbox" name="kiosk_elderly" checked=${form.values.kiosk_elderly}
+          onChange=${check("kiosk_elderly")} /> ${E.kiosk}</label>
+        <label class="check"><input type="checkbox" name="repeat_priority_calls" checked=${form.values.repeat_priority_calls}
+          onChange=${check("repeat_priority_calls")} /> ${E.repeat}</label>
+        <${Field} label=${E.guide} name="guide_window_id" error=${form.errors.guide_window_id}>
+          <select name="guide_window_id" value=${form.values.guide_window_id} onChange=${form.set("guide_window_id")}>
+            <option value="0">${E.noGuide}</option>
+            ${(windows || []).map((w) => html`<option value=${String(w.id)}>${T.windowNo(w.number)}</option>`)}
+          </select><//>
+        <button type="submit" disabled=${form.busy}>${T.save}</button>
+      </form>
+      <p class="small muted">${E.hint}</p>
       <${FormMessages} form=${form} />
     </section>`;
 }
@@ -217,6 +256,7 @@ function serviceBody(v) {
     target_handle_minutes: Number(v.target_handle_minutes),
     enabled: !!v.enabled,
     item_code: String(v.item_code ?? "").trim() || null,
+    common: !!v.common,
   };
 }
 
@@ -254,13 +294,15 @@ function ServiceFields({ form }) {
     <${Field} label=${S.service.itemCode} name="item_code" error=${errors.item_code} hint=${S.service.itemCodeHint}>
       <input name="item_code" value=${values.item_code ?? ""} onInput=${set("item_code")} style="width:160px" /><//>
     <${Field} label=${S.service.enabled} name="enabled" check=${true}>
-      <input name="enabled" type="checkbox" checked=${values.enabled} onChange=${set("enabled")} /><//>`;
+      <input name="enabled" type="checkbox" checked=${values.enabled} onChange=${set("enabled")} /><//>
+    <${Field} label=${S.service.common} name="common" check=${true} hint=${S.service.commonHint}>
+      <input name="common" type="checkbox" checked=${!!values.common} onChange=${set("common")} /><//>`;
 }
 
 function Services({ hall }) {
   const [services, error, reload] = useLoad(() => get("/admin/services", { hall_id: hall.id }), [hall.id]);
   const [editing, setEditing] = useState(null);
-  const blank = { name: "", prefix: "", hours: "", daily_limit: "", target_wait_minutes: 20, target_handle_minutes: 15, enabled: true, item_code: "" };
+  const blank = { name: "", prefix: "", hours: "", daily_limit: "", target_wait_minutes: 20, target_handle_minutes: 15, enabled: true, item_code: "", common: false };
   const form = useForm(blank);
   const create = (e) =>
     form.submit(e, {
@@ -283,7 +325,8 @@ function Services({ hall }) {
           : html`<tr key=${s.id} data-service=${s.id}><td><b>${s.prefix}</b></td><td>${s.name}${s.item_code ? html`<div class="small muted item-code">${S.service.itemCode} ${s.item_code}</div>` : null}</td>
             <td>${hoursText(s.hours) || S.service.allDay}</td><td class="n">${s.daily_limit ?? T.unlimited}</td>
             <td class="n">${s.target_wait_minutes}</td><td class="n">${s.target_handle_minutes}</td>
-            <td>${s.enabled ? html`<span class="badge ok">${S.service.enabled}</span>` : html`<span class="badge idle">${S.service.disabled}</span>`}</td>
+            <td>${s.enabled ? html`<span class="badge ok">${S.service.enabled}</span>` : html`<span class="badge idle">${S.service.disabled}</span>`}
+              ${s.common ? html` <span class="badge ok common">${S.service.common}</span>` : null}</td>
             <td><button class="secondary" onClick=${() => setEditing(s.id)}>${T.edit}</button></td></tr>`)}
         </tbody>
       </table>
