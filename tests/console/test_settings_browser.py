@@ -231,3 +231,30 @@ async def test_admin_sets_the_halls_elderly_rules_and_common_services(
         "GET", "/admin/services", params={"hall_id": hall.hall_id}
     )
     assert [s["prefix"] for s in services if s["common"]] == ["A"]
+
+
+async def test_admin_sets_the_applicants_phone_rules(
+    module_server: LiveServer, context: BrowserContext
+) -> None:
+    """到号提醒 and 扫码过号重排 (issue 27) are the hall's too, under 设置 → 大厅."""
+    hall = await seed_hall(module_server, code="PHONE")
+    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
+    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
+    rules = tab.locator("#phone-rules")
+    await expect(rules.locator("[name=notify_ahead]")).to_have_value("3")
+    await expect(rules.locator("[name=rejoin_allowed]")).to_be_checked()
+    await expect(rules.locator("[name=rejoin_minutes]")).to_have_value("10")
+    await expect(rules.locator("[name=rejoin_position]")).to_have_value("behind")
+    await rules.locator("[name=notify_ahead]").fill("5")
+    await rules.locator("[name=rejoin_minutes]").fill("15")
+    await rules.locator("[name=rejoin_position]").select_option("end")
+    await rules.locator("button[type=submit]").click()
+    card = tab.locator("section.card", has=rules)
+    await expect(card.locator(".form-ok")).to_contain_text("已保存")
+    halls = await module_server.admin.request("GET", "/admin/halls")
+    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    assert saved["notify_ahead"] == 5 and saved["rejoin_minutes"] == 15
+    assert saved["rejoin_position"] == "end" and saved["rejoin_allowed"] is True
+    await rules.locator("[name=rejoin_minutes]").fill("500")
+    await rules.locator("button[type=submit]").click()
+    await expect(rules.locator("[data-field=rejoin_minutes] .field-error")).to_be_visible()

@@ -28,6 +28,7 @@ export function SettingsPage({ user, hall, halls }) {
     ${tab === "halls" && hall ? html`<${HallRules} hall=${hall} />` : null}
     ${tab === "halls" && hall ? html`<${LoopRules} hall=${hall} />` : null}
     ${tab === "halls" && hall ? html`<${ElderlyRules} hall=${hall} />` : null}
+    ${tab === "halls" && hall ? html`<${PhoneRules} hall=${hall} />` : null}
     ${tab === "services" && hall ? html`<${Services} hall=${hall} />` : null}
     ${tab === "windows" && hall ? html`<${Windows} hall=${hall} />` : null}
     ${tab === "staff" && hall ? html`<${Staff} hall=${hall} user=${user} />` : null}
@@ -192,6 +193,48 @@ function LoopRules({ hall }) {
         <button type="submit" disabled=${form.busy}>${T.save}</button>
       </form>
       <p class="small muted">${L.hint}</p>
+      <${FormMessages} form=${form} />
+    </section>`;
+}
+
+// The applicant's phone (issue 27): 到号提醒 on the ticket's page, 扫码过号重排.
+function PhoneRules({ hall }) {
+  const M = S.hall.phone;
+  const form = useForm({
+    notify_ahead: String(hall.notify_ahead ?? 3),
+    rejoin_allowed: hall.rejoin_allowed !== false,
+    rejoin_minutes: String(hall.rejoin_minutes ?? 10),
+    rejoin_position: hall.rejoin_position || "behind",
+    rejoin_behind: String(hall.rejoin_behind ?? 3),
+  });
+  const numbers = ["notify_ahead", "rejoin_minutes", "rejoin_behind"];
+  const save = (e) =>
+    form.submit(e, {
+      required: numbers,
+      run: (v) => patch(`/admin/halls/${hall.id}`, {
+        ...Object.fromEntries(numbers.map((k) => [k, Number(v[k])])),
+        rejoin_allowed: Boolean(v.rejoin_allowed),
+        rejoin_position: v.rejoin_position,
+      }),
+    });
+  const number = (name, min, max) => html`<input type="number" min=${min} max=${max} name=${name}
+    value=${form.values[name]} onInput=${form.set(name)} style="width:80px" />`;
+  return html`
+    <section class="card">
+      <h2>${M.title}</h2>
+      <form class="inline" id="phone-rules" onSubmit=${save} novalidate>
+        <${Field} label=${M.notifyAhead} name="notify_ahead" error=${form.errors.notify_ahead} hint=${M.notifyHint}>${number("notify_ahead", 0, 50)}<//>
+        <label class="check"><input type="checkbox" name="rejoin_allowed" checked=${form.values.rejoin_allowed}
+          onChange=${(e) => form.setValues({ ...form.values, rejoin_allowed: e.target.checked })} /> ${M.rejoin}</label>
+        <${Field} label=${M.rejoinMinutes} name="rejoin_minutes" error=${form.errors.rejoin_minutes}>${number("rejoin_minutes", 1, 120)}<//>
+        <${Field} label=${M.position} name="rejoin_position" error=${form.errors.rejoin_position}>
+          <select name="rejoin_position" value=${form.values.rejoin_position} onChange=${form.set("rejoin_position")}>
+            ${Object.entries(M.positions).map(([k, v]) => html`<option value=${k}>${v}</option>`)}
+          </select><//>
+        <${Field} label=${M.behind} name="rejoin_behind" error=${form.errors.rejoin_behind}>${number("rejoin_behind", 1, 50)}<//>
+        <button type="submit" disabled=${form.busy}>${T.save}</button>
+      </form>
+      <p class="small muted">${M.hint}</p>
       <${FormMessages} form=${form} />
     </section>`;
 }
