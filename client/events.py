@@ -74,6 +74,7 @@ class TicketFields(EventData):
     recall_count: int = 0
     entered_queue_at: datetime
     waiting: int = Field(description="tickets still waiting for this service after the change")
+    elderly: bool = Field(default=False, description="taken in the kiosk's 长辈版 (issue 29)")
     appointment: AppointmentRef | None = Field(
         default=None, description="the appointment it was taken for (null: a walk-in)"
     )

@@ -130,11 +130,18 @@ class ApiClient:
         return result
 
     async def issue_ticket(
-        self, service_id: int, priority: str = "normal", request_id: str | None = None
+        self,
+        service_id: int,
+        priority: str = "normal",
+        request_id: str | None = None,
+        *,
+        elderly: bool = False,
     ) -> dict[str, Any]:
         """Take a number. Give the same `request_id` when retrying a request whose answer was
         lost: the server then returns the ticket it already issued instead of a second one."""
         body: dict[str, Any] = {"service_id": service_id, "priority": priority}
+        if elderly:
+            body["elderly"] = True
         if request_id is not None:
             body["request_id"] = request_id
         result: dict[str, Any] = await self.request("POST", "/tickets", json=body)

@@ -46,6 +46,7 @@ class Call:
     recall: bool = False
     slot: tuple[datetime, datetime] | None = None  # 预约: the appointment's slot (UTC)
     priority: str = "normal"  # green: 绿色通道 (live calls; the snapshot does not say)
+    elderly: bool = False  # taken in the kiosk's 长辈版
     rejoined: bool = False  # 重排: the applicant put it back in the queue from its page
 
     @property
@@ -197,6 +198,7 @@ class Board:
                 at=message.at,
                 recall=isinstance(data, TicketRecalled),
                 priority=data.priority,
+                elderly=data.elderly,
                 slot=(
                     (data.appointment.slot_start, data.appointment.slot_end)
                     if data.appointment

@@ -242,7 +242,7 @@ class DisplayController(QObject):
             return
         said = Announcement(call.seq, call.number, call.window_number, call.recall)
         self.speech.put(said)
-        if self.repeat_priority and call.priority != "normal":
+        if self.repeat_priority and (call.priority != "normal" or call.elderly):
             log.info("call of %s (%s) said a second time", call.number, call.priority)
             self.speech.put(said)  # the hall repeats 绿色通道 calls: after it, never over it
 

@@ -450,8 +450,9 @@ class KioskController(QObject):
         self.changed.emit()
         priority = "green" if self.green_mode else "normal"
         request_id = self._request_id(service_id, priority)
+        elderly = self.elderly
         Operation(
-            self.runner, lambda: self._issue(service_id, priority, request_id), parent=self
+            self.runner, lambda: self._issue(service_id, priority, request_id, elderly), parent=self
         ).success(lambda body: self._issued(body, button.name)).failure(
             self._issue_failed
         ).finally_(self._issue_done).run_in_background()
@@ -491,15 +492,21 @@ class KioskController(QObject):
         self.pending = pending
         return pending.request_id
 
-    async def _issue(self, service_id: int, priority: str, request_id: str) -> dict[str, Any]:
+    async def _issue(
+        self, service_id: int, priority: str, request_id: str, elderly: bool = False
+    ) -> dict[str, Any]:
         """Runs on the runner's loop (no widgets here): asks again, with the same key, when
         the answer did not arrive."""
         for _ in range(ISSUE_ATTEMPTS - 1):
             try:
-                return await self.api.issue_ticket(service_id, priority, request_id=request_id)
+                return await self.api.issue_ticket(
+                    service_id, priority, request_id=request_id, elderly=elderly
+                )
             except ServerUnavailable:
                 await asyncio.sleep(self.settings.retry_seconds)
-        return await self.api.issue_ticket(service_id, priority, request_id=request_id)
+        return await self.api.issue_ticket(
+            service_id, priority, request_id=request_id, elderly=elderly
+        )
 
     def _issue_done(self) -> None:
         self.issuing = False

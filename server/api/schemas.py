@@ -180,6 +180,9 @@ class TicketIn(BaseModel):
 
     service_id: Id | None = None
     priority: Priority = Priority.normal
+    elderly: bool = Field(
+        default=False, description="taken in the kiosk's 长辈版 (the hall may say its call twice)"
+    )
     request_id: str | None = Field(
         default=None,
         min_length=8,

@@ -40,6 +40,7 @@ def ticket_fields(
         "entered_queue_at": json_instant(ticket.entered_queue_at),
         "waiting": waiting,
         "appointment": appointment_ref(ticket),
+        "elderly": bool(ticket.elderly),
     }
 
 

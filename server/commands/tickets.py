@@ -65,6 +65,7 @@ def create_ticket(
     origin_ticket_id: int | None = None,
     request_id: str | None = None,
     appointment: tuple[int, datetime, datetime] | None = None,
+    elderly: bool = False,
 ) -> _Created:
     # a transfer in is not counted against the new service's daily limit (docs/decisions.md),
     # nor an appointment's ticket (appointments have their own quota: docs/appointments.md)
@@ -113,6 +114,7 @@ def create_ticket(
         "appointment_id": appointment[0] if appointment else None,
         "slot_start": appointment[1] if appointment else None,
         "slot_end": appointment[2] if appointment else None,
+        "elderly": elderly,
     }
     ticket_id = tx.hot.insert_ticket(values)
     return _Created(TicketRow(id=ticket_id, **values), waiting, priority_waiting)
@@ -132,8 +134,9 @@ def issue(
     service_id: int,
     priority: Priority,
     request_id: str | None = None,
+    elderly: bool = False,
 ) -> IssuedTicket:
-    """Take a number. With a kiosk's `request_id` (idempotency key), a retry of a request whose
+    """Take a number (`elderly`: at the kiosk's 长辈版). With a kiosk's `request_id` (idempotency key), a retry of a request whose
     answer was lost returns the ticket already issued for it instead of a second one."""
     service = tx.catalog.service(tx.open_session, service_id)
     ensure_hall(actor, service.hall_id)
@@ -160,6 +163,7 @@ def issue(
         source=source,
         device_id=device_id,
         request_id=request_id if device_id is not None else None,
+        elderly=elderly,
     )
     ticket = created.ticket
     tx.emit_data(

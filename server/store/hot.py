@@ -96,6 +96,7 @@ class TicketRow:
     appointment_id: int | None
     slot_start: datetime | None
     slot_end: datetime | None
+    elderly: bool = False  # taken in the kiosk's 长辈版
 
     @classmethod
     def from_db(cls, row: tuple[Any, ...]) -> TicketRow:
@@ -104,6 +105,7 @@ class TicketRow:
         for index in _TIME_INDEXES:
             values[index] = from_db_time(values[index])
         values[_DAY_INDEX] = from_db_day(values[_DAY_INDEX])
+        values[_ELDERLY_INDEX] = bool(values[_ELDERLY_INDEX])  # SQLite: 0 / 1
         return cls(*values)
 
     def __reduce__(self) -> tuple[type[TicketRow], tuple[Any, ...]]:
@@ -117,6 +119,7 @@ _INSERTED = TICKET_COLUMNS[1:]  # every column but the id
 _INSERTED_TIMES = tuple(name for name in _INSERTED if name in TIME_COLUMNS)
 _TIME_INDEXES = tuple(i for i, name in enumerate(TICKET_COLUMNS) if name in TIME_COLUMNS)
 _DAY_INDEX = TICKET_COLUMNS.index("business_day")
+_ELDERLY_INDEX = TICKET_COLUMNS.index("elderly")
 _ALL_FIELDS = attrgetter(*TICKET_COLUMNS)
 if tuple(f.name for f in fields(TicketRow)) != TICKET_COLUMNS:  # from_db passes them by position
     raise AssertionError("TicketRow's fields must be TICKET_COLUMNS, in order")

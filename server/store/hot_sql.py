@@ -40,6 +40,7 @@ TICKET_COLUMNS = (
     "appointment_id",
     "slot_start",
     "slot_end",
+    "elderly",
 )
 TIME_COLUMNS = frozenset(
     {"issued_at", "entered_queue_at", "called_at", "last_called_at", "serving_started_at",

@@ -227,6 +227,7 @@ class Ticket(SQLModel, table=True):
     appointment_id: int | None = Field(default=None)
     slot_start: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     slot_end: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    elderly: bool = False  # taken in the kiosk's 长辈版 (issue 29)
     # 扫码过号重排 (issue 27): when the applicant put it back in the queue from its page (once),
     # and when it first joined the queue (its wait counts from there; entered_queue_at is its
     # place in the queue now). Not on the hot paths' TicketRow: only that rare change writes them.

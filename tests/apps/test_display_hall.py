@@ -102,9 +102,9 @@ def test_the_notice_updates_live(qtbot: QtBot, hall_server: ThreadedServer, disp
 def test_every_call_has_a_subtitle_and_the_hall_can_say_green_calls_twice(
     qtbot: QtBot, hall_server: ThreadedServer, displays: Any
 ) -> None:
-    """适老化 (issue 29): the call as it is said, in a line of its own (for those who cannot
-    hear it); with the hall's repeat_priority_calls, a 绿色通道 call is said a second time,
-    after the first, never over it; a normal call once."""
+    """适老化 (issue 29): the call as it is said, under the number (for those who cannot hear
+    it); with the hall's repeat_priority_calls, a 绿色通道 call and one of a ticket taken in
+    长辈版 are said a second time, after the first, never over it; a normal call once."""
     hall = hall_server.hall
     assert hall is not None
     hall_server.call(
@@ -133,3 +133,13 @@ def test_every_call_has_a_subtitle_and_the_hall_can_say_green_calls_twice(
     qtbot.waitUntil(lambda: len(display.speaker.played) == 4, timeout=5000)
     assert screen.subtitle.text() == "重呼 · 请 A001 号 到 2 号窗口办理 · 户籍办理"
     assert display.speaker.texts[2:] == ["请 A001 号 到 2 号窗口办理"] * 2  # once each
+    # a ticket taken in the kiosk's 长辈版: said twice as well
+    elderly = hall_server.call(
+        lambda c: c.issue_ticket(hall.services["A"], elderly=True), token=hall.kiosk_token
+    )
+    assert elderly["number"] == "A002"
+    [third] = clerks.call("2")
+    assert third == "A002"
+    qtbot.waitUntil(lambda: len(display.speaker.played) == 6, timeout=5000)
+    assert display.speaker.texts[4:] == ["请 A002 号 到 2 号窗口办理"] * 2
+    assert display.speaker.overlaps == 0

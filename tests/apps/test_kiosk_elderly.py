@@ -172,6 +172,8 @@ def test_the_elderly_ticket_is_printed_larger_with_service_and_windows_in_words(
     tap(qtbot, kiosk, kiosk.window.elderly_screen.tile(ids["A"]))
     qtbot.waitUntil(lambda: c.print_state is PrintState.printed, timeout=10_000)
     job = tcp_printer.last_job()
+    issued = app_server.events("ticket.issued")[-1]
+    assert issued["number"] == "A004" and issued["elderly"] is True  # the server knows 长辈版
     lines = chinese_lines(job)
     assert "办理：户籍办理" in lines
     assert "请到：3号、5号窗口" in lines

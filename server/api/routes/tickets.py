@@ -77,7 +77,9 @@ async def issue_answer(
     if service_id is None or body.checks_in:
         issued = await runtime.write(call(check_in.check_in, device, _check_in(runtime, body)))
     else:
-        issued = await runtime.write(call(tickets.issue, device, service_id, priority, request_id))
+        issued = await runtime.write(
+            call(tickets.issue, device, service_id, priority, request_id, body.elderly)
+        )
     code = status.HTTP_200_OK if issued.replayed else status.HTTP_201_CREATED
     return json_answer(issued_ticket_out(issued, base.rstrip("/")), code)
 
