@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+HOLDING = frozenset({"hang", "ack_hang"})  # modes that wait for `release`
+
 
 @dataclass
 class Received:
@@ -100,10 +102,14 @@ class FakePlatform:
             self._server.server_close()
 
     def set_mode(self, mode: str, *script: str) -> None:
-        """`mode` from now on, after the modes of `script` for the next requests."""
+        """`mode` from now on, after the modes of `script` for the next requests. A mode that
+        holds requests holds them again until the next `release` (one release does not let
+        every later hold through)."""
         with self._changed:
             self.mode = mode
             self.script = deque(script)
+            if {mode, *script} & HOLDING:
+                self._hold.clear()
 
     def release(self) -> None:
         """Let every held request go (answered late, to nobody)."""
