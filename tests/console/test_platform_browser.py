@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
+from server.watch import watch_once
 from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD
 from tests.outbox.test_delivery import rate, reporting_hall, settled, until
@@ -54,6 +55,12 @@ async def test_the_delivery_state_a_supervisor_reads_and_an_admin_repairs(
         assert await tab.locator("#platform-failed button.retry").count() == 0
         assert "重新发送和标记由管理员操作" in await failed.inner_text()
         assert "HTTP 500" in await tab.locator("#platform-waiting").inner_text()
+        # the backlog past the hall's 10 minutes is also an alert of the server's: on 实时总览
+        await watch_once(server.runtime)
+        await tab.goto(f"{server.base_url}/console/overview?hall={hall.hall_id}")
+        backlog = tab.locator(f"[data-kind=platform_backlog][data-subject='hall:{hall.hall_id}']")
+        await expect(backlog).to_contain_text("好差评记录已 11 分钟未能上报到平台（超过 10 分钟）")
+        await expect(tab.locator("[data-kind=platform_failed]")).to_contain_text("上报失败")
         await context.close()
 
         fake.set_mode("ok")
