@@ -90,10 +90,13 @@ def test_the_hall_display_shows_the_appointment_with_the_call(
     screen = display.hall
     assert clerks.call("1") == ["A002"]
     qtbot.waitUntil(lambda: screen.current.number.text() == "A002", timeout=5000)
-    assert screen.current.detail.text() == "预约 10:00–10:30 · 户籍办理"
+    # the 字幕 of issue 29 (the call as it is spoken) sits between the tag and the service
+    assert (
+        screen.current.detail.text() == "预约 10:00–10:30 · 请 A002 号 到 1 号窗口办理 · 户籍办理"
+    )
     assert clerks.call("2") == ["A001"]
     qtbot.waitUntil(lambda: screen.current.number.text() == "A001", timeout=5000)
-    assert screen.current.detail.text() == "户籍办理"
+    assert screen.current.detail.text() == "请 A001 号 到 2 号窗口办理 · 户籍办理"
     assert "A002 1号窗口 · 预约" in screen.recent.texts()
     # a screen that starts now gets the tag from the snapshot
     again = displays()
