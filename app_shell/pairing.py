@@ -43,7 +43,7 @@ def pair_and_save(settings: AppSettings, code: str, config_file: Path | None) ->
 
 async def _exchange(server: str, code: str) -> str:
     async with ApiClient(server) as client:
-        return str((await client.pair(code))["token"])
+        return (await client.pair(code)).token
 
 
 def save(path: Path, section: str, values: dict[str, str]) -> None:

@@ -105,7 +105,7 @@ async def run(server: Server, year_hall: int, first: str, last: str, seconds: fl
                 t0 = time.perf_counter()
                 await http.get("/health")
                 health.append((t0, time.perf_counter() - t0))
-                await clerk.ticket_action(ticket["id"], "no-show")
+                await clerk.ticket_action(ticket.id, "no-show")
                 await asyncio.sleep(0.2)
 
     for _ in range(40):

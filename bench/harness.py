@@ -328,7 +328,7 @@ async def seed(
         async with ApiClient(base) as clerk:
             login = await clerk.login(f"{staff_prefix}{n}", PASSWORD)
             await clerk.window_action(window_id, "open")
-            tokens.append(str(login["access_token"]))
+            tokens.append(login.access_token)
     return Hall(hall["id"], service_ids, window_ids, tokens, kiosk["token"], screen["token"])
 
 

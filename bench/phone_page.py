@@ -53,7 +53,7 @@ async def run(phones: int, calls: int) -> None:
             pages, sizes = [], []
             for ticket in mine:
                 tab = await context.new_page()
-                response = await tab.goto(f"{server.base}/t/{ticket['public_token']}")
+                response = await tab.goto(f"{server.base}/t/{ticket.public_token}")
                 assert response is not None
                 sizes.append(len(await response.body()))
                 await tab.wait_for_function("() => window.gqLive && window.gqLive.connected")
@@ -70,7 +70,7 @@ async def run(phones: int, calls: int) -> None:
                         await tab.wait_for_function(f"() => window.changes.length > {seen}")
                         changed = (await tab.evaluate("window.changes"))[seen]
                         delays.append(changed - sent)
-                    await clerk.ticket_action(called["id"], "no-show")
+                    await clerk.ticket_action(called.id, "no-show")
                     print(f"call {n + 1}: slowest page {max(delays[-len(pages) :]):.0f} ms")
             await browser.close()
     delays.sort()

@@ -151,7 +151,7 @@ async def bench_call_next(
             if ticket is None:
                 return
             calls += 1
-            await clerk.ticket_action(ticket["id"], "no-show")
+            await clerk.ticket_action(ticket.id, "no-show")
 
     start = time.perf_counter()
     await asyncio.gather(*(one(c, w) for c, w in clerks))
@@ -205,8 +205,8 @@ async def bench_fanout(
         ticket = await clerk.call_next(window_id)
         if ticket is None:
             break
-        sent_at[ticket["id"]] = t0
-        await clerk.ticket_action(ticket["id"], "no-show")
+        sent_at[ticket.id] = t0
+        await clerk.ticket_action(ticket.id, "no-show")
         await asyncio.sleep(interval)
     expected = ready * len(sent_at)
     deadline = time.perf_counter() + 30

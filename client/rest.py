@@ -11,6 +11,18 @@ from client.actions import TicketAction
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, error_for
 from client.platform import OutboxItem, PlatformOutbox
+from client.replies import (
+    DeviceMeOut,
+    DeviceStatusOut,
+    EvaluationOut,
+    IssuedTicketOut,
+    PairedOut,
+    PasswordChangedOut,
+    ServiceStatusOut,
+    TicketOut,
+    TokenOut,
+    WindowOut,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -92,23 +104,27 @@ class ApiClient:
         return response.json()
 
     # --- auth and setup -------------------------------------------------------------------
-    async def login(self, staff_no: str, password: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request(
-            "POST", "/auth/login", json={"staff_no": staff_no, "password": password}
+    async def login(self, staff_no: str, password: str) -> TokenOut:
+        result = TokenOut.model_validate(
+            await self.request(
+                "POST", "/auth/login", json={"staff_no": staff_no, "password": password}
+            )
         )
-        self.token = result["access_token"]
+        self.token = result.access_token
         return result
 
-    async def change_password(self, old_password: str, new_password: str) -> dict[str, Any]:
+    async def change_password(self, old_password: str, new_password: str) -> PasswordChangedOut:
         """The signed-in staff member's own new password; the client goes on with the new
         token the server gives (the earlier ones have ended)."""
-        result: dict[str, Any] = await self.request(
-            "POST",
-            "/auth/password",
-            json={"old_password": old_password, "new_password": new_password},
+        result = PasswordChangedOut.model_validate(
+            await self.request(
+                "POST",
+                "/auth/password",
+                json={"old_password": old_password, "new_password": new_password},
+            )
         )
-        if result.get("access_token"):
-            self.token = result["access_token"]
+        if result.access_token:
+            self.token = result.access_token
         return result
 
     async def health(self) -> dict[str, Any]:
@@ -125,9 +141,9 @@ class ApiClient:
         return result
 
     # --- kiosk ---------------------------------------------------------------------------
-    async def services(self, hall_id: int) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self.request("GET", f"/halls/{hall_id}/services")
-        return result
+    async def services(self, hall_id: int) -> list[ServiceStatusOut]:
+        rows = await self.request("GET", f"/halls/{hall_id}/services")
+        return [ServiceStatusOut.model_validate(row) for row in rows]
 
     async def issue_ticket(
         self,
@@ -136,7 +152,7 @@ class ApiClient:
         request_id: str | None = None,
         *,
         elderly: bool = False,
-    ) -> dict[str, Any]:
+    ) -> IssuedTicketOut:
         """Take a number. Give the same `request_id` when retrying a request whose answer was
         lost: the server then returns the ticket it already issued instead of a second one."""
         body: dict[str, Any] = {"service_id": service_id, "priority": priority}
@@ -144,8 +160,7 @@ class ApiClient:
             body["elderly"] = True
         if request_id is not None:
             body["request_id"] = request_id
-        result: dict[str, Any] = await self.request("POST", "/tickets", json=body)
-        return result
+        return IssuedTicketOut.model_validate(await self.request("POST", "/tickets", json=body))
 
     async def check_in(
         self,
@@ -153,7 +168,7 @@ class ApiClient:
         appointment_code: str | None = None,
         id_no: str | None = None,
         request_id: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> IssuedTicketOut:
         """预约签到 (a kiosk): today's appointment of the 6-digit code or the ID number checked
         in; the ticket, with `appointment`. Refusals raise ApiError whose `extra` holds the
         slot's facts (`opens_at`, `service_id`, …; docs/appointments.md)."""
@@ -164,8 +179,7 @@ class ApiClient:
             body["id_no"] = id_no
         if request_id is not None:
             body["request_id"] = request_id
-        result: dict[str, Any] = await self.request("POST", "/tickets", json=body)
-        return result
+        return IssuedTicketOut.model_validate(await self.request("POST", "/tickets", json=body))
 
     async def ask_for_help(self) -> dict[str, Any]:
         """呼叫帮办 from this kiosk: `{alert_id, text, new}` (new: false when already asked)."""
@@ -191,16 +205,16 @@ class ApiClient:
         return result
 
     # --- devices -------------------------------------------------------------------------
-    async def device_me(self) -> dict[str, Any]:
-        """Who this device token is: id, kind, label, hall_id, hall_name, window_id."""
-        result: dict[str, Any] = await self.request("GET", "/devices/me")
-        return result
+    async def device_me(self) -> DeviceMeOut:
+        """Who this device token is: id, kind, label, hall, window, the hall's settings."""
+        return DeviceMeOut.model_validate(await self.request("GET", "/devices/me"))
 
-    async def pair(self, code: str) -> dict[str, Any]:
+    async def pair(self, code: str) -> PairedOut:
         """Exchange a one-time pairing code (the console's 设备 → 配对码) for this device's
-        token: {device_id, kind, label, hall_id, hall_name, token}. No token needed."""
-        result: dict[str, Any] = await self.request("POST", "/devices/pair", json={"code": code})
-        return result
+        token (with its device_id, kind, label, hall). No token needed."""
+        return PairedOut.model_validate(
+            await self.request("POST", "/devices/pair", json={"code": code})
+        )
 
     async def report_device_status(
         self,
@@ -209,41 +223,39 @@ class ApiClient:
         printer: str | None = None,
         detail: str | None = None,
         version: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> DeviceStatusOut:
         """The device's health (status: ok, warning, error) and that it is alive; a change
         is a `device.status` event."""
         body: dict[str, Any] = {"status": status, "printer": printer, "detail": detail}
         if version is not None:
             body["version"] = version
-        result: dict[str, Any] = await self.request("POST", "/devices/me/status", json=body)
-        return result
+        return DeviceStatusOut.model_validate(
+            await self.request("POST", "/devices/me/status", json=body)
+        )
 
     # --- window --------------------------------------------------------------------------
     async def window_action(
         self, window_id: int, action: str, body: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    ) -> WindowOut:
         """action: open, pause, resume, close."""
-        result: dict[str, Any] = await self.request(
-            "POST", f"/windows/{window_id}/{action}", json=body
+        return WindowOut.model_validate(
+            await self.request("POST", f"/windows/{window_id}/{action}", json=body)
         )
-        return result
 
-    async def call_next(self, window_id: int) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self.request(
-            "POST", f"/windows/{window_id}/call-next"
-        )
-        return result
+    async def call_next(self, window_id: int) -> TicketOut | None:
+        """The ticket called, or None: nobody waits for this window's services."""
+        result = await self.request("POST", f"/windows/{window_id}/call-next")
+        return None if result is None else TicketOut.model_validate(result)
 
     async def ticket_action(
         self, ticket_id: int, action: TicketAction | str, body: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    ) -> TicketOut:
         """A TicketAction (not `call`), or its route's segment: recall, start, finish,
         no-show, requeue, transfer, cancel."""
         segment = action.path if isinstance(action, TicketAction) else action
-        result: dict[str, Any] = await self.request(
-            "POST", f"/tickets/{ticket_id}/{segment}", json=body
+        return TicketOut.model_validate(
+            await self.request("POST", f"/tickets/{ticket_id}/{segment}", json=body)
         )
-        return result
 
     async def hall_windows(self, hall_id: int) -> list[DeskWindow]:
         """The hall's windows, their state and who is signed in (staff of the hall)."""
@@ -265,14 +277,13 @@ class ApiClient:
         reasons: list[str] | None = None,
         comment: str | None = None,
         public_token: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> EvaluationOut:
         body: dict[str, Any] = {"level": level, "reasons": reasons or [], "comment": comment}
         if public_token:
             body["public_token"] = public_token
-        result: dict[str, Any] = await self.request(
-            "POST", f"/tickets/{ticket_id}/evaluation", json=body
+        return EvaluationOut.model_validate(
+            await self.request("POST", f"/tickets/{ticket_id}/evaluation", json=body)
         )
-        return result
 
     # --- statistics ----------------------------------------------------------------------
     async def indicators(

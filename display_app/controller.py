@@ -13,7 +13,6 @@ import concurrent.futures
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -22,6 +21,7 @@ from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import local, now_utc
 from app_shell.voice.queue import SpeechQueue
+from client.replies import DeviceMeOut
 from client.rest import ApiClient
 from client.wire import LiveMessage, SnapshotMessage
 from display_app.announcing import Announcer
@@ -137,16 +137,16 @@ class DisplayController(QObject):
         if not self._stopped:
             self._retry.start()
 
-    def _identified(self, me: dict[str, Any]) -> None:
-        if me.get("kind") != "display":
-            self._set_message(text("device.not_display", kind=me.get("kind")))
+    def _identified(self, me: DeviceMeOut) -> None:
+        if me.kind != "display":
+            self._set_message(text("device.not_display", kind=me.kind))
             return
-        self.board.hall_id = int(me["hall_id"])
-        self.board.hall_name = str(me.get("hall_name", ""))
-        self.repeat_priority = bool(me.get("repeat_priority_calls", False))
+        self.board.hall_id = me.hall_id
+        self.board.hall_name = me.hall_name
+        self.repeat_priority = me.repeat_priority_calls
         log.info(
             "this is display %s of %s (hall %d), %s mode",
-            me.get("label"),
+            me.label,
             self.board.hall_name,
             self.board.hall_id,
             self.settings.mode,

@@ -12,12 +12,13 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
 from client.errors import ApiError, ServerUnavailable
+from client.replies import IssuedTicketOut
 from client.rest import ApiClient
 from kiosk_app.appointment import CheckInInput, Refusal, cleaned_keys, parse_check_in, refusal
 from kiosk_app.services import ServiceButton
@@ -34,7 +35,7 @@ class Kiosk(Protocol):
     now: Callable[[], datetime]
 
     def button(self, service_id: int) -> ServiceButton | None: ...
-    def show_issued(self, body: dict[str, Any], service_name: str) -> None: ...
+    def show_issued(self, issued: IssuedTicketOut, service_name: str) -> None: ...
     def take_instead(self, service_id: int) -> bool: ...
     def close_appointment(self) -> None: ...
 
@@ -116,7 +117,7 @@ class CheckInFlow(QObject):
         ).success(self._checked_in).failure(self._refused).finally_(self._done).run_in_background()
         return True
 
-    async def _ask(self, wanted: CheckInInput, request_id: str) -> dict[str, Any]:
+    async def _ask(self, wanted: CheckInInput, request_id: str) -> IssuedTicketOut:
         """On the runner's loop: asks again, with the same key, when the answer was lost."""
         api = self.controller.api
         for _ in range(ATTEMPTS - 1):
@@ -136,11 +137,11 @@ class CheckInFlow(QObject):
         self.checking = False
         self.changed.emit()
 
-    def _checked_in(self, body: dict[str, Any]) -> None:
+    def _checked_in(self, issued: IssuedTicketOut) -> None:
         self.entry, self.message, self.offer, self._request = "", "", None, None
         self._leave.stop()
-        button = self.controller.button(int(body["service_id"]))
-        self.controller.show_issued(body, button.name if button else "")
+        button = self.controller.button(issued.service_id)
+        self.controller.show_issued(issued, button.name if button else "")
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, ApiError):

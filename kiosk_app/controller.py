@@ -26,6 +26,7 @@ from app_shell.timefmt import now_utc
 from app_shell.voice.queue import SpeechQueue
 from client.errors import ApiError, ServerUnavailable
 from client.events import AlertAcknowledged, QueueCounts, TicketFields, WindowStatus
+from client.replies import DeviceMeOut, IssuedTicketOut, ServiceStatusOut
 from client.rest import ApiClient
 from client.wire import LiveMessage
 from kiosk_app import elderly, guidance
@@ -186,15 +187,15 @@ class KioskController(QObject):
             self._identity_failed
         ).run_in_background()
 
-    def _identified(self, me: dict[str, Any]) -> None:
-        if me.get("kind") != "kiosk":
-            self._set_message(text("device.not_kiosk", kind=me.get("kind")))
+    def _identified(self, me: DeviceMeOut) -> None:
+        if me.kind != "kiosk":
+            self._set_message(text("device.not_kiosk", kind=me.kind))
             return
-        self.hall_id = int(me["hall_id"])
-        self.hall_name = str(me["hall_name"])
+        self.hall_id = me.hall_id
+        self.hall_name = me.hall_name
         self.layout = TicketLayout(self.settings.paper, ticket_notice(self.settings, me))
-        self.device_label = str(me.get("label", ""))
-        if me.get("kiosk_elderly") and not self.elderly_default:
+        self.device_label = me.label
+        if me.kiosk_elderly and not self.elderly_default:
             self.elderly_default = True  # the hall's kiosks start in 长辈版
             log.info("the hall's kiosks start in 长辈版")
             if self.screen is Screen.loading:
@@ -203,7 +204,7 @@ class KioskController(QObject):
         log.info(
             "this is kiosk %s (device %s) of %s (hall %d); printer %s",
             self.device_label,
-            me.get("id"),
+            me.id,
             self.hall_name,
             self.hall_id,
             self.printer.spec,
@@ -256,11 +257,9 @@ class KioskController(QObject):
             self._refresh_again = False
             self._debounce.start()
 
-    def _services_loaded(self, services: list[dict[str, Any]]) -> None:
+    def _services_loaded(self, services: list[ServiceStatusOut]) -> None:
         self.buttons = service_buttons(services, self.now())
-        self.appointments.offered = any(
-            int(s.get("appointment_quota") or 0) > 0 and s.get("enabled", True) for s in services
-        )
+        self.appointments.offered = any(s.appointment_quota > 0 and s.enabled for s in services)
         if not self.server_ok:
             log.info("services loaded: %d, tickets can be taken", len(services))
         self.server_ok = True
@@ -494,7 +493,7 @@ class KioskController(QObject):
 
     async def _issue(
         self, service_id: int, priority: str, request_id: str, elderly: bool = False
-    ) -> dict[str, Any]:
+    ) -> IssuedTicketOut:
         """Runs on the runner's loop (no widgets here): asks again, with the same key, when
         the answer did not arrive."""
         for _ in range(ISSUE_ATTEMPTS - 1):
@@ -512,16 +511,16 @@ class KioskController(QObject):
         self.issuing = False
         self.changed.emit()
 
-    def _issued(self, body: dict[str, Any], service_name: str) -> None:
+    def _issued(self, issued: IssuedTicketOut, service_name: str) -> None:
         self.pending = None
-        self.show_issued(body, service_name)
+        self.show_issued(issued, service_name)
 
-    def show_issued(self, body: dict[str, Any], service_name: str) -> None:
+    def show_issued(self, issued: IssuedTicketOut, service_name: str) -> None:
         """A ticket the server issued (a press, or an appointment checked in): on screen,
         then printed."""
         self.ticket = IssuedTicket.from_api(
-            body, service_name=service_name, hall_name=self.hall_name
-        ).with_mode(self.elderly, self._windows_of(body))
+            issued, service_name=service_name, hall_name=self.hall_name
+        ).with_mode(self.elderly, self._windows_of(issued.service_id))
         log.info(
             "ticket %s issued (%s%s%s)",
             self.ticket.number,
@@ -536,8 +535,8 @@ class KioskController(QObject):
         self._print()
         self._debounce.start()
 
-    def _windows_of(self, body: dict[str, Any]) -> tuple[str, ...]:
-        button = self.button(int(body.get("service_id", 0)))
+    def _windows_of(self, service_id: int) -> tuple[str, ...]:
+        button = self.button(service_id)
         return button.window_numbers if button is not None else ()
 
     def _issue_failed(self, error: BaseException) -> None:

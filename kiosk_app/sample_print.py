@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from app_shell.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from app_shell.timefmt import now_utc
 from client.addresses import is_loopback_url
+from client.replies import DeviceMeOut
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.spec import PrinterSpecError, parse_spec
@@ -18,22 +17,22 @@ from kiosk_app.texts import text
 from kiosk_app.ticket import IssuedTicket, ticket_notice
 
 
-def hall_address(settings: KioskSettings) -> tuple[str, dict[str, Any]]:
+def hall_address(settings: KioskSettings) -> tuple[str, DeviceMeOut | None]:
     """The address real tickets' QR codes use, and what the server says of this kiosk, when
     the server answers (`GET /devices/me`: GOVQUEUE_PUBLIC_BASE_URL, else the address this
     kiosk reaches it at); `--server` otherwise. Reads only: a test reports no health."""
     if not settings.device_token:
-        return settings.server, {}
+        return settings.server, None
     try:
         answer = httpx.get(
             settings.server + "/api/v1/devices/me",
             headers={"Authorization": f"Bearer {settings.device_token}"},
             timeout=3.0,
         )
-        me: dict[str, Any] = answer.json() if answer.status_code == 200 else {}
-    except (httpx.HTTPError, ValueError):
-        me = {}
-    return str(me.get("public_base_url") or settings.server), me
+        me = DeviceMeOut.model_validate_json(answer.content) if answer.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):  # pydantic's ValidationError is a ValueError
+        me = None
+    return (me.public_base_url or settings.server if me is not None else settings.server), me
 
 
 def sample_ticket(server: str) -> IssuedTicket:
@@ -61,7 +60,7 @@ def test_print(settings: KioskSettings) -> tuple[int, str]:
     printer = TicketPrinter(spec, timeout_s=settings.printer_timeout_s)
     address, me = hall_address(settings)
     ticket = sample_ticket(address)
-    notice = ticket_notice(settings, me) if me else settings.ticket_notice
+    notice = ticket_notice(settings, me) if me is not None else settings.ticket_notice
     data = TicketLayout(settings.paper, notice).render(ticket)
     try:
         state = printer.send(data)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Any
 
 from app_shell.timefmt import HALL_ZONE, local, wait_text
+from client.replies import ServiceStatusOut
 from kiosk_app.texts import text
 
 
@@ -59,33 +59,33 @@ def closed_text(hours: list[list[str]] | None, now: datetime) -> str:
     return text("service.closed_until", when=_half_day(later[0]))
 
 
-def service_button(service: dict[str, Any], now: datetime) -> ServiceButton:
+def service_button(service: ServiceStatusOut, now: datetime) -> ServiceButton:
     """One service of `GET /halls/{id}/services` as its button shows it at `now`."""
-    if not service.get("enabled", True):
+    if not service.enabled:
         availability, status = Availability.disabled, text("service.disabled")
-    elif service.get("remaining_today") == 0:
+    elif service.remaining_today == 0:
         availability, status = Availability.full, text("service.full")
-    elif not service.get("open_now", True):
-        availability, status = Availability.closed, closed_text(service.get("hours"), now)
+    elif not service.open_now:
+        availability, status = Availability.closed, closed_text(service.hours, now)
     else:
         availability = Availability.open
         status = (
-            text("service.waiting", count=service["waiting"])
+            text("service.waiting", count=service.waiting)
             + " · "
-            + wait_text(service["estimated_wait_minutes"])
+            + wait_text(service.estimated_wait_minutes)
         )
     return ServiceButton(
-        service_id=int(service["id"]),
-        name=str(service["name"]),
-        prefix=str(service["prefix"]),
-        waiting=int(service["waiting"]),
-        estimated_wait_minutes=int(service["estimated_wait_minutes"]),
+        service_id=service.id,
+        name=service.name,
+        prefix=service.prefix,
+        waiting=service.waiting,
+        estimated_wait_minutes=service.estimated_wait_minutes,
         availability=availability,
         status_text=status,
-        common=bool(service.get("common", False)),
-        window_numbers=tuple(str(n) for n in service.get("window_numbers") or ()),
+        common=service.common,
+        window_numbers=tuple(service.window_numbers),
     )
 
 
-def service_buttons(services: list[dict[str, Any]], now: datetime) -> list[ServiceButton]:
+def service_buttons(services: list[ServiceStatusOut], now: datetime) -> list[ServiceButton]:
     return [service_button(s, now) for s in services]

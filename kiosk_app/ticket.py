@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
-from app_shell.timefmt import HALL_ZONE, local, parse_instant
+from app_shell.timefmt import HALL_ZONE, local
+from client.replies import DeviceMeOut, IssuedTicketOut
 from kiosk_app.settings import KioskSettings
 from kiosk_app.texts import text
 
@@ -40,34 +40,27 @@ class IssuedTicket:
         return f"{start:%H:%M}–{end:%H:%M}"
 
     @classmethod
-    def from_api(cls, body: dict[str, Any], *, service_name: str, hall_name: str) -> IssuedTicket:
-        issued = body["issued_at"]
+    def from_api(
+        cls, issued: IssuedTicketOut, *, service_name: str, hall_name: str
+    ) -> IssuedTicket:
+        booked = issued.appointment
         return cls(
-            ticket_id=int(body["id"]),
-            number=str(body["number"]),
+            ticket_id=issued.id,
+            number=issued.number,
             service_name=service_name,
             hall_name=hall_name,
-            ahead=int(body["ahead"]),
-            estimated_wait_minutes=int(body["estimated_wait_minutes"]),
-            issued_at=issued if isinstance(issued, datetime) else parse_instant(str(issued)),
-            public_url=str(body["public_url"]),
-            green=body.get("priority", "normal") != "normal",
-            slot=_slot(body.get("appointment")),
+            ahead=issued.ahead,
+            estimated_wait_minutes=issued.estimated_wait_minutes,
+            issued_at=issued.issued_at,
+            public_url=issued.public_url,
+            green=issued.priority != "normal",
+            slot=(booked.slot_start, booked.slot_end) if booked is not None else None,
         )
 
 
-def _slot(appointment: Any) -> tuple[datetime, datetime] | None:
-    if not isinstance(appointment, dict):
-        return None
-    return (
-        parse_instant(str(appointment["slot_start"])),
-        parse_instant(str(appointment["slot_end"])),
-    )
-
-
-def ticket_notice(settings: KioskSettings, me: dict[str, Any]) -> str:
+def ticket_notice(settings: KioskSettings, me: DeviceMeOut) -> str:
     """The words under the QR code: the kiosk's own notice when one is set, else the hall's
     no-show rule (过号重排 or 过号需重新取号), as `GET /devices/me` tells it."""
     if settings.ticket_notice:
         return settings.ticket_notice
-    return text("ticket.notice.requeue" if me.get("no_show_requeue", True) else "ticket.notice")
+    return text("ticket.notice.requeue" if me.no_show_requeue else "ticket.notice")

@@ -22,6 +22,7 @@ from app_shell.timefmt import ServerClock, now_utc
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, Unauthorized
 from client.events import QueueCounts, TicketCalled, TicketFields, TicketFinished
+from client.replies import ServiceStatusOut, TicketOut, TokenOut, WindowOut
 from client.rest import ApiClient
 from client.wire import LiveMessage, SnapshotMessage
 from window_client.actions import TICKET_PATHS, Action
@@ -36,15 +37,20 @@ RETRY_MS = 3000
 TODAY_DEBOUNCE_MS = 1000
 
 
-def _summary(answer: Any) -> str:
+# what signing in loads: who signed in, the hall's windows and its services
+SignedIn = tuple[TokenOut, list[DeskWindow], list[ServiceStatusOut]]
+# the server's answer to an action at the desk: the window's, a ticket's, or nobody waiting
+Answer = TicketOut | WindowOut | None
+
+
+def _summary(answer: Answer) -> str:
     """A ticket's number and status or a window's state, for the log."""
     if answer is None:
         return "nobody waiting"
-    if isinstance(answer, dict):
-        parts = [str(answer[k]) for k in ("number", "status", "state") if answer.get(k)]
-        outcome = f" ({answer['outcome']})" if answer.get("outcome") else ""
-        return " ".join(parts) + outcome
-    return type(answer).__name__
+    if isinstance(answer, WindowOut):
+        return f"{answer.number} {answer.state}"
+    outcome = f" ({answer.outcome})" if answer.outcome else ""
+    return f"{answer.number} {answer.status}{outcome}"
 
 
 class Phase(StrEnum):
@@ -81,9 +87,9 @@ class WindowController(QObject):
         self.settings = settings
         self.clock = ServerClock(now)
         self.phase = Phase.sign_in
-        self.me: dict[str, Any] | None = None
+        self.me: TokenOut | None = None
         self.windows: list[DeskWindow] = []
-        self.services: list[dict[str, Any]] = []
+        self.services: list[ServiceStatusOut] = []
         self.model: DeskModel | None = None
         self.feed: FeedBridge | None = None
         self.busy = False
@@ -159,29 +165,27 @@ class WindowController(QObject):
             self._notice(text("signin.missing"), failure=True)
             return
 
-        async def work() -> tuple[dict[str, Any], list[DeskWindow], list[dict[str, Any]]]:
+        async def work() -> SignedIn:
             me = await self.api.login(staff_no, password)
-            if me.get("hall_id") is None or me.get("must_change_password"):
+            if me.hall_id is None or me.must_change_password:
                 return me, [], []  # nothing else is allowed before the password is changed
-            windows = await self.api.hall_windows(me["hall_id"])
-            services = await self.api.services(me["hall_id"])
+            windows = await self.api.hall_windows(me.hall_id)
+            services = await self.api.services(me.hall_id)
             return me, windows, services
 
         self._run(work, self._signed_in, what=None)
 
-    def _signed_in(
-        self, result: tuple[dict[str, Any], list[DeskWindow], list[dict[str, Any]]]
-    ) -> None:
+    def _signed_in(self, result: SignedIn) -> None:
         me, windows, services = result
-        if me.get("hall_id") is None:
+        if me.hall_id is None:
             self.api.token = None
-            log.warning("sign-in of %s refused here: an account of no hall", me.get("staff_no"))
+            log.warning("sign-in of %s refused here: an account of no hall", me.staff_no)
             self._notice(text("signin.role"), failure=True)
             return
         self.me, self.windows, self.services = me, windows, services
-        log.info("signed in: %s %s (%s)", me.get("staff_no"), me.get("name"), me.get("role"))
-        if me.get("must_change_password"):
-            log.info("a first password: %s changes it before anything else", me.get("staff_no"))
+        log.info("signed in: %s %s (%s)", me.staff_no, me.name, me.role)
+        if me.must_change_password:
+            log.info("a first password: %s changes it before anything else", me.staff_no)
             self.password_forced = True
             self._set_phase(Phase.password)
             self._notice(text("password.first"), failure=False)
@@ -221,18 +225,19 @@ class WindowController(QObject):
         if len(new) < MIN_PASSWORD_LENGTH:
             self._notice(text("password.too_short"), failure=True)
             return
-        hall_id = self.me["hall_id"]
+        hall_id = self.me.hall_id
+        assert hall_id is not None  # signed in here: an account of a hall
 
-        async def work() -> tuple[list[DeskWindow], list[dict[str, Any]]]:
+        async def work() -> tuple[list[DeskWindow], list[ServiceStatusOut]]:
             await self.api.change_password(old, new)
             return await self.api.hall_windows(hall_id), await self.api.services(hall_id)
 
         self._run(work, self._password_changed, what=None)
 
-    def _password_changed(self, result: tuple[list[DeskWindow], list[dict[str, Any]]]) -> None:
+    def _password_changed(self, result: tuple[list[DeskWindow], list[ServiceStatusOut]]) -> None:
         assert self.me is not None
-        log.info("password changed by %s", self.me.get("staff_no"))
-        self.me["must_change_password"] = False
+        log.info("password changed by %s", self.me.staff_no)
+        self.me = self.me.model_copy(update={"must_change_password": False})
         self.password_forced = False
         self.windows, self.services = result
         self._set_phase(Phase.choose)
@@ -243,15 +248,15 @@ class WindowController(QObject):
         """The window to offer first: where the clerk is signed in, else this PC's window."""
         if self.me is None:
             return None
-        mine = next((w for w in self.windows if w.staff_id == self.me["staff_id"]), None)
+        mine = next((w for w in self.windows if w.staff_id == self.me.staff_id), None)
         if mine is not None and mine.state != "closed":
             return mine
         return next((w for w in self.windows if w.number == self.settings.window), None)
 
     def refresh_windows(self) -> None:
-        if self.me is None:
+        if self.me is None or self.me.hall_id is None:
             return
-        hall_id = self.me["hall_id"]
+        hall_id = self.me.hall_id
 
         def loaded(windows: list[DeskWindow]) -> None:
             self.windows = windows
@@ -277,20 +282,20 @@ class WindowController(QObject):
         if self.phase is Phase.choose and not isinstance(error, ServerUnavailable):
             self.refresh_windows()  # the list was out of date: show who holds which window now
 
-    def _opened(self, window_id: int, answer: dict[str, Any]) -> None:
-        assert self.me is not None
+    def _opened(self, window_id: int, answer: WindowOut) -> None:
+        assert self.me is not None and self.me.hall_id is not None
         self.model = DeskModel(window_id)
-        self.model.services = {s["id"]: s["name"] for s in self.services}
+        self.model.services = {s.id: s.name for s in self.services}
         self.model.apply_window_answer(answer)
         self.model.window = self.model.window.model_copy(  # type: ignore[union-attr]
-            update={"staff_no": self.me["staff_no"], "staff_name": self.me["name"]}
+            update={"staff_no": self.me.staff_no, "staff_name": self.me.name}
         )
-        log.info("window %s opened by %s", self.model.window.number, self.me["staff_no"])
+        log.info("window %s opened by %s", self.model.window.number, self.me.staff_no)
         self._set_phase(Phase.desk)
         self.feed = FeedBridge(
             self.runner,
             self.settings.server,
-            hall_id=self.me["hall_id"],
+            hall_id=self.me.hall_id,
             token=self.api.token or "",
             window_id=window_id,
             parent=self,
@@ -309,9 +314,7 @@ class WindowController(QObject):
     def sign_out(self, message: str = "") -> None:
         """Back to the sign-in screen (the window stays as it is on the server)."""
         if self.me is not None:
-            log.info(
-                "signed out: %s%s", self.me.get("staff_no"), f" ({message})" if message else ""
-            )
+            log.info("signed out: %s%s", self.me.staff_no, f" ({message})" if message else "")
         self._stop_desk()
         self.me, self.model, self.windows = None, None, []
         self.api.token = None
@@ -406,7 +409,7 @@ class WindowController(QObject):
             and window is not None
             and self.me is not None
             and model.pending is not Action.close
-            and (window.state == "closed" or window.staff_no not in (None, self.me["staff_no"]))
+            and (window.state == "closed" or window.staff_no not in (None, self.me.staff_no))
         )
         if signed_out and window is not None:
             self._signed_out_by_server(window)
@@ -482,7 +485,7 @@ class WindowController(QObject):
         if model is None or action not in model.enabled():
             return False
         window_id = model.window_id
-        work: Callable[[], Awaitable[Any]]
+        work: Callable[[], Awaitable[Answer]]
         body: dict[str, Any] | None = None
         if action is Action.call:
             work = lambda: self.api.call_next(window_id)  # noqa: E731
@@ -532,19 +535,15 @@ class WindowController(QObject):
             return None  # an earlier no-show: the view asks which one
         return model.ticket.ticket_id
 
-    def _confirmed(self, model: DeskModel, action: Action, answer: Any, reason: str | None) -> None:
+    def _confirmed(
+        self, model: DeskModel, action: Action, answer: Answer, reason: str | None
+    ) -> None:
         if self.model is not model:
             return
         log.info("%s done: %s", action.value, _summary(answer))
         now = self.now()
         shown = model.ticket.number if model.ticket else ""
-        if action is Action.call:
-            if answer is None:
-                self._notice(text("done.call_none"), failure=False)
-            else:
-                model.apply_ticket_answer(answer, now)
-                self._notice(text("done.call", number=answer["number"]), failure=False)
-        elif action in (Action.pause, Action.resume, Action.close):
+        if isinstance(answer, WindowOut):  # pause, resume, close
             model.apply_window_answer(answer)
             if action is Action.close:
                 number = model.window.number if model.window else ""
@@ -553,19 +552,24 @@ class WindowController(QObject):
                 log.info("window %s closed", number)
                 return
             self._notice(text(f"done.{action.value}", reason=reason or ""), failure=False)
+        elif answer is None:  # call: nobody waiting
+            self._notice(text("done.call_none"), failure=False)
+        elif action is Action.call:
+            model.apply_ticket_answer(answer, now)
+            self._notice(text("done.call", number=answer.number), failure=False)
         elif action is Action.transfer:
             model.apply_transfer_answer(answer)
-            self._notice(text("done.transfer", number=shown, new=answer["number"]), failure=False)
+            self._notice(text("done.transfer", number=shown, new=answer.number), failure=False)
         else:
             if action is Action.requeue and (
-                model.ticket is None or model.ticket.ticket_id != answer["id"]
+                model.ticket is None or model.ticket.ticket_id != answer.id
             ):
-                shown = answer["number"]  # an earlier no-show: the desk keeps what it shows
+                shown = answer.number  # an earlier no-show: the desk keeps what it shows
                 model.version += 1
             else:
                 model.apply_ticket_answer(answer, now)
-                shown = answer["number"]
-            outcome = text(f"outcome.{answer['outcome']}") if answer.get("outcome") else ""
+                shown = answer.number
+            outcome = text(f"outcome.{answer.outcome}") if answer.outcome else ""
             self._notice(text(f"done.{action.value}", number=shown, outcome=outcome), failure=False)
         self._queue_timer.start()
         if action in (Action.finish, Action.no_show, Action.transfer, Action.cancel):
@@ -617,10 +621,10 @@ class WindowController(QObject):
         self.notice.emit(message, failure)
 
     # --- for the views ---------------------------------------------------------------------------
-    def transfer_targets(self) -> list[dict[str, Any]]:
+    def transfer_targets(self) -> list[ServiceStatusOut]:
         """Services a ticket at the desk may be transferred to (enabled, not its own)."""
         current = self.model.ticket.service_id if self.model and self.model.ticket else None
-        return [s for s in self.services if s["enabled"] and s["id"] != current]
+        return [s for s in self.services if s.enabled and s.id != current]
 
     def service_name(self, service_id: int) -> str:
-        return next((s["name"] for s in self.services if s["id"] == service_id), "")
+        return next((s.name for s in self.services if s.id == service_id), "")

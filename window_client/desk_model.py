@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from client.desk import DeskAppointment, DeskTicket, DeskWindow, TodayFigures, WindowQueue
 from client.events import (
     AlertAcknowledged,
+    AppointmentRef,
     HelpRequested,
     TicketCalled,
     TicketFields,
@@ -24,6 +24,7 @@ from client.events import (
     TicketTransferred,
     WindowStatus,
 )
+from client.replies import TicketOut, WindowOut
 from client.wire import LiveMessage, SnapshotMessage
 from window_client.actions import ACTIVE, DeskSituation, enabled_actions
 from window_client.actions import Action as Action
@@ -83,54 +84,55 @@ class DeskModel:
             self.ticket = again
         return True
 
-    def apply_ticket_answer(self, answer: dict[str, Any], at: datetime) -> None:
-        """The server's answer to a ticket action or call-next (a TicketOut)."""
+    def apply_ticket_answer(self, answer: TicketOut, at: datetime) -> None:
+        """The server's answer to a ticket action or call-next."""
         self.version += 1
-        same = self.ticket is not None and self.ticket.ticket_id == answer["id"]
+        same = self.ticket is not None and self.ticket.ticket_id == answer.id
         base = self.ticket if same and self.ticket is not None else None
         if not same:
             self.transferred_to = None
-        self.outcome = answer.get("outcome")
+        self.outcome = answer.outcome
         self.ticket = DeskTicket(
-            ticket_id=answer["id"],
-            number=answer["number"],
-            service_id=answer["service_id"],
-            service_name=base.service_name if base else self.services.get(answer["service_id"], ""),
-            priority=answer["priority"],
-            status=answer["status"],
-            issued_at=answer["issued_at"],
-            entered_queue_at=base.entered_queue_at if base else answer["issued_at"],
-            called_at=answer["called_at"],
-            last_called_at=at if answer["status"] == "called" else (base and base.last_called_at),
-            serving_started_at=answer["serving_started_at"],
-            recall_count=answer["recall_count"],
-            no_show_count=answer["no_show_count"],
+            ticket_id=answer.id,
+            number=answer.number,
+            service_id=answer.service_id,
+            service_name=base.service_name if base else self.services.get(answer.service_id, ""),
+            priority=answer.priority,
+            status=answer.status,
+            issued_at=answer.issued_at,
+            entered_queue_at=base.entered_queue_at if base else answer.issued_at,
+            called_at=answer.called_at,
+            last_called_at=at if answer.status == "called" else (base and base.last_called_at),
+            serving_started_at=answer.serving_started_at,
+            recall_count=answer.recall_count,
+            no_show_count=answer.no_show_count,
             transferred_from=base.transferred_from if base else None,
-            appointment=base.appointment if base else _appointment(answer.get("appointment")),
+            appointment=base.appointment if base else _appointment(answer.appointment),
         )
 
-    def apply_transfer_answer(self, new_ticket: dict[str, Any]) -> None:
+    def apply_transfer_answer(self, new_ticket: TicketOut) -> None:
         """POST /transfer answers with the NEW ticket; the shown one is now transferred."""
         self.version += 1
         if self.ticket is not None:
             self.ticket = self.ticket.model_copy(update={"status": "transferred"})
-        self.transferred_to = new_ticket["number"]
+        self.transferred_to = new_ticket.number
 
-    def apply_window_answer(self, answer: dict[str, Any]) -> None:
-        """The server's answer to open / pause / resume / close (a WindowOut)."""
+    def apply_window_answer(self, answer: WindowOut) -> None:
+        """The server's answer to open / pause / resume / close."""
         self.version += 1
         base = self.window
+        same_staff = base is not None and base.staff_id == answer.staff_id
         self.window = DeskWindow(
-            id=answer["id"],
-            hall_id=answer["hall_id"],
-            number=answer["number"],
-            state=answer["state"],
-            pause_reason=answer["pause_reason"],
-            staff_id=answer["staff_id"],
-            staff_no=base.staff_no if base and base.staff_id == answer["staff_id"] else None,
-            staff_name=base.staff_name if base and base.staff_id == answer["staff_id"] else None,
-            service_ids=answer["service_ids"],
-            state_since=base.state_since if base and base.state == answer["state"] else None,
+            id=answer.id,
+            hall_id=answer.hall_id,
+            number=answer.number,
+            state=answer.state,
+            pause_reason=answer.pause_reason,
+            staff_id=answer.staff_id,
+            staff_no=base.staff_no if base and same_staff else None,
+            staff_name=base.staff_name if base and same_staff else None,
+            service_ids=answer.service_ids,
+            state_since=base.state_since if base and base.state == answer.state else None,
         )
 
     def apply_snapshot(self, message: SnapshotMessage) -> None:
@@ -204,9 +206,7 @@ class DeskModel:
             no_show_count=shown.no_show_count if shown else 0,
             transferred_from=shown.transferred_from if shown else None,
             appointment=(
-                shown.appointment
-                if shown and shown.appointment
-                else _appointment(data.appointment.model_dump() if data.appointment else None)
+                shown.appointment if shown and shown.appointment else _appointment(data.appointment)
             ),
             rejoined=shown.rejoined if shown else False,
         )
@@ -214,9 +214,9 @@ class DeskModel:
             self.transferred_to = data.new_ticket.number
 
 
-def _appointment(raw: dict[str, Any] | None) -> DeskAppointment | None:
+def _appointment(booked: AppointmentRef | None) -> DeskAppointment | None:
     """The appointment a ticket answer or event names (its slot; the applicant's name comes
     with the window's queue, for the clerk serving them)."""
-    if not raw:
+    if booked is None:
         return None
-    return DeskAppointment(id=raw["id"], slot_start=raw["slot_start"], slot_end=raw["slot_end"])
+    return DeskAppointment(id=booked.id, slot_start=booked.slot_start, slot_end=booked.slot_end)

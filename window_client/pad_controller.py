@@ -18,6 +18,7 @@ from app_shell.health import HealthReporter
 from app_shell.timefmt import ServerClock, now_utc
 from client.errors import ApiError, Conflict, ServerUnavailable
 from client.events import TicketFinished, WindowStatus
+from client.replies import DeviceMeOut
 from client.rest import ApiClient
 from client.wire import LiveMessage, SnapshotMessage
 from window_client.rating import PadState, Rating, Screen, Timeouts
@@ -98,20 +99,20 @@ class PadController(QObject):
     def problem(self) -> str:
         return self.error
 
-    def _identified(self, me: dict[str, Any]) -> None:
-        if me.get("kind") != "window" or me.get("window_id") is None:
+    def _identified(self, me: DeviceMeOut) -> None:
+        if me.kind != "window" or me.window_id is None:
             self.error = text("pad.not_window")
             self.changed.emit()
             return
-        self.hall_id, self.window_id = me["hall_id"], me["window_id"]
-        self.window_number = me.get("window_number") or ""
-        log.info("this is the rating pad %s of window %s", me.get("label"), self.window_number)
+        self.hall_id, self.window_id = me.hall_id, me.window_id
+        self.window_number = me.window_number or ""
+        log.info("this is the rating pad %s of window %s", me.label, self.window_number)
         self.feed = FeedBridge(
             self.runner,
             self.settings.server,
-            hall_id=me["hall_id"],
+            hall_id=me.hall_id,
             token=self.api.token or "",
-            window_id=me["window_id"],
+            window_id=me.window_id,
             parent=self,
         )
         self.feed.snapshot.connect(self._on_snapshot)

@@ -7,7 +7,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from client.events import AppointmentRef
+from client.replies import EvaluationOut as EvaluationOut  # the replies: shared with the client
+from client.replies import IssuedTicketOut as IssuedTicketOut
+from client.replies import PasswordChangedOut as PasswordChangedOut
+from client.replies import TicketOut as TicketOut
+from client.replies import TokenOut as TokenOut
 from server.api.params import (
     CaseNo,
     Code,
@@ -30,35 +34,9 @@ class LoginIn(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
-class TokenOut(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    staff_id: int
-    staff_no: str
-    name: str
-    role: Role
-    hall_id: int | None
-    must_change_password: bool = Field(
-        default=False,
-        description="true: a first password (or an administrator's reset); until it is changed "
-        "(POST /auth/password) every other request is refused with 403 password_change_required",
-    )
-
-
 class PasswordChangeIn(BaseModel):
     old_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200)
-
-
-class PasswordChangedOut(BaseModel):
-    staff_id: int
-    staff_no: str
-    must_change_password: bool = False
-    access_token: str | None = Field(
-        default=None,
-        description="A new bearer token (the earlier ones are ended); none for the console's "
-        "cookie session, which goes on",
-    )
 
 
 class HallIn(BaseModel):
@@ -220,34 +198,6 @@ class TicketIn(BaseModel):
         return self.appointment_code is not None or self.id_no is not None
 
 
-class TicketOut(BaseModel):
-    id: int
-    number: str
-    hall_id: int
-    service_id: int
-    status: str
-    priority: str
-    source: str
-    outcome: str | None
-    issued_at: datetime
-    called_at: datetime | None
-    serving_started_at: datetime | None
-    finished_at: datetime | None
-    window_id: int | None
-    recall_count: int
-    no_show_count: int
-    origin_ticket_id: int | None
-    transferred_to_id: int | None
-    appointment: AppointmentRef | None = None
-
-
-class IssuedTicketOut(TicketOut):
-    ahead: int
-    estimated_wait_minutes: int
-    public_token: str
-    public_url: str
-
-
 class FinishIn(BaseModel):
     outcome: Outcome
     case_nos: list[CaseNo] = Field(
@@ -285,17 +235,6 @@ class EvaluationIn(BaseModel):
         max_length=64,
         description="The ticket holder's token, when rating from the QR page",
     )
-
-
-class EvaluationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    ticket_id: int
-    level: int
-    reasons: list[str]
-    comment: str | None
-    channel: str
-    created_at: datetime
 
 
 class IntegrationIn(BaseModel):

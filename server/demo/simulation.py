@@ -13,11 +13,11 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from client.actions import TicketAction
 from client.errors import Conflict
+from client.replies import TicketOut
 from client.rest import ApiClient
 from server.demo import scenario
 from server.demo.des import Scheduler
@@ -222,9 +222,9 @@ class DaySimulation:
         await clerk.window_action(window_id, "close")
 
     async def serve(
-        self, rng: random.Random, clerk: ApiClient, device: ApiClient, ticket: dict[str, Any]
+        self, rng: random.Random, clerk: ApiClient, device: ApiClient, ticket: TicketOut
     ) -> None:
-        tid = ticket["id"]
+        tid = ticket.id
         if rng.random() < 0.05:  # nobody comes: recall once, then 过号
             await self.sim.sleep(40)
             await clerk.ticket_action(tid, "recall")
@@ -233,12 +233,12 @@ class DaySimulation:
             self.tally.no_shows += 1
             if rng.random() < 0.5:  # half come back within a quarter of an hour
                 self.pending_requeues += 1
-                back = self.come_back(tid, ticket["service_id"])
+                back = self.come_back(tid, ticket.service_id)
                 self.sim.spawn(back, delay=rng.uniform(180, 900))
             return
         await self.sim.sleep(rng.uniform(15, 75))  # the applicant walks up
         await clerk.ticket_action(tid, "start")
-        prefix = self.hall.prefix_of[ticket["service_id"]]
+        prefix = self.hall.prefix_of[ticket.service_id]
         mean = scenario.HANDLE_MEAN[prefix] * 60
         await self.sim.sleep(rng.lognormvariate(math.log(mean) - 0.1, 0.45))
         if rng.random() < 0.03:

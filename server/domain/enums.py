@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from client.kinds import DeviceKind as DeviceKind  # shared with the client's replies
+from client.kinds import Role as Role
+
 
 class TicketStatus(StrEnum):
     waiting = "waiting"
@@ -39,18 +42,6 @@ class WindowState(StrEnum):
     open = "open"
     paused = "paused"
     closed = "closed"
-
-
-class Role(StrEnum):
-    window = "window"
-    supervisor = "supervisor"
-    admin = "admin"
-
-
-class DeviceKind(StrEnum):
-    kiosk = "kiosk"
-    display = "display"
-    window = "window"
 
 
 class EvaluationChannel(StrEnum):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
-from server.queries.views import WindowOut
+from server.queries.views import WindowOut, window_out
 from server.store.tables import (
     Device,
     Hall,
@@ -58,7 +58,7 @@ def windows(session: Session, hall_id: int | None) -> list[WindowOut]:
     service_ids: dict[int, list[int]] = defaultdict(list)
     for link in session.exec(links):
         service_ids[link.window_id].append(link.service_id)
-    return [WindowOut.of(w, service_ids.get(w.id or 0, [])) for w in rows]
+    return [window_out(w, service_ids.get(w.id or 0, [])) for w in rows]
 
 
 def integrations(session: Session, hall_id: int | None, deployment: bool) -> list[Integration]:

@@ -5,60 +5,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from client.replies import ServiceOut as ServiceOut  # the replies: shared with the client
+from client.replies import ServiceStatusOut as ServiceStatusOut
+from client.replies import WindowOut as WindowOut
 from server.store.tables import Window
 
 
-class ServiceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    hall_id: int
-    name: str
-    prefix: str
-    daily_limit: int | None
-    target_wait_minutes: int
-    target_handle_minutes: int
-    hours: list[list[str]]
-    enabled: bool
-    item_code: str | None = None  # 事项编码 (the 好差评 platform's)
-    appointment_slot_minutes: int = 30
-    appointment_quota: int = 0
-    appointment_days_ahead: int = 5
-    common: bool = False
-
-
-class ServiceStatusOut(ServiceOut):
-    waiting: int
-    estimated_wait_minutes: int
-    open_now: bool
-    issued_today: int
-    remaining_today: int | None
-    window_numbers: list[str] = Field(
-        default_factory=list, description="the windows that serve it (the 长辈版 ticket names them)"
+def window_out(window: Window, service_ids: list[int]) -> WindowOut:
+    return WindowOut(
+        id=window.id or 0,
+        hall_id=window.hall_id,
+        number=window.number,
+        state=window.state,
+        pause_reason=window.pause_reason,
+        staff_id=window.staff_id,
+        service_ids=service_ids,
     )
-
-
-class WindowOut(BaseModel):
-    id: int
-    hall_id: int
-    number: str
-    state: str
-    pause_reason: str | None
-    staff_id: int | None
-    service_ids: list[int]
-
-    @classmethod
-    def of(cls, window: Window, service_ids: list[int]) -> WindowOut:
-        return cls(
-            id=window.id or 0,
-            hall_id=window.hall_id,
-            number=window.number,
-            state=window.state,
-            pause_reason=window.pause_reason,
-            staff_id=window.staff_id,
-            service_ids=service_ids,
-        )
 
 
 class PublicTicketOut(BaseModel):

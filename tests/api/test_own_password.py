@@ -15,6 +15,7 @@ import pytest
 import websockets
 
 from client.errors import ApiError, Conflict, Forbidden, InvalidRequest, Unauthorized
+from client.replies import PasswordChangedOut
 from client.rest import ApiClient
 from server import security
 from tests.console.cookies import CookieClient
@@ -139,7 +140,7 @@ async def test_two_changes_at_once_with_the_same_old_password_store_one(
         two.change_password(FIRST, "second-of-two-1"),
         return_exceptions=True,
     )
-    won = [r for r in results if isinstance(r, dict)]
+    won = [r for r in results if isinstance(r, PasswordChangedOut)]
     lost = [r for r in results if isinstance(r, BaseException)]
     assert len(won) == 1 and len(lost) == 1, results
     # the second either saw the first one's commit (its token ended, or its old password is no

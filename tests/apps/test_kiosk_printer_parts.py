@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from client.replies import ServiceStatusOut
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.spec import PrinterSpec, PrinterSpecError, parse_spec
@@ -97,19 +98,25 @@ def test_closed_services_say_when_they_open() -> None:
 
 
 def test_service_button_words() -> None:
-    base = {
-        "id": 1,
-        "name": "户籍办理",
-        "prefix": "A",
-        "waiting": 4,
-        "estimated_wait_minutes": 18,
-        "enabled": True,
-        "open_now": True,
-        "remaining_today": None,
-        "hours": [],
-    }
+    base = ServiceStatusOut(  # a service as GET /halls/{id}/services replies it
+        id=1,
+        hall_id=1,
+        name="户籍办理",
+        prefix="A",
+        daily_limit=None,
+        target_wait_minutes=20,
+        target_handle_minutes=15,
+        hours=[],
+        enabled=True,
+        waiting=4,
+        estimated_wait_minutes=18,
+        open_now=True,
+        issued_today=0,
+        remaining_today=None,
+    )
     button = service_button(base, NINE)
     assert button.pressable and button.status_text == "等候 4 人 · 约 18分钟"
-    assert service_button({**base, "enabled": False}, NINE).availability is Availability.disabled
-    full = service_button({**base, "remaining_today": 0, "open_now": False}, NINE)
+    off = base.model_copy(update={"enabled": False})
+    assert service_button(off, NINE).availability is Availability.disabled
+    full = service_button(base.model_copy(update={"remaining_today": 0, "open_now": False}), NINE)
     assert full.availability is Availability.full and not full.pressable

@@ -277,7 +277,7 @@ def ask(
             sizes,
             text("dialog.transfer.title", number=number),
             text("dialog.transfer.prompt") if targets else text("dialog.transfer.none"),
-            [(f"{s['prefix']}  {s['name']}", s["id"]) for s in targets],
+            [(f"{s.prefix}  {s.name}", s.id) for s in targets],
             lambda sid: controller.act(Action.transfer, service_id=sid),
         )
     elif action is Action.pause:

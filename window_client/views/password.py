@@ -88,10 +88,8 @@ class PasswordPage(QWidget):
     def shown(self) -> None:
         """Each time the page comes up: empty fields, the cursor in the first one."""
         c = self.controller
-        me = c.me or {}
-        self.who.setText(
-            text("choose.hello", name=me.get("name", ""), staff_no=me.get("staff_no", ""))
-        )
+        name, staff_no = (c.me.name, c.me.staff_no) if c.me is not None else ("", "")
+        self.who.setText(text("choose.hello", name=name, staff_no=staff_no))
         self.back.setText(text("choose.sign_out") if c.password_forced else text("password.cancel"))
         for field in (self.old, self.new, self.repeat):
             field.clear()

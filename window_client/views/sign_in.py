@@ -150,7 +150,7 @@ class ChoosePage(QWidget):
     def refresh(self) -> None:
         c = self.controller
         if c.me is not None:
-            self.hello.setText(text("choose.hello", name=c.me["name"], staff_no=c.me["staff_no"]))
+            self.hello.setText(text("choose.hello", name=c.me.name, staff_no=c.me.staff_no))
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item is not None and item.widget() is not None:
@@ -170,9 +170,9 @@ class ChoosePage(QWidget):
 
     def _tile(self, window: DeskWindow, preferred: DeskWindow | None) -> QPushButton:
         c = self.controller
-        me = c.me or {}
+        my_id = c.me.staff_id if c.me is not None else None
         services = "、".join(c.service_name(sid) for sid in window.service_ids)
-        if window.staff_id == me.get("staff_id") and window.state != "closed":
+        if window.staff_id == my_id and window.state != "closed":
             state = text("choose.state_mine")
         elif window.staff_id is not None and window.state != "closed":
             state = text("choose.state_taken", name=window.staff_name or window.staff_no)
@@ -188,7 +188,7 @@ class ChoosePage(QWidget):
         tile.setMinimumHeight(round(self.sizes.button_height_px * 1.3))
         tile.setProperty("preferred", preferred is not None and preferred.id == window.id)
         tile.setAutoDefault(True)  # Enter on the focused window opens it
-        taken = window.staff_id not in (None, me.get("staff_id")) and window.state != "closed"
+        taken = window.staff_id not in (None, my_id) and window.state != "closed"
         tile.setEnabled(not taken)
         tile.clicked.connect(lambda: c.open_window(window.id))
         return tile

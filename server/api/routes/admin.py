@@ -39,7 +39,7 @@ from server.domain.actor import StaffActor, ensure_hall
 from server.domain.texts import text
 from server.queries import admin as lists
 from server.queries import appointments as appointment_reads
-from server.queries.views import ServiceOut, WindowOut
+from server.queries.views import ServiceOut, WindowOut, window_out
 from server.store.job import call
 from server.store.tables import Device, Hall, Service, Staff
 
@@ -165,7 +165,7 @@ async def update_service(
 async def create_window(body: WindowIn, runtime: RuntimeDep, user: AdminUser) -> WindowOut:
     ensure_hall(user, body.hall_id)
     job = call(admin.create_window, body.hall_id, body.number, body.service_ids)
-    return WindowOut.of(*await runtime.write(job))
+    return window_out(*await runtime.write(job))
 
 
 @router.get("/windows", response_model=list[WindowOut], responses=errors(*AUTH, 422))
@@ -183,7 +183,7 @@ async def update_window(
 ) -> WindowOut:
     """Change a window's number and/or its services (in order of priority)."""
     job = call(hall_edit.edit_window, user, window_id, body.number, body.service_ids)
-    return WindowOut.of(*await runtime.write(job))
+    return window_out(*await runtime.write(job))
 
 
 @router.post(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from client.replies import DeviceMeOut, DeviceStatusOut
 from server.api.deps import RuntimeDep, require_device
 from server.api.responses import AUTH, BODY, errors
 from server.commands import devices
@@ -20,32 +20,6 @@ router = APIRouter(prefix="/devices", tags=["devices"])
 AnyDevice = Annotated[
     DeviceActor, require_device(DeviceKind.kiosk, DeviceKind.display, DeviceKind.window)
 ]
-
-
-class DeviceMeOut(BaseModel):
-    id: int
-    kind: DeviceKind
-    label: str
-    hall_id: int
-    hall_name: str
-    hall_timezone: str
-    window_id: int | None
-    window_number: str | None
-    public_base_url: str = Field(
-        description="the address ticket QR codes use: GOVQUEUE_PUBLIC_BASE_URL, else the one "
-        "this device reached the server at"
-    )
-    no_show_requeue: bool = Field(
-        default=True, description="the hall lets windows put a no-show back in the queue (过号重排)"
-    )
-    kiosk_elderly: bool = Field(default=False, description="kiosks start in 长辈版 (适老化)")
-    repeat_priority_calls: bool = Field(
-        default=False,
-        description="hall screens say each call of a 绿色通道 or 长辈 ticket a second time",
-    )
-    guide_desk: bool = Field(
-        default=False, description="this window terminal is the hall's 导办 desk (呼叫帮办)"
-    )
 
 
 class DeviceStatusIn(BaseModel):
@@ -65,18 +39,6 @@ class DeviceStatusIn(BaseModel):
         pattern=r"^[0-9A-Za-z.+_-]+$",
         description="the app's version (shown in the console's device list)",
     )
-
-
-class DeviceStatusOut(BaseModel):
-    device_id: int
-    kind: str
-    label: str
-    status: str
-    printer: str | None
-    detail: str | None
-    online: bool = True
-    version: str | None = None
-    last_seen_at: datetime | None = None
 
 
 @router.get("/me", response_model=DeviceMeOut, responses=errors(*AUTH))

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from client.replies import PairedOut
 from server.api.deps import AdminUser, RuntimeDep
 from server.api.params import IdPath
 from server.api.responses import AUTH, BODY, errors
@@ -29,15 +30,6 @@ class PairingCodeOut(BaseModel):
 
 class PairIn(BaseModel):
     code: str = Field(max_length=32, description="The code as shown (case, spaces, dash ignored)")
-
-
-class PairedOut(BaseModel):
-    device_id: int
-    kind: str
-    label: str
-    hall_id: int
-    hall_name: str
-    token: str = Field(description="The device's token (gqd_…); its earlier token stops working")
 
 
 @router.post(

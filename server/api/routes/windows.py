@@ -11,7 +11,7 @@ from server.api.responses import AUTH, BODY, errors
 from server.api.schemas import PauseIn, TicketOut
 from server.commands import windows
 from server.domain.actor import StaffActor
-from server.queries.views import WindowOut
+from server.queries.views import WindowOut, window_out
 from server.runtime import Runtime
 from server.store.job import call
 
@@ -22,7 +22,7 @@ async def _change(
     runtime: Runtime, staff: StaffActor, window_id: int, action: str, reason: str | None = None
 ) -> WindowOut:
     job = call(windows.change_state_with_services, staff, window_id, action, reason)
-    return WindowOut.of(*await runtime.write(job))
+    return window_out(*await runtime.write(job))
 
 
 @router.post("/{window_id}/open", response_model=WindowOut, responses=errors(*AUTH, 404, 409, 422))
