@@ -95,6 +95,9 @@ def ticket_row(**changes: Any) -> TicketRow:
         "transferred_to_id": None,
         "device_id": 11,
         "request_id": None,
+        "appointment_id": None,
+        "slot_start": None,
+        "slot_end": None,
     }
     values.update(changes)
     return TicketRow(**values)
@@ -124,7 +127,7 @@ async def test_the_ticket_routes_jobs_and_answers_survive_pickle() -> None:
     out = json.loads(bytes(answer.body))
     assert (out["number"], out["ahead"], out["public_url"]) == ("A001", 2, "http://hall/t/tok-41")
     assert fake.jobs[-1].fn is tickets.issue
-    assert fake.jobs[-1].args == (KIOSK, 2, Priority.green, "press-0001")
+    assert fake.jobs[-1].args == (KIOSK, 2, Priority.green, "press-0001", False)
 
     fake.result = ticket_row(status="done", outcome="done", window_id=5)
     answer = await transition_answer(cast(Runtime, fake), STAFF, 41, "finish", outcome=Outcome.done)
