@@ -216,6 +216,7 @@ def test_bad_input_is_refused_in_chinese(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # two simulated days and a plan: minutes on a busy machine
 def test_on_the_database_the_demo_leaves_behind(tmp_path: Path) -> None:
     """Two simulated days through the real server (`govqueue demo --days 2`), then a plan
     for the next day from them."""

@@ -288,6 +288,7 @@ async def test_revocation_reaches_every_server_process(tmp_path: Path) -> None:
                     "role": "supervisor",
                     "password": STAFF_PASSWORD,
                     "hall_id": hall["id"],
+                    "must_change_password": False,
                 },
             )
             device = await admin.admin_create(
