@@ -100,6 +100,14 @@ class DeviceMeOut(Reply):
     )
 
 
+class HelpOut(Reply):
+    """呼叫帮办 from a kiosk (`POST /devices/me/help`)."""
+
+    alert_id: int
+    text: str = Field(description="what staff see: 1号取号机需要帮助")
+    new: bool = Field(description="false: the same request again, nobody has taken it yet")
+
+
 class PairedOut(Reply):
     """`POST /devices/pair`: the device the code was for, and its new token."""
 

@@ -15,6 +15,7 @@ from client.replies import (
     DeviceMeOut,
     DeviceStatusOut,
     EvaluationOut,
+    HelpOut,
     IssuedTicketOut,
     PairedOut,
     PasswordChangedOut,
@@ -181,10 +182,9 @@ class ApiClient:
             body["request_id"] = request_id
         return IssuedTicketOut.model_validate(await self.request("POST", "/tickets", json=body))
 
-    async def ask_for_help(self) -> dict[str, Any]:
-        """呼叫帮办 from this kiosk: `{alert_id, text, new}` (new: false when already asked)."""
-        result: dict[str, Any] = await self.request("POST", "/devices/me/help")
-        return result
+    async def ask_for_help(self) -> HelpOut:
+        """呼叫帮办 from this kiosk (`new`: false when already asked, not yet taken)."""
+        return HelpOut.model_validate(await self.request("POST", "/devices/me/help"))
 
     async def take_help(self, alert_id: int) -> dict[str, Any]:
         """The 导办 desk takes a 呼叫帮办 (once for everyone: the first one stands)."""

@@ -26,7 +26,7 @@ from app_shell.timefmt import now_utc
 from app_shell.voice.queue import SpeechQueue
 from client.errors import ApiError, ServerUnavailable
 from client.events import AlertAcknowledged, QueueCounts, TicketFields, WindowStatus
-from client.replies import DeviceMeOut, IssuedTicketOut, ServiceStatusOut
+from client.replies import DeviceMeOut, HelpOut, IssuedTicketOut, ServiceStatusOut
 from client.rest import ApiClient
 from client.wire import LiveMessage
 from kiosk_app import elderly, guidance
@@ -353,11 +353,11 @@ class KioskController(QObject):
         ).failure(self._help_failed).run_in_background()
         return True
 
-    def _help_asked(self, answer: dict[str, Any]) -> None:
-        self.help_alert_id = int(answer["alert_id"])
+    def _help_asked(self, answer: HelpOut) -> None:
+        self.help_alert_id = answer.alert_id
         self.help = HelpState.asked
         self.say(guidance.help_asked())
-        log.info("help asked (alert %d%s)", self.help_alert_id, "" if answer["new"] else ", again")
+        log.info("help asked (alert %d%s)", self.help_alert_id, "" if answer.new else ", again")
         self._help_over.stop()
         self.changed.emit()
 

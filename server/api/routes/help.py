@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from client.replies import HelpOut
 from server.api.deps import KioskDevice, RuntimeDep, Supervisor, WindowStaff
 from server.api.params import BusinessDate, IdPath, OptionalIdQuery
 from server.api.responses import AUTH, BODY, errors
@@ -25,12 +25,6 @@ from server.store.job import call
 
 router = APIRouter(tags=["help"])
 MAX_DAYS = 366
-
-
-class HelpOut(BaseModel):
-    alert_id: int
-    text: str = Field(description="what staff see: 1号取号机需要帮助")
-    new: bool = Field(description="false: the same request again, nobody has taken it yet")
 
 
 @router.post(
