@@ -104,9 +104,10 @@ run_tests() {
   local logs pg_pid="" pg_status=0 status=0
   logs=$(mktemp -d /tmp/govqueue-test-XXXXXX)
   if start_postgres; then
-    echo "[test] pytest on PostgreSQL (store, REST, live feed), in the background: its report follows"
+    echo "[test] pytest on PostgreSQL (store, REST, live feed, two 好差评 senders), in the background: its report follows"
     .venv/bin/pytest -q -p no:cacheprovider tests/api tests/realtime tests/store \
       tests/test_multiprocess.py tests/test_cli_database.py::test_postgresql_unknown_database \
+      tests/outbox/test_two_senders.py \
       --ignore tests/api/test_login_throttle.py >"$logs/postgresql.txt" 2>&1 &
     pg_pid=$!
     unset GOVQUEUE_TEST_POSTGRES
