@@ -16,7 +16,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app_shell.bridge import AsyncRunner, Operation, message_for
+from app_shell.bridge import AsyncRunner
+from app_shell.device_start import DeviceIdentity, timer
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import local, now_utc
@@ -76,15 +77,13 @@ class DisplayController(QObject):
         self._highlight = self._timer(
             max(1, int(settings.highlight_seconds * 1000)), self._highlight_over
         )
-        self._retry = self._timer(RETRY_MS, self._load_identity)
+        self.identity = DeviceIdentity(runner, api, retry_ms=RETRY_MS, what="display", parent=self)
+        self.identity.known.connect(self._identified)
+        self.identity.unknown.connect(self._set_message)
         self._day = self._timer(DAY_CHECK_MS, self._check_day, single=False)
 
     def _timer(self, ms: int, slot: Callable[[], None], *, single: bool = True) -> QTimer:
-        timer = QTimer(self)
-        timer.setInterval(ms)
-        timer.setSingleShot(single)
-        timer.timeout.connect(slot)
-        return timer
+        return timer(self, ms, slot, single=single)
 
     # --- what the views read ---------------------------------------------------------------
     @property
@@ -113,29 +112,18 @@ class DisplayController(QObject):
     def start(self) -> None:
         if self.speech is not None:
             self._speaking = self.runner.submit(self.speech.run())
-        self._load_identity()
+        self.identity.ask()
 
     def stop(self) -> None:
         self._stopped = True
+        self.identity.stop()
         self.health.stop()
-        for timer in self.findChildren(QTimer):
-            timer.stop()
+        for running in self.findChildren(QTimer):
+            running.stop()
         if self.feed is not None:
             self.feed.stop()
         if self._speaking is not None:
             self._speaking.cancel()
-
-    def _load_identity(self) -> None:
-        if self._stopped:
-            return
-        Operation(self.runner, self.api.device_me, parent=self).success(self._identified).failure(
-            self._identity_failed
-        ).run_in_background()
-
-    def _identity_failed(self, error: BaseException) -> None:
-        self._set_message(message_for(error))
-        if not self._stopped:
-            self._retry.start()
 
     def _identified(self, me: DeviceMeOut) -> None:
         if me.kind != "display":

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
+from app_shell.device_start import DeviceIdentity, timer
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import now_utc
@@ -140,7 +141,11 @@ class KioskController(QObject):
         self._checking_printer = False
         self._stopped = False
         self._debounce = self._timer(REFRESH_DEBOUNCE_MS, self.refresh, single=True)
-        self._retry = self._timer(int(settings.retry_seconds * 1000), self._retry_now, single=True)
+        retry_ms = int(settings.retry_seconds * 1000)
+        self.identity = DeviceIdentity(runner, api, retry_ms=retry_ms, what="kiosk", parent=self)
+        self.identity.known.connect(self._identified)
+        self.identity.unknown.connect(self._set_message)
+        self._retry = self._timer(retry_ms, self.refresh, single=True)  # the services, a ticket
         self._periodic = self._timer(int(settings.refresh_seconds * 1000), self.refresh)
         self._printer_timer = self._timer(
             int(settings.printer_check_seconds * 1000), self.check_printer
@@ -153,11 +158,7 @@ class KioskController(QObject):
         self._apply_timeouts()
 
     def _timer(self, ms: int, slot: Callable[[], None], *, single: bool = False) -> QTimer:
-        timer = QTimer(self)
-        timer.setInterval(ms)
-        timer.setSingleShot(single)
-        timer.timeout.connect(slot)
-        return timer
+        return timer(self, ms, slot, single=single)
 
     # --- life ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -166,26 +167,22 @@ class KioskController(QObject):
             log.info("voice guidance on (touch once to hear, again to choose)")
         if self.elderly:
             log.info("this kiosk starts in 长辈版")
-        self._load_identity()
+        self.identity.ask()
 
     def stop(self) -> None:
         self._stopped = True
+        self.identity.stop()
         if self._speaking is not None:
             self._speaking.cancel()
         self.health.stop()
-        for timer in self.findChildren(QTimer):
-            timer.stop()
+        for running in self.findChildren(QTimer):
+            running.stop()
         if self.feed is not None:
             self.feed.stop()
 
     def problem(self) -> str:
         """Why the start screen is not ready (for --screenshot failures)."""
         return self.message
-
-    def _load_identity(self) -> None:
-        Operation(self.runner, self.api.device_me, parent=self).success(self._identified).failure(
-            self._identity_failed
-        ).run_in_background()
 
     def _identified(self, me: DeviceMeOut) -> None:
         if me.kind != "kiosk":
@@ -224,18 +221,6 @@ class KioskController(QObject):
         self._printer_timer.start()
         self.refresh()
         self.check_printer()
-
-    def _identity_failed(self, error: BaseException) -> None:
-        log.warning("who this kiosk is not known yet: %s", message_for(error))
-        self._set_message(message_for(error))
-        if not self._stopped:
-            self._retry.start()
-
-    def _retry_now(self) -> None:
-        if self.hall_id is None:
-            self._load_identity()
-        else:
-            self.refresh()
 
     # --- services --------------------------------------------------------------------------
     def refresh(self) -> None:

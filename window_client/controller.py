@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
+from app_shell.device_start import timer
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.timefmt import ServerClock, now_utc
 from client.desk import DeskWindow, TodayFigures, WindowQueue
@@ -109,11 +110,7 @@ class WindowController(QObject):
         self._today_every.timeout.connect(self.reload_today)
 
     def _single_shot(self, ms: int, slot: Callable[[], None]) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(ms)
-        timer.timeout.connect(slot)
-        return timer
+        return timer(self, ms, slot, single=True)
 
     def now(self) -> datetime:
         """The server's time as best known (timers must not depend on this PC's clock)."""

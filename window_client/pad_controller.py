@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
+from app_shell.device_start import DeviceIdentity
 from app_shell.feed import ConnectionState, FeedBridge
 from app_shell.health import HealthReporter
 from app_shell.timefmt import ServerClock, now_utc
@@ -76,6 +77,12 @@ class PadController(QObject):
         self.sent: list[Rating] = []  # what the server confirmed (tests, diagnostics)
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self._tick)
+        # asked again only while the server is unreachable: a refused token stays on screen
+        self.identity = DeviceIdentity(
+            runner, api, retry_ms=RETRY_MS, what="pad", only_when_unreachable=True, parent=self
+        )
+        self.identity.known.connect(self._identified)
+        self.identity.unknown.connect(self._not_identified)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -85,12 +92,11 @@ class PadController(QObject):
 
     # --- life ------------------------------------------------------------------------------
     def start(self) -> None:
-        Operation(self.runner, self.api.device_me, parent=self).success(self._identified).failure(
-            self._not_identified
-        ).run_in_background()
+        self.identity.ask()
         self._ticker.start(TICK_MS)
 
     def stop(self) -> None:
+        self.identity.stop()
         self._ticker.stop()
         self.health.stop()
         if self.feed is not None:
@@ -122,19 +128,9 @@ class PadController(QObject):
         self.feed.refused.connect(self._refused)
         self.feed.start()
 
-    def _not_identified(self, error: BaseException) -> None:
-        if self.error != message_for(error):
-            log.warning("who this pad is not known yet: %s", message_for(error))
-        self.error = message_for(error)
+    def _not_identified(self, reason: str) -> None:
+        self.error = reason
         self.changed.emit()
-        if isinstance(error, ServerUnavailable):
-            QTimer.singleShot(RETRY_MS, self.start_again)
-
-    def start_again(self) -> None:
-        if self.feed is None:
-            Operation(self.runner, self.api.device_me, parent=self).success(
-                self._identified
-            ).failure(self._not_identified).run_in_background()
 
     def _refused(self, detail: str) -> None:
         log.warning("the live feed was refused: %s", detail)
