@@ -98,6 +98,10 @@ class DeviceMeOut(Reply):
     guide_desk: bool = Field(
         default=False, description="this window terminal is the hall's 导办 desk (呼叫帮办)"
     )
+    sms: bool = Field(
+        default=False,
+        description="the hall has an [sms] gateway: kiosks offer 短信提醒 (POST /tickets/{id}/phone)",
+    )
 
 
 class HelpOut(Reply):

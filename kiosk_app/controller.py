@@ -32,6 +32,7 @@ from client.rest import ApiClient
 from client.wire import LiveMessage
 from kiosk_app import elderly, guidance
 from kiosk_app.check_in import CheckInFlow
+from kiosk_app.phone_entry import PhoneEntry
 from kiosk_app.printing.device import PrinterFault, TicketPrinter
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.status import PrinterState
@@ -134,6 +135,8 @@ class KioskController(QObject):
         self.appointments = CheckInFlow(self, self)  # 预约取号
         self.help = HelpState.none  # 呼叫帮办
         self.help_alert_id: int | None = None
+        self.sms_on = False  # the hall sends text messages: 短信提醒 on the ticket screen
+        self.phone = PhoneEntry(self)
         # machinery
         self.feed: FeedBridge | None = None
         self._refreshing = False
@@ -192,6 +195,7 @@ class KioskController(QObject):
         self.hall_name = me.hall_name
         self.layout = TicketLayout(self.settings.paper, ticket_notice(self.settings, me))
         self.device_label = me.label
+        self.sms_on = me.sms
         if me.kiosk_elderly and not self.elderly_default:
             self.elderly_default = True  # the hall's kiosks start in 长辈版
             log.info("the hall's kiosks start in 长辈版")
@@ -652,6 +656,7 @@ class KioskController(QObject):
         self.green_mode = False
         self._back_to_default_mode()
         self.appointments.reset()
+        self.phone.reset()
         self._set_screen(Screen.start if self.is_loaded else Screen.loading)
         self.changed.emit()
 

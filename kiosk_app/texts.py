@@ -97,6 +97,17 @@ ZH_CN: dict[str, str] = {
     "confirm.scan": "扫码查看排队进度",
     "confirm.done": "完成",
     "confirm.returning": "{seconds} 秒后返回首页",
+    # 短信提醒 (opt-in, on the ticket screen)
+    "sms.offer": "短信提醒：到号前发短信给我",
+    "sms.title": "请输入您的手机号码（11 位）",
+    "sms.hint": "仅用于本次叫号提醒，当天删除",
+    "sms.eleven": "请输入 11 位手机号码。",
+    "sms.sending": "正在登记…",
+    "sms.done": "已登记 {phone}，到号前会发短信提醒您",
+    "sms.delete": "删除",
+    "sms.clear": "清空",
+    "sms.confirm": "确认",
+    "sms.cancel": "取消",
     # printer faults
     "fault.heading": "号票打印失败 · 您的号码已有效",
     "fault.offline": "打印机未连接，请凭屏幕上的号码等候叫号，或扫码保存。",

@@ -14,6 +14,7 @@ from kiosk_app.controller import KioskController, PrintState, Screen
 from kiosk_app.elderly import windows_text
 from kiosk_app.printing.status import PrinterState
 from kiosk_app.texts import text
+from kiosk_app.views.phone import PhonePanel
 from kiosk_app.views.style import KioskSizes
 
 FAULT_TEXT = {
@@ -79,6 +80,14 @@ class TicketScreen(QWidget):
             button.setFont(theme.font(s.shell.title_px, bold=True))
             button.setMinimumHeight(s.action_height_px)
         self.reprint.clicked.connect(controller.reprint)
+        # 短信提醒 (opt-in): the offer, the keypad in place of the ticket, the masked number
+        self.sms_offer = named(QPushButton(text("sms.offer")), "secondary")
+        self.sms_offer.setFont(theme.font(s.info_px, bold=True))
+        self.sms_offer.setMinimumHeight(s.action_height_px)
+        self.sms_offer.clicked.connect(controller.phone.start)
+        self.sms_done = _label("info", s.info_px, bold=True)
+        self.sms_done.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.phone_panel = PhonePanel(controller.phone, sizes)
         self.done.clicked.connect(controller.back_to_start)
 
         self.number.setMinimumHeight(self.number.fontMetrics().height())  # never clipped
@@ -122,7 +131,10 @@ class TicketScreen(QWidget):
         column.addWidget(self.heading)
         column.addWidget(self.fault_text)
         column.addWidget(self.card, 1)
+        column.addWidget(self.phone_panel, 1)
         column.addWidget(self.print_line)
+        column.addWidget(self.sms_done)
+        column.addWidget(self.sms_offer)
         column.addLayout(actions)
         column.addWidget(self.countdown)
         self._tick = QTimer(self)
@@ -202,6 +214,15 @@ class TicketScreen(QWidget):
         self.reprint.setVisible(c.screen is Screen.fault and c.printer.configured)
         self.reprint.setEnabled(not printing)
         self.done.setEnabled(not printing)
+        phone = c.phone
+        self.card.setVisible(not phone.open)
+        self.phone_panel.setVisible(phone.open)
+        self.phone_panel.refresh()
+        self.sms_offer.setVisible(phone.offered and not phone.open)
+        self.sms_done.setText(text("sms.done", phone=phone.masked) if phone.masked else "")
+        self.sms_done.setVisible(bool(phone.masked))
+        self.done.setVisible(not phone.open)
+        self.print_line.setVisible(not phone.open)
         self._show_countdown()
 
     def _show_countdown(self) -> None:

@@ -8,6 +8,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from client.events import DeviceStatus
+from server.commands import sms
 from server.commands.alerts import raise_alert, resolve_alert
 from server.domain.actor import DeviceActor
 from server.domain.errors import AuthenticationRequired
@@ -33,6 +34,7 @@ class DeviceIdentity:
     kiosk_elderly: bool = False
     repeat_priority_calls: bool = False
     guide_desk: bool = False  # this window terminal is the hall's 导办 desk
+    sms: bool = False  # the hall has an [sms] gateway (kiosks offer 短信提醒)
 
 
 def device_of(session: Session, actor: DeviceActor) -> Device:
@@ -59,6 +61,7 @@ def identity(session: Session, actor: DeviceActor) -> DeviceIdentity:
         kiosk_elderly=hall.kiosk_elderly,
         repeat_priority_calls=hall.repeat_priority_calls,
         guide_desk=device.window_id is not None and device.window_id == hall.guide_window_id,
+        sms=sms.has_gateway(session, hall.id or 0),
     )
 
 

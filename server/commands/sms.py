@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from server.commands.maintenance import retention
 from server.commands.outbox import enqueue, find
@@ -33,8 +33,13 @@ KEEP_AT_MOST = timedelta(hours=12)  # a number is gone by the night after its da
 
 
 def _has_gateway(tx: Tx, hall_id: int) -> bool:
+    return has_gateway(tx.session, hall_id)
+
+
+def has_gateway(session: Session, hall_id: int) -> bool:
+    """Does the hall send text messages (an [sms] gateway in its hall file)?"""
     return (
-        tx.session.exec(
+        session.exec(
             select(Receiver.id).where(Receiver.hall_id == hall_id, Receiver.channel == CHANNEL)
         ).first()
         is not None

@@ -59,6 +59,7 @@ async def who_am_i(request: Request, runtime: RuntimeDep, device: AnyDevice) -> 
         kiosk_elderly=me.kiosk_elderly,
         repeat_priority_calls=me.repeat_priority_calls,
         guide_desk=me.guide_desk,
+        sms=me.sms,
     )
 
 
