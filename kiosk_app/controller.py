@@ -136,7 +136,7 @@ class KioskController(QObject):
         self.help = HelpState.none  # 呼叫帮办
         self.help_alert_id: int | None = None
         self.sms_on = False  # the hall sends text messages: 短信提醒 on the ticket screen
-        self.phone = PhoneEntry(self)
+        self.phone = PhoneEntry(self, self, self.changed.emit)
         # machinery
         self.feed: FeedBridge | None = None
         self._refreshing = False

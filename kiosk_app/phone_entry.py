@@ -6,13 +6,27 @@ Each key gives the person the confirmation screen's full time again."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from app_shell.bridge import Operation, message_for
+from PySide6.QtCore import QObject
+
+from app_shell.bridge import AsyncRunner, Operation, message_for
+from client.rest import ApiClient
 from kiosk_app.texts import text
+from kiosk_app.ticket import IssuedTicket
 
-if TYPE_CHECKING:
-    from kiosk_app.controller import KioskController
+
+class Kiosk(Protocol):
+    """What the entry needs of the kiosk's controller (which owns it)."""
+
+    runner: AsyncRunner
+    api: ApiClient
+    ticket: IssuedTicket | None
+    sms_on: bool
+
+    def touched(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +36,10 @@ DIGITS = 11  # a mainland mobile number
 class PhoneEntry:
     """The number being typed, whether it is on its way, and what came back."""
 
-    def __init__(self, controller: KioskController) -> None:
+    def __init__(self, controller: Kiosk, parent: QObject, changed: Callable[[], None]) -> None:
         self.controller = controller
+        self.parent = parent  # of the server calls
+        self.notify = changed  # the views show it again
         self.open = False  # the keypad is on screen
         self.digits = ""
         self.sending = False
@@ -43,7 +59,7 @@ class PhoneEntry:
 
     def _changed(self) -> None:
         self.controller.touched()  # the return timer starts again: never sent away mid-entry
-        self.controller.changed.emit()
+        self.notify()
 
     def start(self) -> None:
         if self.offered:
@@ -82,7 +98,7 @@ class PhoneEntry:
         Operation(
             self.controller.runner,
             lambda: self.controller.api.add_phone(ticket_id, number),
-            parent=self.controller,
+            parent=self.parent,
         ).success(self._added).failure(self._refused).run_in_background()
         return True
 
