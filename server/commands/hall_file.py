@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -184,20 +184,24 @@ class DeviceEntry(_Entry):
     window: Ident | None = None
 
 
-class PlatformSpec(_Entry):
-    """`[platform]`: where the hall's 好差评 records go (server/outbox/, docs/platform.md)."""
+class _ReceiverSpec(_Entry):
+    """A receiver of one of the hall's outboxes (server/outbox/): a profile of its channel, the
+    address it posts to and the environment variable holding its key (never the key)."""
+
+    CHANNEL: ClassVar[str]  # the profiles' folder: server/outbox/profiles/<channel>/
+    RECEIVER: ClassVar[str]  # what posts go to, in the messages
+    EXAMPLE_URL: ClassVar[str]
 
     profile: Ident = Field(min_length=1, max_length=64)
     url: Text = Field(min_length=1, max_length=500)
     api_key_env: Ident = Field(min_length=1, max_length=128)
-    region_code: Ident
     alert_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
 
     @field_validator("profile")
     @classmethod
     def _profile(cls, value: str) -> str:
         try:
-            profiles.load("platform", value)
+            profiles.load(cls.CHANNEL, value)
         except profiles.ProfileError as exc:
             raise PydanticCustomError("hall_file", "；".join(exc.problems)) from exc
         return value
@@ -207,7 +211,7 @@ class PlatformSpec(_Entry):
     def _url(cls, value: str) -> str:
         if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
             raise PydanticCustomError(
-                "hall_file", "应是平台的接收地址，如 https://hcp.example.gov.cn/api/rating"
+                "hall_file", f"应是{cls.RECEIVER}的接收地址，如 {cls.EXAMPLE_URL}"
             )
         return value
 
@@ -221,6 +225,16 @@ class PlatformSpec(_Entry):
             )
         return value
 
+
+class PlatformSpec(_ReceiverSpec):
+    """`[platform]`: where the hall's 好差评 records go (server/outbox/, docs/platform.md)."""
+
+    CHANNEL = "platform"
+    RECEIVER = "平台"
+    EXAMPLE_URL = "https://hcp.example.gov.cn/api/rating"
+
+    region_code: Ident
+
     @field_validator("region_code")
     @classmethod
     def _region(cls, value: str) -> str:
@@ -231,37 +245,13 @@ class PlatformSpec(_Entry):
         return value
 
 
-class SmsSpec(_Entry):
+class SmsSpec(_ReceiverSpec):
     """`[sms]`: the hall's SMS gateway for 短信提醒 (issue 27; server/outbox/, profiles of
     server/outbox/profiles/sms/): applicants who leave a number at the kiosk get texts."""
 
-    profile: Ident = Field(min_length=1, max_length=64)
-    url: Text = Field(min_length=1, max_length=500)
-    api_key_env: Ident = Field(min_length=1, max_length=128)
-    alert_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
-
-    @field_validator("profile")
-    @classmethod
-    def _profile(cls, value: str) -> str:
-        try:
-            profiles.load("sms", value)
-        except profiles.ProfileError as exc:
-            raise PydanticCustomError("hall_file", "；".join(exc.problems)) from exc
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-            raise PydanticCustomError(
-                "hall_file", "应是短信网关的接收地址，如 https://sms.example.com/api/send"
-            )
-        return value
-
-    @field_validator("api_key_env")
-    @classmethod
-    def _env_name(cls, value: str) -> str:
-        return PlatformSpec._env_name(value)
+    CHANNEL = "sms"
+    RECEIVER = "短信网关"
+    EXAMPLE_URL = "https://sms.example.com/api/send"
 
 
 class AppointmentsEntry(_Entry):
