@@ -22,7 +22,7 @@ import openpyxl
 
 from server.domain.clock import ManualClock
 from server.exports.layout import INDICATOR_BY_KEY
-from tests.api.test_statistics_audit import cell_value
+from tests.api.statistics_audit.expected import cell_value
 from tests.appointment_helpers import appointment_hall, at, local, post_ticket
 from tests.helpers import LiveServer, open_window
 
