@@ -1,4 +1,6 @@
-"""The clerk's side: sign in, choose the window, and work at it. State and rules, Qt signals,
+"""The clerk at the desk: the window opened, its queue and today's figures, the live feed
+and the actions. Signing in, the password and the window choice before it are
+`sign_in_controller.SignInController`, which this builds on. State and rules, Qt signals,
 no widgets (views read `model` and call the methods here).
 
 Every request runs off the GUI thread (app_shell.bridge.Operation). The model changes only
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -23,23 +24,21 @@ from app_shell.timefmt import ServerClock, now_utc
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, Unauthorized
 from client.events import QueueCounts, TicketCalled, TicketFields, TicketFinished
-from client.replies import ServiceStatusOut, TicketOut, TokenOut, WindowOut
+from client.replies import ServiceStatusOut, TicketOut, WindowOut
 from client.rest import ApiClient
 from client.wire import LiveMessage, SnapshotMessage
 from window_client.actions import TICKET_PATHS, Action
 from window_client.desk_model import DeskModel
 from window_client.settings import WindowSettings
+from window_client.sign_in_controller import Phase, SignInController
 from window_client.texts import text
 
 log = logging.getLogger(__name__)
 
 QUEUE_DEBOUNCE_MS = 150
-RETRY_MS = 3000
 TODAY_DEBOUNCE_MS = 1000
 
 
-# what signing in loads: who signed in, the hall's windows and its services
-SignedIn = tuple[TokenOut, list[DeskWindow], list[ServiceStatusOut]]
 # the server's answer to an action at the desk: the window's, a ticket's, or nobody waiting
 Answer = TicketOut | WindowOut | None
 
@@ -54,24 +53,9 @@ def _summary(answer: Answer) -> str:
     return f"{answer.number} {answer.status}{outcome}"
 
 
-class Phase(StrEnum):
-    sign_in = "sign_in"
-    password = "password"  # the clerk's own new password (forced after a first one)
-    choose = "choose"
-    desk = "desk"
-
-
-MIN_PASSWORD_LENGTH = 8  # the server's rule, checked here first only to say it sooner
-
-
-class WindowController(QObject):
-    phase_changed = Signal(object)  # Phase
+class WindowController(SignInController):
     changed = Signal()  # the desk model changed: views redraw
-    notice = Signal(str, bool)  # a sentence for the clerk; True when it is a failure
     connection = Signal(object)  # ConnectionState of the live feed
-    windows_loaded = Signal()
-    busy_changed = Signal(bool)  # sign-in / opening in progress
-    loaded = Signal()  # the server answered: signing in can start (for --screenshot)
 
     def __init__(
         self,
@@ -82,23 +66,10 @@ class WindowController(QObject):
         now: Callable[[], datetime] = now_utc,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.api = api
-        self.settings = settings
+        super().__init__(runner, api, settings, parent=parent)
         self.clock = ServerClock(now)
-        self.phase = Phase.sign_in
-        self.me: TokenOut | None = None
-        self.windows: list[DeskWindow] = []
-        self.services: list[ServiceStatusOut] = []
         self.model: DeskModel | None = None
         self.feed: FeedBridge | None = None
-        self.busy = False
-        self.password_forced = False
-        self.last_notice = ("", False)
-        self.is_loaded = False  # the server answered once
-        self.server_ok = False
-        self._away_said = False
         self.desk_loaded = False  # the desk has the window's queue
         self._queue_loading = False
         self._queue_again = False
@@ -117,152 +88,10 @@ class WindowController(QObject):
         return self.clock.now()
 
     # --- life --------------------------------------------------------------------------------
-    def start(self) -> None:
-        self._set_phase(Phase.sign_in)
-        self._check_server()
-
-    def _check_server(self) -> None:
-        """Is the server there? Said on the sign-in page before anyone types a password."""
-        Operation(self.runner, self.api.health, parent=self).success(self._server_answered).failure(
-            self._server_away
-        ).run_in_background()
-
-    def _server_answered(self, _answer: object) -> None:
-        if not self.server_ok:
-            log.info("the server answers: signing in is possible")
-        self._away_said = False
-        if not self.server_ok and self.last_notice == (text("signin.unreachable"), True):
-            self._notice("", failure=False)
-        self.server_ok = True
-        if not self.is_loaded:
-            self.is_loaded = True
-            self.loaded.emit()
-
-    def _server_away(self, error: BaseException) -> None:
-        if self.server_ok or not self._away_said:
-            log.warning("the server does not answer: %s", message_for(error))
-            self._away_said = True
-        self.server_ok = False
-        if self.phase is Phase.sign_in:
-            self._notice(text("signin.unreachable"), failure=True)
-            QTimer.singleShot(RETRY_MS, self._check_server)
-
     def stop(self) -> None:
         self._stop_desk()
 
-    def problem(self) -> str:
-        return self.last_notice[0] if self.last_notice[1] else ""
-
-    # --- sign in and choose a window ----------------------------------------------------------
-    def sign_in(self, staff_no: str, password: str) -> None:
-        if self.busy:
-            return
-        staff_no = staff_no.strip()
-        if not staff_no or not password:
-            self._notice(text("signin.missing"), failure=True)
-            return
-
-        async def work() -> SignedIn:
-            me = await self.api.login(staff_no, password)
-            if me.hall_id is None or me.must_change_password:
-                return me, [], []  # nothing else is allowed before the password is changed
-            windows = await self.api.hall_windows(me.hall_id)
-            services = await self.api.services(me.hall_id)
-            return me, windows, services
-
-        self._run(work, self._signed_in, what=None)
-
-    def _signed_in(self, result: SignedIn) -> None:
-        me, windows, services = result
-        if me.hall_id is None:
-            self.api.token = None
-            log.warning("sign-in of %s refused here: an account of no hall", me.staff_no)
-            self._notice(text("signin.role"), failure=True)
-            return
-        self.me, self.windows, self.services = me, windows, services
-        log.info("signed in: %s %s (%s)", me.staff_no, me.name, me.role)
-        if me.must_change_password:
-            log.info("a first password: %s changes it before anything else", me.staff_no)
-            self.password_forced = True
-            self._set_phase(Phase.password)
-            self._notice(text("password.first"), failure=False)
-            return
-        self._notice("", failure=False)
-        self._set_phase(Phase.choose)
-        self.windows_loaded.emit()
-
-    # --- the clerk's own password --------------------------------------------------------------
-    def ask_password_change(self) -> None:
-        """From the window choice: change one's own password (not forced: 返回 goes back)."""
-        if self.me is None or self.busy:
-            return
-        self.password_forced = False
-        self._set_phase(Phase.password)
-        self._notice(text("password.own"), failure=False)
-
-    def cancel_password_change(self) -> None:
-        if self.password_forced:
-            self.sign_out()  # a first password must be changed before anything else
-        else:
-            self._set_phase(Phase.choose)
-            self._notice("", failure=False)
-            self.windows_loaded.emit()
-
-    def change_password(self, old: str, new: str, repeat: str) -> None:
-        """The clerk's own new password; the server checks the old one and the rules. Then on
-        to the window choice, with the new token the server gives."""
-        if self.busy or self.me is None:
-            return
-        if not old or not new or not repeat:
-            self._notice(text("password.missing"), failure=True)
-            return
-        if new != repeat:
-            self._notice(text("password.mismatch"), failure=True)
-            return
-        if len(new) < MIN_PASSWORD_LENGTH:
-            self._notice(text("password.too_short"), failure=True)
-            return
-        hall_id = self.me.hall_id
-        assert hall_id is not None  # signed in here: an account of a hall
-
-        async def work() -> tuple[list[DeskWindow], list[ServiceStatusOut]]:
-            await self.api.change_password(old, new)
-            return await self.api.hall_windows(hall_id), await self.api.services(hall_id)
-
-        self._run(work, self._password_changed, what=None)
-
-    def _password_changed(self, result: tuple[list[DeskWindow], list[ServiceStatusOut]]) -> None:
-        assert self.me is not None
-        log.info("password changed by %s", self.me.staff_no)
-        self.me = self.me.model_copy(update={"must_change_password": False})
-        self.password_forced = False
-        self.windows, self.services = result
-        self._set_phase(Phase.choose)
-        self._notice(text("password.done"), failure=False)
-        self.windows_loaded.emit()
-
-    def preferred_window(self) -> DeskWindow | None:
-        """The window to offer first: where the clerk is signed in, else this PC's window."""
-        if self.me is None:
-            return None
-        mine = next((w for w in self.windows if w.staff_id == self.me.staff_id), None)
-        if mine is not None and mine.state != "closed":
-            return mine
-        return next((w for w in self.windows if w.number == self.settings.window), None)
-
-    def refresh_windows(self) -> None:
-        if self.me is None or self.me.hall_id is None:
-            return
-        hall_id = self.me.hall_id
-
-        def loaded(windows: list[DeskWindow]) -> None:
-            self.windows = windows
-            self.windows_loaded.emit()
-
-        Operation(self.runner, lambda: self.api.hall_windows(hall_id), parent=self).success(
-            loaded
-        ).failure(self._failed(None)).run_in_background()
-
+    # --- open the window chosen ----------------------------------------------------------------
     def open_window(self, window_id: int) -> None:
         """Sign in to the window (opens it) and go to the desk."""
         if self.busy or self.me is None:
@@ -275,7 +104,7 @@ class WindowController(QObject):
         ).finally_(lambda: self._set_busy(False)).run_in_background()
 
     def _open_refused(self, error: BaseException) -> None:
-        self._failed(None)(error)
+        self._not_done(error)
         if self.phase is Phase.choose and not isinstance(error, ServerUnavailable):
             self.refresh_windows()  # the list was out of date: show who holds which window now
 
@@ -308,16 +137,9 @@ class WindowController(QObject):
         self.reload_today()
         self.changed.emit()
 
-    def sign_out(self, message: str = "") -> None:
-        """Back to the sign-in screen (the window stays as it is on the server)."""
-        if self.me is not None:
-            log.info("signed out: %s%s", self.me.staff_no, f" ({message})" if message else "")
+    def _leave_desk(self) -> None:
         self._stop_desk()
-        self.me, self.model, self.windows = None, None, []
-        self.api.token = None
-        self._set_phase(Phase.sign_in)
-        if message:
-            self._notice(message, failure=True)
+        self.model = None
 
     def _stop_desk(self) -> None:
         self._queue_every.stop()
@@ -516,7 +338,9 @@ class WindowController(QObject):
 
         Operation(self.runner, work, parent=self).success(
             lambda answer: self._confirmed(model, action, answer, reason)
-        ).failure(self._failed(action)).finally_(settled).run_in_background()
+        ).failure(lambda error: self._not_done(error, action.value)).finally_(
+            settled
+        ).run_in_background()
         return True
 
     def case_policy(self) -> str:
@@ -573,49 +397,10 @@ class WindowController(QObject):
             self._today_timer.start()
         self.changed.emit()
 
-    def _failed(self, action: Action | None) -> Callable[[BaseException], None]:
-        def failed(error: BaseException) -> None:
-            if isinstance(error, Unauthorized) and self.me is not None:
-                self.sign_out(text("signed_out.token"))
-                return
-            if isinstance(error, ServerUnavailable):
-                detail = text("failed.unreachable")
-            else:
-                detail = message_for(error)
-            what = action.value if action is not None else "sign-in, password or window choice"
-            log.warning("%s not done: %s", what, detail)
-            if action is not None:
-                detail = text("failed", action=text(f"action.{action.value}"), detail=detail)
-            self._notice(detail, failure=True)
-            if self.model is not None:
-                self._queue_timer.start()  # the server's truth after a refusal
-
-        return failed
-
-    # --- helpers -------------------------------------------------------------------------------
-    def _run(
-        self,
-        work: Callable[[], Awaitable[Any]],
-        success: Callable[[Any], None],
-        *,
-        what: Action | None,
-    ) -> None:
-        self._set_busy(True)
-        Operation(self.runner, work, parent=self).success(success).failure(
-            self._failed(what)
-        ).finally_(lambda: self._set_busy(False)).run_in_background()
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.busy_changed.emit(busy)
-
-    def _set_phase(self, phase: Phase) -> None:
-        self.phase = phase
-        self.phase_changed.emit(phase)
-
-    def _notice(self, message: str, *, failure: bool) -> None:
-        self.last_notice = (message, failure)
-        self.notice.emit(message, failure)
+    def _not_done(self, error: BaseException, action: str | None = None) -> None:
+        super()._not_done(error, action)
+        if self.model is not None:
+            self._queue_timer.start()  # the server's truth after a refusal
 
     # --- for the views ---------------------------------------------------------------------------
     def transfer_targets(self) -> list[ServiceStatusOut]:

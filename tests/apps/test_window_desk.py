@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from tests.apps.conftest import ThreadedServer
 from tests.apps.window_helpers import clients_fixture, staffed_fixture  # noqa: F401 (fixtures)
 from window_client.actions import Action
-from window_client.controller import Phase
+from window_client.sign_in_controller import Phase
 
 A = Action
 

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from tests.apps.conftest import ThreadedServer
 from tests.apps.window_helpers import WAIT_MS, clients_fixture, staffed_fixture  # noqa: F401
 from tests.helpers import STAFF_PASSWORD
-from window_client.controller import Phase
+from window_client.sign_in_controller import Phase
 
 FIRST = "first-pass-123"
 

@@ -25,9 +25,10 @@ from tests.helpers import (
     seed_hall,
 )
 from window_client.actions import Action
-from window_client.controller import Phase, WindowController
+from window_client.controller import WindowController
 from window_client.pad_controller import PadController
 from window_client.settings import PadSettings, WindowSettings
+from window_client.sign_in_controller import Phase
 from window_client.views.pad import PadWindow
 from window_client.views.window import WindowClientWindow
 

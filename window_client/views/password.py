@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app_shell import theme
 from app_shell.widgets import named
-from window_client.controller import WindowController
+from window_client.sign_in_controller import SignInController
 from window_client.texts import text
 from window_client.views.sign_in import NoticeLabel, card
 from window_client.views.style import DeskSizes
@@ -24,7 +24,7 @@ from window_client.views.style import DeskSizes
 
 class PasswordPage(QWidget):
     def __init__(
-        self, controller: WindowController, sizes: DeskSizes, parent: QWidget | None = None
+        self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.controller = controller

@@ -12,8 +12,9 @@ from app_shell import theme
 from app_shell.feed import ConnectionState
 from app_shell.widgets import ClockHeader, ReconnectMarker, named
 from window_client.actions import Action
-from window_client.controller import Phase, WindowController
+from window_client.controller import WindowController
 from window_client.present import staff_line, window_state, window_title
+from window_client.sign_in_controller import Phase
 from window_client.texts import text
 from window_client.views.desk import DeskPage
 from window_client.views.dialogs import ask
