@@ -1,5 +1,7 @@
 """The kiosk's state and rules: which screen, which buttons can be pressed, issuing once,
-printing, reprinting, faults, idle. Qt signals, no widgets (views read the state).
+idle; the coordinator of its parts — printing (`printing.flow`), 预约取号 (`check_in`), 短信提醒
+(`phone_entry`), 呼叫帮办 (`help_request`) and the voice (`voice_guide`). Qt signals, no
+widgets (views read the state).
 
 Every server call and every print runs off the GUI thread through `Operation`; the
 callbacks below run on the GUI thread.
@@ -15,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -27,25 +28,28 @@ from app_shell.timefmt import now_utc
 from app_shell.voice.queue import SpeechQueue
 from client.errors import ApiError, ServerUnavailable
 from client.events import AlertAcknowledged, QueueCounts, TicketFields, WindowStatus
-from client.replies import DeviceMeOut, HelpOut, IssuedTicketOut, ServiceStatusOut
+from client.replies import DeviceMeOut, IssuedTicketOut, ServiceStatusOut
 from client.rest import ApiClient
 from client.wire import LiveMessage
-from kiosk_app import elderly, guidance
+from kiosk_app import guidance
 from kiosk_app.check_in import CheckInFlow
+from kiosk_app.elderly import ElderlyMode
+from kiosk_app.help_request import HelpRequest, HelpState
 from kiosk_app.phone_entry import PhoneEntry
-from kiosk_app.printing.device import PrinterFault, TicketPrinter
+from kiosk_app.printing.device import TicketPrinter
+from kiosk_app.printing.flow import PrintState, TicketPrinting
 from kiosk_app.printing.layout import TicketLayout
 from kiosk_app.printing.status import PrinterState
 from kiosk_app.services import ServiceButton, service_buttons
 from kiosk_app.settings import KioskSettings
 from kiosk_app.texts import text
 from kiosk_app.ticket import IssuedTicket, ticket_notice
+from kiosk_app.voice_guide import VoiceGuide
 
 log = logging.getLogger(__name__)
 REFRESH_DEBOUNCE_MS = 250
 ISSUE_ATTEMPTS = 3  # a lost answer is asked again with the same request_id
 PENDING_REUSE_S = 120.0  # an unanswered press of the same service reuses its request_id
-HELP_TAKEN_MS = 60_000  # 工作人员马上就到 shows this long after someone took the request
 
 
 @dataclass(frozen=True)
@@ -65,21 +69,6 @@ class Screen(StrEnum):
     confirm = "confirm"  # the ticket, printed (or printing)
     fault = "fault"  # the ticket on screen: the printer failed (or there is none)
     idle = "idle"
-
-
-class HelpState(StrEnum):
-    """呼叫帮办 as the kiosk shows it."""
-
-    none = "none"
-    asking = "asking"  # on its way to the server
-    asked = "asked"  # the hall's staff have been told
-    taken = "taken"  # someone took it: on the way
-
-
-class PrintState(StrEnum):
-    printing = "printing"
-    printed = "printed"
-    failed = "failed"
 
 
 class KioskController(QObject):
@@ -102,14 +91,12 @@ class KioskController(QObject):
         super().__init__(parent)
         self.runner, self.api, self.settings, self.printer = runner, api, settings, printer
         # 语音引导: with a speaker, the screen reads itself (touch once to hear, again to choose)
-        self.speech = speech
+        self.voice = VoiceGuide(runner, speech)
         self.selected: int | None = None  # the service read out, waiting for a second touch
-        self._speaking: Any = None
         # the printer's state to the server: on change, every minute, on reconnect
         self.health = health or HealthReporter(runner, api, interval_s=settings.health_report_s)
         self.health.setParent(self)
         self.now = now
-        self.layout = TicketLayout(settings.paper, settings.ticket_notice)
         # what the views show
         self.hall_id: int | None = None
         self.hall_name = ""
@@ -119,13 +106,13 @@ class KioskController(QObject):
         self.changed_at = time.monotonic()  # when the screen (or the green mode) last changed
         self.green_mode = False
         # 长辈版: larger, fewer choices, plain words; the mode the kiosk comes back to
-        self.elderly_default = settings.elderly
-        self.elderly = settings.elderly
-        self.page = 0  # of 长辈版's services
+        self.mode = ElderlyMode(settings.elderly)
         self.ticket: IssuedTicket | None = None
-        self.print_state: PrintState | None = None
-        self.printer_state = PrinterState.none if not printer.configured else PrinterState.unknown
-        self.fault: PrinterState | None = None
+        layout = TicketLayout(settings.paper, settings.ticket_notice)
+        self.printing = TicketPrinting(self, layout, self.changed.emit, parent=self)
+        self.printing.began.connect(self._print_began)
+        self.printing.printed.connect(self._printed)
+        self.printing.failed.connect(self._print_failed)
         self.message = text("device.loading")  # a banner: unreachable, refused, refusal of a ticket
         self.server_ok = False
         self.connection = ConnectionState.connecting
@@ -133,15 +120,13 @@ class KioskController(QObject):
         self.pending: PendingRequest | None = None
         self.is_loaded = False
         self.appointments = CheckInFlow(self, self)  # 预约取号
-        self.help = HelpState.none  # 呼叫帮办
-        self.help_alert_id: int | None = None
+        self.help_request = HelpRequest(self, self.changed.emit, self._set_message, parent=self)
         self.sms_on = False  # the hall sends text messages: 短信提醒 on the ticket screen
         self.phone = PhoneEntry(self, self, self.changed.emit)
         # machinery
         self.feed: FeedBridge | None = None
         self._refreshing = False
         self._refresh_again = False
-        self._checking_printer = False
         self._stopped = False
         self._debounce = self._timer(REFRESH_DEBOUNCE_MS, self.refresh, single=True)
         retry_ms = int(settings.retry_seconds * 1000)
@@ -157,7 +142,6 @@ class KioskController(QObject):
             int(settings.confirm_seconds * 1000), self.back_to_start, single=True
         )
         self._idle = self._timer(int(settings.idle_seconds * 1000), self._go_idle, single=True)
-        self._help_over = self._timer(HELP_TAKEN_MS, self._help_done, single=True)
         self._apply_timeouts()
 
     def _timer(self, ms: int, slot: Callable[[], None], *, single: bool = False) -> QTimer:
@@ -165,9 +149,7 @@ class KioskController(QObject):
 
     # --- life ------------------------------------------------------------------------------
     def start(self) -> None:
-        if self.speech is not None:
-            self._speaking = self.runner.submit(self.speech.run())
-            log.info("voice guidance on (touch once to hear, again to choose)")
+        self.voice.start()
         if self.elderly:
             log.info("this kiosk starts in 长辈版")
         self.identity.ask()
@@ -175,8 +157,7 @@ class KioskController(QObject):
     def stop(self) -> None:
         self._stopped = True
         self.identity.stop()
-        if self._speaking is not None:
-            self._speaking.cancel()
+        self.voice.stop()
         self.health.stop()
         for running in self.findChildren(QTimer):
             running.stop()
@@ -193,14 +174,14 @@ class KioskController(QObject):
             return
         self.hall_id = me.hall_id
         self.hall_name = me.hall_name
-        self.layout = TicketLayout(self.settings.paper, ticket_notice(self.settings, me))
+        self.printing.layout = TicketLayout(self.settings.paper, ticket_notice(self.settings, me))
         self.device_label = me.label
         self.sms_on = me.sms
-        if me.kiosk_elderly and not self.elderly_default:
-            self.elderly_default = True  # the hall's kiosks start in 长辈版
+        if me.kiosk_elderly and not self.mode.default:
+            self.mode.default = True  # the hall's kiosks start in 长辈版
             log.info("the hall's kiosks start in 长辈版")
             if self.screen is Screen.loading:
-                self.elderly = True
+                self.mode.on = True
                 self._apply_timeouts()
         log.info(
             "this is kiosk %s (device %s) of %s (hall %d); printer %s",
@@ -301,11 +282,8 @@ class KioskController(QObject):
     # --- live feed -------------------------------------------------------------------------
     def _on_event(self, message: LiveMessage) -> None:
         data = message.data
-        if isinstance(data, AlertAcknowledged) and data.alert_id == self.help_alert_id:
-            log.info("help request %d taken by staff %s", data.alert_id, data.by_staff_no)
-            self.help = HelpState.taken
-            self._help_over.start()
-            self.changed.emit()
+        if isinstance(data, AlertAcknowledged):
+            self.help_request.acknowledged(data)
         if isinstance(message.data, TicketFields | QueueCounts | WindowStatus):
             self._debounce.start()  # counts, waits or open windows may have changed
 
@@ -318,48 +296,33 @@ class KioskController(QObject):
             self._set_message(message_for(ServerUnavailable()))
         self.changed.emit()
 
-    # --- issuing ---------------------------------------------------------------------------
-    def open_green(self) -> None:
-        if self.screen is Screen.start and not self.issuing and not self.green_mode:
-            self.green_mode = True
-            log.info("green channel opened")
-            self.selected = None
-            self.changed_at = time.monotonic()
-            self.touched()
-            self.changed.emit()
-
     # --- 呼叫帮办 ---------------------------------------------------------------------------
+    @property
+    def help(self) -> HelpState:
+        """呼叫帮办 as the kiosk shows it."""
+        return self.help_request.state
+
     def ask_for_help(self) -> bool:
         """呼叫帮办: tell the hall's staff that someone at this kiosk needs a person. Asking
         again before anyone took it is the same request."""
         self.touched()
-        if self.hall_id is None or self.help is HelpState.asking:
-            return False
-        self.help = HelpState.asking
-        self.changed.emit()
-        Operation(self.runner, self.api.ask_for_help, parent=self).success(
-            self._help_asked
-        ).failure(self._help_failed).run_in_background()
-        return True
-
-    def _help_asked(self, answer: HelpOut) -> None:
-        self.help_alert_id = answer.alert_id
-        self.help = HelpState.asked
-        self.say(guidance.help_asked())
-        log.info("help asked (alert %d%s)", self.help_alert_id, "" if answer.new else ", again")
-        self._help_over.stop()
-        self.changed.emit()
-
-    def _help_failed(self, error: BaseException) -> None:
-        log.warning("help not asked: %s", message_for(error))
-        self.help = HelpState.none
-        self._set_message(text("help.failed"))
-
-    def _help_done(self) -> None:
-        self.help, self.help_alert_id = HelpState.none, None
-        self.changed.emit()
+        return self.hall_id is not None and self.help_request.ask()
 
     # --- 长辈版 ------------------------------------------------------------------------------
+    @property
+    def elderly(self) -> bool:
+        """In 长辈版 now (`mode`)."""
+        return self.mode.on
+
+    @property
+    def elderly_default(self) -> bool:
+        return self.mode.default
+
+    @property
+    def page(self) -> int:
+        """Of 长辈版's services."""
+        return self.mode.page
+
     def open_elderly(self) -> None:
         if self.screen is Screen.start and not self.issuing and not self.elderly:
             self._set_elderly(True)
@@ -370,7 +333,8 @@ class KioskController(QObject):
 
     def _set_elderly(self, on: bool) -> None:
         log.info("长辈版 %s", "opened" if on else "closed")
-        self.elderly, self.page, self.green_mode = on, 0, False
+        self.mode.switch(on)
+        self.green_mode = False
         self.selected = None
         self._apply_timeouts()
         self.changed_at = time.monotonic()
@@ -378,29 +342,26 @@ class KioskController(QObject):
         self.changed.emit()
 
     def pages(self) -> list[list[ServiceButton]]:
-        return elderly.pages(self.buttons)
+        return self.mode.pages(self.buttons)
 
     def page_buttons(self) -> list[ServiceButton]:
         """The services 长辈版 shows now."""
-        pages = self.pages()
-        return pages[min(self.page, len(pages) - 1)] if pages else []
+        return self.mode.page_buttons(self.buttons)
 
     def turn_page(self, step: int) -> None:
         """更多业务 (+1) or 上一页 (-1)."""
-        page = max(0, min(self.page + step, len(self.pages()) - 1))
-        if page != self.page and self.screen is Screen.start:
-            self.page = page
+        if self.screen is Screen.start and self.mode.turn(step, self.buttons):
             self.selected = None
-            log.info("长辈版 page %d", page + 1)
+            log.info("长辈版 page %d", self.page + 1)
             self.changed_at = time.monotonic()
             self.touched()
             self.changed.emit()
 
     def _apply_timeouts(self) -> None:
         """The time-outs of the mode: never under a minute in 长辈版."""
-        s, on = self.settings, self.elderly
-        self._idle.setInterval(int(elderly.timeout_s(s.idle_seconds, on) * 1000))
-        self._return.setInterval(int(elderly.timeout_s(s.confirm_seconds, on) * 1000))
+        s = self.settings
+        self._idle.setInterval(int(self.mode.timeout_s(s.idle_seconds) * 1000))
+        self._return.setInterval(int(self.mode.timeout_s(s.confirm_seconds) * 1000))
 
     def timeout_s(self, screen: Screen) -> float:
         """How long `screen` stays by itself in the current mode."""
@@ -410,7 +371,17 @@ class KioskController(QObject):
             Screen.fault: s.fault_seconds,
             Screen.start: s.idle_seconds,
         }.get(screen, s.idle_seconds)
-        return elderly.timeout_s(seconds, self.elderly)
+        return self.mode.timeout_s(seconds)
+
+    # --- issuing ---------------------------------------------------------------------------
+    def open_green(self) -> None:
+        if self.screen is Screen.start and not self.issuing and not self.green_mode:
+            self.green_mode = True
+            log.info("green channel opened")
+            self.selected = None
+            self.changed_at = time.monotonic()
+            self.touched()
+            self.changed.emit()
 
     def close_green(self) -> None:
         if self.green_mode:
@@ -424,7 +395,7 @@ class KioskController(QObject):
         """Take a ticket for the service (green channel when in that mode). A press while a
         ticket is being issued, or on a button that cannot be pressed, does nothing."""
         self.touched()
-        if self.speech is not None and self.selected != service_id:
+        if self.voice.on and self.selected != service_id:
             return self._read_out(service_id)
         if not self.can_press(service_id):
             log.info(
@@ -461,11 +432,8 @@ class KioskController(QObject):
         return False
 
     def say(self, phrase: guidance.Guide | None, *, passing: bool = False) -> None:
-        """Through the speaker (none: nothing); after what is being said, never over it. A
-        `passing` phrase (a service read out) gives way to the next passing one if it has not
-        begun."""
-        if phrase is not None and self.speech is not None:
-            self.speech.put(phrase, passing=passing)
+        """Through the speaker (none: nothing), after what is being said (`VoiceGuide.say`)."""
+        self.voice.say(phrase, passing=passing)
 
     def _request_id(self, service_id: int, priority: str) -> str:
         """The idempotency key of this press: a new one, or that of an unanswered press of the
@@ -518,10 +486,10 @@ class KioskController(QObject):
             ", appointment" if self.ticket.slot else "",
         )
         self.green_mode = False
-        self.fault = None
+        self.printing.fault = None
         self.say(guidance.result(self.ticket.number, self.ticket.ahead))
         self._set_screen(Screen.confirm)
-        self._print()
+        self.printing.print(self.ticket)
         self._debounce.start()
 
     def _windows_of(self, service_id: int) -> tuple[str, ...]:
@@ -569,47 +537,29 @@ class KioskController(QObject):
         self.changed.emit()
         return self.press(service_id)
 
-    # --- printing --------------------------------------------------------------------------
-    def _print(self) -> None:
-        ticket = self.ticket
-        if ticket is None:
-            return
-        if not self.printer.configured:
-            self._printed_failed(PrinterFault(PrinterState.none))
-            return
-        self.print_state = PrintState.printing
+    # --- printing (printing.flow): what the screens do ---------------------------------------
+    @property
+    def print_state(self) -> PrintState | None:
+        return self.printing.state
+
+    @property
+    def fault(self) -> PrinterState | None:
+        """Why the ticket was not printed (the fault screen), None when it was."""
+        return self.printing.fault
+
+    @property
+    def printer_state(self) -> PrinterState:
+        return self.printing.printer_state
+
+    def _print_began(self) -> None:
         self._return.stop()
         self.changed.emit()
-        data = self.layout.render(ticket)
-        Operation(
-            self.runner, lambda: asyncio.to_thread(self.printer.send, data), parent=self
-        ).success(self._printed).failure(self._printed_failed).run_in_background()
 
-    def _printed(self, state: PrinterState) -> None:
-        log.info("ticket %s printed", self.ticket.number if self.ticket else "?")
-        self.print_state = PrintState.printed
-        self._printer_is(state)
-        if self.screen is Screen.fault:
-            self.fault = None  # reprinted: keep the ticket on screen a little, then go back
+    def _printed(self) -> None:
         self._return.start(int(self.timeout_s(Screen.confirm) * 1000))
         self.changed.emit()
 
-    def _printed_failed(self, error: BaseException) -> None:
-        state = error.state if isinstance(error, PrinterFault) else PrinterState.error
-        if not isinstance(error, PrinterFault):
-            log.error("printing failed", exc_info=error)
-        elif self.printer.configured:
-            log.warning(
-                "ticket %s not printed (printer %s: %s); shown on screen",
-                self.ticket.number if self.ticket else "?",
-                state.value,
-                state.label,
-            )
-        self.print_state = PrintState.failed
-        if self.printer.configured:
-            self.say(guidance.fault(state))
-        self.fault = state
-        self._printer_is(state)
+    def _print_failed(self) -> None:
         self._set_screen(Screen.fault)
         self._return.start(int(self.timeout_s(Screen.fault) * 1000))
         self.changed.emit()
@@ -617,42 +567,26 @@ class KioskController(QObject):
     def reprint(self) -> bool:
         """Print the same ticket again (never issues another one)."""
         self.touched()
-        if self.ticket is None or self.print_state is PrintState.printing:
+        if self.ticket is None or self.printing.busy:
             return False
         if self.screen not in (Screen.fault, Screen.confirm):
             return False
         log.info("reprint of %s asked", self.ticket.number)
-        self._print()
+        self.printing.print(self.ticket)
         return True
 
     def check_printer(self) -> None:
-        if self._checking_printer or self.print_state is PrintState.printing or self._stopped:
-            return
-        self._checking_printer = True
-
-        def done() -> None:
-            self._checking_printer = False
-
-        Operation(self.runner, lambda: asyncio.to_thread(self.printer.check), parent=self).success(
-            self._printer_is
-        ).finally_(done).run_in_background()
-
-    def _printer_is(self, state: PrinterState) -> None:
-        if state is not self.printer_state:
-            level = logging.INFO if state.health == "ok" else logging.WARNING
-            log.log(level, "printer %s: %s (%s)", self.printer.spec, state.value, state.label)
-        self.printer_state = state
-        self.changed.emit()
-        if self.hall_id is not None:
-            self.health.set_health(state.health, printer=state.value, detail=state.label)
+        if not self._stopped:
+            self.printing.check()
 
     # --- screens and time-outs -------------------------------------------------------------
     def back_to_start(self) -> None:
         """Leave the ticket screen (not while its ticket is still printing)."""
-        if self.print_state is PrintState.printing:
+        if self.printing.busy:
             return
         self._return.stop()
-        self.ticket, self.print_state, self.fault = None, None, None
+        self.ticket = None
+        self.printing.clear()
         self.green_mode = False
         self._back_to_default_mode()
         self.appointments.reset()
@@ -699,9 +633,7 @@ class KioskController(QObject):
 
     def _back_to_default_mode(self) -> None:
         """The next person starts in the kiosk's own mode (standard, or 长辈版 when set)."""
-        self.page = 0
-        if self.elderly is not self.elderly_default:
-            self.elderly = self.elderly_default
+        if self.mode.back_to_default():
             self._apply_timeouts()
 
     def _set_screen(self, screen: Screen) -> None:

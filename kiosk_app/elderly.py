@@ -55,3 +55,44 @@ def windows_text(numbers: Sequence[str], most: int = 5) -> str:
 def timeout_s(seconds: float, elderly: bool) -> float:
     """A screen's time-out: as set, and never under a minute in 长辈版."""
     return max(seconds, MIN_TIMEOUT_S) if elderly else seconds
+
+
+class ElderlyMode:
+    """Whether the kiosk is in 长辈版 now, the mode each person starts in (`default`: the
+    kiosk's setting, or the hall's), and which page of services it shows."""
+
+    def __init__(self, default: bool) -> None:
+        self.default = default
+        self.on = default
+        self.page = 0
+
+    def switch(self, on: bool) -> None:
+        """Opened or closed by the person: from the first page."""
+        self.on, self.page = on, 0
+
+    def back_to_default(self) -> bool:
+        """The next person: the first page, in the kiosk's own mode; True when it changed."""
+        self.page = 0
+        changed = self.on is not self.default
+        self.on = self.default
+        return changed
+
+    def pages(self, buttons: Sequence[ServiceButton]) -> list[list[ServiceButton]]:
+        return pages(buttons)
+
+    def page_buttons(self, buttons: Sequence[ServiceButton]) -> list[ServiceButton]:
+        """The services 长辈版 shows now."""
+        shown = self.pages(buttons)
+        return shown[min(self.page, len(shown) - 1)] if shown else []
+
+    def turn(self, step: int, buttons: Sequence[ServiceButton]) -> bool:
+        """更多业务 (+1) or 上一页 (-1); False when there is no such page."""
+        page = max(0, min(self.page + step, len(self.pages(buttons)) - 1))
+        if page == self.page:
+            return False
+        self.page = page
+        return True
+
+    def timeout_s(self, seconds: float) -> float:
+        """A screen's time-out in this mode: never under a minute in 长辈版."""
+        return timeout_s(seconds, self.on)

@@ -55,9 +55,7 @@ class SignInController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runner = runner
-        self.api = api
-        self.settings = settings
+        self.runner, self.api, self.settings = runner, api, settings
         self.phase = Phase.sign_in
         self.me: TokenOut | None = None
         self.windows: list[DeskWindow] = []
@@ -80,6 +78,15 @@ class SignInController(QObject):
             self._server_away
         ).run_in_background()
 
+    def _server_away(self, error: BaseException) -> None:
+        if self.server_ok or not self._away_said:
+            log.warning("the server does not answer: %s", message_for(error))
+            self._away_said = True
+        self.server_ok = False
+        if self.phase is Phase.sign_in:
+            self._notice(text("signin.unreachable"), failure=True)
+            QTimer.singleShot(RETRY_MS, self._check_server)
+
     def _server_answered(self, _answer: object) -> None:
         if not self.server_ok:
             log.info("the server answers: signing in is possible")
@@ -90,15 +97,6 @@ class SignInController(QObject):
         if not self.is_loaded:
             self.is_loaded = True
             self.loaded.emit()
-
-    def _server_away(self, error: BaseException) -> None:
-        if self.server_ok or not self._away_said:
-            log.warning("the server does not answer: %s", message_for(error))
-            self._away_said = True
-        self.server_ok = False
-        if self.phase is Phase.sign_in:
-            self._notice(text("signin.unreachable"), failure=True)
-            QTimer.singleShot(RETRY_MS, self._check_server)
 
     def problem(self) -> str:
         return self.last_notice[0] if self.last_notice[1] else ""

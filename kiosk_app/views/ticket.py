@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBo
 from app_shell import theme
 from app_shell.timefmt import datetime_text, wait_text
 from app_shell.widgets import QrCode, SpacedLabel, named
-from kiosk_app.controller import KioskController, PrintState, Screen
+from kiosk_app.controller import KioskController, Screen
 from kiosk_app.elderly import windows_text
+from kiosk_app.printing.flow import PrintState
 from kiosk_app.printing.status import PrinterState
 from kiosk_app.texts import text
 from kiosk_app.views.phone import PhonePanel

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from app_shell import theme
 from app_shell.widgets import ClockHeader, ReconnectMarker, named
-from kiosk_app.controller import HelpState, KioskController, Screen
+from kiosk_app.controller import KioskController, Screen
+from kiosk_app.help_request import HelpState
 from kiosk_app.texts import text
 from kiosk_app.views.appointment import AppointmentScreen
 from kiosk_app.views.elderly import ElderlyStartScreen

@@ -24,7 +24,8 @@ from pytestqt.qtbot import QtBot
 
 from app_shell.theme import contrast_ratio
 from app_shell.widgets import SpacedLabel
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import Kiosk, tap
 from tests.apps.printer_double import TcpTestPrinter

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from tests.appointment_helpers import HOURS, at, id_card, local
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import Kiosk, tap

@@ -14,7 +14,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app_shell.feed import ConnectionState
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from tests.appointment_helpers import at
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import tap

@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from client.rest import ApiClient
 from kiosk_app import elderly
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from kiosk_app.printing.layout import SIZE_DOUBLE, SIZE_NORMAL, SIZE_QUAD
 from kiosk_app.services import Availability, ServiceButton
 from tests.apps.conftest import ThreadedServer

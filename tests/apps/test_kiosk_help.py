@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app_shell.bridge import AsyncRunner
-from kiosk_app.controller import HelpState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.help_request import HelpState
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import make_kiosk, tap
 from tests.apps.window_helpers import clients_fixture, staffed_fixture  # noqa: F401 (fixtures)

@@ -14,7 +14,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from client.rest import ApiClient
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import tap
 from tests.apps.printer_double import TcpTestPrinter

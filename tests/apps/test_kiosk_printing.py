@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from kiosk_app.printing.layout import (
     FS_CHINESE_OFF,
     FS_CHINESE_ON,

@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from app_shell.bridge import AsyncRunner
 from app_shell.voice.queue import SpeechQueue
 from kiosk_app import guidance
-from kiosk_app.controller import PrintState, Screen
+from kiosk_app.controller import Screen
+from kiosk_app.printing.flow import PrintState
 from kiosk_app.printing.status import PrinterState
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import make_kiosk, tap
