@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app_shell.bridge import AsyncRunner
@@ -31,9 +32,28 @@ class Kiosk:
 
 
 def centre(window: QWidget, widget: QWidget | None) -> QPoint:
-    """The middle of `widget` in the window's coordinates."""
+    """The middle of `widget` in the window's coordinates, once the window's layouts have
+    placed it: a widget just built (a page of service tiles) keeps its default 100×30 at
+    (0, 0) until Qt handles its posted layout requests, and a tap at that point on a real
+    screen lands on whatever lies there (a label: nothing happens, nothing is logged)."""
     assert widget is not None
-    return widget.mapTo(window, widget.rect().center())
+    deadline = time.monotonic() + 5
+    while True:
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.processEvents()
+        point = widget.mapTo(window, widget.rect().center())
+        under = window.childAt(point)
+        if (
+            widget.isVisible()
+            and under is not None
+            and (under is widget or widget.isAncestorOf(under))
+        ):
+            return point
+        assert time.monotonic() < deadline, (
+            f"{type(widget).__name__} is not where the window shows it "
+            f"({point.x()}, {point.y()}: {type(under).__name__} lies there)"
+        )
+        time.sleep(0.01)
 
 
 def touch_at(qtbot: QtBot, window: QWidget, where: QWidget | QPoint | None) -> None:

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtGui import QImage
 
 from kiosk_app.printing.layout import SIZE_QUAD
@@ -26,11 +25,6 @@ from tests.apps.x11 import AppProcess, VirtualScreen, needs_x
 SETTLE_S = 0.6 + 0.4  # the kiosk ignores touches for 0.6 s after its screen changed (on purpose)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="OPEN DEFECT (docs/decisions.md, 'Lost taps on a real X server'): about one run in five "
-    "a real kiosk process of this 7-service hall takes no notice of a tap (nothing logged)",
-)
 @needs_x
 def test_a_real_elderly_kiosk_tapped_on_its_screen(
     app_server: ThreadedServer, kiosks: Any, tcp_printer: TcpTestPrinter, tmp_path: Path
@@ -40,6 +34,8 @@ def test_a_real_elderly_kiosk_tapped_on_its_screen(
     w = model.window
     screen_ = w.elderly_screen
     points = {
+        "more": centre(w, screen_.more),
+        "previous": centre(w, screen_.previous),
         "A": centre(w, screen_.tile(ids["A"])),
     }
     model.controller.stop()
@@ -68,15 +64,16 @@ def test_a_real_elderly_kiosk_tapped_on_its_screen(
                 time.sleep(SETTLE_S)
                 screen.tap(x + points[name].x(), y + points[name].y())
 
+            tap("more")
+            kiosk.wait_for_log(r"长辈版 page 2")
+            tap("previous")
+            kiosk.wait_for_log(r"长辈版 page 1")
             tap("A")
             kiosk.wait_for_log(r"ticket A004 issued \(户籍办理\)")
             kiosk.wait_for_log(r"ticket A004 printed")
             job = tcp_printer.last_job()
             assert SIZE_QUAD + b"A004" in job.replace(b"\x1bE\x01", b"")
             assert "请到：3号、5号窗口" in chinese_lines(job)
-            # 更多业务/上一页 are tapped on the widgets (test_kiosk_elderly.py), not here: OPEN
-            # DEFECT (docs/decisions.md, "长辈版 paging") — about one run in five on Xvfb, after
-            # 更多业务 and 上一页 no further tap reaches a widget.
         finally:
             kiosk.stop()
 
@@ -104,11 +101,6 @@ def test_elderly_screenshot_saves_the_elderly_start_screen(
     assert "this kiosk starts in 长辈版" in log.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="OPEN DEFECT (docs/decisions.md, 'Lost taps on a real X server'): about one run in five "
-    "a real kiosk process of this 7-service hall takes no notice of a tap (nothing logged)",
-)
 @needs_x
 def test_a_real_kiosk_with_voice_guidance_takes_a_ticket_at_the_second_touch(
     app_server: ThreadedServer, kiosks: Any, tcp_printer: TcpTestPrinter, tmp_path: Path
