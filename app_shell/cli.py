@@ -64,6 +64,17 @@ ScreenshotOpt = Annotated[
     ),
 ]
 
+# the voice: the hall display's calls, the kiosk's guidance
+VoicePackOpt = Annotated[
+    Path | None, typer.Option(help="Folder of the voice pack (GOVQUEUE_VOICE_PACK)")
+]
+VolumeOpt = Annotated[
+    int | None, typer.Option(help="Voice volume 0-100 (GOVQUEUE_VOLUME; default 80)")
+]
+SampleToOpt = Annotated[
+    Path | None, typer.Option("--to", help="With --test-voice: write the sample to this WAV")
+]
+
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a (Chinese) message on stderr and end the command with `code`."""

@@ -13,10 +13,13 @@ from app_shell.cli import (
     FullscreenOpt,
     LogFileOpt,
     PairOpt,
+    SampleToOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
     TokenOpt,
+    VoicePackOpt,
+    VolumeOpt,
     common_overrides,
     fail,
 )
@@ -38,12 +41,8 @@ def display(
         str | None,
         typer.Option(help="espeak (default), pack (recorded clips) or off (GOVQUEUE_VOICE)"),
     ] = None,
-    voice_pack: Annotated[
-        Path | None, typer.Option(help="Folder of the voice pack (GOVQUEUE_VOICE_PACK)")
-    ] = None,
-    volume: Annotated[
-        int | None, typer.Option(help="Voice volume 0-100 (GOVQUEUE_VOLUME; default 80)")
-    ] = None,
+    voice_pack: VoicePackOpt = None,
+    volume: VolumeOpt = None,
     repeats: Annotated[
         int | None, typer.Option(help="Times each call is said, 1-3 (GOVQUEUE_REPEATS; default 2)")
     ] = None,
@@ -57,9 +56,7 @@ def display(
         bool,
         typer.Option("--test-voice", help="Say a sample call (or write it with --to) and exit"),
     ] = False,
-    to: Annotated[
-        Path | None, typer.Option("--to", help="With --test-voice: write the sample to this WAV")
-    ] = None,
+    to: SampleToOpt = None,
     make_voice_pack: Annotated[
         Path | None,
         typer.Option(

@@ -6,15 +6,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from app_shell.settings import SettingsError
 from app_shell.voice.audio import Audio
-from app_shell.voice.engines import (
-    EspeakEngine,
-    FallbackEngine,
-    VoiceEngine,
-    VoicePackEngine,
-    render_call,
-)
+from app_shell.voice.choice import chosen_engine, espeak
+from app_shell.voice.engines import VoiceEngine, render_call
 from app_shell.voice.queue import Speaker, SpeechQueue
 from display_app.settings import DisplaySettings
 from display_app.texts import text
@@ -30,21 +24,14 @@ SAMPLE = CallWords("A012", "3")
 def make_engine(settings: DisplaySettings) -> VoiceEngine | None:
     """The configured engine, or None when the voice is off. A voice pack falls back to
     espeak-ng for what it has no clip for. Raises SettingsError for a pack that is not there."""
-    if settings.voice == "off":
-        return None
-    espeak = EspeakEngine(settings.espeak_voice, settings.espeak_speed)
-    if settings.voice == "espeak":
-        return espeak
+    engine = chosen_engine(settings, lambda folder: text("voice.pack_missing", path=folder))
     folder = settings.voice_pack
-    assert folder is not None  # DisplaySettings checks it
-    if not folder.is_dir():
-        raise SettingsError(text("voice.pack_missing", path=folder))
-    missing = check_pack(folder).missing
-    if missing:
-        log.warning(
-            text("voice.pack_incomplete", path=folder, count=len(missing), names="、".join(missing))
-        )
-    return FallbackEngine(VoicePackEngine(folder), espeak)
+    if settings.voice == "pack" and folder is not None:  # DisplaySettings asks for one
+        missing = check_pack(folder).missing
+        if missing:
+            names = "、".join(missing)
+            log.warning(text("voice.pack_incomplete", path=folder, count=len(missing), names=names))
+    return engine
 
 
 def make_speech(settings: DisplaySettings, speaker: Speaker) -> SpeechQueue | None:
@@ -65,7 +52,7 @@ def sample_audio(settings: DisplaySettings) -> tuple[Audio, str]:
     """The sample call (请 A012 号 到 3 号窗口办理) as the display would say it, and the
     engine's name. Raises SettingsError / VoiceError."""
     # an installer checks the voice even where it is switched off
-    engine = make_engine(settings) or EspeakEngine(settings.espeak_voice, settings.espeak_speed)
+    engine = make_engine(settings) or espeak(settings)
     audio = render_call(engine, SAMPLE, repeats=settings.repeats, volume=settings.volume)
     return audio, engine.name
 

@@ -13,10 +13,13 @@ from app_shell.cli import (
     FullscreenOpt,
     LogFileOpt,
     PairOpt,
+    SampleToOpt,
     ScreenshotOpt,
     ServerOpt,
     SizeOpt,
     TokenOpt,
+    VoicePackOpt,
+    VolumeOpt,
     common_overrides,
     fail,
 )
@@ -54,21 +57,15 @@ def kiosk(
             help="Voice guidance: espeak, pack (recorded clips) or off (default; GOVQUEUE_VOICE)"
         ),
     ] = None,
-    voice_pack: Annotated[
-        Path | None, typer.Option(help="Folder of the voice pack (GOVQUEUE_VOICE_PACK)")
-    ] = None,
-    volume: Annotated[
-        int | None, typer.Option(help="Voice volume 0-100 (GOVQUEUE_VOLUME; default 80)")
-    ] = None,
+    voice_pack: VoicePackOpt = None,
+    volume: VolumeOpt = None,
     test_voice: Annotated[
         bool,
         typer.Option(
             "--test-voice", help="Say a sample of the voice guidance (or write it with --to)"
         ),
     ] = False,
-    to: Annotated[
-        Path | None, typer.Option("--to", help="With --test-voice: write the sample to this WAV")
-    ] = None,
+    to: SampleToOpt = None,
     test_print: Annotated[
         bool, typer.Option("--test-print", help="Print a sample ticket and exit (for installers)")
     ] = False,

@@ -6,15 +6,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from app_shell.settings import SettingsError
 from app_shell.voice.audio import Audio
-from app_shell.voice.engines import (
-    EspeakEngine,
-    FallbackEngine,
-    VoiceEngine,
-    VoicePackEngine,
-    render_call,
-)
+from app_shell.voice.choice import chosen_engine, espeak
+from app_shell.voice.engines import VoiceEngine, render_call
 from app_shell.voice.queue import Speaker, SpeechQueue
 from kiosk_app.guidance import SAMPLE
 from kiosk_app.settings import KioskSettings
@@ -26,17 +20,13 @@ log = logging.getLogger(__name__)
 def make_engine(settings: KioskSettings) -> VoiceEngine | None:
     """The configured engine, None when the voice is off; a pack falls back to espeak-ng for
     what it has no clip for. Raises SettingsError for a pack that is not there."""
-    if settings.voice == "off":
-        return None
-    espeak = EspeakEngine(settings.espeak_voice, settings.espeak_speed)
-    if settings.voice == "espeak":
-        return espeak
-    folder = settings.voice_pack
+    return chosen_engine(settings, _pack_missing)
+
+
+def _pack_missing(folder: Path | None) -> str:
     if folder is None:
-        raise SettingsError(text("voice.pack_needed"))
-    if not folder.is_dir():
-        raise SettingsError(text("voice.pack_missing", path=folder))
-    return FallbackEngine(VoicePackEngine(folder), espeak)
+        return text("voice.pack_needed")
+    return text("voice.pack_missing", path=folder)
 
 
 def make_speech(settings: KioskSettings, speaker: Speaker) -> SpeechQueue | None:
@@ -49,7 +39,7 @@ def make_speech(settings: KioskSettings, speaker: Speaker) -> SpeechQueue | None
 
 def sample_audio(settings: KioskSettings) -> tuple[Audio, str]:
     """您的号码是 A012，前面还有 3 人, as this kiosk would say it (espeak-ng when off)."""
-    engine = make_engine(settings) or EspeakEngine(settings.espeak_voice, settings.espeak_speed)
+    engine = make_engine(settings) or espeak(settings)
     audio = render_call(engine, SAMPLE, repeats=1, volume=settings.volume, chime=False)
     return audio, engine.name
 

@@ -5,6 +5,7 @@
                ticket numbers and digits as they are said (A 零 一 二).
 - `engines`  — `EspeakEngine` (espeak-ng `cmn-latn-pinyin`), `VoicePackEngine` (recorded
                clips) and `FallbackEngine`, one interface; `render` makes a whole utterance.
+- `choice`   — the engine an app's settings choose (`chosen_engine`: espeak, pack or off).
 - `queue`    — `SpeechQueue`: in order, never overlapping; a backlog shortened, or (guidance)
                only the latest waiting phrase kept.
 - `speakers` — `SoundCardSpeaker` (QtMultimedia), silent without a sound device.

@@ -26,6 +26,7 @@ line at a time. The layout is built on python-escpos' `Dummy` printer, then sent
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from escpos.printer import Dummy
@@ -94,14 +95,8 @@ class TicketLayout:
     def render(self, ticket: IssuedTicket) -> bytes:
         if ticket.elderly:
             return self.render_elderly(ticket)
-        p = Dummy()
+        p = self._head(ticket)
         cols = self.paper.columns
-        p.hw("INIT")
-        p.set(align="center", bold=True, double_height=True)
-        for line in wrap_columns(ticket.hall_name, cols // 2 * 2):
-            self._line(p, line)
-        p.set(align="center", bold=False, normal_textsize=True)
-        self._line(p, "-" * cols)
         p.set(align="center", bold=True, double_width=True, double_height=True)
         self._line(p, ticket.number)
         if ticket.green:
@@ -110,35 +105,17 @@ class TicketLayout:
             p.set(align="center", bold=True, double_width=False, double_height=True)
             self._line(p, text("ticket.appointment", slot=ticket.slot_text))
         p.set(align="left", bold=False, normal_textsize=True)
-        for line in (
-            text("ticket.service", service=ticket.service_name),
-            text("ticket.ahead", ahead=ticket.ahead),
-            text("ticket.wait", wait=wait_text(ticket.estimated_wait_minutes)),
-            text("ticket.issued", time=datetime_text(ticket.issued_at)),
-        ):
-            for wrapped in wrap_columns(line, cols):
-                self._line(p, wrapped)
-        p.set(align="center")
-        p.ln()
-        p.qr(ticket.public_url, native=True, size=self.paper.qr_module_dots)
-        self._line(p, text("ticket.scan"))
+        service = text("ticket.service", service=ticket.service_name)
+        ahead = text("ticket.ahead", ahead=ticket.ahead)
+        self._lines(p, [service, ahead, *self._when(ticket)], cols)
+        self._qr(p, ticket)
         p.set(align="left")
-        for line in wrap_columns(self.notice, cols):
-            self._line(p, line)
-        p.cut()
-        output: bytes = p.output
-        return output
+        return self._end(p)
 
     def render_elderly(self, ticket: IssuedTicket) -> bytes:
         """长辈版: larger type; what to do and where, in words."""
-        p = Dummy()
+        p = self._head(ticket)
         cols = self.paper.columns
-        p.hw("INIT")
-        p.set(align="center", bold=True, double_height=True)
-        for line in wrap_columns(ticket.hall_name, cols // 2 * 2):
-            self._line(p, line)
-        p.set(align="center", bold=False, normal_textsize=True)
-        self._line(p, "-" * cols)
         p._raw(SIZE_DOUBLE)
         self._line(p, text("elderly.ticket_number"))
         p.set(bold=True)
@@ -156,26 +133,51 @@ class TicketLayout:
             big.insert(
                 1, text("ticket.elderly_windows", windows=windows_text(ticket.window_numbers))
             )
-        for line in big:
-            for wrapped in wrap_columns(line, cols // 2):
-                self._line(p, wrapped)
+        self._lines(p, big, cols // 2)
         p.set(bold=False)
         p._raw(SIZE_NORMAL)
-        for line in (
+        self._lines(p, self._when(ticket), cols)
+        self._qr(p, ticket)
+        p.set(bold=True, double_height=True)
+        self._line(p, text("ticket.elderly_listen"))
+        p.set(align="left", bold=False, normal_textsize=True)
+        return self._end(p)
+
+    def _head(self, ticket: IssuedTicket) -> Dummy:
+        """A new ticket: the hall's name, large, and a rule under it."""
+        p = Dummy()
+        cols = self.paper.columns
+        p.hw("INIT")
+        p.set(align="center", bold=True, double_height=True)
+        self._lines(p, [ticket.hall_name], cols // 2 * 2)
+        p.set(align="center", bold=False, normal_textsize=True)
+        self._line(p, "-" * cols)
+        return p
+
+    def _lines(self, p: Dummy, lines: Sequence[str], columns: int) -> None:
+        """Each line wrapped to `columns`."""
+        for line in lines:
+            for wrapped in wrap_columns(line, columns):
+                self._line(p, wrapped)
+
+    @staticmethod
+    def _when(ticket: IssuedTicket) -> list[str]:
+        """The expected wait and when the ticket was issued."""
+        return [
             text("ticket.wait", wait=wait_text(ticket.estimated_wait_minutes)),
             text("ticket.issued", time=datetime_text(ticket.issued_at)),
-        ):
-            for wrapped in wrap_columns(line, cols):
-                self._line(p, wrapped)
+        ]
+
+    def _qr(self, p: Dummy, ticket: IssuedTicket) -> None:
+        """The ticket's QR code (its page on a phone) and the line asking to scan it."""
         p.set(align="center")
         p.ln()
         p.qr(ticket.public_url, native=True, size=self.paper.qr_module_dots)
         self._line(p, text("ticket.scan"))
-        p.set(bold=True, double_height=True)
-        self._line(p, text("ticket.elderly_listen"))
-        p.set(align="left", bold=False, normal_textsize=True)
-        for line in wrap_columns(self.notice, cols):
-            self._line(p, line)
+
+    def _end(self, p: Dummy) -> bytes:
+        """The hall's notice, the cut, and the bytes of the whole ticket."""
+        self._lines(p, [self.notice], self.paper.columns)
         p.cut()
         output: bytes = p.output
         return output

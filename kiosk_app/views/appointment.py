@@ -6,22 +6,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from app_shell import theme
 from app_shell.widgets import named
 from kiosk_app.appointment import MAX_INPUT
 from kiosk_app.controller import KioskController
 from kiosk_app.texts import text
+from kiosk_app.views.parts import action_button, action_row, keypad, screen_column
 from kiosk_app.views.style import KioskSizes
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "back")
@@ -34,7 +26,7 @@ class AppointmentScreen(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.flow = controller.appointments
-        s, pad = sizes, sizes.shell.spacing_px
+        s = sizes
         self.heading = named(QLabel(text("appointment.title")), "appointmentHeading")
         self.heading.setFont(theme.font(s.shell.title_px, bold=True))
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -54,44 +46,28 @@ class AppointmentScreen(QWidget):
         self.message.setFont(theme.font(s.info_px, bold=True))
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.normal = named(QPushButton(), "primary")
-        self.normal.setFont(theme.font(s.shell.title_px, bold=True))
-        self.normal.setMinimumHeight(s.action_height_px)
+        self.normal = action_button("", "primary", s)
         self.normal.clicked.connect(self.flow.take_normal)
-        self.keys: dict[str, QPushButton] = {}
-        keypad = QGridLayout()
-        keypad.setSpacing(pad // 2)
-        for index, key in enumerate(KEYS):
-            button = named(QPushButton(text("appointment.delete") if key == "back" else key), "key")
-            button.setFont(theme.number_font(s.tile_name_px))
-            button.setMinimumHeight(s.action_height_px)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the reader's keys
-            button.clicked.connect(lambda _=False, k=key: self.flow.key(k))
-            keypad.addWidget(button, index // 3, index % 3)
-            self.keys[key] = button
-        self.confirm = named(QPushButton(text("appointment.confirm")), "primary")
-        self.back = named(QPushButton(text("appointment.back")), "secondary")
-        for button in (self.confirm, self.back):
-            button.setFont(theme.font(s.shell.title_px, bold=True))
-            button.setMinimumHeight(s.action_height_px)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        keys, self.keys = keypad(  # no focus: the field keeps the reader's keys
+            KEYS,
+            s,
+            self.flow.key,
+            label=lambda key: text("appointment.delete") if key == "back" else key,
+            font=lambda _key: theme.number_font(s.tile_name_px),
+            focus=False,
+        )
+        self.confirm = action_button(text("appointment.confirm"), "primary", s, focus=False)
+        self.back = action_button(text("appointment.back"), "secondary", s, focus=False)
         self.confirm.clicked.connect(lambda: self.flow.submit())
         self.back.clicked.connect(controller.close_appointment)
-        actions = QHBoxLayout()
-        actions.setSpacing(pad * 2)
-        actions.addWidget(self.back)
-        actions.addWidget(self.confirm)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(pad * 2, pad, pad * 2, pad * 2)
-        column.setSpacing(pad)
+        column = screen_column(self, s)
         column.addWidget(self.heading)
         column.addWidget(self.hint)
         column.addWidget(self.field)
         column.addWidget(self.message)
         column.addWidget(self.normal)
-        column.addLayout(keypad, 1)
-        column.addLayout(actions)
+        column.addLayout(keys, 1)
+        column.addLayout(action_row(s, self.back, self.confirm))
         self.flow.changed.connect(self.refresh)
         self.refresh()
 

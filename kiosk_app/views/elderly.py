@@ -5,61 +5,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app_shell import theme
-from app_shell.widgets import SpacedLabel, named
+from app_shell.widgets import named
 from kiosk_app import elderly
 from kiosk_app.controller import KioskController
 from kiosk_app.texts import text
-from kiosk_app.views.start import ServiceTile
+from kiosk_app.views.parts import action_row, big_button
+from kiosk_app.views.start import ServicesScreen
 from kiosk_app.views.style import KioskSizes
 
 
-def big_button(label: str, name: str, sizes: KioskSizes) -> QPushButton:
-    button = named(QPushButton(label), name)
-    button.setFont(theme.font(sizes.shell.title_px, bold=True))
-    button.setMinimumHeight(sizes.action_height_px)
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return button
-
-
-class ElderlyStartScreen(QWidget):
-    pressed = Signal(int)  # service id
+class ElderlyStartScreen(ServicesScreen):
+    MAX_COLUMNS = 2
 
     def __init__(
         self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        self.sizes = sizes
-        self.tiles: list[ServiceTile] = []
+        super().__init__(controller, sizes, parent)
         pad = sizes.shell.spacing_px
-        self.prompt = named(QLabel(), "prompt")
-        self.prompt.setFont(theme.font(sizes.shell.title_px, bold=True))
-        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner = named(SpacedLabel(), "banner")
-        self.banner.setFont(theme.font(sizes.shell.body_px, bold=True))
-        self.banner.setWordWrap(True)
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.hide()
-        self.grid = QGridLayout()
-        self.grid.setSpacing(pad)
-        self.empty = named(SpacedLabel(), "muted")
-        self.empty.setFont(theme.font(sizes.shell.body_px))
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
         self.previous = big_button(text("elderly.previous"), "secondary", sizes)
         self.previous.clicked.connect(lambda: controller.turn_page(-1))
         self.more = big_button(text("elderly.more"), "secondary", sizes)
@@ -78,21 +44,10 @@ class ElderlyStartScreen(QWidget):
         self.back.clicked.connect(controller.close_green)
         self.standard = big_button(text("elderly.standard"), "secondary", sizes)
         self.standard.clicked.connect(controller.close_elderly)
-        actions = QHBoxLayout()
-        actions.setSpacing(pad * 2)
-        actions.addWidget(self.green)
-        actions.addWidget(self.back)
-        actions.addWidget(self.standard)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(pad * 2, pad, pad * 2, pad * 2)
-        column.setSpacing(pad)
-        column.addWidget(self.prompt)
-        column.addWidget(self.banner)
-        column.addLayout(self.grid, 1)
-        column.addWidget(self.empty, 1)
+        column = self._column()
         column.addLayout(pages)
         column.addSpacing(pad)
-        column.addLayout(actions)
+        column.addLayout(action_row(sizes, self.green, self.back, self.standard))
         controller.changed.connect(self.refresh)
         self.refresh()
 
@@ -102,30 +57,10 @@ class ElderlyStartScreen(QWidget):
     def refresh(self) -> None:
         c = self.controller
         green = c.green_mode
-        self.prompt.setText(text("elderly.green_prompt") if green else text("elderly.prompt"))
-        self.prompt.setObjectName("promptGreen" if green else "prompt")
-        self.prompt.style().unpolish(self.prompt)
-        self.prompt.style().polish(self.prompt)
-        self.banner.setText(c.message)
-        self.banner.setVisible(bool(c.message))
-        shown = c.page_buttons()
-        while len(self.tiles) < len(shown):
-            tile = ServiceTile(self.sizes, self)
-            tile.clicked.connect(lambda _=False, t=tile: self.pressed.emit(t.service_id))
-            self.tiles.append(tile)
-        while len(self.tiles) > len(shown):
-            self.tiles.pop().deleteLater()
-        for tile, button in zip(self.tiles, shown, strict=True):
-            tile.show_service(
-                replace(button, status_text=elderly.status_text(button)),
-                pressable=c.can_press(button.service_id),
-                green=green,
-                offline=not c.server_ok,
-                selected=c.selected == button.service_id,
-            )
-        self._place_tiles()
-        self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))
-        self.empty.setVisible(not shown)
+        words = text("elderly.green_prompt") if green else text("elderly.prompt")
+        self._show_prompt(words, green=green)
+        shown = [replace(b, status_text=elderly.status_text(b)) for b in c.page_buttons()]
+        self._show_services(shown, green=green)
         count = len(c.pages())
         self.previous.setVisible(count > 1)
         self.more.setVisible(count > 1)
@@ -139,20 +74,7 @@ class ElderlyStartScreen(QWidget):
         self.standard.setVisible(not green)
 
     def _place_tiles(self) -> None:
-        columns = self.columns()
-        for tile in self.tiles:
-            self.grid.removeWidget(tile)
-        for index, tile in enumerate(self.tiles):
-            self.grid.addWidget(tile, index // columns, index % columns)
-        for col in range(2):
-            self.grid.setColumnStretch(col, 1 if col < columns else 0)
-        rows = (elderly.PER_PAGE + columns - 1) // columns
+        super()._place_tiles()
+        rows = (elderly.PER_PAGE + self.columns() - 1) // self.columns()
         for row in range(elderly.PER_PAGE):  # a short last page keeps the tiles' size
             self.grid.setRowStretch(row, 1 if row < rows else 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_tiles()
-
-    def tile(self, service_id: int) -> ServiceTile | None:
-        return next((t for t in self.tiles if t.service_id == service_id), None)

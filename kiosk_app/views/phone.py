@@ -4,19 +4,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app_shell import theme
 from app_shell.widgets import SpacedLabel, named
 from kiosk_app.phone_entry import DIGITS, PhoneEntry
 from kiosk_app.texts import text
+from kiosk_app.views.parts import action_button, action_row, keypad
 from kiosk_app.views.style import KioskSizes
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
@@ -45,33 +39,21 @@ class PhonePanel(QWidget):
         self.message.setWordWrap(True)
         for label in (self.title, self.hint, self.field, self.message):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.keys: dict[str, QPushButton] = {}
-        keypad = QGridLayout()
-        keypad.setSpacing(pad // 2)
-        for index, key in enumerate(KEYS):
-            words = text(f"sms.{key}") if key in ("clear", "delete") else key
-            button = named(QPushButton(words), "key")
-            button.setFont(
+        keys, self.keys = keypad(
+            KEYS,
+            s,
+            entry.key,
+            label=lambda key: text(f"sms.{key}") if key in ("clear", "delete") else key,
+            font=lambda key: (
                 theme.number_font(s.tile_name_px)
                 if key.isdigit()
                 else theme.font(s.tile_name_px, bold=True)
-            )
-            button.setMinimumHeight(s.action_height_px)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            button.clicked.connect(lambda _=False, k=key: entry.key(k))
-            keypad.addWidget(button, index // 3, index % 3)
-            self.keys[key] = button
-        self.confirm = named(QPushButton(text("sms.confirm")), "primary")
-        self.cancel = named(QPushButton(text("sms.cancel")), "secondary")
-        for button in (self.confirm, self.cancel):
-            button.setFont(theme.font(s.shell.title_px, bold=True))
-            button.setMinimumHeight(s.action_height_px)
+            ),
+        )
+        self.confirm = action_button(text("sms.confirm"), "primary", s)
+        self.cancel = action_button(text("sms.cancel"), "secondary", s)
         self.confirm.clicked.connect(lambda: entry.confirm())
         self.cancel.clicked.connect(entry.cancel)
-        actions = QHBoxLayout()
-        actions.setSpacing(pad * 2)
-        actions.addWidget(self.cancel)
-        actions.addWidget(self.confirm)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(pad // 2)
@@ -79,8 +61,8 @@ class PhonePanel(QWidget):
         column.addWidget(self.hint)
         column.addWidget(self.field)
         column.addWidget(self.message)
-        column.addLayout(keypad, 1)
-        column.addLayout(actions)
+        column.addLayout(keys, 1)
+        column.addLayout(action_row(s, self.cancel, self.confirm))
 
     def refresh(self) -> None:
         e = self.entry

@@ -21,6 +21,7 @@ from app_shell.widgets import SpacedLabel, named
 from kiosk_app.controller import KioskController
 from kiosk_app.services import Availability, ServiceButton
 from kiosk_app.texts import text
+from kiosk_app.views.parts import screen_column
 from kiosk_app.views.style import KioskSizes
 
 
@@ -110,8 +111,12 @@ class ServiceTile(QPushButton):
             widget.style().polish(widget)
 
 
-class StartScreen(QWidget):
+class ServicesScreen(QWidget):
+    """What both start screens (standard and 长辈版) have: the prompt, a banner, the services
+    as tiles in a grid (or a line saying why there are none), a column from top to bottom."""
+
     pressed = Signal(int)  # service id
+    MAX_COLUMNS = 4
 
     def __init__(
         self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
@@ -135,6 +140,71 @@ class StartScreen(QWidget):
         self.empty.setFont(theme.font(sizes.shell.body_px))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
+
+    def _column(self) -> QVBoxLayout:
+        """The screen's column with the prompt, the banner and the services; the rest below."""
+        column = screen_column(self, self.sizes)
+        column.addWidget(self.prompt)
+        column.addWidget(self.banner)
+        column.addLayout(self.grid, 1)
+        column.addWidget(self.empty, 1)
+        return column
+
+    def columns(self) -> int:
+        raise NotImplementedError
+
+    def _show_prompt(self, words: str, *, green: bool) -> None:
+        self.prompt.setText(words)
+        self.prompt.setObjectName("promptGreen" if green else "prompt")
+        self.prompt.style().unpolish(self.prompt)
+        self.prompt.style().polish(self.prompt)
+        self.banner.setText(self.controller.message)
+        self.banner.setVisible(bool(self.controller.message))
+
+    def _show_services(self, shown: list[ServiceButton], *, green: bool) -> None:
+        """One tile per service shown (as many tiles as services), then placed in the grid."""
+        c = self.controller
+        while len(self.tiles) < len(shown):
+            tile = ServiceTile(self.sizes, self)
+            tile.clicked.connect(lambda _=False, t=tile: self.pressed.emit(t.service_id))
+            self.tiles.append(tile)
+        while len(self.tiles) > len(shown):
+            self.tiles.pop().deleteLater()
+        for tile, button in zip(self.tiles, shown, strict=True):
+            tile.show_service(
+                button,
+                pressable=c.can_press(button.service_id),
+                green=green,
+                offline=not c.server_ok,
+                selected=c.selected == button.service_id,
+            )
+        self._place_tiles()
+        self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))
+        self.empty.setVisible(not shown)
+
+    def _place_tiles(self) -> None:
+        columns = self.columns()
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for index, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+        for col in range(self.MAX_COLUMNS):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_tiles()
+
+    def tile(self, service_id: int) -> ServiceTile | None:
+        return next((t for t in self.tiles if t.service_id == service_id), None)
+
+
+class StartScreen(ServicesScreen):
+    def __init__(
+        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(controller, sizes, parent)
+        pad = sizes.shell.spacing_px
         self.green = self._green_entry()
         self.elderly = self._elderly_entry()  # 长辈版
         entries = QHBoxLayout()
@@ -146,13 +216,7 @@ class StartScreen(QWidget):
         self.back.setFont(theme.font(sizes.shell.title_px, bold=True))
         self.back.setMinimumHeight(sizes.action_height_px)
         self.back.clicked.connect(controller.close_green)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(pad * 2, pad, pad * 2, pad * 2)
-        column.setSpacing(pad)
-        column.addWidget(self.prompt)
-        column.addWidget(self.banner)
-        column.addLayout(self.grid, 1)
-        column.addWidget(self.empty, 1)
+        column = self._column()
         column.addWidget(self.appointment)
         column.addLayout(entries)
         column.addWidget(self.back)
@@ -210,29 +274,8 @@ class StartScreen(QWidget):
     def refresh(self) -> None:
         c = self.controller
         green = c.green_mode
-        self.prompt.setText(text("green.title") if green else text("start.prompt"))
-        self.prompt.setObjectName("promptGreen" if green else "prompt")
-        self.prompt.style().unpolish(self.prompt)
-        self.prompt.style().polish(self.prompt)
-        self.banner.setText(c.message)
-        self.banner.setVisible(bool(c.message))
-        while len(self.tiles) < len(c.buttons):
-            tile = ServiceTile(self.sizes, self)
-            tile.clicked.connect(lambda _=False, t=tile: self.pressed.emit(t.service_id))
-            self.tiles.append(tile)
-        while len(self.tiles) > len(c.buttons):
-            self.tiles.pop().deleteLater()
-        for tile, button in zip(self.tiles, c.buttons, strict=True):
-            tile.show_service(
-                button,
-                pressable=c.can_press(button.service_id),
-                green=green,
-                offline=not c.server_ok,
-                selected=c.selected == button.service_id,
-            )
-        self._place_tiles()
-        self.empty.setText(text("start.loading") if not c.is_loaded else text("start.no_services"))
-        self.empty.setVisible(not c.buttons)
+        self._show_prompt(text("green.title") if green else text("start.prompt"), green=green)
+        self._show_services(c.buttons, green=green)
         self.green.setVisible(not green)
         self.elderly.setVisible(not green)
         self.elderly.setEnabled(c.is_loaded)
@@ -240,19 +283,3 @@ class StartScreen(QWidget):
         self.appointment.setVisible(not green and c.appointments.offered)
         self.appointment.setEnabled(c.server_ok and not c.issuing)
         self.back.setVisible(green)
-
-    def _place_tiles(self) -> None:
-        columns = self.columns()
-        for tile in self.tiles:
-            self.grid.removeWidget(tile)
-        for index, tile in enumerate(self.tiles):
-            self.grid.addWidget(tile, index // columns, index % columns)
-        for col in range(4):
-            self.grid.setColumnStretch(col, 1 if col < columns else 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_tiles()
-
-    def tile(self, service_id: int) -> ServiceTile | None:
-        return next((t for t in self.tiles if t.service_id == service_id), None)

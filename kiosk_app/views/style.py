@@ -21,6 +21,10 @@ ELDERLY_SHELL = theme.Sizes(
 )
 
 
+# pixels at a 1080-pixel short side: one figure, or (landscape, portrait)
+Px = int | tuple[int, int]
+
+
 @dataclass(frozen=True)
 class KioskSizes:
     """Pixels for a 1080-pixel short side; `for_size` scales to the real screen."""
@@ -41,33 +45,25 @@ class KioskSizes:
         factor = max(0.5, min(width, height) / 1080)
         landscape = width > height
 
-        def s(px: int) -> int:
-            return max(1, round(px * factor))
+        def px(standard: Px, bigger: Px) -> int:
+            """The pixels of the mode (`bigger`: 长辈版), scaled to the screen."""
+            value = bigger if elderly else standard
+            if isinstance(value, tuple):
+                value = value[0] if landscape else value[1]
+            return max(1, round(value * factor))
 
-        if elderly:  # 长辈版: larger type and targets (docs/decisions.md: 适老化 sizes)
-            return cls(
-                shell=ELDERLY_SHELL.scaled(factor),
-                tile_name_px=s(60),
-                tile_status_px=s(40),
-                tile_min_height_px=s(170 if landscape else 210),
-                badge_px=s(120),
-                number_px=s(170 if landscape else 220),
-                info_px=s(44),
-                qr_px=s(240 if landscape else 300),
-                action_height_px=s(120 if landscape else 150),
-                help_px=s(34),
-            )
+        # 长辈版: larger type and targets (docs/decisions.md: 适老化 sizes)
         return cls(
-            shell=theme.SIZES.scaled(factor),
-            tile_name_px=s(48),
-            tile_status_px=s(32),
-            tile_min_height_px=s(130),
-            badge_px=s(96),
-            number_px=s(150 if landscape else 190),
-            info_px=s(34),
-            qr_px=s(300 if landscape else 360),
-            action_height_px=s(100 if landscape else 120),
-            help_px=s(34),
+            shell=(ELDERLY_SHELL if elderly else theme.SIZES).scaled(factor),
+            tile_name_px=px(48, 60),
+            tile_status_px=px(32, 40),
+            tile_min_height_px=px(130, (170, 210)),
+            badge_px=px(96, 120),
+            number_px=px((150, 190), (170, 220)),
+            info_px=px(34, 44),
+            qr_px=px((300, 360), (240, 300)),
+            action_height_px=px((100, 120), (120, 150)),
+            help_px=px(34, 34),
         )
 
 

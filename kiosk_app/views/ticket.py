@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app_shell import theme
 from app_shell.timefmt import datetime_text, wait_text
@@ -15,6 +15,7 @@ from kiosk_app.elderly import windows_text
 from kiosk_app.printing.flow import PrintState
 from kiosk_app.printing.status import PrinterState
 from kiosk_app.texts import text
+from kiosk_app.views.parts import action_button, action_row, screen_column
 from kiosk_app.views.phone import PhonePanel
 from kiosk_app.views.style import KioskSizes
 
@@ -73,13 +74,9 @@ class TicketScreen(QWidget):
         self.print_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown = _label("muted", s.shell.small_px)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.reprint = named(QPushButton(text("fault.reprint")), "primary")
-        self.done = named(
-            QPushButton(text("elderly.done" if elderly else "confirm.done")), "secondary"
-        )
-        for button in (self.reprint, self.done):
-            button.setFont(theme.font(s.shell.title_px, bold=True))
-            button.setMinimumHeight(s.action_height_px)
+        self.reprint = action_button(text("fault.reprint"), "primary", s)
+        done = text("elderly.done" if elderly else "confirm.done")
+        self.done = action_button(done, "secondary", s)
         self.reprint.clicked.connect(controller.reprint)
         # 短信提醒 (opt-in): the offer, the keypad in place of the ticket, the masked number
         self.sms_offer = named(QPushButton(text("sms.offer")), "secondary")
@@ -122,13 +119,7 @@ class TicketScreen(QWidget):
         self.body.addLayout(number_box, 3)
         self.body.addLayout(info_box, 2)
         self.body.addLayout(code, 3)
-        actions = QHBoxLayout()
-        actions.setSpacing(pad * 2)
-        actions.addWidget(self.reprint)
-        actions.addWidget(self.done)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(pad * 2, pad, pad * 2, pad * 2)
-        column.setSpacing(pad)
+        column = screen_column(self, s)
         column.addWidget(self.heading)
         column.addWidget(self.fault_text)
         column.addWidget(self.card, 1)
@@ -136,7 +127,7 @@ class TicketScreen(QWidget):
         column.addWidget(self.print_line)
         column.addWidget(self.sms_done)
         column.addWidget(self.sms_offer)
-        column.addLayout(actions)
+        column.addLayout(action_row(s, self.reprint, self.done))
         column.addWidget(self.countdown)
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._show_countdown)

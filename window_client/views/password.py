@@ -3,14 +3,10 @@ administrator reset), and whenever the clerk asks from the window choice. Widget
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -18,46 +14,32 @@ from app_shell import theme
 from app_shell.widgets import named
 from window_client.sign_in_controller import SignInController
 from window_client.texts import text
-from window_client.views.sign_in import NoticeLabel, card
+from window_client.views.sign_in import CardPage, NoticeLabel, form, touch_button
 from window_client.views.style import DeskSizes
 
 
-class PasswordPage(QWidget):
+class PasswordPage(CardPage):
+    HEADING, WIDTH = "password.heading", 5.2
+
     def __init__(
         self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        box, column = card(sizes)
-        box.setFixedWidth(round(sizes.number_px * 5.2))
-        heading = named(QLabel(text("password.heading")), "cardTitle")
-        heading.setFont(theme.font(sizes.shell.title_px, bold=True))
+        super().__init__(controller, sizes, parent)
         self.who = named(QLabel(), "muted")
         self.who.setFont(theme.font(sizes.shell.body_px))
         self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()
-        form = QGridLayout()
-        form.setSpacing(sizes.shell.spacing_px)
+        for field in (self.old, self.new, self.repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setMaxLength(200)
         fields = (
             (text("password.old"), self.old),
             (text("password.new"), self.new),
             (text("password.repeat"), self.repeat),
         )
-        for row, (label, field) in enumerate(fields):
-            name = QLabel(label)
-            name.setFont(theme.font(sizes.shell.body_px, bold=True))
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-            field.setFont(theme.font(sizes.shell.body_px))
-            field.setMinimumHeight(sizes.shell.touch_min_px)
-            field.setMaxLength(200)
-            form.addWidget(name, row, 0)
-            form.addWidget(field, row, 1)
         rule = named(QLabel(text("password.rule")), "muted")
         rule.setFont(theme.font(sizes.info_px))
-        self.submit = named(QPushButton(text("password.submit")), "primary")
-        self.back = named(QPushButton(text("password.cancel")), "secondary")
-        for button in (self.submit, self.back):
-            button.setFont(theme.font(sizes.shell.body_px, bold=True))
-            button.setMinimumHeight(sizes.shell.touch_min_px)
+        self.submit = touch_button(text("password.submit"), "primary", sizes)
+        self.back = touch_button(text("password.cancel"), "secondary", sizes)
         self.submit.clicked.connect(self.change)
         self.back.clicked.connect(controller.cancel_password_change)
         # keyboard first: Enter goes to the next field, then changes it
@@ -70,16 +52,11 @@ class PasswordPage(QWidget):
         buttons.setSpacing(sizes.shell.spacing_px)
         buttons.addWidget(self.back, 1)
         buttons.addWidget(self.submit, 2)
-        column.addWidget(heading)
-        column.addWidget(self.who)
-        column.addWidget(self.notice)
-        column.addLayout(form)
-        column.addWidget(rule)
-        column.addLayout(buttons)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
+        self.column.addWidget(self.who)
+        self.column.addWidget(self.notice)
+        self.column.addLayout(form(sizes, fields))
+        self.column.addWidget(rule)
+        self.column.addLayout(buttons)
         controller.busy_changed.connect(self._busy)
 
     def change(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,6 +19,7 @@ from app_shell import theme
 from app_shell.widgets import named
 from client.desk import DeskWindow
 from window_client.controller import WindowController
+from window_client.sign_in_controller import SignInController
 from window_client.texts import text
 from window_client.views.style import DeskSizes
 
@@ -47,47 +50,75 @@ class NoticeLabel(QLabel):
         self.style().polish(self)
 
 
-class SignInPage(QWidget):
+def touch_button(label: str, name: str, sizes: DeskSizes, *, bold: bool = True) -> QPushButton:
+    """A button of the sign-in pages: body type, at least a touch target high."""
+    button = named(QPushButton(label), name)
+    button.setFont(theme.font(sizes.shell.body_px, bold=bold))
+    button.setMinimumHeight(sizes.shell.touch_min_px)
+    return button
+
+
+def form(sizes: DeskSizes, fields: Sequence[tuple[str, QLineEdit]]) -> QGridLayout:
+    """Labelled fields, one a row: the label in bold on the left."""
+    grid = QGridLayout()
+    grid.setSpacing(sizes.shell.spacing_px)
+    for row, (label, field) in enumerate(fields):
+        name = QLabel(label)
+        name.setFont(theme.font(sizes.shell.body_px, bold=True))
+        field.setFont(theme.font(sizes.shell.body_px))
+        field.setMinimumHeight(sizes.shell.touch_min_px)
+        grid.addWidget(name, row, 0)
+        grid.addWidget(field, row, 1)
+    return grid
+
+
+class CardPage(QWidget):
+    """A page of one card in the middle, under its heading: signing in, the own password.
+    The page puts the rest into `column`."""
+
+    HEADING = ""  # the key of the card's title
+    WIDTH = 4.0  # the card's width, in widths of a ticket number
+
     def __init__(
-        self, controller: WindowController, sizes: DeskSizes, parent: QWidget | None = None
+        self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.controller = controller
-        box, column = card(sizes)
-        box.setFixedWidth(round(sizes.number_px * 4.2))
-        heading = named(QLabel(text("signin.heading")), "cardTitle")
-        heading.setFont(theme.font(sizes.shell.title_px, bold=True))
+        box, self.column = card(sizes)
+        box.setFixedWidth(round(sizes.number_px * self.WIDTH))
+        title = named(QLabel(text(self.HEADING)), "cardTitle")
+        title.setFont(theme.font(sizes.shell.title_px, bold=True))
+        self.column.addWidget(title)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+
+class SignInPage(CardPage):
+    HEADING, WIDTH = "signin.heading", 4.2
+
+    def __init__(
+        self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(controller, sizes, parent)
         self.staff_no = QLineEdit(controller.settings.staff_no or "")
         self.staff_no.setPlaceholderText(text("signin.staff_no"))
         self.password = QLineEdit()
         self.password.setPlaceholderText(text("signin.password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QGridLayout()
-        form.setSpacing(sizes.shell.spacing_px)
-        for row, (label, field) in enumerate(
-            ((text("signin.staff_no"), self.staff_no), (text("signin.password"), self.password))
-        ):
-            name = QLabel(label)
-            name.setFont(theme.font(sizes.shell.body_px, bold=True))
-            field.setFont(theme.font(sizes.shell.body_px))
-            field.setMinimumHeight(sizes.shell.touch_min_px)
-            form.addWidget(name, row, 0)
-            form.addWidget(field, row, 1)
-        self.submit = named(QPushButton(text("signin.submit")), "primary")
-        self.submit.setFont(theme.font(sizes.shell.body_px, bold=True))
-        self.submit.setMinimumHeight(sizes.shell.touch_min_px)
+        self.submit = touch_button(text("signin.submit"), "primary", sizes)
         self.submit.clicked.connect(self.sign_in)
         self.staff_no.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.sign_in)
         self.notice = NoticeLabel(sizes)
-        column.addWidget(heading)
-        column.addLayout(form)
-        column.addWidget(self.submit)
-        column.addWidget(self.notice)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
+        fields = (
+            (text("signin.staff_no"), self.staff_no),
+            (text("signin.password"), self.password),
+        )
+        self.column.addLayout(form(sizes, fields))
+        self.column.addWidget(self.submit)
+        self.column.addWidget(self.notice)
         controller.busy_changed.connect(self._busy)
 
     def sign_in(self) -> None:
@@ -120,14 +151,10 @@ class ChoosePage(QWidget):
         self.grid.setSpacing(sizes.shell.spacing_px)
         self.tiles: dict[int, QPushButton] = {}
         self.notice = NoticeLabel(sizes)
-        self.sign_out = named(QPushButton(text("choose.sign_out")), "secondary")
-        self.sign_out.setFont(theme.font(sizes.shell.body_px))
-        self.sign_out.setMinimumHeight(sizes.shell.touch_min_px)
+        self.sign_out = touch_button(text("choose.sign_out"), "secondary", sizes, bold=False)
         self.sign_out.setMinimumWidth(sizes.number_px * 2)
         self.sign_out.clicked.connect(lambda: controller.sign_out())
-        self.password = named(QPushButton(text("choose.password")), "secondary")
-        self.password.setFont(theme.font(sizes.shell.body_px))
-        self.password.setMinimumHeight(sizes.shell.touch_min_px)
+        self.password = touch_button(text("choose.password"), "secondary", sizes, bold=False)
         self.password.setMinimumWidth(sizes.number_px * 2)
         self.password.clicked.connect(controller.ask_password_change)
         column = QVBoxLayout(self)
