@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QWidget,
 )
 
 from app_shell import theme
@@ -21,10 +20,7 @@ from window_client.views.style import DeskSizes
 class PasswordPage(CardPage):
     HEADING, WIDTH = "password.heading", 5.2
 
-    def __init__(
-        self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(controller, sizes, parent)
+    def fill(self, controller: SignInController, sizes: DeskSizes) -> None:
         self.who = named(QLabel(), "muted")
         self.who.setFont(theme.font(sizes.shell.body_px))
         self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()

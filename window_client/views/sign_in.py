@@ -74,7 +74,7 @@ def form(sizes: DeskSizes, fields: Sequence[tuple[str, QLineEdit]]) -> QGridLayo
 
 class CardPage(QWidget):
     """A page of one card in the middle, under its heading: signing in, the own password.
-    The page puts the rest into `column`."""
+    The page's `fill` puts the rest into `column`."""
 
     HEADING = ""  # the key of the card's title
     WIDTH = 4.0  # the card's width, in widths of a ticket number
@@ -93,15 +93,16 @@ class CardPage(QWidget):
         outer.addStretch(1)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
+        self.fill(controller, sizes)
+
+    def fill(self, controller: SignInController, sizes: DeskSizes) -> None:
+        raise NotImplementedError
 
 
 class SignInPage(CardPage):
     HEADING, WIDTH = "signin.heading", 4.2
 
-    def __init__(
-        self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(controller, sizes, parent)
+    def fill(self, controller: SignInController, sizes: DeskSizes) -> None:
         self.staff_no = QLineEdit(controller.settings.staff_no or "")
         self.staff_no.setPlaceholderText(text("signin.staff_no"))
         self.password = QLineEdit()
