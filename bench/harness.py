@@ -292,20 +292,20 @@ async def seed(
         for n, name in enumerate(services):
             prefix = chr(ord("A") + n % 26) + (str(n // 26) if n >= 26 else "")
             s = await admin.admin_create(
-                "services", {"hall_id": hall["id"], "name": name, "prefix": prefix}
+                "services", {"hall_id": hall.id, "name": name, "prefix": prefix}
             )
-            service_ids[name] = s["id"]
+            service_ids[name] = s.id
         window_ids = []
         for n in range(1, windows + 1):
             w = await admin.admin_create(
                 "windows",
                 {
-                    "hall_id": hall["id"],
+                    "hall_id": hall.id,
                     "number": str(n),
                     "service_ids": [service_ids[window_service]],
                 },
             )
-            window_ids.append(w["id"])
+            window_ids.append(w.id)
             await admin.admin_create(
                 "staff",
                 {
@@ -313,15 +313,15 @@ async def seed(
                     "name": f"窗口{n}",
                     "role": "window",
                     "password": PASSWORD,
-                    "hall_id": hall["id"],
+                    "hall_id": hall.id,
                     "must_change_password": False,  # benches and pictures sign in and work
                 },
             )
         kiosk = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
+            "devices", {"hall_id": hall.id, "kind": "kiosk", "label": "k"}
         )
         screen = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "display", "label": "s"}
+            "devices", {"hall_id": hall.id, "kind": "display", "label": "s"}
         )
     tokens = []
     for n, window_id in enumerate(window_ids, start=1):
@@ -329,7 +329,7 @@ async def seed(
             login = await clerk.login(f"{staff_prefix}{n}", PASSWORD)
             await clerk.window_action(window_id, "open")
             tokens.append(login.access_token)
-    return Hall(hall["id"], service_ids, window_ids, tokens, kiosk["token"], screen["token"])
+    return Hall(hall.id, service_ids, window_ids, tokens, kiosk.token, screen.token)
 
 
 def prefill_waiting(url: str, hall_id: int, counts: dict[int, int]) -> None:

@@ -75,14 +75,14 @@ async def seed(base: str, windows: int) -> dict[str, object]:
         await admin.login("admin", PASSWORD)
         hall = await admin.admin_create("halls", {"code": "BENCH", "name": "压测大厅"})
         service = await admin.admin_create(
-            "services", {"hall_id": hall["id"], "name": "综合受理", "prefix": "A"}
+            "services", {"hall_id": hall.id, "name": "综合受理", "prefix": "A"}
         )
         window_ids, staff = [], []
         for n in range(1, windows + 1):
             w = await admin.admin_create(
-                "windows", {"hall_id": hall["id"], "number": str(n), "service_ids": [service["id"]]}
+                "windows", {"hall_id": hall.id, "number": str(n), "service_ids": [service.id]}
             )
-            window_ids.append(w["id"])
+            window_ids.append(w.id)
             await admin.admin_create(
                 "staff",
                 {
@@ -90,24 +90,24 @@ async def seed(base: str, windows: int) -> dict[str, object]:
                     "name": f"窗口{n}",
                     "role": "window",
                     "password": PASSWORD,
-                    "hall_id": hall["id"],
+                    "hall_id": hall.id,
                     "must_change_password": False,  # benches and pictures sign in and work
                 },
             )
             staff.append(f"B{n}")
         kiosk = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
+            "devices", {"hall_id": hall.id, "kind": "kiosk", "label": "k"}
         )
         screen = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "display", "label": "s"}
+            "devices", {"hall_id": hall.id, "kind": "display", "label": "s"}
         )
     return {
-        "hall": hall["id"],
-        "service": service["id"],
+        "hall": hall.id,
+        "service": service.id,
         "windows": window_ids,
         "staff": staff,
-        "kiosk": kiosk["token"],
-        "screen": screen["token"],
+        "kiosk": kiosk.token,
+        "screen": screen.token,
     }
 
 

@@ -5,7 +5,7 @@ returns them parsed, so the apps read attributes, never a reply's keys.
 The names are the server's (`…Out`): they are the schemas' names in /api/v1/openapi.json.
 A field the server adds later is ignored by an older client (pydantic's default).
 The window's desk has its own module (client/desk.py), the platform's outbox too
-(client/platform.py).
+(client/platform.py), and the records — statistics, 投诉, 差评整改 — theirs (client/records.py).
 """
 
 from __future__ import annotations
@@ -27,13 +27,19 @@ class Reply(BaseModel):
     if not TYPE_CHECKING:
 
         def __getitem__(self, key: str) -> Any:
-            return self.model_dump(mode="json")[key]
+            return self.model_dump(mode="json", by_alias=True)[key]
 
         def get(self, key: str, default: Any = None) -> Any:
-            return self.model_dump(mode="json").get(key, default)
+            return self.model_dump(mode="json", by_alias=True).get(key, default)
 
         def __contains__(self, key: object) -> bool:
             return key in type(self).model_fields
+
+
+class HealthOut(Reply):
+    """`GET /health`: this process answers and its writer runs."""
+
+    status: str = Field(description='"ok"')
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -112,6 +118,27 @@ class HelpOut(Reply):
     new: bool = Field(description="false: the same request again, nobody has taken it yet")
 
 
+class AlertOut(Reply):
+    """An alert as the consoles list it; `POST /help/{id}/ack` (the 导办 desk took a 呼叫帮办)
+    and `POST /alerts/{id}/ack` return it acknowledged."""
+
+    id: int
+    hall_id: int
+    kind: str
+    subject: str
+    level: str
+    text: str
+    raised_at: datetime
+    resolved_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by_no: str | None
+    acknowledged_by_name: str | None
+    device_id: int | None = None
+    ticket_id: int | None = None
+    window_id: int | None = None
+    service_id: int | None = None
+
+
 class PairedOut(Reply):
     """`POST /devices/pair`: the device the code was for, and its new token."""
 
@@ -135,6 +162,61 @@ class DeviceStatusOut(Reply):
     online: bool = True
     version: str | None = None
     last_seen_at: datetime | None = None
+
+
+# --- the administrator's lists (`POST|GET /admin/{halls,services,windows,staff,devices}`) -----
+
+
+class HallOut(Reply):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+    timezone: str
+    notice: str = ""
+    rating_window_days: int = 7
+    pause_alert_minutes: int = 15
+    no_show_requeue: bool = True
+    case_numbers: str = "off"
+    rectification_working_days: int | None = None
+    followup_working_days: int | None = None
+    rectification_warn_days: int = 3
+    followup_warn_hours: int = 4
+    re_rating: bool = True
+    kiosk_elderly: bool = False
+    repeat_priority_calls: bool = False
+    guide_window_id: int | None = None
+    notify_ahead: int = 3
+    rejoin_allowed: bool = True
+    rejoin_minutes: int = 10
+    rejoin_position: str = "behind"
+    rejoin_behind: int = 3
+
+
+class StaffOut(Reply):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    staff_no: str
+    name: str
+    role: Role
+    hall_id: int | None
+    active: bool
+    must_change_password: bool = False
+
+
+class DeviceOut(Reply):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    hall_id: int
+    kind: DeviceKind
+    window_id: int | None
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class DeviceCreatedOut(DeviceOut):
+    token: str = Field(description="Shown once; only its hash is stored")
 
 
 # --- services and windows --------------------------------------------------------------------
@@ -229,3 +311,51 @@ class EvaluationOut(Reply):
     comment: str | None
     channel: str
     created_at: datetime
+
+
+class PhoneOut(Reply):
+    """`POST /tickets/{id}/phone` (短信提醒 from a kiosk)."""
+
+    ticket_id: int
+    phone: str = Field(description="masked, 138****1234")
+
+
+class PublicTicketOut(Reply):
+    """`GET /tickets/public/{public_token}`: the ticket holder's view (the QR page)."""
+
+    hall_name: str
+    number: str
+    service_name: str
+    status: str
+    status_text: str
+    ahead: int | None
+    estimated_wait_minutes: int | None
+    window_number: str | None
+    issued_at: datetime
+    called_at: datetime | None
+    transferred_to_number: str | None
+    evaluated: bool
+    can_evaluate: bool
+    finished_at: datetime | None = None
+    rating_closes_at: datetime | None = Field(
+        default=None, description="the QR page takes a rating until then (the hall's window)"
+    )
+    re_rating_open: bool = Field(
+        default=False, description="追评 possible: the 差评 was rectified, not yet re-rated"
+    )
+    re_rated: bool = Field(default=False, description="the applicant made the 追评")
+    rectified_at: datetime | None = Field(default=None, description="整改 of this ticket's 差评")
+    # the applicant's phone (issue 27)
+    recall_count: int = Field(default=0, description="重呼: called again this many times")
+    notify_ahead: int = Field(
+        default=3, description="the hall's 到号提醒: the page alerts with this many ahead (0: off)"
+    )
+    rejoined: bool = Field(default=False, description="扫码过号重排 used (once per ticket)")
+    rejoin_until: datetime | None = Field(
+        default=None,
+        description="a no-show may rejoin the queue from its page until then (the hall allows "
+        "it and it has not rejoined yet); null otherwise",
+    )
+    can_rejoin: bool = Field(default=False, description="POST …/rejoin would be accepted now")
+    rejoin_position: str = Field(default="behind", description="behind | end")
+    rejoin_behind: int = Field(default=3, description="behind the next this many waiting")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, overload
 
 import httpx
 
@@ -11,21 +12,50 @@ from client.actions import TicketAction
 from client.desk import DeskWindow, TodayFigures, WindowQueue
 from client.errors import ServerUnavailable, error_for
 from client.platform import OutboxItem, PlatformOutbox
+from client.records import (
+    ComplaintOut,
+    ComplaintPage,
+    IndicatorsOut,
+    RectificationOut,
+    RectificationPage,
+    TicketPage,
+)
 from client.replies import (
+    AlertOut,
+    DeviceCreatedOut,
     DeviceMeOut,
+    DeviceOut,
     DeviceStatusOut,
     EvaluationOut,
+    HallOut,
+    HealthOut,
     HelpOut,
     IssuedTicketOut,
     PairedOut,
     PasswordChangedOut,
+    PhoneOut,
+    PublicTicketOut,
+    Reply,
+    ServiceOut,
     ServiceStatusOut,
+    StaffOut,
     TicketOut,
     TokenOut,
     WindowOut,
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+AdminKind = Literal["halls", "services", "windows", "staff", "devices"]
+# what `POST /admin/{kind}` and `GET /admin/{kind}` reply (a list of the latter)
+CREATED: dict[str, type[Reply]] = {
+    "halls": HallOut,
+    "services": ServiceOut,
+    "windows": WindowOut,
+    "staff": StaffOut,
+    "devices": DeviceCreatedOut,
+}
+LISTED: dict[str, type[Reply]] = {**CREATED, "devices": DeviceOut}
 
 
 class ApiClient:
@@ -128,18 +158,40 @@ class ApiClient:
             self.token = result.access_token
         return result
 
-    async def health(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request("GET", "/health")
-        return result
+    async def health(self) -> HealthOut:
+        return HealthOut.model_validate(await self.request("GET", "/health"))
 
-    async def admin_create(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
-        """kind: halls, services, windows, staff, devices."""
-        result: dict[str, Any] = await self.request("POST", f"/admin/{kind}", json=body)
-        return result
+    @overload
+    async def admin_create(self, kind: Literal["halls"], body: dict[str, Any]) -> HallOut: ...
+    @overload
+    async def admin_create(self, kind: Literal["services"], body: dict[str, Any]) -> ServiceOut: ...
+    @overload
+    async def admin_create(self, kind: Literal["windows"], body: dict[str, Any]) -> WindowOut: ...
+    @overload
+    async def admin_create(self, kind: Literal["staff"], body: dict[str, Any]) -> StaffOut: ...
+    @overload
+    async def admin_create(
+        self, kind: Literal["devices"], body: dict[str, Any]
+    ) -> DeviceCreatedOut: ...
+    async def admin_create(self, kind: AdminKind, body: dict[str, Any]) -> Reply:
+        """kind: halls, services, windows, staff, devices (the device's token shown once)."""
+        model = CREATED[kind]
+        return model.model_validate(await self.request("POST", f"/admin/{kind}", json=body))
 
-    async def admin_list(self, kind: str, **params: Any) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self.request("GET", f"/admin/{kind}", params=params)
-        return result
+    @overload
+    async def admin_list(self, kind: Literal["halls"], **params: Any) -> list[HallOut]: ...
+    @overload
+    async def admin_list(self, kind: Literal["services"], **params: Any) -> list[ServiceOut]: ...
+    @overload
+    async def admin_list(self, kind: Literal["windows"], **params: Any) -> list[WindowOut]: ...
+    @overload
+    async def admin_list(self, kind: Literal["staff"], **params: Any) -> list[StaffOut]: ...
+    @overload
+    async def admin_list(self, kind: Literal["devices"], **params: Any) -> list[DeviceOut]: ...
+    async def admin_list(self, kind: AdminKind, **params: Any) -> Sequence[Reply]:
+        model = LISTED[kind]
+        rows = await self.request("GET", f"/admin/{kind}", params=params)
+        return [model.model_validate(row) for row in rows]
 
     # --- kiosk ---------------------------------------------------------------------------
     async def services(self, hall_id: int) -> list[ServiceStatusOut]:
@@ -186,23 +238,22 @@ class ApiClient:
         """呼叫帮办 from this kiosk (`new`: false when already asked, not yet taken)."""
         return HelpOut.model_validate(await self.request("POST", "/devices/me/help"))
 
-    async def take_help(self, alert_id: int) -> dict[str, Any]:
+    async def take_help(self, alert_id: int) -> AlertOut:
         """The 导办 desk takes a 呼叫帮办 (once for everyone: the first one stands)."""
-        result: dict[str, Any] = await self.request("POST", f"/help/{alert_id}/ack")
-        return result
+        return AlertOut.model_validate(await self.request("POST", f"/help/{alert_id}/ack"))
 
-    async def public_ticket(self, public_token: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request("GET", f"/tickets/public/{public_token}")
-        return result
-
-    async def add_phone(self, ticket_id: int, phone: str) -> dict[str, Any]:
-        """短信提醒 (a kiosk): the applicant's mobile number for a ticket this kiosk issued;
-        `{ticket_id, phone}` with the number masked (138****1234)."""
-        body = {"phone": phone}
-        result: dict[str, Any] = await self.request(
-            "POST", f"/tickets/{ticket_id}/phone", json=body
+    async def public_ticket(self, public_token: str) -> PublicTicketOut:
+        return PublicTicketOut.model_validate(
+            await self.request("GET", f"/tickets/public/{public_token}")
         )
-        return result
+
+    async def add_phone(self, ticket_id: int, phone: str) -> PhoneOut:
+        """短信提醒 (a kiosk): the applicant's mobile number for a ticket this kiosk issued;
+        the reply has the number masked (138****1234)."""
+        body = {"phone": phone}
+        return PhoneOut.model_validate(
+            await self.request("POST", f"/tickets/{ticket_id}/phone", json=body)
+        )
 
     # --- devices -------------------------------------------------------------------------
     async def device_me(self) -> DeviceMeOut:
@@ -288,14 +339,15 @@ class ApiClient:
     # --- statistics ----------------------------------------------------------------------
     async def indicators(
         self, hall_id: int, start: str | None = None, end: str | None = None, group_by: str = "day"
-    ) -> dict[str, Any]:
+    ) -> IndicatorsOut:
         params: dict[str, Any] = {"hall_id": hall_id, "group_by": group_by}
         if start:
             params["from"] = start
         if end:
             params["to"] = end
-        result: dict[str, Any] = await self.request("GET", "/stats/indicators", params=params)
-        return result
+        return IndicatorsOut.model_validate(
+            await self.request("GET", "/stats/indicators", params=params)
+        )
 
     async def ticket_records(
         self,
@@ -304,20 +356,18 @@ class ApiClient:
         end: str | None = None,
         limit: int = 500,
         offset: int = 0,
-    ) -> dict[str, Any]:
+    ) -> TicketPage:
         params: dict[str, Any] = {"hall_id": hall_id, "limit": limit, "offset": offset}
         if start:
             params["from"] = start
         if end:
             params["to"] = end
-        result: dict[str, Any] = await self.request("GET", "/stats/tickets", params=params)
-        return result
+        return TicketPage.model_validate(await self.request("GET", "/stats/tickets", params=params))
 
-    async def ticket_page(self, hall_id: int | None = None, **params: Any) -> dict[str, Any]:
+    async def ticket_page(self, hall_id: int | None = None, **params: Any) -> TicketPage:
         """One page of 明细: params from, to, limit, offset or after (keyset)."""
         query = {"hall_id": hall_id, **params} if hall_id is not None else params
-        result: dict[str, Any] = await self.request("GET", "/stats/tickets", params=query)
-        return result
+        return TicketPage.model_validate(await self.request("GET", "/stats/tickets", params=query))
 
     async def export(self, hall_id: int | None = None, **params: Any) -> bytes:
         """The XLSX workbook (format=xlsx) or the 明细 CSV (format=csv) of a period."""
@@ -335,39 +385,39 @@ class ApiClient:
         return response.content
 
     # --- 投诉 and 差评整改 -------------------------------------------------------------------
-    async def complaints(self, **params: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request("GET", "/complaints", params=params)
-        return result
+    async def complaints(self, **params: Any) -> ComplaintPage:
+        return ComplaintPage.model_validate(await self.request("GET", "/complaints", params=params))
 
-    async def create_complaint(self, body: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request("POST", "/complaints", json=body)
-        return result
+    async def create_complaint(self, body: dict[str, Any]) -> ComplaintOut:
+        return ComplaintOut.model_validate(await self.request("POST", "/complaints", json=body))
 
-    async def handle_complaint(self, complaint_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request(
-            "POST", f"/complaints/{complaint_id}/handle", json=body
+    async def handle_complaint(self, complaint_id: int, body: dict[str, Any]) -> ComplaintOut:
+        return ComplaintOut.model_validate(
+            await self.request("POST", f"/complaints/{complaint_id}/handle", json=body)
         )
-        return result
 
-    async def rectifications(self, **params: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request("GET", "/rectifications", params=params)
-        return result
-
-    async def rectify(self, rectification_id: int, measures: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request(
-            "POST", f"/rectifications/{rectification_id}/rectify", json={"measures": measures}
+    async def rectifications(self, **params: Any) -> RectificationPage:
+        return RectificationPage.model_validate(
+            await self.request("GET", "/rectifications", params=params)
         )
-        return result
+
+    async def rectify(self, rectification_id: int, measures: str) -> RectificationOut:
+        return RectificationOut.model_validate(
+            await self.request(
+                "POST", f"/rectifications/{rectification_id}/rectify", json={"measures": measures}
+            )
+        )
 
     async def follow_up(
         self, rectification_id: int, way: str, result_text: str, satisfied: bool
-    ) -> dict[str, Any]:
-        result: dict[str, Any] = await self.request(
-            "POST",
-            f"/rectifications/{rectification_id}/follow-up",
-            json={"way": way, "result": result_text, "satisfied": satisfied},
+    ) -> RectificationOut:
+        return RectificationOut.model_validate(
+            await self.request(
+                "POST",
+                f"/rectifications/{rectification_id}/follow-up",
+                json={"way": way, "result": result_text, "satisfied": satisfied},
+            )
         )
-        return result
 
     # --- 好差评 to the government platform ------------------------------------------------
     async def platform_outbox(self, hall_id: int | None = None) -> PlatformOutbox:

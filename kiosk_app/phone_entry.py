@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject
 
 from app_shell.bridge import AsyncRunner, Operation, message_for
+from client.replies import PhoneOut
 from client.rest import ApiClient
 from kiosk_app.texts import text
 from kiosk_app.ticket import IssuedTicket
@@ -102,10 +103,10 @@ class PhoneEntry:
         ).success(self._added).failure(self._refused).run_in_background()
         return True
 
-    def _added(self, answer: dict[str, Any]) -> None:
+    def _added(self, answer: PhoneOut) -> None:
         self.open, self.sending, self.digits = False, False, ""
-        self.masked = str(answer.get("phone", ""))
-        log.info("短信提醒 registered for ticket %s", answer.get("ticket_id"))
+        self.masked = answer.phone
+        log.info("短信提醒 registered for ticket %s", answer.ticket_id)
         self._changed()
 
     def _refused(self, error: BaseException) -> None:

@@ -182,7 +182,7 @@ async def seed_hall(
     """A hall with services A (户籍) and B (社保), windows 1..n, staff, a kiosk and a screen."""
     admin = server.admin
     hall = await admin.admin_create("halls", {"code": code, "name": f"{code} 政务服务中心"})
-    hall_id = hall["id"]
+    hall_id = hall.id
     services = services or [
         {"name": "户籍办理", "prefix": "A", "target_wait_minutes": 20, "target_handle_minutes": 10},
         {"name": "社保医保", "prefix": "B", "target_wait_minutes": 15, "target_handle_minutes": 8},
@@ -190,7 +190,7 @@ async def seed_hall(
     service_ids: dict[str, int] = {}
     for spec in services:
         created = await admin.admin_create("services", {"hall_id": hall_id, **spec})
-        service_ids[spec["prefix"]] = created["id"]
+        service_ids[spec["prefix"]] = created.id
     windows = windows or {"1": ["A", "B"], "2": ["B", "A"]}
     window_ids: dict[str, int] = {}
     device_tokens: dict[str, str] = {}
@@ -204,17 +204,17 @@ async def seed_hall(
                 "service_ids": [service_ids[p] for p in prefixes],
             },
         )
-        window_ids[number] = created["id"]
+        window_ids[number] = created.id
         device = await admin.admin_create(
             "devices",
             {
                 "hall_id": hall_id,
                 "kind": "window",
-                "window_id": created["id"],
+                "window_id": created.id,
                 "label": f"{number}号窗口评价器",
             },
         )
-        device_tokens[number] = device["token"]
+        device_tokens[number] = device.token
         staff_no = f"{code}-W{number}"
         await admin.admin_create(
             "staff",
@@ -250,8 +250,8 @@ async def seed_hall(
         hall_id,
         service_ids,
         window_ids,
-        kiosk["token"],
-        screen["token"],
+        kiosk.token,
+        screen.token,
         device_tokens,
         staff,
         supervisor_no,

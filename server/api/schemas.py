@@ -7,9 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from client.replies import EvaluationOut as EvaluationOut  # the replies: shared with the client
+from client.replies import (
+    DeviceCreatedOut as DeviceCreatedOut,  # the replies: shared with the client
+)
+from client.replies import DeviceOut as DeviceOut
+from client.replies import EvaluationOut as EvaluationOut
+from client.replies import HallOut as HallOut
 from client.replies import IssuedTicketOut as IssuedTicketOut
 from client.replies import PasswordChangedOut as PasswordChangedOut
+from client.replies import StaffOut as StaffOut
 from client.replies import TicketOut as TicketOut
 from client.replies import TokenOut as TokenOut
 from server.api.params import (
@@ -43,32 +49,6 @@ class HallIn(BaseModel):
     code: Code
     name: Label
     timezone: str = Field(default="Asia/Shanghai", min_length=1, max_length=64)
-
-
-class HallOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    code: str
-    name: str
-    timezone: str
-    notice: str = ""
-    rating_window_days: int = 7
-    pause_alert_minutes: int = 15
-    no_show_requeue: bool = True
-    case_numbers: str = "off"
-    rectification_working_days: int | None = None
-    followup_working_days: int | None = None
-    rectification_warn_days: int = 3
-    followup_warn_hours: int = 4
-    re_rating: bool = True
-    kiosk_elderly: bool = False
-    repeat_priority_calls: bool = False
-    guide_window_id: int | None = None
-    notify_ahead: int = 3
-    rejoin_allowed: bool = True
-    rejoin_minutes: int = 10
-    rejoin_position: str = "behind"
-    rejoin_behind: int = 3
 
 
 class ServiceIn(BaseModel):
@@ -119,37 +99,11 @@ class StaffPatch(Patch):
     password: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class StaffOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    staff_no: str
-    name: str
-    role: Role
-    hall_id: int | None
-    active: bool
-    must_change_password: bool = False
-
-
 class DeviceIn(BaseModel):
     hall_id: Id
     kind: DeviceKind
     window_id: Id | None = None
     label: Label
-
-
-class DeviceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    hall_id: int
-    kind: DeviceKind
-    window_id: int | None
-    label: str
-    created_at: datetime
-    revoked_at: datetime | None = None
-
-
-class DeviceCreatedOut(DeviceOut):
-    token: str = Field(description="Shown once; only its hash is stored")
 
 
 class TicketIn(BaseModel):

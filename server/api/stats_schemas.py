@@ -2,82 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from client.records import AppealState as AppealState  # the replies: shared with the client
+from client.records import ComplaintOut as ComplaintOut
+from client.records import ComplaintPage as ComplaintPage
+from client.records import ComplaintState as ComplaintState
+from client.records import Grouping as Grouping
+from client.records import IndicatorRowOut as IndicatorRowOut
+from client.records import IndicatorsOut as IndicatorsOut
+from client.records import RectificationOut as RectificationOut
+from client.records import RectificationPage as RectificationPage
+from client.records import RectificationState as RectificationState
+from client.records import TicketPage as TicketPage
+from client.records import TicketRecordOut as TicketRecordOut
 from server.api.params import Comment, Id, Note, Paragraph, PersonName, Phone, StaffNo
 
-Grouping = Literal["day", "hour", "hall", "service", "window", "staff"]
-
-
-class IndicatorRowOut(BaseModel):
-    key: str = Field(description="Group key: day YYYY-MM-DD, hour HH, or an id / 工号")
-    label: str = Field(description="Group name to show (中文)")
-    values: dict[str, Any] = Field(description="Indicator fields, see docs/indicators.md")
-
-
-class IndicatorsOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-    hall_id: int | None = Field(description="The hall, or null for every hall (admins)")
-    from_: str = Field(alias="from")
-    to: str
-    group_by: Grouping
-    total: dict[str, Any]
-    rows: list[IndicatorRowOut]
-
-
-class TicketRecordOut(BaseModel):
-    ticket_id: int
-    hall_id: int
-    number: str
-    business_day: date
-    service_id: int
-    service_name: str
-    priority: str
-    source: str
-    status: str
-    outcome: str | None
-    issued_at: datetime
-    entered_queue_at: datetime
-    called_at: datetime | None
-    serving_started_at: datetime | None
-    finished_at: datetime | None
-    wait_s: int | None
-    walk_s: int | None
-    handle_s: int | None
-    total_s: int | None
-    window_number: str | None
-    staff_no: str | None
-    staff_name: str | None
-    recall_count: int
-    no_show_count: int
-    transferred_to: str | None
-    evaluation_level: int | None
-    evaluated_at: datetime | None
-    rectification_deadline: datetime | None
-    rectified_at: datetime | None
-    followup_at: datetime | None
-    slot_start: datetime | None = Field(
-        default=None, description="预约: the slot's start of an appointment's ticket"
-    )
-    appeal: AppealState | None = Field(
-        default=None,
-        description="申诉 of the rating: pending, upheld (the rating is not in 满意率), rejected",
-    )
-
-
-class TicketPage(BaseModel):
-    total: int = Field(description="Tickets in the period")
-    items: list[TicketRecordOut]
-    next_after: int | None = Field(
-        description="Pass as `after` for the next page (keyset); null on the last page"
-    )
-
-
 ComplaintChannel = Literal["onsite", "phone", "12345", "online", "letter"]
-ComplaintState = Literal["accepted", "closed"]
 
 
 class ComplaintIn(BaseModel):
@@ -101,36 +45,6 @@ class ComplaintHandleIn(BaseModel):
     close: bool = Field(default=True, description="true: 已办结; false: progress, stays 已受理")
 
 
-class ComplaintOut(BaseModel):
-    id: int
-    hall_id: int
-    channel: str
-    channel_text: str
-    content: str
-    ticket_id: int | None
-    ticket_number: str | None
-    window_id: int | None
-    staff_no: str | None
-    service_id: int | None
-    complainant_name: str | None
-    complainant_phone: str | None
-    state: ComplaintState
-    state_text: str
-    received_at: datetime
-    deadline: datetime
-    overdue: bool
-    result: str | None
-    handled_at: datetime | None
-    closed_at: datetime | None
-
-
-class ComplaintPage(BaseModel):
-    total: int
-    items: list[ComplaintOut]
-
-
-RectificationState = Literal["open", "rectified", "followed_up"]
-AppealState = Literal["pending", "upheld", "rejected"]
 FollowUpWay = Literal["phone", "sms", "visit", "online"]
 
 
@@ -144,49 +58,6 @@ class FollowUpIn(BaseModel):
     satisfied: bool = Field(description="回访后是否满意")
 
 
-class RectificationOut(BaseModel):
-    id: int
-    hall_id: int
-    ticket_id: int
-    ticket_number: str
-    business_day: date
-    service_name: str
-    window_number: str | None
-    staff_no: str | None
-    staff_name: str | None
-    level: int
-    reasons: list[str]
-    comment: str | None
-    state: RectificationState
-    state_text: str
-    opened_at: datetime
-    deadline: datetime
-    overdue: bool
-    rectified_at: datetime | None
-    measures: str | None
-    followup_at: datetime | None
-    followup_way: str | None
-    followup_result: str | None
-    followup_satisfied: bool | None
-    appeal_id: int | None = None
-    appeal_state: AppealState | None = Field(
-        default=None, description="申诉: pending, upheld (not counted in 满意率), rejected"
-    )
-    appeal_state_text: str | None = None
-    appeal_reason: str | None = None
-    appeal_evidence: str | None = None
-    appeal_filed_at: datetime | None = None
-    appeal_decided_at: datetime | None = None
-    appeal_decision: str | None = None
-    followup_deadline: datetime | None = Field(
-        default=None, description="回访 due by then (the hall's working days after 整改)"
-    )
-    re_rating_level: int | None = Field(default=None, description="追评 (评价次数 2): its level")
-    re_rating_reasons: list[str] = Field(default_factory=list)
-    re_rating_comment: str | None = None
-    re_rated_at: datetime | None = None
-
-
 class AppealIn(BaseModel):
     reason: Comment = Field(description="why the 差评 is malicious or mistaken")
     evidence: Paragraph | None = Field(
@@ -197,11 +68,6 @@ class AppealIn(BaseModel):
 class AppealDecisionIn(BaseModel):
     upheld: bool = Field(description="true: 申诉成立 — the rating no longer counts in 满意率")
     decision: Comment = Field(description="the reasons of the decision")
-
-
-class RectificationPage(BaseModel):
-    total: int
-    items: list[RectificationOut]
 
 
 # --- GET /stats/plan: the staffing plan (docs/planning.md) ----------------------------------

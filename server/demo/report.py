@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from client.records import IndicatorsOut
+
 if TYPE_CHECKING:
     from server.demo.simulation import Tally
 
@@ -70,15 +72,15 @@ WINDOW_COLUMNS: list[tuple[str, str, Any]] = [
 
 
 def table(
-    title: str, first: str, result: dict[str, Any], columns: list[tuple[str, str, Any]]
+    title: str, first: str, result: IndicatorsOut, columns: list[tuple[str, str, Any]]
 ) -> Table:
     t = Table(title=title, title_style="bold", header_style="bold cyan", show_lines=False)
     t.add_column(first)
     for heading, _, _ in columns:
         t.add_column(heading, justify="right")
-    for row in result["rows"]:
-        t.add_row(row["label"], *(fmt(row["values"].get(key)) for _, key, fmt in columns))
-    total = result["total"]
+    for row in result.rows:
+        t.add_row(row.label, *(fmt(row.values.get(key)) for _, key, fmt in columns))
+    total = result.total
     t.add_row(
         "[bold]合计[/bold]", *(f"[bold]{fmt(total.get(key))}[/bold]" for _, key, fmt in columns)
     )
@@ -86,7 +88,7 @@ def table(
 
 
 def print_report(
-    console: Console, day: str, by_service: dict[str, Any], by_window: dict[str, Any]
+    console: Console, day: str, by_service: IndicatorsOut, by_window: IndicatorsOut
 ) -> None:
     console.print()
     console.print(
@@ -96,7 +98,7 @@ def print_report(
     )
     console.print(table(f"{day} 满意度与异常办理（按业务）", "业务", by_service, QUALITY_COLUMNS))
     console.print(table(f"{day} 窗口服务（按窗口）", "窗口", by_window, WINDOW_COLUMNS))
-    total = by_service["total"]
+    total = by_service.total
     paused = (
         "、".join(f"{k} {duration(v)}" for k, v in total.get("paused_by_reason_s", {}).items())
         or "无"
@@ -109,7 +111,7 @@ def print_report(
     )
 
 
-def print_totals(console: Console, tally: Tally, by_service: dict[str, Any]) -> None:
+def print_totals(console: Console, tally: Tally, by_service: IndicatorsOut) -> None:
     """The day in numbers, and how they relate to the tables' 取号量."""
     t = tally
     refused = "、".join(
@@ -121,7 +123,7 @@ def print_totals(console: Console, tally: Tally, by_service: dict[str, Any]) -> 
         f"转办 {t.transfers}，评价 {t.evaluations}。",
         soft_wrap=True,
     )
-    in_tables = by_service["total"]["issued"]
+    in_tables = by_service.total["issued"]
     console.print(
         f"表中“取号量”合计 {in_tables} = 取号机取号 {t.issued} + 转办生成的新号 {t.transfers}"
         "（转办时原号记为“已转办”，在新业务下另发一张号重新排队，两张都计入取号量）。",

@@ -111,11 +111,11 @@ class DaySimulation:
         hall = await self.admin.admin_create(
             "halls", {"code": "DEMO", "name": "示范区政务服务中心"}
         )
-        h.hall_id = hall["id"]
+        h.hall_id = hall.id
         for spec in scenario.SERVICES:
             created = await self.admin.admin_create("services", {"hall_id": h.hall_id, **spec})
-            h.services[str(spec["prefix"])] = created["id"]
-            h.prefix_of[created["id"]] = str(spec["prefix"])
+            h.services[str(spec["prefix"])] = created.id
+            h.prefix_of[created.id] = str(spec["prefix"])
         for number, prefixes in scenario.WINDOWS.items():
             w = await self.admin.admin_create(
                 "windows",
@@ -125,27 +125,27 @@ class DaySimulation:
                     "service_ids": [h.services[p] for p in prefixes],
                 },
             )
-            h.windows[number] = w["id"]
+            h.windows[number] = w.id
             pad = await self.admin.admin_create(
                 "devices",
                 {
                     "hall_id": h.hall_id,
                     "kind": "window",
-                    "window_id": w["id"],
+                    "window_id": w.id,
                     "label": f"{number}号窗口评价器",
                 },
             )
-            h.window_devices[number] = pad["token"]
+            h.window_devices[number] = pad.token
             await self._staff(f"W{int(number):03d}", CLERKS[int(number) - 1], "window")
         await self._staff(h.supervisor_no, "赵主任", "supervisor")
         kiosk = await self.admin.admin_create(
             "devices", {"hall_id": h.hall_id, "kind": "kiosk", "label": "1号取号机"}
         )
-        h.kiosk_token = kiosk["token"]
+        h.kiosk_token = kiosk.token
         display = await self.admin.admin_create(
             "devices", {"hall_id": h.hall_id, "kind": "display", "label": "大厅显示屏"}
         )
-        h.display_token = display["token"]
+        h.display_token = display.token
 
     async def _staff(self, staff_no: str, name: str, role: str) -> None:
         await self.admin.admin_create(

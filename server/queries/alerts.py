@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from client.replies import AlertOut as AlertOut  # the reply: shared with the client
 from server.domain.alerts import (
     WATCHED_KINDS,
     AlertCondition,
@@ -26,44 +26,28 @@ from server.store.tables import Alert, Device, Hall, Service, Window
 AlertState = Literal["open", "all"]
 
 
-class AlertOut(BaseModel):
-    id: int
-    hall_id: int
-    kind: str
-    subject: str
-    level: str
-    text: str
-    raised_at: datetime
-    resolved_at: datetime | None
-    acknowledged_at: datetime | None
-    acknowledged_by_no: str | None
-    acknowledged_by_name: str | None
-    device_id: int | None = None
-    ticket_id: int | None = None
-    window_id: int | None = None
-    service_id: int | None = None
-
-    @classmethod
-    def of(cls, alert: Alert) -> AlertOut:
-        ids = {
-            k: v
-            for k, v in alert.data.items()
-            if k in ("device_id", "ticket_id", "window_id", "service_id") and isinstance(v, int)
-        }
-        return cls(
-            id=alert.id or 0,
-            hall_id=alert.hall_id,
-            kind=alert.kind,
-            subject=alert.subject,
-            level=alert.level,
-            text=alert.text,
-            raised_at=alert.raised_at,
-            resolved_at=alert.resolved_at,
-            acknowledged_at=alert.acknowledged_at,
-            acknowledged_by_no=alert.acknowledged_by_no,
-            acknowledged_by_name=alert.acknowledged_by_name,
-            **ids,
-        )
+def alert_out(alert: Alert) -> AlertOut:
+    """The alert as the consoles list it (the ids its data names: device, ticket, window,
+    service)."""
+    ids = {
+        k: v
+        for k, v in alert.data.items()
+        if k in ("device_id", "ticket_id", "window_id", "service_id") and isinstance(v, int)
+    }
+    return AlertOut(
+        id=alert.id or 0,
+        hall_id=alert.hall_id,
+        kind=alert.kind,
+        subject=alert.subject,
+        level=alert.level,
+        text=alert.text,
+        raised_at=alert.raised_at,
+        resolved_at=alert.resolved_at,
+        acknowledged_at=alert.acknowledged_at,
+        acknowledged_by_no=alert.acknowledged_by_no,
+        acknowledged_by_name=alert.acknowledged_by_name,
+        **ids,
+    )
 
 
 def hall_alerts(session: Session, hall_id: int, state: AlertState, limit: int) -> list[AlertOut]:
@@ -74,7 +58,7 @@ def hall_alerts(session: Session, hall_id: int, state: AlertState, limit: int) -
     if state == "open":
         query = query.where(col(Alert.acknowledged_at).is_(None))
     rows = session.exec(query.order_by(col(Alert.id).desc()).limit(limit))
-    return [AlertOut.of(a) for a in rows]
+    return [alert_out(a) for a in rows]
 
 
 @dataclass

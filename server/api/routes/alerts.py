@@ -14,7 +14,7 @@ from server.api.responses import AUTH, errors
 from server.api.stats_scope import one_hall
 from server.commands.alerts import acknowledge_alert
 from server.domain.actor import ensure_hall
-from server.queries.alerts import AlertOut, AlertState, hall_alerts
+from server.queries.alerts import AlertOut, AlertState, alert_out, hall_alerts
 from server.store import lookups
 from server.store.job import call
 
@@ -55,4 +55,4 @@ async def acknowledge(alert_id: IdPath, runtime: RuntimeDep, user: Supervisor) -
     """Acknowledge for everyone: `alert.acknowledged` goes to every console of the hall. An
     alert already acknowledged is returned as it is (the first acknowledgement stands)."""
     alert = await runtime.write(call(acknowledge_alert, user, alert_id))
-    return AlertOut.of(alert)
+    return alert_out(alert)

@@ -27,6 +27,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from client.replies import HealthOut
 from server.api.deps import RuntimeDep
 from server.api.responses import ErrorOut
 from server.commands.health import probe
@@ -57,12 +58,16 @@ class NotReadyOut(ReadyOut, ErrorOut):
     """503: `ready` false, the checks, and `detail` naming those that failed."""
 
 
-@router.get("/health", responses={503: {"model": ErrorOut, "description": "写入已停止"}})
-async def health(runtime: RuntimeDep) -> dict[str, str]:
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={503: {"model": ErrorOut, "description": "写入已停止"}},
+)
+async def health(runtime: RuntimeDep) -> HealthOut:
     """`{"status": "ok"}`, or 503 `writer_stopped` when this process can no longer save."""
     if not runtime.writer.alive:
         raise runtime.writer.stopped_error()
-    return {"status": "ok"}
+    return HealthOut(status="ok")
 
 
 @router.get(

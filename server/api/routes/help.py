@@ -18,7 +18,7 @@ from server.commands.help import acknowledge_help, request_help
 from server.domain.actor import ensure_hall
 from server.domain.calendar import business_day, hall_zone
 from server.domain.errors import InvalidInput
-from server.queries.alerts import AlertOut
+from server.queries.alerts import AlertOut, alert_out
 from server.queries.help import HelpCounts, help_counts
 from server.store import lookups
 from server.store.job import call
@@ -49,7 +49,7 @@ async def take_help(alert_id: IdPath, runtime: RuntimeDep, user: WindowStaff) ->
     """The 导办 desk (any staff of the hall) or a supervisor takes a 呼叫帮办, once for everyone
     (`alert.acknowledged`); the first one stands."""
     alert = await runtime.write(call(acknowledge_help, user, alert_id))
-    return AlertOut.of(alert)
+    return alert_out(alert)
 
 
 @router.get("/help/counts", response_model=HelpCounts, responses=errors(*AUTH, 404, 422))

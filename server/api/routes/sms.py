@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from client.platform import PlatformOutbox
+from client.replies import PhoneOut
 from server.api.deps import KioskDevice, RuntimeDep, Supervisor
 from server.api.params import IdPath, OptionalIdQuery
 from server.api.responses import AUTH, BODY, errors
@@ -22,11 +23,6 @@ router = APIRouter(tags=["sms"])
 
 class PhoneIn(BaseModel):
     phone: str = Field(min_length=1, max_length=20, description="11-digit mainland mobile")
-
-
-class PhoneOut(BaseModel):
-    ticket_id: int
-    phone: str = Field(description="masked, 138****1234")
 
 
 @router.post(

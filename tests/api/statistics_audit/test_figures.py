@@ -190,9 +190,9 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
 
     sup, hall = scenario["sup"], scenario["hall"]
     use_rollups(scenario["server"], hall, rolled_up=False)
-    in_process = await sup.indicators(
-        hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window"
-    )
+    in_process = (
+        await sup.indicators(hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window")
+    ).model_dump(mode="json", by_alias=True)
     monkeypatch.setattr(route, "IN_PROCESS_COLD_DAYS", 0)
     async with httpx.AsyncClient(  # a process to start: seconds on a loaded machine
         base_url=scenario["server"].base_url + "/api/v1", timeout=120
