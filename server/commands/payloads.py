@@ -7,7 +7,8 @@ from typing import TypeVar
 from sqlmodel import Session
 
 from client.events import TicketFields, WindowStatus
-from server.store.tables import Staff, Ticket, Window
+from server.store import lookups
+from server.store.tables import Ticket, Window
 
 T = TypeVar("T", bound=TicketFields)
 
@@ -41,13 +42,8 @@ def ticket_event(
 
 
 def window_event(session: Session, window: Window) -> WindowStatus:
-    staff = session.get(Staff, window.staff_id) if window.staff_id else None
     return WindowStatus(
         window_id=window.id or 0,
         window_number=window.number,
-        state=window.state,
-        pause_reason=window.pause_reason,
-        staff_no=staff.staff_no if staff else None,
-        staff_name=staff.name if staff else None,
-        state_since=window.state_since,
+        **lookups.window_staff(session, window),
     )

@@ -10,7 +10,7 @@ from client.wire import RecentCall, SnapshotData, WindowView
 from server.domain.calendar import business_day, day_bounds, hall_zone
 from server.domain.lifecycle import ACTIVE_AT_WINDOW
 from server.store import lookups
-from server.store.tables import Event, Hall, Staff, Ticket, Window, WindowService
+from server.store.tables import Event, Hall, Ticket, Window
 
 
 def last_seq(session: Session, hall_id: int) -> int:
@@ -36,7 +36,6 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
     for window in session.exec(
         select(Window).where(Window.hall_id == hall_id).order_by(col(Window.id))
     ):
-        staff = session.get(Staff, window.staff_id) if window.staff_id else None
         current = session.exec(
             select(Ticket).where(
                 Ticket.window_id == window.id, col(Ticket.status).in_(list(ACTIVE_AT_WINDOW))
@@ -46,21 +45,11 @@ def snapshot(session: Session, hall_id: int, now: datetime) -> tuple[int, Snapsh
             WindowView(
                 window_id=window.id or 0,
                 window_number=window.number,
-                state=window.state,
-                pause_reason=window.pause_reason,
-                state_since=window.state_since,
-                service_ids=list(
-                    session.exec(
-                        select(WindowService.service_id)
-                        .where(WindowService.window_id == window.id)
-                        .order_by(col(WindowService.rank))
-                    )
-                ),
-                staff_no=staff.staff_no if staff else None,
-                staff_name=staff.name if staff else None,
+                service_ids=lookups.window_service_ids(session, window.id or 0),
                 current_ticket_id=current.id if current else None,
                 current_number=current.number if current else None,
                 current_status=current.status if current else None,
+                **lookups.window_staff(session, window),
             )
         )
     recent = session.exec(

@@ -23,7 +23,7 @@ from server.domain.lifecycle import ACTIVE_AT_WINDOW
 from server.domain.personal import mask_name, masked_id
 from server.domain.queueing import Candidate, order_key
 from server.store import lookups
-from server.store.tables import Appointment, Service, Staff, Ticket, Window
+from server.store.tables import Appointment, Service, Ticket, Window
 
 NEXT_PER_SERVICE = 3
 NEXT_OVERALL = 6
@@ -31,18 +31,13 @@ NO_SHOWS = 10
 
 
 def desk_window(session: Session, window: Window) -> DeskWindow:
-    staff = session.get(Staff, window.staff_id) if window.staff_id else None
     return DeskWindow(
         id=window.id or 0,
         hall_id=window.hall_id,
         number=window.number,
-        state=window.state,
-        pause_reason=window.pause_reason,
-        state_since=window.state_since,
         staff_id=window.staff_id,
-        staff_no=staff.staff_no if staff else None,
-        staff_name=staff.name if staff else None,
         service_ids=lookups.window_service_ids(session, window.id or 0),
+        **lookups.window_staff(session, window),
     )
 
 

@@ -13,7 +13,6 @@ from client.desk import Figures, TodayFigures
 from server.domain.calendar import business_day, hall_zone
 from server.queries.stats.indicators import Scope, compute
 from server.store import lookups
-from server.store.tables import Staff
 
 
 def _figures(values: dict[str, Any] | None) -> Figures:
@@ -47,13 +46,14 @@ def today_figures(
     result = compute(session, scope, ["window", "staff"], counts_basic=counts_basic)
     by_window = {row.key: row.values for row in result["window"].rows}
     by_staff = {row.key: row.values for row in result["staff"].rows}
-    staff = session.get(Staff, window.staff_id) if window.staff_id else None
+    at = lookups.window_staff(session, window)
+    staff_no = at["staff_no"]
     return TodayFigures(
         business_day=day.isoformat(),
         window_id=window_id,
         window_number=window.number,
         window=_figures(by_window.get(str(window_id))),
-        staff_no=staff.staff_no if staff else None,
-        staff_name=staff.name if staff else None,
-        staff=_figures(by_staff.get(staff.staff_no)) if staff else None,
+        staff_no=staff_no,
+        staff_name=at["staff_name"],
+        staff=_figures(by_staff.get(staff_no)) if staff_no else None,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from sqlalchemy import Connection, and_, func
 from sqlmodel import Session, SQLModel, col, select
@@ -39,6 +39,7 @@ from server.store.tables import (
     Event,
     Hall,
     Service,
+    Staff,
     Ticket,
     Window,
     WindowService,
@@ -100,6 +101,30 @@ def window_service_ids(session: Session, window_id: int) -> list[int]:
         .order_by(col(WindowService.rank))
     )
     return list(rows)
+
+
+class WindowStaff(TypedDict):
+    """A window's state and who is signed in at it: the fields every wire shape of a window
+    has in common (the desk's DeskWindow, the snapshot's WindowView, the feed's
+    window.status, the staff of the window's TodayFigures)."""
+
+    state: str
+    pause_reason: str | None
+    state_since: datetime | None
+    staff_no: str | None
+    staff_name: str | None
+
+
+def window_staff(session: Session, window: Window) -> WindowStaff:
+    """The window joined with the staff member signed in at it (none while closed)."""
+    staff = session.get(Staff, window.staff_id) if window.staff_id else None
+    return WindowStaff(
+        state=window.state,
+        pause_reason=window.pause_reason,
+        state_since=window.state_since,
+        staff_no=staff.staff_no if staff else None,
+        staff_name=staff.name if staff else None,
+    )
 
 
 @dataclass(frozen=True)
