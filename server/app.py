@@ -8,7 +8,7 @@ import logging
 import os
 import pkgutil
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ from server.realtime.endpoint import router as ws_router
 from server.realtime.feed import Feed
 from server.realtime.feed_path import FeedPath
 from server.realtime.ticket_feed import router as ticket_feed_router
-from server.runtime import Runtime
+from server.runtime import Runtime, every
 from server.security import LoginThrottle
 from server.settings import Settings
 from server.store import migrate
@@ -347,30 +347,38 @@ async def _texts_loop(runtime: Runtime) -> None:
     own writes the text messages now due — never inside the call's transaction — and the
     sender is woken. At most once per interval; a hall without an SMS gateway costs one
     lookup."""
-    while True:
-        await asyncio.sleep(runtime.settings.queue_counts_interval_s)
-        if not runtime.texting_halls:
-            continue
-        halls = sorted(runtime.texting_halls)
-        runtime.texting_halls.clear()
-        try:
-            written = await runtime.write(call(sms_jobs.queue_texts, halls))
-        except Exception:  # logged; the next change of the hall tries again
-            log.exception("短信提醒: writing the due messages failed")
-            continue
+
+    async def write_texts(halls: list[int]) -> None:
+        written = await runtime.write(call(sms_jobs.queue_texts, halls))
         if written and runtime.sender is not None:
             runtime.sender.wake()
+
+    failed = "短信提醒: writing the due messages failed"
+    await _per_round(runtime, runtime.texting_halls, write_texts, failed)
 
 
 async def _queue_counts_loop(runtime: Runtime) -> None:
     """Coalesce queue changes into at most one queue.counts event per hall per interval."""
-    while True:
-        await asyncio.sleep(runtime.settings.queue_counts_interval_s)
-        if not runtime.dirty_halls:
-            continue
-        halls = sorted(runtime.dirty_halls)
-        runtime.dirty_halls.clear()
-        try:
-            await runtime.write(call(publish_queue_counts, halls))
-        except Exception:  # pragma: no cover - logged, retried on the next change
-            log.exception("queue.counts failed")
+
+    async def publish(halls: list[int]) -> None:
+        await runtime.write(call(publish_queue_counts, halls))
+
+    await _per_round(runtime, runtime.dirty_halls, publish, "queue.counts failed")
+
+
+async def _per_round(
+    runtime: Runtime,
+    pending: set[int],
+    work: Callable[[list[int]], Awaitable[None]],
+    failed: str,
+) -> None:
+    """Each interval, the halls marked since the last round (if any) handed to `work` at
+    once; the marks are cleared first, so a change during the work is the next round's."""
+
+    async def round_() -> None:
+        if pending:
+            halls = sorted(pending)
+            pending.clear()
+            await work(halls)
+
+    await every(runtime.settings.queue_counts_interval_s, round_, log, failed)

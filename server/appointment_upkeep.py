@@ -6,12 +6,11 @@ is deleted by the nightly maintenance (server/commands/maintenance.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from server.commands.appointment_upkeep import mark_missed
 from server.queries.appointments import upkeep_due
-from server.runtime import Runtime
+from server.runtime import Runtime, every
 from server.store.job import call
 
 log = logging.getLogger("govqueue.appointments")
@@ -28,9 +27,5 @@ async def upkeep_once(runtime: Runtime) -> int:
 
 
 async def upkeep_forever(runtime: Runtime) -> None:
-    while True:
-        await asyncio.sleep(runtime.settings.appointment_upkeep_interval_s)
-        try:
-            await upkeep_once(runtime)
-        except Exception:  # logged; the next round tries again
-            log.exception("the appointment upkeep failed")
+    interval = runtime.settings.appointment_upkeep_interval_s
+    await every(interval, lambda: upkeep_once(runtime), log, "the appointment upkeep failed")

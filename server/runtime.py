@@ -5,8 +5,10 @@ starts and stops what runs; docs/runtime.md draws it all."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -76,3 +78,17 @@ class Runtime:
     async def write(self, job: Callable[[Tx], R]) -> R:
         """Run a change through the single writer; returns once it is durable."""
         return await self.writer.run(job)
+
+
+async def every(
+    interval_s: float, work: Callable[[], Awaitable[object]], log: logging.Logger, failed: str
+) -> None:
+    """A background round of the server (the watch, the appointment upkeep, queue.counts,
+    短信提醒): `work` every `interval_s` seconds until cancelled; a failure is logged as
+    `failed` and the next round tries again."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await work()
+        except Exception:  # logged; the next round tries again
+            log.exception(failed)

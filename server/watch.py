@@ -6,14 +6,13 @@ several server processes watching together change each thing once)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sqlmodel import Session
 
 from server.commands.watch import keep_watched
 from server.queries.alerts import HallFindings, watch_findings
-from server.runtime import Runtime
+from server.runtime import Runtime, every
 from server.store.job import call
 
 log = logging.getLogger("govqueue.watch")
@@ -46,9 +45,5 @@ async def watch_once(runtime: Runtime) -> int:
 
 
 async def watch_forever(runtime: Runtime) -> None:
-    while True:
-        await asyncio.sleep(runtime.settings.alert_check_interval_s)
-        try:
-            await watch_once(runtime)
-        except Exception:  # logged; the next look tries again
-            log.exception("the alert watch failed")
+    interval = runtime.settings.alert_check_interval_s
+    await every(interval, lambda: watch_once(runtime), log, "the alert watch failed")

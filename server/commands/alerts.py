@@ -29,11 +29,10 @@ from client.events import AlertAcknowledged, AlertKind, AlertRaised, AlertResolv
 from server.domain.actor import StaffActor, ensure_hall
 from server.domain.errors import NotFound
 from server.domain.texts import text
-from server.store.tables import Alert
+from server.store.tables import ALERT_SUBJECT_IDS, Alert
 from server.store.transaction import Tx
 
 Level = Literal["bad", "warn"]
-SUBJECT_IDS = ("device_id", "ticket_id", "window_id", "service_id")
 
 
 def _open(tx: Tx, hall_id: int, kind: str, subject: str) -> Alert | None:
@@ -75,7 +74,7 @@ def raise_alert(
             subject=subject,
             level=level,
             text=sentence,
-            data={k: v for k, v in (data or {}).items() if k in SUBJECT_IDS},
+            data={k: v for k, v in (data or {}).items() if k in ALERT_SUBJECT_IDS},
             raised_at=tx.now,
         )
     else:  # resolved, not yet acknowledged: the same fault again
@@ -89,7 +88,6 @@ def raise_alert(
 
 
 def raised_event(alert: Alert) -> AlertRaised:
-    ids = {k: alert.data.get(k) for k in SUBJECT_IDS if isinstance(alert.data.get(k), int)}
     return AlertRaised(
         alert_id=alert.id or 0,
         kind=alert.kind,
@@ -97,7 +95,7 @@ def raised_event(alert: Alert) -> AlertRaised:
         level=alert.level,
         text=alert.text,
         raised_at=alert.raised_at,
-        **ids,
+        **alert.subject_ids(),
     )
 
 

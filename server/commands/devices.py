@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from sqlmodel import Session
 
 from client.events import DeviceStatus
+from client.kinds import DeviceKind
+from client.replies import DeviceMeOut
 from server.commands import sms
 from server.commands.alerts import raise_alert, resolve_alert
 from server.domain.actor import DeviceActor
@@ -20,23 +21,6 @@ from server.store.transaction import Tx
 Health = Literal["ok", "warning", "error"]
 
 
-@dataclass(frozen=True)
-class DeviceIdentity:
-    device_id: int
-    kind: str
-    label: str
-    hall_id: int
-    hall_name: str
-    hall_timezone: str
-    window_id: int | None
-    window_number: str | None
-    no_show_requeue: bool = True
-    kiosk_elderly: bool = False
-    repeat_priority_calls: bool = False
-    guide_desk: bool = False  # this window terminal is the hall's 导办 desk
-    sms: bool = False  # the hall has an [sms] gateway (kiosks offer 短信提醒)
-
-
 def device_of(session: Session, actor: DeviceActor) -> Device:
     device = session.get(Device, actor.device_id)
     if device is None or device.revoked_at is not None:
@@ -44,19 +28,21 @@ def device_of(session: Session, actor: DeviceActor) -> Device:
     return device
 
 
-def identity(session: Session, actor: DeviceActor) -> DeviceIdentity:
+def identity(session: Session, actor: DeviceActor, public_base_url: str) -> DeviceMeOut:
+    """`GET /devices/me`: who the device is and the hall's settings it follows."""
     device = device_of(session, actor)
     hall = lookups.hall(session, device.hall_id)
     window = session.get(Window, device.window_id) if device.window_id is not None else None
-    return DeviceIdentity(
-        device_id=device.id or 0,
-        kind=device.kind,
+    return DeviceMeOut(
+        id=device.id or 0,
+        kind=DeviceKind(device.kind),
         label=device.label,
         hall_id=hall.id or 0,
         hall_name=hall.name,
         hall_timezone=hall.timezone,
         window_id=device.window_id,
         window_number=window.number if window else None,
+        public_base_url=public_base_url,
         no_show_requeue=hall.no_show_requeue,
         kiosk_elderly=hall.kiosk_elderly,
         repeat_priority_calls=hall.repeat_priority_calls,

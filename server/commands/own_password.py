@@ -31,6 +31,9 @@ audit = logging.getLogger("govqueue.audit")
 
 @dataclass(frozen=True)
 class Changed:
+    """The account after its new password: exactly the claims of its next access token
+    (POST /auth/password issues it with `issue_access_token(secret, **asdict(changed), …)`)."""
+
     staff_id: int
     staff_no: str
     name: str

@@ -73,15 +73,10 @@ async def sign_in(
     signed = await runtime.write(call(console_sessions.start, token.staff_id, hours, now))
     csrf = session.set_cookies(response, runtime, signed, _secure(request))
     return SessionOut(
-        staff_id=token.staff_id,
-        staff_no=token.staff_no,
-        name=token.name,
-        role=token.role,
-        hall_id=token.hall_id,
+        **token.model_dump(exclude={"access_token", "token_type"}),  # who signed in
         **await _hall(runtime, token.hall_id),
         csrf_token=csrf,
         expires_at=signed.expires_at,
-        must_change_password=token.must_change_password,
     )
 
 

@@ -35,24 +35,27 @@ def masked(phone: str) -> str:
 
 
 def near_message(hall_name: str, number: str, ahead: int, phone: str) -> dict[str, object]:
-    return {
-        "phone": phone,
-        "number": number,
-        "ahead": ahead,
-        "hall_name": hall_name,
-        "sign": hall_name,
-        "text": text("sms.near", hall=hall_name, number=number, ahead=ahead),
-    }
+    return _message("sms.near", hall_name, number, phone, {"ahead": ahead}, ahead=ahead)
 
 
 def called_message(hall_name: str, number: str, window: str, phone: str) -> dict[str, object]:
+    return _message(
+        "sms.called", hall_name, number, phone, {"window_number": window}, window=window
+    )
+
+
+def _message(
+    key: str, hall_name: str, number: str, phone: str, fields: dict[str, object], **said: object
+) -> dict[str, object]:
+    """A text message of the hall about a ticket: to `phone`, signed with the hall's name,
+    its words the text `key` says with the ticket's number and `said`."""
     return {
         "phone": phone,
         "number": number,
-        "window_number": window,
+        **fields,
         "hall_name": hall_name,
         "sign": hall_name,
-        "text": text("sms.called", hall=hall_name, number=number, window=window),
+        "text": text(key, hall=hall_name, number=number, **said),
     }
 
 

@@ -27,27 +27,8 @@ AlertState = Literal["open", "all"]
 
 
 def alert_out(alert: Alert) -> AlertOut:
-    """The alert as the consoles list it (the ids its data names: device, ticket, window,
-    service)."""
-    ids = {
-        k: v
-        for k, v in alert.data.items()
-        if k in ("device_id", "ticket_id", "window_id", "service_id") and isinstance(v, int)
-    }
-    return AlertOut(
-        id=alert.id or 0,
-        hall_id=alert.hall_id,
-        kind=alert.kind,
-        subject=alert.subject,
-        level=alert.level,
-        text=alert.text,
-        raised_at=alert.raised_at,
-        resolved_at=alert.resolved_at,
-        acknowledged_at=alert.acknowledged_at,
-        acknowledged_by_no=alert.acknowledged_by_no,
-        acknowledged_by_name=alert.acknowledged_by_name,
-        **ids,
-    )
+    """The alert as the consoles list it, with the ids its data names."""
+    return AlertOut.model_validate({**alert.model_dump(), **alert.subject_ids()})
 
 
 def hall_alerts(session: Session, hall_id: int, state: AlertState, limit: int) -> list[AlertOut]:

@@ -11,12 +11,5 @@ from server.store.tables import Window
 
 
 def window_out(window: Window, service_ids: list[int]) -> WindowOut:
-    return WindowOut(
-        id=window.id or 0,
-        hall_id=window.hall_id,
-        number=window.number,
-        state=window.state,
-        pause_reason=window.pause_reason,
-        staff_id=window.staff_id,
-        service_ids=service_ids,
-    )
+    """The window's columns and the services it serves, in its order."""
+    return WindowOut.model_validate({**window.model_dump(), "service_ids": service_ids})

@@ -145,6 +145,14 @@ class Alert(SQLModel, table=True):
     acknowledged_by_no: str | None = Field(default=None, max_length=32)
     acknowledged_by_name: str | None = Field(default=None, max_length=50)
 
+    def subject_ids(self) -> dict[str, int]:
+        """The ids its data names (device, ticket, window, service): what its events and the
+        consoles' list of alerts carry."""
+        return {k: v for k, v in self.data.items() if k in ALERT_SUBJECT_IDS and isinstance(v, int)}
+
+
+ALERT_SUBJECT_IDS = ("device_id", "ticket_id", "window_id", "service_id")
+
 
 class ConsoleSession(SQLModel, table=True):
     """A web console sign-in (server/auth/console_session.py): the cookie holds a random token,

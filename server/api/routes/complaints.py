@@ -50,15 +50,7 @@ async def create(runtime: RuntimeDep, user: Supervisor, body: ComplaintIn) -> Co
         create_complaint,
         user,
         hall,
-        channel=body.channel,
-        content=body.content,
-        ticket_id=body.ticket_id,
-        window_id=body.window_id,
-        staff_no=body.staff_no,
-        service_id=body.service_id,
-        complainant_name=body.complainant_name,
-        complainant_phone=body.complainant_phone,
-        received_at=body.received_at,
+        **body.model_dump(exclude={"hall_id"}),  # the complaint as given
         deadline_working_days=days,
         calendar=calendar,
     )

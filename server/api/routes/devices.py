@@ -44,23 +44,8 @@ class DeviceStatusIn(BaseModel):
 @router.get("/me", response_model=DeviceMeOut, responses=errors(*AUTH))
 async def who_am_i(request: Request, runtime: RuntimeDep, device: AnyDevice) -> DeviceMeOut:
     """The calling device: its hall (id, name, time zone), label, kind and window."""
-    me = await runtime.read(lambda session: devices.identity(session, device))
-    return DeviceMeOut(
-        id=me.device_id,
-        kind=DeviceKind(me.kind),
-        label=me.label,
-        hall_id=me.hall_id,
-        hall_name=me.hall_name,
-        hall_timezone=me.hall_timezone,
-        window_id=me.window_id,
-        window_number=me.window_number,
-        public_base_url=(runtime.settings.public_base_url or str(request.base_url)).rstrip("/"),
-        no_show_requeue=me.no_show_requeue,
-        kiosk_elderly=me.kiosk_elderly,
-        repeat_priority_calls=me.repeat_priority_calls,
-        guide_desk=me.guide_desk,
-        sms=me.sms,
-    )
+    base_url = (runtime.settings.public_base_url or str(request.base_url)).rstrip("/")
+    return await runtime.read(lambda session: devices.identity(session, device, base_url))
 
 
 @router.post("/me/status", response_model=DeviceStatusOut, responses=errors(*AUTH, *BODY))

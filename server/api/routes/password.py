@@ -11,6 +11,7 @@ caller gets a new token, a console session goes on.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -70,17 +71,9 @@ async def change_password(
     runtime.access.revoked("staff", done.staff_id)  # other processes: see server/access.py
     access_token = None
     if creds is not None:  # the caller goes on with a new token (the old one just ended)
-        access_token = issue_access_token(
-            runtime.secret_key,
-            staff_id=done.staff_id,
-            staff_no=done.staff_no,
-            name=done.name,
-            role=done.role,
-            hall_id=done.hall_id,
-            now=now,
-            minutes=runtime.settings.access_token_minutes,
-            token_version=done.token_version,
-        )
+        minutes = runtime.settings.access_token_minutes
+        claims = asdict(done)  # the account's claims: 工号, name, role, hall, token version
+        access_token = issue_access_token(runtime.secret_key, **claims, now=now, minutes=minutes)
     return PasswordChangedOut(
         staff_id=done.staff_id, staff_no=done.staff_no, access_token=access_token
     )

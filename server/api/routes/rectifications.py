@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -32,6 +34,7 @@ from server.queries.rectifications import (
     rectification,
 )
 from server.store.job import call
+from server.store.transaction import Tx
 
 router = APIRouter(prefix="/rectifications", tags=["rectifications"])
 
@@ -39,6 +42,20 @@ router = APIRouter(prefix="/rectifications", tags=["rectifications"])
 async def _read_one(runtime: RuntimeDep, rectification_id: int) -> RectificationOut:
     missing = text("rectification.not_found", rectification_id=rectification_id)
     return await read_one(runtime, rectification, rectification_id, RectificationOut, missing)
+
+
+async def _done(
+    runtime: RuntimeDep, job: Callable[[Tx], object], rectification_id: int
+) -> RectificationOut:
+    """The step written, then the rectification as it now stands."""
+    await runtime.write(job)
+    return await _read_one(runtime, rectification_id)
+
+
+# a step of a rectification (整改, 回访, 申诉 and its decision): the rectification after it
+_step = functools.partial(
+    router.post, response_model=RectificationOut, responses=errors(*AUTH, 404, 409, *BODY)
+)
 
 
 @router.get("", response_model=RectificationPage, responses=errors(*AUTH, 404, 422))
@@ -89,11 +106,7 @@ async def get_one(
     )
 
 
-@router.post(
-    "/{rectification_id}/rectify",
-    response_model=RectificationOut,
-    responses=errors(*AUTH, 404, 409, *BODY),
-)
+@_step("/{rectification_id}/rectify")
 async def rectify_route(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: RectifyIn
 ) -> RectificationOut:
@@ -107,15 +120,10 @@ async def rectify_route(
         followup_days=settings.followup_working_days,
         calendar=settings.working_calendar(),
     )
-    await runtime.write(job)
-    return await _read_one(runtime, rectification_id)
+    return await _done(runtime, job, rectification_id)
 
 
-@router.post(
-    "/{rectification_id}/follow-up",
-    response_model=RectificationOut,
-    responses=errors(*AUTH, 404, 409, *BODY),
-)
+@_step("/{rectification_id}/follow-up")
 async def follow_up_route(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: FollowUpIn
 ) -> RectificationOut:
@@ -128,36 +136,24 @@ async def follow_up_route(
         result=body.result,
         satisfied=body.satisfied,
     )
-    await runtime.write(job)
-    return await _read_one(runtime, rectification_id)
+    return await _done(runtime, job, rectification_id)
 
 
-@router.post(
-    "/{rectification_id}/appeal",
-    response_model=RectificationOut,
-    status_code=201,
-    responses=errors(*AUTH, 404, 409, *BODY),
-)
+@_step("/{rectification_id}/appeal", status_code=201)
 async def appeal_route(
     runtime: RuntimeDep, user: Supervisor, rectification_id: IdPath, body: AppealIn
 ) -> RectificationOut:
     """申诉: the hall holds this 差评 malicious or mistaken (reason and evidence); an admin
     decides. Once per 差评."""
     job = call(file_appeal, user, rectification_id, body.reason, body.evidence or "")
-    await runtime.write(job)
-    return await _read_one(runtime, rectification_id)
+    return await _done(runtime, job, rectification_id)
 
 
-@router.post(
-    "/{rectification_id}/appeal/decision",
-    response_model=RectificationOut,
-    responses=errors(*AUTH, 404, 409, *BODY),
-)
+@_step("/{rectification_id}/appeal/decision")
 async def decide_route(
     runtime: RuntimeDep, user: AdminUser, rectification_id: IdPath, body: AppealDecisionIn
 ) -> RectificationOut:
     """An admin decides the 申诉, once: upheld (the rating leaves 满意率, in the statistics,
     the exports and — where the hall's profile has a field — the platform) or rejected."""
     job = call(decide_appeal, user, rectification_id, upheld=body.upheld, decision=body.decision)
-    await runtime.write(job)
-    return await _read_one(runtime, rectification_id)
+    return await _done(runtime, job, rectification_id)
