@@ -13,7 +13,7 @@ from app_shell.widgets import named
 from kiosk_app.appointment import MAX_INPUT
 from kiosk_app.controller import KioskController
 from kiosk_app.texts import text
-from kiosk_app.views.parts import action_button, action_row, keypad, screen_column
+from kiosk_app.views.parts import action_button, action_row, keypad, keypad_entry, screen_column
 from kiosk_app.views.style import KioskSizes
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "back")
@@ -60,14 +60,8 @@ class AppointmentScreen(QWidget):
         self.back = action_button(text("appointment.back"), "secondary", s, focus=False)
         self.confirm.clicked.connect(lambda: self.flow.submit())
         self.back.clicked.connect(controller.close_appointment)
-        column = screen_column(self, s)
-        column.addWidget(self.heading)
-        column.addWidget(self.hint)
-        column.addWidget(self.field)
-        column.addWidget(self.message)
-        column.addWidget(self.normal)
-        column.addLayout(keys, 1)
-        column.addLayout(action_row(s, self.back, self.confirm))
+        words = (self.heading, self.hint, self.field, self.message, self.normal)
+        keypad_entry(screen_column(self, s), words, keys, action_row(s, self.back, self.confirm))
         self.flow.changed.connect(self.refresh)
         self.refresh()
 

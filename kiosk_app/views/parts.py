@@ -57,6 +57,17 @@ def action_row(sizes: KioskSizes, *buttons: QWidget) -> QHBoxLayout:
     return row
 
 
+def keypad_entry(
+    column: QVBoxLayout, words: Sequence[QWidget], keys: QGridLayout, actions: QHBoxLayout
+) -> None:
+    """A keypad entry from top to bottom: its words (title, hint, what was typed, the message
+    …), the keys taking the room left, the actions."""
+    for widget in words:
+        column.addWidget(widget)
+    column.addLayout(keys, 1)
+    column.addLayout(actions)
+
+
 def keypad(
     keys: Sequence[str],
     sizes: KioskSizes,

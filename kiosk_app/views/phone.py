@@ -10,7 +10,7 @@ from app_shell import theme
 from app_shell.widgets import SpacedLabel, named
 from kiosk_app.phone_entry import DIGITS, PhoneEntry
 from kiosk_app.texts import text
-from kiosk_app.views.parts import action_button, action_row, keypad
+from kiosk_app.views.parts import action_button, action_row, keypad, keypad_entry
 from kiosk_app.views.style import KioskSizes
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
@@ -57,12 +57,8 @@ class PhonePanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(pad // 2)
-        column.addWidget(self.title)
-        column.addWidget(self.hint)
-        column.addWidget(self.field)
-        column.addWidget(self.message)
-        column.addLayout(keys, 1)
-        column.addLayout(action_row(s, self.cancel, self.confirm))
+        words = (self.title, self.hint, self.field, self.message)
+        keypad_entry(column, words, keys, action_row(s, self.cancel, self.confirm))
 
     def refresh(self) -> None:
         e = self.entry
