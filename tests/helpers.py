@@ -20,7 +20,7 @@ from sqlalchemy import create_engine
 
 from client.rest import ApiClient
 from server.app import create_app
-from server.commands.admin import create_staff, new_password_hash
+from server.commands.admin import create_staff, new_password_hash, new_staff_row
 from server.domain.clock import Clock, ManualClock
 from server.domain.enums import Role
 from server.embedded import running_server
@@ -57,9 +57,8 @@ def _build_migrated(url: str) -> None:
     migrate.upgrade(url)
     engine = make_engine(url, writer=True)
     with transaction(engine, ManualClock(HALL_OPENING)) as tx:
-        create_staff(
-            tx, ADMIN_NO, "系统管理员", Role.admin, new_password_hash(ADMIN_PASSWORD), None
-        )
+        hashed = new_password_hash(ADMIN_PASSWORD)
+        create_staff(tx, new_staff_row(ADMIN_NO, "系统管理员", Role.admin, hashed, None))
     engine.dispose()
     if url.startswith("sqlite"):  # everything into the main file, so that it can be copied
         with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:

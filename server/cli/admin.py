@@ -35,7 +35,7 @@ def create_staff(
 ) -> None:
     """Create a staff account. The password is read from stdin or a prompt, never argv."""
     from server.commands.admin import create_staff as create
-    from server.commands.admin import new_password_hash
+    from server.commands.admin import new_password_hash, new_staff_row
     from server.domain.clock import SystemClock
     from server.domain.enums import Role
     from server.domain.errors import DomainError
@@ -64,9 +64,10 @@ def create_staff(
         try:
             with transaction(engine, SystemClock()) as tx:
                 # a first password (typed by an installer, or piped in): changed at sign-in
-                staff = create(
-                    tx, staff_no, name, role_value, hashed, hall_id, must_change_password=True
+                row = new_staff_row(
+                    staff_no, name, role_value, hashed, hall_id, must_change_password=True
                 )
+                staff = create(tx, row)
         except DomainError as exc:
             console.print(f"[red]{exc.message}[/red]")
             raise typer.Exit(1) from None

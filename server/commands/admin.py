@@ -169,23 +169,12 @@ def new_staff_row(
     }
 
 
-def create_staff(
-    tx: Tx,
-    staff_no: str,
-    name: str,
-    role: Role,
-    password: HashedPassword,
-    hall_id: int | None,
-    *,
-    must_change_password: bool = False,
-) -> Staff:
-    """`password` is hashed by the caller, before the transaction (HashedPassword)."""
-    row = new_staff_row(
-        staff_no, name, role, password, hall_id, must_change_password=must_change_password
-    )
+def create_staff(tx: Tx, row: dict[str, Any]) -> Staff:
+    """Add the account `new_staff_row` made (its password hashed by the caller, before the
+    transaction); 409 when its 工号 is taken."""
     staff = Staff(**row)
-    if hall_id is not None:
-        lookups.hall(tx.session, hall_id)
+    if staff.hall_id is not None:
+        lookups.hall(tx.session, staff.hall_id)
     taken = tx.session.exec(select(Staff).where(Staff.staff_no == staff.staff_no)).first()
     if taken is not None:
         raise AlreadyExists(text("staff.no_taken", staff_no=staff.staff_no))

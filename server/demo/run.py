@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from client.rest import ApiClient
 from server.app import create_app
-from server.commands.admin import create_staff, new_password_hash
+from server.commands.admin import create_staff, new_password_hash, new_staff_row
 from server.demo import scenario
 from server.demo.des import Scheduler
 from server.demo.report import print_report, print_totals
@@ -69,7 +69,9 @@ def prepare_demo(data_dir: Path) -> str:
     engine = make_engine(url, writer=True)
     try:
         with transaction(engine, SystemClock()) as tx:
-            create_staff(tx, ADMIN_NO, "演示管理员", Role.admin, admin_password, None)
+            create_staff(
+                tx, new_staff_row(ADMIN_NO, "演示管理员", Role.admin, admin_password, None)
+            )
     finally:
         engine.dispose()
     return url

@@ -112,10 +112,11 @@ def build(engine: Engine, bookings: list[tuple[str, int]]) -> Hall:
         hall_id, services, window_ids, device_id, integration_id = setup(tx)
     clerks = {}
     for number in WINDOWS:
-        staff = hall_run(
-            engine, clock, catalog, admin.create_staff, f"P{n}-W{number}", f"窗口{number}",
-            Role.window, admin.new_password_hash("window-password"), hall_id,
+        row = admin.new_staff_row(
+            f"P{n}-W{number}", f"窗口{number}", Role.window,
+            admin.new_password_hash("window-password"), hall_id,
         )  # fmt: skip
+        staff = hall_run(engine, clock, catalog, admin.create_staff, row)
         clerks[number] = StaffActor(staff.id or 0, staff.staff_no, staff.name, Role.window, hall_id)
     hall = Hall(
         engine, clock, catalog, services, window_ids,

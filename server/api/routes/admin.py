@@ -199,8 +199,7 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
         ensure_hall(user, body.hall_id)
     # hashed here, before the writer: inside its job the hash would hold every write
     password = await runtime.passwords.hash(admin.checked_password(body.password))
-    job = call(
-        admin.create_staff,
+    row = admin.new_staff_row(
         body.staff_no,
         body.name,
         body.role,
@@ -208,6 +207,7 @@ async def create_staff(body: StaffIn, runtime: RuntimeDep, user: AdminUser) -> S
         body.hall_id,
         must_change_password=body.must_change_password,
     )
+    job = call(admin.create_staff, row)
     return await runtime.write(job)
 
 
