@@ -239,11 +239,12 @@ class KioskController(QObject):
             message_for(ServerUnavailable()),
         ):
             self.message = ""
+        first = not self.is_loaded
+        self.is_loaded = True  # before the screens redraw: the start screen enables 长辈版 by it
         if self.screen is Screen.loading:
             self._set_screen(Screen.start)
         self.changed.emit()
-        if not self.is_loaded:
-            self.is_loaded = True
+        if first:
             self.loaded.emit()
 
     def _services_failed(self, error: BaseException) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,10 +85,12 @@ def make_kiosk(
     token: str | None = None,
     server_url: str | None = None,
     speech: Any = None,
+    before_start: Callable[[KioskController, KioskWindow], None] | None = None,
     **settings: Any,
 ) -> Kiosk:
     """A kiosk showing its loaded start screen. `timers` overrides time-outs (seconds) below
-    what installers may set, so tests do not wait for minutes."""
+    what installers may set, so tests do not wait for minutes; `before_start` sees the kiosk
+    built but not yet started (to watch its first signals)."""
     assert server.hall is not None
     config = KioskSettings(
         server=server_url or server.base_url,
@@ -111,6 +114,8 @@ def make_kiosk(
     window = KioskWindow(controller, *size)
     qtbot.addWidget(window)
     window.show()
+    if before_start is not None:
+        before_start(controller, window)
     controller.start()
     qtbot.waitUntil(lambda: controller.is_loaded, timeout=10_000)
     qtbot.waitExposed(window)

@@ -123,6 +123,21 @@ def test_the_start_screen_opens_elderly_mode_with_the_halls_common_services_firs
     assert kiosk.window.stack.currentWidget() is kiosk.window.start_screen
 
 
+def test_the_elderly_entry_is_usable_the_moment_the_services_load(
+    app_server: ThreadedServer, kiosks: Any
+) -> None:
+    """The start screen draws itself when the services arrive: 长辈版 must be enabled in that
+    very drawing, not only at the next change of anything (it once stayed grey until then)."""
+    token, _, _ = elderly_hall(app_server)
+    seen: list[bool] = []
+
+    def watch(controller: Any, window: Any) -> None:
+        controller.loaded.connect(lambda: seen.append(window.start_screen.elderly.isEnabled()))
+
+    kiosks(token=token, before_start=watch)
+    assert seen == [True]
+
+
 def test_no_timeout_under_a_minute_and_the_next_person_starts_in_the_kiosks_own_mode(
     qtbot: QtBot, app_server: ThreadedServer, kiosks: Any
 ) -> None:
