@@ -43,7 +43,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import GOVQUEUE, Database, Server, load_average, percentile, seed
+from harness import GOVQUEUE, Database, Server, arguments, load_average, percentile, seed
 
 
 def hall_file(folder: Path, count: int, code: str, conflict_with: str | None) -> Path:
@@ -186,9 +186,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--staff", type=int, nargs="+", default=[10, 20, 100])
     parser.add_argument("--kiosks", type=int, default=4)
     parser.add_argument("--conflict", action="store_true")

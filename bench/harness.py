@@ -5,6 +5,7 @@ hall, waiting tickets written straight into the database, and the CPU and memory
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import shutil
@@ -43,6 +44,20 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "ws": "websockets-sansio",
     "ws_per_message_deflate": False,
 }
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """A bench's command line, with its module docstring as the help (laid out as written)."""
+    return argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def add_fan_out_arguments(parser: argparse.ArgumentParser) -> None:
+    """--subscribers screens on the feed while the windows make --calls, --interval apart."""
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--calls", type=int, default=100)
+    parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
 
 
 def free_port() -> int:

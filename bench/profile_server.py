@@ -16,7 +16,6 @@ pydantic-core and the interpreter show too.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import re
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, load_average
+from harness import Database, arguments, load_average
 from process_family import family
 from tickets_wrk import POST_TICKET, WINDOW_CYCLE, finish_current, prepared_hall, wrk
 
@@ -117,9 +116,7 @@ def _short(frame: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = arguments(__doc__)
     parser.add_argument("scenario", choices=["issue", "cycles", "summary"])
     parser.add_argument("file", nargs="?", help="summary: a raw stacks file kept by --out")
     parser.add_argument("--seconds", type=float, default=20)

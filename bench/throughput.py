@@ -30,6 +30,8 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness import add_fan_out_arguments, arguments  # noqa: E402
+
 from client.rest import ApiClient  # noqa: E402
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
@@ -305,16 +307,12 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--tickets", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--windows", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--subscribers", type=int, default=1000)
-    parser.add_argument("--calls", type=int, default=100)
-    parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
+    add_fan_out_arguments(parser)
     parser.add_argument(
         "--postgres", help="benchmark on PostgreSQL: a server URL (postgresql+psycopg://…/postgres)"
     )

@@ -45,6 +45,8 @@ from harness import (
     Database,
     Hall,
     Server,
+    add_fan_out_arguments,
+    arguments,
     free_port,
     load_average,
     percentile,
@@ -517,9 +519,7 @@ def bench_postgres(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = arguments(__doc__)
     parser.add_argument(
         "--only",
         default="issue,depth,cycles,fanout",
@@ -537,10 +537,8 @@ def main() -> None:
     )
     parser.add_argument("--deep", type=int, default=50000)
     parser.add_argument("--shallow", type=int, default=100)
-    parser.add_argument("--subscribers", type=int, default=1000)
+    add_fan_out_arguments(parser)
     parser.add_argument("--load-processes", type=int, default=4)
-    parser.add_argument("--calls", type=int, default=100)
-    parser.add_argument("--interval", type=float, default=0.1, help="seconds between calls")
     parser.add_argument(
         "--feed-client",
         choices=("raw", "websockets"),

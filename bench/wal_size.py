@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, Server, load_average, seed
+from harness import Database, Server, arguments, load_average, seed
 
 
 async def rush(server: Server, args: argparse.Namespace) -> tuple[int, int, int]:
@@ -97,9 +97,7 @@ def run(label: str, source: Path | None, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--kiosks", type=int, default=8)
     parser.add_argument("--screens", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)

@@ -32,7 +32,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Database, load_average, prefill_waiting, seed
+from harness import Database, arguments, load_average, prefill_waiting, seed
 
 from client.actions import TicketAction
 from server.app import create_app
@@ -188,9 +188,7 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = arguments(__doc__)
     parser.add_argument("--jobs", type=int, default=4000)
     parser.add_argument("--waiting", type=int, default=100)
     parser.add_argument("--calls", action="store_true", help="count the writer's calls per job")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import os
 import shutil
 import sqlite3
@@ -14,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import websockets
 from fastapi import FastAPI
-from sqlalchemy import create_engine
+from sqlalchemy import Row, create_engine, text
 
 from client.rest import ApiClient
 from server.app import create_app
@@ -262,3 +266,29 @@ async def open_window(server: LiveServer, seeded: Seeded, number: str) -> ApiCli
     client = await server.login(seeded.staff[number])
     await client.window_action(seeded.windows[number], "open")
     return client
+
+
+def db_rows(server: LiveServer, sql: str, **params: Any) -> list[Row[Any]]:
+    """A query's rows, read from the server's database through a connection of its own."""
+    engine = create_engine(server.settings.resolved_database_url())
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql), params).all())
+    finally:
+        engine.dispose()
+
+
+async def feed_replay(server: LiveServer, hall_id: int) -> list[dict[str, Any]]:
+    """Every message of the hall's live feed replayed from seq 0, through a fresh connection
+    as the admin, up to the hall's last seq (read from the database: the end of the replay is
+    known, not guessed from a quiet second)."""
+    ((last,),) = db_rows(server, "SELECT last_seq FROM hall WHERE id = :h", h=hall_id)
+    messages: list[dict[str, Any]] = []
+    if last == 0:
+        return messages
+    query = urlencode({"hall_id": hall_id, "token": server.admin.token, "since": 0})
+    async with websockets.connect(server.base_url.replace("http", "ws", 1) + "/ws?" + query) as ws:
+        while not messages or messages[-1].get("seq", 0) < last:
+            # the timeout only guards against a hang
+            messages.append(json.loads(await asyncio.wait_for(ws.recv(), 30)))
+    return messages

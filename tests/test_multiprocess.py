@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -24,20 +23,16 @@ from sqlalchemy import create_engine, text
 from client.rest import ApiClient
 from server.store.file_lock import serving_lock
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, migrated_database
-from tests.processes import GOVQUEUE, free_port, start_server_process
+from tests.processes import (
+    GOVQUEUE,
+    free_port,
+    one_window_hall,
+    start_server_process,
+    start_server_processes,
+    stop_server_processes,
+)
 
 POSTGRES = bool(os.environ.get("GOVQUEUE_TEST_POSTGRES"))
-
-
-def stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-    for proc in procs:
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def event_log(url: str, hall_id: int) -> list[tuple[int, str, dict[str, Any]]]:
@@ -60,12 +55,8 @@ def event_log(url: str, hall_id: int) -> list[tuple[int, str, dict[str, Any]]]:
 async def test_two_processes_call_every_ticket_once_in_strict_queue_order(tmp_path: Path) -> None:
     url = migrated_database(tmp_path)
     procs: list[subprocess.Popen[bytes]] = []
-    bases: list[str] = []
     try:
-        for _ in range(2):
-            proc, base = await start_server_process(url, tmp_path)
-            procs.append(proc)
-            bases.append(base)
+        bases = await start_server_processes(url, tmp_path, 2, procs)
         async with ApiClient(bases[0]) as admin:
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)
             hall = await admin.admin_create("halls", {"code": "MP", "name": "双进程大厅"})
@@ -155,7 +146,7 @@ async def test_two_processes_call_every_ticket_once_in_strict_queue_order(tmp_pa
         for clerk in clerks:
             await clerk.aclose()
     finally:
-        stop(procs)
+        stop_server_processes(procs)
     expected = {p: [f"{p}{i:03d}" for i in range(1, 41)] for p in "AB"}
     assert sorted(issued) == expected["A"] + expected["B"], "numbers repeated or skipped"
     counts = Counter(t for numbers in per_window for t in numbers)
@@ -184,59 +175,36 @@ async def test_subscribers_of_one_process_see_every_call_of_the_other(tmp_path: 
 
     url = migrated_database(tmp_path)
     procs: list[subprocess.Popen[bytes]] = []
-    bases: list[str] = []
     try:
-        for _ in range(2):
-            proc, base = await start_server_process(url, tmp_path)
-            procs.append(proc)
-            bases.append(base)
+        bases = await start_server_processes(url, tmp_path, 2, procs)
         a, b = bases
+        hall = await one_window_hall(a, "FEED", "共享推送大厅", staff_no="F1")
         async with ApiClient(a) as admin:
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-            hall = await admin.admin_create("halls", {"code": "FEED", "name": "共享推送大厅"})
-            service = await admin.admin_create(
-                "services", {"hall_id": hall["id"], "name": "综合", "prefix": "A"}
-            )
-            window = await admin.admin_create(
-                "windows", {"hall_id": hall["id"], "number": "1", "service_ids": [service["id"]]}
-            )
-            await admin.admin_create(
-                "staff",
-                {
-                    "staff_no": "F1",
-                    "name": "窗口1",
-                    "role": "window",
-                    "password": STAFF_PASSWORD,
-                    "hall_id": hall["id"],
-                    "must_change_password": False,
-                },
-            )
-            kiosk_token = (
-                await admin.admin_create(
-                    "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
-                )
-            )["token"]
             screen = (
                 await admin.admin_create(
-                    "devices", {"hall_id": hall["id"], "kind": "display", "label": "s"}
+                    "devices", {"hall_id": hall.hall_id, "kind": "display", "label": "s"}
                 )
             )["token"]
-        query = urlencode({"hall_id": hall["id"], "token": screen})
+        query = urlencode({"hall_id": hall.hall_id, "token": screen})
         async with websockets.connect(b.replace("http", "ws") + "/ws?" + query) as ws:
             snapshot = json.loads(await ws.recv())
-            async with ApiClient(a, kiosk_token) as kiosk_a, ApiClient(b, kiosk_token) as kiosk_b:
+            async with (
+                ApiClient(a, hall.kiosk_token) as kiosk_a,
+                ApiClient(b, hall.kiosk_token) as kiosk_b,
+            ):
                 for i in range(10):
-                    await (kiosk_a if i % 2 else kiosk_b).issue_ticket(service["id"])
+                    await (kiosk_a if i % 2 else kiosk_b).issue_ticket(hall.service_id)
             async with ApiClient(a) as clerk:  # the calls are made on the other process
-                await clerk.login("F1", STAFF_PASSWORD)
-                await clerk.window_action(window["id"], "open")
-                while (t := await clerk.call_next(window["id"])) is not None:
+                await clerk.login(hall.staff_no, STAFF_PASSWORD)
+                await clerk.window_action(hall.window_id, "open")
+                while (t := await clerk.call_next(hall.window_id)) is not None:
                     await clerk.ticket_action(t["id"], "no-show")
             messages = []
             while len([m for m in messages if m["type"] == "ticket.called"]) < 10:
                 messages.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
     finally:
-        stop(procs)
+        stop_server_processes(procs)
     seqs = [m["seq"] for m in messages]
     assert seqs == list(range(snapshot["seq"] + 1, snapshot["seq"] + 1 + len(seqs))), (
         "gap or repeat"

@@ -4,13 +4,10 @@ marked by the upkeep, the no-show bar and its lifting; the clerk sees the name i
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import pytest
-import websockets
-from sqlalchemy import create_engine, text
 
 from client.errors import Conflict
 from server.appointment_upkeep import upkeep_once
@@ -22,25 +19,18 @@ from tests.appointment_helpers import (
     local,
     post_ticket,
 )
-from tests.helpers import LiveServer, open_window
+from tests.helpers import LiveServer, db_rows, feed_replay, open_window
 
 DAY = "2026-11-27"  # Friday; the clock starts on Thursday 09:00
 
 
 async def feed_ticket_events(server: LiveServer, hall_id: int, number: str) -> list[dict[str, Any]]:
     """The hall's ticket events of `number`, from the live feed (replayed from seq 0)."""
-    url = server.base_url.replace("http", "ws", 1)
-    found: list[dict[str, Any]] = []
-    async with websockets.connect(
-        f"{url}/ws?hall_id={hall_id}&token={server.admin.token}&since=0"
-    ) as ws:
-        while True:
-            try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), 1.0))
-            except TimeoutError:
-                return found
-            if message["type"].startswith("ticket.") and message["data"]["number"] == number:
-                found.append(message)
+    return [
+        m
+        for m in await feed_replay(server, hall_id)
+        if m["type"].startswith("ticket.") and m["data"]["number"] == number
+    ]
 
 
 async def test_check_in_by_code_gives_a_ticket_with_the_appointment(
@@ -138,12 +128,7 @@ async def test_a_staffed_desk_checks_in(server: LiveServer, clock: ManualClock) 
     with pytest.raises(Conflict) as refused:
         await desk.request("POST", f"/appointments/{cancelled['id']}/check-in")
     assert refused.value.code == "appointment_cancelled" and "已取消" in refused.value.detail
-    engine = create_engine(server.settings.resolved_database_url())
-    with engine.connect() as conn:
-        by = conn.execute(
-            text("SELECT data FROM event WHERE type = 'appointment.checked_in'")
-        ).scalar_one()
-    engine.dispose()
+    ((by,),) = db_rows(server, "SELECT data FROM event WHERE type = 'appointment.checked_in'")
     data = by if isinstance(by, dict) else json.loads(by)
     assert data["by_staff_no"] == hall.staff["2"]
 

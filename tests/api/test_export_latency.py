@@ -139,7 +139,10 @@ async def test_calls_reach_the_screen_promptly_while_a_big_export_runs(
             calls_during_export += 1
             await asyncio.sleep(0.2)
     response = await export_task
-    await asyncio.sleep(0.5)
+    # the screen saw every call made (the deadline only guards against a hang)
+    deadline = time.monotonic() + 30
+    while len(latencies) < calls_during_export and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
     await feed.close()
     screen_task.cancel()
     assert response.status_code == 200, response.text

@@ -7,6 +7,7 @@ tests/apps/test_window_password.py and tests/console/test_password_browser.py.""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from client.replies import PasswordChangedOut
 from client.rest import ApiClient
 from server import security
 from tests.console.cookies import CookieClient
-from tests.helpers import STAFF_PASSWORD, LiveServer, Seeded
+from tests.helpers import STAFF_PASSWORD, LiveServer, Seeded, db_rows
 
 FIRST = "first-password-1"
 
@@ -204,16 +205,5 @@ async def test_the_new_password_is_hashed_outside_the_writer(
 
 
 async def hall_events(server: LiveServer, hall_id: int) -> list[dict[str, Any]]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(server.settings.resolved_database_url())
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT data FROM event WHERE type = 'staff.updated' ORDER BY seq")
-            ).all()
-    finally:
-        engine.dispose()
-    import json
-
+    rows = db_rows(server, "SELECT data FROM event WHERE type = 'staff.updated' ORDER BY seq")
     return [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in rows]

@@ -10,12 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from server.domain.clock import ManualClock
 from server.maintenance.nightly import Nightly
 from tests.appointment_helpers import appointment_hall, at, id_card, local, post_ticket
-from tests.helpers import LiveServer, open_window
+from tests.helpers import LiveServer, db_rows, open_window
 
 ID_NO = id_card(321, birth="19811203")
 NAME, PHONE = "欧阳小明", "13912345678"
@@ -139,10 +138,5 @@ async def test_personal_data_is_deleted_after_the_retention_and_counts_stay(
     assert day["slots"][0]["booked"] == 1 and day["slots"][0]["missed"] == 1  # counts stay
     item = day["items"][0]
     assert (item["name"], item["phone"], item["id_no"]) == (None, None, "")
-    engine = create_engine(server.settings.resolved_database_url())
-    with engine.connect() as conn:
-        row = conn.execute(
-            text("SELECT name, phone, id_hash, id_last4, purged_at FROM appointment")
-        ).one()
-    engine.dispose()
+    (row,) = db_rows(server, "SELECT name, phone, id_hash, id_last4, purged_at FROM appointment")
     assert row[:4] == (None, None, None, None) and row[4] is not None

@@ -194,6 +194,39 @@ def tcp_printer() -> Iterator[TcpTestPrinter]:
 
 
 @pytest.fixture
+def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
+    """A running server with hall H1 seeded with its clerks (windows 1 and 2)."""
+    from tests.apps.display_helpers import serve_hall
+
+    yield from serve_hall(tmp_path)
+
+
+@pytest.fixture
+def displays(qtbot: Any, runner: AsyncRunner, hall_server: ThreadedServer) -> Iterator[Any]:
+    """displays(size=(w, h), **settings) -> Display against `hall_server`; all stopped at
+    the end."""
+    from tests.apps.display_helpers import display_factory
+
+    yield from display_factory(qtbot, runner, hall_server)
+
+
+@pytest.fixture
+def picture_kiosk(
+    kiosks: Any, tcp_printer: TcpTestPrinter, tmp_path: Path, orientation: str, size: Any
+) -> Callable[..., Any]:
+    """For a test parametrized by tests.apps.pictures.ORIENTATIONS: picture_kiosk(token=None)
+    -> PictureKiosk, a kiosk of that size printing to `tcp_printer`."""
+    from tests.apps.kiosk_helpers import PictureKiosk
+    from tests.apps.pictures import out_dir
+
+    def make(token: str | None = None) -> PictureKiosk:
+        kiosk = kiosks(printer=tcp_printer.spec, size=size, token=token)
+        return PictureKiosk(kiosk, out_dir(tmp_path), orientation, size)
+
+    return make
+
+
+@pytest.fixture
 def kiosks(qtbot: Any, runner: AsyncRunner, app_server: ThreadedServer) -> Iterator[Any]:
     """kiosks(printer=..., size=(w, h), **settings) -> Kiosk; all stopped at the end."""
     from tests.apps.kiosk_helpers import Kiosk, make_kiosk

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +21,7 @@ from kiosk_app.printing.spec import parse_spec
 from kiosk_app.settings import KioskSettings
 from kiosk_app.views.window import KioskWindow
 from tests.apps.conftest import ThreadedServer
+from tests.apps.pictures import save_picture
 
 
 @dataclass
@@ -30,6 +33,21 @@ class Kiosk:
     def tile_status(self, service_id: int) -> str:
         tile = self.window.start_screen.tile(service_id)
         return tile.status_text if tile else ""
+
+
+@dataclass
+class PictureKiosk:
+    """A kiosk of one orientation (tests.apps.pictures.ORIENTATIONS) whose screens are
+    saved as pictures named `{name}-{orientation}.png` in `folder`."""
+
+    kiosk: Kiosk
+    folder: Path
+    orientation: str
+    size: tuple[int, int]
+
+    def save(self, name: str) -> QImage:
+        path = self.folder / f"{name}-{self.orientation}.png"
+        return save_picture(self.kiosk.window, path, self.size)
 
 
 def centre(window: QWidget, widget: QWidget | None) -> QPoint:

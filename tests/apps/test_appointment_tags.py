@@ -4,19 +4,15 @@ call), against a real server and the live feed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app_shell.bridge import AsyncRunner
 from client.rest import ApiClient
 from tests.appointment_helpers import at
 from tests.apps.conftest import ThreadedServer
-from tests.apps.display_helpers import Clerks, display_factory, serve_hall
+from tests.apps.display_helpers import Clerks
 from tests.apps.test_kiosk_appointment import DAY, book
 from tests.apps.window_helpers import clients_fixture, staffed_fixture  # noqa: F401 (fixtures)
 from window_client.actions import Action
@@ -66,16 +62,6 @@ def test_the_window_client_tags_the_appointment_and_names_the_applicant(
 
 def queue_text(panel: Any) -> str:
     return " ".join(label.text() for label in panel.findChildren(QLabel))
-
-
-@pytest.fixture
-def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
-    yield from serve_hall(tmp_path)
-
-
-@pytest.fixture
-def displays(qtbot: QtBot, runner: AsyncRunner, hall_server: ThreadedServer) -> Iterator[Any]:
-    yield from display_factory(qtbot, runner, hall_server)
 
 
 def test_the_hall_display_shows_the_appointment_with_the_call(

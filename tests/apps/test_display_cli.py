@@ -6,10 +6,8 @@ import os
 import subprocess
 import sys
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import Result
 from PySide6.QtGui import QImage
 from typer.testing import CliRunner
@@ -17,14 +15,9 @@ from typer.testing import CliRunner
 from display_app.voice.pack import check_pack, clip_names
 from server.cli.main import app
 from tests.apps.conftest import ThreadedServer
-from tests.apps.display_helpers import Clerks, serve_hall
+from tests.apps.display_helpers import Clerks
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
-
-
-@pytest.fixture
-def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
-    yield from serve_hall(tmp_path)
 
 
 def display(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from display_app.demo import DemoDisplay
 from server.cli import demo
 from server.cli.main import app, open_hall_screen
 from tests.apps.conftest import ThreadedServer
-from tests.apps.display_helpers import serve_hall
-
-
-@pytest.fixture
-def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
-    yield from serve_hall(tmp_path)
 
 
 class Hall:

@@ -7,7 +7,6 @@ Set GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots to refresh the committed pictures
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from display_app.views.style import CONTRAST_PAIRS
 from server.domain.clock import ManualClock
 from tests.apps.conftest import ThreadedServer
 from tests.apps.display_helpers import make_display
+from tests.apps.pictures import laid_out, out_dir
 from tests.apps.screen_text import assert_says
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, HALL_OPENING
 
@@ -157,11 +157,6 @@ def picture_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     server.close()
 
 
-def out_dir(tmp_path: Path) -> Path:
-    target = os.environ.get("GOVQUEUE_SCREENSHOTS_DIR")
-    return Path(target) if target else tmp_path
-
-
 def test_the_display_colours_are_readable() -> None:
     for text, background in CONTRAST_PAIRS:
         assert contrast_ratio(text, background) >= 4.5, (text, background)
@@ -169,7 +164,7 @@ def test_the_display_colours_are_readable() -> None:
 
 def save(display: Any, qtbot: QtBot, path: Path, *says: str) -> None:
     qtbot.waitUntil(lambda: display.window.up_to_date, timeout=3000)
-    qtbot.wait(50)
+    laid_out()
     image = display.window.grab()
     assert image.save(str(path))
     if says:

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app_shell.bridge import AsyncRunner
 from app_shell.feed import ConnectionState
 from tests.apps.conftest import ThreadedServer
-from tests.apps.display_helpers import Clerks, display_factory, serve_hall
+from tests.apps.display_helpers import Clerks
 from tests.apps.tcp_gate import TcpGate
-
-
-@pytest.fixture
-def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
-    yield from serve_hall(tmp_path)
-
-
-@pytest.fixture
-def displays(qtbot: QtBot, runner: AsyncRunner, hall_server: ThreadedServer) -> Iterator[Any]:
-    yield from display_factory(qtbot, runner, hall_server)
 
 
 @pytest.fixture

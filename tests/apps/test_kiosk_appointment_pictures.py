@@ -7,10 +7,8 @@ GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots refreshes docs/screenshots/kiosk-appoi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from app_shell.feed import ConnectionState
@@ -19,38 +17,26 @@ from kiosk_app.printing.flow import PrintState
 from tests.appointment_helpers import at
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import tap
-from tests.apps.printer_double import TcpTestPrinter
+from tests.apps.pictures import ORIENTATIONS
 from tests.apps.test_kiosk_appointment import DAY, book, type_like_a_reader
-from tests.apps.test_kiosk_pictures import out_dir
 
 
-@pytest.mark.parametrize(
-    ("orientation", "size"), [("portrait", (1080, 1920)), ("landscape", (1920, 1080))]
-)
+@ORIENTATIONS
 def test_kiosk_appointment_pictures(
-    qtbot: QtBot,
-    app_server: ThreadedServer,
-    kiosks: Any,
-    tcp_printer: TcpTestPrinter,
-    tmp_path: Path,
-    orientation: str,
-    size: tuple[int, int],
+    qtbot: QtBot, app_server: ThreadedServer, picture_kiosk: Any
 ) -> None:
     now, early, late = book(app_server, [(DAY, "10:00"), (DAY, "14:00"), (DAY, "09:00")])
     app_server.clock.set(at(DAY, "09:50"))
-    folder = out_dir(tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    kiosk = kiosks(printer=tcp_printer.spec, size=size)
+    shots = picture_kiosk()
+    kiosk = shots.kiosk
     c, window = kiosk.controller, kiosk.window
     screen = window.appointment_screen
     qtbot.waitUntil(lambda: c.connection is ConnectionState.connected, timeout=10_000)
     qtbot.waitUntil(lambda: len(window.start_screen.tiles) == 2, timeout=10_000)
-    qtbot.wait(300)  # laid out
+    qtbot.waitUntil(window.start_screen.elderly.isEnabled, timeout=10_000)  # shows it loaded
 
     def save(name: str) -> None:
-        image = window.grab().toImage()
-        assert (image.width(), image.height()) == size
-        assert image.save(str(folder / f"kiosk-appointment-{name}-{orientation}.png"))
+        shots.save(f"kiosk-appointment-{name}")
 
     save("start")
     tap(qtbot, kiosk, window.start_screen.appointment)

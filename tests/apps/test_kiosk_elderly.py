@@ -8,14 +8,12 @@ Set GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots to refresh docs/screenshots/kiosk-
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
+from app_shell.feed import ConnectionState
 from client.rest import ApiClient
 from kiosk_app import elderly
 from kiosk_app.controller import Screen
@@ -24,6 +22,7 @@ from kiosk_app.printing.layout import SIZE_DOUBLE, SIZE_NORMAL, SIZE_QUAD
 from kiosk_app.services import Availability, ServiceButton
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import Kiosk, tap
+from tests.apps.pictures import ORIENTATIONS
 from tests.apps.printer_double import TcpTestPrinter
 from tests.apps.test_kiosk_printing import chinese_lines
 
@@ -210,34 +209,16 @@ def test_the_elderly_ticket_is_printed_larger_with_service_and_windows_in_words(
     assert re.search(rb"\x1dV", job)  # cut
 
 
-def out_dir(tmp_path: Path) -> Path:
-    target = os.environ.get("GOVQUEUE_SCREENSHOTS_DIR")
-    return Path(target) if target else tmp_path
-
-
-@pytest.mark.parametrize(
-    ("orientation", "size"), [("portrait", (1080, 1920)), ("landscape", (1920, 1080))]
-)
-def test_elderly_pictures(
-    qtbot: QtBot,
-    app_server: ThreadedServer,
-    kiosks: Any,
-    tcp_printer: TcpTestPrinter,
-    tmp_path: Path,
-    orientation: str,
-    size: tuple[int, int],
-) -> None:
+@ORIENTATIONS
+def test_elderly_pictures(qtbot: QtBot, app_server: ThreadedServer, picture_kiosk: Any) -> None:
     token, _, ids = elderly_hall(app_server, kiosk_elderly=True)
-    folder = out_dir(tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    kiosk = kiosks(printer=tcp_printer.spec, size=size, token=token)
+    shots = picture_kiosk(token)
+    kiosk = shots.kiosk
     c, window = kiosk.controller, kiosk.window
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: c.connection is ConnectionState.connected, timeout=10_000)
 
     def save(name: str) -> None:
-        image = window.grab().toImage()
-        assert (image.width(), image.height()) == size  # nothing pushes the window past the screen
-        assert image.save(str(folder / f"kiosk-elderly-{name}-{orientation}.png"))
+        shots.save(f"kiosk-elderly-{name}")
 
     save("start")
     screen = window.elderly_screen

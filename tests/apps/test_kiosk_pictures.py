@@ -6,18 +6,17 @@ Set GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots to refresh the committed pictures
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
+from app_shell.feed import ConnectionState
 from client.rest import ApiClient
 from kiosk_app.controller import Screen
 from kiosk_app.printing.flow import PrintState
 from tests.apps.conftest import ThreadedServer
 from tests.apps.kiosk_helpers import tap
+from tests.apps.pictures import ORIENTATIONS
 from tests.apps.printer_double import TcpTestPrinter
 from tests.apps.screen_text import assert_says
 
@@ -53,37 +52,19 @@ def picture_hall(server: ThreadedServer) -> tuple[str, dict[str, int]]:
     return server.call(setup)
 
 
-def out_dir(tmp_path: Path) -> Path:
-    target = os.environ.get("GOVQUEUE_SCREENSHOTS_DIR")
-    return Path(target) if target else tmp_path
-
-
-@pytest.mark.parametrize(
-    ("orientation", "size"), [("portrait", (1080, 1920)), ("landscape", (1920, 1080))]
-)
+@ORIENTATIONS
 def test_kiosk_pictures(
-    qtbot: QtBot,
-    app_server: ThreadedServer,
-    kiosks: Any,
-    tcp_printer: TcpTestPrinter,
-    tmp_path: Path,
-    orientation: str,
-    size: tuple[int, int],
+    qtbot: QtBot, app_server: ThreadedServer, tcp_printer: TcpTestPrinter, picture_kiosk: Any
 ) -> None:
     token, ids = picture_hall(app_server)
-    folder = out_dir(tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    kiosk = kiosks(printer=tcp_printer.spec, size=size, token=token)
+    shots = picture_kiosk(token)
+    kiosk = shots.kiosk
     c, window = kiosk.controller, kiosk.window
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: c.connection is ConnectionState.connected, timeout=10_000)
+    qtbot.waitUntil(window.start_screen.elderly.isEnabled, timeout=10_000)  # shows it loaded
 
-    def save(name: str, *says: str) -> Path:
-        path = folder / f"kiosk-{name}-{orientation}.png"
-        image = window.grab().toImage()
-        assert (image.width(), image.height()) == size  # nothing pushes the window past the screen
-        assert image.save(str(path))
-        assert_says(image, *says)
-        return path
+    def save(name: str, *says: str) -> None:
+        assert_says(shots.save(f"kiosk-{name}"), *says)
 
     save("start", "请选择您要办理的业务", "社保医保", "已停止取号")
     tap(qtbot, kiosk, window.start_screen.tile(ids["B"]))

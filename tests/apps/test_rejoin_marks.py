@@ -4,19 +4,15 @@ card, and the hall screen's call of it says 重排 — against a real server for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from app_shell.bridge import AsyncRunner
 from client.desk import DeskTicket, DeskWindow, QueuedTicket, ServiceQueue, WindowQueue
 from client.rest import ApiClient
 from tests.apps.conftest import ThreadedServer
-from tests.apps.display_helpers import Clerks, display_factory, serve_hall
+from tests.apps.display_helpers import Clerks
 from window_client.desk_model import DeskModel
 from window_client.present import next_up, numbered, queue_rows, ticket_lines
 
@@ -55,16 +51,6 @@ def test_the_window_client_marks_a_rejoined_ticket_in_its_queue_and_on_its_card(
     assert model.apply_queue(queue.model_copy(update={"current": current}), model.version)
     lines = ticket_lines(model, T0)
     assert lines is not None and "重排：过号后申请人扫码重新排队" in lines.note
-
-
-@pytest.fixture
-def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
-    yield from serve_hall(tmp_path)
-
-
-@pytest.fixture
-def displays(qtbot: QtBot, runner: AsyncRunner, hall_server: ThreadedServer) -> Iterator[Any]:
-    yield from display_factory(qtbot, runner, hall_server)
 
 
 def test_the_hall_screen_says_rejoined_when_it_calls_the_ticket_again(

@@ -69,15 +69,21 @@ def test_callbacks_are_skipped_when_their_parent_is_gone(qtbot: QtBot, runner: A
     called: list[int] = []
     gate = asyncio.Event()
 
+    release = threading.Event()
+    delivered: list[str] = []
+
     async def work() -> int:
-        await asyncio.sleep(0.1)
+        await asyncio.to_thread(release.wait, 5)  # still working when the parent goes
         return 1
 
     future = Operation(runner, work, parent=parent).success(called.append).run_in_background()
-    parent.deleteLater()
-    qtbot.wait(50)
-    future.result(2)
-    qtbot.wait(100)
+    # posted to the GUI thread right behind the operation's own callbacks
+    future.add_done_callback(lambda _: runner.post_to_gui(lambda: delivered.append("after")))
+    with qtbot.waitSignal(parent.destroyed, timeout=5000):
+        parent.deleteLater()
+    release.set()
+    future.result(5)
+    qtbot.waitUntil(lambda: delivered == ["after"], timeout=5000)
     assert called == [] and not gate.is_set()
 
 

@@ -6,7 +6,6 @@ docs/screenshots/window-password.png."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.apps.conftest import ThreadedServer
+from tests.apps.pictures import laid_out, out_dir
+from tests.apps.screen_text import assert_says
 from tests.apps.window_helpers import WAIT_MS, clients_fixture, staffed_fixture  # noqa: F401
 from tests.helpers import STAFF_PASSWORD
 from window_client.sign_in_controller import Phase
@@ -24,6 +25,13 @@ FIRST = "first-pass-123"
 def type_in(qtbot: QtBot, field: Any, words: str) -> None:
     field.clear()
     qtbot.keyClicks(field, words)
+
+
+def fill(qtbot: QtBot, page: Any, old: str, new: str, repeat: str) -> None:
+    """The 修改密码 page's three fields, typed in."""
+    type_in(qtbot, page.old, old)
+    type_in(qtbot, page.new, new)
+    type_in(qtbot, page.repeat, repeat)
 
 
 def test_a_first_password_is_changed_at_sign_in(
@@ -54,11 +62,12 @@ def test_a_first_password_is_changed_at_sign_in(
     assert page.notice.text() == "请先设置您自己的密码，再签到窗口。"
     assert page.back.text() == "退出登录"  # no way round it but signing out
     assert page.old.hasFocus() or not window.isActiveWindow()
-    shots = Path(os.environ.get("GOVQUEUE_SCREENSHOTS_DIR") or tmp_path)
     type_in(qtbot, page.old, FIRST)
     type_in(qtbot, page.new, "zhangli-own-1")
-    qtbot.wait(200)
-    assert window.grab().save(str(shots / "window-password.png"))
+    laid_out()
+    picture = window.grab()
+    assert picture.save(str(out_dir(tmp_path) / "window-password.png"))
+    assert_says(picture.toImage(), "修改密码", "请先设置您自己的密码", "再次输入")
     # refusals in words: the two new ones differ, the old one is wrong, too short
     for old, new, repeat, says in (
         (FIRST, "new-password-1", "new-password-2", "两次输入的新密码不一致，请重新输入。"),
@@ -66,15 +75,11 @@ def test_a_first_password_is_changed_at_sign_in(
         ("not-the-password", "new-password-1", "new-password-1", "原密码不正确，请重新输入。"),
         (FIRST, FIRST, FIRST, "新密码不能与原密码相同，请换一个。"),
     ):
-        type_in(qtbot, page.old, old)
-        type_in(qtbot, page.new, new)
-        type_in(qtbot, page.repeat, repeat)
+        fill(qtbot, page, old, new, repeat)
         qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda s=says: page.notice.text() == s and not c.busy, timeout=WAIT_MS)
         assert page.notice.objectName() == "noticeError" and c.phase is Phase.password
-    type_in(qtbot, page.old, FIRST)
-    type_in(qtbot, page.new, "zhangli-own-1")
-    type_in(qtbot, page.repeat, "zhangli-own-1")
+    fill(qtbot, page, FIRST, "zhangli-own-1", "zhangli-own-1")
     qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: c.phase is Phase.choose and not c.busy, timeout=WAIT_MS)
     assert window.choose.notice.text() == "密码已修改，请记住新密码。"
@@ -100,9 +105,7 @@ def test_a_clerk_changes_the_password_from_the_window_choice(
     assert c.phase is Phase.choose and c.me is not None
     qtbot.mouseClick(window.choose.password, Qt.MouseButton.LeftButton)
     page = window.password
-    type_in(qtbot, page.old, STAFF_PASSWORD)
-    type_in(qtbot, page.new, "window-2-own")
-    type_in(qtbot, page.repeat, "window-2-own")
+    fill(qtbot, page, STAFF_PASSWORD, "window-2-own", "window-2-own")
     qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: c.phase is Phase.choose and not c.busy, timeout=WAIT_MS)
     assert window.choose.notice.text() == "密码已修改，请记住新密码。"

@@ -6,19 +6,18 @@ Set GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots to refresh the committed pictures
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from client.rest import ApiClient
 from server.domain.clock import ManualClock
 from tests.apps.conftest import ThreadedServer
+from tests.apps.pictures import laid_out, out_dir
 from tests.apps.screen_text import assert_says
 from tests.apps.window_helpers import clients_fixture  # noqa: F401 (fixtures)
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, HALL_OPENING, STAFF_PASSWORD, Seeded
@@ -97,18 +96,9 @@ def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
         server.close()
 
 
-def out_dir(tmp_path: Path) -> Path:
-    target = os.environ.get("GOVQUEUE_SCREENSHOTS_DIR")
-    return Path(target) if target else tmp_path
-
-
 def save(widget: QWidget, path: Path, size: tuple[int, int], *says: str) -> None:
     widget.header.tick()  # type: ignore[attr-defined]  # the clock shows the (test) time now
-    # texts set just now ask for a new layout; let it happen, as the event loop would before
-    # painting, so the picture is not cut at the sizes of the previous texts
-    for _ in range(2):
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        QApplication.processEvents()
+    laid_out()
     image = widget.grab()
     assert (image.width(), image.height()) == size
     assert image.save(str(path), "PNG") and path.stat().st_size > 10_000

@@ -1,7 +1,8 @@
 """Browser tests: one real server and one headless Chromium per module (seconds per test).
 
 Debian's `chromium` is driven through Python Playwright (its own browser download is not
-needed). Modules whose tests need a browser use the `browser` / `console` fixtures, with
+needed). Modules whose tests need a browser use the `browser` / `console` fixtures (and
+`context`, a fresh browser context a test; `seeded`, hall H1), with
 `pytestmark = pytest.mark.asyncio(loop_scope="module")`.
 """
 
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from playwright.async_api import BrowserContext
 
 from server.domain.clock import ManualClock
-from tests.helpers import HALL_OPENING, LiveServer, start_server
+from tests.console.pages import new_context
+from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server
 
 CHROMIUM = os.environ.get("GOVQUEUE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -48,3 +51,17 @@ async def browser() -> AsyncIterator[object]:
         )
         yield chromium
         await chromium.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def context(browser: object) -> AsyncIterator[BrowserContext]:
+    """A fresh browser context (its own cookies) for one test."""
+    ctx = await new_context(browser)
+    yield ctx
+    await ctx.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def seeded(module_server: LiveServer) -> Seeded:
+    """Hall H1 (tests.helpers.seed_hall); a module that needs more defines its own."""
+    return await seed_hall(module_server)

@@ -8,7 +8,6 @@ console-settings-appointments.png."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from tests.appointment_helpers import (
     local,
     post_ticket,
 )
-from tests.console.pages import new_context, sign_in
+from tests.console.pages import sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, LiveServer, open_window
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -72,13 +71,6 @@ async def day(module_server: LiveServer) -> dict[str, Any]:
     clock.set(at(DAY, "10:05"))
     await upkeep_once(server.runtime)
     return {"hall": hall, "booked": booked, "portal": portal}
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: object) -> AsyncIterator[BrowserContext]:
-    ctx = await new_context(browser)
-    yield ctx
-    await ctx.close()
 
 
 def pictures() -> Path | None:

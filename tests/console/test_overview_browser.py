@@ -3,10 +3,7 @@ client, alerts on a long wait and a bad rating, resync after a blip."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from playwright.async_api import BrowserContext, expect
 
 from server.domain.clock import ManualClock
@@ -18,22 +15,9 @@ from tests.helpers import (
     LiveServer,
     Seeded,
     open_window,
-    seed_hall,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeded(module_server: LiveServer) -> Seeded:
-    return await seed_hall(module_server)
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: object) -> AsyncIterator[BrowserContext]:
-    ctx = await new_context(browser)
-    yield ctx
-    await ctx.close()
 
 
 async def test_window_clerk_is_refused_with_a_message(

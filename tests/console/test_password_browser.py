@@ -6,31 +6,16 @@ GOVQUEUE_SCREENSHOTS_DIR=docs/screenshots to refresh docs/screenshots/console-pa
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from playwright.async_api import BrowserContext, expect
 
-from tests.console.pages import new_context
-from tests.helpers import LiveServer, Seeded, seed_hall
+from tests.helpers import LiveServer, Seeded
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 FIRST = "first-pass-123"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeded(module_server: LiveServer) -> Seeded:
-    return await seed_hall(module_server)
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: object) -> AsyncIterator[BrowserContext]:
-    ctx = await new_context(browser)
-    yield ctx
-    await ctx.close()
 
 
 async def test_a_first_password_is_changed_before_anything_else(

@@ -11,39 +11,11 @@ import pytest
 from playwright.async_api import expect
 
 from client.rest import ApiClient
-from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, migrated_database
-from tests.processes import start_server_process
+from tests.helpers import STAFF_PASSWORD, migrated_database
+from tests.processes import one_window_hall, start_server_process
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 BACK_OFF_GUARD_MS = 30_000  # a guard against a hang, longer than the page's longest back-off
-
-
-async def _seed(base: str) -> tuple[str, int, int]:
-    """A hall with one service and one window: (kiosk token, service id, window id)."""
-    async with ApiClient(base) as admin:
-        await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-        hall = await admin.admin_create("halls", {"code": "PR", "name": "手机页测试大厅"})
-        service = await admin.admin_create(
-            "services", {"hall_id": hall["id"], "name": "户籍", "prefix": "A"}
-        )
-        window = await admin.admin_create(
-            "windows", {"hall_id": hall["id"], "number": "5", "service_ids": [service["id"]]}
-        )
-        await admin.admin_create(
-            "staff",
-            {
-                "staff_no": "PR-W5",
-                "name": "窗口五",
-                "role": "window",
-                "password": STAFF_PASSWORD,
-                "must_change_password": False,  # a test account, not a person's first password
-                "hall_id": hall["id"],
-            },
-        )
-        kiosk = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "取号机"}
-        )
-        return str(kiosk["token"]), int(service["id"]), int(window["id"])
 
 
 async def test_the_page_is_live_again_after_the_server_restarts(
@@ -56,7 +28,10 @@ async def test_the_page_is_live_again_after_the_server_restarts(
         viewport={"width": 375, "height": 667}, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
     try:
-        kiosk_token, service_id, window_id = await _seed(base)
+        hall = await one_window_hall(
+            base, "PR", "手机页测试大厅", staff_no="PR-W5", window="5", service="户籍"
+        )
+        kiosk_token, service_id, window_id = hall.kiosk_token, hall.service_id, hall.window_id
         async with ApiClient(base, kiosk_token) as kiosk:
             await kiosk.issue_ticket(service_id)
             mine = await kiosk.issue_ticket(service_id)

@@ -4,7 +4,6 @@ target, and gets the server's Chinese message for a bad period."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import BrowserContext, expect
 
-from tests.console.pages import new_context, sign_in
+from tests.console.pages import sign_in
 from tests.helpers import STAFF_PASSWORD, LiveServer
 from tests.planning_history import Ids, write_history
 
@@ -39,13 +38,6 @@ async def hall(module_server: LiveServer) -> Ids:
         },
     )
     return ids
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: object) -> AsyncIterator[BrowserContext]:
-    ctx = await new_context(browser)
-    yield ctx
-    await ctx.close()
 
 
 async def api_plan(server: LiveServer, hall: Ids, **params: Any) -> dict[str, Any]:

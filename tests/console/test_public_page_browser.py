@@ -17,15 +17,10 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from server.domain.clock import ManualClock
-from tests.helpers import LiveServer, Seeded, open_window, seed_hall
+from tests.helpers import LiveServer, Seeded, open_window
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PHONE = {"width": 375, "height": 667}
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeded(module_server: LiveServer) -> Seeded:
-    return await seed_hall(module_server)
 
 
 @pytest_asyncio.fixture(loop_scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -14,7 +13,7 @@ import websockets
 from playwright.async_api import BrowserContext, Page, expect
 
 from server.domain.clock import ManualClock
-from tests.console.pages import new_context, sign_in
+from tests.console.pages import sign_in, submit, submit_refused
 from tests.helpers import (
     ADMIN_NO,
     ADMIN_PASSWORD,
@@ -53,13 +52,6 @@ async def seeded(module_server: LiveServer) -> Seeded:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def other(module_server: LiveServer, seeded: Seeded) -> Seeded:
     return await seed_hall(module_server, code="H2")
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: object) -> AsyncIterator[BrowserContext]:
-    ctx = await new_context(browser)
-    yield ctx
-    await ctx.close()
 
 
 async def test_statistics_table_charts_and_downloads(
@@ -109,12 +101,8 @@ async def test_a_rectification_goes_through_its_whole_life(
     await expect(row).to_contain_text("等候时间长")
     await expect(row).to_contain_text("待整改")
     await row.locator("button.rectify").click()
-    await tab.click("#rectify-form button[type=submit]")
-    await expect(tab.locator("#rectify-form [data-field=measures] .field-error")).to_have_text(
-        "必填"
-    )
-    await tab.fill("#rectify-form [name=measures]", "已约谈窗口人员，增开午间窗口")
-    await tab.click("#rectify-form button[type=submit]")
+    await submit_refused(tab, "#rectify-form", "measures")
+    await submit(tab, "#rectify-form", measures="已约谈窗口人员，增开午间窗口")
     await expect(row).to_contain_text("已整改")
     await expect(row).to_contain_text("增开午间窗口")
     await row.locator("button.follow-up").click()
@@ -132,10 +120,7 @@ async def test_a_complaint_goes_through_its_whole_life_and_overdue_ones_stand_ou
     tab = await sign_in(
         context, module_server.base_url, seeded.supervisor_no, STAFF_PASSWORD, "complaints"
     )
-    await tab.click("#complaint-form button[type=submit]")
-    await expect(tab.locator("#complaint-form [data-field=content] .field-error")).to_have_text(
-        "必填"
-    )
+    await submit_refused(tab, "#complaint-form", "content")
     await tab.fill("#complaint-form [name=content]", "窗口人员态度生硬")
     await tab.fill("#complaint-form [name=ticket_day]", "2026-11-26")
     await tab.fill("#complaint-form [name=ticket_number]", "Z999")

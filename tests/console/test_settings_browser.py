@@ -3,24 +3,14 @@ forms show the server's Chinese message next to the field."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from playwright.async_api import BrowserContext, Page, expect
 
 from client.errors import ApiError
-from tests.console.pages import new_context, sign_in
-from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer, seed_hall
+from tests.console.pages import form_shows, new_hall_settings, saved_hall, sign_in
+from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: object) -> AsyncIterator[BrowserContext]:
-    ctx = await new_context(browser)
-    yield ctx
-    await ctx.close()
 
 
 async def _submit(tab: Page, form: str, fields: dict[str, str]) -> None:
@@ -177,20 +167,15 @@ async def test_admin_sets_the_halls_rules(
     module_server: LiveServer, context: BrowserContext
 ) -> None:
     """扫码评价期限, the pause-alert threshold and 过号重排 are the hall's, set under 设置 → 大厅."""
-    hall = await seed_hall(module_server, code="RULES")
-    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
-    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
-    rules = tab.locator("#hall-rules")
-    await expect(rules.locator("[name=rating_window_days]")).to_have_value("7")
-    await expect(rules.locator("[name=pause_alert_minutes]")).to_have_value("15")
+    hall, tab, rules = await new_hall_settings(context, module_server, "RULES", "#hall-rules")
+    await form_shows(rules, rating_window_days="7", pause_alert_minutes="15")
     await expect(rules.locator("[name=no_show_requeue]")).to_be_checked()
     await rules.locator("[name=rating_window_days]").fill("3")
     await rules.locator("[name=pause_alert_minutes]").fill("20")
     await rules.locator("[name=no_show_requeue]").uncheck()
     await rules.locator("button[type=submit]").click()
     await expect(tab.locator(".form-ok")).to_contain_text("已保存")
-    halls = await module_server.admin.request("GET", "/admin/halls")
-    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    saved = await saved_hall(module_server, hall.hall_id)
     assert saved["rating_window_days"] == 3 and saved["pause_alert_minutes"] == 20
     assert saved["no_show_requeue"] is False
     await rules.locator("[name=pause_alert_minutes]").fill("0")
@@ -203,10 +188,7 @@ async def test_admin_sets_the_halls_elderly_rules_and_common_services(
 ) -> None:
     """适老化 (issue 29) under 设置 → 大厅: kiosks in 长辈版, 绿色通道 calls said twice, the 导办
     desk; 常用业务 on a service under 设置 → 业务."""
-    hall = await seed_hall(module_server, code="OLD")
-    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
-    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
-    card = tab.locator("#hall-elderly")
+    hall, tab, card = await new_hall_settings(context, module_server, "OLD", "#hall-elderly")
     await expect(card.locator("[name=kiosk_elderly]")).not_to_be_checked()
     await expect(card.locator("[name=guide_window_id] option")).to_have_count(1 + len(hall.windows))
     await card.locator("[name=kiosk_elderly]").check()
@@ -214,8 +196,7 @@ async def test_admin_sets_the_halls_elderly_rules_and_common_services(
     await card.locator("[name=guide_window_id]").select_option(str(hall.windows["2"]))
     await card.locator("button[type=submit]").click()
     await expect(card.locator("xpath=..").locator(".form-ok")).to_contain_text("已保存")
-    halls = await module_server.admin.request("GET", "/admin/halls")
-    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    saved = await saved_hall(module_server, hall.hall_id)
     assert saved["kiosk_elderly"] is True and saved["repeat_priority_calls"] is True
     assert saved["guide_window_id"] == hall.windows["2"]
     await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=services")
@@ -237,22 +218,16 @@ async def test_admin_sets_the_applicants_phone_rules(
     module_server: LiveServer, context: BrowserContext
 ) -> None:
     """到号提醒 and 扫码过号重排 (issue 27) are the hall's too, under 设置 → 大厅."""
-    hall = await seed_hall(module_server, code="PHONE")
-    tab = await sign_in(context, module_server.base_url, ADMIN_NO, ADMIN_PASSWORD, "settings")
-    await tab.goto(f"{module_server.base_url}/console/settings?hall={hall.hall_id}&tab=halls")
-    rules = tab.locator("#phone-rules")
-    await expect(rules.locator("[name=notify_ahead]")).to_have_value("3")
+    hall, tab, rules = await new_hall_settings(context, module_server, "PHONE", "#phone-rules")
     await expect(rules.locator("[name=rejoin_allowed]")).to_be_checked()
-    await expect(rules.locator("[name=rejoin_minutes]")).to_have_value("10")
-    await expect(rules.locator("[name=rejoin_position]")).to_have_value("behind")
+    await form_shows(rules, notify_ahead="3", rejoin_minutes="10", rejoin_position="behind")
     await rules.locator("[name=notify_ahead]").fill("5")
     await rules.locator("[name=rejoin_minutes]").fill("15")
     await rules.locator("[name=rejoin_position]").select_option("end")
     await rules.locator("button[type=submit]").click()
     card = tab.locator("section.card", has=rules)
     await expect(card.locator(".form-ok")).to_contain_text("已保存")
-    halls = await module_server.admin.request("GET", "/admin/halls")
-    saved = next(h for h in halls if h["id"] == hall.hall_id)
+    saved = await saved_hall(module_server, hall.hall_id)
     assert saved["notify_ahead"] == 5 and saved["rejoin_minutes"] == 15
     assert saved["rejoin_position"] == "end" and saved["rejoin_allowed"] is True
     await rules.locator("[name=rejoin_minutes]").fill("500")

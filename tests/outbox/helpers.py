@@ -3,17 +3,47 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from client.rest import ApiClient
 from server.cli.main import app
+from server.domain.clock import ManualClock
+from tests.helpers import HALL_OPENING, LiveServer, start_server
+from tests.outbox.fake_platform import FakePlatform
 
 KEY_ENV = "GOVQUEUE_TEST_HCP_KEY"
 SECRET = "hcp-secret-0123456789"
 ITEM_CODES = {"A": "330106-HJ-0001", "B": "330106-SB-0002"}
+FAST = {"outbox_poll_s": 0.02, "outbox_timeout_s": 0.5, "outbox_backoff_base_s": 60}
+
+
+@asynccontextmanager
+async def platform_server(
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    key_env: str = KEY_ENV,
+    secret: str = SECRET,
+    **platform: Any,
+) -> AsyncIterator[tuple[LiveServer, FakePlatform, str, ManualClock]]:
+    """A real server whose outbox sender polls fast, and a fake platform (or SMS gateway) on
+    127.0.0.1 that knows `secret` (set in `key_env` for the hall file): (server, fake, its
+    url, clock). No hall yet: the test seeds one and applies its hall file when it wants."""
+    monkeypatch.setenv(key_env, secret)
+    fake = FakePlatform(secret, **platform)
+    url = fake.start()
+    clock = ManualClock(HALL_OPENING)
+    try:
+        async with start_server(folder, clock, **FAST) as server:
+            yield server, fake, url, clock
+    finally:
+        fake.stop()
 
 
 def hall_file(

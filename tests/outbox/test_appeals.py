@@ -22,7 +22,7 @@ from server.domain.clock import ManualClock
 from server.queries.stats.rollup import build_rollups, plan
 from server.store.engine import make_engine
 from tests.helpers import LiveServer, Seeded
-from tests.outbox.test_delivery import rate, reporting_hall, settled, until
+from tests.outbox.test_delivery import rate, settled, until, zhejiang_hall
 
 DAY = "2026-11-26"
 LEVELS = [("1", 5), ("2", 4), ("1", 3), ("2", 2), ("1", 1), ("2", 1), ("1", 2), ("2", 5)]
@@ -175,13 +175,7 @@ async def test_an_upheld_appeal_changes_manyilv_exactly_as_the_mingxi_says(
 async def test_the_platform_is_told_where_the_profile_has_a_field(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    platform = {"key_header": "X-Request-Id", "signature_header": "X-Sign", "algorithm": "sm3"}
-    async with reporting_hall(tmp_path, monkeypatch, "zhejiang", **platform) as (
-        server,
-        hall,
-        fake,
-        clock,
-    ):
+    async with zhejiang_hall(tmp_path, monkeypatch) as (server, hall, fake, clock):
         fake.set_mode("500")  # the rating waits while the hall appeals
         ticket, evaluation = await rate(server, hall, "1", 1, ["态度不好"])
         key = f"H1-{evaluation['id']}-1"

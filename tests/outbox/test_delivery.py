@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,35 +22,36 @@ from server.store.tables import OutboxMessage
 from tests.helpers import HALL_OPENING, LiveServer, Seeded, open_window, seed_hall, start_server
 from tests.outbox.fake_platform import FakePlatform
 from tests.outbox.helpers import (
+    FAST,
     ITEM_CODES,
-    KEY_ENV,
     SECRET,
     admin_apply,
     hall_file,
     outbox_rows,
+    platform_server,
     served,
 )
 
 SH = hall_zone("Asia/Shanghai")
-FAST = {"outbox_poll_s": 0.02, "outbox_timeout_s": 0.5, "outbox_backoff_base_s": 60}
 
 
 @asynccontextmanager
 async def reporting_hall(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str = "gbt39046", **platform: Any
 ) -> AsyncIterator[tuple[LiveServer, Seeded, FakePlatform, ManualClock]]:
-    monkeypatch.setenv(KEY_ENV, SECRET)
-    fake = FakePlatform(SECRET, **platform)
-    url = fake.start()
-    clock = ManualClock(HALL_OPENING)
-    try:
-        async with start_server(tmp_path, clock, **FAST) as server:
-            hall = await seed_hall(server)
-            file = hall_file(tmp_path, url, profile=profile)
-            admin_apply(file, server.settings.resolved_database_url())
-            yield server, hall, fake, clock
-    finally:
-        fake.stop()
+    async with platform_server(tmp_path, monkeypatch, **platform) as (server, fake, url, clock):
+        hall = await seed_hall(server)
+        file = hall_file(tmp_path, url, profile=profile)
+        admin_apply(file, server.settings.resolved_database_url())
+        yield server, hall, fake, clock
+
+
+def zhejiang_hall(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AbstractAsyncContextManager[tuple[LiveServer, Seeded, FakePlatform, ManualClock]]:
+    """reporting_hall with the zhejiang profile, to a platform that wants its headers."""
+    wire = {"key_header": "X-Request-Id", "signature_header": "X-Sign", "algorithm": "sm3"}
+    return reporting_hall(tmp_path, monkeypatch, "zhejiang", **wire)
 
 
 async def until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -188,13 +189,7 @@ async def test_a_refused_record_is_failed_with_the_answer_and_holds_its_ticket(
 async def test_the_zhejiang_style_profile_over_the_wire(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    platform = {"key_header": "X-Request-Id", "signature_header": "X-Sign", "algorithm": "sm3"}
-    async with reporting_hall(tmp_path, monkeypatch, "zhejiang", **platform) as (
-        server,
-        hall,
-        fake,
-        _clock,
-    ):
+    async with zhejiang_hall(tmp_path, monkeypatch) as (server, hall, fake, _clock):
         _ticket, evaluation = await rate(server, hall, "2", 2, ["态度不好", "等候太久"])
         key = f"H1-{evaluation['id']}-1"
         await asyncio.to_thread(fake.wait_for, lambda p: key in p.acked)

@@ -27,7 +27,7 @@ from tests.helpers import (
 )
 from tests.outbox.fake_platform import FakePlatform
 from tests.outbox.helpers import KEY_ENV, SECRET, admin_apply, hall_file, outbox_rows, served
-from tests.processes import start_server_process
+from tests.processes import start_server_process, stop_server_processes
 
 ENV = {
     KEY_ENV: SECRET,
@@ -123,10 +123,7 @@ async def test_kill_9_mid_send_loses_and_doubles_nothing(tmp_path: Path) -> None
         await seen(fake, lambda p: last in p.acked)
         await hall.close()
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-                proc.wait(30)
+        stop_server_processes(procs)
         fake.stop()
     everything = [*unanswered, lost_answer, last]
     assert sorted(fake.stored) == sorted(everything), "nothing lost, nothing extra"

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from client.rest import ApiClient
 from server.domain.calendar import hall_zone
 from server.domain.clock import ManualClock
 from server.watch import watch_once
@@ -99,6 +100,13 @@ async def test_an_upheld_appeal_needs_no_rectification_and_warns_of_none(
     assert await loop_alerts(server, hall) == {}
 
 
+async def bad_rating(server: LiveServer, hall: Seeded) -> tuple[str, ApiClient, dict[str, Any]]:
+    """A 非常不满意 at window 1: its ticket page's token, the supervisor, its 差评整改."""
+    ticket, _ = await rate(server, hall, "1", 1, ["态度不好"])
+    supervisor = await server.login(hall.supervisor_no)
+    return ticket["public_token"], supervisor, await the_rectification(server, hall)
+
+
 async def page(http: httpx.AsyncClient, token: str) -> str:
     answer = await http.get(f"/t/{token}")
     assert answer.status_code == 200
@@ -153,10 +161,7 @@ async def test_one_re_rating_from_the_ticket_page_after_zhenggai_reaches_the_pla
 async def test_a_hall_without_re_rating_and_a_closed_window(
     server: LiveServer, hall: Seeded, clock: ManualClock
 ) -> None:
-    ticket, _ = await rate(server, hall, "1", 1, ["态度不好"])
-    token = ticket["public_token"]
-    supervisor = await server.login(hall.supervisor_no)
-    item = await the_rectification(server, hall)
+    token, supervisor, item = await bad_rating(server, hall)
     await supervisor.rectify(item["id"], "约谈")
     async with httpx.AsyncClient(base_url=server.base_url) as http:
         await set_rules(server, hall, re_rating=False)
@@ -175,10 +180,7 @@ async def test_a_late_rectification_keeps_the_link_for_its_re_rating(
     server: LiveServer, hall: Seeded, clock: ManualClock
 ) -> None:
     """整改 six days after 办结: the page outlives the 7-day rating window for the 追评."""
-    ticket, _ = await rate(server, hall, "1", 1, ["态度不好"])
-    token = ticket["public_token"]
-    supervisor = await server.login(hall.supervisor_no)
-    item = await the_rectification(server, hall)
+    token, supervisor, item = await bad_rating(server, hall)
     clock.advance(6 * 24 * 3600)
     await supervisor.rectify(item["id"], "约谈")
     clock.advance(3 * 24 * 3600)  # 9 days after 办结, 3 after 整改

@@ -14,7 +14,7 @@ from client.errors import ApiError
 from server.cli.main import app
 from server.domain.clock import ManualClock
 from tests.helpers import seed_hall
-from tests.outbox.helpers import admin_apply, hall_file, outbox_rows
+from tests.outbox.helpers import admin_apply, hall_file, outbox_rows, platform_server
 from tests.outbox.test_delivery import rate, reporting_hall, settled, until
 
 
@@ -141,34 +141,21 @@ async def test_replay_sends_a_period_again_with_the_same_keys(
 async def test_replay_writes_what_was_rated_before_the_hall_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from server.domain.clock import ManualClock
-    from tests.helpers import HALL_OPENING, start_server
-    from tests.outbox.fake_platform import FakePlatform
-    from tests.outbox.helpers import KEY_ENV, SECRET
-    from tests.outbox.test_delivery import FAST
-
-    monkeypatch.setenv(KEY_ENV, SECRET)
-    fake = FakePlatform(SECRET)
-    url = fake.start()
-    clock = ManualClock(HALL_OPENING)
-    try:
-        async with start_server(tmp_path, clock, **FAST) as server:
-            hall = await seed_hall(server)
-            db = server.settings.resolved_database_url()
-            _, before = await rate(server, hall, "1", 1, ["态度不好"])
-            supervisor = await server.login(hall.supervisor_no)
-            (item,) = (await supervisor.rectifications(hall_id=hall.hall_id))["items"]
-            await supervisor.rectify(item["id"], "约谈")
-            assert outbox_rows(db) == []
-            admin_apply(hall_file(tmp_path, url), db)
-            code, out = replay(db, "--from", "2026-11-26", "--to", "2026-11-26", clock=clock)
-            assert code == 0 and "重新排队 0 条记录，新写入 2 条" in out
-            await supervisor.follow_up(item["id"], "phone", "认可", True)
-            key = f"H1-{before['id']}-1"
-            everything = [key, f"{key}-rectification", f"{key}-followup"]
-            await asyncio.to_thread(fake.wait_for, lambda p: set(everything) <= set(p.acked))
-    finally:
-        fake.stop()
+    async with platform_server(tmp_path, monkeypatch) as (server, fake, url, clock):
+        hall = await seed_hall(server)
+        db = server.settings.resolved_database_url()
+        _, before = await rate(server, hall, "1", 1, ["态度不好"])
+        supervisor = await server.login(hall.supervisor_no)
+        (item,) = (await supervisor.rectifications(hall_id=hall.hall_id))["items"]
+        await supervisor.rectify(item["id"], "约谈")
+        assert outbox_rows(db) == []
+        admin_apply(hall_file(tmp_path, url), db)
+        code, out = replay(db, "--from", "2026-11-26", "--to", "2026-11-26", clock=clock)
+        assert code == 0 and "重新排队 0 条记录，新写入 2 条" in out
+        await supervisor.follow_up(item["id"], "phone", "认可", True)
+        key = f"H1-{before['id']}-1"
+        everything = [key, f"{key}-rectification", f"{key}-followup"]
+        await asyncio.to_thread(fake.wait_for, lambda p: set(everything) <= set(p.acked))
     assert fake.keys_received() == everything
 
 
@@ -176,29 +163,17 @@ async def test_a_later_record_brings_the_ones_before_it_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rated and rectified before the hall reported; the 回访 after: rating, 整改, 回访."""
-    from server.domain.clock import ManualClock
-    from tests.helpers import HALL_OPENING, start_server
-    from tests.outbox.fake_platform import FakePlatform
-    from tests.outbox.helpers import KEY_ENV, SECRET
-    from tests.outbox.test_delivery import FAST
-
-    monkeypatch.setenv(KEY_ENV, SECRET)
-    fake = FakePlatform(SECRET)
-    url = fake.start()
-    try:
-        async with start_server(tmp_path, ManualClock(HALL_OPENING), **FAST) as server:
-            hall = await seed_hall(server)
-            _, before = await rate(server, hall, "1", 2, ["等候太久"])
-            supervisor = await server.login(hall.supervisor_no)
-            (item,) = (await supervisor.rectifications(hall_id=hall.hall_id))["items"]
-            await supervisor.rectify(item["id"], "增开窗口")
-            admin_apply(hall_file(tmp_path, url), server.settings.resolved_database_url())
-            await supervisor.follow_up(item["id"], "phone", "认可", True)
-            key = f"H1-{before['id']}-1"
-            everything = [key, f"{key}-rectification", f"{key}-followup"]
-            await asyncio.to_thread(fake.wait_for, lambda p: set(everything) <= set(p.acked))
-    finally:
-        fake.stop()
+    async with platform_server(tmp_path, monkeypatch) as (server, fake, url, _clock):
+        hall = await seed_hall(server)
+        _, before = await rate(server, hall, "1", 2, ["等候太久"])
+        supervisor = await server.login(hall.supervisor_no)
+        (item,) = (await supervisor.rectifications(hall_id=hall.hall_id))["items"]
+        await supervisor.rectify(item["id"], "增开窗口")
+        admin_apply(hall_file(tmp_path, url), server.settings.resolved_database_url())
+        await supervisor.follow_up(item["id"], "phone", "认可", True)
+        key = f"H1-{before['id']}-1"
+        everything = [key, f"{key}-rectification", f"{key}-followup"]
+        await asyncio.to_thread(fake.wait_for, lambda p: set(everything) <= set(p.acked))
     assert fake.keys_received() == everything
 
 

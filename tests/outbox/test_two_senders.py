@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from tests.helpers import migrated_database, seed_hall
 from tests.outbox.fake_platform import FakePlatform
 from tests.outbox.helpers import SECRET, admin_apply, hall_file
 from tests.outbox.test_kill9 import Hall, serving
+from tests.processes import stop_server_processes
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,10 +46,7 @@ async def test_two_server_processes_send_each_record_once(tmp_path: Path) -> Non
         for hall in halls:
             await hall.close()
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-                proc.wait(30)
+        stop_server_processes(procs)
         fake.stop()
     assert sorted(fake.stored) == sorted(keys)
     assert {k: fake.times_received(k) for k in keys} == dict.fromkeys(keys, 1), (

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,14 @@ from sqlalchemy import Engine, text
 
 from client.rest import ApiClient
 from server.store.engine import make_engine
-from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, fresh_database_url, migrated_database
-from tests.processes import GOVQUEUE, start_server_process
+from tests.helpers import STAFF_PASSWORD, fresh_database_url, migrated_database
+from tests.processes import (
+    GOVQUEUE,
+    OneWindowHall,
+    one_window_hall,
+    start_server_process,
+    stop_server_processes,
+)
 
 ENV = {**os.environ, "GOVQUEUE_SECRET_KEY": "process-test-secret-0123456789abcdef"}
 
@@ -31,53 +36,26 @@ async def govqueue(*args: str) -> tuple[int, str]:
     return proc.returncode or 0, out.decode()
 
 
-async def seed(base: str) -> dict[str, Any]:
-    async with ApiClient(base) as admin:
-        await admin.login(ADMIN_NO, ADMIN_PASSWORD)
-        hall = await admin.admin_create("halls", {"code": "BK", "name": "备份测试大厅"})
-        service = await admin.admin_create(
-            "services", {"hall_id": hall["id"], "name": "综合", "prefix": "A"}
-        )
-        window = await admin.admin_create(
-            "windows", {"hall_id": hall["id"], "number": "1", "service_ids": [service["id"]]}
-        )
-        kiosk = await admin.admin_create(
-            "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
-        )
-        await admin.admin_create(
-            "staff",
-            {
-                "staff_no": "BK-1",
-                "name": "窗口一",
-                "role": "window",
-                "password": "window-password-1",
-                "hall_id": hall["id"],
-                "must_change_password": False,
-            },
-        )
-    return {"hall": hall["id"], "service": service["id"], "window": window["id"], **kiosk}
-
-
 class Rush:
     """Six kiosks issuing and one window calling, until stopped."""
 
-    def __init__(self, base: str, hall: dict[str, Any]) -> None:
+    def __init__(self, base: str, hall: OneWindowHall) -> None:
         self.base, self.hall = base, hall
         self.issued: list[int] = []
         self.calls = 0
         self.stop = asyncio.Event()
 
     async def kiosk(self) -> None:
-        async with ApiClient(self.base, self.hall["token"], timeout=10) as kiosk:
+        async with ApiClient(self.base, self.hall.kiosk_token, timeout=10) as kiosk:
             while not self.stop.is_set():
-                self.issued.append((await kiosk.issue_ticket(self.hall["service"]))["id"])
+                self.issued.append((await kiosk.issue_ticket(self.hall.service_id))["id"])
 
     async def window(self) -> None:
         async with ApiClient(self.base, timeout=10) as clerk:
-            await clerk.login("BK-1", "window-password-1")
-            await clerk.window_action(self.hall["window"], "open")
+            await clerk.login(self.hall.staff_no, STAFF_PASSWORD)
+            await clerk.window_action(self.hall.window_id, "open")
             while not self.stop.is_set():
-                ticket = await clerk.call_next(self.hall["window"])
+                ticket = await clerk.call_next(self.hall.window_id)
                 if ticket is None:
                     await asyncio.sleep(0.01)
                     continue
@@ -139,7 +117,7 @@ async def test_a_backup_taken_during_a_rush_restores_to_a_server_that_serves(
     url = migrated_database(tmp_path / "live")
     proc, base = await start_server_process(url, tmp_path / "live")
     try:
-        hall = await seed(base)
+        hall = await one_window_hall(base, "BK", "备份测试大厅", staff_no="BK-1")
         rush = Rush(base, hall)
         tasks = [asyncio.create_task(rush.kiosk()) for _ in range(6)]
         tasks.append(asyncio.create_task(rush.window()))
@@ -155,8 +133,7 @@ async def test_a_backup_taken_during_a_rush_restores_to_a_server_that_serves(
         await asyncio.gather(*tasks)
         assert rush.calls > 0
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(30)
+        stop_server_processes([proc])
 
     target = fresh_database_url(tmp_path / "restored")
     code, out = await govqueue(
@@ -170,8 +147,8 @@ async def test_a_backup_taken_during_a_rush_restores_to_a_server_that_serves(
     assert code == 0, out
     original, restored = make_engine(url), make_engine(target)
     try:
-        last_seq = check_consistent_prefix(original, restored, hall["hall"])
-        (final_seq,) = rows(original, f"SELECT last_seq FROM hall WHERE id = {hall['hall']}")[0]
+        last_seq = check_consistent_prefix(original, restored, hall.hall_id)
+        (final_seq,) = rows(original, f"SELECT last_seq FROM hall WHERE id = {hall.hall_id}")[0]
         assert 0 < last_seq < final_seq, "a backup of the middle of the rush"
         (kept,) = rows(restored, "SELECT count(*) FROM ticket")[0]
         at_window = rows(
@@ -183,21 +160,20 @@ async def test_a_backup_taken_during_a_rush_restores_to_a_server_that_serves(
 
     proc, base = await start_server_process(target, tmp_path / "restored")
     try:
-        async with ApiClient(base, hall["token"]) as kiosk:
-            ticket = await kiosk.issue_ticket(hall["service"])
+        async with ApiClient(base, hall.kiosk_token) as kiosk:
+            ticket = await kiosk.issue_ticket(hall.service_id)
             assert ticket["number"] == f"A{kept + 1:03d}", "numbering goes on from the backup"
         async with ApiClient(base) as clerk:
-            await clerk.login("BK-1", "window-password-1")
-            await clerk.window_action(hall["window"], "open")  # open in the backup or not
+            await clerk.login(hall.staff_no, STAFF_PASSWORD)
+            await clerk.window_action(hall.window_id, "open")  # open in the backup or not
             for ticket_id, status in at_window:  # what the window had in hand at the backup
                 if status == "called":
                     await clerk.ticket_action(ticket_id, "start")
                 await clerk.ticket_action(ticket_id, "finish", {"outcome": "done"})
-            called = await clerk.call_next(hall["window"])
+            called = await clerk.call_next(hall.window_id)
             assert called is not None
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(30)
+        stop_server_processes([proc])
 
 
 async def test_restore_refuses_a_data_directory_in_use_and_a_damaged_backup(
