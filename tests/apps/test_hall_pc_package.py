@@ -86,7 +86,6 @@ def test_the_package_installs_on_a_fresh_debian_and_its_kiosk_takes_a_ticket(
     debian: Path,
     app_server: ThreadedServer,
     kiosks: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shutil.copy(package, debian / "tmp/govqueue-apps.deb")
     inside(debian, "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
@@ -115,7 +114,6 @@ def test_the_package_installs_on_a_fresh_debian_and_its_kiosk_takes_a_ticket(
     button: QPoint = centre(w, w.start_screen.tile(hall.services["A"]))
     model.controller.stop()
     before = hall_tickets(app_server)
-    monkeypatch.setenv("GOVQUEUE_TEST_DISPLAYS", "150-159")
     log = debian / "tmp/kiosk.log"
     log.unlink(missing_ok=True)
     with VirtualScreen(1080, 1920) as screen:

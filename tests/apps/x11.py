@@ -11,13 +11,14 @@ start an Xvfb display, a `govqueue` app on it with its own log file, and drive i
 
 The tests wait on the app's log (what it says it did) and on the server, never on a fixed
 time. They are skipped only where Xvfb or xdotool is missing (`bash dev.sh setup` installs
-both). Displays are taken from GOVQUEUE_TEST_DISPLAYS (default 400-499), the first free one.
+both). Xvfb picks a free display number itself (-displayfd).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -36,12 +37,6 @@ X_WAIT_S = 30.0  # generous: the machine may be busy
 KIOSK_SETTLE_S = 0.6 + 0.4
 
 
-def display_numbers() -> range:
-    spec = os.environ.get("GOVQUEUE_TEST_DISPLAYS", "400-499")
-    first, _, last = spec.partition("-")
-    return range(int(first), int(last or first) + 1)
-
-
 class VirtualScreen:
     """An Xvfb display of the given size (no window manager, like a kiosk's own X)."""
 
@@ -55,31 +50,59 @@ class VirtualScreen:
         return f":{self.number}"
 
     def __enter__(self) -> VirtualScreen:
-        for number in display_numbers():
-            if Path(f"/tmp/.X{number}-lock").exists():
-                continue
+        # Xvfb picks a free display number itself and writes it to a pipe once it listens
+        # (-displayfd): two tests starting screens at once (pytest-xdist workers, another
+        # checkout's suite, a chroot sharing this machine's abstract X sockets) can never
+        # take the same number, which looking for a free lock file first could.
+        read_end, write_end = os.pipe()
+        try:
             proc = subprocess.Popen(
                 [
                     "Xvfb",
-                    f":{number}",
+                    "-displayfd",
+                    str(write_end),
                     "-screen",
                     "0",
                     f"{self.width}x{self.height}x24",
                     "-nolisten",
                     "tcp",
                 ],
+                pass_fds=(write_end,),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            deadline = time.monotonic() + X_WAIT_S
-            while proc.poll() is None and time.monotonic() < deadline:
-                if self._answers(number):
-                    self.number, self.proc = number, proc
-                    return self
-                time.sleep(0.05)
-            proc.kill()
-            proc.wait(10)
-        raise RuntimeError(f"no free X display in {display_numbers()}")
+            os.close(write_end)
+            write_end = -1
+            number = self._number_from(read_end, proc)
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
+        deadline = time.monotonic() + X_WAIT_S
+        while proc.poll() is None and time.monotonic() < deadline:
+            if self._answers(number):
+                self.number, self.proc = number, proc
+                return self
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait(10)
+        raise RuntimeError(f"Xvfb :{number} did not answer in {X_WAIT_S:g} s")
+
+    @staticmethod
+    def _number_from(read_end: int, proc: subprocess.Popen[bytes]) -> int:
+        """The display number Xvfb writes ("12\n") when it is ready for clients."""
+        said = b""
+        deadline = time.monotonic() + X_WAIT_S
+        while not said.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([read_end], [], [], max(left, 0))
+            chunk = os.read(read_end, 16) if ready else b""
+            if not chunk:
+                proc.kill()
+                proc.wait(10)
+                raise RuntimeError(f"Xvfb named no display (exit {proc.returncode})")
+            said += chunk
+        return int(said)
 
     @staticmethod
     def _answers(number: int) -> bool:
