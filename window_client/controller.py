@@ -79,6 +79,7 @@ class WindowController(SignInController):
         self._queue_every.timeout.connect(self.reload_queue)
         self._today_every = QTimer(self)
         self._today_every.timeout.connect(self.reload_today)
+        self._stopped = False  # the program is ending: ask the server nothing more
 
     def _single_shot(self, ms: int, slot: Callable[[], None]) -> QTimer:
         return timer(self, ms, slot, single=True)
@@ -89,6 +90,7 @@ class WindowController(SignInController):
 
     # --- life --------------------------------------------------------------------------------
     def stop(self) -> None:
+        self._stopped = True
         self._stop_desk()
 
     # --- open the window chosen ----------------------------------------------------------------
@@ -154,7 +156,7 @@ class WindowController(SignInController):
     # --- the desk's data -----------------------------------------------------------------------
     def reload_queue(self) -> None:
         """Ask the server for the window's queue and current ticket (one request at a time)."""
-        if self.model is None:
+        if self.model is None or self._stopped:
             return
         if self._queue_loading:
             self._queue_again = True
@@ -179,7 +181,7 @@ class WindowController(SignInController):
 
         def settled() -> None:
             self._queue_loading = False
-            if self._queue_again and self.model is model:
+            if self._queue_again and self.model is model and not self._stopped:
                 self._queue_again = False
                 self._queue_timer.start()
 
@@ -188,7 +190,7 @@ class WindowController(SignInController):
         ).failure(failed).finally_(settled).run_in_background()
 
     def reload_today(self) -> None:
-        if self.model is None:
+        if self.model is None or self._stopped:
             return
         model, window_id = self.model, self.model.window_id
 

@@ -10,8 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app_shell.bridge import AsyncRunner
 from tests.apps.conftest import ThreadedServer
-from tests.apps.window_helpers import clients_fixture, staffed_fixture  # noqa: F401 (fixtures)
+from tests.apps.window_helpers import (  # noqa: F401 (fixtures)
+    clients_fixture,
+    make_desk,
+    staffed_fixture,
+)
 from window_client.actions import Action
 from window_client.sign_in_controller import Phase
 
@@ -276,3 +281,24 @@ def test_the_desk_takes_the_keyboard_back_after_every_dialog(
         desk.settle()
     key(Qt.Key.Key_F1)  # the third ticket, called by the key alone
     qtbot.waitUntil(lambda: desk.model.ticket.number == "A003", timeout=10_000)
+
+
+def test_a_stopped_desk_asks_the_server_nothing_more(
+    qtbot: QtBot, staffed: ThreadedServer, qapp: Any
+) -> None:
+    """When the program ends, the desk's timers and a reload still in flight must not reach
+    the stopped event loop (they did: a queue reload asked for again after the stop ran on
+    the next test's Qt loop and raised "AsyncRunner is not running")."""
+    hall = staffed.hall
+    assert hall is not None
+    own = AsyncRunner().start()
+    desk = make_desk(qtbot, own, staffed, window="1")
+    desk.sign_in(hall.staff["1"], "1")
+    c = desk.controller
+    c.stop()
+    own.submit(desk.api.aclose()).result(5)
+    own.stop()
+    c.reload_queue()  # what a timer or the feed would still call
+    c.reload_today()
+    qtbot.wait(50)  # pytest-qt fails the test on an exception raised in the Qt loop
+    assert c.model is not None and not c._queue_loading
