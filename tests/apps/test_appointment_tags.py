@@ -86,4 +86,4 @@ def test_the_hall_display_shows_the_appointment_with_the_call(
     assert "A002 1号窗口 · 预约" in screen.recent.texts()
     # a screen that starts now gets the tag from the snapshot
     again = displays()
-    assert "A002 1号窗口 · 预约" in again.hall.recent.texts()
+    qtbot.waitUntil(lambda: "A002 1号窗口 · 预约" in again.hall.recent.texts(), timeout=5000)
