@@ -112,9 +112,11 @@ run_tests() {
     pg_pid=$!
     unset GOVQUEUE_TEST_POSTGRES
   fi
-  echo "[test] pytest (everything, on the embedded SQLite default)"
+  # Three workers (pytest-xdist) on the SQLite run: a test mostly waits on a server, a socket or
+  # a subprocess, so three share two cores well; GOVQUEUE_TEST_WORKERS=0 runs them one by one.
+  echo "[test] pytest (everything, on the embedded SQLite default, ${GOVQUEUE_TEST_WORKERS:-3} workers)"
   set +e
-  .venv/bin/pytest "$@" | tee "$logs/sqlite.txt"
+  .venv/bin/pytest -n "${GOVQUEUE_TEST_WORKERS:-3}" "$@" | tee "$logs/sqlite.txt"
   status=${PIPESTATUS[0]}
   set -e
   if [ -n "$pg_pid" ]; then
