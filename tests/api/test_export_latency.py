@@ -3,9 +3,11 @@
 The hall gets weeks of history written straight into its database (30,000 tickets), then a
 client downloads the whole period as XLSX with its 明细 while a window keeps calling tickets
 and a hall screen (a real WebSocket client) times how long each call takes to reach it.
-The bound is generous (1 s for the worst call) but would clearly fail if the export ran on
-the serving process's event loop or held its GIL for seconds (an in-process export of this
-size takes tens of seconds on this machine).
+Calls keep being made and reaching the screen all through the export, which would fail if the
+export ran on the serving process's event loop or held its GIL (an in-process export of this
+size takes tens of seconds on this machine: no call would be made meanwhile). How fast they
+arrive is printed here and measured by `bench/export_calls.py`, not asserted (timing goals
+are benchmarks, not tests).
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def fill_history(url: str, hall: Seeded) -> None:
 
 
 @pytest.mark.timeout(300)
-async def test_calls_reach_the_screen_promptly_while_a_big_export_runs(
+async def test_calls_go_on_reaching_the_screen_while_a_big_export_runs(
     server: LiveServer, hall: Seeded, clock: ManualClock
 ) -> None:
     fill_history(str(server.settings.database_url), hall)
@@ -154,5 +156,3 @@ async def test_calls_reach_the_screen_promptly_while_a_big_export_runs(
         f"\n{calls_during_export} calls during a {time.perf_counter() - started:.1f} s export; "
         f"call → screen max {worst * 1000:.0f} ms, /health max {max(health) * 1000:.0f} ms"
     )
-    assert worst < 1.0, f"a call took {worst:.2f} s to reach the screen during the export"
-    assert max(health) < 1.0
