@@ -46,7 +46,7 @@ async def test_kill_9_during_issuance_loses_no_acknowledged_ticket(tmp_path: Pat
             async with ApiClient(base, kiosk_token, timeout=2) as kiosk:
                 while not stop.is_set():
                     try:
-                        t = await kiosk.issue_ticket(service["id"])
+                        t = await kiosk.issue_ticket(service.id)
                     except ClientError:
                         return
                     acknowledged.append((t["id"], t["number"]))
@@ -67,12 +67,12 @@ async def test_kill_9_during_issuance_loses_no_acknowledged_ticket(tmp_path: Pat
         async with ApiClient(base) as admin:
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)
             page = await admin.ticket_records(hall["id"], limit=10_000)
-            stored = {(r["ticket_id"], r["number"]) for r in page["items"]}
+            stored = {(r["ticket_id"], r["number"]) for r in page.items}
             assert set(acknowledged) <= stored, "an acknowledged ticket was lost"
-            numbers = [r["number"] for r in page["items"]]
+            numbers = [r["number"] for r in page.items]
             assert len(numbers) == len(set(numbers))
             async with ApiClient(base, kiosk_token) as kiosk:
-                after = await kiosk.issue_ticket(service["id"])
+                after = await kiosk.issue_ticket(service.id)
             assert after["number"] == f"A{len(numbers) + 1:03d}", (
                 "numbering must continue, never repeat"
             )
@@ -140,7 +140,7 @@ async def test_every_connection_the_server_opens_is_wal_with_full_fsync(
         )
         async with ApiClient(base, kiosk["token"]) as client:
             # concurrent reads and writes: the engines open more than one connection
-            await asyncio.gather(*(client.issue_ticket(service["id"]) for _ in range(20)))
+            await asyncio.gather(*(client.issue_ticket(service.id) for _ in range(20)))
             await asyncio.gather(*(client.services(hall["id"]) for _ in range(20)))
         await admin.ticket_records(hall["id"])
     monkeypatch.undo()

@@ -454,7 +454,7 @@ async def every_kind_of_write(server: LiveServer) -> None:
     await clerk.window_action(hall.windows["1"], "close")
     supervisor = await server.login(hall.supervisor_no)
     complaint = await supervisor.create_complaint({"channel": "phone", "content": "排队太久"})
-    await supervisor.handle_complaint(complaint["id"], {"result": "已致电说明"})
+    await supervisor.handle_complaint(complaint.id, {"result": "已致电说明"})
     opened = (await supervisor.rectifications())["items"][0]
     appeal = f"/rectifications/{opened['id']}/appeal"
     await supervisor.request("POST", appeal, json={"reason": "误评"})

@@ -250,7 +250,7 @@ async def test_a_hall_admin_stays_inside_its_hall(server: LiveServer, hall: Seed
             "hall_id": hall.hall_id,
         },
     )
-    assert created["hall_id"] == hall.hall_id
+    assert created.hall_id == hall.hall_id
     assert [h["id"] for h in await hall_admin.admin_list("halls")] == [hall.hall_id]
     assert {s["hall_id"] for s in await hall_admin.admin_list("staff")} == {hall.hall_id}
     staff_nos = {s["staff_no"] for s in await server.admin.admin_list("staff")}

@@ -27,14 +27,11 @@ async def test_create_and_list_everything(server: LiveServer) -> None:
             "target_wait_minutes": 25,
         },
     )
-    assert (
-        service["hours"] == [["09:00", "12:00"], ["13:30", "17:00"]]
-        and service["daily_limit"] == 50
-    )
+    assert service.hours == [["09:00", "12:00"], ["13:30", "17:00"]] and service.daily_limit == 50
     window = await admin.admin_create(
-        "windows", {"hall_id": hall["id"], "number": "8", "service_ids": [service["id"]]}
+        "windows", {"hall_id": hall["id"], "number": "8", "service_ids": [service.id]}
     )
-    assert window["state"] == "closed" and window["service_ids"] == [service["id"]]
+    assert window.state == "closed" and window.service_ids == [service.id]
     staff = await admin.admin_create(
         "staff",
         {
@@ -48,7 +45,7 @@ async def test_create_and_list_everything(server: LiveServer) -> None:
     assert "password" not in staff and "password_hash" not in staff
     device = await admin.admin_create(
         "devices",
-        {"hall_id": hall["id"], "kind": "window", "window_id": window["id"], "label": "8号评价器"},
+        {"hall_id": hall["id"], "kind": "window", "window_id": window.id, "label": "8号评价器"},
     )
     assert device["token"].startswith("gqd_")
     listed = await admin.admin_list("devices", hall_id=hall["id"])
@@ -76,16 +73,16 @@ async def test_bad_input_is_refused_and_nothing_is_half_written(server: LiveServ
         await admin.admin_create("services", {"hall_id": hid, "name": "别的", "prefix": "A"})
     with pytest.raises(NotFound):
         await admin.admin_create(
-            "windows", {"hall_id": hid, "number": "1", "service_ids": [a["id"], 99999]}
+            "windows", {"hall_id": hid, "number": "1", "service_ids": [a.id, 99999]}
         )
     assert await admin.admin_list("windows", hall_id=hid) == [], (
         "the window must not exist without its services"
     )
     with pytest.raises(InvalidRequest, match="重复"):
         await admin.admin_create(
-            "windows", {"hall_id": hid, "number": "1", "service_ids": [a["id"], a["id"]]}
+            "windows", {"hall_id": hid, "number": "1", "service_ids": [a.id, a.id]}
         )
-    await admin.admin_create("windows", {"hall_id": hid, "number": "1", "service_ids": [a["id"]]})
+    await admin.admin_create("windows", {"hall_id": hid, "number": "1", "service_ids": [a.id]})
     with pytest.raises(Conflict, match="1 号窗口"):
         await admin.admin_create("windows", {"hall_id": hid, "number": "1", "service_ids": []})
     with pytest.raises(InvalidRequest, match="8 位"):
@@ -142,7 +139,7 @@ async def test_a_new_password_is_hashed_before_the_writer_and_holds_no_ticket(
                 "hall_id": hall.hall_id,
             },
         )
-        staff_id = created["id"]
+        staff_id = created.id
     held = HeldHasher(security._hasher)
     monkeypatch.setattr(security, "_hasher", held)
     if change == "create":

@@ -70,15 +70,15 @@ async def test_the_appointment_indicators(server: LiveServer, clock: ManualClock
         "appointment_on_time_rate": 0.5,
         "appointment_wait_avg_s": (5 * 60 + 30 * 60) / 2,
     }
-    assert {k: figures["total"][k] for k in expected} == expected
-    (row,) = [r for r in figures["rows"] if r["key"] == str(a)]
+    assert {k: figures.total[k] for k in expected} == expected
+    (row,) = [r for r in figures.rows if r["key"] == str(a)]
     assert {k: row["values"][k] for k in expected} == expected
     for grouping, key in (("day", DAY), ("hall", str(hall.hall_id))):
         grouped = await supervisor.indicators(hall.hall_id, DAY, DAY, group_by=grouping)
-        (row,) = [r for r in grouped["rows"] if r["key"] == key]
+        (row,) = [r for r in grouped.rows if r["key"] == key]
         assert {k: row["values"][k] for k in expected} == expected, grouping
     by_hour = await supervisor.indicators(hall.hall_id, DAY, DAY, group_by="hour")
-    hours = {r["key"]: r["values"]["appointments"] for r in by_hour["rows"]}
+    hours = {r["key"]: r["values"]["appointments"] for r in by_hour.rows}
     assert (hours["09"], hours["14"]) == (3, 1)
 
     workbook = await supervisor.export(hall.hall_id, **{"from": DAY, "to": DAY, "format": "xlsx"})

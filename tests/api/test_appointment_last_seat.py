@@ -50,7 +50,7 @@ async def set_up(admin: ApiClient) -> tuple[int, dict[str, Any]]:
     integration = await admin.request(
         "POST", "/admin/integrations", json={"name": "省政务服务网", "hall_id": hall["id"]}
     )
-    return service["id"], integration
+    return service.id, integration
 
 
 async def book_all(

@@ -31,7 +31,7 @@ async def test_eight_kiosks_issue_800_distinct_contiguous_numbers(server: LiveSe
     for batch in results:
         assert batch == sorted(batch)
     page = await server.admin.ticket_records(seeded.hall_id, limit=1000)
-    assert page["total"] == KIOSKS * PER_KIOSK
+    assert page.total == KIOSKS * PER_KIOSK
 
 
 async def test_four_windows_calling_at_once_never_share_or_skip_a_ticket(

@@ -244,7 +244,7 @@ async def test_names_are_normalised_so_one_staff_number_is_one_person(
     hall_row = await server.admin.admin_create(
         "halls", {"code": " ＸＨ ", "name": "新区　政务服务中心 "}
     )
-    assert (hall_row["code"], hall_row["name"]) == ("XH", "新区 政务服务中心")
+    assert (hall_row.code, hall_row.name) == ("XH", "新区 政务服务中心")
     window = await open_window(server, hall, "1")
     paused = await window.window_action(hall.windows["1"], "pause", {"reason": " 午休 "})
     assert paused["pause_reason"] == "午休"

@@ -87,7 +87,7 @@ async def test_a_key_is_the_kiosks_own(server: LiveServer, hall: Seeded) -> None
     )
     body = {"service_id": hall.services["A"], "request_id": "shared-key-01"}
     _, mine = await post_ticket(server, hall.kiosk_token, body)
-    _, theirs = await post_ticket(server, other["token"], body)
+    _, theirs = await post_ticket(server, other.token, body)
     assert mine["number"] == "A001" and theirs["number"] == "A002"
 
 

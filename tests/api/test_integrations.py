@@ -197,7 +197,7 @@ async def test_a_hall_admin_manages_only_its_hall(server: LiveServer, hall: Seed
         await hall_admin.request("POST", "/admin/integrations", json={"name": "全省"})
     with pytest.raises(Forbidden):
         await hall_admin.request(
-            "POST", "/admin/integrations", json={"name": "x", "hall_id": other_hall["id"]}
+            "POST", "/admin/integrations", json={"name": "x", "hall_id": other_hall.id}
         )
     deployment = await create_integration(server, None)
     mine = await hall_admin.request(

@@ -17,12 +17,10 @@ async def test_public_status_follows_the_ticket(
     green = await kiosk.issue_ticket(hall.services["A"], priority="green")
     anyone = server.client()
     view = await anyone.public_ticket(second["public_token"])
-    assert (
-        view["number"] == "A002" and view["status"] == "waiting" and view["status_text"] == "等候中"
-    )
-    assert view["ahead"] == 2  # A001 and the green-channel A003 go first
+    assert view.number == "A002" and view.status == "waiting" and view.status_text == "等候中"
+    assert view.ahead == 2  # A001 and the green-channel A003 go first
     assert (await anyone.public_ticket(green["public_token"]))["ahead"] == 0
-    assert view["window_number"] is None and "public_token" not in view
+    assert view.window_number is None and "public_token" not in view
     clerk = await open_window(server, hall, "2")
     await clerk.call_next(hall.windows["2"])  # green first
     await clerk.ticket_action(green["id"], "start")
@@ -30,7 +28,7 @@ async def test_public_status_follows_the_ticket(
     called = await clerk.call_next(hall.windows["2"])
     assert called is not None and called["id"] == first["id"]
     view = await anyone.public_ticket(first["public_token"])
-    assert view["status"] == "called" and view["window_number"] == "2"
+    assert view.status == "called" and view.window_number == "2"
     assert (await anyone.public_ticket(second["public_token"]))["ahead"] == 0
 
 

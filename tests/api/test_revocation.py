@@ -285,19 +285,19 @@ async def test_revocation_reaches_every_server_process(tmp_path: Path) -> None:
             device = await admin.admin_create(
                 "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
             )
-            kiosk_b.token = device["token"]
+            kiosk_b.token = device.token
             await clerk_b.login("R1", STAFF_PASSWORD)
             # both credentials are now cached in process B
-            await kiosk_b.issue_ticket(service["id"])
+            await kiosk_b.issue_ticket(service.id)
             assert await clerk_b.indicators(hall["id"])
             async with websockets.connect(
-                ws_url(b, hall_id=hall["id"], token=device["token"])
+                ws_url(b, hall_id=hall["id"], token=device.token)
             ) as feed:
                 assert json.loads(await feed.recv())["type"] == "snapshot"
                 await admin.request("DELETE", f"/admin/devices/{device['id']}")  # through A
                 assert await closed_with(feed) == (4401, "revoked")
             with pytest.raises(Unauthorized):
-                await kiosk_b.issue_ticket(service["id"])
+                await kiosk_b.issue_ticket(service.id)
             await admin.request("PATCH", f"/admin/staff/{staff['id']}", json={"active": False})
             # the notification's way from PostgreSQL to process B: asked until refused
             for _ in range(200):

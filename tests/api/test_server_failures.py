@@ -79,7 +79,7 @@ async def test_a_stopped_writer_makes_health_503_and_writes_fail_at_once(tmp_pat
             "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "k"}
         )
         issue = {
-            "json": {"service_id": service["id"]},
+            "json": {"service_id": service.id},
             "headers": {"Authorization": f"Bearer {kiosk['token']}"},
         }
         async with httpx.AsyncClient(base_url=base + "/api/v1") as http:

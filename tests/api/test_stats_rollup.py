@@ -135,7 +135,7 @@ async def test_late_changes_mark_their_day_and_change_its_figures(
         await kiosk.issue_ticket(hall.services["A"])
         assert rollups.state(FRIDAY) is None
         friday = await sup.indicators(hall.hall_id, start=DAY, end=FRIDAY.isoformat())
-        assert friday["total"]["issued"] == 4
+        assert friday.total["issued"] == 4
     finally:
         rollups.engine.dispose()
 

@@ -35,7 +35,7 @@ async def test_full_life_records_every_time(
     done = await clerk.ticket_action(called["id"], "finish", {"outcome": "supplement"})
     assert done["status"] == "done" and done["outcome"] == "supplement"
     page = await server.admin.ticket_records(hall.hall_id)
-    record = page["items"][0]
+    record = page.items[0]
     assert (record["wait_s"], record["walk_s"], record["handle_s"], record["total_s"]) == (
         300,
         60,

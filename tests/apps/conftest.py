@@ -150,22 +150,22 @@ async def seed_devices_hall(admin: ApiClient, code: str = "H1") -> Seeded:
         {"name": "户籍办理", "prefix": "A", "target_wait_minutes": 20, "target_handle_minutes": 10},
         {"name": "社保医保", "prefix": "B", "target_wait_minutes": 15, "target_handle_minutes": 8},
     ):
-        made = await admin.admin_create("services", {"hall_id": hall["id"], **spec})
-        services[spec["prefix"]] = made["id"]
+        made = await admin.admin_create("services", {"hall_id": hall.id, **spec})
+        services[spec["prefix"]] = made.id
     windows = {}
     for number in ("1", "2"):
         made = await admin.admin_create(
             "windows",
-            {"hall_id": hall["id"], "number": number, "service_ids": list(services.values())},
+            {"hall_id": hall.id, "number": number, "service_ids": list(services.values())},
         )
-        windows[number] = made["id"]
+        windows[number] = made.id
     kiosk = await admin.admin_create(
-        "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "1号取号机"}
+        "devices", {"hall_id": hall.id, "kind": "kiosk", "label": "1号取号机"}
     )
     screen = await admin.admin_create(
-        "devices", {"hall_id": hall["id"], "kind": "display", "label": "大厅主屏"}
+        "devices", {"hall_id": hall.id, "kind": "display", "label": "大厅主屏"}
     )
-    return Seeded(hall["id"], services, windows, kiosk["token"], screen["token"], {}, {}, "")
+    return Seeded(hall.id, services, windows, kiosk.token, screen.token, {}, {}, "")
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def picture_hall(server: ThreadedServer) -> PictureHall:
             made = await admin.admin_create(
                 "services", {"hall_id": hall["id"], "name": name, "prefix": prefix}
             )
-            ids[prefix] = made["id"]
+            ids[prefix] = made.id
         windows, tokens = {}, {}
         for number, (staff_no, name, prefixes) in CLERKS.items():
             made = await admin.admin_create(
@@ -76,7 +76,7 @@ def picture_hall(server: ThreadedServer) -> PictureHall:
                     "service_ids": [ids[p] for p in prefixes],
                 },
             )
-            windows[number] = made["id"]
+            windows[number] = made.id
             await admin.admin_create(
                 "staff",
                 {
@@ -94,7 +94,7 @@ def picture_hall(server: ThreadedServer) -> PictureHall:
         screen = await admin.admin_create(
             "devices", {"hall_id": hall["id"], "kind": "display", "label": "大厅主屏"}
         )
-        device = ApiClient(server.base_url, kiosk["token"])
+        device = ApiClient(server.base_url, kiosk.token)
         for prefix, count in (("A", 14), ("B", 9), ("C", 4), ("D", 3), ("E", 1)):
             for _ in range(count):
                 await device.issue_ticket(ids[prefix])

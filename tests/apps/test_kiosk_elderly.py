@@ -45,7 +45,7 @@ def elderly_hall(server: ThreadedServer, **hall_settings: Any) -> tuple[str, int
         ids = {}
         for spec in SERVICES:
             made = await admin.admin_create("services", {"hall_id": hall["id"], **spec})
-            ids[spec["prefix"]] = made["id"]
+            ids[spec["prefix"]] = made.id
         for number, services in (("3", ["A", "B"]), ("5", ["A", "F"]), ("6", ["D", "E"])):
             await admin.admin_create(
                 "windows",

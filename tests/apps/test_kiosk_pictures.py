@@ -35,7 +35,7 @@ def picture_hall(server: ThreadedServer) -> tuple[str, dict[str, int]]:
         ids = {}
         for spec in SERVICES:
             made = await admin.admin_create("services", {"hall_id": hall["id"], **spec})
-            ids[spec["prefix"]] = made["id"]
+            ids[spec["prefix"]] = made.id
         await admin.admin_create(
             "windows", {"hall_id": hall["id"], "number": "1", "service_ids": [ids["A"], ids["B"]]}
         )

@@ -44,7 +44,7 @@ def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
         ids = {}
         for spec in SERVICES:
             made = await admin.admin_create("services", {"hall_id": hall["id"], **spec})
-            ids[spec["prefix"]] = made["id"]
+            ids[spec["prefix"]] = made.id
         windows, pads = {}, {}
         for number, prefixes in (("3", "AB"), ("4", "BC")):
             made = await admin.admin_create(
@@ -55,13 +55,13 @@ def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
                     "service_ids": [ids[p] for p in prefixes],
                 },
             )
-            windows[number] = made["id"]
+            windows[number] = made.id
             pad = await admin.admin_create(
                 "devices",
                 {
                     "hall_id": hall["id"],
                     "kind": "window",
-                    "window_id": made["id"],
+                    "window_id": made.id,
                     "label": f"{number}号窗口评价器",
                 },
             )
@@ -80,14 +80,14 @@ def hall_server(tmp_path: Path) -> Iterator[ThreadedServer]:
         kiosk = await admin.admin_create(
             "devices", {"hall_id": hall["id"], "kind": "kiosk", "label": "一楼取号机"}
         )
-        device = ApiClient(admin.base_url, kiosk["token"])
+        device = ApiClient(admin.base_url, kiosk.token)
         for prefix, count in (("A", 6), ("B", 3), ("C", 2)):
             for _ in range(count):
                 server.clock.advance(40)
                 await device.issue_ticket(ids[prefix])
         await device.issue_ticket(ids["B"], "green")
         await device.aclose()
-        return Seeded(hall["id"], ids, windows, kiosk["token"], "", pads, {"3": "SM0317"}, "")
+        return Seeded(hall["id"], ids, windows, kiosk.token, "", pads, {"3": "SM0317"}, "")
 
     server.hall = server.run(setup())
     try:

@@ -107,7 +107,7 @@ async def test_other_halls_are_out_of_reach(server: LiveServer, hall: Seeded) ->
             "must_change_password": False,
         },
     )
-    assert hall_admin["hall_id"] == other.hall_id
+    assert hall_admin.hall_id == other.hall_id
     admin2 = await server.login("H2-ADMIN", STAFF_PASSWORD)
     for method, path, body in [
         ("PATCH", f"/admin/halls/{hall.hall_id}", {"name": "x"}),

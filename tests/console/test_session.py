@@ -137,7 +137,7 @@ async def test_the_live_feed_accepts_the_cookie_from_this_site_only(
         assert refused["type"] == "error" and refused["code"] == "csrf"
     other = await server.admin.admin_create("halls", {"code": "H2", "name": "第二大厅"})
     async with websockets.connect(
-        _ws_url(server, other["id"]),
+        _ws_url(server, other.id),
         additional_headers=headers,
         origin=origin,  # type: ignore[arg-type]
     ) as ws:

@@ -50,7 +50,7 @@ def recomputed(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 async def figures(client: ApiClient, hall: Seeded, day: str = DAY) -> dict[str, Any]:
     answer = await client.indicators(hall.hall_id, day, day)
-    return {k: answer["total"][k] for k in recomputed_keys()}
+    return {k: answer.total[k] for k in recomputed_keys()}
 
 
 def recomputed_keys() -> list[str]:
@@ -87,7 +87,7 @@ def roll_up(server: LiveServer, hall: Seeded, clock: ManualClock) -> None:
 
 async def rectification_of(client: ApiClient, hall: Seeded, ticket_id: int) -> dict[str, Any]:
     page = await client.rectifications(hall_id=hall.hall_id)
-    found: dict[str, Any] = next(r for r in page["items"] if r["ticket_id"] == ticket_id)
+    found: dict[str, Any] = next(r for r in page.items if r["ticket_id"] == ticket_id)
     return found
 
 
@@ -144,7 +144,7 @@ async def test_an_upheld_appeal_changes_manyilv_exactly_as_the_mingxi_says(
     appeals = {r["number"]: r["appeal"] for r in records if r["appeal"]}
     assert appeals == {malicious["number"]: "upheld", mistaken["number"]: "rejected"}
     by_window = await supervisor.indicators(hall.hall_id, DAY, DAY, group_by="window")
-    window_1 = next(r for r in by_window["rows"] if r["label"].startswith("1"))
+    window_1 = next(r for r in by_window.rows if r["label"].startswith("1"))
     ones = [r for r in records if r["window_number"] == "1"]
     assert window_1["values"]["satisfaction_rate"] == recomputed(ones)["satisfaction_rate"]
 

@@ -39,7 +39,7 @@ async def loop_alerts(server: LiveServer, hall: Seeded) -> dict[str, str]:
 
 async def the_rectification(server: LiveServer, hall: Seeded) -> dict[str, Any]:
     page = await server.admin.rectifications(hall_id=hall.hall_id)
-    item: dict[str, Any] = page["items"][0]
+    item: dict[str, Any] = page.items[0]
     return item
 
 

@@ -184,7 +184,7 @@ async def test_a_killed_writer_process_is_restarted_and_no_ticket_is_lost_double
         assert any("the writer runs again" in m for m in messages)
         # every press got exactly one ticket; numbers contiguous; nothing lost or doubled
         listed = await server.admin.ticket_records(seeded.hall_id, limit=10_000)
-        stored = sorted(r["number"] for r in listed["items"])
+        stored = sorted(r["number"] for r in listed.items)
         assert len(acknowledged) == 200 and len(set(acknowledged.values())) == 200
         assert stored == sorted(acknowledged.values())
         assert stored == [f"A{n:03d}" for n in range(1, 201)]
@@ -312,13 +312,13 @@ async def test_govqueue_serve_restarts_a_killed_writer(tmp_path: Path) -> None:
 
         (old,) = writers()
         async with ApiClient(base, token) as kiosk:
-            first = await kiosk.issue_ticket(service["id"], request_id="press-0001")
+            first = await kiosk.issue_ticket(service.id, request_id="press-0001")
             old.kill()
             old.wait(10)
             statuses: list[int] = []
             while True:
                 try:
-                    second = await kiosk.issue_ticket(service["id"], request_id="press-0002")
+                    second = await kiosk.issue_ticket(service.id, request_id="press-0002")
                     break
                 except ApiError as exc:
                     statuses.append(exc.status)

@@ -68,13 +68,13 @@ async def test_xlsx_cells_and_csv_match_the_api(scenario: dict[str, Any], tmp_pa
         assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
         headings = [c.value for c in sheet[1]]
         api = await sup.indicators(hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by=grouping)
-        for i, row in enumerate(api["rows"], start=2):
+        for i, row in enumerate(api.rows, start=2):
             assert sheet.cell(i, 1).value == row["label"]
             for c, column in enumerate(INDICATOR_COLUMNS, start=2):
                 assert headings[c - 1] == column.heading
                 got = cell_value(sheet.cell(i, c).value, column.kind)
                 assert same(got, row["values"][column.key]), (sheet_name, row["label"], column.key)
-        assert sheet.cell(len(api["rows"]) + 2, 1).value == "合计"
+        assert sheet.cell(len(api.rows) + 2, 1).value == "合计"
     # 明细: one row per ticket, every time, seconds that add up to the indicators
     details = book["明细"]
     headings = [c.value for c in details[1]]

@@ -69,7 +69,7 @@ async def test_every_indicator_recomputed_from_the_records(
     script: Script = scenario["script"]
 
     api = await sup.indicators(hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="day")
-    total = api["total"]
+    total = api.total
     check_groups(total, expected_tickets(records, rect, now), "total")
     window_total = expected_window_time(script.window_changes, lambda _m, _w: "", now)[""]
     assert total["window_open_s"] == window_total["window_open_s"] == 7200 + 6000 + 7200
@@ -132,8 +132,8 @@ async def test_every_indicator_recomputed_from_the_records(
 async def test_empty_period_gives_nulls(scenario: dict[str, Any]) -> None:
     sup, hall = scenario["sup"], scenario["hall"]
     empty = await sup.indicators(hall.hall_id, start="2026-11-23", end="2026-11-24")
-    t = empty["total"]
-    assert empty["rows"] == [] and t["issued"] == 0 and t["complaints"] == 0
+    t = empty.total
+    assert empty.rows == [] and t["issued"] == 0 and t["complaints"] == 0
     for key in (
         "wait_avg_s",
         "wait_median_s",
@@ -170,7 +170,7 @@ async def test_admin_compares_halls_and_supervisor_sees_only_own(
     assert rows == {"H1 政务服务中心": 7, "H2 政务服务中心": 1}
     sup2 = await server.login(other.supervisor_no)
     mine = await sup2.indicators(other.hall_id, start=PERIOD[0], end=PERIOD[1])
-    assert mine["total"]["issued"] == 1
+    assert mine.total["issued"] == 1
     from client.errors import Forbidden
 
     with pytest.raises(Forbidden):
