@@ -24,28 +24,20 @@ def test_a_fullscreen_kiosk_takes_a_landscape_screen(
     model = kiosks(size=(1920, 1080))  # offscreen: where the landscape layout puts service B
     b = centre(model.window, model.window.start_screen.tile(hall.services["B"]))
     model.controller.stop()
-    with VirtualScreen(1920, 1080) as screen:
-        kiosk = AppProcess.start(
-            screen,
-            tmp_path,
-            "kiosk",
-            "--server",
-            app_server.base_url,
-            "--token",
-            hall.kiosk_token,
-            "--fullscreen",  # the kiosk's own default is 1080x1920 portrait
-        )
-        try:
-            kiosk.wait_for_log(r"fullscreen on a 1920x1080 screen \(landscape\)")
-            kiosk.wait_for_log(r"screen loading -> start")
-            assert screen.window_geometry("自助取号机") == (0, 0, 1920, 1080)
-            screen.save(tmp_path / "kiosk-landscape.png")
-            time.sleep(KIOSK_SETTLE_S)  # as a person: a tap at once on a new screen is ignored
-            screen.tap(b.x(), b.y())
-            kiosk.wait_for_log(r"ticket B001 issued \(社保医保\)")
-            assert issued_today(app_server) == {"A": 0, "B": 1}
-        finally:
-            kiosk.stop()
+    with (
+        VirtualScreen(1920, 1080) as screen,
+        AppProcess.device(
+            screen, tmp_path, "kiosk", app_server.base_url, hall.kiosk_token, "--fullscreen"
+        ) as kiosk,
+    ):  # --fullscreen: the kiosk's own default is 1080x1920 portrait
+        kiosk.wait_for_log(r"fullscreen on a 1920x1080 screen \(landscape\)")
+        kiosk.wait_for_log(r"screen loading -> start")
+        assert screen.window_geometry("自助取号机") == (0, 0, 1920, 1080)
+        screen.save(tmp_path / "kiosk-landscape.png")
+        time.sleep(KIOSK_SETTLE_S)  # as a person: a tap at once on a new screen is ignored
+        screen.tap(b.x(), b.y())
+        kiosk.wait_for_log(r"ticket B001 issued \(社保医保\)")
+        assert issued_today(app_server) == {"A": 0, "B": 1}
 
 
 @needs_x
@@ -54,22 +46,19 @@ def test_a_fullscreen_display_takes_a_smaller_screen(
 ) -> None:
     hall = app_server.hall
     assert hall is not None
-    with VirtualScreen(1280, 720) as screen:
-        display = AppProcess.start(
+    with (
+        VirtualScreen(1280, 720) as screen,
+        AppProcess.device(
             screen,
             tmp_path,
             "display",
-            "--server",
             app_server.base_url,
-            "--token",
             hall.display_token,
             "--voice",
             "off",
             "--fullscreen",  # its default is 1920x1080
-        )
-        try:
-            display.wait_for_log(r"fullscreen on a 1280x720 screen \(landscape\)")
-            display.wait_for_log(r"live feed connected")
-            assert screen.window_geometry("大厅") == (0, 0, 1280, 720)
-        finally:
-            display.stop()
+        ) as display,
+    ):
+        display.wait_for_log(r"fullscreen on a 1280x720 screen \(landscape\)")
+        display.wait_for_log(r"live feed connected")
+        assert screen.window_geometry("大厅") == (0, 0, 1280, 720)

@@ -39,43 +39,40 @@ def test_a_real_elderly_kiosk_tapped_on_its_screen(
         "A": centre(w, screen_.tile(ids["A"])),
     }
     model.controller.stop()
-    with VirtualScreen(1080, 1920) as screen:
-        kiosk = AppProcess.start(
+    with (
+        VirtualScreen(1080, 1920) as screen,
+        AppProcess.device(
             screen,
             tmp_path,
             "kiosk",
-            "--server",
             app_server.base_url,
-            "--token",
             token,
             "--printer",
             tcp_printer.spec,
             "--size",
             "1080x1920",
             "--elderly",
-        )
-        try:
-            kiosk.wait_for_log(r"this kiosk starts in 长辈版")
-            kiosk.wait_for_log(r"screen loading -> start")
-            x, y, width, height = screen.window_geometry("自助取号机")
-            assert (width, height) == (1080, 1920)
+        ) as kiosk,
+    ):
+        kiosk.wait_for_log(r"this kiosk starts in 长辈版")
+        kiosk.wait_for_log(r"screen loading -> start")
+        x, y, width, height = screen.window_geometry("自助取号机")
+        assert (width, height) == (1080, 1920)
 
-            def tap(name: str) -> None:
-                time.sleep(SETTLE_S)
-                screen.tap(x + points[name].x(), y + points[name].y())
+        def tap(name: str) -> None:
+            time.sleep(SETTLE_S)
+            screen.tap(x + points[name].x(), y + points[name].y())
 
-            tap("more")
-            kiosk.wait_for_log(r"长辈版 page 2")
-            tap("previous")
-            kiosk.wait_for_log(r"长辈版 page 1")
-            tap("A")
-            kiosk.wait_for_log(r"ticket A004 issued \(户籍办理\)")
-            kiosk.wait_for_log(r"ticket A004 printed")
-            job = tcp_printer.last_job()
-            assert SIZE_QUAD + b"A004" in job.replace(b"\x1bE\x01", b"")
-            assert "请到：3号、5号窗口" in chinese_lines(job)
-        finally:
-            kiosk.stop()
+        tap("more")
+        kiosk.wait_for_log(r"长辈版 page 2")
+        tap("previous")
+        kiosk.wait_for_log(r"长辈版 page 1")
+        tap("A")
+        kiosk.wait_for_log(r"ticket A004 issued \(户籍办理\)")
+        kiosk.wait_for_log(r"ticket A004 printed")
+        job = tcp_printer.last_job()
+        assert SIZE_QUAD + b"A004" in job.replace(b"\x1bE\x01", b"")
+        assert "请到：3号、5号窗口" in chinese_lines(job)
 
 
 def test_elderly_screenshot_saves_the_elderly_start_screen(
@@ -111,14 +108,13 @@ def test_a_real_kiosk_with_voice_guidance_takes_a_ticket_at_the_second_touch(
     model = kiosks(size=(1080, 1920), token=token)
     where = centre(model.window, model.window.start_screen.tile(ids["B"]))
     model.controller.stop()
-    with VirtualScreen(1080, 1920) as screen:
-        kiosk = AppProcess.start(
+    with (
+        VirtualScreen(1080, 1920) as screen,
+        AppProcess.device(
             screen,
             tmp_path,
             "kiosk",
-            "--server",
             app_server.base_url,
-            "--token",
             token,
             "--printer",
             tcp_printer.spec,
@@ -126,19 +122,17 @@ def test_a_real_kiosk_with_voice_guidance_takes_a_ticket_at_the_second_touch(
             "1080x1920",
             "--voice",
             "espeak",
-        )
-        try:
-            kiosk.wait_for_log(r"voice guidance on")
-            kiosk.wait_for_log(r"screen loading -> start")
-            x, y, _, _ = screen.window_geometry("自助取号机")
-            time.sleep(SETTLE_S)
-            screen.tap(x + where.x(), y + where.y())
-            kiosk.wait_for_log(rf"service {ids['B']} read out")
-            kiosk.wait_for_log(r"没有可用的声音设备", anywhere=True)
-            assert not tcp_printer.printed()
-            time.sleep(SETTLE_S)
-            screen.tap(x + where.x(), y + where.y())
-            kiosk.wait_for_log(r"ticket B002 issued \(社保医保\)")
-            kiosk.wait_for_log(r"ticket B002 printed")
-        finally:
-            kiosk.stop()
+        ) as kiosk,
+    ):
+        kiosk.wait_for_log(r"voice guidance on")
+        kiosk.wait_for_log(r"screen loading -> start")
+        x, y, _, _ = screen.window_geometry("自助取号机")
+        time.sleep(SETTLE_S)
+        screen.tap(x + where.x(), y + where.y())
+        kiosk.wait_for_log(rf"service {ids['B']} read out")
+        kiosk.wait_for_log(r"没有可用的声音设备", anywhere=True)
+        assert not tcp_printer.printed()
+        time.sleep(SETTLE_S)
+        screen.tap(x + where.x(), y + where.y())
+        kiosk.wait_for_log(r"ticket B002 issued \(社保医保\)")
+        kiosk.wait_for_log(r"ticket B002 printed")

@@ -37,56 +37,53 @@ def test_typing_a_comment_on_the_real_keyboard(
     hall = staffed.hall
     assert hall is not None
     issue(staffed, "A", 1)
-    with VirtualScreen(1280, 800) as screen:
-        pad = AppProcess.start(
+    with (
+        VirtualScreen(1280, 800) as screen,
+        AppProcess.device(
             screen,
             tmp_path,
             "window",
-            "--evaluator",
-            "--server",
             staffed.base_url,
-            "--token",
             hall.window_device_tokens["1"],
+            "--evaluator",
             "--fullscreen",
-        )
-        try:
-            pad.wait_for_log(r"live feed connected")
-            model = clients.pad(staffed, "1")  # offscreen: where the pad's buttons are
-            finish_a_ticket(staffed)
-            pad.wait_for_log(r"rating offered for A001")
-            qtbot.waitUntil(lambda: model.controller.screen is Screen.choices, timeout=10_000)
-            bad = centre(model.window, model.window.choices.buttons[2])
-            model.controller.choose(2)
-            tag = centre(model.window, model.window.reasons.tags["等候时间长"])
-            field = centre(model.window, model.window.reasons.comment)
-            model.controller.stop()
-            for point in (bad, tag, field):
-                screen.tap(point.x(), point.y())
-            shown = SHOWN.search(pad.wait_for_log(SHOWN.pattern))
-            assert shown is not None
-            below, _, fy, _, fh, sx, sy, sw, sh = (int(v) for v in shown.groups())
-            top = 800 - below
-            assert below == 400  # Qt's keyboard: 5/16 of the screen's width
-            assert fy + fh <= top and sy + sh <= top  # both in sight, above it
-            for key in ("h", "a", "o", "space"):
-                fx_, fy_ = KEYS[key]
-                screen.tap(round(1280 * fx_), round(top + below * fy_))
-                if key == "h":  # the keyboard grows a row of candidates: the pad moves up again
-                    grown = SHOWN.search(pad.wait_for_log(SHOWN.pattern))
-                    assert grown is not None
-                    below, _, fy, _, fh, sx, sy, sw, sh = (int(v) for v in grown.groups())
-                    assert below > 400 and fy + fh <= 800 - below and sy + sh <= 800 - below
-            shots = Path(os.environ.get("GOVQUEUE_SCREENSHOTS_DIR") or tmp_path)
-            screen.save(shots / "window-pad-keyboard.png")
-            screen.tap(sx + sw // 2, sy + sh // 2)  # 提交评价 where the pad shows it now
-            pad.wait_for_log(r"rating of ticket \d+ recorded")
-            rated = record(staffed, "A001")
-            assert rated["evaluation_level"] == 2
-            (event,) = staffed.events("evaluation.created")
-            assert event["reasons"] == ["等候时间长"]
-            assert comment_of(staffed) == "好"
-        finally:
-            pad.stop()
+        ) as pad,
+    ):
+        pad.wait_for_log(r"live feed connected")
+        model = clients.pad(staffed, "1")  # offscreen: where the pad's buttons are
+        finish_a_ticket(staffed)
+        pad.wait_for_log(r"rating offered for A001")
+        qtbot.waitUntil(lambda: model.controller.screen is Screen.choices, timeout=10_000)
+        bad = centre(model.window, model.window.choices.buttons[2])
+        model.controller.choose(2)
+        tag = centre(model.window, model.window.reasons.tags["等候时间长"])
+        field = centre(model.window, model.window.reasons.comment)
+        model.controller.stop()
+        for point in (bad, tag, field):
+            screen.tap(point.x(), point.y())
+        shown = SHOWN.search(pad.wait_for_log(SHOWN.pattern))
+        assert shown is not None
+        below, _, fy, _, fh, sx, sy, sw, sh = (int(v) for v in shown.groups())
+        top = 800 - below
+        assert below == 400  # Qt's keyboard: 5/16 of the screen's width
+        assert fy + fh <= top and sy + sh <= top  # both in sight, above it
+        for key in ("h", "a", "o", "space"):
+            fx_, fy_ = KEYS[key]
+            screen.tap(round(1280 * fx_), round(top + below * fy_))
+            if key == "h":  # the keyboard grows a row of candidates: the pad moves up again
+                grown = SHOWN.search(pad.wait_for_log(SHOWN.pattern))
+                assert grown is not None
+                below, _, fy, _, fh, sx, sy, sw, sh = (int(v) for v in grown.groups())
+                assert below > 400 and fy + fh <= 800 - below and sy + sh <= 800 - below
+        shots = Path(os.environ.get("GOVQUEUE_SCREENSHOTS_DIR") or tmp_path)
+        screen.save(shots / "window-pad-keyboard.png")
+        screen.tap(sx + sw // 2, sy + sh // 2)  # 提交评价 where the pad shows it now
+        pad.wait_for_log(r"rating of ticket \d+ recorded")
+        rated = record(staffed, "A001")
+        assert rated["evaluation_level"] == 2
+        (event,) = staffed.events("evaluation.created")
+        assert event["reasons"] == ["等候时间长"]
+        assert comment_of(staffed) == "好"
 
 
 def finish_a_ticket(server: ThreadedServer) -> None:

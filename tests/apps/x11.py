@@ -5,9 +5,9 @@ window has the keyboard, what `--fullscreen` covers) nor how X delivers a tap. T
 start an Xvfb display, a `govqueue` app on it with its own log file, and drive it:
 
     with VirtualScreen(1080, 1920) as screen:
-        app = AppProcess.start(screen, tmp_path, "kiosk", "--server", url, "--token", t)
-        app.wait_for_log("services loaded")
-        screen.tap(540, 580)
+        with AppProcess.device(screen, tmp_path, "kiosk", url, token) as app:
+            app.wait_for_log("services loaded")
+            screen.tap(540, 580)
 
 The tests wait on the app's log (what it says it did) and on the server, never on a fixed
 time. They are skipped only where Xvfb or xdotool is missing (`bash dev.sh setup` installs
@@ -229,6 +229,34 @@ class AppProcess:
                 text=True,
             )
         return cls(proc, log_file, output)
+
+    @classmethod
+    def device(
+        cls,
+        screen: VirtualScreen | None,
+        folder: Path,
+        command: str,
+        server_url: str,
+        token: str,
+        *args: str,
+        env: dict[str, str] | None = None,
+    ) -> AppProcess:
+        """A device app (kiosk, display, rating pad) of the server at `server_url`, signed in
+        with its device `token`; use it in a `with` block: the app is stopped at its end."""
+        return cls.start(
+            screen, folder, command, "--server", server_url, "--token", token, *args, env=env
+        )
+
+    def __enter__(self) -> AppProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     def log_text(self) -> str:
         return self.log_file.read_text(encoding="utf-8") if self.log_file.exists() else ""
