@@ -10,12 +10,14 @@ Blocking: call it off the GUI thread. One job at a time (a lock), one connection
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
 import threading
 from typing import Any
 
 from escpos.escpos import Escpos
+from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
 
 from kiosk_app.printing.spec import PrinterSpec
@@ -35,6 +37,26 @@ class PrinterFault(Exception):
         self.detail = detail
 
 
+@functools.cache
+def _network_printer(network: type[Any]) -> type[Any]:
+    """python-escpos's Network printer whose open() closes its socket when the printer does
+    not answer (the library drops it open: a ResourceWarning and an fd left to the garbage
+    collector at every try while a printer is off)."""
+
+    class ClosingNetwork(network):  # type: ignore[misc]
+        def open(self, raise_not_found: bool = True) -> None:
+            if self._device:
+                self.close()
+            try:
+                self.device = socket.create_connection((self.host, self.port), self.timeout)
+            except OSError as error:  # create_connection closed its socket
+                raise DeviceNotFoundError(
+                    f"Could not open socket for {self.host}:\n{error}"
+                ) from error
+
+    return ClosingNetwork
+
+
 def _open_device(spec: PrinterSpec, timeout_s: float) -> Escpos:
     """The python-escpos printer object for `spec`, opened."""
     from escpos import printer as backends
@@ -42,7 +64,7 @@ def _open_device(spec: PrinterSpec, timeout_s: float) -> Escpos:
     device: Any
     match spec.kind:
         case "tcp":
-            device = backends.Network(spec.host, spec.port, timeout=timeout_s)
+            device = _network_printer(backends.Network)(spec.host, spec.port, timeout=timeout_s)
         case "usb":
             if not backends.Usb.is_usable():
                 raise PrinterFault(

@@ -147,22 +147,23 @@ def write_csv(
     second = replace(scope, start=middle)
     with tempfile.TemporaryDirectory(prefix="govqueue-csv-") as folder:
         part = Path(folder) / "second.csv"
-        helper = _csv_helper(engine, second, part)
-        try:
-            write_heading(out)
-            total = write_csv_part(engine, first, out, progress)
-            if helper.wait() != 0:
-                problem = helper.stderr.read().decode(errors="replace") if helper.stderr else ""
-                raise RuntimeError(f"CSV helper failed: {problem[-2000:]}")
-            with part.open("rb") as rest:
-                while chunk := rest.read(1 << 20):
-                    out.write(chunk)
-                    progress(chunk.count(b"\n"))
-                    total += chunk.count(b"\n")
-        finally:
-            if helper.poll() is None:
-                helper.kill()
-                helper.wait()
+        # the with block closes the helper's stderr pipe and waits for it, whatever happens
+        with _csv_helper(engine, second, part) as helper:
+            try:
+                write_heading(out)
+                total = write_csv_part(engine, first, out, progress)
+                _, problem = helper.communicate()  # its stderr read while it runs: never stuck
+                if helper.returncode != 0:
+                    said = problem.decode(errors="replace") if problem else ""
+                    raise RuntimeError(f"CSV helper failed: {said[-2000:]}")
+                with part.open("rb") as rest:
+                    while chunk := rest.read(1 << 20):
+                        out.write(chunk)
+                        progress(chunk.count(b"\n"))
+                        total += chunk.count(b"\n")
+            finally:
+                if helper.poll() is None:
+                    helper.kill()
         out.flush()
     return total
 

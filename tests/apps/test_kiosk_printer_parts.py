@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import socket
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,3 +123,20 @@ def test_service_button_words() -> None:
     assert service_button(off, NINE).availability is Availability.disabled
     full = service_button(base.model_copy(update={"remaining_today": 0, "open_now": False}), NINE)
     assert full.availability is Availability.full and not full.pressable
+
+
+def test_a_printer_that_does_not_answer_leaves_no_socket_open() -> None:
+    """Each print or check while the printer is off tries to connect: the socket of a refused
+    try is closed at once (python-escpos's own Network dropped it open)."""
+    with socket.socket() as taken:  # a port nobody listens on
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+    printer = TicketPrinter(parse_spec(f"tcp://127.0.0.1:{port}"), timeout_s=1.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert printer.check() is PrinterState.offline
+        with pytest.raises(PrinterFault) as fault:
+            printer.send(b"A001")
+        gc.collect()
+    assert fault.value.state is PrinterState.offline
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
