@@ -130,6 +130,11 @@ def main() -> None:
     parser.add_argument("--cycle-tickets", type=int, default=20000)
     parser.add_argument("--windows", type=int, default=8)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (…/postgres) instead of SQLite")
+    parser.add_argument(
+        "--server-log-level",
+        default=None,
+        help="govqueue serve --log-level (default: the server's own, with its access log)",
+    )
     args = parser.parse_args()
     if args.scenario == "summary":
         summarise(Path(args.file), args.top)
