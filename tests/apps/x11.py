@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pytest
 
@@ -121,12 +122,7 @@ class VirtualScreen:
         tb: TracebackType | None,
     ) -> None:
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+            _end(self.proc, grace_s=10)
 
     def xdotool(self, *args: str) -> str:
         result = subprocess.run(
@@ -289,9 +285,14 @@ class AppProcess:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+            _end(self.proc, grace_s=15)
+
+
+def _end(proc: subprocess.Popen[Any], *, grace_s: float) -> None:
+    """SIGTERM, `grace_s` to end by itself, then SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
