@@ -181,7 +181,7 @@ class WindowController(SignInController):
 
         def settled() -> None:
             self._queue_loading = False
-            if self._queue_again and self.model is model and not self._stopped:
+            if self._queue_again and self.model is model:
                 self._queue_again = False
                 self._queue_timer.start()
 
