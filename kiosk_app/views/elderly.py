@@ -18,13 +18,18 @@ from kiosk_app.views.start import ServicesScreen
 from kiosk_app.views.style import KioskSizes
 
 
+def elderly_columns(width: int, height: int, services: int) -> int:
+    """Two large tiles a row on a landscape screen, one on a portrait one."""
+    return 2 if width > height else 1
+
+
 class ElderlyStartScreen(ServicesScreen):
     MAX_COLUMNS = 2
 
     def __init__(
         self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
     ) -> None:
-        super().__init__(controller, sizes, parent)
+        super().__init__(controller, sizes, elderly_columns, parent)
         pad = sizes.shell.spacing_px
         self.previous = big_button(text("elderly.previous"), "secondary", sizes)
         self.previous.clicked.connect(lambda: controller.turn_page(-1))
@@ -50,9 +55,6 @@ class ElderlyStartScreen(ServicesScreen):
         column.addLayout(action_row(sizes, self.green, self.back, self.standard))
         controller.changed.connect(self.refresh)
         self.refresh()
-
-    def columns(self) -> int:
-        return 2 if self.width() > self.height() else 1
 
     def refresh(self) -> None:
         c = self.controller

@@ -111,19 +111,37 @@ class ServiceTile(QPushButton):
             widget.style().polish(widget)
 
 
+# how many columns of tiles: (screen width, screen height, services of the hall) -> columns
+Columns = Callable[[int, int, int], int]
+
+
+def standard_columns(width: int, height: int, services: int) -> int:
+    """Portrait: one column up to six services, then two; landscape: two, three or four."""
+    portrait = height >= width if width else True
+    if portrait:
+        return 1 if services <= 6 else 2
+    return 2 if services <= 4 else 3 if services <= 9 else 4
+
+
 class ServicesScreen(QWidget):
     """What both start screens (standard and 长辈版) have: the prompt, a banner, the services
-    as tiles in a grid (or a line saying why there are none), a column from top to bottom."""
+    as tiles in a grid of `columns` columns (or a line saying why there are none), a column
+    from top to bottom."""
 
     pressed = Signal(int)  # service id
     MAX_COLUMNS = 4
 
     def __init__(
-        self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
+        self,
+        controller: KioskController,
+        sizes: KioskSizes,
+        columns: Columns,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
         self.sizes = sizes
+        self._columns = columns
         self.tiles: list[ServiceTile] = []
         pad = sizes.shell.spacing_px
         self.prompt = named(QLabel(), "prompt")
@@ -151,7 +169,7 @@ class ServicesScreen(QWidget):
         return column
 
     def columns(self) -> int:
-        raise NotImplementedError
+        return self._columns(self.width(), self.height(), len(self.controller.buttons))
 
     def _show_prompt(self, words: str, *, green: bool) -> None:
         self.prompt.setText(words)
@@ -203,7 +221,7 @@ class StartScreen(ServicesScreen):
     def __init__(
         self, controller: KioskController, sizes: KioskSizes, parent: QWidget | None = None
     ) -> None:
-        super().__init__(controller, sizes, parent)
+        super().__init__(controller, sizes, standard_columns, parent)
         pad = sizes.shell.spacing_px
         self.green = self._green_entry()
         self.elderly = self._elderly_entry()  # 长辈版
@@ -263,13 +281,6 @@ class StartScreen(ServicesScreen):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(slot)
         return button
-
-    def columns(self) -> int:
-        count = len(self.controller.buttons)
-        portrait = self.height() >= self.width() if self.width() else True
-        if portrait:
-            return 1 if count <= 6 else 2
-        return 2 if count <= 4 else 3 if count <= 9 else 4
 
     def refresh(self) -> None:
         c = self.controller

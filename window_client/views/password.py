@@ -7,20 +7,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QWidget,
 )
 
 from app_shell import theme
 from app_shell.widgets import named
 from window_client.sign_in_controller import SignInController
 from window_client.texts import text
-from window_client.views.sign_in import CardPage, NoticeLabel, form, touch_button
+from window_client.views.sign_in import NoticeLabel, card_page, form, touch_button
 from window_client.views.style import DeskSizes
 
 
-class PasswordPage(CardPage):
-    HEADING, WIDTH = "password.heading", 5.2
-
-    def fill(self, controller: SignInController, sizes: DeskSizes) -> None:
+class PasswordPage(QWidget):
+    def __init__(
+        self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.column = card_page(self, sizes, "password.heading", 5.2)
         self.who = named(QLabel(), "muted")
         self.who.setFont(theme.font(sizes.shell.body_px))
         self.old, self.new, self.repeat = QLineEdit(), QLineEdit(), QLineEdit()

@@ -72,37 +72,28 @@ def form(sizes: DeskSizes, fields: Sequence[tuple[str, QLineEdit]]) -> QGridLayo
     return grid
 
 
-class CardPage(QWidget):
-    """A page of one card in the middle, under its heading: signing in, the own password.
-    The page's `fill` puts the rest into `column`."""
+def card_page(page: QWidget, sizes: DeskSizes, heading: str, width: float) -> QVBoxLayout:
+    """Lay `page` out as one card in the middle, under its heading (`heading`: a text key),
+    `width` widths of a ticket number wide; returns the card's column for the page's fields."""
+    box, column = card(sizes)
+    box.setFixedWidth(round(sizes.number_px * width))
+    title = named(QLabel(text(heading)), "cardTitle")
+    title.setFont(theme.font(sizes.shell.title_px, bold=True))
+    column.addWidget(title)
+    outer = QVBoxLayout(page)
+    outer.addStretch(1)
+    outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+    outer.addStretch(2)
+    return column
 
-    HEADING = ""  # the key of the card's title
-    WIDTH = 4.0  # the card's width, in widths of a ticket number
 
+class SignInPage(QWidget):
     def __init__(
         self, controller: SignInController, sizes: DeskSizes, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.controller = controller
-        box, self.column = card(sizes)
-        box.setFixedWidth(round(sizes.number_px * self.WIDTH))
-        title = named(QLabel(text(self.HEADING)), "cardTitle")
-        title.setFont(theme.font(sizes.shell.title_px, bold=True))
-        self.column.addWidget(title)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
-        self.fill(controller, sizes)
-
-    def fill(self, controller: SignInController, sizes: DeskSizes) -> None:
-        raise NotImplementedError
-
-
-class SignInPage(CardPage):
-    HEADING, WIDTH = "signin.heading", 4.2
-
-    def fill(self, controller: SignInController, sizes: DeskSizes) -> None:
+        self.column = card_page(self, sizes, "signin.heading", 4.2)
         self.staff_no = QLineEdit(controller.settings.staff_no or "")
         self.staff_no.setPlaceholderText(text("signin.staff_no"))
         self.password = QLineEdit()
