@@ -56,6 +56,12 @@ class ThreadedServer:
             database_url=url,
             secret_key="test-secret-key-0123456789abcdef",
             queue_counts_interval_s=0.1,
+            # as tests.helpers.start_server's servers: the writer process forked by this
+            # process's forkserver (not a program importing the commands anew, ~0.8 s of CPU
+            # a start), and no nightly maintenance (its first check runs at once: a rollup,
+            # a backup) — the apps' tests ask for neither
+            writer_forkserver=True,
+            nightly_maintenance=False,
         )
         self._stop: asyncio.Event | None = None
         self._served: Any = None
