@@ -276,10 +276,16 @@ def configure(
 
 
 def stop() -> None:
-    """Write what is queued and close the file (at exit; before configuring again)."""
+    """Write what is queued and close the file (at exit; before configuring again). Records
+    logged after it go to Python's last-resort handler (warnings and worse, to stderr), not
+    into a queue nobody reads."""
     global _writer, _access, _configured
     _configured, _access = None, None
     if _writer is not None:
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if isinstance(handler, _RecordAsIs) and handler.queue is _writer.records:
+                root.removeHandler(handler)
         _writer.stop()
         _writer = None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.handlers
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,19 @@ def test_json_request_lines_carry_their_fields(tmp_path: Path, own_logging: None
     assert entry["msg"] == "GET /api/v1/health 200 0.5ms 127.0.0.1"
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/api/v1/health", 200)
     assert entry["ms"] == 0.46 and entry["client"] == "127.0.0.1"
+
+
+def test_after_stop_nothing_is_queued_for_a_writer_that_is_gone(
+    tmp_path: Path, own_logging: None
+) -> None:
+    path = logs.configure(tmp_path / "govqueue.log")
+    logging.getLogger("govqueue.test").warning("写入")
+    logs.stop()
+    assert not any(
+        isinstance(h, logging.handlers.QueueHandler) for h in logging.getLogger().handlers
+    )
+    logging.getLogger("govqueue.test").warning("之后")
+    assert path.read_text(encoding="utf-8").count("govqueue.test") == 1
 
 
 def test_no_request_lines_when_the_level_leaves_out_info(tmp_path: Path, own_logging: None) -> None:
