@@ -134,11 +134,22 @@ class Nightly:
         return await asyncio.to_thread(checkpoint_truncate, database)
 
 
+TRUNCATE_ATTEMPTS = 20
+TRUNCATE_PAUSE_S = 0.25
+
+
 def checkpoint_truncate(database: Path) -> str:
-    """Copy the WAL back into the database and truncate it to nothing."""
+    """Copy the WAL back into the database and truncate it to nothing. SQLite answers "busy"
+    at once, without waiting, while another connection runs a checkpoint — the server's own
+    checkpointer does every 0.5 s (server/store/checkpoint.py) — so a busy answer is asked
+    again a few times (5 s in all) before it is reported."""
     with contextlib.closing(sqlite3.connect(database, timeout=30)) as conn:
         conn.execute("PRAGMA busy_timeout=30000")
-        busy, pages, moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        for _ in range(TRUNCATE_ATTEMPTS):
+            busy, pages, moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                break
+            time.sleep(TRUNCATE_PAUSE_S)
     if busy:
         return f"WAL 未能截断（有读写进行中）：{moved}/{pages} 页已写回"
     return f"WAL 已写回并截断（{pages} 页）"
