@@ -60,10 +60,14 @@ async def test_failed_logins_get_429_with_retry_after(server: LiveServer, hall: 
 @pytest.mark.real_password_hashing
 async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, hall: Seeded) -> None:
     """Each failed login costs ~0.17 s of argon2. On the event loop, 20 concurrent logins
-    would hold /health for seconds; off the loop it answers in milliseconds. The per-address
-    throttle turns most of the 200 into cheap 429s: the test checks both."""
+    would hold /health for seconds; off the loop /health is answered while password checks
+    are under way (the test counts those answers rather than timing them: how fast is
+    bench's, not a test's). The per-address throttle turns most of the 200 into cheap 429s:
+    the test checks both."""
     answers: list[int] = []
     latencies: list[float] = []
+    during_checks = 0  # /health answers that arrived while a password check was under way
+    passwords = server.runtime.passwords
     done = asyncio.Event()
 
     async def attacker(n: int) -> None:
@@ -73,11 +77,13 @@ async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, ha
                 answers.append((await http.post("/api/v1/auth/login", json=body)).status_code)
 
     async def prober() -> None:
+        nonlocal during_checks
         async with httpx.AsyncClient(base_url=server.base_url) as http:
             while not done.is_set():
                 started = time.perf_counter()
                 assert (await http.get("/api/v1/health")).status_code == 200
                 latencies.append(time.perf_counter() - started)
+                during_checks += passwords.pending > 0
                 await asyncio.sleep(0.01)
 
     await server.login(hall.staff["1"])  # warm: statements compiled, worker threads started
@@ -93,14 +99,14 @@ async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, ha
     # than MAX_PENDING_CHECKS were under way at once (a withdrawn attempt, counted for nobody)
     assert answers.count(429) + answers.count(503) == 200 - answers.count(401)
     print(
-        f"/health during 200 failed logins: n={len(latencies)}, "
-        f"median {statistics.median(latencies) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+        f"/health during 200 failed logins: n={len(latencies)}, {during_checks} while checks "
+        f"were under way, median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms"
     )
-    # argon2 on the loop (0.17 s each, 20 at a time): a probe waits behind one or more
-    # verifications, so the median alone is over 0.17 s. Off the loop the median is a few
-    # ms; the bounds are generous for a machine busy with other work.
-    assert statistics.median(latencies) < 0.15
-    assert max(latencies) < 5
+    # argon2 on the loop: a check starts and ends within one step of the loop, so no answer
+    # can arrive while one is under way. Off the loop, ~10 checks of ~0.17 s each (two at a
+    # time) leave the probe (every 10 ms) time for many.
+    assert during_checks > 0
     with pytest.raises(ApiError) as info:
         await server.client().login("nobody", "guess-guess-guess")
     assert info.value.status == 429
