@@ -47,6 +47,10 @@ from client.replies import (
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# An idle kept-alive connection is given up after this long: well before the server closes it
+# (5 s, server/api/serving.py; nginx 75 s). With both at 5 s (httpx's and uvicorn's defaults) a
+# request sent as the server closed the connection failed — a POST cannot be sent again.
+KEEPALIVE_SECONDS = 2.0
 
 AdminKind = Literal["halls", "services", "windows", "staff", "devices"]
 # what `POST /admin/{kind}` and `GET /admin/{kind}` reply (a list of the latter)
@@ -84,7 +88,9 @@ class ApiClient:
             timeout=timeout,
             verify=tls_context(),
             limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+                keepalive_expiry=KEEPALIVE_SECONDS,
             ),
         )
 

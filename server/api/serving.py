@@ -8,6 +8,8 @@ from typing import Any
 from server.api.http_head import HeadLimitedHttpTools
 from server.settings import Settings
 
+KEEP_ALIVE_SECONDS = 5
+
 
 def uvicorn_options(settings: Settings | None) -> dict[str, Any]:
     """- `http`: uvicorn's httptools protocol with the request head bounded (http_head.py);
@@ -16,7 +18,10 @@ def uvicorn_options(settings: Settings | None) -> dict[str, Any]:
     - forwarded headers (`X-Forwarded-For`, `X-Forwarded-Proto`) believed only from the
       proxies `GOVQUEUE_FORWARDED_ALLOW_IPS` names (`--forwarded-allow-ips`); by default from
       nobody — uvicorn's own default trusts 127.0.0.1, so anyone reaching the server from the
-      machine itself chose the client address the login throttle counts (docs/api.md)."""
+      machine itself chose the client address the login throttle counts (docs/api.md);
+    - `timeout_keep_alive`: an idle kept-alive connection is closed after KEEP_ALIVE_SECONDS
+      (uvicorn's default, written here because client/rest.py gives its connections up
+      sooner, so that it never sends a request on one the server is closing)."""
     trusted = settings.forwarded_allow_ips.strip() if settings is not None else ""
     return {
         "http": HeadLimitedHttpTools,
@@ -24,4 +29,5 @@ def uvicorn_options(settings: Settings | None) -> dict[str, Any]:
         "ws_per_message_deflate": False,
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or None,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
     }
