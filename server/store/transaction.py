@@ -82,6 +82,9 @@ class Tx:
     events: list[CommittedEvent] = field(default_factory=list)
     # halls locked in this database transaction (shared by the jobs of one writer batch)
     held_halls: set[int] = field(default_factory=set)
+    # halls asked for, locked or not (shared likewise): a batch the database rolled back runs
+    # again with all of them locked up front, the one whose lock it gave up on included
+    wanted_halls: set[int] = field(default_factory=set)
     _conn: Connection | None = None
     _hot: Hot | None = None
     _batch: BatchSession | None = None
@@ -106,6 +109,7 @@ class Tx:
             return
         conn = self.conn
         if conn.dialect.name == "postgresql":
+            self.wanted_halls.add(hall_id)
             if any(held > hall_id for held in self.held_halls):  # out of order: never wait long
                 conn.execute(SHORT_LOCK_TIMEOUT)
                 conn.execute(LOCK_HALL, {"hall_id": hall_id})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,17 @@ async def test_emit_requires_the_hall_lock_first(tmp_path: Path) -> None:
 
 
 def touch_hall(
-    tx: Tx, name: str, hall_id: int, hold: bool, both_hold_one: threading.Barrier, waited: set[str]
+    tx: Tx,
+    name: str,
+    hall_id: int,
+    hold: bool,
+    both_hold_one: threading.Barrier,
+    waited: set[str],
+    pause: float,
 ) -> str:
     """Writer `name`'s job on a hall; with `hold`, its first attempt waits until the other
-    writer holds its own first hall."""
+    writer holds its own first hall; with `pause`, it waits that long before it asks."""
+    time.sleep(pause)
     tx.lock_hall(hall_id)
     tx.emit(hall_id, NoticeUpdated(text=name))
     if hold and name not in waited:
@@ -48,7 +56,14 @@ def touch_hall(
 @pytest.mark.skipif(
     not os.environ.get("GOVQUEUE_TEST_POSTGRES"), reason="row locks across processes"
 )
-async def test_batches_taking_two_halls_in_opposite_orders_both_commit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("b_pause", [0.0, 0.7], ids=["at-once", "b-slow"])
+async def test_batches_taking_two_halls_in_opposite_orders_both_commit(
+    tmp_path: Path, b_pause: float
+) -> None:
+    """b-slow: b asks for its second hall only after a has given way more than once (a loaded
+    machine: the test failed so on one, a retried twice) — a's second attempt must take both
+    halls in order, the one it gave up on included, and so wait for b instead of again
+    giving way (200 ms each)."""
     url = migrated_database(tmp_path)
     clock = ManualClock(HALL_OPENING)
     setup = make_engine(url, writer=True)
@@ -61,7 +76,8 @@ async def test_batches_taking_two_halls_in_opposite_orders_both_commit(tmp_path:
     waited: set[str] = set()
 
     def touch(name: str, hall_id: int, *, hold: bool = False) -> Call[str]:
-        return call(touch_hall, name, hall_id, hold, both_hold_one, waited)
+        pause = b_pause if name == "b" and not hold else 0.0
+        return call(touch_hall, name, hall_id, hold, both_hold_one, waited, pause)
 
     # writer a: high then low; writer b: low then high, each as one batch
     plans = {"a": (high, low), "b": (low, high)}

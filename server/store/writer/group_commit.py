@@ -312,17 +312,30 @@ class Writer:
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
+        wanted: set[int] = set()  # held, and the hall whose lock failed
         with Session(self._engine, expire_on_commit=False) as session:
             try:
                 if prelock:  # a retry: take the halls in ascending order first
                     first = Tx(
-                        session, self._clock, self._clock.now(), self.catalog, held_halls=held
+                        session,
+                        self._clock,
+                        self._clock.now(),
+                        self.catalog,
+                        held_halls=held,
+                        wanted_halls=wanted,
                     )
                     for hall_id in sorted(prelock):
                         first.lock_hall(hall_id)
                 for pending in batch:
                     now = pending.at or self._clock.now()
-                    tx = Tx(session, self._clock, now, self.catalog, held_halls=held)
+                    tx = Tx(
+                        session,
+                        self._clock,
+                        now,
+                        self.catalog,
+                        held_halls=held,
+                        wanted_halls=wanted,
+                    )
                     before = set(held)
                     savepoint = session.begin_nested()
                     try:
@@ -344,7 +357,7 @@ class Writer:
             except Exception as exc:
                 if is_transient(exc):
                     session.rollback()
-                    raise _Retry(held | prelock, exc) from exc
+                    raise _Retry(wanted | prelock, exc) from exc
                 raise
         return outcomes, events
 
@@ -359,6 +372,7 @@ class Writer:
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
+        wanted: set[int] = set()  # held, and the hall whose lock failed
         clock, catalog = self._clock, self.catalog
         conn = self._connection()
         committed = False
@@ -369,14 +383,21 @@ class Writer:
             try:
                 if prelock:  # a retry: take the halls in ascending order first
                     first = Tx(
-                        None, clock, clock.now(), catalog, held_halls=held, _conn=conn, _hot=hot
+                        None,
+                        clock,
+                        clock.now(),
+                        catalog,
+                        held_halls=held,
+                        wanted_halls=wanted,
+                        _conn=conn,
+                        _hot=hot,
                     )
                     for hall_id in sorted(prelock):
                         first.lock_hall(hall_id)
                 for pending in batch:
                     tx = Tx(
                         None, clock, pending.at or clock.now(), catalog,
-                        held_halls=held, _conn=conn, _hot=hot, _batch=orm,
+                        held_halls=held, wanted_halls=wanted, _conn=conn, _hot=hot, _batch=orm,
                     )  # fmt: skip
                     try:
                         result = pending.job(tx)
@@ -398,7 +419,7 @@ class Writer:
                 if is_transient(exc):
                     if transaction.is_active:
                         transaction.rollback()
-                    raise _Retry(held | prelock, exc) from exc
+                    raise _Retry(wanted | prelock, exc) from exc
                 raise
             finally:
                 orm.close()
