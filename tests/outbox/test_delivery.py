@@ -80,18 +80,21 @@ async def rate(
     server: LiveServer, hall: Seeded, window: str, level: int, reasons: list[str] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     kiosk = server.client(hall.kiosk_token)
-    signed_in = (server.base_url, window)  # the clerk stays signed in at the window
-    if signed_in not in _open:
-        _open[signed_in] = await open_window(server, hall, window)
-    clerk = _open[signed_in]
+    # the clerk stays signed in at the window, for as long as this server runs (kept on the
+    # server itself: a module-wide cache by URL handed a later test, whose server had the
+    # same port, a client closed with the earlier server)
+    state = server.app.state
+    if not hasattr(state, "signed_in_clerks"):
+        state.signed_in_clerks = {}
+    signed_in: dict[str, Any] = state.signed_in_clerks
+    if window not in signed_in:
+        signed_in[window] = await open_window(server, hall, window)
+    clerk = signed_in[window]
     prefix = "A" if window == "1" else "B"
     ticket = await served(kiosk, clerk, hall.windows[window], hall.services[prefix])
     pad = server.client(hall.window_device_tokens[window])
     evaluation = await pad.evaluate(ticket["id"], level, reasons or [], comment=None)
     return ticket, evaluation
-
-
-_open: dict[tuple[str, str], Any] = {}
 
 
 async def test_ratings_made_during_an_outage_arrive_exactly_once_after_it(
