@@ -51,6 +51,7 @@ def report(out: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # two whole days, then a third start: 102 s at load 5–12, >120 s once
 def test_the_same_seed_gives_the_same_day_at_any_speed(tmp_path: Path) -> None:
     # Both at once (two cores): unpaced, and paced at 4000× real time.
     runs = {speed: start_demo(tmp_path / speed, speed) for speed in ("0", "4000")}

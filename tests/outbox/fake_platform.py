@@ -163,15 +163,15 @@ class FakePlatform:
         expected = hmac.new(self.secret.encode(), body, self.algorithm).hexdigest()
         if headers.get(self.signature_header, "").lower() != expected:
             self.bad_signatures.append(received)
+            self._note(received)  # noted before the answer: a sender gone by then was still heard
             self._answer(handler, 401, b'{"msg":"bad signature"}')
-            self._note(received)
             return
         if mode == "500":
+            self._note(received)
             self._answer(handler, 500, b'{"msg":"internal error"}')
-            self._note(received)
         elif mode == "400":
-            self._answer(handler, 400, self.refusal.encode())
             self._note(received)
+            self._answer(handler, 400, self.refusal.encode())
         elif mode == "reset":
             self._note(None)
             handler.close_connection = True

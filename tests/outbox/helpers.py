@@ -30,17 +30,20 @@ async def platform_server(
     *,
     key_env: str = KEY_ENV,
     secret: str = SECRET,
+    settings: dict[str, Any] | None = None,
     **platform: Any,
 ) -> AsyncIterator[tuple[LiveServer, FakePlatform, str, ManualClock]]:
     """A real server whose outbox sender polls fast, and a fake platform (or SMS gateway) on
     127.0.0.1 that knows `secret` (set in `key_env` for the hall file): (server, fake, its
-    url, clock). No hall yet: the test seeds one and applies its hall file when it wants."""
+    url, clock). No hall yet: the test seeds one and applies its hall file when it wants.
+    `settings` change the server's FAST ones (a 0.5 s answer timeout, so that a platform made
+    to hang holds a test up briefly: a test whose platform always answers may want longer)."""
     monkeypatch.setenv(key_env, secret)
     fake = FakePlatform(secret, **platform)
     url = fake.start()
     clock = ManualClock(HALL_OPENING)
     try:
-        async with start_server(folder, clock, **FAST) as server:
+        async with start_server(folder, clock, **{**FAST, **(settings or {})}) as server:
             yield server, fake, url, clock
     finally:
         fake.stop()

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -64,9 +65,11 @@ class Texting:
 
 @asynccontextmanager
 async def texting_hall(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **settings: Any
 ) -> AsyncIterator[tuple[LiveServer, Seeded, FakePlatform, ManualClock]]:
-    async with platform_server(tmp_path, monkeypatch, key_env=KEY_ENV, secret=SECRET) as (
+    async with platform_server(
+        tmp_path, monkeypatch, key_env=KEY_ENV, secret=SECRET, settings=settings
+    ) as (
         server,
         gateway,
         url,
