@@ -82,8 +82,9 @@ class Tx:
     events: list[CommittedEvent] = field(default_factory=list)
     # halls locked in this database transaction (shared by the jobs of one writer batch)
     held_halls: set[int] = field(default_factory=set)
-    # halls asked for, locked or not (shared likewise): a batch the database rolled back runs
-    # again with all of them locked up front, the one whose lock it gave up on included
+    # on PostgreSQL, halls asked for, locked or not (shared likewise): a batch the database
+    # rolled back runs again with all of them locked up front, the one it gave up on included
+    # (SQLite takes no row locks and never rolls a batch back so)
     wanted_halls: set[int] = field(default_factory=set)
     _conn: Connection | None = None
     _hot: Hot | None = None

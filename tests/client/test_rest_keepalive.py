@@ -16,6 +16,10 @@ from client.rest import KEEPALIVE_SECONDS, ApiClient
 from server.api.serving import uvicorn_options
 
 BODY = b'{"status":"ok"}'
+OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (
+    len(BODY),
+    BODY,
+)
 
 
 class DroppingServer:
@@ -55,17 +59,11 @@ class DroppingServer:
             first = await self._read_request(reader)
             assert first is not None
             self.requests.append(first)
-            writer.write(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-                b"content-length: %d\r\n\r\n%s" % (len(BODY), BODY)
-            )
+            writer.write(OK)
             await writer.drain()
             while self.keeping:
                 self.requests.append(await self._read_request(reader) or "")
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-                    b"content-length: %d\r\n\r\n%s" % (len(BODY), BODY)
-                )
+                writer.write(OK)
                 await writer.drain()
             second = await self._read_request(reader)
             self.requests.append(f"dropped {second}")

@@ -312,7 +312,7 @@ class Writer:
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
-        wanted: set[int] = set()  # held, and the hall whose lock failed
+        wanted: set[int] = set()  # PostgreSQL: held, and the hall whose lock failed
         with Session(self._engine, expire_on_commit=False) as session:
             try:
                 if prelock:  # a retry: take the halls in ascending order first
@@ -372,7 +372,7 @@ class Writer:
         outcomes: list[Outcome] = []
         events: list[CommittedEvent] = []
         held: set[int] = set()
-        wanted: set[int] = set()  # held, and the hall whose lock failed
+        wanted: set[int] = set()  # PostgreSQL: held, and the hall whose lock failed
         clock, catalog = self._clock, self.catalog
         conn = self._connection()
         committed = False
