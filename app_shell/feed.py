@@ -43,8 +43,6 @@ class FeedBridge(QObject):
     state_changed = Signal(object)  # ConnectionState
     refused = Signal(str)
 
-    STATE_POLL_S = 0.2
-
     def __init__(
         self,
         runner: AsyncRunner,
@@ -66,6 +64,7 @@ class FeedBridge(QObject):
             window_id=window_id,
             since=since,
             max_reconnect_delay=max_reconnect_delay,
+            on_connection=self._connection_changed,
         )
         self._state = ConnectionState.stopped
         self._task: asyncio.Task[None] | None = None
@@ -96,7 +95,6 @@ class FeedBridge(QObject):
     # --- on the loop thread ----------------------------------------------------------------
     async def _start(self) -> None:
         self._task = asyncio.current_task()
-        watcher = asyncio.create_task(self._watch_connection())
         try:
             async for message in self._feed:
                 self._post(message)
@@ -108,8 +106,6 @@ class FeedBridge(QObject):
             self._runner.post_to_gui(lambda: self._refuse(detail))
         except asyncio.CancelledError:
             pass
-        finally:
-            watcher.cancel()
 
     async def _stop(self) -> None:
         await self._feed.close()
@@ -118,19 +114,11 @@ class FeedBridge(QObject):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
 
-    async def _watch_connection(self) -> None:
-        shown: ConnectionState | None = None
-        while True:
-            if self._feed.connected.is_set():
-                state = ConnectionState.connected
-            elif self._feed.reconnects == 0 and shown is not ConnectionState.connected:
-                state = ConnectionState.connecting
-            else:
-                state = ConnectionState.reconnecting
-            if state is not shown:
-                self._runner.post_to_gui(lambda state=state: self._set_state(state))  # type: ignore[misc]
-                shown = state
-            await asyncio.sleep(self.STATE_POLL_S)
+    def _connection_changed(self, connected: bool) -> None:
+        """Each connection that opens or is lost (client.live.LiveFeed's `on_connection`), on
+        the loop thread; shown on the GUI thread in the order it happened."""
+        state = ConnectionState.connected if connected else ConnectionState.reconnecting
+        self._runner.post_to_gui(lambda: self._set_state(state))
 
     def _post(self, message: LiveMessage | SnapshotMessage) -> None:
         self._runner.post_to_gui(lambda: self._deliver(message))

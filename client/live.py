@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from urllib.parse import urlencode
 
@@ -58,7 +58,11 @@ class LiveFeed:
         since: int | None = None,
         reconnect_delay: float = 0.5,
         max_reconnect_delay: float = 10.0,
+        on_connection: Callable[[bool], None] | None = None,
     ) -> None:
+        """`on_connection(True)` is called (on the feed's loop) each time a connection opens,
+        `on_connection(False)` each time one is lost or an attempt fails — every change, however
+        quick: a connection that opens and drops between two looks is still seen."""
         self.base_url = base_url.rstrip("/")
         self.hall_id = hall_id
         self.token = token
@@ -66,10 +70,15 @@ class LiveFeed:
         self.last_seq = since
         self.connected = asyncio.Event()
         self.reconnects = 0
+        self._on_connection = on_connection
         self._delay = reconnect_delay
         self._max_delay = max_reconnect_delay
         self._ws: websockets.ClientConnection | None = None
         self._closed = False
+
+    def _tell(self, connected: bool) -> None:
+        if self._on_connection is not None:
+            self._on_connection(connected)
 
     def url(self) -> str:
         ws_base = self.base_url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
@@ -111,6 +120,7 @@ class LiveFeed:
                 async with websockets.connect(self.url(), open_timeout=10, max_size=2**24) as ws:
                     self._ws = ws
                     self.connected.set()
+                    self._tell(True)
                     delay = self._delay
                     async for raw in ws:
                         message = parse_message(json.loads(raw))
@@ -150,6 +160,7 @@ class LiveFeed:
                 self.connected.clear()
             if self._closed:
                 return
+            self._tell(False)
             self.reconnects += 1
             await asyncio.sleep(delay)
             delay = min(max(delay * 2, self._delay), self._max_delay)

@@ -178,3 +178,36 @@ def test_callbacks_never_run_inside_the_call_even_when_the_work_is_already_done(
     runner.post_to_gui(lambda: posted.append("ran"))
     assert posted == []  # from the GUI thread too: soon, never now
     qtbot.waitUntil(lambda: posted == ["ran"], timeout=3000)
+
+
+def test_feed_bridge_shows_a_loss_right_after_a_reconnect(
+    qtbot: QtBot, runner: AsyncRunner, app_server: ThreadedServer
+) -> None:
+    """The server goes away twice, the second time at once after the feed came back (a suite
+    run met it: the display's 连接中断 never showed, as the bridge looked at the feed every
+    0.2 s and missed the short connection between the two)."""
+    hall = app_server.hall
+    assert hall is not None
+    feed = FeedBridge(
+        runner,
+        app_server.base_url,
+        hall_id=hall.hall_id,
+        token=hall.display_token,
+        max_reconnect_delay=0.5,
+    )
+    states: list[ConnectionState] = []
+    feed.state_changed.connect(states.append)
+    feed.start()
+    qtbot.waitUntil(lambda: feed.state is ConnectionState.connected, timeout=5000)
+    for _ in range(2):
+        app_server.stop()
+        qtbot.waitUntil(lambda: feed.state is ConnectionState.reconnecting, timeout=10_000)
+        app_server.start()
+        qtbot.waitUntil(lambda: feed.state is ConnectionState.connected, timeout=10_000)
+    feed.stop()
+    assert states == [
+        ConnectionState.connecting,
+        *[ConnectionState.connected, ConnectionState.reconnecting] * 2,
+        ConnectionState.connected,
+        ConnectionState.stopped,
+    ]

@@ -262,3 +262,41 @@ async def test_out_of_range_ids_are_refused_with_a_code(
     assert error == {"type": "error", "code": "invalid_input", "detail": error["detail"]}
     assert "hall_id" in error["detail"]
     assert ws.close_code == 4400
+
+
+async def test_every_connection_and_every_loss_is_told_in_order(
+    server: LiveServer, hall: Seeded
+) -> None:
+    """A connection that opens and drops again at once is told too (the kiosk's and the hall
+    screen's 连接中断 shows from it): the apps once looked every 0.2 s and missed such a loss,
+    showing 已连接 while the feed was down."""
+    told: list[bool] = []
+    opened = asyncio.Event()
+
+    def on_connection(connected: bool) -> None:
+        told.append(connected)
+        if connected:
+            opened.set()
+
+    feed = LiveFeed(
+        server.base_url,
+        hall_id=hall.hall_id,
+        token=hall.display_token,
+        reconnect_delay=0.01,
+        on_connection=on_connection,
+    )
+
+    async def follow() -> None:
+        async for _ in feed:
+            pass
+
+    task = asyncio.create_task(follow())
+    for _ in range(3):  # dropped as soon as it is open, three times
+        await asyncio.wait_for(opened.wait(), 10)
+        opened.clear()
+        await feed.drop_connection()
+    await asyncio.wait_for(opened.wait(), 10)
+    await feed.close()
+    await asyncio.wait_for(task, 10)
+    assert told == [True, False, True, False, True, False, True]  # closing is not a loss
+    assert feed.reconnects == 3
