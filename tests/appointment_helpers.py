@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from tests.helpers import LiveServer, Seeded, seed_hall
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -41,6 +41,7 @@ class Booker:
 
     def _http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
+            verify=tls_context(),
             base_url=self.server.base_url + "/api/v1",
             headers={"Authorization": f"Bearer {self.token}"},
         )
@@ -78,7 +79,7 @@ class Booker:
 
 
 async def integration_token(base_url: str, integration: dict[str, Any]) -> str:
-    async with httpx.AsyncClient(base_url=base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=base_url + "/api/v1") as http:
         response = await http.post(
             "/auth/token",
             data={
@@ -125,5 +126,7 @@ def at(day: str, hhmm: str) -> datetime:
 
 async def post_ticket(server: LiveServer, token: str, body: dict[str, Any]) -> httpx.Response:
     """POST /tickets as a kiosk (a walk-in's `service_id`, or `appointment_code` / `id_no`)."""
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         return await http.post("/tickets", json=body, headers={"Authorization": f"Bearer {token}"})

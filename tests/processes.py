@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
@@ -41,7 +41,7 @@ async def start_server_process(
     proc = subprocess.Popen([*command, "--log-level", "warning"], env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60  # generous: the machine may be busy with other work
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(verify=tls_context()) as http:
         while time.monotonic() < deadline and proc.poll() is None:
             try:
                 if (await http.get(base + "/api/v1/health")).status_code == 200:

@@ -41,6 +41,7 @@ import httpx
 import pytest
 
 from client.errors import ApiError
+from client.rest import tls_context
 from server.appointment_upkeep import upkeep_once
 from server.commands.queue_counts import publish_queue_counts
 from server.domain.clock import ManualClock
@@ -461,18 +462,24 @@ async def every_kind_of_write(server: LiveServer) -> None:
     await admin.request("POST", f"{appeal}/decision", json={"upheld": False, "decision": "不成立"})
     await supervisor.rectify(opened["id"], "增开窗口")
     await supervisor.follow_up(opened["id"], "phone", "已回访", True)
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as phone:  # 追评
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url, timeout=10
+    ) as phone:  # 追评
         again = {"times": "2", "level": "4"}
         rated = await phone.post(f"/t/{first['public_token']}/rating", data=again)
         assert rated.status_code == 303, rated.text
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as browser:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url, timeout=10
+    ) as browser:
         signed = await browser.post(
             "/api/v1/auth/session", json={"staff_no": hall.supervisor_no, "password": PASSWORD}
         )
         csrf = {"X-CSRF-Token": signed.json()["csrf_token"]}
         ended = await browser.delete("/api/v1/auth/session", headers=csrf)
         assert ended.status_code == 204, ended.text
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as phone:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url, timeout=10
+    ) as phone:
         page = await phone.post(f"/t/{first['public_token']}/rating", data={"level": "5"})
         assert page.status_code == 409  # rated on the pad already: the QR page's job refuses
         # 扫码过号重排 (issue 27): a no-show back in the queue from its page
@@ -492,7 +499,9 @@ async def every_kind_of_write(server: LiveServer) -> None:
     nightly = Nightly(server.settings, str(server.settings.database_url), server.clock,
                       server.runtime.write)  # fmt: skip
     assert await nightly.run_due() is not None  # claim, retention, finish
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as balancer:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url, timeout=10
+    ) as balancer:
         assert (await balancer.get("/api/v1/health/ready")).status_code == 200  # its probe
     server.clock.set(at("2026-11-27", "09:50"))  # appointments: check-in open, one 失约
     kiosk_check_in = await post_ticket(

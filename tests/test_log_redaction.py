@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import httpx
 import websockets
 
+from client.rest import tls_context
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, migrated_database
 from tests.processes import GOVQUEUE, free_port
 
@@ -41,7 +42,7 @@ async def serving(
     proc = subprocess.Popen([*command, *args], env=environ, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(verify=tls_context()) as http:
             for _ in range(1200):  # a loaded machine may take a while to start it
                 try:
                     if (await http.get(base + "/api/v1/health")).status_code == 200:
@@ -64,7 +65,10 @@ def logs(tmp_path: Path) -> list[Path]:
 async def test_a_days_path_leaves_no_token_password_or_personal_data_in_the_log(
     tmp_path: Path,
 ) -> None:
-    async with serving(tmp_path) as base, httpx.AsyncClient(base_url=base + "/api/v1") as http:
+    async with (
+        serving(tmp_path) as base,
+        httpx.AsyncClient(verify=tls_context(), base_url=base + "/api/v1") as http,
+    ):
         login = await http.post(
             "/auth/login", json={"staff_no": ADMIN_NO, "password": ADMIN_PASSWORD}
         )
@@ -139,7 +143,10 @@ async def test_a_days_path_leaves_no_token_password_or_personal_data_in_the_log(
 async def test_json_lines_with_a_flag_and_rotation(tmp_path: Path) -> None:
     limits = {"GOVQUEUE_LOG_MAX_BYTES": "10000", "GOVQUEUE_LOG_BACKUPS": "2"}
     json_server = serving(tmp_path, "--log-format", "json", env=limits)
-    async with json_server as base, httpx.AsyncClient(base_url=base + "/api/v1") as http:
+    async with (
+        json_server as base,
+        httpx.AsyncClient(verify=tls_context(), base_url=base + "/api/v1") as http,
+    ):
         for _ in range(300):  # ~50 KB of request lines
             assert (await http.get("/health")).status_code == 200
     files = logs(tmp_path)

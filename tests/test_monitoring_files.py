@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client.rest import tls_context
 from server.domain.clock import SystemClock
 from server.queries import monitoring
 from tests.helpers import open_window, seed_hall, start_server
@@ -78,7 +79,7 @@ async def test_what_the_rules_and_dashboard_read_is_in_metrics(
         await kiosk.report_device_status("warning", printer="paper_low")
         clerk = await open_window(server, hall, "1")
         await clerk.call_next(hall.windows["1"])
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(verify=tls_context()) as http:
             body = (await http.get(server.base_url + "/metrics")).text
     promtool("check", "metrics", stdin=body)  # Prometheus' naming and format conventions
     exported = set(SERIES.findall(body))

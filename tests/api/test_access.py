@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from client.errors import Forbidden
+from client.rest import tls_context
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
 
 
@@ -115,7 +116,9 @@ async def call(
 ) -> httpx.Response:
     method, path, body = route
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         return await http.request(method, fill(path, ids), json=fill(body, ids), headers=headers)
 
 

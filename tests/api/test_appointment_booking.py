@@ -182,7 +182,11 @@ async def test_an_integration_stays_in_its_scope(server: LiveServer) -> None:
     # a kiosk cannot book
     import httpx
 
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    from client.rest import tls_context
+
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         kiosk = await http.post(
             "/appointments",
             json={"service_id": 1},

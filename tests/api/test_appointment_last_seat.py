@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from tests.appointment_helpers import HOURS, id_card, integration_token, local
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer, migrated_database
 from tests.processes import start_server_process
@@ -57,7 +57,11 @@ async def book_all(
     bases: list[str], token: str, service_id: int, slot: str = SLOT
 ) -> list[httpx.Response]:
     clients = [
-        httpx.AsyncClient(base_url=b + "/api/v1", headers={"Authorization": f"Bearer {token}"})
+        httpx.AsyncClient(
+            verify=tls_context(),
+            base_url=b + "/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+        )
         for b in bases
     ]
     try:
@@ -115,7 +119,7 @@ async def test_the_last_seats_across_server_processes(tmp_path: Path) -> None:
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)
             service_id, integration = await set_up(admin)
         token = await integration_token(bases[0], integration)
-        async with httpx.AsyncClient(base_url=bases[1] + "/api/v1") as http:
+        async with httpx.AsyncClient(verify=tls_context(), base_url=bases[1] + "/api/v1") as http:
             slots = await http.get(
                 "/appointments/slots",
                 params={"service_id": service_id},

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import httpx
 
+from client.rest import tls_context
 from tests.helpers import LiveServer, Seeded
 
 
 async def test_every_offset_has_one_bound(server: LiveServer, hall: Seeded) -> None:
     headers = {"Authorization": f"Bearer {server.admin.token}"}
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", headers=headers) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1", headers=headers
+    ) as http:
         for path in ("/complaints", "/rectifications", "/stats/tickets"):
             for offset in ("9223372036854775808", "2147483648", "10000001", "-1"):
                 params = {"hall_id": hall.hall_id, "offset": offset}
@@ -51,7 +54,9 @@ async def test_a_null_in_a_patch_is_a_422_naming_the_field_and_changes_nothing(
         ),
     }
     headers = {"Authorization": f"Bearer {server.admin.token}"}
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", headers=headers) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1", headers=headers
+    ) as http:
         for what, body, label in NULLS:
             before = (await http.get(f"/admin/{what}")).json()
             refused = await http.patch(f"/admin/{what}/{ids[what]}", json=body)
@@ -73,7 +78,7 @@ async def test_daily_limit_null_still_removes_the_limit(server: LiveServer, hall
 async def test_the_openapi_document_says_which_patch_fields_may_be_null(
     server: LiveServer,
 ) -> None:
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         schemas = (await http.get("/openapi.json")).json()["components"]["schemas"]
 
     def nullable(model: str, field: str) -> bool:

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, insert
 
 from client.events import TicketCalled
 from client.live import LiveFeed
+from client.rest import tls_context
 from client.wire import LiveMessage
 from server.domain.clock import ManualClock
 from server.queries.stats.sql import EVALUATION, TICKET
@@ -115,7 +116,9 @@ async def test_calls_go_on_reaching_the_screen_while_a_big_export_runs(
     await asyncio.wait_for(feed.connected.wait(), 10)
 
     async def export() -> httpx.Response:
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", timeout=300) as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1", timeout=300
+        ) as http:
             return await http.get(
                 "/stats/export",
                 params={"hall_id": hall.hall_id, "from": "2026-10-26", "to": "2026-11-26"},
@@ -126,7 +129,9 @@ async def test_calls_go_on_reaching_the_screen_while_a_big_export_runs(
     calls_during_export = 0
     health: list[float] = []
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", timeout=30) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1", timeout=30
+    ) as http:
         while not export_task.done() and time.perf_counter() - started < 240:
             call_started.append(time.perf_counter())
             ticket = await clerk.call_next(hall.windows["1"])

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from client.rest import tls_context
 from server.api.fast_path import FastPath, check_routes
 from server.app import create_app
 from server.settings import Settings
@@ -40,7 +41,7 @@ class Both:
     """Sends requests with the fast path on or off and says which way they went."""
 
     def __init__(self, server: LiveServer) -> None:
-        self.http = httpx.AsyncClient(base_url=server.base_url + "/api/v1")
+        self.http = httpx.AsyncClient(verify=tls_context(), base_url=server.base_url + "/api/v1")
         self.fast = fast_path_of(server)
 
     async def send(

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from client.errors import Conflict, InvalidRequest
+from client.rest import tls_context
 from tests.helpers import LiveServer, Seeded, open_window
 
 HUGE = 2**63
@@ -31,7 +32,9 @@ async def send(
 ) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     headers |= kw.pop("headers", {})
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         return await http.request(method, path, headers=headers, **kw)
 
 

@@ -10,13 +10,16 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+from client.rest import tls_context
 from tests.helpers import LiveServer, Seeded
 
 
 async def post_ticket(
     server: LiveServer, token: str, body: dict[str, Any]
 ) -> tuple[int, dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         response = await http.post(
             "/tickets", json=body, headers={"Authorization": f"Bearer {token}"}
         )

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from client.errors import Forbidden
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer, Seeded, migrated_database
 from tests.processes import start_server_process
 
@@ -27,7 +27,9 @@ async def create_integration(
 
 
 async def grant(server: LiveServer, data: dict[str, str], **headers: str) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         return await http.post("/auth/token", data=data, headers=headers)
 
 
@@ -46,7 +48,9 @@ async def token_for(server: LiveServer, integration: dict[str, Any]) -> str:
 
 
 async def get(server: LiveServer, path: str, token: str) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         return await http.get(path, headers={"Authorization": f"Bearer {token}"})
 
 
@@ -101,7 +105,9 @@ async def test_wrong_credentials_and_grants_are_refused_in_oauth2_form(
     assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
     assert "client_id" in missing.json()["detail"]
     # a JSON body is not the grant's form
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         as_json = await http.post("/auth/token", json={"grant_type": "client_credentials"})
     assert as_json.status_code == 400
 
@@ -219,7 +225,10 @@ async def test_revocation_reaches_every_server_process(tmp_path: Path) -> None:
     procs = [await start_server_process(url, tmp_path), await start_server_process(url, tmp_path)]
     a, b = (base for _, base in procs)
     try:
-        async with ApiClient(a) as admin, httpx.AsyncClient(base_url=b + "/api/v1") as http_b:
+        async with (
+            ApiClient(a) as admin,
+            httpx.AsyncClient(verify=tls_context(), base_url=b + "/api/v1") as http_b,
+        ):
             await admin.login(ADMIN_NO, ADMIN_PASSWORD)
             hall = await admin.admin_create("halls", {"code": "INT", "name": "对接测试大厅"})
             created = await admin.request(

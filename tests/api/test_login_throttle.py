@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from client.errors import ApiError, Unauthorized
+from client.rest import tls_context
 from server import security
 from server.domain.clock import ManualClock
 from server.security import LoginThrottle, TooManyAttempts
@@ -46,7 +47,7 @@ async def test_failed_logins_get_429_with_retry_after(server: LiveServer, hall: 
     for _ in range(server.settings.login_failures_per_account):
         with pytest.raises(Unauthorized):
             await server.client().login(staff_no, "wrong-password")
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         response = await http.post(
             "/api/v1/auth/login", json={"staff_no": staff_no, "password": STAFF_PASSWORD}
         )
@@ -71,14 +72,16 @@ async def test_health_stays_fast_during_200_failed_logins(server: LiveServer, ha
     done = asyncio.Event()
 
     async def attacker(n: int) -> None:
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url, timeout=60
+        ) as http:
             for i in range(10):
                 body = {"staff_no": f"X{n}-{i}", "password": "guess-guess-guess"}
                 answers.append((await http.post("/api/v1/auth/login", json=body)).status_code)
 
     async def prober() -> None:
         nonlocal during_checks
-        async with httpx.AsyncClient(base_url=server.base_url) as http:
+        async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
             while not done.is_set():
                 started = time.perf_counter()
                 assert (await http.get("/api/v1/health")).status_code == 200
@@ -124,7 +127,7 @@ async def test_x_forwarded_for_is_not_believed_from_an_unnamed_proxy(server: Liv
     """300 guesses with a new X-Forwarded-For each used to get 300 × 401: uvicorn believed
     the header from 127.0.0.1. By default no proxy is trusted: the peer is the client."""
     limit = server.settings.login_failures_per_address
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         statuses = [
             (await guess(http, f"G{n}", f"198.51.100.{n}")).status_code for n in range(limit + 5)
         ]
@@ -136,7 +139,7 @@ async def test_x_forwarded_for_from_a_named_proxy_is_the_client(
 ) -> None:
     async with start_server(tmp_path, clock, forwarded_allow_ips="127.0.0.1") as server:
         limit = server.settings.login_failures_per_address
-        async with httpx.AsyncClient(base_url=server.base_url) as http:
+        async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
             first = [(await guess(http, f"P{n}", "203.0.113.7")).status_code for n in range(limit)]
             assert first == [401] * limit
             assert (await guess(http, "P-last", "203.0.113.7")).status_code == 429
@@ -163,7 +166,9 @@ async def test_password_checks_are_bounded_over_all_clients(
     monkeypatch.setattr(security, "_hasher", Held())
     passwords = server.runtime.passwords
     assert passwords.max_pending == security.MAX_PENDING_CHECKS == 16
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url, timeout=60
+    ) as http:
         waiting = [
             asyncio.create_task(guess(http, f"B{n}")) for n in range(security.MAX_PENDING_CHECKS)
         ]

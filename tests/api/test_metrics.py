@@ -17,6 +17,7 @@ import pytest
 import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
+from client.rest import tls_context
 from server.domain.clock import SystemClock
 from server.queries import monitoring
 from server.store.writer.process import WriterProcess
@@ -39,7 +40,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
 
 
 async def scrape(server: LiveServer, **headers: str) -> httpx.Response:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(verify=tls_context()) as http:
         return await http.get(server.base_url + "/metrics", headers=headers)
 
 
@@ -101,7 +102,9 @@ async def test_metrics_show_queues_calls_feed_devices_writer_and_store_errors(
         assert value(samples, "govqueue_writer_restarts_total") == 0
         server.app.state.supervisor.backoff_s = (600.0,)  # stays down while this test looks
         os.kill(writer.pid, signal.SIGKILL)
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1"
+        ) as http:
             while (await http.get("/health")).status_code != 503:
                 pass  # the server reads the end of the writer's pipe on its loop
             refused = await http.post(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from tests.helpers import LiveServer, Seeded, open_window
 
@@ -36,7 +37,7 @@ async def test_mobile_page(server: LiveServer, hall: Seeded) -> None:
     kiosk = server.client(hall.kiosk_token)
     await kiosk.issue_ticket(hall.services["B"])
     mine = await kiosk.issue_ticket(hall.services["B"])
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(verify=tls_context()) as http:
         page = await http.get(mine["public_url"])
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         body = page.text
@@ -60,7 +61,7 @@ async def test_mobile_page(server: LiveServer, hall: Seeded) -> None:
 
 
 async def test_health_and_openapi(server: LiveServer) -> None:
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         assert (await http.get("/api/v1/health")).json() == {"status": "ok"}
         spec = (await http.get("/openapi.json")).json()
         for path in (

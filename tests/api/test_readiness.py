@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from server.store import migrate
 from server.store.writer.process import WriterProcess
@@ -26,7 +27,9 @@ SQLITE_ONLY = pytest.mark.skipif(
 
 
 async def ready(server: LiveServer) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", timeout=30) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1", timeout=30
+    ) as http:
         return await http.get("/health/ready")
 
 
@@ -89,7 +92,9 @@ async def test_a_dead_writer_is_not_ready_while_health_says_so_too(
         assert isinstance(writer, WriterProcess) and writer.pid is not None
         server.app.state.supervisor.backoff_s = (600.0,)  # not back while this test looks
         os.kill(writer.pid, signal.SIGKILL)
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1"
+        ) as http:
             while (await http.get("/health")).status_code != 503:
                 pass  # the server reads the end of the writer's pipe on its loop
         answer = await ready(server)
@@ -109,5 +114,7 @@ async def test_a_database_at_another_migration_is_not_ready(server: LiveServer) 
     assert answer.status_code == 503
     migrations = answer.json()["checks"]["migrations"]
     assert not migrations["ok"] and f"版本为 {behind}" in migrations["detail"]
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         assert (await http.get("/health")).status_code == 200  # liveness: the process is fine

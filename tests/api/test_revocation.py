@@ -17,7 +17,7 @@ import pytest
 import websockets
 
 from client.errors import Forbidden, Unauthorized
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from tests.helpers import (
     ADMIN_NO,
     ADMIN_PASSWORD,
@@ -246,11 +246,15 @@ async def test_signed_tokens_with_impossible_claims_are_refused(
         {key: value for key, value in good.items() if key != "ver"},
     ):
         token = jwt.encode(bad, secret, algorithm="HS256")
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1"
+        ) as http:
             r = await http.get("/admin/halls", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 401 and r.json()["code"] == "invalid_token", (bad, r.text)
     token = jwt.encode(good, secret, algorithm="HS256")
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1"
+    ) as http:
         r = await http.get("/admin/halls", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200, "a well-formed token of the admin is accepted"
 

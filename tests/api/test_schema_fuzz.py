@@ -21,6 +21,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from client.rest import tls_context
 from tests.helpers import LiveServer, Seeded
 
 # per operation, token and mode; every operation is run (37 s of the suite at load 15 on two
@@ -41,7 +42,7 @@ CHECKS = [
 
 
 async def openapi(server: LiveServer) -> dict[str, Any]:
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(verify=tls_context()) as http:
         document: dict[str, Any] = (await http.get(server.base_url + "/openapi.json")).json()
     return document
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import Request
 
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from server.app import create_app
 from server.domain.clock import ManualClock
 from server.embedded import running_server
@@ -48,7 +48,10 @@ async def test_an_unexpected_error_is_a_json_500_with_an_incident_number(
 
     # the writer process imports this module (and with it FastAPI) to run its job: seconds on a
     # loaded machine
-    async with running_server(app) as base, httpx.AsyncClient(base_url=base, timeout=60) as http:
+    async with (
+        running_server(app) as base,
+        httpx.AsyncClient(verify=tls_context(), base_url=base, timeout=60) as http,
+    ):
         with caplog.at_level(logging.ERROR, logger="govqueue.errors"):
             for path in ("/api/v1/test-only/boom", "/api/v1/test-only/job-exits"):
                 response = await http.get(path)
@@ -82,7 +85,7 @@ async def test_a_stopped_writer_makes_health_503_and_writes_fail_at_once(tmp_pat
             "json": {"service_id": service.id},
             "headers": {"Authorization": f"Bearer {kiosk['token']}"},
         }
-        async with httpx.AsyncClient(base_url=base + "/api/v1") as http:
+        async with httpx.AsyncClient(verify=tls_context(), base_url=base + "/api/v1") as http:
             assert (await http.post("/tickets", **issue)).status_code == 201
             runtime: Runtime = app.state.runtime
             runtime.writer.stop()  # as if its thread had died

@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 from sqlmodel import Session
 
+from client.rest import tls_context
 from server.domain.calendar import WorkingCalendar
 from server.domain.clock import ManualClock
 from server.queries.plan_request import PlanRequest
@@ -51,7 +52,9 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict
             )
         supervisor = await server.login("P001")
         clerk = await server.login("P002")
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", timeout=300) as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1", timeout=300
+        ) as http:
             yield {
                 "server": server,
                 "ids": ids,

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from tests.helpers import LiveServer, seed_hall, start_server
 
@@ -51,7 +52,9 @@ async def test_a_locked_file_is_503_store_busy_and_nothing_is_written(
         hall = await seed_hall(server)
         kiosk = {"Authorization": f"Bearer {hall.kiosk_token}"}
         admin = {"Authorization": f"Bearer {server.admin.token}"}
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1"
+        ) as http:
             tickets_before = count(server, "select count(*) from ticket")
             halls_before = count(server, "select count(*) from hall")
             with write_lock_held(server):

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from client.errors import Conflict, Forbidden, InvalidRequest
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from tests.helpers import LiveServer, Seeded, open_window
 
@@ -178,7 +179,7 @@ async def test_clerk_cannot_work_another_clerks_window(server: LiveServer, hall:
 
 async def test_unknown_ids_are_404(server: LiveServer, hall: Seeded) -> None:
     clerk = await open_window(server, hall, "1")
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         headers = {"Authorization": f"Bearer {clerk.token}"}
         r = await http.post("/api/v1/tickets/999999/start", headers=headers)
         assert r.status_code == 404 and "999999" in r.json()["detail"]

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from client.rest import tls_context
 from kiosk_app.controller import Screen
 from kiosk_app.printing.flow import PrintState
 from tests.appointment_helpers import HOURS, at, id_card, local
@@ -39,7 +40,9 @@ def book(server: ThreadedServer, slots: list[tuple[str, str]]) -> list[dict[str,
         made = await admin.request(
             "POST", "/admin/integrations", json={"name": "省政务服务网", "hall_id": hall.hall_id}
         )
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1"
+        ) as http:
             token = (
                 await http.post(
                     "/auth/token",

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from client.rest import tls_context
+
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -14,7 +16,7 @@ class CookieClient:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=10)
+        self.http = httpx.AsyncClient(verify=tls_context(), base_url=base_url, timeout=10)
         self.csrf = ""
 
     async def sign_in(self, staff_no: str, password: str) -> httpx.Response:

@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from tests.console.test_public_page_browser import shoot
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
@@ -208,7 +209,7 @@ async def test_a_no_show_rejoins_from_the_page_once_behind_the_next_two(
     await clerk.ticket_action(mine["id"], "no-show")
     await expect(rejoin).to_contain_text("本号票已重新排过一次队")
     assert await rejoin.get_by_role("button").count() == 0
-    async with httpx.AsyncClient(base_url=module_server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=module_server.base_url) as http:
         refused = await http.post(f"/api/v1/tickets/public/{mine['public_token']}/rejoin")
     assert refused.status_code == 409 and refused.json()["code"] == "rejoin_used"
     assert "只能重排一次" in refused.json()["detail"]
@@ -244,7 +245,7 @@ async def test_rejoining_is_refused_after_the_halls_minutes_and_where_it_is_off(
     await expect(rejoin.locator("p.error")).to_contain_text("请重新取号或到服务台咨询")
     if (shot := shoot(tab, "phone-rejoin-late-375.png")) is not None:
         await shot
-    async with httpx.AsyncClient(base_url=module_server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=module_server.base_url) as http:
         page = await http.post(f"/t/{late['public_token']}/rejoin", follow_redirects=False)
         assert page.status_code == 409 and "过号已超过 10 分钟" in page.text
         api = await http.post(f"/api/v1/tickets/public/{late['public_token']}/rejoin")

@@ -15,6 +15,7 @@ import pytest_asyncio
 import websockets
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from tests.console.test_public_page_browser import shoot
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
@@ -201,7 +202,7 @@ async def test_the_link_expires_with_the_rating_window(
     await clerk.window_action(seeded.windows["1"], "close")
     token = ticket["public_token"]
     ws_base = module_server.base_url.replace("http://", "ws://")
-    async with httpx.AsyncClient(base_url=module_server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=module_server.base_url) as http:
         module_clock.advance(7 * 86400 - 60)
         assert (await http.get(f"/t/{token}")).status_code == 200
         module_clock.advance(120)

@@ -12,6 +12,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import BrowserContext, expect
 
+from client.rest import tls_context
 from tests.console.pages import sign_in
 from tests.helpers import STAFF_PASSWORD, LiveServer
 from tests.planning_history import Ids, write_history
@@ -42,7 +43,9 @@ async def hall(module_server: LiveServer) -> Ids:
 
 async def api_plan(server: LiveServer, hall: Ids, **params: Any) -> dict[str, Any]:
     supervisor = await server.login("P001")
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", timeout=300) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1", timeout=300
+    ) as http:
         response = await http.get(
             "/stats/plan",
             params={"hall_id": hall.hall, **params},

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from client.errors import ApiError
+from client.rest import tls_context
 from tests.helpers import LiveServer, Seeded, open_window
 from tests.outbox.test_delivery import rate, reporting_hall, settled, until
 
@@ -81,7 +82,9 @@ async def test_the_halls_case_system_attaches_with_its_credential(
         created = await server.admin.request(
             "POST", "/admin/integrations", json={"name": "办件系统", "hall_id": hall_id}
         )
-        async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+        async with httpx.AsyncClient(
+            verify=tls_context(), base_url=server.base_url + "/api/v1"
+        ) as http:
             answer = await http.post(
                 "/auth/token",
                 data={"grant_type": "client_credentials"},

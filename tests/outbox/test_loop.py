@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from server.domain.calendar import hall_zone
 from server.domain.clock import ManualClock
 from server.watch import watch_once
@@ -123,7 +123,7 @@ async def test_one_re_rating_from_the_ticket_page_after_zhenggai_reaches_the_pla
     async with reporting_hall(tmp_path, monkeypatch) as (server, hall, fake, clock):
         ticket, evaluation = await rate(server, hall, "1", 2, ["等候时间长"])
         token = ticket["public_token"]
-        async with httpx.AsyncClient(base_url=server.base_url) as http:
+        async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
             assert "追评" not in await page(http, token), "before 整改: no 追评"
             refused = await re_rate(http, token, {"level": "4"})
             assert refused.status_code == 409 and "整改后才能追评" in refused.text
@@ -163,7 +163,7 @@ async def test_a_hall_without_re_rating_and_a_closed_window(
 ) -> None:
     token, supervisor, item = await bad_rating(server, hall)
     await supervisor.rectify(item["id"], "约谈")
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         await set_rules(server, hall, re_rating=False)
         assert "追评：" not in await page(http, token)
         refused = await re_rate(http, token, {"level": "4"})
@@ -184,7 +184,7 @@ async def test_a_late_rectification_keeps_the_link_for_its_re_rating(
     clock.advance(6 * 24 * 3600)
     await supervisor.rectify(item["id"], "约谈")
     clock.advance(3 * 24 * 3600)  # 9 days after 办结, 3 after 整改
-    async with httpx.AsyncClient(base_url=server.base_url) as http:
+    async with httpx.AsyncClient(verify=tls_context(), base_url=server.base_url) as http:
         assert "追评：" in await page(http, token)
         answer = await re_rate(http, token, {"level": "4"})
         assert answer.status_code in (200, 303), answer.text

@@ -19,7 +19,7 @@ import pytest
 from client.errors import ApiError
 from client.events import TicketIssued
 from client.live import LiveFeed
-from client.rest import ApiClient
+from client.rest import ApiClient, tls_context
 from client.wire import LiveMessage, SnapshotMessage
 from server.app import WRITER_IMPORTS
 from server.commands.queue_counts import publish_queue_counts
@@ -148,7 +148,9 @@ async def test_a_killed_writer_process_is_restarted_and_no_ticket_is_lost_double
         # from its first snapshot on, the screen is owed every ticket.issued
         await asyncio.wait_for(snapshot.wait(), 10)
         with caplog.at_level(logging.WARNING, logger="govqueue.writer"):
-            async with httpx.AsyncClient(base_url=server.base_url + "/api/v1") as http:
+            async with httpx.AsyncClient(
+                verify=tls_context(), base_url=server.base_url + "/api/v1"
+            ) as http:
 
                 async def kiosk(k: int) -> None:
                     for n in range(25):

@@ -39,6 +39,7 @@ import pytest
 from sqlalchemy import text
 
 from client.errors import Conflict
+from client.rest import tls_context
 from server.domain.clock import ManualClock
 from server.queries.stats.rollup import build_rollups, plan
 from server.store.engine import make_engine
@@ -225,7 +226,9 @@ def use_rollups(server: LiveServer, hall: Seeded, rolled_up: bool) -> None:
 
 
 async def download(server: LiveServer, sup: Any, **params: Any) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=server.base_url + "/api/v1", timeout=60) as http:
+    async with httpx.AsyncClient(
+        verify=tls_context(), base_url=server.base_url + "/api/v1", timeout=60
+    ) as http:
         response = await http.get(
             "/stats/export", params=params, headers={"Authorization": f"Bearer {sup.token}"}
         )

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from client.rest import tls_context
 from server.queries.stats.rollup import plan
 from server.store.engine import make_engine
 from tests.api.statistics_audit.expected import (
@@ -194,8 +195,10 @@ async def test_long_or_cold_periods_are_computed_by_the_worker(
         await sup.indicators(hall.hall_id, start=PERIOD[0], end=PERIOD[1], group_by="window")
     ).model_dump(mode="json", by_alias=True)
     monkeypatch.setattr(route, "IN_PROCESS_COLD_DAYS", 0)
-    async with httpx.AsyncClient(  # a process to start: seconds on a loaded machine
-        base_url=scenario["server"].base_url + "/api/v1", timeout=120
+    async with httpx.AsyncClient(
+        verify=tls_context(),  # a process to start: seconds on a loaded machine
+        base_url=scenario["server"].base_url + "/api/v1",
+        timeout=120,
     ) as http:
 
         async def from_worker() -> Any:
