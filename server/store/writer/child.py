@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import configure_mappers
+
 from server.domain.clock import SystemClock
+from server.store import tables
 from server.store.catalog import Catalog
 from server.store.engine import DEFAULT_WRITE_BUSY_TIMEOUT_S, make_engine
 from server.store.failures import JobCrashed
@@ -34,6 +37,12 @@ if TYPE_CHECKING:  # only the forkserver's child is handed Connections
     from multiprocessing.connection import Connection
 
 log = logging.getLogger(__name__)
+
+# The tables' mappers configured at import, not at the first job (~0.1 s of CPU): where
+# writers are forked from a forkserver that imported this module (launch.fork_child: the
+# tests' servers) no writer pays it; a writer of its own pays it before it says READY.
+assert tables.Ticket is not None  # every table's class is defined (and mapped) by now
+configure_mappers()
 
 MAX_BATCH = 128
 ID_BYTES = 8  # a job's number, as the server gave it
