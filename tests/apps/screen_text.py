@@ -4,6 +4,7 @@ reads Chinese reliably here; a light-on-dark screen is inverted first (docs/PLAT
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -25,6 +26,9 @@ def screen_text(image: QImage, *, dark: bool = False) -> str:
             text=True,
             check=True,
             timeout=120,
+            # one thread: tesseract's OpenMP threads spin while they wait, ~3× the CPU for the
+            # same words (3.9 → 1.2 CPU-s a console screenshot, the suite's workers beside it)
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
     return "".join(read.stdout.split())
 
