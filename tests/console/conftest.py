@@ -1,9 +1,12 @@
-"""Browser tests: one real server and one headless Chromium per module (seconds per test).
+"""Browser tests: one real server per module and one headless Chromium per test process
+(seconds per test).
 
 Debian's `chromium` is driven through Python Playwright (its own browser download is not
 needed). Modules whose tests need a browser use the `browser` / `console` fixtures (and
 `context`, a fresh browser context a test; `seeded`, hall H1), with
-`pytestmark = pytest.mark.asyncio(loop_scope="module")`.
+`pytestmark = pytest.mark.asyncio(loop_scope="session")`: every browser test of a process runs on
+one event loop, the one Playwright's driver and the browser were started on (a Chromium and its
+driver take ~2 s of CPU to start; one per module was 17 starts a run).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def module_clock() -> ManualClock:
     return ManualClock(HALL_OPENING)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def module_server(
     tmp_path_factory: pytest.TempPathFactory, module_clock: ManualClock
 ) -> AsyncIterator[LiveServer]:
@@ -39,7 +42,7 @@ async def module_server(
         yield live
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (bash dev.sh setup installs it)")
@@ -53,7 +56,7 @@ async def browser() -> AsyncIterator[object]:
         await chromium.close()
 
 
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="session")
 async def context(browser: object) -> AsyncIterator[BrowserContext]:
     """A fresh browser context (its own cookies) for one test."""
     ctx = await new_context(browser)
@@ -61,7 +64,7 @@ async def context(browser: object) -> AsyncIterator[BrowserContext]:
     await ctx.close()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def seeded(module_server: LiveServer) -> Seeded:
     """Hall H1 (tests.helpers.seed_hall); a module that needs more defines its own."""
     return await seed_hall(module_server)

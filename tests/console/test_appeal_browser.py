@@ -17,7 +17,7 @@ from tests.console.pages import (
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, LiveServer, seed_hall
 from tests.outbox.test_delivery import rate
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_a_supervisor_appeals_and_an_admin_upholds(

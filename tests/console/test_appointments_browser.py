@@ -28,12 +28,12 @@ from tests.appointment_helpers import (
 from tests.console.pages import sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, LiveServer, open_window
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 DAY = "2026-12-01"
 BARRED = id_card(900)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def day(module_server: LiveServer) -> dict[str, Any]:
     """A hall's 12-01 at 10:05: one checked in and called, one checked in, one 失约 (the third
     of a person's: barred), two still to come; booked on 11-26."""

@@ -13,7 +13,7 @@ from server.maintenance.nightly import Nightly
 from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_the_console_lists_the_nights_and_their_steps(

@@ -17,7 +17,7 @@ from tests.helpers import (
     open_window,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_window_clerk_is_refused_with_a_message(

@@ -13,7 +13,7 @@ from playwright.async_api import expect
 from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_the_console_shows_a_pairing_code_a_device_can_use(

@@ -13,7 +13,7 @@ from playwright.async_api import BrowserContext, expect
 
 from tests.helpers import LiveServer, Seeded
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 FIRST = "first-pass-123"
 

@@ -22,7 +22,7 @@ from server.domain.clock import ManualClock
 from tests.console.test_public_page_browser import shoot
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 PHONE = {"width": 375, "height": 667}
 
 RECORDERS = """
@@ -37,12 +37,12 @@ window.Notification.requestPermission = function () { return Promise.resolve("gr
 """
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def seeded(module_server: LiveServer) -> Seeded:
     return await seed_hall(module_server, code="N1", windows={"1": ["A"], "2": ["A"]})
 
 
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="session")
 async def phone(browser: Any) -> AsyncIterator[BrowserContext]:
     b: Browser = browser
     context = await b.new_context(

@@ -20,12 +20,12 @@ from server.domain.clock import ManualClock
 from tests.console.test_public_page_browser import shoot
 from tests.helpers import LiveServer, Seeded, open_window, seed_hall
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 SIZES = [{"width": 375, "height": 667}, {"width": 414, "height": 896}]
 FIRST_LOAD_LIMIT = 100_000
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def seeded(module_server: LiveServer) -> Seeded:
     return await seed_hall(module_server, code="P1", windows={"1": ["A"], "2": ["A"]})
 
@@ -37,7 +37,7 @@ async def phone_context(browser: Any, size: dict[str, int]) -> BrowserContext:
     )
 
 
-@pytest_asyncio.fixture(loop_scope="module", params=SIZES, ids=["375x667", "414x896"])
+@pytest_asyncio.fixture(loop_scope="session", params=SIZES, ids=["375x667", "414x896"])
 async def phone(browser: Any, request: pytest.FixtureRequest) -> AsyncIterator[BrowserContext]:
     context = await phone_context(browser, request.param)
     yield context

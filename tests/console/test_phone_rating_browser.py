@@ -14,7 +14,7 @@ from tests.console.pages import signed_in
 from tests.helpers import STAFF_PASSWORD, LiveServer, open_window, seed_hall
 from tests.outbox.helpers import served
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_a_supervisor_enters_a_phone_rating(

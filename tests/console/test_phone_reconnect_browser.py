@@ -14,7 +14,7 @@ from client.rest import ApiClient
 from tests.helpers import STAFF_PASSWORD, migrated_database
 from tests.processes import one_window_hall, start_server_process
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 BACK_OFF_GUARD_MS = 30_000  # a guard against a hang, longer than the page's longest back-off
 
 

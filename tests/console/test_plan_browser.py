@@ -17,11 +17,11 @@ from tests.console.pages import sign_in
 from tests.helpers import STAFF_PASSWORD, LiveServer
 from tests.planning_history import Ids, write_history
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 SLOW = 400_000  # ms: a plan is seconds of simulation, minutes on a machine at load 17
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def hall(module_server: LiveServer) -> Ids:
     # the module's clock stands at Thursday 2026-11-26 09:00: tomorrow is a Friday
     ids = write_history(

@@ -15,7 +15,7 @@ from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD
 from tests.outbox.test_delivery import rate, reporting_hall, settled, until
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def figure(tab: Page, name: str) -> str:

@@ -20,11 +20,11 @@ from client.rest import tls_context
 from server.domain.clock import ManualClock
 from tests.helpers import LiveServer, Seeded, open_window
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 PHONE = {"width": 375, "height": 667}
 
 
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="session")
 async def phone(browser: Any) -> AsyncIterator[BrowserContext]:
     b: Browser = browser
     context = await b.new_context(

@@ -22,7 +22,7 @@ from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, STAFF_PASSWORD, migrated_database
 from tests.processes import start_server_process
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 BACK_WITHIN_MS = 5000
 RETRIES_WHILE_DOWN = 6  # long enough for the old back-off (10 s apart) to be at its longest

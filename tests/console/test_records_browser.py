@@ -24,13 +24,13 @@ from tests.helpers import (
     seed_hall,
 )
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 # The complaint, rectification and export routes are the statistics piece's (issue 11).
 pytest.importorskip("server.api.routes.complaints")
 openpyxl = pytest.importorskip("openpyxl")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def seeded(module_server: LiveServer) -> Seeded:
     """Hall H1 with a served ticket rated 不满意 (a rectification) and a waiting ticket."""
     hall = await seed_hall(module_server)
@@ -49,7 +49,7 @@ async def seeded(module_server: LiveServer) -> Seeded:
     return hall
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def other(module_server: LiveServer, seeded: Seeded) -> Seeded:
     return await seed_hall(module_server, code="H2")
 

@@ -10,7 +10,7 @@ from client.errors import ApiError
 from tests.console.pages import form_shows, new_hall_settings, saved_hall, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD, LiveServer
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def _submit(tab: Page, form: str, fields: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from tests.console.pages import new_context, sign_in
 from tests.helpers import ADMIN_NO, ADMIN_PASSWORD
 from tests.outbox.test_sms import received, texting_hall
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_a_refused_text_is_listed_and_an_admin_sends_it_again(
