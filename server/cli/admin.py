@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from server.cli.common import DbOption, console, fail, settings_for
 from server.cli.database import database_url, migrated_writer, opened
@@ -101,6 +100,8 @@ def apply(
     accounts' passwords are printed once, never again. A bad file changes nothing.
     """
     import os
+
+    from sqlmodel import Session
 
     from server.cli.hall_report import print_result
     from server.commands.admin import MIN_PASSWORD_LENGTH

@@ -14,13 +14,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from server.cli.common import fail
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy (and SQLModel) are imported where a database is opened, not when the program
+# starts: every `govqueue` command loads this module, the apps' commands (kiosk, display,
+# window) and --help included, and those imports were ~70 % of the program's start.
 
 EXAMPLE_URLS = "sqlite:///data/govqueue.db 或 postgresql+psycopg://用户@主机:5432/库名"
 
@@ -35,6 +39,8 @@ class DatabaseUnavailable(Exception):
 
 def shown(url: str) -> str:
     """The URL without its password, as it may appear in a message."""
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -43,6 +49,9 @@ def shown(url: str) -> str:
 
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -71,6 +80,8 @@ def ensure_parent(url: str) -> None:
 
 def explain(url: str, exc: BaseException) -> str:
     """One Chinese line: what went wrong opening `url`, and what to do."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     raw = str(getattr(exc, "orig", None) or exc)
     low = raw.lower()
     where = shown(url)
@@ -130,6 +141,8 @@ def _explain_sqlite(path: Path, low: str, raw: str) -> str:
 
 
 def _explain_postgres(url: str, low: str, raw: str) -> str:
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
     if "does not exist" in low and "database" in low:
@@ -198,16 +211,23 @@ def opened(url: str) -> Iterator[None]:
         yield
     except DatabaseUnavailable as exc:
         raise fail(exc.message) from None
-    except (SQLAlchemyError, ModuleNotFoundError) as exc:
-        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith(_OURS):
-            raise
-        raise fail(explain(url, exc)) from None
     except OSError as exc:  # e.g. the data folder or the secret key file cannot be written
         raise fail(_data_dir_problem(exc)) from None
     except Exception as exc:
-        if type(exc).__module__.startswith("alembic"):
+        if _database_failure(exc):
             raise fail(explain(url, exc)) from None
         raise
+
+
+def _database_failure(exc: Exception) -> bool:
+    """Whether `exc` says the database could not be opened or used (not a bug of ours)."""
+    if isinstance(exc, ModuleNotFoundError):  # a driver; one of our modules missing is a bug
+        return not (exc.name or "").startswith(_OURS)
+    if type(exc).__module__.startswith("alembic"):
+        return True
+    from sqlalchemy.exc import SQLAlchemyError  # imported by whatever raised one
+
+    return isinstance(exc, SQLAlchemyError)
 
 
 def too_new(url: str, exc: Exception) -> str:
