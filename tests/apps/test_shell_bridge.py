@@ -87,18 +87,24 @@ def test_callbacks_are_skipped_when_their_parent_is_gone(qtbot: QtBot, runner: A
     assert called == [] and not gate.is_set()
 
 
+def display_feed(runner: AsyncRunner, server: ThreadedServer) -> FeedBridge:
+    """The hall screen's feed of the server's hall, retrying every 0.5 s at most."""
+    assert server.hall is not None
+    return FeedBridge(
+        runner,
+        server.base_url,
+        hall_id=server.hall.hall_id,
+        token=server.hall.display_token,
+        max_reconnect_delay=0.5,
+    )
+
+
 def test_feed_bridge_delivers_events_and_follows_the_connection(
     qtbot: QtBot, runner: AsyncRunner, app_server: ThreadedServer
 ) -> None:
     hall = app_server.hall
     assert hall is not None
-    feed = FeedBridge(
-        runner,
-        app_server.base_url,
-        hall_id=hall.hall_id,
-        token=hall.display_token,
-        max_reconnect_delay=0.5,
-    )
+    feed = display_feed(runner, app_server)
     states: list[ConnectionState] = []
     messages: list[LiveMessage] = []
     snapshots: list[SnapshotMessage] = []
@@ -186,15 +192,7 @@ def test_feed_bridge_shows_a_loss_right_after_a_reconnect(
     """The server goes away twice, the second time at once after the feed came back (a suite
     run met it: the display's 连接中断 never showed, as the bridge looked at the feed every
     0.2 s and missed the short connection between the two)."""
-    hall = app_server.hall
-    assert hall is not None
-    feed = FeedBridge(
-        runner,
-        app_server.base_url,
-        hall_id=hall.hall_id,
-        token=hall.display_token,
-        max_reconnect_delay=0.5,
-    )
+    feed = display_feed(runner, app_server)
     states: list[ConnectionState] = []
     feed.state_changed.connect(states.append)
     feed.start()
