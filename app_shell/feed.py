@@ -116,7 +116,8 @@ class FeedBridge(QObject):
 
     def _connection_changed(self, connected: bool) -> None:
         """Each connection that opens or is lost (client.live.LiveFeed's `on_connection`), on
-        the loop thread; shown on the GUI thread in the order it happened."""
+        the loop thread; shown on the GUI thread in the order it happened (a connection's
+        messages are posted after its opening)."""
         state = ConnectionState.connected if connected else ConnectionState.reconnecting
         self._runner.post_to_gui(lambda: self._set_state(state))
 
@@ -127,8 +128,6 @@ class FeedBridge(QObject):
     def _deliver(self, message: LiveMessage | SnapshotMessage) -> None:
         if self._state is ConnectionState.stopped:
             return
-        if self._state is not ConnectionState.connected:
-            self._set_state(ConnectionState.connected)
         if isinstance(message, SnapshotMessage):
             self.snapshot.emit(message)
         else:
