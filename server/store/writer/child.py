@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import configure_mappers
 
 from server.domain.clock import SystemClock
-from server.store import tables
+from server.store import tables  # noqa: F401 - every table's class, for configure_mappers
 from server.store.catalog import Catalog
 from server.store.engine import DEFAULT_WRITE_BUSY_TIMEOUT_S, make_engine
 from server.store.failures import JobCrashed
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 # The tables' mappers configured at import, not at the first job (~0.1 s of CPU): where
 # writers are forked from a forkserver that imported this module (launch.fork_child: the
 # tests' servers) no writer pays it; a writer of its own pays it before it says READY.
-assert tables.Ticket is not None  # every table's class is defined (and mapped) by now
 configure_mappers()
 
 MAX_BATCH = 128
