@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -35,10 +37,21 @@ from server.store import migrate
 from server.store.engine import make_engine
 from server.store.transaction import transaction
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository
 # Thursday 2026-11-26, 09:00 in Asia/Shanghai.
 HALL_OPENING = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 ADMIN_NO, ADMIN_PASSWORD = "admin", "admin-password-1"
 STAFF_PASSWORD = "window-password-1"
+
+
+def modules_after(statement: str) -> set[str]:
+    """The modules a fresh interpreter (run from the repository) has loaded after `statement`:
+    what this test process imported does not count."""
+    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
 
 
 def fresh_database_url(data_dir: Path, template: str | None = None) -> str:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from server.cli import main as cli_main
 from server.store import migrate
+from tests.helpers import modules_after
 
 GOVQUEUE = str(Path(sys.executable).with_name("govqueue"))
 
@@ -176,11 +177,5 @@ def test_serve_migrates_an_empty_database_and_answers(tmp_path: Path) -> None:
 def test_the_program_starts_without_the_database_libraries() -> None:
     """`govqueue kiosk`, `display`, `window` and every --help start without SQLAlchemy and
     SQLModel (~70 % of the program's imports): a command loads them when it opens a database."""
-    probe = (
-        "import sys, server.cli.main; "
-        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'fastapi') if m in sys.modules))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
+    loaded = modules_after("import server.cli.main")
+    assert not loaded & {"sqlalchemy", "sqlmodel", "fastapi"}, sorted(loaded)

@@ -4,24 +4,11 @@ statistics are computed."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _modules_after(statement: str) -> set[str]:
-    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    return set(json.loads(done.stdout.splitlines()[-1]))
+from tests.helpers import modules_after
 
 
 def test_importing_the_server_does_not_load_numpy() -> None:
-    loaded = _modules_after("import server.app")
+    loaded = modules_after("import server.app")
     assert "server.api.routes.stats" in loaded  # the statistics routes are part of it
     assert "server.queries.stats.indicators" in loaded
     assert "numpy" not in loaded
@@ -31,7 +18,7 @@ def test_importing_the_server_does_not_load_numpy() -> None:
 def test_computing_statistics_loads_the_numpy_part() -> None:
     # the other side: the first call of compute imports the computation (here it then fails
     # on the missing session, after the import)
-    loaded = _modules_after(
+    loaded = modules_after(
         "import server.app\n"
         "from server.queries.stats.indicators import compute\n"
         "try:\n"
