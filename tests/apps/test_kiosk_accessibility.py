@@ -12,10 +12,10 @@ pixels is met in dp with room to spare (docs/decisions.md).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QTextDocument
@@ -81,17 +81,24 @@ def colour(value: int) -> str:
     return QColor.fromRgb(value).name()
 
 
-def text_contrast(picture: QImage, area: QRect) -> tuple[float, str, str]:
+def pixels(picture: QImage) -> np.ndarray[Any, np.dtype[np.uint32]]:
+    """The picture as rows of 0xffRRGGBB words, one a pixel (what QImage.pixel answers)."""
+    rgb = picture.convertToFormat(QImage.Format.Format_RGB32)
+    words = np.frombuffer(rgb.constBits(), dtype=np.uint32)
+    # a copy: the words must outlive `rgb`, whose memory they are read from
+    return words.reshape(rgb.height(), rgb.bytesPerLine() // 4)[:, : rgb.width()].copy()
+
+
+def text_contrast(
+    words: np.ndarray[Any, np.dtype[np.uint32]], area: QRect
+) -> tuple[float, str, str]:
     """(contrast, text colour, background colour) of the words drawn in `area`: the background
     is the commonest colour there, the words' colour the one that stands out most from it (the
     solid middle of a stroke; anti-aliased edges stand out less)."""
-    pixels = Counter(
-        picture.pixel(x, y)
-        for x in range(area.left(), area.right() + 1)
-        for y in range(area.top(), area.bottom() + 1)
-    )
-    background = colour(pixels.most_common(1)[0][0])
-    ink = max((colour(p) for p in pixels), key=lambda c: contrast_ratio(c, background))
+    inside = words[area.top() : area.bottom() + 1, area.left() : area.right() + 1]
+    values, counts = np.unique(inside, return_counts=True)
+    background = colour(int(values[counts.argmax()]))
+    ink = max((colour(int(v)) for v in values), key=lambda c: contrast_ratio(c, background))
     return contrast_ratio(ink, background), ink, background
 
 
@@ -106,7 +113,7 @@ def inner(widget: QWidget, window: QWidget) -> QRect:
 def check_screen(window: QWidget, name: str) -> dict[str, Any]:
     """Every figure of the screen now shown; returns the extremes measured (for the report)."""
     window.repaint()
-    picture = window.grab().toImage()
+    picture = pixels(window.grab().toImage())
     shown = texts(window)
     assert shown, name
     problems = []
