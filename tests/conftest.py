@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,6 +14,17 @@ from argon2 import PasswordHasher, profiles
 from server import security
 from server.domain.clock import ManualClock
 from tests.helpers import HALL_OPENING, LiveServer, Seeded, seed_hall, start_server
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The garbage collector of a test process, tuned for one that lives long and makes many
+    short-lived objects: what is loaded by now (the server, Qt, the test libraries) is frozen out
+    of its scans, and it runs after 50,000 new container objects instead of 700. The same tests,
+    ~10 % less CPU (`pytest -n 3 tests/api`, alternated: 187/186 → 171/168 CPU-s). Unclosed
+    objects are still found, a little later (they are listed, not failed, pyproject.toml)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 @pytest.fixture(autouse=True, scope="session")
