@@ -1,4 +1,5 @@
-"""`govqueue demo`: a faithful simulated day — the same seed gives the same day at any speed."""
+"""`govqueue demo`: a faithful simulated day — the same seed gives the same day at any speed —
+and the history it leaves behind, which `govqueue plan` reads."""
 
 from __future__ import annotations
 
@@ -15,16 +16,17 @@ import pytest
 from server.demo.des import Scheduler
 from server.domain.clock import ManualClock
 from tests.test_cli import GOVQUEUE, run
+from tests.test_plan_cli import HOUR_LINE, day_total
 
-DAY = "2026-03-02"
+DAY = "2026-03-03"  # a Tuesday
 TICKETS = (
     "select t.number, t.status, t.outcome, t.source, t.priority, t.issued_at, t.called_at, "
     "t.serving_started_at, t.finished_at, w.number from ticket t "
-    "left join window w on w.id = t.window_id order by t.id"
+    "left join window w on w.id = t.window_id where t.business_day = ? order by t.id"
 )
 
 
-def start_demo(data_dir: Path, speed: str) -> subprocess.Popen[str]:
+def start_demo(data_dir: Path, speed: str, days: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             GOVQUEUE,
@@ -33,6 +35,8 @@ def start_demo(data_dir: Path, speed: str) -> subprocess.Popen[str]:
             "7",
             "--day",
             DAY,
+            "--days",
+            str(days),
             "--speed",
             speed,
             "--data-dir",
@@ -51,17 +55,23 @@ def report(out: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(600)  # two whole days, then a third start: 102 s at load 5–12, >120 s once
+@pytest.mark.timeout(600)  # three whole days, a plan, then a third start: minutes when busy
 def test_the_same_seed_gives_the_same_day_at_any_speed(tmp_path: Path) -> None:
-    # Both at once (two cores): unpaced, and paced at 4000× real time.
-    runs = {speed: start_demo(tmp_path / speed, speed) for speed in ("0", "4000")}
+    """Both at once (two cores): two working days unpaced (the day before draws a seed of its
+    own; the day reported keeps the seed's), and the reported day alone paced at 4000× real
+    time: the same day, table for table and ticket for ticket. Then a plan from the two days."""
+    runs = {
+        "0": start_demo(tmp_path / "0", "0", 2),
+        "4000": start_demo(tmp_path / "4000", "4000", 1),
+    }
     outputs = {speed: proc.communicate(timeout=600) for speed, proc in runs.items()}
     for speed, proc in runs.items():
         assert proc.returncode == 0, outputs[speed][0][-3000:] + outputs[speed][1][-3000:]
     fast, paced = outputs["0"][0], outputs["4000"][0]
+    assert "模拟 2026-03-02 至 2026-03-03 共 2 个工作日" in fast
     assert report(fast) == report(paced)
     tickets = {
-        speed: sqlite3.connect(tmp_path / speed / "govqueue.db").execute(TICKETS).fetchall()
+        speed: sqlite3.connect(tmp_path / speed / "govqueue.db").execute(TICKETS, (DAY,)).fetchall()
         for speed in runs
     }
     assert tickets["0"] == tickets["4000"] and len(tickets["0"]) > 150
@@ -95,6 +105,28 @@ def test_the_same_seed_gives_the_same_day_at_any_speed(tmp_path: Path) -> None:
     # The demo refuses to reuse a directory that holds a database.
     again = run("demo", "--data-dir", str(tmp_path / "0"))
     assert again.returncode == 2 and "空目录" in again.stderr
+
+    plan_from_the_two_days(tmp_path / "0", fast)
+
+
+def plan_from_the_two_days(folder: Path, demo_output: str) -> None:
+    """`govqueue plan` for the next day on the database the two simulated days left behind:
+    its expected day is the mean of the two (kiosk tickets and transfers)."""
+    first_day = re.search(r"^2026-03-02（第 1 天）取号 (\d+)", demo_output, re.M)
+    last_day = re.search(r"表中“取号量”合计 (\d+)", demo_output)
+    assert first_day and last_day
+    result = run(
+        "plan", "--db", f"sqlite:///{folder / 'govqueue.db'}", "--hall", "DEMO",
+        "--from", "2026-03-02", "--to", DAY, "--day", "2026-03-04", "--runs", "10",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("示范区政务服务中心（DEMO）2026-03-04（周三）开窗建议")
+    assert [h[0] for h in HOUR_LINE.findall(out)][:8] == [f"{h:02d}" for h in range(9, 17)]
+    assert "按 2 个“工作日”的平均估计" in out and f"“现行”为 {DAY} 的实际开窗" in out
+    expected, _ = day_total(out)
+    issued = (int(first_day.group(1)), int(last_day.group(1)))
+    assert min(issued) * 0.9 <= expected <= max(issued) * 1.1
 
 
 async def test_simultaneous_events_run_in_the_order_they_were_scheduled() -> None:
