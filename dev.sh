@@ -131,14 +131,16 @@ run_tests() {
     pg_pid=$!
     unset GOVQUEUE_TEST_POSTGRES
   fi
-  # Three workers (pytest-xdist) on the SQLite run: a test mostly waits on a server, a socket or
-  # a subprocess, so three share two cores well; GOVQUEUE_TEST_WORKERS=0 runs them one by one.
+  # Four workers (pytest-xdist) on the SQLite run: a test mostly waits on a server, a socket or
+  # a subprocess; with three the two cores stood ~25 % idle for the whole run (most of all after
+  # the PostgreSQL run ends), with four the same tests took ~1.5 min less (docs/benchmarks.md,
+  # 2026-12-08). GOVQUEUE_TEST_WORKERS=0 runs them one by one.
   # Work stealing: a worker out of tests takes some of another's queue, so no worker is left
   # alone at the end with a queue of slow tests (three workers ended 3 s apart, where with the
   # default distribution the machine stood idle ~60 s at the end of the run).
-  echo "[test] pytest (everything, on the embedded SQLite default, ${GOVQUEUE_TEST_WORKERS:-3} workers)"
+  echo "[test] pytest (everything, on the embedded SQLite default, ${GOVQUEUE_TEST_WORKERS:-4} workers)"
   set +e
-  .venv/bin/pytest -n "${GOVQUEUE_TEST_WORKERS:-3}" --dist worksteal "$@" | tee "$logs/sqlite.txt"
+  .venv/bin/pytest -n "${GOVQUEUE_TEST_WORKERS:-4}" --dist worksteal "$@" | tee "$logs/sqlite.txt"
   status=${PIPESTATUS[0]}
   set -e
   if [ -n "$pg_pid" ]; then
