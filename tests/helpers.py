@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -98,6 +99,7 @@ def migrated_database(data_dir: Path) -> str:
             template = url.rsplit("/", 1)[1]
         else:
             folder = Path(tempfile.mkdtemp(prefix="govqueue-template-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)  # not left in /tmp
             _build_migrated(f"sqlite:///{folder / 'govqueue.db'}")
             template = str(folder / "govqueue.db")
         _templates[server] = template
