@@ -19,6 +19,7 @@ from tests.test_cli import GOVQUEUE, run
 from tests.test_plan_cli import HOUR_LINE, day_total
 
 DAY = "2026-03-03"  # a Tuesday
+FIRST_DAY = "2026-03-02"  # the working day before it: `--days 2` simulates both
 TICKETS = (
     "select t.number, t.status, t.outcome, t.source, t.priority, t.issued_at, t.called_at, "
     "t.serving_started_at, t.finished_at, w.number from ticket t "
@@ -68,7 +69,7 @@ def test_the_same_seed_gives_the_same_day_at_any_speed(tmp_path: Path) -> None:
     for speed, proc in runs.items():
         assert proc.returncode == 0, outputs[speed][0][-3000:] + outputs[speed][1][-3000:]
     fast, paced = outputs["0"][0], outputs["4000"][0]
-    assert "模拟 2026-03-02 至 2026-03-03 共 2 个工作日" in fast
+    assert f"模拟 {FIRST_DAY} 至 {DAY} 共 2 个工作日" in fast
     assert report(fast) == report(paced)
     tickets = {
         speed: sqlite3.connect(tmp_path / speed / "govqueue.db").execute(TICKETS, (DAY,)).fetchall()
@@ -112,12 +113,12 @@ def test_the_same_seed_gives_the_same_day_at_any_speed(tmp_path: Path) -> None:
 def plan_from_the_two_days(folder: Path, demo_output: str) -> None:
     """`govqueue plan` for the next day on the database the two simulated days left behind:
     its expected day is the mean of the two (kiosk tickets and transfers)."""
-    first_day = re.search(r"^2026-03-02（第 1 天）取号 (\d+)", demo_output, re.M)
+    first_day = re.search(rf"^{FIRST_DAY}（第 1 天）取号 (\d+)", demo_output, re.M)
     last_day = re.search(r"表中“取号量”合计 (\d+)", demo_output)
     assert first_day and last_day
     result = run(
         "plan", "--db", f"sqlite:///{folder / 'govqueue.db'}", "--hall", "DEMO",
-        "--from", "2026-03-02", "--to", DAY, "--day", "2026-03-04", "--runs", "10",
+        "--from", FIRST_DAY, "--to", DAY, "--day", "2026-03-04", "--runs", "10",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = result.stdout
